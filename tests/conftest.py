@@ -1,0 +1,107 @@
+"""Shared fixtures.
+
+`engine` runs a test on SQLite always and again on PostgreSQL when ZOELIFE_TEST_DATABASE_URL
+is set (only tests that use `engine` run twice). Each test gets an empty, migrated database:
+SQLite from a copied template file, PostgreSQL by truncating a per-worker database.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, settings
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+from zoelife.db.engine import make_engine
+from zoelife.db.migrate import upgrade
+from zoelife.db.models import Base
+
+settings.register_profile(
+    "ci", max_examples=60, deadline=None, derandomize=True,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
+settings.register_profile(
+    "dev", max_examples=30, deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
+
+PG_URL = os.environ.get("ZOELIFE_TEST_DATABASE_URL", "").strip()
+BACKENDS = ["sqlite"] + (["postgresql"] if PG_URL else [])
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("template") / "template.db"
+    engine = make_engine(f"sqlite:///{path}")
+    upgrade(engine)
+    engine.dispose()
+    return path
+
+
+@pytest.fixture
+def sqlite_url(sqlite_template, tmp_path) -> str:
+    path = tmp_path / "zoelife.db"
+    shutil.copy(sqlite_template, path)
+    os.chmod(path, 0o600)
+    return f"sqlite:///{path}"
+
+
+@pytest.fixture(scope="session")
+def pg_worker_url(worker_id) -> str | None:
+    if not PG_URL:
+        return None
+    base = make_url(PG_URL)
+    name = f"zoelife_test_{worker_id}"
+    admin = create_engine(base, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+    url = base.set(database=name).render_as_string(hide_password=False)
+    engine = make_engine(url)
+    upgrade(engine)
+    engine.dispose()
+    return url
+
+
+def _truncate_pg(url: str) -> None:
+    engine = create_engine(url)
+    names = ", ".join(f'"{t.name}"' for t in Base.metadata.sorted_tables)
+    with engine.begin() as conn:
+        conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+    engine.dispose()
+
+
+@pytest.fixture(params=BACKENDS)
+def db_url(request, sqlite_url) -> str:
+    if request.param == "sqlite":
+        return sqlite_url
+    url = request.getfixturevalue("pg_worker_url")
+    _truncate_pg(url)
+    return url
+
+
+@pytest.fixture
+def engine(db_url):
+    eng = make_engine(db_url)
+    yield eng
+    eng.dispose()
+
+
+@pytest.fixture
+def sqlite_engine(sqlite_url):
+    eng = make_engine(sqlite_url)
+    yield eng
+    eng.dispose()
+
+
+@pytest.fixture
+def app_db(sqlite_url, monkeypatch) -> str:
+    """A fresh SQLite database the app (AppTest, CLI) will use through ZOELIFE_DATABASE_URL."""
+    monkeypatch.setenv("ZOELIFE_DATABASE_URL", sqlite_url)
+    return sqlite_url

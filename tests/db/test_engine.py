@@ -1,0 +1,73 @@
+import datetime as dt
+import os
+import stat
+
+import pytest
+from sqlalchemy import select, text
+from sqlalchemy.exc import IntegrityError, StatementError
+
+from zoelife.db.engine import make_engine, read_session, write_session
+from zoelife.db.models import ContactAttempt, StaffUser
+
+
+def _user(session, name="a"):
+    u = StaffUser(username=name, display_name=name, created_at=dt.datetime.now(dt.UTC),
+                  is_active=True, must_change_password=False, failed_sign_ins=0)
+    session.add(u)
+    session.flush()
+    return u
+
+
+def test_times_round_trip_as_utc(engine):
+    moment = dt.datetime(2026, 3, 8, 6, 30, tzinfo=dt.timezone(dt.timedelta(hours=-5)))
+    with write_session(engine) as s:
+        u = _user(s)
+        u.created_at = moment
+    with read_session(engine) as s:
+        stored = s.execute(select(StaffUser.created_at)).scalar_one()
+    assert stored == moment
+    assert stored.utcoffset() == dt.timedelta(0)
+
+
+def test_naive_datetime_refused(engine):
+    with pytest.raises(StatementError):
+        with write_session(engine) as s:
+            s.add(StaffUser(username="n", display_name="n", created_at=dt.datetime(2026, 1, 1),
+                            is_active=True, must_change_password=False, failed_sign_ins=0))
+
+
+def test_check_constraint_rejects_unknown_outcome(engine):
+    with write_session(engine) as s:
+        _user(s)
+    with pytest.raises(IntegrityError):
+        with engine.begin() as conn:
+            conn.execute(text(
+                "INSERT INTO contact_attempts (request_id, attempted_at, method, outcome, created_at)"
+                " VALUES (1, '2026-01-01', 'call', 'teleported', '2026-01-01')"))
+
+
+def test_foreign_keys_enforced(engine):
+    with pytest.raises(IntegrityError):
+        with write_session(engine) as s:
+            s.add(ContactAttempt(request_id=999, attempted_at=dt.datetime.now(dt.UTC),
+                                 method="call", outcome="reached",
+                                 created_at=dt.datetime.now(dt.UTC)))
+
+
+def test_failed_write_leaves_nothing(engine):
+    with pytest.raises(RuntimeError):
+        with write_session(engine) as s:
+            _user(s, "kept-out")
+            raise RuntimeError("boom")
+    with read_session(engine) as s:
+        assert s.execute(select(StaffUser)).first() is None
+
+
+def test_sqlite_file_is_private_and_wal(tmp_path):
+    path = tmp_path / "sub" / "z.db"
+    eng = make_engine(f"sqlite:///{path}")
+    with eng.connect() as conn:
+        assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+        assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+    eng.dispose()
+    assert stat.S_IMODE(os.stat(path).st_mode) == 0o600

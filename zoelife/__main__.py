@@ -1,0 +1,3 @@
+from zoelife.cli import main
+
+raise SystemExit(main())

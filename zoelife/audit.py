@@ -1,0 +1,209 @@
+"""The append-only, hash-chained audit log.
+
+Each row's `hash` is SHA-256 over its own canonical content and the previous row's hash, so a
+changed, removed or reordered row breaks the chain from that point on (`verify`).
+
+Concurrency: the chain has one head, so appends are serialized. On PostgreSQL `record` takes a
+transaction-level advisory lock before reading the head; the lock is held until the caller's
+transaction commits or rolls back, so the next writer reads the committed head (READ COMMITTED
+re-reads per statement). On SQLite every writing transaction starts with BEGIN IMMEDIATE
+(`zoelife.db.engine.write_session`), which already holds the database's single write lock.
+`seq` is UNIQUE as a last line of defence: a fork would fail to commit rather than persist.
+The row is written in the caller's transaction, so a rolled-back change leaves no audit row.
+
+Value policy (DESIGN.md): `changes` names changed fields; old and new values are kept only for
+non-identifying fields. `redact_changes` enforces it for every caller.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import select, text
+from sqlalchemy.orm import Session
+
+from zoelife.db.models import AuditEvent
+
+GENESIS_HASH = "0" * 64
+PG_AUDIT_LOCK_KEY = 0x5A4F41554454  # one chain, one lock
+
+# Fields whose old and new values may be kept; anything else is named without values.
+VALUE_FIELDS = frozenset(
+    {
+        "status",
+        "close_reason",
+        "assignee_id",
+        "crisis_level",
+        "crisis_source",
+        "treatments",
+        "channel",
+        "source",
+        "submitter",
+        "prior_auth_status",
+        "appointment_kind",
+        "version",
+        "roles",
+        "is_active",
+        "must_change_password",
+        "topics",
+        "attempt_outcome",
+        "attempt_method",
+        "outcome",
+        "method",
+        "result",
+        "count",
+        "rows",
+        "imported",
+        "duplicates",
+        "already_imported",
+        "rejected",
+        "crisis_urgent",
+        "crisis_review",
+        "batch_id",
+        "duplicate_of_id",
+        "repeat_of_id",
+        "person_id",
+        "format",
+        "kind",
+        "reason_code",
+    }
+)
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who did it. `user_id` None means the system (an import job, the webhook, a migration)."""
+
+    user_id: int | None
+    label: str
+    client_address: str | None = None
+
+
+SYSTEM = Actor(None, "system")
+
+
+def redact_changes(changes: Mapping[str, Any] | Iterable[str] | None) -> dict[str, Any]:
+    """Apply the value policy: identifying fields keep only the fact that they changed."""
+    if changes is None:
+        return {}
+    if not isinstance(changes, Mapping):
+        return {name: {"changed": True} for name in changes}
+    out: dict[str, Any] = {}
+    for name, value in changes.items():
+        if name in VALUE_FIELDS or name.startswith("setting") or _is_settings_change(name, value):
+            out[name] = value
+        else:
+            out[name] = {"changed": True}
+    return out
+
+
+def _is_settings_change(name: str, value: Any) -> bool:
+    from zoelife.settings import BY_NAME
+
+    return name in BY_NAME
+
+
+def _canonical(event: Mapping[str, Any]) -> bytes:
+    return json.dumps(event, sort_keys=True, ensure_ascii=False, separators=(",", ":"),
+                      default=str).encode("utf-8")
+
+
+def compute_hash(prev_hash: str, row: AuditEvent | Mapping[str, Any]) -> str:
+    get = row.get if isinstance(row, Mapping) else lambda k: getattr(row, k)
+    occurred = get("occurred_at")
+    if isinstance(occurred, dt.datetime):
+        occurred = occurred.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    payload = {
+        "seq": get("seq"),
+        "occurred_at": occurred,
+        "actor_user_id": get("actor_user_id"),
+        "actor_label": get("actor_label"),
+        "action": get("action"),
+        "entity": get("entity"),
+        "entity_id": get("entity_id"),
+        "changes": get("changes"),
+        "client_address": get("client_address"),
+        "prev_hash": prev_hash,
+    }
+    return hashlib.sha256(_canonical(payload)).hexdigest()
+
+
+def _lock_chain(session: Session) -> None:
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": PG_AUDIT_LOCK_KEY})
+
+
+def record(
+    session: Session,
+    actor: Actor | None,
+    action: str,
+    entity: str | None = None,
+    entity_id: Any = None,
+    changes: Mapping[str, Any] | Iterable[str] | None = None,
+) -> AuditEvent:
+    """Append one event to the chain inside the caller's transaction."""
+    actor = actor or SYSTEM
+    _lock_chain(session)
+    head = session.execute(
+        select(AuditEvent.seq, AuditEvent.hash).order_by(AuditEvent.seq.desc()).limit(1)
+    ).first()
+    seq, prev_hash = (head.seq + 1, head.hash) if head else (1, GENESIS_HASH)
+    # Microsecond precision survives both databases, so the hash verifies after a round trip.
+    occurred_at = dt.datetime.now(dt.UTC)
+    event = AuditEvent(
+        seq=seq,
+        occurred_at=occurred_at,
+        actor_user_id=actor.user_id,
+        actor_label=actor.label[:120],
+        action=action,
+        entity=entity,
+        entity_id=None if entity_id is None else str(entity_id),
+        changes=redact_changes(changes),
+        client_address=actor.client_address,
+        prev_hash=prev_hash,
+    )
+    event.hash = compute_hash(prev_hash, event)
+    session.add(event)
+    session.flush()
+    return event
+
+
+@dataclass(frozen=True)
+class VerifyResult:
+    ok: bool
+    checked: int
+    first_broken_seq: int | None = None
+    problem: str | None = None
+
+
+def verify(session: Session, batch: int = 5000) -> VerifyResult:
+    """Walk the chain in order and name the first row that does not verify."""
+    prev_hash = GENESIS_HASH
+    expected_seq = 1
+    checked = 0
+    last_seq = 0
+    while True:
+        rows = session.execute(
+            select(AuditEvent).where(AuditEvent.seq > last_seq).order_by(AuditEvent.seq).limit(batch)
+        ).scalars().all()
+        if not rows:
+            return VerifyResult(True, checked)
+        for row in rows:
+            if row.seq != expected_seq:
+                return VerifyResult(False, checked, row.seq,
+                                    f"row {expected_seq} is missing (found {row.seq} next)")
+            if row.prev_hash != prev_hash:
+                return VerifyResult(False, checked, row.seq,
+                                    "previous-hash link does not match the row before")
+            if compute_hash(prev_hash, row) != row.hash:
+                return VerifyResult(False, checked, row.seq, "row content does not match its hash")
+            prev_hash = row.hash
+            expected_seq += 1
+            checked += 1
+            last_seq = row.seq
+        session.expunge_all()

@@ -1,0 +1,129 @@
+"""The `zoelife` command (also `python -m zoelife`).
+
+Progress goes to stderr, results to stdout. Exit codes: 0 success, 2 bad input (one-line
+reason on stderr), 1 anything unexpected. Commands from other parts of the product register
+themselves through `register(subparsers)` in the modules listed in COMMAND_MODULES.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable, Sequence
+
+from zoelife import __version__
+
+COMMAND_MODULES = (
+    "zoelife.ingest.cli",
+    "zoelife.security.cli",
+    "zoelife.triage.cli",
+    "zoelife.insights.cli",
+)
+
+
+class BadInput(Exception):
+    """Raised by a command for input it cannot use; becomes exit code 2 and one line."""
+
+
+def progress_printer(label: str) -> Callable[[int, int], None]:
+    """A progress callback writing a single updating line to stderr."""
+    state = {"last": -1}
+
+    def report(done: int, total: int) -> None:
+        pct = int(100 * done / total) if total else 100
+        if pct != state["last"]:
+            state["last"] = pct
+            end = "\n" if done >= total else ""
+            sys.stderr.write(f"\r{label}: {done:,}/{total:,} ({pct}%)" + end)
+            sys.stderr.flush()
+
+    return report
+
+
+def _db_upgrade(args: argparse.Namespace) -> int:
+    from zoelife.db.engine import make_engine
+    from zoelife.db.migrate import current_revision, upgrade
+
+    engine = make_engine(args.database)
+    before = current_revision(engine)
+    upgrade(engine)
+    after = current_revision(engine)
+    print(f"database at revision {after}" + ("" if before == after else f" (was {before})"))
+    return 0
+
+
+def _db_current(args: argparse.Namespace) -> int:
+    from zoelife.db.engine import make_engine
+    from zoelife.db.migrate import current_revision, head_revision
+
+    engine = make_engine(args.database)
+    rev = current_revision(engine)
+    print(f"current {rev or 'none'}; head {head_revision()}")
+    return 0
+
+
+def _demo(args: argparse.Namespace) -> int:
+    from zoelife import demo
+    from zoelife.db.engine import make_engine
+    from zoelife.db.migrate import upgrade
+
+    if args.requests < 1:
+        raise BadInput("--requests must be at least 1")
+    engine = make_engine(args.database)
+    upgrade(engine)
+    try:
+        summary = demo.load_demo(engine, requests=args.requests, seed=args.seed,
+                                 progress=progress_printer("demo requests"))
+    except demo.NotEmpty as exc:
+        raise BadInput(str(exc)) from None
+    print(summary)
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="zoelife", description="Zoelife Intake: staff dashboard for appointment requests."
+    )
+    parser.add_argument("--version", action="version", version=f"zoelife {__version__}")
+    parser.add_argument("--database", default=None, metavar="URL",
+                        help="database URL (default: ZOELIFE_DATABASE_URL or data/zoelife.db)")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    db = sub.add_parser("db", help="database schema commands")
+    db_sub = db.add_subparsers(dest="db_command", required=True, metavar="DB_COMMAND")
+    up = db_sub.add_parser("upgrade", help="upgrade the schema to the latest revision")
+    up.set_defaults(func=_db_upgrade)
+    cur = db_sub.add_parser("current", help="show the schema revision")
+    cur.set_defaults(func=_db_current)
+
+    demo = sub.add_parser("demo", help="load a deterministic synthetic clinic into an empty database")
+    demo.add_argument("--requests", type=int, default=5000, help="number of requests (default 5000)")
+    demo.add_argument("--seed", type=int, default=7, help="random seed (default 7)")
+    demo.set_defaults(func=_demo)
+
+    for module_name in COMMAND_MODULES:
+        try:
+            module = __import__(module_name, fromlist=["register"])
+        except ModuleNotFoundError as exc:
+            if exc.name != module_name:
+                raise
+            continue
+        module.register(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return int(args.func(args) or 0)
+    except BadInput as exc:
+        sys.stderr.write(f"zoelife: {exc}\n")
+        return 2
+    except KeyboardInterrupt:
+        sys.stderr.write("zoelife: interrupted; nothing partial was committed\n")
+        return 130
+
+
+if __name__ == "__main__":  # pragma: no cover
+    raise SystemExit(main())

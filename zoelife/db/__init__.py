@@ -1,0 +1,1 @@
+"""Database layer: engine, ORM models and migrations. Nothing here imports streamlit."""

@@ -1,0 +1,98 @@
+"""Which person a request belongs to (DESIGN.md's matching rule).
+
+- the same normalized email (unless the names differ)        -> the same person
+- the same normalized phone and the same name or birth date  -> the same person
+- a phone or email match with a different name               -> a possible match staff confirm
+
+Contact details are read from requests, so a person reached at two numbers over the years
+matches on either. People absorbed by a staff link (`merged_into_id`) resolve to the survivor.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from zoelife.db.models import Person, PossibleMatch, Request
+from zoelife.intake.normalize import name_key
+
+
+@dataclass
+class MatchResult:
+    person_id: int | None  # None: a new person is needed
+    possible_matches: list[tuple[int, str]] = field(default_factory=list)  # (person_id, reason)
+
+
+def _survivor(session: Session, person_id: int) -> int:
+    seen = set()
+    while person_id not in seen:
+        seen.add(person_id)
+        merged = session.execute(
+            select(Person.merged_into_id).where(Person.id == person_id)
+        ).scalar()
+        if merged is None:
+            return person_id
+        person_id = merged
+    return person_id
+
+
+def find_person(
+    session: Session,
+    *,
+    email: str | None,
+    phone: str | None,
+    first_name: str | None,
+    last_name: str | None,
+    date_of_birth: dt.date | None,
+    exclude_request_id: int | None = None,
+) -> MatchResult:
+    key = name_key(first_name, last_name)
+    possible: dict[int, str] = {}
+    for column, reason in ((Request.email, "same_email"), (Request.phone, "same_phone")):
+        value = email if reason == "same_email" else phone
+        if not value:
+            continue
+        q = (
+            select(Request.person_id, Person.name_key, Person.date_of_birth)
+            .join(Person, Person.id == Request.person_id)
+            .where(column == value)
+            .distinct()
+        )
+        if exclude_request_id:
+            q = q.where(Request.id != exclude_request_id)
+        for row in session.execute(q.limit(50)):
+            pid = _survivor(session, row.person_id)
+            same_name = key is not None and row.name_key == key
+            same_dob = date_of_birth is not None and row.date_of_birth == date_of_birth
+            # An email alone identifies a person unless a name says otherwise (a parent may
+            # write for two children from one address): that stays a possible match.
+            no_name_to_compare = reason == "same_email" and (key is None or row.name_key is None)
+            if same_name or same_dob or no_name_to_compare:
+                return MatchResult(pid)
+            possible.setdefault(pid, reason)
+    return MatchResult(None, sorted(possible.items()))
+
+
+def record_possible_matches(
+    session: Session, person_id: int, matches: list[tuple[int, str]], now: dt.datetime
+) -> int:
+    added = 0
+    for other_id, reason in matches:
+        if other_id == person_id:
+            continue
+        exists = session.execute(
+            select(PossibleMatch.id).where(
+                ((PossibleMatch.person_id == person_id) & (PossibleMatch.other_person_id == other_id))
+                | ((PossibleMatch.person_id == other_id) & (PossibleMatch.other_person_id == person_id))
+            )
+        ).first()
+        if exists:
+            continue
+        session.add(PossibleMatch(person_id=person_id, other_person_id=other_id, reason=reason,
+                                  status="open", created_at=now))
+        added += 1
+    session.flush()
+    return added

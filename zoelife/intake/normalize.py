@@ -1,0 +1,254 @@
+"""Normalization of what people type: phones, emails, names, dates. Used by every way in.
+
+Phones go to E.164 with `phonenumbers` (region US by default); emails through `email-validator`
+with `check_deliverability=False` (never a DNS lookup). Names get a match key that ignores
+case, accents, punctuation and extra spaces.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from dataclasses import dataclass
+from zoneinfo import ZoneInfo
+
+import phonenumbers
+from email_validator import EmailNotValidError, validate_email
+
+DEFAULT_REGION = "US"
+
+
+@dataclass(frozen=True)
+class Checked:
+    """A normalized value, or None with the reason it could not be used."""
+
+    value: str | None
+    problem: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.value is not None
+
+
+def normalize_phone(raw: object, region: str = DEFAULT_REGION) -> Checked:
+    text = "" if raw is None else str(raw).strip()
+    if not text:
+        return Checked(None, None)
+    try:
+        number = phonenumbers.parse(text, region)
+    except phonenumbers.NumberParseException:
+        return Checked(None, "phone number could not be read")
+    if not phonenumbers.is_possible_number(number):
+        return Checked(None, "phone number has the wrong number of digits")
+    # Fictional 555-01xx numbers are "possible" but not "valid"; keep possible ones: a front
+    # desk would rather call a slightly odd number than lose the request.
+    return Checked(phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164))
+
+
+def format_phone(e164: str | None) -> str:
+    """A phone as people read it: (555) 010-1234 for US numbers, international otherwise."""
+    if not e164:
+        return ""
+    try:
+        number = phonenumbers.parse(e164, DEFAULT_REGION)
+    except phonenumbers.NumberParseException:
+        return e164
+    if number.country_code == 1:
+        return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL)
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+
+
+def normalize_email(raw: object) -> Checked:
+    text = "" if raw is None else str(raw).strip()
+    if not text:
+        return Checked(None, None)
+    try:
+        result = validate_email(text, check_deliverability=False)
+    except EmailNotValidError:
+        return Checked(None, "email address is not valid")
+    # Matching is case-insensitive on the whole address (providers treat it so in practice).
+    return Checked(result.normalized.lower())
+
+
+def fold(text: str | None) -> str:
+    """Casefolded, accent-free, single-spaced: for matching and search, never for display."""
+    if not text:
+        return ""
+    decomposed = unicodedata.normalize("NFKD", text)
+    stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
+    stripped = re.sub(r"[^\w\s@.+-]", " ", stripped.casefold())
+    return re.sub(r"\s+", " ", stripped).strip()
+
+
+def name_key(first: str | None, last: str | None) -> str | None:
+    key = fold(" ".join(p for p in (first, last) if p))
+    key = re.sub(r"[^\w ]", "", key)
+    return key or None
+
+
+def clean_name(raw: object) -> str | None:
+    if raw is None:
+        return None
+    text = re.sub(r"\s+", " ", str(raw)).strip()
+    return text[:120] or None
+
+
+def split_full_name(full: str | None) -> tuple[str | None, str | None]:
+    """'Maria de la Cruz' -> ('Maria', 'de la Cruz'); 'Cruz, Maria' -> ('Maria', 'Cruz')."""
+    full = clean_name(full)
+    if not full:
+        return None, None
+    if "," in full:
+        last, _, first = full.partition(",")
+        return clean_name(first), clean_name(last)
+    parts = full.split(" ")
+    if len(parts) == 1:
+        return parts[0], None
+    return parts[0], " ".join(parts[1:])
+
+
+_DATE_FORMATS = (
+    "%Y-%m-%d",
+    "%m/%d/%Y",
+    "%m/%d/%y",
+    "%m-%d-%Y",
+    "%d.%m.%Y",
+    "%B %d, %Y",
+    "%b %d, %Y",
+    "%d %B %Y",
+    "%d %b %Y",
+    "%Y/%m/%d",
+)
+
+_DATETIME_FORMATS = (
+    "%Y-%m-%d %H:%M:%S",
+    "%Y-%m-%d %H:%M",
+    "%Y-%m-%dT%H:%M:%S",
+    "%Y-%m-%dT%H:%M",
+    "%Y/%m/%d %H:%M:%S",
+    "%m/%d/%Y %H:%M:%S",
+    "%m/%d/%Y %H:%M",
+    "%m/%d/%Y %I:%M:%S %p",
+    "%m/%d/%Y %I:%M %p",
+    "%m/%d/%y %H:%M",
+    "%m/%d/%y %I:%M %p",
+    "%B %d, %Y %I:%M %p",
+    "%B %d, %Y at %I:%M %p",
+    "%b %d, %Y %I:%M %p",
+    "%d.%m.%Y %H:%M",
+)
+
+
+def parse_date(raw: object) -> dt.date | None:
+    """A date in a common format; slashed dates are read US-style (month/day)."""
+    if raw is None:
+        return None
+    if isinstance(raw, dt.datetime):
+        return raw.date()
+    if isinstance(raw, dt.date):
+        return raw
+    text = str(raw).strip()
+    if not text:
+        return None
+    for fmt in _DATE_FORMATS:
+        try:
+            return dt.datetime.strptime(text, fmt).date()
+        except ValueError:
+            continue
+    parsed = parse_datetime(text, ZoneInfo("UTC"))
+    return parsed.date() if parsed else None
+
+
+def parse_datetime(raw: object, zone: ZoneInfo) -> dt.datetime | None:
+    """A point in time in UTC. Naive times are read in the clinic's zone `zone`.
+
+    Accepts ISO 8601 (with or without offset, `Z`), common US formats (month/day), Unix
+    epoch seconds or milliseconds. Returns None when it cannot be read.
+    """
+    if raw is None:
+        return None
+    if isinstance(raw, dt.datetime):
+        value = raw
+    else:
+        text = str(raw).strip()
+        if not text:
+            return None
+        value = None
+        if re.fullmatch(r"\d{9,13}(\.\d+)?", text):
+            seconds = float(text)
+            if seconds > 1e11:
+                seconds /= 1000
+            try:
+                return dt.datetime.fromtimestamp(seconds, dt.UTC)
+            except (OverflowError, OSError, ValueError):
+                return None
+        iso = text[:-1] + "+00:00" if text.endswith(("Z", "z")) else text
+        try:
+            value = dt.datetime.fromisoformat(iso)
+        except ValueError:
+            value = None
+        if value is None:
+            # Strip a trailing zone name such as "UTC" or "EST" that strptime cannot read.
+            cleaned = re.sub(r"\s+(UTC|GMT)$", "", text, flags=re.I)
+            utc_suffix = cleaned != text
+            for fmt in _DATETIME_FORMATS:
+                try:
+                    value = dt.datetime.strptime(cleaned, fmt)
+                    break
+                except ValueError:
+                    continue
+            if value is None:
+                date_only = parse_date_strict(cleaned)
+                if date_only is None:
+                    return None
+                value = dt.datetime.combine(date_only, dt.time(0, 0))
+            if utc_suffix:
+                value = value.replace(tzinfo=dt.UTC)
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=zone)
+    try:
+        return value.astimezone(dt.UTC)
+    except (OverflowError, ValueError):
+        return None
+
+
+def parse_date_strict(text: str) -> dt.date | None:
+    for fmt in _DATE_FORMATS:
+        try:
+            return dt.datetime.strptime(text, fmt).date()
+        except ValueError:
+            continue
+    return None
+
+
+_TRUE = {"yes", "y", "true", "1", "on", "checked", "agree", "i agree", "si", "sí", "x"}
+_FALSE = {"no", "n", "false", "0", "off", "unchecked", ""}
+
+
+def parse_bool(raw: object) -> bool | None:
+    if raw is None:
+        return None
+    if isinstance(raw, bool):
+        return raw
+    text = str(raw).strip().casefold()
+    if text in _TRUE or text.startswith(("yes", "i agree", "i consent")):
+        return True
+    if text in _FALSE or text.startswith("no"):
+        return False
+    return None
+
+
+def search_text(*parts: str | None) -> str:
+    """What the queue's free-text search looks through, folded once at write time."""
+    pieces = []
+    for p in parts:
+        if not p:
+            continue
+        pieces.append(fold(p))
+        digits = re.sub(r"\D", "", p)
+        if len(digits) >= 7 and p.lstrip().startswith("+"):
+            pieces.append(digits)
+            if digits.startswith("1") and len(digits) == 11:
+                pieces.append(digits[1:])
+    return " ".join(pieces)

@@ -1,0 +1,174 @@
+"""Response targets over business hours, holidays and the clinic's time zone.
+
+Business-hour arithmetic is not portable SQL, so `due_at` and `next_attempt_due_at` are computed
+here and stored on the request; `recompute_all` refreshes them when the settings change.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from zoelife import settings as settings_mod
+from zoelife.db.models import Request, RequestTreatment
+
+MAX_DAYS_SEARCHED = 400  # a clinic closed for over a year has bigger problems than due times
+
+
+@dataclass(frozen=True)
+class Schedule:
+    zone: ZoneInfo
+    hours: dict[int, tuple[dt.time, dt.time] | None]  # weekday (Mon=0) -> (open, close)
+    holidays: frozenset[dt.date]
+    first_response_business_hours: int = 1
+    urgent_response_minutes: int = 0
+    cadence_business_days: int = 1
+    max_attempts: int = 3
+
+    @classmethod
+    def from_settings(cls, values: dict) -> Schedule:
+        hours: dict[int, tuple[dt.time, dt.time] | None] = {}
+        for i, day in enumerate(settings_mod.WEEKDAYS):
+            span = values["business_hours"].get(day)
+            hours[i] = (
+                (dt.time.fromisoformat(span[0]), dt.time.fromisoformat(span[1])) if span else None
+            )
+        return cls(
+            zone=ZoneInfo(values["time_zone"]),
+            hours=hours,
+            holidays=frozenset(dt.date.fromisoformat(d) for d in values["holidays"]),
+            first_response_business_hours=int(values["first_response_business_hours"]),
+            urgent_response_minutes=int(values["urgent_response_minutes"]),
+            cadence_business_days=int(values["attempt_cadence_business_days"]),
+            max_attempts=int(values["max_contact_attempts"]),
+        )
+
+    @classmethod
+    def load(cls, session: Session) -> Schedule:
+        return cls.from_settings(settings_mod.load(session))
+
+    # -- business time ----------------------------------------------------------------
+
+    def opening(self, day: dt.date) -> tuple[dt.datetime, dt.datetime] | None:
+        """The day's open and close as aware local datetimes, or None when closed."""
+        if day in self.holidays:
+            return None
+        span = self.hours.get(day.weekday())
+        if not span:
+            return None
+        return (
+            dt.datetime.combine(day, span[0], tzinfo=self.zone),
+            dt.datetime.combine(day, span[1], tzinfo=self.zone),
+        )
+
+    def is_business_time(self, moment: dt.datetime) -> bool:
+        local = moment.astimezone(self.zone)
+        span = self.opening(local.date())
+        return bool(span and span[0] <= local < span[1])
+
+    def add_business_time(self, start: dt.datetime, delta: dt.timedelta) -> dt.datetime:
+        """`start` plus `delta` of open hours. Zero delta still waits for the next opening."""
+        local = start.astimezone(self.zone)
+        remaining = delta
+        day = local.date()
+        for _ in range(MAX_DAYS_SEARCHED):
+            span = self.opening(day)
+            if span:
+                begin = max(span[0], local)
+                if begin < span[1]:
+                    available = span[1] - begin
+                    if remaining <= available and (remaining > dt.timedelta(0) or begin < span[1]):
+                        return (begin + remaining).astimezone(dt.UTC)
+                    remaining -= available
+            day += dt.timedelta(days=1)
+            local = dt.datetime.combine(day, dt.time(0, 0), tzinfo=self.zone)
+        return (start + delta).astimezone(dt.UTC)
+
+    def close_of_business_day_after(self, start: dt.datetime, days: int) -> dt.datetime:
+        """The closing time of the `days`-th business day after `start`'s local date
+        (0: the same day if it is a business day and still open, else the next one)."""
+        local = start.astimezone(self.zone)
+        day = local.date()
+        counted = 0
+        for _ in range(MAX_DAYS_SEARCHED):
+            span = self.opening(day)
+            if span:
+                if days == 0 and span[1] > local:
+                    return span[1].astimezone(dt.UTC)
+                if day > local.date():
+                    counted += 1
+                    if counted >= days:
+                        return span[1].astimezone(dt.UTC)
+            day += dt.timedelta(days=1)
+        return start + dt.timedelta(days=max(days, 1))
+
+    # -- targets --------------------------------------------------------------------
+
+    def first_contact_due(self, received_at: dt.datetime, crisis_level: str) -> dt.datetime:
+        if crisis_level == "urgent":
+            return received_at + dt.timedelta(minutes=self.urgent_response_minutes)
+        return self.add_business_time(
+            received_at, dt.timedelta(hours=self.first_response_business_hours)
+        )
+
+    def next_attempt_due(self, last_attempt_at: dt.datetime, crisis_level: str,
+                         attempts: int) -> dt.datetime | None:
+        """When the next try is due after an unanswered attempt; None after the last one."""
+        if attempts >= self.max_attempts:
+            return None
+        if crisis_level == "urgent":
+            # Urgent people are tried again within the hour, business hours or not.
+            return last_attempt_at + dt.timedelta(hours=1)
+        return self.close_of_business_day_after(last_attempt_at, self.cadence_business_days)
+
+    def local_parts(self, moment: dt.datetime) -> tuple[dt.date, int, int]:
+        local = moment.astimezone(self.zone)
+        return local.date(), local.hour, local.weekday()
+
+
+def recompute_all(session: Session, batch: int = 2000) -> int:
+    """Refresh stored due times of open requests and local dates of every request.
+
+    Runs in the caller's transaction (a settings change), in id-ordered batches.
+    Returns the number of requests touched.
+    """
+    schedule = Schedule.load(session)
+    touched = 0
+    last_id = 0
+    while True:
+        rows = session.execute(
+            select(
+                Request.id, Request.received_at, Request.crisis_level, Request.is_open,
+                Request.first_contact_at, Request.reached_at, Request.attempt_count,
+                Request.last_attempt_at, Request.received_local_date,
+            ).where(Request.id > last_id).order_by(Request.id).limit(batch)
+        ).all()
+        if not rows:
+            break
+        for r in rows:
+            local_date, hour, weekday = schedule.local_parts(r.received_at)
+            values: dict = {
+                "received_local_date": local_date,
+                "received_local_hour": hour,
+                "received_local_weekday": weekday,
+            }
+            if r.is_open:
+                values["due_at"] = schedule.first_contact_due(r.received_at, r.crisis_level)
+                if r.first_contact_at is not None and r.reached_at is None and r.last_attempt_at:
+                    values["next_attempt_due_at"] = schedule.next_attempt_due(
+                        r.last_attempt_at, r.crisis_level, r.attempt_count
+                    )
+            session.execute(update(Request).where(Request.id == r.id).values(**values))
+            if local_date != r.received_local_date:
+                session.execute(
+                    update(RequestTreatment)
+                    .where(RequestTreatment.request_id == r.id)
+                    .values(received_local_date=local_date)
+                )
+            touched += 1
+        last_id = rows[-1].id
+    return touched

@@ -1,0 +1,514 @@
+"""Receiving one request, whatever way it came in (webhook, file import, manual entry, demo).
+
+`receive` applies DESIGN.md's rules in one place:
+- the same `(source, external_id)` is never stored twice (the `intake_keys` ledger);
+- a submission without a usable phone or email, or without a readable received time, is
+  quarantined with its reason; its text is still assessed and an `urgent` one still reaches the
+  queue as a request marked "no usable contact";
+- the person is found (or a possible match recorded);
+- a **duplicate** (same person, same treatments, within 24 hours, earlier request still open) is
+  attached to the earlier request as a submission, its text appended and assessed again;
+- otherwise a new request, marked as a **repeat** of the person's most recent earlier one.
+Everything happens in the caller's transaction.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from zoelife import audit
+from zoelife.db.models import (
+    ContentItem,
+    CrisisChange,
+    IntakeKey,
+    Person,
+    QuarantinedRow,
+    Request,
+    RequestTreatment,
+    Submission,
+)
+from zoelife.intake import matching
+from zoelife.intake.normalize import (
+    clean_name,
+    name_key,
+    normalize_email,
+    normalize_phone,
+    search_text,
+    split_full_name,
+)
+from zoelife.intake.schedule import Schedule
+from zoelife.triage import CRISIS_RANK, Assessment, assess, max_level
+from zoelife.vocabulary import CHANNELS, SUBMITTERS, TREATMENTS
+
+DUPLICATE_WINDOW = dt.timedelta(hours=24)
+APPENDED_TEXT_MARKER = "\n\n--- later submission, {when} ---\n"
+
+# The canonical request fields every way in maps onto (ingest issue's field set).
+CANONICAL_FIELDS = (
+    "external_id", "received_at", "first_name", "last_name", "full_name", "email", "phone",
+    "date_of_birth", "treatments", "message", "channel", "submitter", "submitter_name",
+    "heard_about", "referring_provider", "landing_page", "utm_source", "utm_medium",
+    "utm_campaign", "utm_content", "utm_term", "insurance", "sms_consent",
+    "preferred_contact_time",
+)
+
+
+@dataclass
+class RequestInput:
+    """One submission after field mapping, before normalization. Values are as received."""
+
+    source: str
+    external_id: str | None = None
+    received_at: dt.datetime | None = None  # aware; None or naive is a reject reason
+    received_at_raw: str | None = None  # what the file said, for the reject reason
+    channel: str = "web_form"
+    submitter: str = "self"
+    submitter_name: str | None = None
+    first_name: str | None = None
+    last_name: str | None = None
+    full_name: str | None = None
+    email: str | None = None
+    phone: str | None = None
+    date_of_birth: dt.date | None = None
+    treatments: tuple[str, ...] = ()  # raw labels from the form's own treatment field
+    message: str | None = None
+    heard_about: str | None = None
+    referring_provider: str | None = None
+    landing_page: str | None = None
+    utm_source: str | None = None
+    utm_medium: str | None = None
+    utm_campaign: str | None = None
+    utm_content: str | None = None
+    utm_term: str | None = None
+    insurance: str | None = None
+    sms_consent: bool | None = None
+    preferred_contact_time: str | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+    row_number: int | None = None
+    raw: dict[str, Any] | None = None  # the row as received, kept on quarantine
+    # Treatments already resolved to the vocabulary (manual entry picks them directly).
+    treatment_codes: tuple[str, ...] = ()
+
+    def all_text(self) -> str:
+        """Every free-text answer, message first: what the crisis detector reads."""
+        parts = [self.message or ""]
+        for key, value in self.extra.items():
+            if isinstance(value, str) and value.strip():
+                parts.append(f"{key}: {value}")
+        for value in (self.heard_about, self.preferred_contact_time, self.insurance):
+            if value:
+                parts.append(value)
+        return "\n".join(p for p in parts if p)
+
+    def content_key(self) -> str:
+        """A stable id for exports without ids: the hash of the row's content."""
+        payload = self.raw if self.raw is not None else {
+            k: getattr(self, k) for k in CANONICAL_FIELDS if hasattr(self, k)
+        } | {"extra": self.extra}
+        blob = json.dumps(payload, sort_keys=True, default=str, ensure_ascii=False)
+        return "sha256:" + hashlib.sha256(blob.encode("utf-8")).hexdigest()[:40]
+
+
+@dataclass
+class Outcome:
+    kind: str  # created | duplicate | already_imported | rejected
+    request_id: int | None = None
+    submission_id: int | None = None
+    quarantined_row_id: int | None = None
+    crisis: str = "none"
+    reasons: list[str] = field(default_factory=list)  # why rejected
+    warnings: list[str] = field(default_factory=list)
+    external_id: str | None = None
+    repeat_of_id: int | None = None
+    possible_matches: int = 0
+
+
+def utm_from_landing_page(landing_page: str | None) -> dict[str, str]:
+    if not landing_page:
+        return {}
+    try:
+        query = parse_qs(urlsplit(landing_page).query)
+    except ValueError:
+        return {}
+    return {k: v[0] for k, v in query.items() if k.startswith("utm_") and v and v[0]}
+
+
+def url_path_key(url: str | None) -> str | None:
+    """The lowercased path of a URL without trailing slash: how pages are compared."""
+    if not url:
+        return None
+    try:
+        parts = urlsplit(url.strip())
+    except ValueError:
+        return None
+    path = parts.path if (parts.scheme or parts.netloc) else url.split("?")[0].split("#")[0]
+    path = path.rstrip("/").lower()
+    return path or "/"
+
+
+def attributed_content_id(session: Session, landing_page: str | None,
+                          utm_campaign: str | None) -> int | None:
+    """Credit a content item when the landing page or the UTM campaign points at it."""
+    path = url_path_key(landing_page)
+    if path and path != "/":
+        found = session.execute(
+            select(ContentItem.id).where(ContentItem.url_path == path).limit(1)
+        ).scalar()
+        if found:
+            return found
+    if utm_campaign:
+        found = session.execute(
+            select(ContentItem.id)
+            .where(ContentItem.campaign_key == utm_campaign.strip().lower())
+            .limit(1)
+        ).scalar()
+        if found:
+            return found
+    return None
+
+
+def _clip(value: str | None, length: int) -> str | None:
+    if value is None:
+        return None
+    value = str(value).strip()
+    return value[:length] or None
+
+
+def _key(session: Session, source: str, external_id: str) -> IntakeKey | None:
+    return session.get(IntakeKey, (source, external_id))
+
+
+def assess_input(inp: RequestInput) -> Assessment:
+    from zoelife.triage import treatments_from_labels
+
+    result = assess(inp.all_text(), inp.treatments)
+    codes = set(result.treatments) | set(treatments_from_labels(inp.treatments))
+    codes |= {t for t in inp.treatment_codes if t in TREATMENTS}
+    if codes != set(result.treatments):
+        result = Assessment(result.crisis, result.crisis_evidence, frozenset(codes),
+                            result.language)
+    return result
+
+
+def evidence_json(assessment: Assessment) -> list[dict[str, Any]]:
+    return [
+        {"start": e.start, "end": e.end, "category": e.category, "level": e.level}
+        for e in assessment.crisis_evidence
+    ]
+
+
+def crisis_rank(level: str, acknowledged: bool) -> int:
+    if level == "urgent":
+        return 1 if acknowledged else 0
+    return 2 if level == "review" else 3
+
+
+def receive(
+    session: Session,
+    inp: RequestInput,
+    *,
+    schedule: Schedule,
+    actor: audit.Actor | None = None,
+    batch_id: int | None = None,
+    audit_each: bool = True,
+    now: dt.datetime | None = None,
+) -> Outcome:
+    now = now or dt.datetime.now(dt.UTC)
+    actor = actor or audit.SYSTEM
+    source = (inp.source or "unknown").strip()[:120]
+    external_id = (inp.external_id or "").strip()[:200] or inp.content_key()
+    outcome_base = {"external_id": inp.external_id or ""}
+
+    existing = _key(session, source, external_id)
+    if existing is not None and existing.kind in ("request", "submission"):
+        return Outcome("already_imported", request_id=existing.request_id,
+                       submission_id=existing.submission_id, **outcome_base)
+
+    assessment = assess_input(inp)
+    reasons: list[str] = []
+    warnings: list[str] = []
+
+    phone = normalize_phone(inp.phone)
+    email = normalize_email(inp.email)
+    if phone.problem and email.ok:
+        warnings.append(f"phone {phone.problem}; imported with the email only")
+    if email.problem and phone.ok:
+        warnings.append(f"email {email.problem}; imported with the phone only")
+    if not phone.ok and not email.ok:
+        detail = "; ".join(
+            p for p in (phone.problem and f"phone {phone.problem}",
+                        email.problem and f"email {email.problem}") if p
+        )
+        reasons.append("no usable phone or email" + (f" ({detail})" if detail else ""))
+    received_at = inp.received_at
+    if received_at is None or received_at.tzinfo is None:
+        raw = (inp.received_at_raw or "").strip()
+        reasons.append(f"received time {raw!r} could not be read" if raw
+                       else "received time is missing")
+        received_at = None
+
+    first, last = clean_name(inp.first_name), clean_name(inp.last_name)
+    if not first and not last and inp.full_name:
+        first, last = split_full_name(inp.full_name)
+
+    if reasons:
+        return _quarantine(session, inp, source, external_id, reasons, assessment, schedule,
+                           actor=actor, batch_id=batch_id, now=now, first=first, last=last,
+                           received_at=received_at, existing=existing, audit_each=audit_each)
+
+    utm = utm_from_landing_page(inp.landing_page)
+    fields = {
+        "utm_source": _clip(inp.utm_source or utm.get("utm_source"), 200),
+        "utm_medium": _clip(inp.utm_medium or utm.get("utm_medium"), 200),
+        "utm_campaign": _clip(inp.utm_campaign or utm.get("utm_campaign"), 200),
+        "utm_content": _clip(inp.utm_content or utm.get("utm_content"), 200),
+        "utm_term": _clip(inp.utm_term or utm.get("utm_term"), 200),
+    }
+    channel = inp.channel if inp.channel in CHANNELS else "other"
+    submitter = inp.submitter if inp.submitter in SUBMITTERS else "other"
+
+    match = matching.find_person(session, email=email.value, phone=phone.value,
+                                 first_name=first, last_name=last,
+                                 date_of_birth=inp.date_of_birth)
+
+    if match.person_id is not None:
+        dup = _open_duplicate_target(session, match.person_id, assessment.treatments,
+                                     received_at)
+        if dup is not None:
+            return _attach_duplicate(session, dup, inp, source, external_id, assessment,
+                                     schedule, actor=actor, batch_id=batch_id, now=now,
+                                     first=first, last=last, email=email.value,
+                                     phone=phone.value, received_at=received_at,
+                                     existing=existing, audit_each=audit_each,
+                                     warnings=warnings)
+
+    if match.person_id is None:
+        person = Person(first_name=first, last_name=last, name_key=name_key(first, last),
+                        date_of_birth=inp.date_of_birth, created_at=now)
+        session.add(person)
+        session.flush()
+        person_id = person.id
+        added = matching.record_possible_matches(session, person_id, match.possible_matches, now)
+    else:
+        person_id = match.person_id
+        added = 0
+        if inp.date_of_birth:
+            session.execute(update(Person).where(Person.id == person_id,
+                                                 Person.date_of_birth.is_(None))
+                            .values(date_of_birth=inp.date_of_birth))
+
+    repeat_of = session.execute(
+        select(Request.id).where(Request.person_id == person_id,
+                                 Request.received_at <= received_at)
+        .order_by(Request.received_at.desc(), Request.id.desc()).limit(1)
+    ).scalar()
+
+    request = _new_request(session, inp, source, external_id, assessment, schedule, now=now,
+                           first=first, last=last, email=email.value, phone=phone.value,
+                           received_at=received_at, person_id=person_id, channel=channel,
+                           submitter=submitter, batch_id=batch_id, repeat_of=repeat_of,
+                           fields=fields, usable=True)
+    if existing is not None:  # a quarantined row imported again once fixed
+        existing.kind = "request"
+        existing.request_id = request.id
+        if existing.quarantined_row_id:
+            row = session.get(QuarantinedRow, existing.quarantined_row_id)
+            if row is not None:
+                row.status = "reimported"
+                row.resolved_at = now
+    else:
+        session.add(IntakeKey(source=source, external_id=external_id, kind="request",
+                              request_id=request.id, first_seen_at=now))
+    session.flush()
+    if audit_each:
+        audit.record(session, actor, "request.create", "request", request.id,
+                     {"channel": channel, "source": source,
+                      "crisis_level": assessment.crisis,
+                      "treatments": sorted(assessment.treatments),
+                      "repeat_of_id": repeat_of})
+    return Outcome("created", request_id=request.id, crisis=assessment.crisis,
+                   warnings=warnings, repeat_of_id=repeat_of, possible_matches=added,
+                   **outcome_base)
+
+
+def _new_request(session, inp, source, external_id, assessment, schedule, *, now, first, last,
+                 email, phone, received_at, person_id, channel, submitter, batch_id,
+                 repeat_of, fields, usable) -> Request:
+    local_date, hour, weekday = schedule.local_parts(received_at)
+    treatments = sorted(assessment.treatments)
+    request = Request(
+        source=source, external_id=external_id, channel=channel, submitter=submitter,
+        submitter_name=_clip(inp.submitter_name, 200), person_id=person_id,
+        received_at=received_at, received_local_date=local_date, received_local_hour=hour,
+        received_local_weekday=weekday, first_name=first, last_name=last, email=email,
+        phone=phone, date_of_birth=inp.date_of_birth, has_usable_contact=usable,
+        message=inp.message, heard_about=_clip(inp.heard_about, 200),
+        referring_provider=_clip(inp.referring_provider, 300),
+        landing_page=_clip(inp.landing_page, 1000), insurance=_clip(inp.insurance, 200),
+        sms_consent=inp.sms_consent,
+        preferred_contact_time=_clip(inp.preferred_contact_time, 200),
+        extra=dict(inp.extra), search_text=search_text(first, last, email, phone, inp.message),
+        crisis_level=assessment.crisis, crisis_source="auto",
+        crisis_evidence=evidence_json(assessment),
+        crisis_rank=crisis_rank(assessment.crisis, False),
+        status="new", is_open=True,
+        due_at=schedule.first_contact_due(received_at, assessment.crisis),
+        repeat_of_id=repeat_of, import_batch_id=batch_id,
+        attributed_content_id=attributed_content_id(session, inp.landing_page,
+                                                    fields["utm_campaign"]),
+        treatment_list=";".join(treatments), created_at=now, updated_at=now, version=1,
+        attempt_count=0, **fields,
+    )
+    session.add(request)
+    session.flush()
+    for t in treatments:
+        session.add(RequestTreatment(request_id=request.id, treatment=t, origin="form",
+                                     received_local_date=local_date))
+    session.add(CrisisChange(request_id=request.id, kind="assessed", from_level=None,
+                             to_level=assessment.crisis, changed_at=now))
+    session.flush()
+    return request
+
+
+def _open_duplicate_target(session: Session, person_id: int, treatments: frozenset[str],
+                           received_at: dt.datetime) -> Request | None:
+    candidates = session.execute(
+        select(Request).where(
+            Request.person_id == person_id,
+            Request.is_open.is_(True),
+            Request.received_at >= received_at - DUPLICATE_WINDOW,
+            Request.received_at <= received_at,
+        ).order_by(Request.received_at.desc())
+    ).scalars().all()
+    for candidate in candidates:
+        if candidate.treatment_set == set(treatments):
+            return candidate
+    return None
+
+
+def _attach_duplicate(session, target: Request, inp, source, external_id, assessment,
+                      schedule, *, actor, batch_id, now, first, last, email, phone,
+                      received_at, existing, audit_each, warnings) -> Outcome:
+    submission = Submission(
+        request_id=target.id, source=source, external_id=external_id,
+        channel=inp.channel if inp.channel in CHANNELS else "other", received_at=received_at,
+        first_name=first, last_name=last, email=email, phone=phone, message=inp.message,
+        treatments=sorted(assessment.treatments),
+        fields={k: v for k, v in (inp.raw or {}).items()} | {"extra": inp.extra},
+        crisis_level=assessment.crisis, crisis_evidence=evidence_json(assessment),
+        import_batch_id=batch_id, created_at=now,
+    )
+    session.add(submission)
+    session.flush()
+    if inp.message and inp.message.strip():
+        when = received_at.strftime("%Y-%m-%d %H:%M UTC")
+        target.message = (target.message or "") + APPENDED_TEXT_MARKER.format(when=when) + inp.message
+        target.search_text = search_text(target.first_name, target.last_name, target.email,
+                                         target.phone, target.message)
+    raise_crisis_from_text(session, target, schedule, now=now)
+    target.updated_at = now
+    if existing is not None:
+        existing.kind = "submission"
+        existing.submission_id = submission.id
+        existing.request_id = target.id
+    else:
+        session.add(IntakeKey(source=source, external_id=external_id, kind="submission",
+                              request_id=target.id, submission_id=submission.id,
+                              first_seen_at=now))
+    session.flush()
+    if audit_each:
+        audit.record(session, actor, "request.duplicate_attached", "request", target.id,
+                     {"crisis_level": target.crisis_level, "source": source})
+    return Outcome("duplicate", request_id=target.id, submission_id=submission.id,
+                   crisis=assessment.crisis, warnings=warnings, external_id=inp.external_id or "")
+
+
+def raise_crisis_from_text(session: Session, request: Request, schedule: Schedule, *,
+                           now: dt.datetime, text: str | None = None) -> bool:
+    """Assess the request's whole text again; new text can only raise the level.
+
+    A manual level stands until new text arrives; new text can still raise it. Returns True
+    when the level rose (an urgent rise needs a fresh acknowledgement).
+    """
+    extra_text = "\n".join(
+        f"{k}: {v}" for k, v in (request.extra or {}).items() if isinstance(v, str)
+    )
+    result = assess(text if text is not None else (request.message or "") + "\n" + extra_text)
+    new_level = max_level(request.crisis_level, result.crisis)
+    if CRISIS_RANK[new_level] <= CRISIS_RANK[request.crisis_level]:
+        return False
+    old = request.crisis_level
+    request.crisis_level = new_level
+    request.crisis_source = "auto"
+    request.crisis_evidence = evidence_json(result)
+    if new_level == "urgent":
+        request.crisis_acknowledged_at = None
+        request.crisis_acknowledged_by = None
+        request.oncall_notified_at = None
+        if request.first_contact_at is None:
+            request.due_at = schedule.first_contact_due(request.received_at, "urgent")
+    request.crisis_rank = crisis_rank(new_level, request.crisis_acknowledged_at is not None)
+    request.version += 1
+    session.add(CrisisChange(request_id=request.id, kind="assessed", from_level=old,
+                             to_level=new_level, reason="new text arrived", changed_at=now))
+    return True
+
+
+def _quarantine(session, inp, source, external_id, reasons, assessment, schedule, *, actor,
+                batch_id, now, first, last, received_at, existing, audit_each) -> Outcome:
+    reason = "; ".join(reasons)
+    raw = inp.raw if inp.raw is not None else {
+        k: getattr(inp, k) for k in CANONICAL_FIELDS if hasattr(inp, k)
+    } | {"extra": inp.extra}
+    if existing is not None and existing.kind == "quarantine":
+        row = session.get(QuarantinedRow, existing.quarantined_row_id)
+        if row is not None:
+            # Not quarantined twice; the reason and batch follow the latest attempt.
+            row.reason = reason
+            row.batch_id = batch_id or row.batch_id
+            row.row_number = inp.row_number
+            return Outcome("rejected", quarantined_row_id=row.id, request_id=row.request_id,
+                           crisis=assessment.crisis, reasons=reasons,
+                           external_id=inp.external_id or "")
+    row = QuarantinedRow(
+        batch_id=batch_id, source=source, row_key=external_id, row_number=inp.row_number,
+        external_id=inp.external_id, raw=json.loads(json.dumps(raw, default=str)),
+        reason=reason, crisis_level=assessment.crisis,
+        crisis_evidence=evidence_json(assessment), status="open", created_at=now,
+    )
+    session.add(row)
+    session.flush()
+    request_id = None
+    if assessment.crisis == "urgent":
+        # An urgent message must reach the queue even when nobody can be called back yet.
+        when = received_at or now
+        request = _new_request(
+            session, inp, source, external_id, assessment, schedule, now=now, first=first,
+            last=last, email=None, phone=None, received_at=when, person_id=None,
+            channel=inp.channel if inp.channel in CHANNELS else "other",
+            submitter=inp.submitter if inp.submitter in SUBMITTERS else "other",
+            batch_id=batch_id, repeat_of=None,
+            fields={"utm_source": None, "utm_medium": None, "utm_campaign": None,
+                    "utm_content": None, "utm_term": None},
+            usable=False,
+        )
+        request.extra = dict(inp.extra) | {"_quarantine_reason": reason,
+                                           "_as_received": row.raw}
+        row.request_id = request.id
+        request_id = request.id
+    session.add(IntakeKey(source=source, external_id=external_id, kind="quarantine",
+                          quarantined_row_id=row.id, request_id=request_id, first_seen_at=now))
+    session.flush()
+    if audit_each:
+        audit.record(session, actor, "request.quarantine", "quarantined_row", row.id,
+                     {"crisis_level": assessment.crisis, "source": source})
+    return Outcome("rejected", quarantined_row_id=row.id, request_id=request_id,
+                   crisis=assessment.crisis, reasons=reasons, external_id=inp.external_id or "")

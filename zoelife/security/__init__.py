@@ -1,0 +1,1 @@
+"""Staff accounts, passwords, sign-in sessions. No streamlit here; the gate is in zoelife.ui."""

@@ -1,0 +1,279 @@
+"""Every clinic setting, declared once: name, type, default and help.
+
+Values live in the `settings` table (JSON); a setting never written there has its default.
+Read them through `get(session, name)` or `load(session)`; write through `set_value`, which
+validates, audits and keeps derived request fields (due times, local dates) in step.
+`docs/settings.md` documents each one, and a test fails if a setting is missing there.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from zoelife.db.models import Setting as SettingRow
+
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+class SettingError(ValueError):
+    """A value that a setting refuses; the message says which setting and why."""
+
+
+@dataclass(frozen=True)
+class SettingSpec:
+    name: str
+    kind: str  # str | int | bool | time_zone | business_hours | dates | emails | url | text
+    default: Any
+    help: str
+    group: str
+    minimum: int | None = None
+    maximum: int | None = None
+    # Changing it means stored due times / local dates must be recomputed.
+    affects_schedule: bool = False
+
+
+def _hours(open_: str, close: str) -> list[str]:
+    return [open_, close]
+
+
+DEFAULT_BUSINESS_HOURS = {
+    "mon": _hours("08:00", "17:00"),
+    "tue": _hours("08:00", "17:00"),
+    "wed": _hours("08:00", "17:00"),
+    "thu": _hours("08:00", "17:00"),
+    "fri": _hours("08:00", "17:00"),
+    "sat": None,
+    "sun": None,
+}
+
+SPECS: tuple[SettingSpec, ...] = (
+    SettingSpec("clinic_name", "str", "Zoelife Psychiatric Services",
+                "The clinic's name, shown in every page header.", "Clinic"),
+    SettingSpec("time_zone", "time_zone", "America/New_York",
+                "IANA time zone of the clinic. Times are stored in UTC and shown in this zone; "
+                "trends group by the local date.", "Clinic", affects_schedule=True),
+    SettingSpec("business_hours", "business_hours", DEFAULT_BUSINESS_HOURS,
+                "Opening hours per weekday as [\"HH:MM\", \"HH:MM\"], or null when closed. "
+                "Response targets count only these hours.", "Response targets",
+                affects_schedule=True),
+    SettingSpec("holidays", "dates", [],
+                "Dates (YYYY-MM-DD) the clinic is closed; they do not count as business time.",
+                "Response targets", affects_schedule=True),
+    SettingSpec("first_response_business_hours", "int", 1,
+                "Business hours after receipt by which the first contact attempt is due.",
+                "Response targets", minimum=0, maximum=72, affects_schedule=True),
+    SettingSpec("urgent_response_minutes", "int", 0,
+                "Minutes after receipt by which an urgent request's first contact is due "
+                "(0: at once, whatever the hour).", "Response targets", minimum=0, maximum=240,
+                affects_schedule=True),
+    SettingSpec("attempt_cadence_business_days", "int", 1,
+                "Business days after an unanswered attempt by which the next attempt is due.",
+                "Response targets", minimum=0, maximum=14, affects_schedule=True),
+    SettingSpec("max_contact_attempts", "int", 3,
+                "Unanswered attempts after which the request page suggests closing as "
+                "unreachable.", "Response targets", minimum=1, maximum=20),
+    SettingSpec("idle_timeout_minutes", "int", 15,
+                "Minutes without user activity after which a sign-in ends. Automatic refreshes "
+                "are not activity.", "Security", minimum=1, maximum=240),
+    SettingSpec("session_absolute_hours", "int", 12,
+                "Hours after sign-in after which a sign-in ends whatever the activity.",
+                "Security", minimum=1, maximum=24),
+    SettingSpec("crisis_protocol_text", "text",
+                "If the person may be in danger now, call 911. Give the 988 Suicide & Crisis "
+                "Lifeline (call or text 988). Do not leave a voicemail-only response: keep "
+                "calling and escalate.",
+                "Shown on every urgent request above the message.", "Crisis"),
+    SettingSpec("crisis_escalation_step", "text",
+                "Tell the on-call clinician at once, in person or by phone.",
+                "The clinic's own escalation step, shown with the crisis protocol.", "Crisis"),
+    SettingSpec("oncall_emails", "emails", [],
+                "Email addresses of the on-call contacts alerted about unacknowledged urgent "
+                "requests. Alerts carry no patient data.", "Crisis"),
+    SettingSpec("oncall_webhook_url", "url", "",
+                "A URL (Teams, Slack, a paging service) that receives a JSON alert about "
+                "unacknowledged urgent requests. Empty: no webhook.", "Crisis"),
+    SettingSpec("oncall_ack_minutes", "int", 15,
+                "Minutes an urgent request may wait unacknowledged during business hours before "
+                "the on-call contacts are alerted (outside business hours: at once).", "Crisis",
+                minimum=0, maximum=240),
+    SettingSpec("app_base_url", "url", "http://localhost:8501",
+                "The address staff open the app at; used for links in on-call alerts.",
+                "Clinic"),
+    SettingSpec("queue_page_size", "int", 25,
+                "Requests per page on the queue.", "Queue", minimum=5, maximum=200),
+    SettingSpec("impact_window_days", "int", 14,
+                "Days after a publication counted as its window on the content impact page.",
+                "Insights", minimum=1, maximum=90),
+    SettingSpec("impact_baseline_days", "int", 28,
+                "Days before a publication used as its baseline on the content impact page.",
+                "Insights", minimum=7, maximum=365),
+    SettingSpec("upload_max_mb", "int", 50,
+                "Largest file accepted by the Import pages and the webhook body limit's ceiling.",
+                "Imports", minimum=1, maximum=200),
+)
+
+BY_NAME: dict[str, SettingSpec] = {s.name: s for s in SPECS}
+
+
+def spec(name: str) -> SettingSpec:
+    try:
+        return BY_NAME[name]
+    except KeyError:
+        raise KeyError(f"unknown setting {name!r}") from None
+
+
+_HHMM = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
+
+
+def _validate_business_hours(value: Any) -> dict[str, list[str] | None]:
+    if not isinstance(value, dict):
+        raise SettingError("business_hours: expected a mapping of weekday to [open, close]")
+    result: dict[str, list[str] | None] = {}
+    for day in WEEKDAYS:
+        hours = value.get(day)
+        if hours in (None, [], ""):
+            result[day] = None
+            continue
+        if not (isinstance(hours, list | tuple) and len(hours) == 2):
+            raise SettingError(f"business_hours: {day} must be [\"HH:MM\", \"HH:MM\"] or null")
+        open_, close = (str(h) for h in hours)
+        if not (_HHMM.match(open_) and _HHMM.match(close)) or open_ >= close:
+            raise SettingError(f"business_hours: {day} has an invalid range {open_}-{close}")
+        result[day] = [open_, close]
+    unknown = set(value) - set(WEEKDAYS)
+    if unknown:
+        raise SettingError(f"business_hours: unknown weekday {sorted(unknown)[0]!r}")
+    return result
+
+
+def _validate_dates(value: Any) -> list[str]:
+    if isinstance(value, str):
+        value = [v for v in re.split(r"[\s,]+", value) if v]
+    if not isinstance(value, list | tuple):
+        raise SettingError("holidays: expected a list of YYYY-MM-DD dates")
+    out = []
+    for item in value:
+        try:
+            out.append(dt.date.fromisoformat(str(item)).isoformat())
+        except ValueError:
+            raise SettingError(f"holidays: {item!r} is not a YYYY-MM-DD date") from None
+    return sorted(set(out))
+
+
+def _validate_emails(value: Any) -> list[str]:
+    from email_validator import EmailNotValidError, validate_email
+
+    if isinstance(value, str):
+        value = [v for v in re.split(r"[\s,;]+", value) if v]
+    out = []
+    for item in value or []:
+        try:
+            out.append(validate_email(str(item), check_deliverability=False).normalized)
+        except EmailNotValidError as exc:
+            raise SettingError(f"oncall_emails: {item!r} is not an email address ({exc})") from None
+    return out
+
+
+VALIDATORS: dict[str, Callable[[SettingSpec, Any], Any]] = {}
+
+
+def validate(name: str, value: Any) -> Any:
+    """Return the value in its stored form, or raise SettingError naming the setting."""
+    s = spec(name)
+    if s.kind in ("str", "text"):
+        value = "" if value is None else str(value).strip()
+        if s.kind == "str" and not value:
+            raise SettingError(f"{name}: must not be empty")
+        return value
+    if s.kind == "int":
+        try:
+            value = int(value)
+        except (TypeError, ValueError):
+            raise SettingError(f"{name}: expected a whole number") from None
+        if s.minimum is not None and value < s.minimum:
+            raise SettingError(f"{name}: must be at least {s.minimum}")
+        if s.maximum is not None and value > s.maximum:
+            raise SettingError(f"{name}: must be at most {s.maximum}")
+        return value
+    if s.kind == "bool":
+        return bool(value)
+    if s.kind == "time_zone":
+        try:
+            ZoneInfo(str(value))
+        except (ZoneInfoNotFoundError, ValueError):
+            raise SettingError(f"{name}: {value!r} is not an IANA time zone") from None
+        return str(value)
+    if s.kind == "business_hours":
+        return _validate_business_hours(value)
+    if s.kind == "dates":
+        return _validate_dates(value)
+    if s.kind == "emails":
+        return _validate_emails(value)
+    if s.kind == "url":
+        value = "" if value is None else str(value).strip()
+        if value and not re.match(r"^https?://[^\s]+$", value):
+            raise SettingError(f"{name}: must start with http:// or https://")
+        return value
+    raise SettingError(f"{name}: unknown kind {s.kind}")  # pragma: no cover
+
+
+def load(session: Session) -> dict[str, Any]:
+    """All settings: stored values over defaults."""
+    values = {s.name: s.default for s in SPECS}
+    for row in session.execute(select(SettingRow.name, SettingRow.value)):
+        if row.name in BY_NAME:
+            values[row.name] = row.value
+    return values
+
+
+def get(session: Session, name: str) -> Any:
+    s = spec(name)
+    value = session.execute(select(SettingRow.value).where(SettingRow.name == name)).scalar()
+    return s.default if value is None else value
+
+
+def set_value(session: Session, name: str, value: Any, *, actor=None) -> bool:
+    """Validate and store a setting; audit the change. Returns False when nothing changed.
+
+    `actor` is an `audit.Actor`. Settings are not patient data, so old and new values are
+    audited in full. When the setting shapes due times or local dates, requests are
+    recomputed in the same transaction.
+    """
+    from zoelife import audit
+
+    s = spec(name)
+    new = validate(name, value)
+    row = session.get(SettingRow, name)
+    old = s.default if row is None else row.value
+    if row is not None and row.value == new:
+        return False
+    if row is None and new == s.default:
+        return False
+    now = dt.datetime.now(dt.UTC)
+    if row is None:
+        session.add(SettingRow(name=name, value=new, updated_at=now,
+                               updated_by=getattr(actor, "user_id", None)))
+    else:
+        row.value = new
+        row.updated_at = now
+        row.updated_by = getattr(actor, "user_id", None)
+    session.flush()
+    audit.record(session, actor, "settings.change", "setting", name,
+                 {name: {"old": old, "new": new}})
+    if s.affects_schedule:
+        from zoelife.intake.schedule import recompute_all
+
+        recompute_all(session)
+    return True
+
+
+def clinic_zone(session: Session) -> ZoneInfo:
+    return ZoneInfo(get(session, "time_zone"))

@@ -1,0 +1,1 @@
+"""The only package below pages/ that imports streamlit: the gate, shared widgets, DB access."""

@@ -1,0 +1,39 @@
+"""The main script's body: page config, the gate, and navigation built from the user's roles."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from zoelife.ui.navigation import ROOT, default_page_for, pages_for
+
+
+def run(gate) -> None:
+    st.set_page_config(page_title="Zoelife Intake", page_icon=":material/local_hospital:",
+                       layout="wide", initial_sidebar_state="auto")
+    user = gate.current_user()
+    if user is None:
+        # Nothing but the sign-in (or first-run) screen when signed out.
+        st.navigation([st.Page(gate.sign_in_screen, title="Sign in", url_path="sign-in")],
+                      position="hidden").run()
+        return
+    default = default_page_for(user.roles)
+    sections: dict[str, list] = {}
+    for spec in pages_for(user.roles):
+        sections.setdefault(spec.section, []).append(
+            st.Page(str(ROOT / spec.path), title=spec.title, icon=spec.icon,
+                    url_path=spec.url_path, default=spec.path == default,
+                    visibility="hidden" if spec.hidden else "visible")
+        )
+    if not sections:
+        st.navigation([st.Page(_no_pages, title="Zoelife Intake")], position="hidden").run()
+        return
+    with st.sidebar:
+        st.caption(f"Signed in as **{user.display_name}**")
+        if st.button("Sign out", icon=":material/logout:", key="sign_out"):
+            gate.sign_out()
+            st.rerun()
+    st.navigation(sections).run()
+
+
+def _no_pages() -> None:
+    st.info("Your account has no pages yet. Ask an administrator to give it a role.")

@@ -1,0 +1,64 @@
+"""Which pages exist and who may open them. The navigation lists only what a role may open;
+each page still checks its own roles (a URL opened directly is refused without the role)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@dataclass(frozen=True)
+class PageSpec:
+    path: str  # relative to the repository root
+    title: str
+    icon: str
+    roles: frozenset[str]
+    section: str
+    url_path: str
+    hidden: bool = False
+
+
+PAGES: tuple[PageSpec, ...] = (
+    PageSpec("pages/queue.py", "Queue", ":material/inbox:", frozenset({"front_desk"}),
+             "Front desk", "queue"),
+    PageSpec("pages/request.py", "Request", ":material/person:", frozenset({"front_desk"}),
+             "Front desk", "request", hidden=True),
+    PageSpec("pages/new_request.py", "New request", ":material/add_call:",
+             frozenset({"front_desk"}), "Front desk", "new-request"),
+    PageSpec("pages/import_requests.py", "Import requests", ":material/upload_file:",
+             frozenset({"front_desk", "admin"}), "Front desk", "import"),
+    PageSpec("pages/trends.py", "Inquiry trends", ":material/show_chart:",
+             frozenset({"manager"}), "Insights", "trends"),
+    PageSpec("pages/impact.py", "Content impact", ":material/campaign:",
+             frozenset({"manager"}), "Insights", "impact"),
+    PageSpec("pages/funnel.py", "Funnel", ":material/filter_alt:", frozenset({"manager"}),
+             "Insights", "funnel"),
+    PageSpec("pages/speed.py", "Speed to lead", ":material/timer:", frozenset({"manager"}),
+             "Insights", "speed"),
+    PageSpec("pages/content.py", "Content", ":material/article:",
+             frozenset({"manager", "admin", "front_desk"}), "Insights", "content"),
+    PageSpec("pages/users.py", "Staff accounts", ":material/group:", frozenset({"admin"}),
+             "Admin", "users"),
+    PageSpec("pages/clinic_settings.py", "Settings", ":material/settings:",
+             frozenset({"admin"}), "Admin", "settings"),
+    PageSpec("pages/audit_log.py", "Audit log", ":material/policy:", frozenset({"admin"}),
+             "Admin", "audit"),
+    PageSpec("pages/account.py", "My account", ":material/account_circle:",
+             frozenset({"front_desk", "manager", "admin"}), "Account", "account"),
+)
+
+
+def pages_for(roles: frozenset[str]) -> list[PageSpec]:
+    """Pages the roles may open, in navigation order; only pages that exist on disk."""
+    return [p for p in PAGES if p.roles & roles and (ROOT / p.path).exists()]
+
+
+def default_page_for(roles: frozenset[str]) -> str | None:
+    order = ("pages/queue.py", "pages/trends.py", "pages/users.py", "pages/account.py")
+    available = {p.path for p in pages_for(roles)}
+    for path in order:
+        if path in available:
+            return path
+    return None

@@ -1,0 +1,89 @@
+"""The words of DESIGN.md as code: every enumerated value the database constrains.
+
+Kept in one place so the ORM's CHECK constraints, the forms and the importers agree.
+"""
+
+from __future__ import annotations
+
+CHANNELS = ("web_form", "phone", "referral", "email", "walk_in", "other")
+SUBMITTERS = ("self", "parent_guardian", "spouse_partner", "provider", "other")
+TREATMENTS = ("spravato", "tms", "ketamine", "medication_management", "therapy", "other")
+STATUSES = ("new", "attempted", "in_progress", "scheduled", "closed")
+OPEN_STATUSES = ("new", "attempted", "in_progress", "scheduled")
+CLOSE_REASONS = (
+    "became_patient",
+    "not_eligible",
+    "declined",
+    "unreachable",
+    "referred_elsewhere",
+    "duplicate",
+    "spam",
+)
+CRISIS_LEVELS = ("urgent", "review", "none")
+CRISIS_SOURCES = ("auto", "manual")
+ATTEMPT_METHODS = ("call", "text", "email")
+ATTEMPT_OUTCOMES = (
+    "reached",
+    "no_answer",
+    "left_voicemail",
+    "wrong_number",
+    "message_sent",
+    "bounced",
+)
+PRIOR_AUTH_STATUSES = ("not_needed", "needed", "submitted", "approved", "denied", "unknown")
+CONTENT_CHANNELS = ("blog", "social", "video", "newsletter", "ad", "other")
+ROLES = ("front_desk", "manager", "admin")
+MATCH_STATUSES = ("open", "linked", "dismissed")
+QUARANTINE_STATUSES = ("open", "reimported", "dismissed")
+INTAKE_KEY_KINDS = ("request", "submission", "quarantine")
+
+# Allowed status moves (DESIGN.md). `closed -> in_progress` is a reopen and needs a reason.
+STATUS_MOVES: dict[str, tuple[str, ...]] = {
+    "new": ("attempted", "in_progress", "scheduled", "closed"),
+    "attempted": ("attempted", "in_progress", "scheduled", "closed"),
+    "in_progress": ("scheduled", "closed"),
+    "scheduled": ("in_progress", "closed"),
+    "closed": ("in_progress",),
+}
+
+LABELS: dict[str, str] = {
+    "web_form": "Web form",
+    "phone": "Phone",
+    "referral": "Referral",
+    "email": "Email",
+    "walk_in": "Walk-in",
+    "other": "Other",
+    "self": "Self",
+    "parent_guardian": "Parent / guardian",
+    "spouse_partner": "Spouse / partner",
+    "provider": "Provider",
+    "spravato": "Spravato",
+    "tms": "TMS",
+    "ketamine": "Ketamine",
+    "medication_management": "Medication management",
+    "therapy": "Therapy",
+    "new": "New",
+    "attempted": "Attempted",
+    "in_progress": "In progress",
+    "scheduled": "Scheduled",
+    "closed": "Closed",
+    "became_patient": "Became patient",
+    "not_eligible": "Not eligible",
+    "declined": "Declined",
+    "unreachable": "Unreachable",
+    "referred_elsewhere": "Referred elsewhere",
+    "duplicate": "Duplicate",
+    "spam": "Spam",
+    "urgent": "Urgent",
+    "review": "Review",
+    "none": "None",
+    "front_desk": "Front desk",
+    "manager": "Manager",
+    "admin": "Admin",
+}
+
+
+def label(value: str | None) -> str:
+    if value is None:
+        return ""
+    return LABELS.get(value, value.replace("_", " ").capitalize())
