@@ -6,12 +6,16 @@ browser session and under AppTest.
 """
 
 import streamlit as st
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from zoelife.server import routes
 
 app = st.App(__file__, routes=routes())
 
-from zoelife.ui import gate  # noqa: E402
-from zoelife.ui.app import run  # noqa: E402
+# The server also imports this file once outside any browser session, to find `app`;
+# only a real session (or AppTest) renders pages.
+if get_script_run_ctx() is not None:
+    from zoelife.ui import gate
+    from zoelife.ui.app import run
 
-run(gate)
+    run(gate)

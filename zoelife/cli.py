@@ -63,12 +63,12 @@ def _db_current(args: argparse.Namespace) -> int:
 
 
 def _demo(args: argparse.Namespace) -> int:
+    if args.requests < 1:
+        raise BadInput("--requests must be at least 1")
     from zoelife import demo
     from zoelife.db.engine import make_engine
     from zoelife.db.migrate import upgrade
 
-    if args.requests < 1:
-        raise BadInput("--requests must be at least 1")
     engine = make_engine(args.database)
     upgrade(engine)
     try:
@@ -105,7 +105,7 @@ def build_parser() -> argparse.ArgumentParser:
         try:
             module = __import__(module_name, fromlist=["register"])
         except ModuleNotFoundError as exc:
-            if exc.name != module_name:
+            if exc.name is None or not module_name.startswith(exc.name):
                 raise
             continue
         module.register(sub)

@@ -15,7 +15,7 @@ def routes() -> list[BaseRoute]:
         try:
             module = __import__(module_name, fromlist=["routes"])
         except ModuleNotFoundError as exc:
-            if exc.name != module_name:
+            if exc.name is None or not module_name.startswith(exc.name):
                 raise
             continue
         found.extend(module.routes())

@@ -182,7 +182,6 @@ def _validate_emails(value: Any) -> list[str]:
     return out
 
 
-VALIDATORS: dict[str, Callable[[SettingSpec, Any], Any]] = {}
 
 
 def validate(name: str, value: Any) -> Any:

@@ -61,7 +61,7 @@ def resolve(session: Session, token: str | None, *, activity: bool = True,
 
     `activity=False` for automatic refreshes: they read the session without extending it.
     """
-    if not token:
+    if not isinstance(token, str) or not token:
         return None
     now = now or dt.datetime.now(dt.UTC)
     row = session.execute(

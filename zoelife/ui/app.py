@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from zoelife.ui.components import escape_markdown
 from zoelife.ui.navigation import ROOT, default_page_for, pages_for
 
 
@@ -24,14 +25,14 @@ def run(gate) -> None:
                     url_path=spec.url_path, default=spec.path == default,
                     visibility="hidden" if spec.hidden else "visible")
         )
-    if not sections:
-        st.navigation([st.Page(_no_pages, title="Zoelife Intake")], position="hidden").run()
-        return
     with st.sidebar:
-        st.caption(f"Signed in as **{user.display_name}**")
+        st.caption(f"Signed in as {escape_markdown(user.display_name)}")
         if st.button("Sign out", icon=":material/logout:", key="sign_out"):
             gate.sign_out()
             st.rerun()
+    if not sections:
+        st.navigation([st.Page(_no_pages, title="Zoelife Intake")], position="hidden").run()
+        return
     st.navigation(sections).run()
 
 

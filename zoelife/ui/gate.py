@@ -22,9 +22,11 @@ _USER_CACHE_KEY = "_zoelife_user_this_run"
 
 def client_address() -> str | None:
     try:
-        return st.context.ip_address
-    except Exception:  # noqa: BLE001 - not available under AppTest
+        address = st.context.ip_address
+    except Exception:  # noqa: BLE001 - not available outside a browser session
         return None
+    # Under AppTest the context is a mock; only a real address string is recorded.
+    return address if isinstance(address, str) else None
 
 
 def _token() -> str | None:
@@ -32,9 +34,10 @@ def _token() -> str | None:
     if token:
         return token
     try:
-        return st.context.cookies.get(COOKIE_NAME)
+        value = st.context.cookies.get(COOKIE_NAME)
     except Exception:  # noqa: BLE001 - no cookies outside a browser session
         return None
+    return value if isinstance(value, str) else None
 
 
 def current_user(*, activity: bool = True) -> SessionUser | None:
