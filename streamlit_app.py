@@ -8,9 +8,9 @@ browser session and under AppTest.
 import streamlit as st
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
-from zoelife.server import routes
+from zoelife.server import lifespan, routes
 
-app = st.App(__file__, routes=routes())
+app = st.App(__file__, routes=routes(), lifespan=lifespan)
 
 # The server also imports this file once outside any browser session, to find `app`;
 # only a real session (or AppTest) renders pages.

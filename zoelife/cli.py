@@ -80,6 +80,19 @@ def _demo(args: argparse.Namespace) -> int:
     return 0
 
 
+def _oncall_check(args: argparse.Namespace) -> int:
+    from zoelife.db.engine import make_engine
+    from zoelife.db.migrate import upgrade
+    from zoelife.triage.oncall import check_and_alert
+
+    engine = make_engine(args.database)
+    upgrade(engine)
+    alert = check_and_alert(engine)
+    print("no alert needed" if alert is None else
+          f"alerted on-call about {len(alert.request_ids)} urgent request(s)")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="zoelife", description="Zoelife Intake: staff dashboard for appointment requests."
@@ -100,6 +113,12 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--requests", type=int, default=5000, help="number of requests (default 5000)")
     demo.add_argument("--seed", type=int, default=7, help="random seed (default 7)")
     demo.set_defaults(func=_demo)
+
+    oncall = sub.add_parser("oncall", help="on-call alerts for unacknowledged urgent requests")
+    oncall_sub = oncall.add_subparsers(dest="oncall_command", required=True, metavar="COMMAND")
+    check = oncall_sub.add_parser(
+        "check", help="alert the on-call contacts now if urgent requests wait (for cron)")
+    check.set_defaults(func=_oncall_check)
 
     for module_name in COMMAND_MODULES:
         try:

@@ -5,7 +5,15 @@ Each way in adds its Starlette routes here: the web-form webhook, the sign-in co
 
 from __future__ import annotations
 
+import asyncio
+import logging
+import os
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
 from starlette.routing import BaseRoute
+
+log = logging.getLogger(__name__)
 
 
 def routes() -> list[BaseRoute]:
@@ -20,3 +28,37 @@ def routes() -> list[BaseRoute]:
             continue
         found.extend(module.routes())
     return found
+
+
+ONCALL_CHECK_SECONDS_ENV = "ZOELIFE_ONCALL_CHECK_SECONDS"
+
+
+@asynccontextmanager
+async def lifespan(_app) -> AsyncIterator[None]:
+    """Background duties of the server process: the on-call alert check."""
+    seconds = float(os.environ.get(ONCALL_CHECK_SECONDS_ENV, "60"))
+    task = asyncio.create_task(_oncall_loop(seconds)) if seconds > 0 else None
+    try:
+        yield
+    finally:
+        if task is not None:
+            task.cancel()
+
+
+async def _oncall_loop(seconds: float) -> None:
+    from zoelife.db import migrate
+    from zoelife.db.engine import make_engine
+    from zoelife.triage.oncall import check_and_alert
+
+    engine = None
+    while True:
+        await asyncio.sleep(seconds)
+        try:
+            if engine is None:
+                engine = make_engine()
+                await asyncio.to_thread(migrate.upgrade, engine)
+            await asyncio.to_thread(check_and_alert, engine)
+        except asyncio.CancelledError:
+            raise
+        except Exception as exc:  # noqa: BLE001 - keep checking; log the kind only, no data
+            log.warning("on-call check failed: %s", type(exc).__name__)
