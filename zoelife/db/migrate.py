@@ -37,7 +37,9 @@ def current_revision(engine: Engine) -> str | None:
 
 def upgrade(engine: Engine, revision: str = "head") -> None:
     cfg = alembic_config()
-    with engine.connect() as conn:
+    # On SQLite the migration transaction takes the write lock up front (BEGIN IMMEDIATE), so a
+    # second server waits and then finds the schema already at head.
+    with engine.execution_options(zoelife_write=True).connect() as conn:
         if conn.dialect.name == "postgresql":
             conn.execute(text("SELECT pg_advisory_lock(:k)"), {"k": ADVISORY_LOCK_KEY})
             conn.commit()
