@@ -105,3 +105,13 @@ def app_db(sqlite_url, monkeypatch) -> str:
     """A fresh SQLite database the app (AppTest, CLI) will use through ZOELIFE_DATABASE_URL."""
     monkeypatch.setenv("ZOELIFE_DATABASE_URL", sqlite_url)
     return sqlite_url
+
+
+def pytest_terminal_summary(terminalreporter) -> None:
+    """Print the triage labelled-set figures at the end of every run (the issue asks for them
+    in the test output). Computed here, on the controller, so parallel runs print them too."""
+    from tests.triage.evaluation import summary_lines
+
+    terminalreporter.section("zoelife.triage labelled-set figures")
+    for line in summary_lines():
+        terminalreporter.write_line(line)

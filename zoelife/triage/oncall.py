@@ -22,7 +22,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from email.message import EmailMessage
 
-from sqlalchemy import Engine, select, update
+from sqlalchemy import Engine, select, text, update
 
 from zoelife import audit, settings
 from zoelife.db.engine import write_session
@@ -68,18 +68,27 @@ def requests_needing_alert(session, now: dt.datetime) -> tuple[list[int], int]:
     schedule = Schedule.from_settings(values)
     wait = dt.timedelta(minutes=int(values["oncall_ack_minutes"]))
     rows = session.execute(
-        select(Request.id, Request.received_at).where(
+        select(Request.id, Request.received_at)
+        .where(
             Request.is_open.is_(True),
             Request.crisis_level == "urgent",
             Request.crisis_acknowledged_at.is_(None),
-        ).order_by(Request.received_at)
+        )
+        .order_by(Request.received_at)
     ).all()
     business_now = schedule.is_business_time(now)
     due = []
-    notified = set(session.execute(
-        select(Request.id).where(Request.id.in_([r.id for r in rows]),
-                                 Request.oncall_notified_at.is_not(None))
-    ).scalars()) if rows else set()
+    notified = (
+        set(
+            session.execute(
+                select(Request.id).where(
+                    Request.id.in_([r.id for r in rows]), Request.oncall_notified_at.is_not(None)
+                )
+            ).scalars()
+        )
+        if rows
+        else set()
+    )
     for r in rows:
         if r.id in notified:
             continue
@@ -109,11 +118,28 @@ def send_email(recipients: list[str], alert: Alert) -> None:
 
 def send_webhook(url: str, alert: Alert) -> None:
     body = json.dumps(alert.payload()).encode("utf-8")
-    req = urllib.request.Request(url, data=body, method="POST",
-                                 headers={"Content-Type": "application/json"})
+    req = urllib.request.Request(
+        url, data=body, method="POST", headers={"Content-Type": "application/json"}
+    )
     with urllib.request.urlopen(req, timeout=10) as response:  # noqa: S310 - admin-set URL
         if response.status >= 300:
             raise RuntimeError(f"webhook answered {response.status}")
+
+
+ONCALL_LOCK_KEY = 0x5A4F4F4E43414C  # "ZOONCAL": one on-call check at a time, across replicas
+
+
+def _claim_check(session) -> bool:
+    """Every app server runs this check. On SQLite the write transaction already holds the
+    database's one write lock. On PostgreSQL two replicas would both read the same unnotified
+    requests (READ COMMITTED) and both alert, so the check takes a transaction-level advisory
+    lock first; a replica that finds it taken skips this round (the holder covers it, and the
+    next round reads what the holder committed)."""
+    if session.get_bind().dialect.name != "postgresql":
+        return True
+    return bool(session.execute(
+        text("SELECT pg_try_advisory_xact_lock(:k)"), {"k": ONCALL_LOCK_KEY}
+    ).scalar())
 
 
 def check_and_alert(
@@ -126,6 +152,8 @@ def check_and_alert(
     """Send one alert covering every request now due; record it. Returns the alert sent."""
     now = now or dt.datetime.now(dt.UTC)
     with write_session(engine) as session:
+        if not _claim_check(session):
+            return None
         due, waiting = requests_needing_alert(session, now)
         if not due:
             return None
@@ -158,13 +186,26 @@ def check_and_alert(
         for kind, target, ok, error in outcomes:
             any_ok = any_ok or ok
             for request_id in due:
-                session.add(OnCallNotification(request_id=request_id, channel=kind,
-                                               target=target[:300], sent_at=now, ok=ok,
-                                               error=error))
+                session.add(
+                    OnCallNotification(
+                        request_id=request_id,
+                        channel=kind,
+                        target=target[:300],
+                        sent_at=now,
+                        ok=ok,
+                        error=error,
+                    )
+                )
         if any_ok:
-            session.execute(update(Request).where(Request.id.in_(due))
-                            .values(oncall_notified_at=now))
-        audit.record(session, audit.SYSTEM, "oncall.alert", "request",
-                     ",".join(str(i) for i in due)[:80],
-                     {"count": len(due), "result": "sent" if any_ok else "failed"})
+            session.execute(
+                update(Request).where(Request.id.in_(due)).values(oncall_notified_at=now)
+            )
+        audit.record(
+            session,
+            audit.SYSTEM,
+            "oncall.alert",
+            "request",
+            ",".join(str(i) for i in due)[:80],
+            {"count": len(due), "result": "sent" if any_ok else "failed"},
+        )
         return alert if any_ok else None

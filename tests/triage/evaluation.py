@@ -1,0 +1,125 @@
+"""Figures for the labelled message sets in tests/triage/data (shared by the tests and conftest).
+
+The sets were written before the detector, then a random third of each was frozen with
+``random.Random(20261126).sample(range(n), n // 3)`` (the ``frozen`` field).  Frozen messages are
+never edited to make a test pass; docs/triage.md reports all and frozen figures separately.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from zoelife.triage import assess
+
+DATA = Path(__file__).parent / "data"
+
+
+@cache
+def load(name: str) -> tuple[dict, ...]:
+    with (DATA / name).open(encoding="utf-8") as fh:
+        return tuple(json.loads(line) for line in fh if line.strip())
+
+
+@dataclass(frozen=True)
+class CrisisFigures:
+    n: int
+    urgent: int
+    urgent_hit: int
+    none: int
+    none_flagged: int
+    flagged: int
+    flagged_to_none: int
+    exact: int
+    misses: tuple[str, ...]  # ids of urgent messages not marked urgent
+    flagged_none_ids: tuple[str, ...]  # ids of review/urgent messages marked none
+    false_flag_ids: tuple[str, ...]  # ids of none messages marked review/urgent
+
+    @property
+    def urgent_recall(self) -> float:
+        return self.urgent_hit / self.urgent if self.urgent else 1.0
+
+    @property
+    def none_flag_rate(self) -> float:
+        return self.none_flagged / self.none if self.none else 0.0
+
+    def line(self, label: str) -> str:
+        return (
+            f"{label:<7} n={self.n:<4} urgent recall {self.urgent_hit}/{self.urgent} "
+            f"({self.urgent_recall:.1%})  review/urgent->none {self.flagged_to_none}  "
+            f"none flagged {self.none_flagged}/{self.none} ({self.none_flag_rate:.1%})  "
+            f"exact level {self.exact}/{self.n} ({self.exact / self.n:.1%})"
+        )
+
+
+def crisis_figures(frozen_only: bool = False) -> CrisisFigures:
+    rows = [r for r in load("crisis_messages.jsonl") if r["frozen"] or not frozen_only]
+    urgent = urgent_hit = none = none_flagged = flagged = to_none = exact = 0
+    misses: list[str] = []
+    to_none_ids: list[str] = []
+    false_ids: list[str] = []
+    for r in rows:
+        got = assess(r["text"]).crisis
+        exact += got == r["label"]
+        if r["label"] == "urgent":
+            urgent += 1
+            if got == "urgent":
+                urgent_hit += 1
+            else:
+                misses.append(r["id"])
+        if r["label"] == "none":
+            none += 1
+            if got != "none":
+                none_flagged += 1
+                false_ids.append(r["id"])
+        else:
+            flagged += 1
+            if got == "none":
+                to_none += 1
+                to_none_ids.append(r["id"])
+    return CrisisFigures(
+        len(rows),
+        urgent,
+        urgent_hit,
+        none,
+        none_flagged,
+        flagged,
+        to_none,
+        exact,
+        tuple(misses),
+        tuple(to_none_ids),
+        tuple(false_ids),
+    )
+
+
+@dataclass(frozen=True)
+class TreatmentFigures:
+    n: int
+    exact: int
+    wrong_ids: tuple[str, ...]
+
+    @property
+    def accuracy(self) -> float:
+        return self.exact / self.n if self.n else 1.0
+
+    def line(self, label: str) -> str:
+        return f"{label:<7} n={self.n:<4} exact-set accuracy {self.exact}/{self.n} ({self.accuracy:.1%})"
+
+
+def treatment_figures(frozen_only: bool = False) -> TreatmentFigures:
+    rows = [r for r in load("treatment_messages.jsonl") if r["frozen"] or not frozen_only]
+    wrong = [r["id"] for r in rows if sorted(assess(r["text"]).treatments) != r["expected"]]
+    return TreatmentFigures(len(rows), len(rows) - len(wrong), tuple(wrong))
+
+
+def summary_lines() -> list[str]:
+    return [
+        "crisis level (tests/triage/data/crisis_messages.jsonl):",
+        "  " + crisis_figures().line("all"),
+        "  " + crisis_figures(frozen_only=True).line("frozen"),
+        "treatment interest (tests/triage/data/treatment_messages.jsonl):",
+        "  " + treatment_figures().line("all"),
+        "  " + treatment_figures(frozen_only=True).line("frozen"),
+    ]

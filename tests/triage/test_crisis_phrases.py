@@ -1,0 +1,197 @@
+"""Specific phrases from DESIGN.md and the triage brief, one assertion each."""
+
+from __future__ import annotations
+
+import pytest
+
+from zoelife.triage import assess
+
+URGENT = [
+    # passive ideation
+    "I wish I were dead",
+    "sometimes I want to go to sleep and never wake up",
+    "I don't want to be here anymore",
+    "I no longer want to live",
+    "There is no reason to live",
+    "I'm not safe",
+    "I can't stop thinking about dying",
+    "I don't want to wake up",
+    "i just want to die",
+    # plan / intent / means / preparation
+    "I have a plan to kill myself",
+    "I've been saving pills",
+    "I wrote letters to my family",
+    "I've been giving my things away",
+    "I bought a gun",
+    "he bought a rope",
+    "I'm going to end my life",
+    # self-harm, attempts
+    "I've been cutting myself",
+    "I burn myself when I'm upset",
+    "I keep hitting myself",
+    "I attempted suicide 2 months ago",
+    "tried to overdose last week",
+    # burden / hopelessness
+    "they'd be better off without me",
+    "I can't go on",
+    # slang, abbreviations, misspellings
+    "i want to unalive myself",
+    "kms",
+    "kys",
+    "Pt reports SI",
+    "S/I present",
+    "SI/HI: endorses SI",
+    "current symptoms include suicidal ideation",
+    "thinking about sewerslide",
+    "feeling suicidle",
+    "sucidal thoughts",
+    "thoughts of suiside",
+    "i want to kil myself",
+    # third party
+    "my son says he wants to die",
+    "my wife tried to overdose last week",
+    "my daughter has been cutting herself",
+    # mixed / ambiguous -> urgent
+    "not suicidal but sometimes I wish I wouldn't wake up",
+    "I'm not sure if I'm suicidal",
+    "no active SI",
+    "+SI, no plan or intent",
+    "passive SI, denies plan",
+    "I attempted in 2016 and again last week",
+    "I used to have suicidal thoughts and lately they're back",
+    "Does TMS help with suicidal thoughts? I have them every day.",
+    # recent time words keep it urgent
+    "I had suicidal thoughts yesterday",
+    "suicidal thoughts two weeks ago",
+    "I felt suicidal last month",
+    "I've been suicidal recently",
+    "I cut myself 3 months ago",
+    # Spanish
+    "quiero morir",
+    "no quiero vivir",
+    "tengo pensamientos suicidas",
+    "quiero suicidarme",
+    "pienso en quitarme la vida",
+    "quiero hacerme daño",
+    "a veces quiero cortarme",
+    "me quiero matar",
+    "estarían mejor sin mí",
+    "no aguanto más",
+    "ya no quiero estar aquí",
+    "mi hijo dice que se quiere morir",
+    "intenté suicidarme la semana pasada",
+    "vivo sin ganas de vivir",
+    # shouting and odd spacing
+    "I WANT TO KILL MYSELF",
+    "i    want   to   die",
+    "self-harm",
+    "selfharm",
+]
+
+REVIEW = [
+    "no suicidal thoughts",
+    "I am not suicidal",
+    "Patient denies SI",
+    "denies SI/HI",
+    "no thoughts of self-harm",
+    "never had suicidal thoughts",
+    "SI: denies",
+    "attempted suicide in 2015",
+    "years ago I used to cut",
+    "was hospitalized for SI 2 years ago",
+    "I had suicidal thoughts 6 months ago",
+    "suicide attempt 6 months ago",
+    "as a teenager I was suicidal",
+    "suicidal thoughts last year",
+    "Is Spravato approved for suicidal ideation?",
+    "Does TMS help with suicidal thoughts?",
+    "Spravato for treatment-resistant depression and suicidal ideation with depression",
+    "no tengo pensamientos suicidas",
+    "Je suis très fatigué et triste depuis des mois, je voudrais un rendez-vous.",
+    "Olá, eu estou muito triste, gostaria de uma consulta por favor.",
+    "Tôi bị trầm cảm, xin gọi lại cho tôi.",
+    "我想预约抑郁症治疗，我最近心情很不好",
+]
+
+NONE = [
+    "",
+    "   ",
+    "hi",
+    "call me",
+    "I'm dying to try TMS",
+    "deadlines are killing me",
+    "the tacos are to die for",
+    "my back is killing me",
+    "I could kill for a coffee",
+    "this traffic will be the death of me",
+    "dead tired",
+    "drop-dead gorgeous",
+    "killing it at work",
+    "me muero de ganas de probarlo",
+    "me muero de hambre",
+    "me mata el tráfico",
+    "I'm not safe to drive after Spravato, right?",
+    "cutting back on caffeine",
+    "SI ACEPTAN MEDICAID LLAMENME",
+    "Si, me interesa la terapia",
+    "I'd like an appointment for TMS",
+]
+
+
+@pytest.mark.parametrize("text", URGENT)
+def test_urgent(text: str) -> None:
+    assert assess(text).crisis == "urgent", text
+
+
+@pytest.mark.parametrize("text", REVIEW)
+def test_review(text: str) -> None:
+    assert assess(text).crisis == "review", text
+
+
+@pytest.mark.parametrize("text", NONE)
+def test_none(text: str) -> None:
+    assert assess(text).crisis == "none", text
+
+
+def test_none_input() -> None:
+    a = assess(None)
+    assert a.crisis == "none"
+    assert a.crisis_evidence == ()
+    assert a.treatments == frozenset()
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        ("no suicidal thoughts", "negated"),
+        ("attempted suicide in 2015", "historical"),
+        ("Is Spravato approved for suicidal ideation?", "informational"),
+        ("my son says he wants to die", "third_party"),
+        (
+            "Bonjour, je suis très triste depuis des mois et je voudrais un rendez-vous",
+            "other_language",
+        ),
+        ("I have a plan to kill myself", "plan"),
+        ("I've been saving pills", "preparation"),
+        ("they'd be better off without me", "burden"),
+        ("I can't go on", "hopelessness"),
+        ("I'm not safe", "not_safe"),
+        ("I burn myself", "self_harm"),
+        ("i want to unalive myself", "slang"),
+    ],
+)
+def test_categories(text: str, category: str) -> None:
+    cats = {sp.category for sp in assess(text).crisis_evidence}
+    assert category in cats, (text, cats)
+
+
+def test_other_language_with_english_urgent_phrase_is_urgent() -> None:
+    text = "Bonjour, je suis très triste depuis des mois, je ne sais pas. I want to die."
+    assert assess(text).crisis == "urgent"
+
+
+def test_language() -> None:
+    assert assess("Hello, I would like an appointment for my depression").language == "en"
+    assert assess("Hola, quiero una cita para mi hijo por favor").language == "es"
+    assert assess("Bonjour, je voudrais un rendez-vous pour mon fils").language == "other"
+    assert assess("hi").language in {"en", "unknown"}

@@ -1,0 +1,337 @@
+"""Crisis-level detection: phrase lists (data/crisis.toml) plus context rules
+(data/crisis_context.toml) that may lower a match from urgent to review.
+
+Policy (DESIGN.md): a missed ``urgent`` is the worst bug, so every rule that lowers a level
+applies only when it clearly applies; anything ambiguous stays urgent.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from dataclasses import dataclass
+
+from ._text import SENTENCE_BREAK, Folded, compile_groups, compile_phrases, load_toml
+
+CRISIS_LEVELS = ("urgent", "review", "none")
+CRISIS_RANK = {"urgent": 2, "review": 1, "none": 0}
+
+
+def max_level(a: str, b: str) -> str:
+    """The more serious of two crisis levels."""
+    return a if CRISIS_RANK[a] >= CRISIS_RANK[b] else b
+
+
+@dataclass(frozen=True)
+class EvidenceSpan:
+    start: int  # char offsets into the text passed to assess
+    end: int
+    category: str
+    level: str  # "urgent" | "review": what this span alone contributes
+
+
+# ---------------------------------------------------------------- load the data once
+_PHR = load_toml("crisis.toml")
+_CTX = load_toml("crisis_context.toml")
+_MACROS: dict[str, str] = _PHR.get("macros", {})
+
+
+@dataclass(frozen=True)
+class _Category:
+    name: str
+    level: str
+    regex: re.Pattern[str]
+
+
+_CATEGORIES: tuple[_Category, ...] = tuple(
+    _Category(c["name"], c["level"], compile_phrases(c["patterns"], _MACROS))
+    for c in _PHR["category"]
+)
+_LEVEL_OF = {c.name: c.level for c in _CATEGORIES}
+# All categories in one regex (one pass over the text); group names are the category names.
+_ALL = compile_groups({c["name"]: c["patterns"] for c in _PHR["category"]}, _MACROS)
+_CS = _PHR["case_sensitive"]
+_CS_ALWAYS = re.compile("|".join(f"(?:{p})" for p in _CS["always"]))
+_CS_MIXED = re.compile("|".join(f"(?:{p})" for p in _CS["mixed_case_only"]))
+# Cheap pre-check so long texts without any candidate skip the look-behind patterns.
+_CS_CANDIDATE = re.compile(r"S[/I.]|\+|NSSI")
+
+_NEG_CUES = frozenset(_CTX["negation"]["cues"])
+_NEG_FILLER = frozenset(_CTX["negation"]["filler"])
+_NEG_AFTER = re.compile(_CTX["negation"]["after"])
+_NEGATABLE = frozenset(_CTX["negation"]["categories"])
+_TOKEN = re.compile(r"[a-z0-9]+|[,/:+]")
+
+_HIST_OLD = compile_phrases(_CTX["history"]["old"])
+_HIST_RECENT = compile_phrases(_CTX["history"]["recent"])
+_NUM_WORDS = {
+    "a": 1,
+    "an": 1,
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
+    "few": 3,
+    "a few": 3,
+    "couple": 2,
+    "a couple": 2,
+    "a couple of": 2,
+    "couple of": 2,
+    "several": 4,
+    "un": 1,
+    "una": 1,
+    "uno": 1,
+    "dos": 2,
+    "tres": 3,
+    "cuatro": 4,
+    "cinco": 5,
+    "seis": 6,
+    "siete": 7,
+    "ocho": 8,
+    "nueve": 9,
+    "diez": 10,
+    "unos": 3,
+    "unas": 3,
+    "pocos": 2,
+    "pocas": 2,
+    "varios": 4,
+    "varias": 4,
+}
+_NUM = r"(\d+|a couple of|couple of|a couple|couple|a few|few|several|an|a|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)"
+_AGO = re.compile(
+    rf"(?<!\w){_NUM}[\s\-]+(?:(?:more|other)\s+)?(day|week|month|year|yr|mo)s?\s+(?:ago|back|before)\b"
+)
+_NUM_ES = r"(\d+|un|una|uno|dos|tres|cuatro|cinco|seis|siete|ocho|nueve|diez|unos|unas|pocos|pocas|varios|varias)"
+_HACE = re.compile(rf"\bhace\s+(?:(?:mas\s+de|casi)\s+)?{_NUM_ES}\s+(dia|semana|mes|ano)(?:e?s)?\b")
+_YEAR = re.compile(r"(?<![\d/\-.])(19[5-9]\d|20[0-9]\d)(?![\d/\-])")
+_SINCE = re.compile(r"(?:since|desde|from)\s*$")
+_UNIT_MONTHS = {
+    "day": 1 / 30,
+    "dia": 1 / 30,
+    "week": 0.25,
+    "semana": 0.25,
+    "month": 1.0,
+    "mo": 1.0,
+    "mes": 1.0,
+    "year": 12.0,
+    "yr": 12.0,
+    "ano": 12.0,
+}
+# Thoughts count for a month, behaviour for three (DESIGN.md).
+_BEHAVIOUR = frozenset({"self_harm", "attempt", "plan", "method", "preparation"})
+
+_INFO = _CTX["informational"]
+_INFO_CUES = re.compile(_INFO["cues"])
+_INFO_PERSONAL = re.compile(_INFO["personal"])
+_INFO_ALLOWED = re.compile(_INFO["allowed"])
+_INFO_VETO = re.compile(_INFO["veto"])
+_INFO_TERMS = frozenset(_INFO["term_categories"])
+_TREATMENT_WORDS = re.compile(
+    r"\b(?:spravato|es ?ketamine|ketamine|tms|neurostar|therapy|treatment|medication|infusion|nasal spray|esketamina|ketamina)\b"
+)
+_THIRD = re.compile(_CTX["third_party"]["markers"])
+
+#: Longest text looked at around a match, in characters.
+_WINDOW = 200
+
+
+# ---------------------------------------------------------------- context helpers
+def _sentence(f: str, start: int, end: int) -> tuple[int, int]:
+    lo = max(0, start - _WINDOW)
+    s = lo
+    for m in SENTENCE_BREAK.finditer(f, lo, start):
+        s = m.end()
+    m = SENTENCE_BREAK.search(f, end, min(len(f), end + _WINDOW))
+    e = m.start() if m else min(len(f), end + _WINDOW)
+    return s, e
+
+
+def _negated(f: str, start: int, end: int, sent_start: int) -> bool:
+    if _NEG_AFTER.match(f, end, min(len(f), end + 60)):
+        return True
+    tokens = _TOKEN.findall(f, max(sent_start, start - 80), start)
+    for tok in reversed(tokens[-10:]):
+        if tok in _NEG_CUES:
+            return True
+        if tok in _NEG_FILLER or tok in ",/:":
+            continue
+        return False
+    return False
+
+
+def _months(num: str, unit: str) -> float:
+    n = float(num) if num.isdigit() else float(_NUM_WORDS.get(num, 3))
+    return n * _UNIT_MONTHS[unit]
+
+
+def _historical(f: str, start: int, end: int, s: int, e: int, category: str) -> bool:
+    """True when the sentence dates the match outside the time limit and nothing says recent."""
+    limit = 3.0 if category in _BEHAVIOUR else 1.0
+    old = False
+    for m in _HIST_RECENT.finditer(f, s, e):
+        if m.end() <= start or m.start() >= end:
+            return False
+    for m in _HIST_OLD.finditer(f, s, e):
+        if m.end() <= start or m.start() >= end:
+            old = True
+            break
+    for rx in (_AGO, _HACE):
+        for m in rx.finditer(f, s, e):
+            months = _months(m.group(1), m.group(2))
+            if months <= limit:
+                return False
+            old = True
+    if not old:
+        for m in _YEAR.finditer(f, s, e):
+            if not _SINCE.search(f, max(s, m.start() - 8), m.start()):
+                old = True
+                break
+    return old
+
+
+def _informational(f: str, start: int, end: int, s: int, e: int, veto: bool) -> bool:
+    if veto:
+        return False
+    sent = f[s:e]
+    if not _INFO_CUES.search(sent):
+        return False
+    if not (
+        "?" in f[end : min(len(f), e + 1)]
+        or _TREATMENT_WORDS.search(sent)
+        or "patients" in sent
+        or "people" in sent
+        or "adults" in sent
+    ):
+        return False
+    return not _INFO_PERSONAL.search(_INFO_ALLOWED.sub(" ", sent))
+
+
+def _mostly_caps(text: str) -> bool:
+    letters = [c for c in text[:2000] if c.isalpha()]
+    if len(letters) < 8:
+        return False
+    upper = sum(1 for c in letters if c.isupper())
+    return upper / len(letters) > 0.6
+
+
+# ---------------------------------------------------------------- main entry
+def find_crisis_spans(folded: Folded, language: str) -> list[EvidenceSpan]:
+    """Every crisis match in the text, with its context-adjusted level."""
+    f = folded.folded
+    raw: list[tuple[int, int, str, str]] = []  # folded start, end, category, base level
+    # Overlapping matches too ("started cutting" and "cutting myself"): restart one char on.
+    search = _ALL.search
+    m = search(f)
+    while m is not None:
+        name = m.lastgroup or ""
+        raw.append((m.start(), m.end(), name, _LEVEL_OF[name]))
+        m = search(f, m.start() + 1)
+    text = folded.text
+    cs = []
+    if _CS_CANDIDATE.search(text):
+        cs.append(_CS_ALWAYS)
+        if language != "es" and not _mostly_caps(text):
+            cs.append(_CS_MIXED)
+    for rx in cs:
+        for m in rx.finditer(text):
+            fs, fe = folded.to_folded(m.start()), folded.to_folded(m.end())
+            if fe > fs:
+                raw.append((fs, fe, _CS["category"], _CS["level"]))
+    if not raw:
+        return []
+
+    raw.sort(key=lambda r: (r[0], -r[1]))
+    veto = bool(_INFO_VETO.search(f))
+    spans: list[EvidenceSpan] = []
+    seen: set[tuple[int, int]] = set()
+    for fs, fe, category, level in raw:
+        if (fs, fe) in seen:
+            continue
+        seen.add((fs, fe))
+        s, e = _sentence(f, fs, fe)
+        out_cat, out_level = category, level
+        if level == "urgent":
+            if category in _NEGATABLE and _negated(f, fs, fe, s):
+                out_cat, out_level = "negated", "review"
+            elif _historical(f, fs, fe, s, e, category):
+                out_cat, out_level = "historical", "review"
+            elif category in _INFO_TERMS and _informational(f, fs, fe, s, e, veto):
+                out_cat, out_level = "informational", "review"
+            elif _is_third_party(f, fs, fe, s, e):
+                out_cat = "third_party"
+        ostart, oend = folded.span(fs, fe)
+        spans.append(EvidenceSpan(ostart, oend, out_cat, out_level))
+    return _drop_contained(_inherit_context(spans))
+
+
+_FIRST = re.compile(r"\b(?:i|im|ive|id|me|myself|my self)\b")
+_REFLEXIVE_3 = re.compile(r"\b(?:himself|herself|themselves|themself|him self|her self)\b")
+
+
+def _is_third_party(f: str, fs: int, fe: int, s: int, e: int) -> bool:
+    if _REFLEXIVE_3.search(f, fs, fe):
+        return True
+    return bool(_THIRD.search(f, s, e)) and not _FIRST.search(f, s, e)
+
+
+_DOWNGRADES = frozenset({"negated", "historical", "informational"})
+
+
+def _inherit_context(spans: list[EvidenceSpan]) -> list[EvidenceSpan]:
+    """A match inside a longer match that was denied, dated or informational shares its fate.
+
+    "never attempted suicide": "suicide" alone reads as a mention, but it is part of the
+    negated "attempted suicide".
+    """
+    downs = sorted((sp for sp in spans if sp.category in _DOWNGRADES), key=lambda d: d.start)
+    if not downs:
+        return spans
+    starts = [d.start for d in downs]
+    out = []
+    for sp in spans:
+        if sp.level == "urgent":
+            i = bisect_right(starts, sp.start)
+            for d in downs[max(0, i - 4) : i]:  # the few downgraded spans starting at or before
+                if sp.end <= d.end and (d.start, d.end) != (sp.start, sp.end):
+                    sp = EvidenceSpan(sp.start, sp.end, d.category, d.level)
+                    break
+        out.append(sp)
+    return out
+
+
+def _drop_contained(spans: list[EvidenceSpan]) -> list[EvidenceSpan]:
+    """Drop a span lying inside an earlier-starting span of the same or higher level."""
+    spans = sorted(spans, key=lambda sp: (sp.start, -sp.end, -CRISIS_RANK[sp.level]))
+    max_end = {2: -1, 1: -1}
+    out: list[EvidenceSpan] = []
+    last: dict[int, int] = {}  # rank -> index in out of the last span kept at that rank
+    for sp in spans:
+        r = CRISIS_RANK[sp.level]
+        covering = max(end for rank, end in max_end.items() if rank >= r)
+        if covering >= sp.end:
+            continue
+        i = last.get(r)
+        if i is not None and sp.start < out[i].end:
+            # Overlapping matches at one level ("been cutting" + "cutting myself"): one span.
+            prev = out[i]
+            out[i] = EvidenceSpan(prev.start, sp.end, prev.category, prev.level)
+        else:
+            last[r] = len(out)
+            out.append(sp)
+        max_end[r] = max(max_end[r], sp.end)
+    return out
+
+
+def crisis_level(spans: list[EvidenceSpan] | tuple[EvidenceSpan, ...]) -> str:
+    level = "none"
+    for sp in spans:
+        level = max_level(level, sp.level)
+    return level

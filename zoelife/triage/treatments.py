@@ -1,0 +1,104 @@
+"""Treatment interests from free text and from a form's own treatment field.
+
+Phrase lists: data/treatments.toml.  Output values are the DESIGN.md vocabulary
+(``spravato``, ``tms``, ``ketamine``, ``medication_management``, ``therapy``); "other" is never
+inferred.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from ._text import SENTENCE_BREAK, Folded, compile_groups, compile_phrases, load_toml
+
+TREATMENTS = ("spravato", "tms", "ketamine", "medication_management", "therapy")
+
+_CFG = load_toml("treatments.toml")
+_RX: dict[str, re.Pattern[str]] = {
+    name: compile_phrases(spec["patterns"]) for name, spec in _CFG["treatment"].items()
+}
+_ALL = compile_groups({name: spec["patterns"] for name, spec in _CFG["treatment"].items()})
+_THERAPY = _CFG["treatment"]["therapy"]
+_NOT_AFTER = re.compile(_THERAPY["not_after"])
+_NOT_BEFORE = re.compile(_THERAPY["not_before"])
+_OWNED = re.compile(_CFG["treatment"]["therapy"].get("past_or_owned", r"(?!)"))
+_NEG = re.compile(_CFG["negation"]["before"])
+_LABEL_RX: dict[str, re.Pattern[str]] = {
+    name: compile_phrases(pats) for name, pats in _CFG.get("labels", {}).items()
+}
+_KETAMINE_BEFORE = re.compile(r"(?<![\w])ketamin\w*[\s\-]+(?:\w+[\s\-]+)?$")
+_KETAMINE_AFTER = re.compile(r"[\s\-]+(?:of\s+)?ketamin")
+_SPRAVATO_WORD = re.compile(r"(?<![\w])(?:spravato|es ?ketamin\w*)")
+_COMPARE_BEFORE = re.compile(
+    r"\b(?:like|different from|different than|similar to|related to|derived from|form of|version of|cousin of)\s+(?:\w+\s+){0,1}$"
+)
+_SPRAY = re.compile(r"spray")
+
+
+def _clause_bounds(f: str, start: int, end: int) -> tuple[int, int]:
+    lo = max(0, start - 120)
+    s = lo
+    for m in SENTENCE_BREAK.finditer(f, lo, start):
+        s = m.end()
+    m = SENTENCE_BREAK.search(f, end, min(len(f), end + 120))
+    return s, (m.start() if m else min(len(f), end + 120))
+
+
+def _accept(name: str, f: str, m: re.Match[str]) -> bool:
+    start, end = m.start(), m.end()
+    s, e = _clause_bounds(f, start, end)
+    before = f[max(s, start - 60) : start]
+    if _NEG.search(before):
+        return False
+    if name == "therapy":
+        if _NOT_AFTER.search(before) or _NOT_BEFORE.match(f, end, min(len(f), end + 40)):
+            return False
+        if _OWNED.search(before):
+            return False
+    if name == "spravato" and _SPRAY.search(m.group(0)):
+        # "IV or nasal spray ketamine" / "ketamine nasal spray" is ketamine, unless
+        # Spravato/esketamine is also named in the sentence.
+        if (
+            _KETAMINE_BEFORE.search(before) or _KETAMINE_AFTER.match(f, end, min(len(f), end + 20))
+        ) and not _SPRAVATO_WORD.search(f, s, e):
+            return False
+    if name == "ketamine" and _COMPARE_BEFORE.search(before):
+        return False
+    return True
+
+
+def treatments_in(folded: Folded) -> set[str]:
+    f = folded.folded
+    found: set[str] = set()
+    search = _ALL.search
+    m = search(f)
+    while m is not None:
+        name = m.lastgroup or ""
+        if name not in found and _accept(name, f, m):
+            found.add(name)
+            if len(found) == len(_RX):
+                break
+        m = search(f, m.start() + 1)  # overlapping: "nasal spray ketamine"
+    return found
+
+
+def treatments_from_labels(values: Iterable[object] | None) -> frozenset[str]:
+    """Map raw form values ("Spravato (esketamine)", "TMS Therapy", "Not sure") to treatments."""
+    found: set[str] = set()
+    if values is None:
+        return frozenset()
+    if isinstance(values, str):
+        values = [values]
+    for v in values:
+        if v is None:
+            continue
+        text = str(v)
+        if not text.strip():
+            continue
+        folded = Folded(text)
+        found |= treatments_in(folded)
+        for name, rx in _LABEL_RX.items():
+            if rx.search(folded.folded):
+                found.add(name)
+    return frozenset(found)
