@@ -63,10 +63,9 @@ def all_text(at: AppTest) -> str:
                 val = getattr(el, attr, None)
                 if isinstance(val, str):
                     parts.append(val)
-    for df in at.get("arrow_data_frame"):
-        parts.append(df.value.to_csv(index=False))
-    for table in at.get("arrow_table"):
-        parts.append(table.value.to_csv(index=False))
+    for kind in ("dataframe", "arrow_data_frame", "table", "arrow_table"):
+        for df in at.get(kind):
+            parts.append(df.value.to_csv(index=False))
     for chart in at.get("arrow_vega_lite_chart") + at.get("vega_lite_chart"):
         parts.append(str(getattr(chart, "proto", "")))
     return "\n".join(parts)

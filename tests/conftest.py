@@ -53,20 +53,27 @@ def sqlite_url(sqlite_template, tmp_path) -> str:
 
 @pytest.fixture(scope="session")
 def pg_worker_url(worker_id) -> str | None:
+    """A PostgreSQL database of this test process's own, dropped at the end of the session.
+
+    The name carries the process id so that concurrent runs (two developers, CI) never drop
+    each other's database."""
     if not PG_URL:
-        return None
+        yield None
+        return
     base = make_url(PG_URL)
-    name = f"zoelife_test_{worker_id}"
+    name = f"zoelife_test_{worker_id}_{os.getpid()}"
     admin = create_engine(base, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
         conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         conn.execute(text(f'CREATE DATABASE "{name}"'))
-    admin.dispose()
     url = base.set(database=name).render_as_string(hide_password=False)
     engine = make_engine(url)
     upgrade(engine)
     engine.dispose()
-    return url
+    yield url
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
 
 
 def _truncate_pg(url: str) -> None:

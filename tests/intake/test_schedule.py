@@ -39,3 +39,34 @@ def test_cadence_next_business_day_and_stop_after_last():
     s = schedule()
     assert s.next_attempt_due(at(2026, 1, 9, 10), "none", 1) == at(2026, 1, 12, 17)
     assert s.next_attempt_due(at(2026, 1, 9, 10), "none", 3) is None
+
+
+def test_saturday_receipt_is_due_monday_and_urgent_minutes_apply():
+    s = schedule(urgent_response_minutes=15)
+    assert s.first_contact_due(at(2026, 1, 10, 11), "none") == at(2026, 1, 12, 9)
+    assert s.first_contact_due(at(2026, 1, 10, 11), "urgent") == at(2026, 1, 10, 11, 15)
+
+
+def test_long_weekend_with_friday_and_monday_holidays():
+    s = schedule(holidays=["2026-01-09", "2026-01-12"], first_response_business_hours=2)
+    # Thursday 16:30: half an hour that day, the rest Tuesday morning
+    assert s.first_contact_due(at(2026, 1, 8, 16, 30), "none") == at(2026, 1, 13, 9, 30)
+    # cadence: the next business day after Thursday is Tuesday, due at its close
+    assert s.next_attempt_due(at(2026, 1, 8, 10), "none", 1) == at(2026, 1, 13, 17)
+
+
+def test_due_times_follow_the_clinic_zone_across_daylight_saving():
+    # 2026-03-08 clocks go forward in New York; Friday 16:30 EST + 1h -> Monday 08:30 EDT
+    due = schedule().first_contact_due(at(2026, 3, 6, 16, 30), "none")
+    assert due == dt.datetime(2026, 3, 9, 12, 30, tzinfo=dt.UTC)
+
+
+def test_receipt_at_closing_time_counts_from_next_opening():
+    assert schedule().first_contact_due(at(2026, 1, 7, 17), "none") == at(2026, 1, 8, 9)
+
+
+def test_urgent_retry_within_the_hour_and_zero_cadence_same_day():
+    s = schedule(attempt_cadence_business_days=0)
+    assert s.next_attempt_due(at(2026, 1, 10, 2), "urgent", 1) == at(2026, 1, 10, 3)
+    assert s.next_attempt_due(at(2026, 1, 7, 10), "none", 1) == at(2026, 1, 7, 17)
+    assert s.next_attempt_due(at(2026, 1, 7, 18), "none", 1) == at(2026, 1, 8, 17)

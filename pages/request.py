@@ -1,0 +1,415 @@
+"""One request, the whole story on one screen, and every action the front desk takes on it."""
+
+import datetime as dt
+
+import pandas as pd
+import streamlit as st
+
+from zoelife import audit, settings
+from zoelife.intake import lifecycle, queue
+from zoelife.intake.normalize import format_phone
+from zoelife.triage import assess
+from zoelife.triage import eligibility as elig
+from zoelife.ui import request_widgets as w
+from zoelife.ui.components import (
+    crisis_badge,
+    escape_markdown,
+    local_time,
+    page_header,
+    relative_time,
+    treatment_badges,
+)
+from zoelife.ui.db import reading, writing
+from zoelife.ui.gate import actor, require
+from zoelife.ui.highlight import highlight_markdown
+from zoelife.vocabulary import (
+    ATTEMPT_METHODS,
+    ATTEMPT_OUTCOMES,
+    CRISIS_LEVELS,
+    PRIOR_AUTH_STATUSES,
+    SUBMITTERS,
+    TREATMENTS,
+    label,
+)
+
+user = require("front_desk")
+who = actor(user)
+
+raw_id = st.query_params.get("id") or st.session_state.get(w.REQUEST_ID_KEY)
+try:
+    request_id = int(raw_id) if raw_id is not None else None
+except ValueError:
+    request_id = None
+if request_id is None:
+    page_header("Request")
+    st.info("Pick a request from the queue.")
+    st.page_link("pages/queue.py", label="Open the queue", icon=":material/inbox:")
+    st.stop()
+st.session_state[w.REQUEST_ID_KEY] = request_id
+if st.query_params.get("id") != str(request_id):
+    st.query_params["id"] = str(request_id)
+
+# The version this screen last showed: edits are checked against it, not against a fresh read.
+SEEN_KEY = f"_seen_version_{request_id}"
+seen_version = st.session_state.get(SEEN_KEY)
+
+with reading() as session:
+    detail = queue.request_detail(session, request_id)
+    values = settings.load(session)
+    zone = settings.clinic_zone(session)
+    desk = lifecycle.front_desk_users(session)
+    merge_targets = (queue.open_request_ids_for_merge(session, request_id, detail.request.person_id)
+                     if detail else [])
+if detail is None:
+    page_header("Request")
+    st.error(f"Request {request_id} does not exist.")
+    st.stop()
+
+r = detail.request
+if seen_version is None:
+    seen_version = r.version
+now = dt.datetime.now(dt.UTC)
+
+# Viewing a request is audited once per page open, not on every rerun.
+if st.session_state.get(w.VIEW_LOGGED_KEY) != request_id:
+    with writing() as session:
+        audit.record(session, who, "request.view", "request", request_id, {})
+    st.session_state[w.VIEW_LOGGED_KEY] = request_id
+
+
+def fmt(moment):
+    return local_time(moment, zone, "%Y-%m-%d %H:%M") if moment else ""
+
+
+def staff(user_id):
+    return detail.staff_names.get(user_id, "system") if user_id else "system"
+
+
+name = " ".join(p for p in (r.first_name, r.last_name) if p) or "(no name)"
+page_header(f"Request #{r.id}")
+w.show_flash()
+st.subheader(escape_markdown(name))
+st.markdown(" ".join(x for x in (
+    f":blue-badge[{label(r.status)}]",
+    f":gray-badge[{escape_markdown(label(r.close_reason))}]" if r.close_reason else "",
+    crisis_badge(r.crisis_level),
+    treatment_badges(detail.treatments),
+    ":red-badge[No usable contact]" if not r.has_usable_contact else "",
+    ":gray-badge[Repeat]" if r.repeat_of_id else "",
+) if x))
+st.caption(f"Received {relative_time(r.received_at, now)} ({fmt(r.received_at)}) by "
+           f"{label(r.channel)}, source {escape_markdown(r.source)}. "
+           f"Assigned to {escape_markdown(detail.assignee_name or 'nobody')}.")
+
+# --------------------------------------------------------------------------- crisis protocol
+if r.crisis_level == "urgent":
+    with st.container(border=True):
+        st.error("**Urgent: possible suicide or self-harm risk.** Follow the crisis protocol now.",
+                 icon=":material/emergency:")
+        st.markdown("- **911** if the person may be in immediate danger.\n"
+                    "- **988 Suicide & Crisis Lifeline**: call or text 988.")
+        st.text(values["crisis_protocol_text"])
+        st.text("Escalation: " + values["crisis_escalation_step"])
+        if r.crisis_acknowledged_at is None:
+            if st.button("Acknowledge urgent request", type="primary", key=f"ack_{r.id}"):
+                w.perform(lambda s: lifecycle.acknowledge(s, r.id, actor=who),
+                          success="Urgent request acknowledged.")
+        else:
+            st.caption(f"Acknowledged by {escape_markdown(detail.acknowledged_by_name or '')} "
+                       f"{relative_time(r.crisis_acknowledged_at, now)}.")
+
+# --------------------------------------------------------------------------- the person
+left, right = st.columns([3, 2])
+with left:
+    st.markdown("**Message**")
+    with st.container(border=True):
+        if r.message:
+            spans = assess(r.message).crisis_evidence
+            st.markdown(highlight_markdown(r.message, spans))
+        else:
+            st.caption("No message.")
+    if r.extra:
+        with st.expander("Other answers from the form"):
+            st.json({k: v for k, v in r.extra.items() if not str(k).startswith("_")})
+with right:
+    st.markdown("**Contact**")
+    if r.phone:
+        st.link_button(f"Call {format_phone(r.phone)}", f"tel:{r.phone}",
+                       icon=":material/call:")
+    if r.email:
+        st.link_button(f"Email {escape_markdown(r.email)}", f"mailto:{r.email}",
+                       icon=":material/mail:")
+    if not r.has_usable_contact:
+        st.warning("No usable phone or email was received.")
+    facts = {
+        "Preferred contact time": r.preferred_contact_time,
+        "Date of birth": r.date_of_birth.isoformat() if r.date_of_birth else None,
+        "Submitted by": (None if r.submitter == "self"
+                         else f"{label(r.submitter)}: {r.submitter_name or 'name not given'}"),
+        "Heard about us": r.heard_about,
+        "Referring provider": r.referring_provider,
+        "Insurance": r.insurance,
+        "Prior authorization": label(r.prior_auth_status) if r.prior_auth_status else None,
+        "Landing page": r.landing_page,
+        "SMS consent": {True: "yes", False: "no"}.get(r.sms_consent),
+        "Appointment": (f"{fmt(r.appointment_at)} ({r.appointment_kind})"
+                        if r.appointment_at else None),
+        "Due": w.due_text(r.due_at if r.first_contact_at is None else r.next_attempt_due_at, now)
+        if r.is_open and r.reached_at is None else None,
+        "Attempts": str(r.attempt_count),
+    }
+    st.dataframe(pd.DataFrame([{"": k, " ": v} for k, v in facts.items() if v]),
+                 hide_index=True, width="stretch")
+
+# --------------------------------------------------------------------------- actions
+st.divider()
+unreached = r.is_open and r.reached_at is None
+if unreached and r.attempt_count >= values["max_contact_attempts"]:
+    st.warning(f"{r.attempt_count} attempts without reaching them: consider closing as "
+               "unreachable.")
+
+tab_attempt, tab_status, tab_assign, tab_crisis, tab_details, tab_note, tab_people, tab_elig = (
+    st.tabs(["Log attempt", "Status", "Assign", "Crisis level", "Details", "Note", "People",
+             "Eligibility"]))
+
+with tab_attempt:
+    if not r.is_open:
+        st.caption("Reopen the request to log contact attempts.")
+    else:
+        with st.form(f"attempt_{r.id}", clear_on_submit=True):
+            c1, c2 = st.columns(2)
+            method = c1.radio("How", ATTEMPT_METHODS, format_func=label, horizontal=True)
+            outcome = c2.selectbox("Outcome", ATTEMPT_OUTCOMES, format_func=label)
+            note = st.text_input("Note (optional)")
+            if st.form_submit_button("Log attempt", type="primary"):
+                def _attempt(s):
+                    return lifecycle.log_attempt(s, r.id, actor=who, method=method,
+                                                 outcome=outcome, note=note)
+                try:
+                    with writing() as session:
+                        result = _attempt(session)
+                except lifecycle.LifecycleError as exc:
+                    st.error(str(exc))
+                else:
+                    message = f"Attempt logged ({label(outcome).lower()})."
+                    if result.moved:
+                        message += f" Status is now {label(result.status).lower()}."
+                    w.flash("success", message)
+                    if result.suggest_unreachable:
+                        w.flash("stale", "That was the last planned attempt: consider closing "
+                                         "as unreachable.")
+                    st.session_state[SEEN_KEY] = result.version
+                    st.rerun()
+
+with tab_status:
+    moves = lifecycle.allowed_moves(r.status)
+    with st.form(f"status_{r.id}"):
+        to = st.selectbox("Move to", moves, format_func=label)
+        close_reason = st.selectbox("Close reason (when closing)",
+                                    lifecycle.allowed_close_reasons(r.status), format_func=label,
+                                    index=None)
+        c1, c2, c3 = st.columns(3)
+        appt_date = c1.date_input("Appointment date (when scheduling)", value=None)
+        appt_time = c2.time_input("Appointment time", value=None)
+        appt_kind = c3.text_input("Appointment kind", placeholder="e.g. TMS consultation")
+        reason = st.text_input("Reason (needed to reopen)")
+        if st.form_submit_button("Change status", type="primary"):
+            appointment_at = None
+            if appt_date and appt_time:
+                appointment_at = dt.datetime.combine(appt_date, appt_time, tzinfo=zone)
+            w.perform(lambda s: lifecycle.change_status(
+                s, r.id, actor=who, seen_version=seen_version, to_status=to,
+                close_reason=close_reason if to == "closed" else None, reason=reason,
+                appointment_at=appointment_at, appointment_kind=appt_kind),
+                success=f"Status changed to {label(to).lower()}.")
+    if r.is_open:
+        st.markdown("**Mark as duplicate of another open request**")
+        options = [t[0] for t in merge_targets]
+        c1, c2 = st.columns([3, 1], vertical_alignment="bottom")
+        target = c1.number_input("Duplicate of request #", min_value=1, step=1, value=None,
+                                 key=f"dup_target_{r.id}",
+                                 help="The same person's open requests: "
+                                      + (", ".join(f"#{i}" for i in options) or "none"))
+        if c2.button("Mark as duplicate", key=f"dup_{r.id}") and target:
+            w.perform(lambda s: lifecycle.mark_duplicate(
+                s, r.id, actor=who, seen_version=seen_version, duplicate_of_id=int(target)),
+                success=f"Closed as a duplicate of request #{int(target)}.")
+
+with tab_assign:
+    c1, c2 = st.columns(2)
+    if c1.button("Assign to me", key=f"assign_me_{r.id}", disabled=r.assignee_id == user.user_id):
+        w.perform(lambda s: lifecycle.assign(s, r.id, actor=who, seen_version=seen_version,
+                                             assignee_id=user.user_id),
+                  success="Assigned to you.")
+    names = dict(desk)
+    choice = c2.selectbox("Assign to", [None, *names], format_func=lambda i: names.get(i, "Nobody"),
+                          index=([None, *names].index(r.assignee_id)
+                                 if r.assignee_id in names else 0),
+                          key=f"assignee_{r.id}")
+    if c2.button("Save assignee", key=f"assign_{r.id}"):
+        w.perform(lambda s: lifecycle.assign(s, r.id, actor=who, seen_version=seen_version,
+                                             assignee_id=choice),
+                  success="Assignee saved.")
+
+with tab_crisis:
+    st.caption("Raise the level at any time. Lowering needs a reason. A level set here stands "
+               "until new text arrives for the request.")
+    with st.form(f"crisis_{r.id}"):
+        level = st.selectbox("Crisis level", CRISIS_LEVELS, format_func=label,
+                             index=CRISIS_LEVELS.index(r.crisis_level))
+        why = st.text_input("Reason (needed to lower)")
+        if st.form_submit_button("Save crisis level"):
+            w.perform(lambda s: lifecycle.set_crisis_level(
+                s, r.id, actor=who, seen_version=seen_version, level=level, reason=why),
+                success="Crisis level saved.")
+    for c in detail.crisis_history:
+        st.text(f"{fmt(c.changed_at)}  {c.kind}: {c.from_level or '-'} -> {c.to_level}"
+                f"  by {staff(c.changed_by)}" + (f"  ({c.reason})" if c.reason else ""))
+
+with tab_details:
+    with st.form(f"details_{r.id}"):
+        chosen = st.multiselect("Treatment interests", TREATMENTS, default=list(detail.treatments),
+                                format_func=label)
+        c1, c2 = st.columns(2)
+        phone = c1.text_input("Phone", value=format_phone(r.phone))
+        email = c2.text_input("Email", value=r.email or "")
+        preferred = c1.text_input("Preferred contact time", value=r.preferred_contact_time or "")
+        insurance = c2.text_input("Insurance", value=r.insurance or "")
+        prior_auth = c1.selectbox("Prior authorization", PRIOR_AUTH_STATUSES, format_func=label,
+                                  index=(PRIOR_AUTH_STATUSES.index(r.prior_auth_status)
+                                         if r.prior_auth_status else None))
+        submitter = c2.selectbox("Submitted by", SUBMITTERS, format_func=label,
+                                 index=SUBMITTERS.index(r.submitter))
+        submitter_name = c1.text_input("Submitter's name", value=r.submitter_name or "")
+        provider = c2.text_input("Referring provider", value=r.referring_provider or "")
+        if st.form_submit_button("Save details"):
+            def _details(s):
+                version = seen_version
+                if set(chosen) != set(detail.treatments):
+                    version = lifecycle.set_treatments(s, r.id, actor=who, seen_version=version,
+                                                       codes=chosen)
+                return lifecycle.update_details(
+                    s, r.id, actor=who, seen_version=version, phone=phone, email=email,
+                    preferred_contact_time=preferred, insurance=insurance,
+                    prior_auth_status=prior_auth, submitter=submitter,
+                    submitter_name=submitter_name, referring_provider=provider)
+            w.perform(_details, success="Details saved.")
+
+with tab_note:
+    with st.form(f"note_{r.id}", clear_on_submit=True):
+        body = st.text_area("Note")
+        if st.form_submit_button("Add note"):
+            w.perform(lambda s: lifecycle.add_note(s, r.id, actor=who, body=body),
+                      success="Note added.")
+    for n in detail.notes:
+        st.caption(f"{fmt(n.created_at)} by {escape_markdown(staff(n.author_id))}")
+        st.text(n.body)
+
+with tab_people:
+    st.markdown("**This person's other requests**")
+    if detail.other_requests:
+        for o in detail.other_requests:
+            c1, c2 = st.columns([5, 1], vertical_alignment="center")
+            c1.text(f"#{o.id}  {fmt(o.received_at)}  {label(o.status)}"
+                    f"{' (' + label(o.close_reason) + ')' if o.close_reason else ''}  "
+                    f"{o.treatment_list.replace(';', ', ')}")
+            if c2.button("Open", key=f"other_{o.id}"):
+                w.open_request(o.id)
+    else:
+        st.caption("None.")
+    st.markdown("**Possible matches** (same phone or email, different name)")
+    if not detail.possible_matches:
+        st.caption("None.")
+    for m in detail.possible_matches:
+        c1, c2, c3, c4 = st.columns([4, 1, 1, 1], vertical_alignment="center")
+        c1.text(f"{m['name']} ({m['reason'].replace('_', ' ')})")
+        if m["latest_request_id"] and c2.button("Open", key=f"match_open_{m['match_id']}"):
+            w.open_request(m["latest_request_id"])
+        if c3.button("Same person", key=f"match_link_{m['match_id']}"):
+            w.perform(lambda s, m=m: lifecycle.link_people(
+                s, actor=who, person_id=r.person_id, other_person_id=m["person_id"]),
+                success="Linked as the same person.")
+        if c4.button("Not the same", key=f"match_dismiss_{m['match_id']}"):
+            w.perform(lambda s, m=m: lifecycle.dismiss_match(s, m["match_id"], actor=who),
+                      success="Possible match dismissed.")
+    if r.person_id is not None and detail.other_requests:
+        st.markdown("**Wrongly linked?**")
+        if st.button("Move this request to a new person", key=f"split_{r.id}"):
+            w.perform(lambda s: lifecycle.split_person(s, r.id, actor=who,
+                                                       seen_version=seen_version),
+                      success="This request now belongs to a new person.")
+
+with tab_elig:
+    st.info(elig.SCREEN_DISCLAIMER, icon=":material/info:")
+    screened = [t for t in detail.treatments if t in elig.CHECKLISTS]
+    if not screened:
+        st.caption("No pre-screen exists for these treatment interests.")
+    for t in screened:
+        checklist = elig.CHECKLISTS[t]
+        st.markdown(f"**{escape_markdown(checklist.title)}**")
+        last = detail.screens.get(t)
+        if last:
+            st.text(f"Last pre-screen ({fmt(last.recorded_at)}, {staff(last.recorded_by)}): "
+                    f"{last.result}")
+            for reason_text in last.reasons or []:
+                st.text(f"- {reason_text}")
+        if t == "spravato":
+            with st.expander("Spravato REMS steps"):
+                for step in elig.SPRAVATO_REMS_STEPS:
+                    st.markdown("- " + escape_markdown(step))
+        with st.form(f"screen_{r.id}_{t}"):
+            answers = {}
+            previous = (last.answers if last else {}) or {}
+            for q in checklist.questions:
+                if q.kind == "number":
+                    answers[q.key] = st.number_input(q.text, min_value=0, step=1,
+                                                     value=previous.get(q.key)
+                                                     if isinstance(previous.get(q.key), int)
+                                                     else None)
+                else:
+                    options = ["unknown", "yes", "no"]
+                    prior = {True: "yes", False: "no"}.get(previous.get(q.key), "unknown")
+                    answers[q.key] = st.radio(q.text, options, horizontal=True,
+                                              index=options.index(prior))
+            if st.form_submit_button("Record pre-screen"):
+                cleaned = {k: ("unknown" if v is None else {"yes": True, "no": False}.get(v, v))
+                           for k, v in answers.items()}
+                w.perform(lambda s, t=t, cleaned=cleaned: lifecycle.record_eligibility(
+                    s, r.id, actor=who, treatment=t, answers=cleaned),
+                    success="Pre-screen recorded.")
+
+# --------------------------------------------------------------------------- history
+st.divider()
+h1, h2 = st.columns(2)
+with h1:
+    st.markdown("**Contact attempts**")
+    if detail.attempts:
+        st.dataframe(pd.DataFrame([{
+            "When": fmt(a.attempted_at), "Who": staff(a.staff_user_id), "How": label(a.method),
+            "Outcome": label(a.outcome), "Note": a.note or ""} for a in detail.attempts]),
+            hide_index=True, width="stretch")
+    else:
+        st.caption("No attempts yet.")
+with h2:
+    st.markdown("**Status history**")
+    if detail.status_history:
+        st.dataframe(pd.DataFrame([{
+            "When": fmt(h.changed_at), "Who": staff(h.changed_by),
+            "Move": f"{label(h.from_status)} -> {label(h.to_status)}",
+            "Why": " ".join(x for x in (label(h.close_reason) if h.close_reason else "",
+                                        h.reason or "") if x)} for h in detail.status_history]),
+            hide_index=True, width="stretch")
+    else:
+        st.caption("No status changes yet.")
+if detail.submissions:
+    st.markdown("**Later submissions attached to this request**")
+    for sub in detail.submissions:
+        st.caption(f"{fmt(sub.received_at)} via {label(sub.channel)} ({escape_markdown(sub.source)})")
+        st.text(sub.message or "")
+if detail.duplicates:
+    st.markdown("**Requests merged into this one**")
+    for d in detail.duplicates:
+        if st.button(f"#{d.id} received {fmt(d.received_at)}", key=f"dup_open_{d.id}"):
+            w.open_request(d.id)
+
+st.session_state[SEEN_KEY] = r.version

@@ -1,0 +1,153 @@
+"""The queue page through AppTest: who may see it, order, filters in the URL, the crisis
+banner, new arrivals and opening a request."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import select
+
+from tests.apptest import app, make_user, page, sign_in
+from tests.intake.helpers import make_request, page_text
+from zoelife.db.engine import make_engine, read_session
+from zoelife.db.models import AuditEvent, Request
+
+URGENT = "I want to kill myself"
+
+
+def seed(db_url):
+    make_user(db_url, "clinic.admin", ["admin"])  # past the first-run screen
+    engine = make_engine(db_url)
+    now = dt.datetime.now(dt.UTC)
+    ids = {
+        "old": make_request(engine, received_at=now - dt.timedelta(days=3), first_name="Olga",
+                            last_name="Oldest", now=now),
+        "ket": make_request(engine, received_at=now - dt.timedelta(days=2), first_name="Kim",
+                            last_name="Ketamine", treatments=("Ketamine",), message="ketamine?",
+                            channel="phone", now=now),
+        "urgent": make_request(engine, received_at=now - dt.timedelta(hours=1),
+                               first_name="Uma", last_name="Urgent", message=URGENT, now=now),
+        "nocontact": make_request(engine, received_at=now - dt.timedelta(hours=2), email="bad",
+                                  first_name="Nora", last_name="Nocontact",
+                                  message="I have a plan to end my life", now=now),
+    }
+    engine.dispose()
+    return ids
+
+
+def table(at):
+    assert at.dataframe, "the queue table is missing"
+    return at.dataframe[0].value
+
+
+def test_signed_out_shows_sign_in_and_no_patient_data(app_db):
+    seed(app_db)
+    at = page("pages/queue.py").run()
+    text = page_text(at)
+    assert "Sign in" in [t.value for t in at.title]
+    for name in ("Olga", "Uma", "Kim", "Nora"):
+        assert name not in text
+    assert not at.dataframe
+
+
+def test_manager_is_refused_and_sees_no_patient_data(app_db):
+    seed(app_db)
+    at = page("pages/queue.py")
+    sign_in(at, app_db, roles=("manager",))
+    at.run()
+    assert at.error and "not available to your account" in at.error[0].value
+    text = page_text(at)
+    assert "Olga" not in text and "Uma" not in text and not at.dataframe
+
+
+def test_queue_order_markers_and_banner(app_db):
+    ids = seed(app_db)
+    at = page("pages/queue.py")
+    sign_in(at, app_db)
+    at.run()
+    assert not at.exception
+    df = table(at)
+    # both urgent and unacknowledged: oldest first; then the rest, overdue and oldest first
+    assert list(df["#"]) == [ids["nocontact"], ids["urgent"], ids["old"], ids["ket"]]
+    assert list(df["Crisis"][:2]) == ["URGENT, not acknowledged"] * 2
+    assert df["Markers"][0] == "No usable contact"
+    assert df["Due"][2].startswith("overdue")
+    assert "2 urgent requests need acknowledgement" in page_text(at)
+
+
+def test_acknowledge_from_the_banner(app_db):
+    ids = seed(app_db)
+    at = page("pages/queue.py")
+    sign_in(at, app_db)
+    at.run()
+    at.button(key=f"ack_{ids['nocontact']}").click().run()
+    assert not at.exception
+    assert "1 urgent request needs acknowledgement" in page_text(at)
+    engine = make_engine(app_db)
+    with read_session(engine) as s:
+        r = s.get(Request, ids["nocontact"])
+        assert r.crisis_acknowledged_at is not None and r.crisis_rank == 1
+        assert "request.acknowledge" in s.execute(select(AuditEvent.action)).scalars().all()
+    engine.dispose()
+    assert list(table(at)["#"])[:2] == [ids["urgent"], ids["nocontact"]]
+
+
+def test_filters_come_from_and_go_to_the_url_but_search_does_not(app_db):
+    ids = seed(app_db)
+    at = page("pages/queue.py")
+    sign_in(at, app_db)
+    at.query_params["treatment"] = "ketamine"
+    at.query_params["channel"] = "phone"
+    at.run()
+    assert list(table(at)["#"]) == [ids["ket"]]
+    assert at.multiselect(key="q_treatment").value == ["ketamine"]
+    at.multiselect(key="q_treatment").set_value([])
+    at.multiselect(key="q_channel").set_value([])
+    at.multiselect(key="q_crisis").set_value(["urgent"])
+    at.text_input(key="q_search").input("Nocontact")
+    at.run()
+    assert list(table(at)["#"]) == [ids["nocontact"]]
+    params = dict(at.query_params)
+    assert params.get("crisis") in ("urgent", ["urgent"])
+    assert "treatment" not in params and "Nocontact" not in str(params)
+
+
+def test_overdue_mine_and_date_filters_through_widgets(app_db):
+    ids = seed(app_db)
+    at = page("pages/queue.py")
+    sign_in(at, app_db)
+    at.run()
+    at.checkbox(key="q_overdue").check().run()
+    assert set(table(at)["#"]) == {ids["urgent"], ids["nocontact"], ids["old"], ids["ket"]}
+    at.selectbox(key="q_assignee").set_value("mine").run()
+    assert not at.dataframe and "No requests match." in page_text(at)
+    at.selectbox(key="q_assignee").set_value("").run()
+    at.checkbox(key="q_overdue").uncheck()
+    today = dt.datetime.now(dt.UTC).date()
+    at.date_input(key="q_from").set_value(today - dt.timedelta(days=1)).run()
+    assert set(table(at)["#"]) <= {ids["urgent"], ids["nocontact"]}
+    assert ids["old"] not in set(table(at)["#"])
+
+
+def test_new_arrival_shows_a_toast(app_db):
+    seed(app_db)
+    at = page("pages/queue.py")
+    sign_in(at, app_db)
+    at.run()
+    engine = make_engine(app_db)
+    make_request(engine, first_name="Nia", last_name="Newcomer")
+    engine.dispose()
+    at.run()
+    assert "A new request arrived." in [t.value for t in at.toast]
+    assert "Newcomer" in page_text(at)
+
+
+def test_selecting_a_row_opens_the_request(app_db):
+    ids = seed(app_db)
+    at = app()  # the whole app: switch_page needs the navigation's pages
+    sign_in(at, app_db)
+    at.run()
+    at.session_state["queue_table"] = {"selection": {"rows": [0], "columns": [], "cells": []}}
+    at.run()
+    assert not at.exception
+    assert f"Request #{ids['nocontact']}" in [t.value for t in at.title]

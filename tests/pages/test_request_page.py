@@ -1,0 +1,193 @@
+"""The request page through AppTest: access, the view audit, attempts and their moves, status
+moves allowed and refused, the stale-edit refusal, crisis protocol and safe message display."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import func, select, update
+
+from tests.apptest import make_user, page, sign_in
+from tests.intake.helpers import make_request, page_text
+from zoelife.db.engine import make_engine, read_session, write_session
+from zoelife.db.models import AuditEvent, ContactAttempt, EligibilityScreen, Note, Request
+
+URGENT_HTML = "<script>alert(1)</script> **bold** I want to kill myself. Spravato?"
+
+
+def seed(db_url, **kw):
+    make_user(db_url, "clinic.admin", ["admin"])
+    engine = make_engine(db_url)
+    now = dt.datetime.now(dt.UTC)
+    rid = make_request(engine, received_at=now - dt.timedelta(hours=1), first_name="Rita",
+                       last_name="Requester", phone="(212) 555-0123", now=now, **kw)
+    engine.dispose()
+    return rid
+
+
+def db(db_url, fn):
+    engine = make_engine(db_url)
+    try:
+        with read_session(engine) as s:
+            return fn(s)
+    finally:
+        engine.dispose()
+
+
+def opened(db_url, rid, roles=("front_desk",)):
+    at = page("pages/request.py")
+    sign_in(at, db_url, roles=roles)
+    at.query_params["id"] = str(rid)
+    return at.run()
+
+
+def widget(elements, label):
+    found = [e for e in elements if e.label == label]
+    assert found, f"no widget labelled {label!r}"
+    return found[0]
+
+
+def submit(at, label):
+    widget(at.button, label).click()
+    return at.run()
+
+
+def test_signed_out_and_manager_see_no_patient_data(app_db):
+    rid = seed(app_db)
+    at = page("pages/request.py")
+    at.query_params["id"] = str(rid)
+    at.run()
+    assert "Sign in" in [t.value for t in at.title]
+    assert "Requester" not in page_text(at)
+    at = opened(app_db, rid, roles=("manager",))
+    assert at.error and "not available to your account" in at.error[0].value
+    assert "Requester" not in page_text(at) and "555" not in page_text(at)
+
+
+def test_view_is_audited_once_per_open_and_everything_shows(app_db):
+    rid = seed(app_db, message=URGENT_HTML, treatments=("Spravato",))
+    at = opened(app_db, rid)
+    assert not at.exception
+    at.run()  # a rerun is not a new view
+    views = db(app_db, lambda s: s.execute(select(func.count()).select_from(AuditEvent)
+                                           .where(AuditEvent.action == "request.view")).scalar())
+    assert views == 1
+    text = page_text(at)
+    assert "Rita Requester" in text
+    assert "988 Suicide & Crisis Lifeline" in text and "911" in text
+    assert "Tell the on-call clinician" in text  # the clinic's escalation step
+    message = [m.value for m in at.markdown if "script" in m.value][0]
+    assert "<script>" not in message and "\\<script\\>" in message
+    assert "**bold**" not in message and ":red-background[**kill myself**]" in message
+    assert "Spravato REMS steps" in [e.label for e in at.expander]
+    assert any("Not a clinical decision" in i.value for i in at.info)
+    assert "Call (212) 555-0123" in [b.label for b in at.get("link_button")]
+
+
+def test_acknowledge_on_the_request(app_db):
+    rid = seed(app_db, message="I want to kill myself")
+    at = opened(app_db, rid)
+    at = submit(at, "Acknowledge urgent request")
+    assert not at.exception
+    assert any("Urgent request acknowledged." in s.value for s in at.success)
+    assert db(app_db, lambda s: s.get(Request, rid).crisis_rank) == 1
+    assert "Acknowledge urgent request" not in [b.label for b in at.button]
+
+
+def test_log_attempts_move_the_status(app_db):
+    rid = seed(app_db)
+    at = opened(app_db, rid)
+    widget(at.selectbox, "Outcome").set_value("no_answer")
+    widget(at.text_input, "Note (optional)").input("rang 6 times")
+    at = submit(at, "Log attempt")
+    assert not at.exception
+    assert any("Status is now attempted" in s.value for s in at.success)
+    assert db(app_db, lambda s: s.get(Request, rid).status) == "attempted"
+    widget(at.selectbox, "Outcome").set_value("reached")
+    at = submit(at, "Log attempt")
+    r = db(app_db, lambda s: s.get(Request, rid))
+    assert (r.status, r.attempt_count) == ("in_progress", 2) and r.reached_at is not None
+    notes = db(app_db, lambda s: s.execute(select(ContactAttempt.note)).scalars().all())
+    assert sorted(notes, key=str) == sorted([None, "rang 6 times"], key=str)
+    assert "rang 6 times" in page_text(at)
+
+
+def test_last_attempt_suggests_unreachable(app_db):
+    rid = seed(app_db)
+    at = opened(app_db, rid)
+    for _ in range(3):
+        widget(at.selectbox, "Outcome").set_value("left_voicemail")
+        at = submit(at, "Log attempt")
+    assert "3 attempts without reaching them: consider closing as unreachable." in page_text(at)
+
+
+def test_status_moves_allowed_and_refused(app_db):
+    rid = seed(app_db)
+    at = opened(app_db, rid)
+    assert widget(at.selectbox, "Move to").options == [
+        "Attempted", "In progress", "Scheduled", "Closed"]
+    # became patient is only offered once scheduled
+    assert "Became patient" not in widget(at.selectbox, "Close reason (when closing)").options
+    widget(at.selectbox, "Move to").set_value("closed")
+    at = submit(at, "Change status")
+    assert any("Closing needs a close reason." in e.value for e in at.error)
+    assert db(app_db, lambda s: s.get(Request, rid).status) == "new"
+    widget(at.selectbox, "Move to").set_value("scheduled")
+    at = submit(at, "Change status")
+    assert any("appointment's date, time and kind" in e.value for e in at.error)
+    widget(at.date_input, "Appointment date (when scheduling)").set_value(dt.date(2030, 1, 7))
+    widget(at.time_input, "Appointment time").set_value(dt.time(14, 30))
+    widget(at.text_input, "Appointment kind").input("TMS consultation")
+    at = submit(at, "Change status")
+    assert not at.exception
+    r = db(app_db, lambda s: s.get(Request, rid))
+    assert (r.status, r.appointment_kind) == ("scheduled", "TMS consultation")
+    assert widget(at.selectbox, "Move to").options == ["In progress", "Closed"]
+    widget(at.selectbox, "Move to").set_value("closed")
+    widget(at.selectbox, "Close reason (when closing)").set_value("became_patient")
+    at = submit(at, "Change status")
+    r = db(app_db, lambda s: s.get(Request, rid))
+    assert (r.status, r.close_reason, r.is_open) == ("closed", "became_patient", False)
+    # reopening needs a reason
+    at = submit(at, "Change status")
+    assert any("Reopening a closed request needs a reason." in e.value for e in at.error)
+
+
+def test_stale_edit_is_refused_and_shows_the_current_state(app_db):
+    rid = seed(app_db)
+    at = opened(app_db, rid)
+    engine = make_engine(app_db)
+    with write_session(engine) as s:  # someone else's change, behind this screen's back
+        s.execute(update(Request).where(Request.id == rid)
+                  .values(version=Request.version + 1, insurance="Changed elsewhere"))
+    engine.dispose()
+    widget(at.selectbox, "Move to").set_value("closed")
+    widget(at.selectbox, "Close reason (when closing)").set_value("spam")
+    at = submit(at, "Change status")
+    assert not at.exception
+    assert any("Someone else changed this request since you opened it. Here is the current "
+               "state; your change was not saved." in x.value for x in at.warning)
+    r = db(app_db, lambda s: s.get(Request, rid))
+    assert (r.status, r.version) == ("new", 2)
+    assert "Changed elsewhere" in page_text(at)  # the fresh state is shown
+    # and the next change, from the fresh screen, goes through
+    widget(at.selectbox, "Move to").set_value("closed")
+    widget(at.selectbox, "Close reason (when closing)").set_value("spam")
+    at = submit(at, "Change status")
+    assert db(app_db, lambda s: s.get(Request, rid).status) == "closed"
+
+
+def test_note_assign_and_prescreen(app_db):
+    rid = seed(app_db, treatments=("Spravato",))
+    at = opened(app_db, rid)
+    widget(at.text_area, "Note").input("<b>call after 3pm</b>")
+    at = submit(at, "Add note")
+    assert db(app_db, lambda s: s.execute(select(Note.body)).scalar()) == "<b>call after 3pm</b>"
+    assert "<b>call after 3pm</b>" in [t.value for t in at.text]  # shown as text
+    at = submit(at, "Assign to me")
+    assert db(app_db, lambda s: s.get(Request, rid).assignee_id) is not None
+    widget(at.number_input, "How old is the person?").set_value(16)
+    at = submit(at, "Record pre-screen")
+    row = db(app_db, lambda s: s.execute(select(EligibilityScreen)).scalar_one())
+    assert row.treatment == "spravato" and row.result == "likely not eligible"
+    assert any("likely not eligible" in t.value for t in at.text)

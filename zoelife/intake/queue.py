@@ -1,0 +1,428 @@
+"""The front desk's queue and the whole story of one request, read in SQL.
+
+Queue order (DESIGN.md): unacknowledged urgent, other urgent, review, overdue, then oldest first.
+The first and last keys are stored, indexed columns (`is_open, crisis_rank, received_at`);
+"overdue" is the one term computed at query time. Paging, counting and filtering all happen in
+SQL; a page's extra facts (possible matches) are loaded in one batch, never per row.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields
+from typing import Any
+
+from sqlalchemy import and_, case, exists, func, or_, select
+from sqlalchemy.orm import Session, aliased
+
+from zoelife.db.models import (
+    ContactAttempt,
+    CrisisChange,
+    EligibilityScreen,
+    Note,
+    Person,
+    PossibleMatch,
+    Request,
+    RequestTreatment,
+    StaffUser,
+    StatusChange,
+    Submission,
+)
+from zoelife.intake.normalize import fold
+from zoelife.vocabulary import CHANNELS, CRISIS_LEVELS, STATUSES, TREATMENTS
+
+ASSIGNEE_CHOICES = ("", "mine", "unassigned")
+
+
+@dataclass(frozen=True)
+class QueueFilters:
+    """What the queue shows. All but `search` round-trip through the URL's query params."""
+
+    statuses: tuple[str, ...] = ()  # empty: every open status
+    treatments: tuple[str, ...] = ()
+    channels: tuple[str, ...] = ()
+    crisis_levels: tuple[str, ...] = ()
+    assignee: str = ""  # "" anyone | "mine" | "unassigned"
+    overdue: bool = False
+    date_from: dt.date | None = None  # clinic-local received date, inclusive
+    date_to: dt.date | None = None
+    search: str = ""  # never put in the URL: it may be a name or a phone number
+
+    _LISTS = {"statuses": STATUSES, "treatments": TREATMENTS, "channels": CHANNELS,
+              "crisis_levels": CRISIS_LEVELS}
+    _URL_NAMES = {"statuses": "status", "treatments": "treatment", "channels": "channel",
+                  "crisis_levels": "crisis", "assignee": "assignee", "overdue": "overdue",
+                  "date_from": "from", "date_to": "to"}
+
+    def to_query_params(self) -> dict[str, str]:
+        out: dict[str, str] = {}
+        for name, key in self._URL_NAMES.items():
+            value = getattr(self, name)
+            if isinstance(value, tuple) and value:
+                out[key] = ",".join(value)
+            elif isinstance(value, bool) and value:
+                out[key] = "1"
+            elif isinstance(value, dt.date):
+                out[key] = value.isoformat()
+            elif isinstance(value, str) and value:
+                out[key] = value
+        return out
+
+    @classmethod
+    def from_query_params(cls, params: Mapping[str, Any]) -> QueueFilters:
+        """Read filters from a URL; unknown or malformed values are ignored, never an error."""
+        kwargs: dict[str, Any] = {}
+        for name, key in cls._URL_NAMES.items():
+            raw = params.get(key)
+            if isinstance(raw, list):
+                raw = raw[-1] if raw else None
+            if raw is None or raw == "":
+                continue
+            raw = str(raw)
+            if name in cls._LISTS:
+                allowed = cls._LISTS[name]
+                kwargs[name] = tuple(x for x in dict.fromkeys(raw.split(",")) if x in allowed)
+            elif name == "assignee":
+                if raw in ASSIGNEE_CHOICES:
+                    kwargs[name] = raw
+            elif name == "overdue":
+                kwargs[name] = raw in ("1", "true", "yes")
+            else:
+                try:
+                    kwargs[name] = dt.date.fromisoformat(raw)
+                except ValueError:
+                    pass
+        return cls(**kwargs)
+
+    def is_default(self) -> bool:
+        return all(getattr(self, f.name) == f.default for f in fields(self))
+
+
+@dataclass(frozen=True)
+class QueueRow:
+    id: int
+    received_at: dt.datetime
+    first_name: str | None
+    last_name: str | None
+    submitter: str
+    submitter_name: str | None
+    channel: str
+    treatments: tuple[str, ...]
+    crisis_level: str
+    crisis_acknowledged: bool
+    status: str
+    assignee_id: int | None
+    assignee_name: str | None
+    due: dt.datetime | None  # the contact due now: first contact, or the next attempt
+    attempt_count: int
+    next_attempt_due_at: dt.datetime | None
+    is_repeat: bool
+    has_usable_contact: bool
+    possible_match: bool = False
+    overdue: bool = False
+
+    @property
+    def name(self) -> str:
+        return " ".join(p for p in (self.first_name, self.last_name) if p) or "(no name)"
+
+
+def _due_expr():
+    """The contact that is due: the first one until someone tried, then the next attempt until
+    someone reached them; nothing once reached or scheduled."""
+    return case(
+        (Request.status.in_(("scheduled", "closed")), None),
+        (Request.first_contact_at.is_(None), Request.due_at),
+        (Request.reached_at.is_(None), Request.next_attempt_due_at),
+        else_=None,
+    )
+
+
+def _like_escape(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def search_terms(query: str) -> list[str]:
+    """The folded query, plus its digits when it looks like a phone number."""
+    terms = []
+    folded = fold(query)
+    if folded:
+        terms.append(folded)
+    if re.fullmatch(r"[\d\s().+-]+", query or "") and len(re.sub(r"\D", "", query)) >= 4:
+        terms.append(re.sub(r"\D", "", query))
+    return terms
+
+
+def _conditions(filters: QueueFilters, now: dt.datetime, user_id: int | None) -> list:
+    conds: list = []
+    if filters.statuses:
+        conds.append(Request.status.in_(filters.statuses))
+        if "closed" not in filters.statuses:
+            conds.append(Request.is_open.is_(True))
+    else:
+        # is_open is true exactly for the open statuses (lifecycle keeps them in step), and it
+        # alone lets the count and the first keys come from the queue index.
+        conds.append(Request.is_open.is_(True))
+    if filters.treatments:
+        conds.append(exists().where(RequestTreatment.request_id == Request.id,
+                                    RequestTreatment.treatment.in_(filters.treatments)))
+    if filters.channels:
+        conds.append(Request.channel.in_(filters.channels))
+    if filters.crisis_levels:
+        conds.append(Request.crisis_level.in_(filters.crisis_levels))
+    if filters.assignee == "mine":
+        conds.append(Request.assignee_id == user_id)
+    elif filters.assignee == "unassigned":
+        conds.append(Request.assignee_id.is_(None))
+    if filters.overdue:
+        conds.append(_due_expr() < now)
+    if filters.date_from:
+        conds.append(Request.received_local_date >= filters.date_from)
+    if filters.date_to:
+        conds.append(Request.received_local_date <= filters.date_to)
+    terms = search_terms(filters.search)
+    if terms:
+        conds.append(or_(*(Request.search_text.like(f"%{_like_escape(t)}%", escape="\\")
+                           for t in terms)))
+    return conds
+
+
+def queue_page(session: Session, filters: QueueFilters, now: dt.datetime, page: int = 1,
+               page_size: int = 25, user_id: int | None = None) -> tuple[list[QueueRow], int]:
+    """One page of the queue in DESIGN.md's order, and how many requests match in all."""
+    page = max(int(page), 1)
+    page_size = max(min(int(page_size), 500), 1)
+    conds = _conditions(filters, now, user_id)
+    total = session.execute(
+        select(func.count()).select_from(Request).where(and_(*conds))
+    ).scalar_one()
+    due = _due_expr()
+    overdue_first = case((due < now, 0), else_=1)
+    assignee = aliased(StaffUser)
+    rows = session.execute(
+        select(
+            Request.id, Request.received_at, Request.first_name, Request.last_name,
+            Request.submitter, Request.submitter_name, Request.channel, Request.treatment_list,
+            Request.crisis_level, Request.crisis_acknowledged_at, Request.status,
+            Request.assignee_id, assignee.display_name.label("assignee_name"),
+            due.label("due"), Request.attempt_count, Request.next_attempt_due_at,
+            Request.repeat_of_id, Request.has_usable_contact, Request.person_id,
+        )
+        .outerjoin(assignee, assignee.id == Request.assignee_id)
+        .where(and_(*conds))
+        .order_by(Request.crisis_rank, overdue_first, Request.received_at, Request.id)
+        .limit(page_size).offset((page - 1) * page_size)
+    ).all()
+    matched = _people_with_open_matches(session, {r.person_id for r in rows if r.person_id})
+    out = [
+        QueueRow(
+            id=r.id, received_at=r.received_at, first_name=r.first_name, last_name=r.last_name,
+            submitter=r.submitter, submitter_name=r.submitter_name, channel=r.channel,
+            treatments=tuple(t for t in (r.treatment_list or "").split(";") if t),
+            crisis_level=r.crisis_level, crisis_acknowledged=r.crisis_acknowledged_at is not None,
+            status=r.status, assignee_id=r.assignee_id, assignee_name=r.assignee_name,
+            due=_aware(r.due), attempt_count=r.attempt_count,
+            next_attempt_due_at=r.next_attempt_due_at, is_repeat=r.repeat_of_id is not None,
+            has_usable_contact=bool(r.has_usable_contact),
+            possible_match=r.person_id in matched,
+            overdue=_aware(r.due) is not None and _aware(r.due) < now,
+        )
+        for r in rows
+    ]
+    return out, total
+
+
+def _aware(value: Any) -> dt.datetime | None:
+    """A CASE over UTCDateTime columns comes back untyped on some drivers: make it aware UTC."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        value = dt.datetime.fromisoformat(value)
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=dt.UTC)
+    return value.astimezone(dt.UTC)
+
+
+def _people_with_open_matches(session: Session, person_ids: set[int]) -> set[int]:
+    if not person_ids:
+        return set()
+    rows = session.execute(
+        select(PossibleMatch.person_id, PossibleMatch.other_person_id).where(
+            PossibleMatch.status == "open",
+            or_(PossibleMatch.person_id.in_(person_ids),
+                PossibleMatch.other_person_id.in_(person_ids)),
+        )
+    ).all()
+    found: set[int] = set()
+    for a, b in rows:
+        found |= {a, b}
+    return found & person_ids
+
+
+def count_unacknowledged_urgent(session: Session) -> int:
+    return session.execute(
+        select(func.count()).select_from(Request).where(
+            Request.is_open.is_(True), Request.crisis_rank == 0)
+    ).scalar_one()
+
+
+def unacknowledged_urgent(session: Session, limit: int = 20) -> list[tuple[int, str, dt.datetime]]:
+    """The oldest unacknowledged urgent requests, for the crisis banner: (id, name, received)."""
+    rows = session.execute(
+        select(Request.id, Request.first_name, Request.last_name, Request.received_at)
+        .where(Request.is_open.is_(True), Request.crisis_rank == 0)
+        .order_by(Request.received_at, Request.id).limit(limit)
+    ).all()
+    return [(r.id, " ".join(p for p in (r.first_name, r.last_name) if p) or "(no name)",
+             r.received_at) for r in rows]
+
+
+def latest_request_id(session: Session) -> int:
+    """The newest request's id: the auto-refresh compares it to spot arrivals cheaply."""
+    return session.execute(select(func.coalesce(func.max(Request.id), 0))).scalar_one()
+
+
+# --------------------------------------------------------------------------- one request
+
+
+@dataclass
+class RequestDetail:
+    request: Request
+    treatments: tuple[str, ...]
+    assignee_name: str | None
+    acknowledged_by_name: str | None
+    attempts: list[ContactAttempt]
+    status_history: list[StatusChange]
+    crisis_history: list[CrisisChange]
+    notes: list[Note]
+    submissions: list[Submission]
+    other_requests: list[Request]
+    possible_matches: list[dict[str, Any]]
+    screens: dict[str, EligibilityScreen]  # latest per treatment
+    staff_names: dict[int, str] = field(default_factory=dict)
+    duplicates: list[Request] = field(default_factory=list)  # requests merged into this one
+
+
+def request_detail(session: Session, request_id: int) -> RequestDetail | None:
+    request = session.get(Request, request_id, populate_existing=True)
+    if request is None:
+        return None
+    by_request = {
+        model: session.execute(
+            select(model).where(model.request_id == request_id).order_by(order.desc())
+        ).scalars().all()
+        for model, order in ((ContactAttempt, ContactAttempt.attempted_at),
+                             (StatusChange, StatusChange.changed_at),
+                             (CrisisChange, CrisisChange.changed_at),
+                             (Note, Note.created_at),
+                             (Submission, Submission.received_at),
+                             (EligibilityScreen, EligibilityScreen.recorded_at))
+    }
+    screens: dict[str, EligibilityScreen] = {}
+    for s in by_request[EligibilityScreen]:
+        screens.setdefault(s.treatment, s)  # newest first: the first seen counts
+    other_requests: list[Request] = []
+    matches: list[dict[str, Any]] = []
+    if request.person_id is not None:
+        other_requests = list(session.execute(
+            select(Request).where(Request.person_id == request.person_id,
+                                  Request.id != request_id)
+            .order_by(Request.received_at.desc()).limit(50)
+        ).scalars().all())
+        other_person = case((PossibleMatch.person_id == request.person_id,
+                             PossibleMatch.other_person_id), else_=PossibleMatch.person_id)
+        rows = session.execute(
+            select(PossibleMatch.id, PossibleMatch.reason, other_person.label("other_id"),
+                   Person.first_name, Person.last_name)
+            .join(Person, Person.id == other_person)
+            .where(PossibleMatch.status == "open",
+                   or_(PossibleMatch.person_id == request.person_id,
+                       PossibleMatch.other_person_id == request.person_id))
+        ).all()
+        latest = {}
+        if rows:
+            for pid, rid in session.execute(
+                select(Request.person_id, func.max(Request.id))
+                .where(Request.person_id.in_([r.other_id for r in rows]))
+                .group_by(Request.person_id)
+            ).all():
+                latest[pid] = rid
+        matches = [{"match_id": r.id, "reason": r.reason, "person_id": r.other_id,
+                    "name": " ".join(p for p in (r.first_name, r.last_name) if p) or "(no name)",
+                    "latest_request_id": latest.get(r.other_id)} for r in rows]
+    duplicates = list(session.execute(
+        select(Request).where(Request.duplicate_of_id == request_id).order_by(Request.id)
+    ).scalars().all())
+    staff_ids = {request.assignee_id, request.crisis_acknowledged_by}
+    staff_ids |= {a.staff_user_id for a in by_request[ContactAttempt]}
+    staff_ids |= {s.changed_by for s in by_request[StatusChange]}
+    staff_ids |= {c.changed_by for c in by_request[CrisisChange]}
+    staff_ids |= {n.author_id for n in by_request[Note]}
+    staff_ids |= {s.recorded_by for s in by_request[EligibilityScreen]}
+    staff_ids.discard(None)
+    names = dict(session.execute(
+        select(StaffUser.id, StaffUser.display_name).where(StaffUser.id.in_(staff_ids))
+    ).all()) if staff_ids else {}
+    return RequestDetail(
+        request=request,
+        treatments=tuple(sorted(request.treatment_set)),
+        assignee_name=names.get(request.assignee_id),
+        acknowledged_by_name=names.get(request.crisis_acknowledged_by),
+        attempts=list(by_request[ContactAttempt]),
+        status_history=list(by_request[StatusChange]),
+        crisis_history=list(by_request[CrisisChange]),
+        notes=list(by_request[Note]),
+        submissions=list(by_request[Submission]),
+        other_requests=other_requests,
+        possible_matches=matches,
+        screens=screens,
+        staff_names=names,
+        duplicates=duplicates,
+    )
+
+
+def open_request_ids_for_merge(session: Session, request_id: int, person_id: int | None,
+                               limit: int = 20) -> list[tuple[int, dt.datetime, str]]:
+    """Candidate requests to merge into: the same person's other open requests."""
+    if person_id is None:
+        return []
+    rows = session.execute(
+        select(Request.id, Request.received_at, Request.treatment_list)
+        .where(Request.person_id == person_id, Request.is_open.is_(True),
+               Request.id != request_id)
+        .order_by(Request.received_at.desc()).limit(limit)
+    ).all()
+    return [(r.id, r.received_at, r.treatment_list) for r in rows]
+
+
+@dataclass(frozen=True)
+class KnownPerson:
+    person_id: int
+    name: str
+    latest_request_id: int | None
+    latest_received_at: dt.datetime | None
+    latest_status: str | None
+
+
+def known_people(session: Session, person_ids: list[int]) -> list[KnownPerson]:
+    """Who these people are and their latest request, for the new-request check (one query)."""
+    if not person_ids:
+        return []
+    latest = (
+        select(Request.person_id, func.max(Request.id).label("rid"))
+        .where(Request.person_id.in_(person_ids)).group_by(Request.person_id).subquery()
+    )
+    rows = session.execute(
+        select(Person.id, Person.first_name, Person.last_name, Request.id.label("rid"),
+               Request.received_at, Request.status)
+        .outerjoin(latest, latest.c.person_id == Person.id)
+        .outerjoin(Request, Request.id == latest.c.rid)
+        .where(Person.id.in_(person_ids))
+    ).all()
+    by_id = {r.id: r for r in rows}
+    return [
+        KnownPerson(pid, " ".join(p for p in (by_id[pid].first_name, by_id[pid].last_name) if p)
+                    or "(no name)", by_id[pid].rid, by_id[pid].received_at, by_id[pid].status)
+        for pid in person_ids if pid in by_id
+    ]

@@ -1,0 +1,88 @@
+"""Widgets shared by the queue, request and new-request pages.
+
+`perform` is how every page writes: it runs one action in a write transaction, turns refusals into
+messages and reruns only after the transaction has committed (a rerun raised inside the
+transaction would roll it back).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import Any
+
+import streamlit as st
+
+from zoelife import settings
+from zoelife.intake import lifecycle
+from zoelife.ui.db import reading, writing
+
+FLASH_KEY = "_request_flash"
+REQUEST_ID_KEY = "request_id"
+VIEW_LOGGED_KEY = "_request_view_logged"
+
+
+def flash(kind: str, message: str) -> None:
+    """A message shown at the top of the next run (after `st.rerun`)."""
+    st.session_state.setdefault(FLASH_KEY, []).append((kind, message))
+
+
+def show_flash() -> None:
+    for kind, message in st.session_state.pop(FLASH_KEY, []):
+        if kind == "stale":
+            st.warning(message, icon=":material/sync_problem:")
+        elif kind == "error":
+            st.error(message)
+        elif kind == "toast":
+            st.toast(message)
+        else:
+            st.success(message)
+
+
+def perform(action: Callable[[Any], Any], success: str | None = None) -> Any:
+    """Run `action(session)` in one write transaction.
+
+    Stale edits flash the refusal and rerun with fresh state; other refusals show in place and
+    return None. On success, flash `success` and rerun.
+    """
+    try:
+        with writing() as session:
+            result = action(session)
+    except lifecycle.StaleEdit as exc:
+        flash("stale", str(exc))
+        st.rerun()
+    except lifecycle.LifecycleError as exc:
+        st.error(str(exc))
+        return None
+    if success:
+        flash("success", success)
+    st.rerun()
+    return result
+
+
+def clinic_zone():
+    with reading() as session:
+        return settings.clinic_zone(session)
+
+
+def duration_words(delta: dt.timedelta) -> str:
+    seconds = abs(delta.total_seconds())
+    for unit, size in (("day", 86400), ("hour", 3600), ("minute", 60)):
+        if seconds >= size:
+            n = int(seconds // size)
+            return f"{n} {unit}{'s' if n != 1 else ''}"
+    return "under a minute"
+
+
+def due_text(due: dt.datetime | None, now: dt.datetime) -> str:
+    """'in 40 minutes' or 'overdue 2 hours' against the contact that is due."""
+    if due is None:
+        return ""
+    if due <= now:
+        return f"overdue {duration_words(now - due)}"
+    return f"in {duration_words(due - now)}"
+
+
+def open_request(request_id: int) -> None:
+    st.session_state[REQUEST_ID_KEY] = int(request_id)
+    st.switch_page("pages/request.py", query_params={"id": str(int(request_id))})
