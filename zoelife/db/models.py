@@ -129,6 +129,12 @@ class SignInSession(Base):
     client_address: Mapped[str | None] = mapped_column(String(64))
     # The roles the session was granted; a change of roles ends the session.
     roles_at_sign_in: Mapped[str] = mapped_column(String(120), default="")
+    # The HttpOnly cookie holds a second token for the same sign-in (zoelife.security.web): the
+    # page's token never travels in a URL. The one-time grant that the cookie route exchanges
+    # for it lives 60 seconds; only hashes are stored.
+    cookie_token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
+    grant_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
+    grant_expires_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
 
 
 # --------------------------------------------------------------------------- settings, audit
@@ -301,6 +307,12 @@ class Request(Base):
         # Trends: counts by local date and channel.
         Index("ix_requests_trend", "received_local_date", "channel"),
         Index("ix_requests_status_received", "status", "received_at"),
+        # The request page lists the requests merged into this one (a full scan at 1M rows
+        # without it). Partial: only duplicates are indexed, so `duplicate_of_id IS NULL`
+        # (every insight query) can never be planned through it.
+        Index("ix_requests_duplicate_of_id", "duplicate_of_id",
+              sqlite_where=text("duplicate_of_id IS NOT NULL"),
+              postgresql_where=text("duplicate_of_id IS NOT NULL")),
     )
 
     @property

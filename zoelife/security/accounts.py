@@ -87,3 +87,134 @@ def create_user(
     audit.record(session, actor, "user.create", "staff_user", user.id,
                  {"roles": sorted(roles), "is_active": True})
     return user
+
+
+def list_users(session: Session) -> list[StaffUser]:
+    return list(session.execute(select(StaffUser).order_by(func.lower(StaffUser.username)))
+                .scalars())
+
+
+def get_user(session: Session, user_id: int) -> StaffUser:
+    user = session.get(StaffUser, user_id)
+    if user is None:
+        raise AccountError(f"No account with id {user_id}.")
+    return user
+
+
+def _would_leave_no_admin(session: Session, user: StaffUser) -> bool:
+    """True when `user` is the last active administrator."""
+    if "admin" not in user.role_names or not user.is_active:
+        return False
+    others = session.execute(
+        select(func.count()).select_from(StaffRole)
+        .join(StaffUser, StaffUser.id == StaffRole.user_id)
+        .where(StaffRole.role == "admin", StaffUser.is_active.is_(True), StaffUser.id != user.id)
+    ).scalar_one()
+    return others == 0
+
+
+def set_active(session: Session, user: StaffUser, active: bool, *,
+               actor: audit.Actor | None) -> bool:
+    """Disable or re-enable an account. Disabling ends its sign-ins at their next action."""
+    from zoelife.security import sessions
+
+    if user.is_active == active:
+        return False
+    if not active and _would_leave_no_admin(session, user):
+        raise AccountError("This is the last active administrator; enable or add another first.")
+    now = dt.datetime.now(dt.UTC)
+    user.is_active = active
+    user.disabled_at = None if active else now
+    if active:
+        # A re-enabled account starts with a clean slate of failures.
+        user.failed_sign_ins = 0
+        user.throttled_until = None
+    else:
+        sessions.end_all_for_user(session, user.id, "user_disabled", now=now)
+    session.flush()
+    audit.record(session, actor, "user.enable" if active else "user.disable", "staff_user",
+                 user.id, {"is_active": {"old": not active, "new": active}})
+    return True
+
+
+def set_roles(session: Session, user: StaffUser, roles, *, actor: audit.Actor | None) -> bool:
+    """Replace the account's roles. Its open sign-ins end at their next action."""
+    roles = set(roles)
+    unknown = roles - set(ROLES)
+    if unknown or not roles:
+        raise AccountError(f"Roles must be among {', '.join(ROLES)} (at least one).")
+    old = set(user.role_names)
+    if old == roles:
+        return False
+    if "admin" in old and "admin" not in roles and _would_leave_no_admin(session, user):
+        raise AccountError("This is the last active administrator; it must keep the admin role.")
+    for role in list(user.roles):
+        if role.role not in roles:
+            user.roles.remove(role)
+    for role in sorted(roles - old):
+        user.roles.append(StaffRole(role=role))
+    session.flush()
+    # sessions.resolve compares roles_at_sign_in with the account's roles and ends a session
+    # whose roles changed; nothing else to do here.
+    audit.record(session, actor, "user.roles", "staff_user", user.id,
+                 {"roles": {"old": sorted(old), "new": sorted(roles)}})
+    return True
+
+
+def reset_password(session: Session, user: StaffUser, temporary_password: str, *,
+                   actor: audit.Actor | None) -> None:
+    """Set a temporary password the user must replace at their next sign-in."""
+    from zoelife.security import sessions
+
+    check_rules(temporary_password, username=user.username)
+    now = dt.datetime.now(dt.UTC)
+    user.password_hash = hash_password(temporary_password)
+    user.must_change_password = True
+    user.password_changed_at = now
+    user.failed_sign_ins = 0
+    user.throttled_until = None
+    sessions.end_all_for_user(session, user.id, "password_reset", now=now)
+    session.flush()
+    audit.record(session, actor, "user.password_reset", "staff_user", user.id,
+                 {"password": {"changed": True}, "must_change_password": True})
+
+
+def change_own_password(session: Session, user: StaffUser, current: str, new: str, *,
+                        actor: audit.Actor | None) -> None:
+    """The user replaces their password; the current one must be given."""
+    from zoelife.security.passwords import PasswordRejected, verify_password
+
+    if not verify_password(user.password_hash, current):
+        raise PasswordRejected("The current password is not right.")
+    if current == new:
+        raise PasswordRejected("Choose a password different from the current one.")
+    check_rules(new, username=user.username)
+    user.password_hash = hash_password(new)
+    user.must_change_password = False
+    user.password_changed_at = dt.datetime.now(dt.UTC)
+    session.flush()
+    audit.record(session, actor, "user.password_change", "staff_user", user.id,
+                 {"password": {"changed": True}, "must_change_password": False})
+
+
+def update_profile(session: Session, user: StaffUser, *, display_name: str | None = None,
+                   email: str | None = None, actor: audit.Actor | None) -> bool:
+    changed: dict[str, dict] = {}
+    if display_name is not None and display_name.strip() and \
+            display_name.strip()[:120] != user.display_name:
+        user.display_name = display_name.strip()[:120]
+        changed["display_name"] = {"changed": True}
+    if email is not None:
+        new_email = email.strip().lower() or None
+        if new_email != user.email:
+            if new_email:
+                other = find_by_email(session, new_email)
+                if other is not None and other.id != user.id:
+                    raise AccountError("That email address belongs to another account.")
+            user.email = new_email
+            changed["email"] = {"changed": True}
+    if not changed:
+        return False
+    session.flush()
+    audit.record(session, actor, "user.update", "staff_user", user.id, changed)
+    return True

@@ -1,4 +1,13 @@
-"""Signing in with a local account: one message for every failure, audited."""
+"""Signing in with a local account: one message for every failure, per-account throttling,
+everything audited.
+
+Throttling (OWASP ASVS 2.2.1): the first FREE_FAILURES wrong passwords in a row cost nothing;
+each further one makes the account wait before the next attempt is even checked, doubling from
+BASE_DELAY up to MAX_DELAY. Attempts made while waiting are refused with the same message and do
+not lengthen the wait, so someone who knows a colleague's user name can hold that account for
+at most MAX_DELAY at a time, never lock it for good. A run of failures is forgotten after
+RESET_AFTER without a failure. The counter resets on success.
+"""
 
 from __future__ import annotations
 
@@ -13,35 +22,90 @@ from zoelife.security.passwords import hash_password, needs_rehash, verify_passw
 
 FAILURE_MESSAGE = "Those details did not work. Check the user name and password and try again."
 
+FREE_FAILURES = 3
+BASE_DELAY = dt.timedelta(seconds=15)
+MAX_DELAY = dt.timedelta(minutes=5)
+RESET_AFTER = dt.timedelta(hours=1)
+
 
 @dataclass(frozen=True)
 class SignInResult:
     token: str | None
     message: str | None = None
     must_change_password: bool = False
+    user_id: int | None = None
+
+
+def delay_after(failures: int) -> dt.timedelta:
+    """How long an account waits after `failures` wrong passwords in a row."""
+    if failures <= FREE_FAILURES:
+        return dt.timedelta(0)
+    # The exponent is capped so a long run of failures cannot overflow the timedelta.
+    return min(BASE_DELAY * (2 ** min(failures - FREE_FAILURES - 1, 20)), MAX_DELAY)
 
 
 def sign_in(session: Session, username: str, password: str, *,
             client_address: str | None = None, now: dt.datetime | None = None) -> SignInResult:
     now = now or dt.datetime.now(dt.UTC)
     user = accounts.find_by_username(session, username or "")
+    who = audit.Actor(user.id if user else None, "unknown" if user is None else user.username,
+                      client_address)
+
+    if user is not None and user.throttled_until is not None and now < user.throttled_until:
+        # Spend the time of a real check so the wait is not an oracle for the account's
+        # existence, but do not check: a right guess during the wait must not be confirmed.
+        verify_password(None, password or "")
+        audit.record(session, who, "sign_in.failure", "staff_user", user.id,
+                     {"reason_code": "throttled"})
+        return SignInResult(None, FAILURE_MESSAGE)
+
     ok = verify_password(user.password_hash if user else None, password or "")
     if not ok or user is None or not user.is_active:
         if user is not None:
-            user.failed_sign_ins = (user.failed_sign_ins or 0) + 1
-            user.last_failed_sign_in_at = now
-        audit.record(session, audit.Actor(user.id if user else None,
-                                          "unknown" if user is None else user.username,
-                                          client_address),
-                     "sign_in.failure", "staff_user", user.id if user else None,
+            _count_failure(session, user, who, now)
+        audit.record(session, who, "sign_in.failure", "staff_user", user.id if user else None,
                      {"reason_code": "bad_credentials" if user is None or not ok
                       else "disabled"})
         return SignInResult(None, FAILURE_MESSAGE)
     if needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
     user.failed_sign_ins = 0
+    user.throttled_until = None
     token = sessions.start(session, user, method="password", client_address=client_address,
                            now=now)
+    audit.record(session, who, "sign_in.success", "staff_user", user.id, {"method": "password"})
+    return SignInResult(token, None, user.must_change_password, user.id)
+
+
+def _count_failure(session: Session, user, who: audit.Actor, now: dt.datetime) -> None:
+    last = user.last_failed_sign_in_at
+    if last is not None and now - last >= RESET_AFTER:
+        user.failed_sign_ins = 0
+    user.failed_sign_ins = (user.failed_sign_ins or 0) + 1
+    user.last_failed_sign_in_at = now
+    wait = delay_after(user.failed_sign_ins)
+    if wait:
+        user.throttled_until = now + wait
+        audit.record(session, who, "sign_in.lockout", "staff_user", user.id,
+                     {"count": user.failed_sign_ins, "kind": f"{int(wait.total_seconds())}s"})
+    session.flush()
+
+
+def sign_in_sso(session: Session, email: str | None, *, client_address: str | None = None,
+                now: dt.datetime | None = None) -> SignInResult:
+    """Single sign-on: the identity provider vouched for `email`; match an active account."""
+    now = now or dt.datetime.now(dt.UTC)
+    user = accounts.find_by_email(session, email) if email else None
+    if user is None or not user.is_active:
+        audit.record(session, audit.Actor(user.id if user else None,
+                                          user.username if user else "unknown", client_address),
+                     "sign_in.failure", "staff_user", user.id if user else None,
+                     {"reason_code": "sso_no_email" if not email else
+                      ("sso_unknown_email" if user is None else "disabled"),
+                      "method": "oidc"})
+        return SignInResult(None, "Your single sign-on account has no access to Zoelife Intake. "
+                                  "Ask an administrator to add your email address.")
+    token = sessions.start(session, user, method="oidc", client_address=client_address, now=now)
     audit.record(session, audit.Actor(user.id, user.username, client_address), "sign_in.success",
-                 "staff_user", user.id, {})
-    return SignInResult(token, None, user.must_change_password)
+                 "staff_user", user.id, {"method": "oidc"})
+    return SignInResult(token, None, False, user.id)

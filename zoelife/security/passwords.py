@@ -6,7 +6,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
 MIN_LENGTH = 12
-MAX_LENGTH = 128
+MAX_LENGTH = 256
 
 # Argon2id with OWASP's minimum profile or stronger: 19 MiB memory, 2 iterations.
 HASHER = PasswordHasher(time_cost=2, memory_cost=19 * 1024, parallelism=1)

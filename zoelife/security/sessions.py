@@ -11,7 +11,7 @@ import hashlib
 import secrets
 from dataclasses import dataclass
 
-from sqlalchemy import select, update
+from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
 from zoelife import settings
@@ -28,6 +28,7 @@ class SessionUser:
     roles: frozenset[str]
     session_id: int
     must_change_password: bool = False
+    method: str = "password"
 
     def has(self, *roles: str) -> bool:
         return bool(self.roles & set(roles))
@@ -64,9 +65,7 @@ def resolve(session: Session, token: str | None, *, activity: bool = True,
     if not isinstance(token, str) or not token:
         return None
     now = now or dt.datetime.now(dt.UTC)
-    row = session.execute(
-        select(SignInSession).where(SignInSession.token_hash == token_hash(token))
-    ).scalar_one_or_none()
+    row = _find(session, token)
     if row is None or row.ended_at is not None:
         return None
     user = session.get(StaffUser, row.user_id)
@@ -83,13 +82,20 @@ def resolve(session: Session, token: str | None, *, activity: bool = True,
     if reason:
         row.ended_at = now
         row.end_reason = reason
+        row.grant_hash = None
+        row.grant_expires_at = None
         session.flush()
+        from zoelife import audit
+
+        audit.record(session, audit.Actor(row.user_id, user.username if user else "unknown",
+                                          row.client_address),
+                     "session.end", "sign_in_session", row.id, {"reason_code": reason})
         return None
     if activity:
         row.last_activity_at = now
         session.flush()
     return SessionUser(user.id, user.username, user.display_name, user.role_names, row.id,
-                       user.must_change_password)
+                       user.must_change_password, row.method)
 
 
 def end(session: Session, token: str | None, reason: str = "signed_out",
@@ -99,8 +105,8 @@ def end(session: Session, token: str | None, reason: str = "signed_out",
     now = now or dt.datetime.now(dt.UTC)
     result = session.execute(
         update(SignInSession)
-        .where(SignInSession.token_hash == token_hash(token), SignInSession.ended_at.is_(None))
-        .values(ended_at=now, end_reason=reason)
+        .where(_matches(token), SignInSession.ended_at.is_(None))
+        .values(ended_at=now, end_reason=reason, grant_hash=None, grant_expires_at=None)
     )
     return result.rowcount > 0
 
@@ -111,6 +117,92 @@ def end_all_for_user(session: Session, user_id: int, reason: str,
     result = session.execute(
         update(SignInSession)
         .where(SignInSession.user_id == user_id, SignInSession.ended_at.is_(None))
-        .values(ended_at=now, end_reason=reason)
+        .values(ended_at=now, end_reason=reason, grant_hash=None, grant_expires_at=None)
     )
     return result.rowcount
+
+
+def _matches(token: str):
+    # Either the page's token or the cookie's token names the sign-in.
+    digest = token_hash(token)
+    return or_(SignInSession.token_hash == digest, SignInSession.cookie_token_hash == digest)
+
+
+def _find(session: Session, token: str) -> SignInSession | None:
+    return session.execute(select(SignInSession).where(_matches(token))).scalars().first()
+
+
+def end_by_id(session: Session, session_id: int, reason: str,
+              now: dt.datetime | None = None) -> bool:
+    now = now or dt.datetime.now(dt.UTC)
+    result = session.execute(
+        update(SignInSession)
+        .where(SignInSession.id == session_id, SignInSession.ended_at.is_(None))
+        .values(ended_at=now, end_reason=reason, grant_hash=None, grant_expires_at=None)
+    )
+    return result.rowcount > 0
+
+
+def open_sessions(session: Session, user_id: int | None = None,
+                  now: dt.datetime | None = None) -> list[SignInSession]:
+    """Sign-ins not ended and not past their absolute limit (idle ones end at their next use)."""
+    now = now or dt.datetime.now(dt.UTC)
+    query = select(SignInSession).where(SignInSession.ended_at.is_(None),
+                                        SignInSession.expires_at > now)
+    if user_id is not None:
+        query = query.where(SignInSession.user_id == user_id)
+    return list(session.execute(query.order_by(SignInSession.created_at.desc())).scalars())
+
+
+# --------------------------------------------------------------------------- cookie grants
+
+GRANT_SECONDS = 60
+
+
+def issue_grant(session: Session, token: str, now: dt.datetime | None = None) -> str | None:
+    """A one-time, 60-second grant the browser exchanges for the HttpOnly cookie.
+
+    The grant is what travels in the URL, never a sign-in token: it is useless once used or
+    after a minute, and the database keeps only its hash."""
+    now = now or dt.datetime.now(dt.UTC)
+    row = _find(session, token)
+    if row is None or row.ended_at is not None:
+        return None
+    grant = secrets.token_urlsafe(32)
+    row.grant_hash = token_hash(grant)
+    row.grant_expires_at = now + dt.timedelta(seconds=GRANT_SECONDS)
+    session.flush()
+    return grant
+
+
+def redeem_grant(session: Session, grant: str | None,
+                 now: dt.datetime | None = None) -> str | None:
+    """Consume a grant: the cookie token for its sign-in, or None (unknown, used, expired)."""
+    if not isinstance(grant, str) or not grant or len(grant) > 200:
+        return None
+    now = now or dt.datetime.now(dt.UTC)
+    row = session.execute(
+        select(SignInSession).where(SignInSession.grant_hash == token_hash(grant))
+    ).scalar_one_or_none()
+    if row is None:
+        return None
+    valid = row.ended_at is None and row.grant_expires_at is not None and \
+        now < row.grant_expires_at and now < row.expires_at
+    row.grant_hash = None
+    row.grant_expires_at = None
+    if not valid:
+        session.flush()
+        return None
+    cookie_token = secrets.token_urlsafe(32)
+    row.cookie_token_hash = token_hash(cookie_token)
+    session.flush()
+    return cookie_token
+
+
+def expires_at(session: Session, token: str) -> dt.datetime | None:
+    row = _find(session, token)
+    return None if row is None else row.expires_at
+
+
+def session_row(session: Session, token: str | None) -> SignInSession | None:
+    return _find(session, token) if token else None

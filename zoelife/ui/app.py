@@ -11,12 +11,28 @@ from zoelife.ui.navigation import ROOT, default_page_for, pages_for
 def run(gate) -> None:
     st.set_page_config(page_title="Zoelife Intake", page_icon=":material/local_hospital:",
                        layout="wide", initial_sidebar_state="auto")
+    from zoelife.security.web import xsrf_enabled
+
+    if not xsrf_enabled():
+        # The server refuses to start this way (zoelife.security.web.check_hardening); this is
+        # the second line for a server started some other way.
+        st.error("Cross-site request forgery protection is off "
+                 "(server.enableXsrfProtection). Zoelife Intake will not run without it.")
+        st.stop()
     user = gate.current_user()
     if user is None:
         # Nothing but the sign-in (or first-run) screen when signed out.
         st.navigation([st.Page(gate.sign_in_screen, title="Sign in", url_path="sign-in")],
                       position="hidden").run()
         return
+    if user.must_change_password:
+        nav = st.navigation([st.Page(lambda: gate.change_password_screen(user, forced=True),
+                                     title="Choose a new password", url_path="new-password")],
+                            position="hidden")
+        _sign_out_control(gate, user)
+        nav.run()
+        return
+    gate.emit_cookie_redirect()
     default = default_page_for(user.roles)
     sections: dict[str, list] = {}
     for spec in pages_for(user.roles):
@@ -25,15 +41,22 @@ def run(gate) -> None:
                     url_path=spec.url_path, default=spec.path == default,
                     visibility="hidden" if spec.hidden else "visible")
         )
+    if not sections:
+        nav = st.navigation([st.Page(_no_pages, title="Zoelife Intake")], position="hidden")
+    else:
+        nav = st.navigation(sections)
+    _sign_out_control(gate, user)
+    nav.run()
+
+
+def _sign_out_control(gate, user) -> None:
+    # Created after st.navigation so the widget belongs to the page being shown (its identity
+    # is stable across reruns); it is in the sidebar of every page.
     with st.sidebar:
         st.caption(f"Signed in as {escape_markdown(user.display_name)}")
         if st.button("Sign out", icon=":material/logout:", key="sign_out"):
             gate.sign_out()
             st.rerun()
-    if not sections:
-        st.navigation([st.Page(_no_pages, title="Zoelife Intake")], position="hidden").run()
-        return
-    st.navigation(sections).run()
 
 
 def _no_pages() -> None:

@@ -2,22 +2,38 @@
 
 Every page calls `require(role, ...)` first, so a page opened by URL without the role shows a
 refusal and never its data, whether or not it was reached through the navigation.
+
+Where the sign-in lives: a server-side row (zoelife.security.sessions). The page keeps its token
+in `st.session_state`; right after signing in, the browser is sent once through
+`/auth/cookie` (zoelife.security.web), which sets an HttpOnly cookie holding a second token of
+the same sign-in, so a reload or a new tab stays signed in (`st.context.cookies`). Ending the
+sign-in on the server ends both tokens.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import json
+from urllib.parse import urlencode, urlsplit
+
 import streamlit as st
 
-from zoelife import audit
+from zoelife import audit, settings
 from zoelife.security import accounts, auth, sessions
-from zoelife.security.passwords import PasswordRejected
+from zoelife.security.passwords import MIN_LENGTH, PasswordRejected
 from zoelife.security.sessions import SessionUser
+from zoelife.security.web import COOKIE_NAME, safe_next
 from zoelife.ui.db import reading, writing
 
 TOKEN_KEY = "zoelife_token"
-COOKIE_NAME = "zoelife_session"
-# Set by automatic refreshes (fragments) so they read the sign-in without extending it.
-_USER_CACHE_KEY = "_zoelife_user_this_run"
+_GRANT_KEY = "_zoelife_cookie_grant"
+_CLEAR_COOKIE_KEY = "_zoelife_clear_cookie"
+_SSO_REFUSED_KEY = "_zoelife_sso_refused"
+_HAD_SESSION_KEY = "_zoelife_had_session"
+
+REFUSAL = "This page is not available to your account. Ask an administrator if you need access."
+
+__all__ = ["COOKIE_NAME", "TOKEN_KEY", "actor", "current_user", "require", "sign_out"]
 
 
 def client_address() -> str | None:
@@ -29,29 +45,95 @@ def client_address() -> str | None:
     return address if isinstance(address, str) else None
 
 
-def _token() -> str | None:
-    token = st.session_state.get(TOKEN_KEY)
-    if token:
-        return token
+def _cookie_token() -> str | None:
+    if st.session_state.get(_CLEAR_COOKIE_KEY):
+        # Signed out in this tab: the browser's cookie names an ended sign-in anyway.
+        return None
     try:
         value = st.context.cookies.get(COOKIE_NAME)
     except Exception:  # noqa: BLE001 - no cookies outside a browser session
         return None
-    return value if isinstance(value, str) else None
+    return value if isinstance(value, str) and value else None
+
+
+def _token() -> str | None:
+    token = st.session_state.get(TOKEN_KEY)
+    if token:
+        return token
+    return _cookie_token()
+
+
+def _sso_user_email() -> tuple[bool, str | None, int | None]:
+    """(logged in through st.login, email claim, issued-at claim)."""
+    try:
+        user = st.user
+        if not user.get("is_logged_in", False):
+            return False, None, None
+        email = user.get("email")
+        iat = user.get("iat")
+    except Exception:  # noqa: BLE001 - no auth configured or outside a session
+        return False, None, None
+    return True, email if isinstance(email, str) else None, iat if isinstance(iat, int) else None
+
+
+def sso_configured() -> bool:
+    try:
+        return "auth" in st.secrets
+    except Exception:  # noqa: BLE001 - no secrets.toml at all
+        return False
+
+
+def _sso_providers() -> list[str | None]:
+    """Named `[auth.NAME]` sections, or [None] for a single unnamed provider."""
+    try:
+        section = st.secrets["auth"]
+        names = [k for k, v in section.items() if hasattr(v, "items")]
+    except Exception:  # noqa: BLE001
+        return [None]
+    return names or [None]
 
 
 def current_user(*, activity: bool = True) -> SessionUser | None:
     """The signed-in user, or None. `activity=False` for automatic refreshes."""
     token = _token()
-    if not token:
+    user = None
+    if token:
+        with writing() as session:
+            user = sessions.resolve(session, token, activity=activity)
+    if user is not None:
+        st.session_state[TOKEN_KEY] = token
+        st.session_state[_HAD_SESSION_KEY] = user.method
+        return user
+    st.session_state.pop(TOKEN_KEY, None)
+    return _from_sso(token)
+
+
+def _from_sso(stale_token: str | None) -> SessionUser | None:
+    logged_in, email, iat = _sso_user_email()
+    if not logged_in:
+        return None
+    if st.session_state.pop(_HAD_SESSION_KEY, None) == "oidc" or stale_token:
+        # The app's own sign-in ended (idle, absolute limit, sign-out, disabled): end the
+        # provider's 30-day cookie too, so a reload cannot start a fresh sign-in silently.
+        st.logout()
+        return None
+    if st.session_state.get(_SSO_REFUSED_KEY):
+        return None
+    with reading() as session:
+        idle = settings.get(session, "idle_timeout_minutes")
+    now = dt.datetime.now(dt.UTC)
+    if iat is not None and now - dt.datetime.fromtimestamp(iat, dt.UTC) > dt.timedelta(minutes=idle):
+        # A provider sign-in older than the idle limit may not open a new app sign-in.
+        st.logout()
         return None
     with writing() as session:
-        user = sessions.resolve(session, token, activity=activity)
-    if user is None:
-        st.session_state.pop(TOKEN_KEY, None)
+        result = auth.sign_in_sso(session, email, client_address=client_address())
+    if result.token is None:
+        st.session_state[_SSO_REFUSED_KEY] = result.message
         return None
-    st.session_state[TOKEN_KEY] = token
-    return user
+    _signed_in(result.token)
+    with writing() as session:
+        return sessions.resolve(session, result.token)
 
 
 def actor(user: SessionUser | None) -> audit.Actor:
@@ -66,27 +148,87 @@ def require(*roles: str, activity: bool = True) -> SessionUser:
     if user is None:
         sign_in_screen()
         st.stop()
-    if roles and not user.has(*roles):
-        st.error(
-            "This page is not available to your account. "
-            "Ask an administrator if you need access."
-        )
+    if user.must_change_password:
+        change_password_screen(user, forced=True)
         st.stop()
+    if roles and not user.has(*roles):
+        st.error(REFUSAL, icon=":material/block:")
+        st.stop()
+    emit_cookie_redirect()
     return user
 
 
 def sign_out() -> None:
-    token = _token()
+    """End this tab's sign-in and the cookie's sign-in on the server, then clear the cookie."""
     with writing() as session:
-        user = sessions.resolve(session, token, activity=False)
-        if sessions.end(session, token) and user is not None:
-            audit.record(session, actor(user), "sign_out", "staff_user", user.user_id, {})
+        for token in {st.session_state.get(TOKEN_KEY), _cookie_token()} - {None}:
+            user = sessions.resolve(session, token, activity=False)
+            if sessions.end(session, token) and user is not None:
+                audit.record(session, actor(user), "sign_out", "staff_user", user.user_id, {})
     st.session_state.pop(TOKEN_KEY, None)
+    st.session_state.pop(_GRANT_KEY, None)
+    st.session_state[_CLEAR_COOKIE_KEY] = True
+    if st.session_state.pop(_HAD_SESSION_KEY, None) == "oidc" and _sso_user_email()[0]:
+        st.logout()
+
+
+def _signed_in(token: str) -> None:
+    """Remember the new sign-in in this tab and arrange for the cookie to be set."""
+    st.session_state[TOKEN_KEY] = token
+    st.session_state.pop(_CLEAR_COOKIE_KEY, None)
+    with writing() as session:
+        grant = sessions.issue_grant(session, token)
+    if grant:
+        st.session_state[_GRANT_KEY] = grant
+
+
+def _current_path() -> str:
+    try:
+        url = st.context.url
+    except Exception:  # noqa: BLE001
+        return "/"
+    if not isinstance(url, str):
+        return "/"
+    return safe_next(urlsplit(url).path or "/")
+
+
+def cookie_url(grant: str, next_path: str = "/") -> str:
+    return "/auth/cookie?" + urlencode({"grant": grant, "next": safe_next(next_path)})
+
+
+def _redirect(url: str) -> None:
+    # Our own fixed script and a URL we built (URL-safe grant, checked path): no public text.
+    target = json.dumps(url).replace("</", "<\\/")
+    st.html(f"<script>window.location.replace({target});</script>",
+            unsafe_allow_javascript=True)
+
+
+def emit_cookie_redirect() -> None:
+    """Once after signing in: send the browser through /auth/cookie and back to this page."""
+    grant = st.session_state.pop(_GRANT_KEY, None)
+    if grant:
+        _redirect(cookie_url(grant, _current_path()))
+
+
+def emit_cookie_clear() -> None:
+    """After signing out: let /auth/signout clear the browser's cookie."""
+    if st.session_state.get(_CLEAR_COOKIE_KEY) == True:  # noqa: E712 - only once per sign-out
+        st.session_state[_CLEAR_COOKIE_KEY] = "sent"
+        try:
+            has_cookie = bool(st.context.cookies.get(COOKIE_NAME))
+        except Exception:  # noqa: BLE001
+            has_cookie = False
+        if has_cookie:
+            _redirect("/auth/signout?" + urlencode({"next": _current_path()}))
+
+
+# --------------------------------------------------------------------------- screens
 
 
 def sign_in_screen() -> None:
     from zoelife.ui.components import signed_out_urgent_count
 
+    emit_cookie_clear()
     with reading() as session:
         first_run = not accounts.has_admin(session)
     if first_run:
@@ -94,18 +236,63 @@ def sign_in_screen() -> None:
         return
     st.title("Sign in")
     signed_out_urgent_count()
+    refused = st.session_state.get(_SSO_REFUSED_KEY)
+    if refused:
+        st.error(refused)
+        if st.button("Sign out of single sign-on", key="sso_sign_out"):
+            st.session_state.pop(_SSO_REFUSED_KEY, None)
+            st.logout()
+    elif sso_configured():
+        for provider in _sso_providers():
+            title = "Sign in with single sign-on" + (f" ({provider})" if provider else "")
+            if st.button(title, type="primary", key=f"sso_{provider or 'default'}"):
+                if provider:
+                    st.login(provider)
+                else:
+                    st.login()
+        st.caption("Or sign in with a local account:")
     with st.form("sign_in", enter_to_submit=True):
         username = st.text_input("User name", autocomplete="username")
-        password = st.text_input("Password", type="password", autocomplete="current-password")
+        password = st.text_input("Password", type="password", autocomplete="current-password",
+                                 max_chars=512)
         submitted = st.form_submit_button("Sign in", type="primary")
     if submitted:
         with writing() as session:
             result = auth.sign_in(session, username, password, client_address=client_address())
         if result.token:
-            st.session_state[TOKEN_KEY] = result.token
+            _signed_in(result.token)
             st.rerun()
         else:
             st.error(result.message)
+
+
+def change_password_screen(user: SessionUser, *, forced: bool = False) -> None:
+    if forced:
+        st.title("Choose a new password")
+        st.info("An administrator reset your password. Choose a new one to continue.")
+    with st.form("change_password", clear_on_submit=True):
+        current = st.text_input("Current password", type="password",
+                                autocomplete="current-password")
+        new = st.text_input(f"New password (at least {MIN_LENGTH} characters)", type="password",
+                            autocomplete="new-password")
+        repeat = st.text_input("Repeat the new password", type="password",
+                               autocomplete="new-password")
+        submitted = st.form_submit_button("Change password", type="primary")
+    if not submitted:
+        return
+    if new != repeat:
+        st.error("The two new passwords differ.")
+        return
+    try:
+        with writing() as session:
+            account = accounts.get_user(session, user.user_id)
+            accounts.change_own_password(session, account, current, new, actor=actor(user))
+    except (PasswordRejected, accounts.AccountError) as exc:
+        st.error(str(exc))
+        return
+    st.success("Your password was changed.")
+    if forced:
+        st.rerun()
 
 
 def first_run_screen() -> None:
@@ -142,7 +329,7 @@ def first_run_screen() -> None:
     except (accounts.AccountError, PasswordRejected) as exc:
         st.error(str(exc))
         return
-    st.session_state[TOKEN_KEY] = token
+    _signed_in(token)
     if load_demo:
         from zoelife import demo
         from zoelife.ui.db import get_engine

@@ -137,8 +137,13 @@ def upgrade() -> None:
     sa.Column('end_reason', sa.String(length=40), nullable=True),
     sa.Column('client_address', sa.String(length=64), nullable=True),
     sa.Column('roles_at_sign_in', sa.String(length=120), nullable=False),
+    sa.Column('cookie_token_hash', sa.String(length=64), nullable=True),
+    sa.Column('grant_hash', sa.String(length=64), nullable=True),
+    sa.Column('grant_expires_at', zoelife.db.types.UTCDateTime(timezone=True), nullable=True),
     sa.ForeignKeyConstraint(['user_id'], ['staff_users.id'], name=op.f('fk_sign_in_sessions_user_id_staff_users')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_sign_in_sessions')),
+    sa.UniqueConstraint('cookie_token_hash', name=op.f('uq_sign_in_sessions_cookie_token_hash')),
+    sa.UniqueConstraint('grant_hash', name=op.f('uq_sign_in_sessions_grant_hash')),
     sa.UniqueConstraint('token_hash', name=op.f('uq_sign_in_sessions_token_hash'))
     )
     with op.batch_alter_table('sign_in_sessions', schema=None) as batch_op:
@@ -269,6 +274,7 @@ def upgrade() -> None:
     with op.batch_alter_table('requests', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_requests_assignee_id'), ['assignee_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_requests_attributed_content_id'), ['attributed_content_id'], unique=False)
+        batch_op.create_index('ix_requests_duplicate_of_id', ['duplicate_of_id'], unique=False, sqlite_where=sa.text('duplicate_of_id IS NOT NULL'), postgresql_where=sa.text('duplicate_of_id IS NOT NULL'))
         batch_op.create_index(batch_op.f('ix_requests_email'), ['email'], unique=False)
         batch_op.create_index('ix_requests_open_due', ['due_at'], unique=False, postgresql_where=sa.text('is_open'), sqlite_where=sa.text('is_open'))
         batch_op.create_index(batch_op.f('ix_requests_person_id'), ['person_id'], unique=False)
@@ -498,6 +504,7 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_requests_person_id'))
         batch_op.drop_index('ix_requests_open_due', postgresql_where=sa.text('is_open'), sqlite_where=sa.text('is_open'))
         batch_op.drop_index(batch_op.f('ix_requests_email'))
+        batch_op.drop_index('ix_requests_duplicate_of_id', sqlite_where=sa.text('duplicate_of_id IS NOT NULL'), postgresql_where=sa.text('duplicate_of_id IS NOT NULL'))
         batch_op.drop_index(batch_op.f('ix_requests_attributed_content_id'))
         batch_op.drop_index(batch_op.f('ix_requests_assignee_id'))
 

@@ -1,0 +1,78 @@
+"""Audit log (admin): search, verify the chain, export."""
+
+import datetime as dt
+import json
+
+import pandas as pd
+import streamlit as st
+
+from zoelife import audit
+from zoelife.ui.components import page_header
+from zoelife.ui.db import reading, writing
+from zoelife.ui.gate import actor, require
+
+PAGE_SIZE = 50
+
+user = require("admin")
+page_header("Audit log", "Every sign-in, view, change, import and export, hash-chained. "
+                         "Times in UTC.")
+
+with reading() as session:
+    known_actions = audit.actions(session)
+
+c1, c2, c3, c4 = st.columns(4)
+action = c1.selectbox("Action", known_actions, index=None, placeholder="Any action")
+who = c2.text_input("Who (user name contains)")
+entity_id = c3.text_input("Record id")
+today = dt.datetime.now(dt.UTC).date()
+days = c4.date_input("Days (UTC)", value=(today - dt.timedelta(days=30), today))
+since = until = None
+if isinstance(days, tuple) and days:
+    since = dt.datetime.combine(days[0], dt.time(), dt.UTC)
+    if len(days) > 1:
+        until = dt.datetime.combine(days[1], dt.time(), dt.UTC) + dt.timedelta(days=1)
+flt = audit.AuditFilter(action=action, actor=who or None, entity_id=entity_id or None,
+                        since=since, until=until)
+
+with reading() as session:
+    total = audit.search(session, flt, limit=1)[1]
+pages = max(1, -(-total // PAGE_SIZE))
+page_no = st.number_input("Page", min_value=1, max_value=pages, value=1, step=1) if pages > 1 else 1
+with reading() as session:
+    rows, total = audit.search(session, flt, limit=PAGE_SIZE, offset=(page_no - 1) * PAGE_SIZE)
+st.caption(f"{total:,} matching events; page {page_no} of {pages}")
+st.dataframe(
+    pd.DataFrame([{
+        "Seq": r.seq,
+        "When (UTC)": r.occurred_at.astimezone(dt.UTC).strftime("%Y-%m-%d %H:%M:%S"),
+        "Who": r.actor_label,
+        "Action": r.action,
+        "Record": f"{r.entity or ''} {r.entity_id or ''}".strip(),
+        "Changes": json.dumps(r.changes, sort_keys=True, ensure_ascii=False, default=str),
+        "Client address": r.client_address or "",
+    } for r in rows], columns=["Seq", "When (UTC)", "Who", "Action", "Record", "Changes",
+                               "Client address"]),
+    hide_index=True, width="stretch",
+)
+
+left, right = st.columns(2)
+with left:
+    if st.button("Verify the chain", icon=":material/verified:"):
+        with reading() as session:
+            result = audit.verify(session)
+        if result.ok:
+            st.success(f"The chain is intact: {result.checked:,} events verified.")
+        else:
+            st.error(f"The chain is broken at event {result.first_broken_seq}: {result.problem}.")
+with right:
+    if st.button("Prepare export (CSV)", icon=":material/download:"):
+        with reading() as session:
+            data = audit.export_csv(session, flt)
+        with writing() as session:
+            audit.record(session, actor(user), "audit.export", "audit_events", None,
+                         {"rows": data.count("\n") - 1, "format": "csv"})
+        st.session_state["_audit_export"] = data
+    data = st.session_state.get("_audit_export")
+    if data:
+        st.download_button("Download audit log CSV", data, file_name="zoelife-audit.csv",
+                           mime="text/csv", on_click="ignore")

@@ -1,0 +1,96 @@
+"""The sign-in routes of the app's own server: /auth/cookie and /auth/signout."""
+
+import datetime as dt
+
+import pytest
+from starlette.applications import Starlette
+from starlette.testclient import TestClient
+from streamlit import config
+
+from tests.apptest import PASSWORD, make_user
+from zoelife.db.engine import make_engine, read_session, write_session
+from zoelife.db.models import SignInSession
+from zoelife.security import auth, sessions, web
+
+
+@pytest.fixture
+def client(app_db):
+    return TestClient(Starlette(routes=web.routes()), base_url="http://testserver")
+
+
+def _signed_in(db_url):
+    make_user(db_url, "desk", {"front_desk"})
+    eng = make_engine(db_url)
+    with write_session(eng) as s:
+        token = auth.sign_in(s, "desk", PASSWORD).token
+        grant = sessions.issue_grant(s, token)
+    return eng, token, grant
+
+
+def test_cookie_route_sets_an_httponly_samesite_cookie_and_redirects(client, app_db):
+    eng, token, grant = _signed_in(app_db)
+    r = client.get("/auth/cookie", params={"grant": grant, "next": "/queue"},
+                   follow_redirects=False)
+    assert r.status_code == 303 and r.headers["location"] == "/queue"
+    cookie = r.headers["set-cookie"]
+    assert cookie.startswith(f"{web.COOKIE_NAME}=")
+    assert "HttpOnly" in cookie and "SameSite=lax" in cookie and "Path=/" in cookie
+    assert "Secure" not in cookie and token not in cookie and grant not in cookie
+    assert r.headers["cache-control"] == "no-store"
+    value = cookie.split(";")[0].split("=", 1)[1]
+    with write_session(eng) as s:
+        assert sessions.resolve(s, value).username == "desk"
+    # The grant works once.
+    again = client.get("/auth/cookie", params={"grant": grant}, follow_redirects=False)
+    assert again.status_code == 303 and "set-cookie" not in again.headers
+
+
+def test_cookie_is_secure_behind_https(client, app_db):
+    _eng, _token, grant = _signed_in(app_db)
+    r = client.get("/auth/cookie", params={"grant": grant}, follow_redirects=False,
+                   headers={"X-Forwarded-Proto": "https"})
+    assert "Secure" in r.headers["set-cookie"]
+
+
+@pytest.mark.parametrize("target", ["https://evil.example/", "//evil.example/x", "/\\evil",
+                                    "javascript:alert(1)", "queue"])
+def test_next_is_a_same_site_path_only(client, app_db, target):
+    r = client.get("/auth/cookie", params={"grant": "nonsense", "next": target},
+                   follow_redirects=False)
+    assert r.headers["location"] == "/"
+
+
+def test_an_unknown_or_expired_grant_sets_nothing(client, app_db):
+    eng, token, _grant = _signed_in(app_db)
+    with write_session(eng) as s:
+        stale = sessions.issue_grant(s, token)
+        row = s.query(SignInSession).one()
+        row.grant_expires_at = dt.datetime.now(dt.UTC) - dt.timedelta(seconds=1)
+    for grant in ("made-up", stale):
+        r = client.get("/auth/cookie", params={"grant": grant}, follow_redirects=False)
+        assert "set-cookie" not in r.headers
+
+
+def test_signout_route_ends_the_sign_in_and_clears_the_cookie(client, app_db):
+    eng, token, grant = _signed_in(app_db)
+    r = client.get("/auth/cookie", params={"grant": grant}, follow_redirects=False)
+    cookie = r.headers["set-cookie"].split(";")[0].split("=", 1)[1]
+    client.cookies.set(web.COOKIE_NAME, cookie)
+    out = client.get("/auth/signout", follow_redirects=False)
+    assert out.status_code == 303
+    assert f'{web.COOKIE_NAME}=""' in out.headers["set-cookie"] or \
+        "Max-Age=0" in out.headers["set-cookie"]
+    with read_session(eng) as s:
+        assert s.query(SignInSession).one().end_reason == "signed_out"
+    with write_session(eng) as s:
+        assert sessions.resolve(s, token) is None
+
+
+def test_the_server_refuses_to_start_with_xsrf_protection_off():
+    config.set_option("server.enableXsrfProtection", False)
+    try:
+        with pytest.raises(web.XsrfDisabled, match="enableXsrfProtection"):
+            web.routes()
+    finally:
+        config.set_option("server.enableXsrfProtection", True)
+    assert web.routes()

@@ -1,0 +1,302 @@
+"""`zoelife users …`, `zoelife audit …`, `zoelife backup`, `zoelife restore`.
+
+Passwords are read from a prompt (twice, not echoed) or, when stdin is not a terminal, as two
+lines from stdin; never from an argument, which would land in shell history and `ps`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import getpass
+import os
+import sys
+from pathlib import Path
+
+from zoelife import audit
+from zoelife.cli import BadInput
+from zoelife.vocabulary import ROLES
+
+
+def _engine(args):
+    from zoelife.db.engine import make_engine
+    from zoelife.db.migrate import upgrade
+
+    engine = make_engine(args.database)
+    upgrade(engine)
+    return engine
+
+
+def _cli_actor() -> audit.Actor:
+    try:
+        who = getpass.getuser()
+    except Exception:  # noqa: BLE001 - no user name in some containers
+        who = "unknown"
+    return audit.Actor(None, f"cli:{who}"[:120])
+
+
+def read_password(prompt: str = "Password") -> str:
+    """The password, asked twice; from stdin as two lines when it is not a terminal."""
+    if sys.stdin.isatty():
+        first = getpass.getpass(f"{prompt}: ")
+        second = getpass.getpass(f"Repeat {prompt.lower()}: ")
+    else:
+        first = sys.stdin.readline().rstrip("\r\n")
+        second = sys.stdin.readline().rstrip("\r\n")
+    if not first:
+        raise BadInput("no password given (type it at the prompt, or give it twice on stdin)")
+    if first != second:
+        raise BadInput("the two passwords differ")
+    return first
+
+
+def _user(session, name: str):
+    from zoelife.security import accounts
+
+    user = accounts.find_by_username(session, name)
+    if user is None:
+        raise BadInput(f"no account named {name!r}")
+    return user
+
+
+def _roles(values: list[str] | None) -> set[str]:
+    roles = set()
+    for value in values or []:
+        roles.update(r.strip() for r in value.split(",") if r.strip())
+    unknown = roles - set(ROLES)
+    if unknown:
+        raise BadInput(f"unknown role {sorted(unknown)[0]!r}; roles are {', '.join(ROLES)}")
+    if not roles:
+        raise BadInput(f"give at least one --role ({', '.join(ROLES)})")
+    return roles
+
+
+def _users_add(args) -> int:
+    from zoelife.db.engine import write_session
+    from zoelife.security import accounts
+    from zoelife.security.passwords import PasswordRejected
+
+    roles = _roles(args.role)
+    password = None if args.sso_only else read_password()
+    engine = _engine(args)
+    try:
+        with write_session(engine) as session:
+            user = accounts.create_user(session, args.name, password, roles,
+                                        display_name=args.display_name, email=args.email,
+                                        actor=_cli_actor())
+            print(f"created {user.username} ({', '.join(sorted(roles))})")
+    except (accounts.AccountError, PasswordRejected) as exc:
+        raise BadInput(str(exc)) from None
+    return 0
+
+
+def _users_list(args) -> int:
+    from zoelife.db.engine import read_session
+    from zoelife.security import accounts
+
+    with read_session(_engine(args)) as session:
+        for user in accounts.list_users(session):
+            state = "active" if user.is_active else "disabled"
+            flags = " (must change password)" if user.must_change_password else ""
+            print(f"{user.username}\t{','.join(sorted(user.role_names))}\t{state}{flags}")
+    return 0
+
+
+def _users_set_active(active: bool):
+    def run(args) -> int:
+        from zoelife.db.engine import write_session
+        from zoelife.security import accounts
+
+        try:
+            with write_session(_engine(args)) as session:
+                changed = accounts.set_active(session, _user(session, args.name), active,
+                                              actor=_cli_actor())
+        except accounts.AccountError as exc:
+            raise BadInput(str(exc)) from None
+        word = "enabled" if active else "disabled"
+        print(f"{args.name} {word}" if changed else f"{args.name} was already {word}")
+        return 0
+
+    return run
+
+
+def _users_reset(args) -> int:
+    from zoelife.db.engine import write_session
+    from zoelife.security import accounts
+    from zoelife.security.passwords import PasswordRejected
+
+    password = read_password("Temporary password")
+    try:
+        with write_session(_engine(args)) as session:
+            accounts.reset_password(session, _user(session, args.name), password,
+                                    actor=_cli_actor())
+    except (accounts.AccountError, PasswordRejected) as exc:
+        raise BadInput(str(exc)) from None
+    print(f"{args.name}: password reset; they must choose a new one at their next sign-in")
+    return 0
+
+
+def _users_roles(args) -> int:
+    from zoelife.db.engine import write_session
+    from zoelife.security import accounts
+
+    roles = _roles(args.role)
+    try:
+        with write_session(_engine(args)) as session:
+            changed = accounts.set_roles(session, _user(session, args.name), roles,
+                                         actor=_cli_actor())
+    except accounts.AccountError as exc:
+        raise BadInput(str(exc)) from None
+    print(f"{args.name}: roles {'set to' if changed else 'already'} {', '.join(sorted(roles))}")
+    return 0
+
+
+def _users_end_sessions(args) -> int:
+    from zoelife.db.engine import write_session
+    from zoelife.security import sessions
+
+    with write_session(_engine(args)) as session:
+        user = _user(session, args.name)
+        count = sessions.end_all_for_user(session, user.id, "ended_by_admin")
+        audit.record(session, _cli_actor(), "user.end_sessions", "staff_user", user.id,
+                     {"count": count})
+    print(f"{args.name}: ended {count} sign-in(s)")
+    return 0
+
+
+def _audit_verify(args) -> int:
+    from zoelife.db.engine import read_session
+
+    with read_session(_engine(args)) as session:
+        result = audit.verify(session)
+    if result.ok:
+        print(f"audit chain intact: {result.checked} rows")
+        return 0
+    print(f"audit chain BROKEN at seq {result.first_broken_seq}: {result.problem} "
+          f"({result.checked} rows verified before it)")
+    return 1
+
+
+def _date(value: str | None, name: str) -> dt.datetime | None:
+    if not value:
+        return None
+    try:
+        day = dt.date.fromisoformat(value)
+    except ValueError:
+        raise BadInput(f"{name}: {value!r} is not a YYYY-MM-DD date") from None
+    return dt.datetime(day.year, day.month, day.day, tzinfo=dt.UTC)
+
+
+def _audit_export(args) -> int:
+    from zoelife.db.engine import read_session, write_session
+
+    until = _date(args.until, "--until")
+    f = audit.AuditFilter(action=args.action, since=_date(args.since, "--since"),
+                          until=until + dt.timedelta(days=1) if until else None)
+    engine = _engine(args)
+    with read_session(engine) as session:
+        text = audit.export_csv(session, f)
+    out = Path(args.out)
+    _write_private(out, text.encode("utf-8"))
+    with write_session(engine) as session:
+        audit.record(session, _cli_actor(), "audit.export", "audit_events", None,
+                     {"rows": text.count("\n") - 1, "format": "csv"})
+    print(f"wrote {out}")
+    return 0
+
+
+def _write_private(path: Path, data: bytes) -> None:
+    fd = os.open(path, os.O_CREAT | os.O_WRONLY | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "wb") as f:
+        f.write(data)
+
+
+def _backup(args) -> int:
+    from zoelife.db.engine import write_session
+    from zoelife.security import backup
+
+    engine = _engine(args)
+    try:
+        rows = backup.backup(engine, Path(args.out), overwrite=args.force)
+    except backup.BackupError as exc:
+        raise BadInput(str(exc)) from None
+    with write_session(engine) as s:
+        audit.record(s, _cli_actor(), "backup", "database", None, {"rows": rows})
+    print(f"backed up to {args.out} (audit chain: {rows} rows, verified)")
+    return 0
+
+
+def _restore(args) -> int:
+    from zoelife.db.engine import make_engine
+    from zoelife.security import backup
+
+    engine = make_engine(args.database)
+    try:
+        rows = backup.restore(engine, Path(args.file), force=args.force)
+    except backup.BackupError as exc:
+        raise BadInput(str(exc)) from None
+    print(f"restored from {args.file} (audit chain: {rows} rows, verified)")
+    return 0
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    users = sub.add_parser("users", help="staff accounts")
+    users_sub = users.add_subparsers(dest="users_command", required=True, metavar="COMMAND")
+
+    add = users_sub.add_parser(
+        "add", help="add a staff account (password read twice from a prompt or stdin)")
+    add.add_argument("name", help="user name")
+    add.add_argument("--role", action="append", required=True,
+                     help=f"a role ({', '.join(ROLES)}); repeat or comma-separate for several")
+    add.add_argument("--display-name", default=None, help="full name shown in the app")
+    add.add_argument("--email", default=None, help="email (matched for single sign-on)")
+    add.add_argument("--sso-only", action="store_true",
+                     help="no password: the account signs in through single sign-on only")
+    add.set_defaults(func=_users_add)
+
+    lst = users_sub.add_parser("list", help="list staff accounts")
+    lst.set_defaults(func=_users_list)
+
+    for name, active, text in (("disable", False, "disable an account and end its sign-ins"),
+                               ("enable", True, "re-enable a disabled account")):
+        p = users_sub.add_parser(name, help=text)
+        p.add_argument("name", help="user name")
+        p.set_defaults(func=_users_set_active(active))
+
+    reset = users_sub.add_parser(
+        "reset", help="set a temporary password the user must change at next sign-in")
+    reset.add_argument("name", help="user name")
+    reset.set_defaults(func=_users_reset)
+
+    roles = users_sub.add_parser("roles", help="replace an account's roles")
+    roles.add_argument("name", help="user name")
+    roles.add_argument("--role", action="append", required=True,
+                       help="a role; repeat or comma-separate for several")
+    roles.set_defaults(func=_users_roles)
+
+    end = users_sub.add_parser("end-sessions", help="end every sign-in of an account now")
+    end.add_argument("name", help="user name")
+    end.set_defaults(func=_users_end_sessions)
+
+    aud = sub.add_parser("audit", help="the audit log")
+    aud_sub = aud.add_subparsers(dest="audit_command", required=True, metavar="COMMAND")
+    verify = aud_sub.add_parser(
+        "verify", help="check the hash chain; names the first broken row (exit 1 if broken)")
+    verify.set_defaults(func=_audit_verify)
+    export = aud_sub.add_parser("export", help="write the audit log as CSV (owner-only file)")
+    export.add_argument("out", help="CSV file to write")
+    export.add_argument("--since", help="first day, YYYY-MM-DD (UTC)")
+    export.add_argument("--until", help="last day, YYYY-MM-DD (UTC), inclusive")
+    export.add_argument("--action", help="one action, or a prefix ending in '.' (sign_in.)")
+    export.set_defaults(func=_audit_export)
+
+    bk = sub.add_parser("backup", help="copy the SQLite database safely while the app runs")
+    bk.add_argument("out", help="backup file to write (owner-only)")
+    bk.add_argument("--force", action="store_true", help="overwrite an existing file")
+    bk.set_defaults(func=_backup)
+
+    rs = sub.add_parser("restore", help="replace the SQLite database with a backup")
+    rs.add_argument("file", help="backup file made by 'zoelife backup'")
+    rs.add_argument("--force", action="store_true",
+                    help="replace a database that already holds accounts or requests")
+    rs.set_defaults(func=_restore)

@@ -1,0 +1,127 @@
+"""Sign-in routes served by the app's own server (through `st.App`, see zoelife.server).
+
+A Streamlit page cannot set an HttpOnly cookie, so after a successful sign-in the page issues a
+one-time, 60-second grant (`sessions.issue_grant`) and sends the browser to
+`GET /auth/cookie?grant=…&next=/queue`. This route redeems the grant for a cookie token of the
+same server-side sign-in, sets `zoelife_session` (HttpOnly, SameSite=Lax, Path=/, Secure when
+the request came over HTTPS) and redirects to `next`, a path on this site only. A reload or a new
+tab then reads the cookie through `st.context.cookies`. `GET /auth/signout` ends the sign-in the
+cookie names and clears the cookie. Neither URL carries patient data or a sign-in token.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+
+from starlette.requests import Request
+from starlette.responses import RedirectResponse
+from starlette.routing import BaseRoute, Route
+
+from zoelife import audit
+
+log = logging.getLogger(__name__)
+
+COOKIE_NAME = "zoelife_session"
+COOKIE_PATH = "/"
+# Same-site paths only: no scheme, no host, no "//" (protocol-relative) and no backslash.
+_SAFE_NEXT = re.compile(r"^/(?![/\\])[A-Za-z0-9\-._~/%?=&+]*$")
+
+
+class XsrfDisabled(RuntimeError):
+    pass
+
+
+def xsrf_enabled() -> bool:
+    from streamlit import config
+
+    return bool(config.get_option("server.enableXsrfProtection"))
+
+
+def check_hardening() -> None:
+    """Refuse to start the server with XSRF protection off (the sign-in form relies on it)."""
+    if not xsrf_enabled():
+        raise XsrfDisabled(
+            "server.enableXsrfProtection is off; Zoelife Intake refuses to start without it. "
+            "Set it to true in .streamlit/config.toml."
+        )
+
+
+def safe_next(value: str | None) -> str:
+    if value and len(value) <= 500 and _SAFE_NEXT.match(value):
+        return value
+    return "/"
+
+
+def _is_https(request: Request) -> bool:
+    forwarded = request.headers.get("x-forwarded-proto", "").split(",")[0].strip().lower()
+    return request.url.scheme == "https" or forwarded == "https"
+
+
+def _client(request: Request) -> str | None:
+    return request.client.host if request.client else None
+
+
+def _engine():
+    from zoelife.db.engine import database_url, make_engine
+    from zoelife.db.migrate import upgrade
+
+    url = database_url()
+    engine = _ENGINES.get(url)
+    if engine is None:
+        engine = make_engine(url)
+        upgrade(engine)
+        _ENGINES[url] = engine
+    return engine
+
+
+# One connection pool per database URL for the server process; holds no patient data.
+_ENGINES: dict = {}
+
+
+def _no_store(response: RedirectResponse) -> RedirectResponse:
+    response.headers["Cache-Control"] = "no-store"
+    response.headers["Referrer-Policy"] = "no-referrer"
+    return response
+
+
+def cookie_route(request: Request) -> RedirectResponse:
+    from zoelife.db.engine import write_session
+    from zoelife.security import sessions
+
+    target = safe_next(request.query_params.get("next"))
+    with write_session(_engine()) as session:
+        cookie_token = sessions.redeem_grant(session, request.query_params.get("grant"))
+    response = _no_store(RedirectResponse(target, status_code=303))
+    if cookie_token is None:
+        # An expired or reused grant: the page still shows the sign-in, nothing more to say.
+        return response
+    response.set_cookie(COOKIE_NAME, cookie_token, httponly=True, samesite="lax",
+                        secure=_is_https(request), path=COOKIE_PATH)
+    return response
+
+
+def signout_route(request: Request) -> RedirectResponse:
+    from zoelife.db.engine import write_session
+    from zoelife.security import sessions
+
+    token = request.cookies.get(COOKIE_NAME)
+    if token:
+        with write_session(_engine()) as session:
+            user = sessions.resolve(session, token, activity=False)
+            if sessions.end(session, token) and user is not None:
+                audit.record(session, audit.Actor(user.user_id, user.username, _client(request)),
+                             "sign_out", "staff_user", user.user_id, {})
+    response = _no_store(RedirectResponse(safe_next(request.query_params.get("next")),
+                                          status_code=303))
+    response.delete_cookie(COOKIE_NAME, path=COOKIE_PATH, httponly=True, samesite="lax",
+                           secure=_is_https(request))
+    return response
+
+
+def routes() -> list[BaseRoute]:
+    check_hardening()
+    return [
+        Route("/auth/cookie", cookie_route, methods=["GET"]),
+        Route("/auth/signout", signout_route, methods=["GET"]),
+    ]
