@@ -211,6 +211,60 @@ def crisis_rank(level: str, acknowledged: bool) -> int:
     return 2 if level == "review" else 3
 
 
+def check_input(inp: RequestInput, phone, email) -> tuple[list[str], list[str],
+                                                          dt.datetime | None]:
+    """Reject reasons, warnings and the usable received time of one submission."""
+    reasons: list[str] = []
+    warnings: list[str] = []
+    if phone.problem and email.ok:
+        warnings.append(f"{phone.problem}; imported with the email only")
+    if email.problem and phone.ok:
+        warnings.append(f"{email.problem}; imported with the phone only")
+    if not phone.ok and not email.ok:
+        detail = "; ".join(
+            p for p in (phone.problem, email.problem) if p
+        )
+        reasons.append("no usable phone or email" + (f" ({detail})" if detail else ""))
+    received_at = inp.received_at
+    if received_at is None or received_at.tzinfo is None:
+        raw = (inp.received_at_raw or "").strip()
+        reasons.append(f"received time {raw!r} could not be read" if raw
+                       else "received time is missing")
+        received_at = None
+    return reasons, warnings, received_at
+
+
+def input_names(inp: RequestInput) -> tuple[str | None, str | None]:
+    first, last = clean_name(inp.first_name), clean_name(inp.last_name)
+    if not first and not last and inp.full_name:
+        first, last = split_full_name(inp.full_name)
+    return first, last
+
+
+def input_key(inp: RequestInput) -> tuple[str, str]:
+    """The (source, external_id) the intake ledger keys a submission by."""
+    source = (inp.source or "unknown").strip()[:120]
+    return source, (inp.external_id or "").strip()[:200] or inp.content_key()
+
+
+def utm_fields(inp: RequestInput) -> dict[str, str | None]:
+    utm = utm_from_landing_page(inp.landing_page)
+    return {
+        "utm_source": _clip(inp.utm_source or utm.get("utm_source"), 200),
+        "utm_medium": _clip(inp.utm_medium or utm.get("utm_medium"), 200),
+        "utm_campaign": _clip(inp.utm_campaign or utm.get("utm_campaign"), 200),
+        "utm_content": _clip(inp.utm_content or utm.get("utm_content"), 200),
+        "utm_term": _clip(inp.utm_term or utm.get("utm_term"), 200),
+    }
+
+
+def quarantine_raw(inp: RequestInput) -> Any:
+    raw = inp.raw if inp.raw is not None else {
+        k: getattr(inp, k) for k in CANONICAL_FIELDS if hasattr(inp, k)
+    } | {"extra": inp.extra}
+    return json.loads(json.dumps(raw, default=str))
+
+
 def receive(
     session: Session,
     inp: RequestInput,
@@ -223,8 +277,7 @@ def receive(
 ) -> Outcome:
     now = now or dt.datetime.now(dt.UTC)
     actor = actor or audit.SYSTEM
-    source = (inp.source or "unknown").strip()[:120]
-    external_id = (inp.external_id or "").strip()[:200] or inp.content_key()
+    source, external_id = input_key(inp)
     outcome_base = {"external_id": inp.external_id or ""}
 
     existing = _key(session, source, external_id)
@@ -233,53 +286,30 @@ def receive(
                        submission_id=existing.submission_id, **outcome_base)
 
     assessment = assess_input(inp)
-    reasons: list[str] = []
-    warnings: list[str] = []
-
     phone = normalize_phone(inp.phone)
     email = normalize_email(inp.email)
-    if phone.problem and email.ok:
-        warnings.append(f"phone {phone.problem}; imported with the email only")
-    if email.problem and phone.ok:
-        warnings.append(f"email {email.problem}; imported with the phone only")
-    if not phone.ok and not email.ok:
-        detail = "; ".join(
-            p for p in (phone.problem and f"phone {phone.problem}",
-                        email.problem and f"email {email.problem}") if p
-        )
-        reasons.append("no usable phone or email" + (f" ({detail})" if detail else ""))
-    received_at = inp.received_at
-    if received_at is None or received_at.tzinfo is None:
-        raw = (inp.received_at_raw or "").strip()
-        reasons.append(f"received time {raw!r} could not be read" if raw
-                       else "received time is missing")
-        received_at = None
-
-    first, last = clean_name(inp.first_name), clean_name(inp.last_name)
-    if not first and not last and inp.full_name:
-        first, last = split_full_name(inp.full_name)
+    reasons, warnings, received_at = check_input(inp, phone, email)
+    first, last = input_names(inp)
 
     if reasons:
         return _quarantine(session, inp, source, external_id, reasons, assessment, schedule,
                            actor=actor, batch_id=batch_id, now=now, first=first, last=last,
                            received_at=received_at, existing=existing, audit_each=audit_each)
 
-    utm = utm_from_landing_page(inp.landing_page)
-    fields = {
-        "utm_source": _clip(inp.utm_source or utm.get("utm_source"), 200),
-        "utm_medium": _clip(inp.utm_medium or utm.get("utm_medium"), 200),
-        "utm_campaign": _clip(inp.utm_campaign or utm.get("utm_campaign"), 200),
-        "utm_content": _clip(inp.utm_content or utm.get("utm_content"), 200),
-        "utm_term": _clip(inp.utm_term or utm.get("utm_term"), 200),
-    }
+    fields = utm_fields(inp)
     channel = inp.channel if inp.channel in CHANNELS else "other"
     submitter = inp.submitter if inp.submitter in SUBMITTERS else "other"
 
+    # A fixed row whose urgent text already put a "no usable contact" request in the queue
+    # completes that request: staff may already be working it, and a second one would split
+    # its story in two.
+    placeholder = _placeholder_for(session, existing)
     match = matching.find_person(session, email=email.value, phone=phone.value,
                                  first_name=first, last_name=last,
-                                 date_of_birth=inp.date_of_birth)
+                                 date_of_birth=inp.date_of_birth,
+                                 exclude_request_id=placeholder.id if placeholder else None)
 
-    if match.person_id is not None:
+    if match.person_id is not None and placeholder is None:
         dup = _open_duplicate_target(session, match.person_id, assessment.treatments,
                                      received_at)
         if dup is not None:
@@ -305,17 +335,27 @@ def receive(
                                                  Person.date_of_birth.is_(None))
                             .values(date_of_birth=inp.date_of_birth))
 
+    repeat_q = select(Request.id).where(Request.person_id == person_id,
+                                        Request.received_at <= received_at)
+    if placeholder is not None:
+        repeat_q = repeat_q.where(Request.id != placeholder.id)
     repeat_of = session.execute(
-        select(Request.id).where(Request.person_id == person_id,
-                                 Request.received_at <= received_at)
-        .order_by(Request.received_at.desc(), Request.id.desc()).limit(1)
+        repeat_q.order_by(Request.received_at.desc(), Request.id.desc()).limit(1)
     ).scalar()
 
-    request = _new_request(session, inp, source, external_id, assessment, schedule, now=now,
-                           first=first, last=last, email=email.value, phone=phone.value,
-                           received_at=received_at, person_id=person_id, channel=channel,
-                           submitter=submitter, batch_id=batch_id, repeat_of=repeat_of,
-                           fields=fields, usable=True)
+    if placeholder is not None:
+        request = _complete_placeholder(
+            session, placeholder, inp, assessment, schedule, now=now, first=first, last=last,
+            email=email.value, phone=phone.value, received_at=received_at,
+            person_id=person_id, channel=channel, submitter=submitter, repeat_of=repeat_of,
+            fields=fields)
+    else:
+        request = _new_request(session, inp, source, external_id, assessment, schedule,
+                               now=now, first=first, last=last, email=email.value,
+                               phone=phone.value, received_at=received_at,
+                               person_id=person_id, channel=channel, submitter=submitter,
+                               batch_id=batch_id, repeat_of=repeat_of, fields=fields,
+                               usable=True)
     if existing is not None:  # a quarantined row imported again once fixed
         existing.kind = "request"
         existing.request_id = request.id
@@ -339,12 +379,14 @@ def receive(
                    **outcome_base)
 
 
-def _new_request(session, inp, source, external_id, assessment, schedule, *, now, first, last,
-                 email, phone, received_at, person_id, channel, submitter, batch_id,
-                 repeat_of, fields, usable) -> Request:
+def request_values(inp, source, external_id, assessment, schedule, *, now, first, last,
+                   email, phone, received_at, person_id, channel, submitter, batch_id,
+                   repeat_of, fields, usable, attributed,
+                   search: str | None = None) -> dict[str, Any]:
+    """The columns of a new request (shared with the set-based import path, which may pass
+    `search`, the search text computed ahead in a worker process)."""
     local_date, hour, weekday = schedule.local_parts(received_at)
-    treatments = sorted(assessment.treatments)
-    request = Request(
+    return dict(
         source=source, external_id=external_id, channel=channel, submitter=submitter,
         submitter_name=_clip(inp.submitter_name, 200), person_id=person_id,
         received_at=received_at, received_local_date=local_date, received_local_hour=hour,
@@ -355,25 +397,102 @@ def _new_request(session, inp, source, external_id, assessment, schedule, *, now
         landing_page=_clip(inp.landing_page, 1000), insurance=_clip(inp.insurance, 200),
         sms_consent=inp.sms_consent,
         preferred_contact_time=_clip(inp.preferred_contact_time, 200),
-        extra=dict(inp.extra), search_text=search_text(first, last, email, phone, inp.message),
+        extra=dict(inp.extra),
+        search_text=search if search is not None else search_text(first, last, email, phone,
+                                                                  inp.message),
         crisis_level=assessment.crisis, crisis_source="auto",
         crisis_evidence=evidence_json(assessment),
         crisis_rank=crisis_rank(assessment.crisis, False),
         status="new", is_open=True,
         due_at=schedule.first_contact_due(received_at, assessment.crisis),
         repeat_of_id=repeat_of, import_batch_id=batch_id,
-        attributed_content_id=attributed_content_id(session, inp.landing_page,
-                                                    fields["utm_campaign"]),
-        treatment_list=";".join(treatments), created_at=now, updated_at=now, version=1,
-        attempt_count=0, **fields,
+        attributed_content_id=attributed,
+        treatment_list=";".join(sorted(assessment.treatments)), created_at=now,
+        updated_at=now, version=1, attempt_count=0, **fields,
     )
+
+
+def _new_request(session, inp, source, external_id, assessment, schedule, *, now, first, last,
+                 email, phone, received_at, person_id, channel, submitter, batch_id,
+                 repeat_of, fields, usable) -> Request:
+    values = request_values(
+        inp, source, external_id, assessment, schedule, now=now, first=first, last=last,
+        email=email, phone=phone, received_at=received_at, person_id=person_id,
+        channel=channel, submitter=submitter, batch_id=batch_id, repeat_of=repeat_of,
+        fields=fields, usable=usable,
+        attributed=attributed_content_id(session, inp.landing_page, fields["utm_campaign"]))
+    request = Request(**values)
     session.add(request)
     session.flush()
-    for t in treatments:
+    for t in sorted(assessment.treatments):
         session.add(RequestTreatment(request_id=request.id, treatment=t, origin="form",
-                                     received_local_date=local_date))
+                                     received_local_date=values["received_local_date"]))
     session.add(CrisisChange(request_id=request.id, kind="assessed", from_level=None,
                              to_level=assessment.crisis, changed_at=now))
+    session.flush()
+    return request
+
+
+def _placeholder_for(session: Session, existing: IntakeKey | None) -> Request | None:
+    if existing is None or existing.kind != "quarantine" or not existing.quarantined_row_id:
+        return None
+    row = session.get(QuarantinedRow, existing.quarantined_row_id)
+    if row is None or row.request_id is None:
+        return None
+    return session.get(Request, row.request_id)
+
+
+def _complete_placeholder(session, request: Request, inp, assessment, schedule, *, now, first,
+                          last, email, phone, received_at, person_id, channel, submitter,
+                          repeat_of, fields) -> Request:
+    """Turn an urgent "no usable contact" request into a full one, once its row is fixed.
+
+    The crisis level can only rise (new text), and status, attempts and acknowledgement stay:
+    the front desk may already have acted on it."""
+    local_date, hour, weekday = schedule.local_parts(received_at)
+    request.person_id = person_id
+    request.channel, request.submitter = channel, submitter
+    request.submitter_name = _clip(inp.submitter_name, 200)
+    request.received_at = received_at
+    request.received_local_date, request.received_local_hour = local_date, hour
+    request.received_local_weekday = weekday
+    request.first_name, request.last_name = first, last
+    request.email, request.phone = email, phone
+    request.date_of_birth = inp.date_of_birth
+    request.has_usable_contact = True
+    request.message = inp.message
+    request.heard_about = _clip(inp.heard_about, 200)
+    request.referring_provider = _clip(inp.referring_provider, 300)
+    request.landing_page = _clip(inp.landing_page, 1000)
+    request.insurance = _clip(inp.insurance, 200)
+    request.sms_consent = inp.sms_consent
+    request.preferred_contact_time = _clip(inp.preferred_contact_time, 200)
+    request.extra = dict(inp.extra)
+    request.search_text = search_text(first, last, email, phone, inp.message)
+    request.repeat_of_id = repeat_of
+    request.attributed_content_id = attributed_content_id(session, inp.landing_page,
+                                                          fields["utm_campaign"])
+    for key, value in fields.items():
+        setattr(request, key, value)
+    level = max_level(request.crisis_level, assessment.crisis)
+    if level != request.crisis_level:
+        session.add(CrisisChange(request_id=request.id, kind="assessed",
+                                 from_level=request.crisis_level, to_level=level,
+                                 reason="new text arrived", changed_at=now))
+        request.crisis_level = level
+        request.crisis_evidence = evidence_json(assessment)
+        request.crisis_rank = crisis_rank(level, request.crisis_acknowledged_at is not None)
+    if request.first_contact_at is None:
+        request.due_at = schedule.first_contact_due(received_at, request.crisis_level)
+    have = {t.treatment for t in request.treatments}
+    for t in request.treatments:
+        t.received_local_date = local_date
+    for t in sorted(set(assessment.treatments) - have):
+        request.treatments.append(RequestTreatment(treatment=t, origin="form",
+                                                   received_local_date=local_date))
+    request.treatment_list = ";".join(sorted(have | set(assessment.treatments)))
+    request.version += 1
+    request.updated_at = now
     session.flush()
     return request
 
@@ -465,9 +584,6 @@ def raise_crisis_from_text(session: Session, request: Request, schedule: Schedul
 def _quarantine(session, inp, source, external_id, reasons, assessment, schedule, *, actor,
                 batch_id, now, first, last, received_at, existing, audit_each) -> Outcome:
     reason = "; ".join(reasons)
-    raw = inp.raw if inp.raw is not None else {
-        k: getattr(inp, k) for k in CANONICAL_FIELDS if hasattr(inp, k)
-    } | {"extra": inp.extra}
     if existing is not None and existing.kind == "quarantine":
         row = session.get(QuarantinedRow, existing.quarantined_row_id)
         if row is not None:
@@ -480,7 +596,7 @@ def _quarantine(session, inp, source, external_id, reasons, assessment, schedule
                            external_id=inp.external_id or "")
     row = QuarantinedRow(
         batch_id=batch_id, source=source, row_key=external_id, row_number=inp.row_number,
-        external_id=inp.external_id, raw=json.loads(json.dumps(raw, default=str)),
+        external_id=inp.external_id, raw=quarantine_raw(inp),
         reason=reason, crisis_level=assessment.crisis,
         crisis_evidence=evidence_json(assessment), status="open", created_at=now,
     )

@@ -1,0 +1,144 @@
+"""Import a form tool's export (CSV or JSON): preview, mapping, progress, result; quarantined
+rows to fix and import again; the export of every request."""
+
+import pandas as pd
+import streamlit as st
+
+from zoelife.ingest import export, quarantine
+from zoelife.ingest.fields import CANONICAL_FIELDS, DEFAULT_SOURCES, IGNORE
+from zoelife.ingest.importer import import_requests, prepare
+from zoelife.ingest.readers import ReadError
+from zoelife.ui.components import escape_markdown, page_header
+from zoelife.ui.db import get_engine, reading, writing
+from zoelife.ui.gate import actor, require
+from zoelife.vocabulary import CHANNELS, label
+
+PAGE_SIZE = 25
+NO_FIELD = "(keep as extra field)"
+TOOL_NAMES = {"gravity_forms": "Gravity Forms", "wpforms": "WPForms", "jotform": "Jotform",
+              "google_forms": "Google Forms", "typeform": "Typeform",
+              "zoelife": "a Zoelife export"}
+
+user = require("front_desk", "admin")
+page_header("Import requests", "Upload the export of your form tool (Gravity Forms, WPForms, "
+            "Jotform, Google Forms, Typeform) as CSV or JSON. Rows already imported are "
+            "skipped, so a cumulative export can be uploaded again.")
+
+uploaded = st.file_uploader("Export file", type=["csv", "json", "jsonl", "txt"])
+if uploaded is not None:
+    data = uploaded.getvalue()
+    # Reading a big export takes seconds: keep it for this session's reruns (session state is
+    # this user's own, unlike st.cache_data).
+    cache_key = (uploaded.file_id, len(data))
+    cached = st.session_state.get("_import_prepared")
+    prep = cached[1] if cached and cached[0] == cache_key else None
+    if prep is None:
+        try:
+            prep = prepare(data, name=uploaded.name)
+        except ReadError as exc:
+            st.error(f"This file cannot be imported: {exc}")
+        else:
+            st.session_state["_import_prepared"] = (cache_key, prep)
+    if prep is not None:
+        tool = TOOL_NAMES.get(prep.form_tool, "an unknown form tool")
+        st.caption(f"{len(prep.table.records):,} rows; looks like {tool}.")
+        st.subheader("First rows", anchor=False)
+        st.dataframe(pd.DataFrame([r.values for r in prep.table.records[:5]],
+                                  columns=prep.table.headers).astype(str),
+                     hide_index=True, width="stretch")
+        st.subheader("Columns", anchor=False)
+        st.caption("What each column of the file means. Columns kept as extra fields are "
+                   "stored with the request, never dropped.")
+        options = [NO_FIELD, *CANONICAL_FIELDS]
+        mapping: dict[str, str] = {}
+        with st.expander("Column mapping", expanded=True):
+            for i, header in enumerate(prep.table.headers):
+                chosen = prep.mapping.get(header) or NO_FIELD
+                value = st.selectbox(header, options, index=options.index(chosen),
+                                     key=f"import_map_{i}_{header}",
+                                     format_func=lambda f: f if f == NO_FIELD else label(f))
+                mapping[header] = IGNORE if value == NO_FIELD else value
+        c1, c2 = st.columns(2)
+        source = c1.text_input("Source", value=DEFAULT_SOURCES.get(prep.form_tool,
+                                                                   "file-import"),
+                               help="Which form this came from; ids are unique per source.")
+        channel = c2.selectbox("Channel", CHANNELS, format_func=label)
+        if st.button("Import", type="primary"):
+            bar = st.progress(0.0, text="Importing...")
+
+            def progress(done: int, total: int) -> None:
+                bar.progress(min(1.0, done / total) if total else 1.0,
+                             text=f"Importing... {done:,} of {total:,} rows")
+
+            try:
+                result = import_requests(get_engine(), data, name=uploaded.name,
+                                         source=source.strip() or None, mapping=mapping,
+                                         channel=channel, actor=actor(user),
+                                         progress=progress)
+                st.session_state.pop("_import_prepared", None)
+            except ReadError as exc:
+                st.error(f"This file cannot be imported: {exc}")
+            else:
+                bar.progress(1.0, text="Done")
+                st.session_state["_import_result"] = result.to_json() | {
+                    "warnings": result.warnings}
+
+result = st.session_state.get("_import_result")
+if result:
+    st.subheader("Result", anchor=False)
+    cols = st.columns(5)
+    for col, (key, name) in zip(cols, (("rows", "Rows"), ("imported", "Imported"),
+                                       ("duplicates", "Duplicates"),
+                                       ("already_imported", "Already imported"),
+                                       ("rejected", "Rejected")), strict=True):
+        col.metric(name, f"{result[key]:,}")
+    if result["crisis_urgent"]:
+        st.error(f"{result['crisis_urgent']} row(s) read as urgent: they are at the top of "
+                 "the queue (also those without usable contact).", icon=":material/emergency:")
+    if result["rejects"]:
+        st.caption("Rejected rows are kept in quarantine below; fix them in the file and "
+                   "import it again.")
+        st.dataframe(pd.DataFrame(result["rejects"]), hide_index=True, width="stretch")
+    if result["warnings"]:
+        st.caption("Imported with a warning")
+        st.dataframe(pd.DataFrame(result["warnings"]), hide_index=True, width="stretch")
+
+st.divider()
+st.subheader("Quarantine", anchor=False)
+with reading() as session:
+    open_count = quarantine.count_open(session)
+if not open_count:
+    st.caption("No rows wait in quarantine.")
+else:
+    pages = max(1, -(-open_count // PAGE_SIZE))
+    page_no = st.number_input("Page", min_value=1, max_value=pages, value=1, step=1) \
+        if pages > 1 else 1
+    with reading() as session:
+        rows = quarantine.list_open(session, offset=(page_no - 1) * PAGE_SIZE, limit=PAGE_SIZE)
+    st.caption(f"{open_count:,} row(s) could not be imported.")
+    st.dataframe(pd.DataFrame([{
+        "Source": r.source, "Row": r.row_number, "Id": r.external_id or "",
+        "Reason": r.reason, "Crisis": label(r.crisis_level),
+        "In queue": "yes" if r.request_id else "",
+        "As received": "; ".join(f"{k}: {v}" for k, v in r.raw.items() if v),
+    } for r in rows]), hide_index=True, width="stretch")
+    if st.button("Prepare quarantine download"):
+        with writing() as session:
+            st.session_state["_quarantine_csv"] = quarantine.csv_text(session,
+                                                                      actor=actor(user))
+    if st.session_state.get("_quarantine_csv"):
+        st.download_button("Download quarantined rows (CSV)",
+                           st.session_state["_quarantine_csv"], file_name="quarantine.csv",
+                           mime="text/csv")
+
+st.divider()
+st.subheader("Export", anchor=False)
+st.caption("Every request, closed ones included, one row each. The export is recorded in the "
+           "audit log.")
+if st.button("Prepare requests export"):
+    st.session_state["_requests_csv"] = export.requests_csv_text(get_engine(),
+                                                                 actor=actor(user))
+if st.session_state.get("_requests_csv"):
+    st.download_button("Download requests (CSV)", st.session_state["_requests_csv"],
+                       file_name="requests.csv", mime="text/csv")
+    st.caption(escape_markdown("Spreadsheet formulas are neutralized with a leading '."))

@@ -1,0 +1,96 @@
+"""A crash mid-import (SIGKILL, like the OOM killer or a pulled plug) leaves the database as it
+was; running the import again gives the same final state as one clean run."""
+
+from __future__ import annotations
+
+import os
+import select as select_mod
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+
+from tests.ingest import synth
+from tests.ingest.dbstate import snapshot
+from zoelife.db.engine import make_engine, read_session
+from zoelife.db.models import AuditEvent, ImportBatch, IntakeKey, Request
+
+ROOT = Path(__file__).resolve().parents[2]
+WORKER = """
+import datetime as dt, sys
+from zoelife.db.engine import make_engine
+from zoelife.ingest.importer import import_requests
+def progress(done, total):
+    sys.stderr.write(f"progress {done}\\n"); sys.stderr.flush()
+import_requests(make_engine(sys.argv[1]), sys.argv[2], fast=sys.argv[3] == "fast",
+                progress=progress, now=dt.datetime(2026, 4, 1, 12, tzinfo=dt.UTC))
+"""
+
+pytestmark = pytest.mark.slow
+
+
+def _run(url: str, path: Path, mode: str, *, kill_after: int | None = None) -> int:
+    proc = subprocess.Popen([sys.executable, "-c", WORKER, url, str(path), mode], cwd=ROOT,
+                            stderr=subprocess.PIPE, text=True)
+    if kill_after is None:
+        _, err = proc.communicate(timeout=600)
+        assert proc.returncode == 0, err[-2000:]
+        return proc.returncode
+    deadline = time.monotonic() + 300
+    assert proc.stderr is not None
+    while time.monotonic() < deadline:
+        ready, _, _ = select_mod.select([proc.stderr], [], [], 5)
+        if not ready:
+            continue
+        line = proc.stderr.readline()
+        if not line:
+            break
+        if line.startswith("progress ") and int(line.split()[1]) >= kill_after:
+            os.kill(proc.pid, signal.SIGKILL)
+            proc.wait(30)
+            return proc.returncode
+    proc.kill()
+    pytest.fail("the import finished or stalled before it could be killed")
+
+
+def _counts(url: str) -> tuple[int, int, int, int]:
+    engine = make_engine(url)
+    try:
+        with read_session(engine) as s:
+            return tuple(s.execute(select(func.count()).select_from(m)).scalar()
+                         for m in (Request, IntakeKey, ImportBatch, AuditEvent))
+    finally:
+        engine.dispose()
+
+
+@pytest.mark.parametrize("mode", ["row", "fast"])
+def test_kill_mid_import_then_rerun(tmp_path, sqlite_template, mode):
+    data = tmp_path / "export.csv"
+    n = 400 if mode == "row" else 1500
+    data.write_bytes(synth.to_csv(synth.rows(n, seed=11)))
+    crashed, clean = tmp_path / "crashed.db", tmp_path / "clean.db"
+    shutil.copy(sqlite_template, crashed)
+    shutil.copy(sqlite_template, clean)
+    crashed_url, clean_url = f"sqlite:///{crashed}", f"sqlite:///{clean}"
+    before = _counts(crashed_url)
+
+    code = _run(crashed_url, data, mode, kill_after=150 if mode == "row" else 600)
+    assert code == -signal.SIGKILL
+    assert _counts(crashed_url) == before  # nothing of the killed import remains
+
+    _run(crashed_url, data, mode)
+    _run(clean_url, data, mode)
+    engines = [make_engine(crashed_url), make_engine(clean_url)]
+    try:
+        after_crash, after_clean = (snapshot(e) for e in engines)
+    finally:
+        for e in engines:
+            e.dispose()
+    assert after_crash["requests"], "the re-run imported the file"
+    assert after_crash == after_clean
+    assert _counts(crashed_url)[:3] == _counts(clean_url)[:3]

@@ -1,0 +1,78 @@
+"""The Import page through AppTest: refusals, upload -> preview -> mapping -> result,
+quarantine listing and download, the requests export."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sqlalchemy import select
+
+from tests.apptest import all_text, make_user, page, sign_in
+from zoelife.db.engine import make_engine, read_session
+from zoelife.db.models import AuditEvent, Request
+
+FIXTURES = Path(__file__).resolve().parents[1] / "ingest" / "fixtures"
+
+
+def _db(db_url, fn):
+    engine = make_engine(db_url)
+    try:
+        with read_session(engine) as s:
+            return fn(s)
+    finally:
+        engine.dispose()
+
+
+def test_signed_out_and_wrong_role(app_db):
+    make_user(app_db, "clinic.admin", ["admin"])
+    at = page("pages/import_requests.py").run()
+    assert "Sign in" in [t.value for t in at.title]
+    assert not at.file_uploader
+    at = page("pages/import_requests.py")
+    sign_in(at, app_db, roles=("manager",))
+    at.run()
+    assert at.error and "not available to your account" in at.error[0].value
+    assert not at.file_uploader
+
+
+def test_upload_map_import_and_quarantine(app_db):
+    at = page("pages/import_requests.py")
+    sign_in(at, app_db, roles=("front_desk",))
+    at.run()
+    data = (FIXTURES / "gravity_forms.csv").read_bytes()
+    at.file_uploader[0].set_value(("entries.csv", data, "text/csv")).run()
+    assert not at.exception
+    text = all_text(at)
+    assert "looks like Gravity Forms" in text
+    assert "ana.diaz@example.com" in text  # the preview of the first rows
+    mapping = {s.label: s.value for s in at.selectbox if s.label != "Channel"}
+    assert mapping["Name (First)"] == "first_name"
+    assert mapping["User Agent"] == "(keep as extra field)"
+    # Staff correct the mapping: "Insurance" becomes an extra field.
+    next(s for s in at.selectbox if s.label == "Insurance").set_value("(keep as extra field)")
+    next(b for b in at.button if b.label == "Import").click().run()
+    assert not at.exception
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics == {"Rows": "3", "Imported": "2", "Duplicates": "0",
+                       "Already imported": "0", "Rejected": "1"}
+    text = all_text(at)
+    assert "urgent" in text and "no usable phone or email" in text
+    ana = _db(app_db, lambda s: s.execute(
+        select(Request).where(Request.external_id == "201")).scalar_one())
+    assert ana.insurance is None and ana.extra["Insurance"] == "Aetna"
+    # The quarantine lists the rejected row, and its download is audited.
+    assert "1 row(s) could not be imported." in all_text(at)
+    next(b for b in at.button if b.label == "Prepare quarantine download").click().run()
+    assert [d.label for d in at.get("download_button")] == ["Download quarantined rows (CSV)"]
+    next(b for b in at.button if b.label == "Prepare requests export").click().run()
+    assert "Download requests (CSV)" in [d.label for d in at.get("download_button")]
+    actions = _db(app_db, lambda s: s.execute(select(AuditEvent.action)).scalars().all())
+    assert {"import.requests", "export.quarantine", "export.requests"} <= set(actions)
+
+
+def test_unreadable_upload(app_db):
+    at = page("pages/import_requests.py")
+    sign_in(at, app_db, roles=("admin",))
+    at.run()
+    at.file_uploader[0].set_value(("empty.csv", b"", "text/csv")).run()
+    assert at.error and "empty.csv: the file is empty" in at.error[0].value

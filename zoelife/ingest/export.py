@@ -1,0 +1,161 @@
+"""CSV exports of requests and content, safe to open in a spreadsheet.
+
+Every cell that starts with `=`, `+`, `-`, `@`, tab, carriage return or NUL gets a leading `'`
+(OWASP CSV injection); the importer removes exactly that quote again, so exports re-import
+cleanly. Requests are streamed in id order in batches (never a whole table in memory); an export
+of requests is patient data and is audited.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import IO, Any
+
+from sqlalchemy import Engine, select
+from sqlalchemy.orm import Session
+
+from zoelife import audit
+from zoelife import settings as settings_mod
+from zoelife.db.engine import read_session, write_session
+from zoelife.db.models import ContentItem, Request
+
+REQUEST_COLUMNS = (
+    "id", "external_id", "received_at", "first_name", "last_name", "email", "phone",
+    "date_of_birth", "treatments", "message", "channel", "submitter", "heard_about",
+    "referring_provider", "landing_page", "utm_source", "utm_medium", "utm_campaign",
+    "insurance", "sms_consent", "preferred_contact_time", "status", "close_reason", "crisis",
+    "repeat_of", "extra",
+)
+CONTENT_COLUMNS = ("url", "title", "published_at", "channel", "topics")
+_DANGEROUS = ("=", "+", "-", "@", "\t", "\r", "\0")
+BATCH = 2000
+
+
+def neutralize(value: Any) -> str:
+    """A cell as text, with a leading `'` when a spreadsheet would read it as a formula."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    text = str(value)
+    if text.startswith(_DANGEROUS):
+        return "'" + text
+    return text
+
+
+def _writer(out: IO[str]) -> csv.writer:
+    return csv.writer(out, lineterminator="\r\n")
+
+
+def _request_row(r: Request, zone) -> list[str]:
+    values = {
+        "id": r.id, "external_id": r.external_id,
+        "received_at": r.received_at.astimezone(zone).isoformat() if r.received_at else "",
+        "first_name": r.first_name, "last_name": r.last_name, "email": r.email,
+        "phone": r.phone,
+        "date_of_birth": r.date_of_birth.isoformat() if r.date_of_birth else "",
+        "treatments": r.treatment_list or "", "message": r.message, "channel": r.channel,
+        "submitter": r.submitter, "heard_about": r.heard_about,
+        "referring_provider": r.referring_provider, "landing_page": r.landing_page,
+        "utm_source": r.utm_source, "utm_medium": r.utm_medium,
+        "utm_campaign": r.utm_campaign, "insurance": r.insurance,
+        "sms_consent": r.sms_consent, "preferred_contact_time": r.preferred_contact_time,
+        "status": r.status, "close_reason": r.close_reason, "crisis": r.crisis_level,
+        "repeat_of": r.repeat_of_id,
+        "extra": json.dumps(r.extra or {}, ensure_ascii=False, sort_keys=True, default=str),
+    }
+    return [neutralize(values[c]) for c in REQUEST_COLUMNS]
+
+
+def iter_request_rows(session: Session) -> Iterator[list[str]]:
+    """Header then one row per request (attached duplicate submissions are not requests)."""
+    zone = settings_mod.clinic_zone(session)
+    yield list(REQUEST_COLUMNS)
+    last_id = 0
+    while True:
+        batch = session.execute(
+            select(Request).where(Request.id > last_id).order_by(Request.id).limit(BATCH)
+            .execution_options(populate_existing=True)
+        ).scalars().all()
+        if not batch:
+            return
+        for r in batch:
+            yield _request_row(r, zone)
+        last_id = batch[-1].id
+        session.expunge_all()
+
+
+def write_requests_csv(engine: Engine, out: IO[str], *, actor: audit.Actor | None = None) -> int:
+    """Write every request as CSV to `out`; returns the number of requests. Audited."""
+    writer = _writer(out)
+    count = -1
+    with read_session(engine) as session:
+        for row in iter_request_rows(session):
+            writer.writerow(row)
+            count += 1
+    with write_session(engine) as session:
+        audit.record(session, actor, "export.requests", "request", None, {"rows": count})
+    return count
+
+
+def export_requests(engine: Engine, path: str | Path, *, actor: audit.Actor | None = None) -> int:
+    path = Path(path)
+    tmp = path.with_name(path.name + ".part")
+    with open(tmp, "w", encoding="utf-8", newline="") as fh:
+        count = write_requests_csv(engine, fh, actor=actor)
+    tmp.replace(path)
+    return count
+
+
+def requests_csv_text(engine: Engine, *, actor: audit.Actor | None = None) -> str:
+    buf = io.StringIO()
+    write_requests_csv(engine, buf, actor=actor)
+    return buf.getvalue()
+
+
+def iter_content_rows(session: Session) -> Iterator[list[str]]:
+    yield list(CONTENT_COLUMNS)
+    zone = settings_mod.clinic_zone(session)
+    last_id = 0
+    while True:
+        items = session.execute(
+            select(ContentItem).where(ContentItem.id > last_id).order_by(ContentItem.id)
+            .limit(BATCH)
+        ).scalars().all()
+        if not items:
+            return
+        for item in items:
+            yield [neutralize(item.url), neutralize(item.title),
+                   neutralize(item.published_at.astimezone(zone).isoformat()),
+                   neutralize(item.channel), neutralize(";".join(sorted(item.topic_set)))]
+        last_id = items[-1].id
+        session.expunge_all()
+
+
+def write_content_csv(engine: Engine, out: IO[str]) -> int:
+    writer = _writer(out)
+    count = -1
+    with read_session(engine) as session:
+        for row in iter_content_rows(session):
+            writer.writerow(row)
+            count += 1
+    return count
+
+
+def export_content(engine: Engine, path: str | Path) -> int:
+    path = Path(path)
+    tmp = path.with_name(path.name + ".part")
+    with open(tmp, "w", encoding="utf-8", newline="") as fh:
+        count = write_content_csv(engine, fh)
+    tmp.replace(path)
+    return count
+
+
+def content_csv_text(engine: Engine) -> str:
+    buf = io.StringIO()
+    write_content_csv(engine, buf)
+    return buf.getvalue()

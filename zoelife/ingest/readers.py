@@ -1,0 +1,234 @@
+"""Reading form-tool exports: CSV (UTF-8 with or without BOM, CRLF, quoted multi-line cells,
+sniffed delimiter) and JSON (an array of objects or JSON lines).
+
+A reader yields `Record(row, values)` where `row` is the number a spreadsheet shows (the
+header is row 1) or, for JSON, the record's 1-based position. A file that cannot be read at all
+raises `ReadError` naming the file and, where it applies, the row and column.
+A record that is not an object (JSON) is yielded with `problem` set: it is rejected, not lost.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+csv.field_size_limit(16 * 1024 * 1024)
+
+# A leading apostrophe that this project's export put before a formula-like cell.
+_NEUTRALIZED_STARTS = ("=", "+", "-", "@", "\t", "\r", "\0")
+
+
+class ReadError(Exception):
+    """The file cannot be read at all: one line saying what and where."""
+
+
+@dataclass
+class Record:
+    row: int
+    values: dict[str, Any]
+    problem: str | None = None
+    raw_text: str | None = None
+
+
+@dataclass
+class Table:
+    headers: list[str]
+    records: list[Record]
+    fmt: str
+    name: str
+    notes: list[str] = field(default_factory=list)
+
+
+def clean_text(value: str) -> str:
+    """What a database can store: no NUL, no lone surrogates; an export's guard quote removed."""
+    if "\0" in value:
+        value = value.replace("\0", "")
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        value = value.encode("utf-8", "replace").decode("utf-8")
+    if len(value) > 1 and value[0] == "'" and value[1] in _NEUTRALIZED_STARTS:
+        value = value[1:]
+    return value
+
+
+def decode(data: bytes, name: str) -> str:
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        utf8_error = exc
+    try:
+        # Excel on Windows still saves "CSV" as Windows-1252.
+        return data.decode("cp1252")
+    except UnicodeDecodeError:
+        pass
+    line = data[: utf8_error.start].count(b"\n") + 1
+    raise ReadError(f"{name}: not UTF-8 text (undecodable byte at line {line}, "
+                    f"offset {utf8_error.start})")
+
+
+def guess_format(name: str, text: str) -> str:
+    suffix = Path(name).suffix.lower()
+    if suffix in (".json", ".jsonl", ".ndjson"):
+        return "json"
+    if suffix in (".csv", ".tsv", ".txt"):
+        return "csv"
+    stripped = text.lstrip()
+    return "json" if stripped[:1] in ("[", "{") else "csv"
+
+
+def read_table(source: str | Path | bytes, *, fmt: str | None = None,
+               name: str | None = None) -> Table:
+    if isinstance(source, bytes | bytearray):
+        data = bytes(source)
+        name = name or "upload"
+    else:
+        path = Path(source)
+        name = name or path.name
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            raise ReadError(f"{name}: cannot open ({exc.strerror or type(exc).__name__})") from None
+    text = decode(data, name)
+    fmt = (fmt or guess_format(name, text)).lower()
+    if fmt == "csv":
+        return read_csv_text(text, name)
+    if fmt in ("json", "jsonl", "ndjson"):
+        return read_json_text(text, name)
+    raise ReadError(f"{name}: unknown format {fmt!r} (use csv or json)")
+
+
+def _unique_headers(raw: list[str]) -> list[str]:
+    seen: dict[str, int] = {}
+    headers = []
+    for i, h in enumerate(raw, start=1):
+        h = clean_text(h).strip() or f"Column {i}"
+        if h in seen:
+            seen[h] += 1
+            h = f"{h} ({seen[h]})"
+        else:
+            seen[h] = 1
+        headers.append(h)
+    return headers
+
+
+def _sniff_delimiter(text: str) -> str:
+    sample = text[:64 * 1024]
+    first_line = sample.split("\n", 1)[0]
+    try:
+        return csv.Sniffer().sniff(sample, delimiters=",;\t|").delimiter
+    except csv.Error:
+        counts = {d: first_line.count(d) for d in ",;\t|"}
+        best = max(counts, key=counts.get)
+        return best if counts[best] else ","
+
+
+def read_csv_text(text: str, name: str = "file") -> Table:
+    if not text.strip():
+        raise ReadError(f"{name}: the file is empty")
+    delimiter = _sniff_delimiter(text)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    try:
+        header_cells = next(reader)
+    except (csv.Error, StopIteration) as exc:
+        raise ReadError(f"{name}: row 1: cannot read the header ({exc})") from None
+    headers = _unique_headers(header_cells)
+    if not any(h and not h.startswith("Column ") for h in headers):
+        raise ReadError(f"{name}: row 1: no column headers")
+    records: list[Record] = []
+    row = 1
+    try:
+        for cells in reader:
+            row += 1
+            if not cells or all(not c.strip() for c in cells):
+                continue  # a blank row holds nothing to import
+            values: dict[str, Any] = {}
+            for i, cell in enumerate(cells):
+                key = headers[i] if i < len(headers) else f"Column {i + 1}"
+                values[key] = clean_text(cell)
+            for h in headers[len(cells):]:
+                values[h] = ""
+            records.append(Record(row, values))
+    except csv.Error as exc:
+        raise ReadError(f"{name}: row {row}: {exc}") from None
+    return Table(headers, records, "csv", name)
+
+
+def _flatten(prefix: str, value: Any, out: dict[str, Any]) -> None:
+    if isinstance(value, dict):
+        for k, v in value.items():
+            _flatten(f"{prefix} ({k})" if prefix else str(k), v, out)
+    elif isinstance(value, list):
+        if all(not isinstance(v, dict | list) for v in value):
+            out[prefix] = [clean_text(str(v)) for v in value if v is not None]
+        else:
+            out[prefix] = clean_text(json.dumps(value, ensure_ascii=False, default=str))
+    elif value is None:
+        out[prefix] = ""
+    elif isinstance(value, bool):
+        out[prefix] = "true" if value else "false"
+    else:
+        out[prefix] = clean_text(str(value))
+
+
+def flatten_record(obj: dict[str, Any]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for k, v in obj.items():
+        _flatten(clean_text(str(k)), v, out)
+    return out
+
+
+def read_json_text(text: str, name: str = "file") -> Table:
+    stripped = text.strip()
+    if not stripped:
+        raise ReadError(f"{name}: the file is empty")
+    items: list[tuple[int, Any, str | None, str | None]] = []  # (position, obj, problem, raw)
+    if stripped.startswith("["):
+        try:
+            data = json.loads(stripped)
+        except json.JSONDecodeError as exc:
+            raise ReadError(f"{name}: not valid JSON (line {exc.lineno}, column {exc.colno}: "
+                            f"{exc.msg})") from None
+        except RecursionError:
+            raise ReadError(f"{name}: JSON nested too deeply") from None
+        if not isinstance(data, list):
+            raise ReadError(f"{name}: expected a JSON array of records")
+        for i, obj in enumerate(data, start=1):
+            items.append((i, obj, None, None))
+    else:
+        parsed_any = False
+        position = 0
+        for lineno, line in enumerate(stripped.splitlines(), start=1):
+            if not line.strip():
+                continue
+            position += 1
+            try:
+                obj = json.loads(line)
+                parsed_any = True
+                items.append((position, obj, None, None))
+            except (json.JSONDecodeError, RecursionError) as exc:
+                msg = getattr(exc, "msg", "nested too deeply")
+                items.append((position, None, f"line {lineno} is not valid JSON ({msg})",
+                              clean_text(line[:2000])))
+        if not parsed_any:
+            raise ReadError(f"{name}: not JSON (neither an array nor JSON lines)")
+    records: list[Record] = []
+    headers: dict[str, None] = {}
+    for position, obj, problem, raw in items:
+        if problem is None and not isinstance(obj, dict):
+            problem = f"record {position} is not an object"
+            raw = clean_text(json.dumps(obj, ensure_ascii=False, default=str)[:2000])
+        if problem is not None:
+            records.append(Record(position, {}, problem, raw))
+            continue
+        values = flatten_record(obj)
+        for k in values:
+            headers.setdefault(k, None)
+        records.append(Record(position, values))
+    return Table(list(headers), records, "json", name)

@@ -1,0 +1,288 @@
+"""The web-form webhook: `POST /api/intake` and `POST /api/intake/{source}` on the app's own
+server (Starlette routes served beside the pages through `st.App`).
+
+Authentication, either of:
+- `X-Zoelife-Signature: sha256=<hex>`: HMAC-SHA256 of the raw body with the secret in
+  `ZOELIFE_WEBHOOK_SECRET_<SOURCE>` (source upper-cased, other characters `_`) or
+  `ZOELIFE_WEBHOOK_SECRET`;
+- `X-Zoelife-Token: <token>` for tools that cannot sign (Gravity Forms, Jotform): compared in
+  constant time with `ZOELIFE_WEBHOOK_TOKEN_<SOURCE>` or `ZOELIFE_WEBHOOK_TOKEN`.
+No secret configured at all: 503. Bad or missing authentication: 401, nothing stored.
+
+Bodies: JSON, form-encoded or multipart (Jotform's `rawRequest` and Typeform's `form_response`
+are unpacked). Over `ZOELIFE_WEBHOOK_MAX_BYTES` (default 256 KiB): 413.
+Answers: 201 new request (its id), 200 duplicate or repeated delivery, 422 unusable submission
+(quarantined and assessed all the same, reasons listed). Logs name the source and status only.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import logging
+import os
+import re
+import threading
+from typing import Any
+from urllib.parse import parse_qsl
+
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.routing import Route
+
+log = logging.getLogger(__name__)
+
+SIGNATURE_HEADER = "X-Zoelife-Signature"
+TOKEN_HEADER = "X-Zoelife-Token"
+MAX_BYTES_ENV = "ZOELIFE_WEBHOOK_MAX_BYTES"
+DEFAULT_MAX_BYTES = 256 * 1024
+_SOURCE_RX = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,119}$")
+
+_engine = None
+_engine_url: str | None = None
+_engine_lock = threading.Lock()
+
+
+class BodyTooLarge(Exception):
+    pass
+
+
+class BadBody(Exception):
+    pass
+
+
+def max_bytes() -> int:
+    try:
+        return int(os.environ.get(MAX_BYTES_ENV, DEFAULT_MAX_BYTES))
+    except ValueError:
+        return DEFAULT_MAX_BYTES
+
+
+def _env_name(base: str, source: str | None) -> str | None:
+    if not source:
+        return None
+    return f"{base}_{re.sub(r'[^A-Z0-9]', '_', source.upper())}"
+
+
+def _configured(base: str, source: str | None) -> str | None:
+    per_source = _env_name(base, source)
+    value = (os.environ.get(per_source, "") if per_source else "").strip()
+    return value or os.environ.get(base, "").strip() or None
+
+
+def sign(body: bytes, secret: str) -> str:
+    """The signature header value a sender computes (documented in docs/ingest.md)."""
+    return "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
+
+
+def authenticate(headers, body: bytes, source: str | None) -> tuple[int, str] | None:
+    """None when authenticated, else (status, message)."""
+    secret = _configured("ZOELIFE_WEBHOOK_SECRET", source)
+    token = _configured("ZOELIFE_WEBHOOK_TOKEN", source)
+    if not secret and not token:
+        return 503, ("The webhook is not configured: set ZOELIFE_WEBHOOK_SECRET (signed) or "
+                     "ZOELIFE_WEBHOOK_TOKEN (static secret header) on the server.")
+    signature = headers.get(SIGNATURE_HEADER)
+    if signature and secret:
+        expected = sign(body, secret)
+        if hmac.compare_digest(signature.strip().lower().encode(), expected.encode()):
+            return None
+        return 401, "The signature does not match the body."
+    given = headers.get(TOKEN_HEADER)
+    if given and token:
+        if hmac.compare_digest(given.strip().encode(), token.encode()):
+            return None
+        return 401, "The token is not valid."
+    return 401, f"Authentication required ({SIGNATURE_HEADER} or {TOKEN_HEADER})."
+
+
+async def read_limited(request: Request, limit: int) -> bytes:
+    declared = request.headers.get("content-length")
+    if declared and declared.isdigit() and int(declared) > limit:
+        raise BodyTooLarge
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            raise BodyTooLarge
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def _typeform(payload: dict[str, Any]) -> dict[str, Any]:
+    resp = payload.get("form_response") or {}
+    titles = {f.get("id"): f.get("title") for f in
+              (resp.get("definition") or {}).get("fields", []) if isinstance(f, dict)}
+    out: dict[str, Any] = {"token": resp.get("token", ""),
+                           "submitted_at": resp.get("submitted_at", "")}
+    for key, value in (resp.get("hidden") or {}).items():
+        out[str(key)] = value
+    for answer in resp.get("answers") or []:
+        if not isinstance(answer, dict):
+            continue
+        fld = answer.get("field") or {}
+        title = titles.get(fld.get("id")) or fld.get("ref") or fld.get("id") or "answer"
+        kind = answer.get("type")
+        value = answer.get(kind) if kind else None
+        if isinstance(value, dict):
+            value = value.get("labels") or value.get("label") or value.get("other") or value
+        out[str(title)] = value
+    return out
+
+
+async def parse_body(request: Request, body: bytes) -> dict[str, Any]:
+    ctype = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if ctype == "application/x-www-form-urlencoded":
+        try:
+            pairs = parse_qsl(body.decode("utf-8"), keep_blank_values=True)
+        except UnicodeDecodeError:
+            raise BadBody("the form body is not UTF-8") from None
+        data: dict[str, Any] = {}
+        for k, v in pairs:
+            key = k[:-2] if k.endswith("[]") else k
+            if key in data:
+                prev = data[key]
+                data[key] = (prev if isinstance(prev, list) else [prev]) + [v]
+            else:
+                data[key] = [v] if k.endswith("[]") else v
+        return _unpack(data)
+    if ctype == "multipart/form-data":
+        async def replay() -> dict[str, Any]:
+            return {"type": "http.request", "body": body, "more_body": False}
+
+        try:
+            form = await Request(request.scope, replay).form()
+        except Exception:  # noqa: BLE001 - any parser failure is a bad body
+            raise BadBody("the multipart body cannot be read") from None
+        data = {}
+        for k, v in form.multi_items():
+            if not isinstance(v, str):
+                continue  # uploaded files are not part of a request
+            key = k[:-2] if k.endswith("[]") else k
+            if key in data:
+                prev = data[key]
+                data[key] = (prev if isinstance(prev, list) else [prev]) + [v]
+            else:
+                data[key] = v
+        return _unpack(data)
+    try:
+        payload = json.loads(body.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError, RecursionError):
+        raise BadBody("the body is not valid JSON, form-encoded or multipart data") from None
+    if isinstance(payload, list) and len(payload) == 1:
+        payload = payload[0]
+    if not isinstance(payload, dict):
+        raise BadBody("the JSON body must be one object")
+    return _unpack(payload)
+
+
+def _unpack(data: dict[str, Any]) -> dict[str, Any]:
+    if isinstance(data.get("form_response"), dict):
+        return _typeform(data)
+    raw = data.get("rawRequest")
+    if isinstance(raw, str) and raw.strip().startswith("{"):
+        # Jotform posts the answers as JSON in `rawRequest` beside its own metadata.
+        try:
+            inner = json.loads(raw)
+        except ValueError:
+            inner = None
+        if isinstance(inner, dict):
+            rest = {k: v for k, v in data.items() if k not in ("rawRequest", "pretty")}
+            return rest | inner
+    return data
+
+
+def get_engine():
+    """One engine per server process, migrated once."""
+    global _engine, _engine_url
+    from zoelife.db import migrate
+    from zoelife.db.engine import database_url, make_engine
+
+    url = database_url()
+    with _engine_lock:
+        if _engine is None or _engine_url != url:
+            engine = make_engine(url)
+            migrate.upgrade(engine)
+            _engine, _engine_url = engine, url
+        return _engine
+
+
+def store(payload: dict[str, Any], source: str | None, client: str | None) -> tuple[int, dict]:
+    """Map, receive and commit one submission; returns (status, response body)."""
+    import datetime as dt
+
+    from zoelife import audit
+    from zoelife.db.engine import DatabaseUnavailable, write_session
+    from zoelife.ingest.fields import DEFAULT_SOURCES, auto_mapping, detect_form_tool
+    from zoelife.ingest.importer import to_input
+    from zoelife.ingest.readers import Record, flatten_record
+    from zoelife.intake.schedule import Schedule
+    from zoelife.intake.service import receive
+
+    values = flatten_record(payload)
+    tool = detect_form_tool(values)
+    src = source or (DEFAULT_SOURCES.get(tool) if tool else None) or "web-form"
+    mapping = auto_mapping(values)
+    actor = audit.Actor(None, f"webhook:{src}"[:120], client)
+    now = dt.datetime.now(dt.UTC)
+    try:
+        with write_session(get_engine()) as session:
+            schedule = Schedule.load(session)
+            inp = to_input(Record(1, values), mapping, source=src, channel="web_form",
+                           zone=schedule.zone)
+            inp.row_number = None
+            if inp.received_at is None:
+                # A form tool posts at submission time: the arrival is the received time.
+                inp.received_at, inp.received_at_raw = now, None
+            out = receive(session, inp, schedule=schedule, actor=actor, now=now)
+    except DatabaseUnavailable as exc:
+        return 503, {"status": "unavailable", "message": str(exc)}
+    if out.kind == "created":
+        return 201, {"status": "created", "request_id": out.request_id,
+                     "warnings": out.warnings}
+    if out.kind == "duplicate":
+        return 200, {"status": "duplicate", "request_id": out.request_id}
+    if out.kind == "already_imported":
+        return 200, {"status": "already_received", "request_id": out.request_id}
+    return 422, {"status": "rejected", "reasons": out.reasons,
+                 "quarantined_row_id": out.quarantined_row_id}
+
+
+async def intake(request: Request) -> JSONResponse:
+    source = request.path_params.get("source")
+    if source is not None and not _SOURCE_RX.match(source):
+        return JSONResponse({"status": "error", "message": "unknown source name"}, 404)
+    try:
+        body = await read_limited(request, max_bytes())
+    except BodyTooLarge:
+        log.info("webhook %s: 413", source or "-")
+        return JSONResponse({"status": "error",
+                             "message": f"body larger than {max_bytes()} bytes"}, 413)
+    refused = authenticate(request.headers, body, source)
+    if refused is not None:
+        status, message = refused
+        log.info("webhook %s: %s", source or "-", status)
+        return JSONResponse({"status": "error", "message": message}, status)
+    try:
+        payload = await parse_body(request, body)
+    except BadBody as exc:
+        log.info("webhook %s: 400", source or "-")
+        return JSONResponse({"status": "error", "message": str(exc)}, 400)
+    client = request.client.host if request.client else None
+    try:
+        status, answer = await run_in_threadpool(store, payload, source, client)
+    except Exception as exc:  # noqa: BLE001 - answer 500 without echoing any patient data
+        log.error("webhook %s: failed (%s)", source or "-", type(exc).__name__)
+        return JSONResponse({"status": "error", "message": "internal error"}, 500)
+    log.info("webhook %s: %s", source or "-", status)
+    return JSONResponse(answer, status)
+
+
+def routes() -> list[Route]:
+    return [
+        Route("/api/intake", intake, methods=["POST"]),
+        Route("/api/intake/{source}", intake, methods=["POST"]),
+    ]
