@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import os
 import stat
+import threading
+import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -107,12 +109,148 @@ def read_session(engine: Engine) -> Iterator[Session]:
 
 @contextmanager
 def write_session(engine: Engine) -> Iterator[Session]:
-    """A session whose transaction commits at the end, or rolls back whole on any error."""
+    """A session whose transaction commits at the end, or rolls back whole on any error.
+
+    Infrastructure faults (read-only file, full disk, busy past the timeout, lost connection)
+    come out as `DatabaseUnavailable`, with a message a page can show; other errors unchanged."""
     write_engine = engine.execution_options(**{_WRITE_OPTION: True})
-    with Session(write_engine, expire_on_commit=False) as session:
+    with _in_process_writer_turn(engine), Session(write_engine, expire_on_commit=False) as session:
         try:
             yield session
             session.commit()
-        except BaseException:
-            session.rollback()
-            raise
+        except BaseException as exc:
+            try:
+                session.rollback()
+            except Exception:  # noqa: BLE001 - a dead connection cannot roll back; the server did
+                pass
+            translated = as_unavailable(exc) if isinstance(exc, Exception) else None
+            if translated is None or translated is exc:
+                raise
+            raise translated from exc
+
+
+_WRITER_LOCKS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+_WRITER_LOCKS_GUARD = threading.Lock()
+
+
+@contextmanager
+def _in_process_writer_turn(engine: Engine) -> Iterator[None]:
+    """SQLite has one writer at a time. Threads of one process (the server's webhook thread pool,
+    page sessions) wait for their turn on a Python lock, handed over as soon as the writer
+    commits, instead of each polling SQLite's busy handler, which sleeps up to 100 ms between
+    tries and made the webhook's p99 latency seconds long under concurrent deliveries.
+    Other processes still queue through the busy timeout. PostgreSQL: no lock (row locks)."""
+    if engine.dialect.name != "sqlite":
+        yield
+        return
+    with _WRITER_LOCKS_GUARD:
+        lock = _WRITER_LOCKS.get(engine)
+        if lock is None:
+            lock = _WRITER_LOCKS[engine] = threading.RLock()
+    if not lock.acquire(timeout=SQLITE_BUSY_TIMEOUT_MS / 1000):
+        raise DatabaseUnavailable(_SQLITE_BUSY_MESSAGE, reason="busy", retryable=True)
+    try:
+        yield
+    finally:
+        lock.release()
+
+
+# --------------------------------------------------------------------------- faults
+
+
+class DatabaseUnavailable(RuntimeError):
+    """The database refused or lost a transaction for a reason outside the user's input.
+
+    `str(exc)` is a human message a page can show as is (it names no patient data and no SQL);
+    `retryable` says whether trying the same action again may work (a lost connection or a busy
+    database) or needs someone to act first (a read-only file, a full disk). The transaction was
+    rolled back whole: nothing of it was written.
+    """
+
+    def __init__(self, message: str, *, reason: str, retryable: bool) -> None:
+        super().__init__(message)
+        self.reason = reason
+        self.retryable = retryable
+
+
+_SQLITE_BUSY_MESSAGE = (
+    "The database stayed busy with other work for too long, so nothing was saved. Try again."
+)
+
+_SQLITE_FAULTS = (
+    # (text in sqlite3's message, reason, human message, retryable)
+    ("readonly", "read_only",
+     "The database is read-only, so nothing was saved. Ask an administrator to check the "
+     "database file's permissions and the disk it is on.", False),
+    ("read-only", "read_only",
+     "The database is read-only, so nothing was saved. Ask an administrator to check the "
+     "database file's permissions and the disk it is on.", False),
+    ("full", "full",
+     "The disk holding the database is full, so nothing was saved. Ask an administrator to "
+     "free space, then try again.", False),
+    ("locked", "busy", _SQLITE_BUSY_MESSAGE, True),
+    ("busy", "busy", _SQLITE_BUSY_MESSAGE, True),
+    ("disk i/o error", "io_error",
+     "The database could not be written (disk error), so nothing was saved. Ask an "
+     "administrator to check the server's disk.", False),
+    ("unable to open", "cannot_open",
+     "The database file could not be opened, so nothing was saved. Ask an administrator to "
+     "check the database file and its folder.", False),
+)
+
+_CONNECTION_LOST = (
+    "The connection to the database was lost (it may be restarting), so nothing was saved. "
+    "Try again in a moment."
+)
+
+
+def as_unavailable(exc: BaseException) -> DatabaseUnavailable | None:
+    """The DatabaseUnavailable an infrastructure error stands for, or None for other errors
+    (constraint violations, programming errors), which stay what they are."""
+    from sqlalchemy import exc as sa_exc
+
+    if isinstance(exc, DatabaseUnavailable):
+        return exc
+    if not isinstance(exc, sa_exc.DBAPIError):
+        return None
+    if exc.connection_invalidated:
+        return DatabaseUnavailable(_CONNECTION_LOST, reason="connection_lost", retryable=True)
+    if not isinstance(exc, sa_exc.OperationalError):
+        if isinstance(exc, sa_exc.InterfaceError):
+            return DatabaseUnavailable(_CONNECTION_LOST, reason="connection_lost",
+                                       retryable=True)
+        return None
+    text_ = str(exc.orig).lower() if exc.orig is not None else str(exc).lower()
+    module = type(exc.orig).__module__ if exc.orig is not None else ""
+    if module.startswith("sqlite3"):
+        for needle, reason, message, retryable in _SQLITE_FAULTS:
+            if needle in text_:
+                return DatabaseUnavailable(message, reason=reason, retryable=retryable)
+        return None
+    # PostgreSQL (psycopg): an OperationalError is a server or connection fault, such as
+    # "terminating connection due to administrator command" or "server closed the connection".
+    return DatabaseUnavailable(_CONNECTION_LOST, reason="connection_lost", retryable=True)
+
+
+def retrying(fn, attempts: int = 3, delay: float = 0.5):
+    """Call `fn()` (a whole transaction: it must open its own session) until it succeeds, up
+    to `attempts` times, when it fails with a retryable `DatabaseUnavailable` (or a database
+    error that stands for one). Waits `delay`, doubling, between tries; re-raises the last
+    error translated, so the caller can show it."""
+    import time
+
+    wait = delay
+    for attempt in range(1, attempts + 1):
+        try:
+            return fn()
+        except Exception as exc:
+            translated = as_unavailable(exc)
+            if translated is None:
+                raise
+            if not translated.retryable or attempt == attempts:
+                if translated is exc:
+                    raise
+                raise translated from exc
+            time.sleep(wait)
+            wait *= 2
+    raise AssertionError("unreachable")

@@ -1,9 +1,14 @@
-"""Shared widgets. Text from the public goes through `st.text`/`st.code`-like plain output or
-`safe_markdown_text`, never through HTML or raw markdown."""
+"""Shared widgets and people-friendly formatting.
+
+Text from the public goes through `st.text`/`st.code`-like plain output or `escape_markdown`
+(or `zoelife.ui.highlight`), never through HTML or raw markdown. The badge helpers build
+markdown only from our own vocabulary codes.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+import math
 
 import streamlit as st
 from sqlalchemy import func, select
@@ -22,33 +27,59 @@ TREATMENT_COLOR = {
     "therapy": "gray",
     "other": "gray",
 }
+_MARKDOWN_SPECIALS = frozenset("\\`*_{}[]()#+-.!|<>~$:=")
+
+
+# --------------------------------------------------------------------------- page furniture
 
 
 def page_header(title: str, caption: str | None = None) -> None:
+    """The same header on every page: the clinic's name above the page title."""
     with reading() as session:
         clinic = settings.get(session, "clinic_name")
-    st.caption(clinic)
-    st.title(title)
+    # The clinic name is typed by an administrator: still shown as text, never as markdown.
+    st.caption(f":material/local_hospital: {escape_markdown(clinic)}")
+    st.title(title, anchor=False)
     if caption:
         st.caption(caption)
 
 
+def empty_state(message: str, action_hint: str | None = None, *,
+                icon: str = ":material/inbox:") -> None:
+    """An empty table or chart says so, and says what to do next.
+
+    `message` and `action_hint` are our own sentences (they may use markdown, e.g. a page
+    link written as **Import requests**); never put public text in them."""
+    with st.container(border=True):
+        st.markdown(f"{icon} **{message}**")
+        if action_hint:
+            st.caption(action_hint)
+
+
 def escape_markdown(text: str) -> str:
     """Make arbitrary text inert inside Streamlit markdown (badges, captions we compose)."""
-    specials = "\\`*_{}[]()#+-.!|<>~$:"
-    return "".join("\\" + c if c in specials else c for c in text)
+    return "".join("\\" + c if c in _MARKDOWN_SPECIALS else c for c in str(text))
 
 
 def treatment_badges(codes) -> str:
     """Markdown for treatment badges; codes come from our own vocabulary, never from users."""
     return " ".join(
-        f":{TREATMENT_COLOR.get(c, 'gray')}-badge[{label(c)}]" for c in sorted(codes) if c
+        f":{TREATMENT_COLOR.get(c, 'gray')}-badge[{escape_markdown(label(c))}]"
+        for c in sorted(codes) if c
     )
 
 
 def crisis_badge(level: str) -> str:
+    """Markdown badge for a crisis level; empty for `none` (no noise on ordinary requests)."""
     text, color = CRISIS_BADGE.get(level, ("", "gray"))
     return f":{color}-badge[:material/emergency: {text}]" if text else ""
+
+
+def status_badge(status: str) -> str:
+    """Markdown badge for a request status (our vocabulary only)."""
+    color = {"new": "blue", "attempted": "orange", "in_progress": "violet",
+             "scheduled": "green", "closed": "gray"}.get(status, "gray")
+    return f":{color}-badge[{escape_markdown(label(status))}]"
 
 
 def signed_out_urgent_count() -> None:
@@ -65,7 +96,60 @@ def signed_out_urgent_count() -> None:
                  "acknowledgement. Sign in to see them.", icon=":material/emergency:")
 
 
+# --------------------------------------------------------------------------- numbers and times
+
+
+def plural(n: int, word: str, plural_word: str | None = None) -> str:
+    """'1 request', '2 requests', '1,204 requests'."""
+    return f"{format_count(n)} {word if n == 1 else (plural_word or word + 's')}"
+
+
+def format_count(n: int | float | None) -> str:
+    """Whole numbers with thousands separators; '–' for missing."""
+    if n is None or (isinstance(n, float) and math.isnan(n)):
+        return "–"
+    return f"{round(n):,}"
+
+
+def format_percent(part: float | None, whole: float | None = None, *, digits: int = 0) -> str:
+    """`format_percent(0.123)` -> '12%'; `format_percent(3, 40)` -> '8%'; '–' when undefined."""
+    if part is None:
+        return "–"
+    if whole is not None:
+        if not whole:
+            return "–"
+        part = part / whole
+    if isinstance(part, float) and math.isnan(part):
+        return "–"
+    value = part * 100
+    if digits == 0 and 0 < value < 1:
+        return "<1%"
+    return f"{value:.{digits}f}%"
+
+
+def format_duration(value: dt.timedelta | float | None) -> str:
+    """A span for people: '45 s', '12 min', '3 h 5 min', '2 d 4 h'. Seconds may be passed."""
+    if value is None:
+        return "–"
+    seconds = value.total_seconds() if isinstance(value, dt.timedelta) else float(value)
+    if math.isnan(seconds):
+        return "–"
+    sign = "-" if seconds < 0 else ""
+    seconds = abs(seconds)
+    if seconds < 60:
+        return f"{sign}{int(seconds)} s"
+    minutes = int(seconds // 60)
+    if minutes < 60:
+        return f"{sign}{minutes} min"
+    hours, minutes = divmod(minutes, 60)
+    if hours < 24:
+        return f"{sign}{hours} h" + (f" {minutes} min" if minutes else "")
+    days, hours = divmod(hours, 24)
+    return f"{sign}{days} d" + (f" {hours} h" if hours else "")
+
+
 def relative_time(moment: dt.datetime | None, now: dt.datetime | None = None) -> str:
+    """'just now', '5 minutes ago', 'in 2 hours', '3 days ago'."""
     if moment is None:
         return ""
     now = now or dt.datetime.now(dt.UTC)
@@ -73,8 +157,7 @@ def relative_time(moment: dt.datetime | None, now: dt.datetime | None = None) ->
     future = seconds < 0
     seconds = abs(seconds)
     if seconds < 60:
-        text = "just now" if not future else "in under a minute"
-        return text
+        return "in under a minute" if future else "just now"
     for unit, size in (("day", 86400), ("hour", 3600), ("minute", 60)):
         if seconds >= size:
             n = int(seconds // size)
@@ -84,6 +167,14 @@ def relative_time(moment: dt.datetime | None, now: dt.datetime | None = None) ->
 
 
 def local_time(moment: dt.datetime | None, zone, fmt: str = "%a %b %d, %Y %I:%M %p") -> str:
+    """A UTC moment in the clinic's time zone (`settings.clinic_zone`)."""
     if moment is None:
         return ""
     return moment.astimezone(zone).strftime(fmt)
+
+
+def when(moment: dt.datetime | None, zone, now: dt.datetime | None = None) -> str:
+    """Both at once, for captions: 'Tue Nov 24, 2026 09:15 AM (3 hours ago)'."""
+    if moment is None:
+        return ""
+    return f"{local_time(moment, zone)} ({relative_time(moment, now)})"

@@ -1,0 +1,709 @@
+"""Zoelife Intake benchmark (issue "scale"): `make bench` or `.venv/bin/python bench/run.py`.
+
+Builds SQLite databases of 1,000, 200,000 and 1,000,000 demo requests (cached under bench/cache/,
+keyed by demo seed, size and schema), measures each row of the issue's table as a median over
+repeated runs with its ratio to a baseline measured in the same run, prints the table and writes
+bench/results.md.
+
+    bench/run.py                 everything
+    bench/run.py --quick         skip the 1,000,000-request database (1M rows report "skipped")
+    bench/run.py --only queue    one benchmark: queue, request, insights, import, webhook,
+                                 memory, load (repeatable: --only queue --only request)
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import datetime as dt
+import hashlib
+import io
+import json
+import os
+import platform
+import shutil
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import textwrap
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+os.chdir(ROOT)
+
+BENCH = ROOT / "bench"
+CACHE = BENCH / "cache"
+RESULTS = BENCH / "results.md"
+SEED = 20260301
+SIZES = {"1k": 1_000, "200k": 200_000, "1M": 1_000_000}
+IMPORT_ROWS = 100_000
+
+
+# --------------------------------------------------------------------------- results
+
+
+@dataclass
+class Row:
+    name: str
+    measured: str
+    baseline: str = ""
+    ratio: str = ""
+    target: str = ""
+    met: str = ""  # yes | NO | n/a | skipped
+    note: str = ""
+    group: str = ""  # the benchmark (--only name) that measured it
+    when: str = ""
+
+
+@dataclass
+class Report:
+    rows: list[Row] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    current: str = ""
+
+    def add(self, row: Row) -> None:
+        row.group = row.group or self.current
+        row.when = row.when or dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M")
+        self.rows.append(row)
+        print(f"  {row.name}: {row.measured}  baseline {row.baseline or '-'}  ratio "
+              f"{row.ratio or '-'}  target {row.target or '-'}  met {row.met or '-'}"
+              f"{'  (' + row.note + ')' if row.note else ''}", flush=True)
+
+    def table(self) -> str:
+        head = ("| measurement | median | baseline (same run) | ratio | target | met |\n"
+                "|---|---|---|---|---|---|\n")
+        lines = []
+        for r in self.rows:
+            name = r.name + (f" ({r.note})" if r.note else "")
+            lines.append(f"| {name} | {r.measured} | {r.baseline} | {r.ratio} | {r.target} "
+                         f"| {r.met} |")
+        return head + "\n".join(lines)
+
+
+def fmt_s(seconds: float) -> str:
+    return f"{seconds * 1000:.0f} ms" if seconds < 1 else f"{seconds:.2f} s"
+
+
+def median_time(fn, repeats: int, warmup: int = 1) -> tuple[float, list[float]]:
+    for _ in range(warmup):
+        fn()
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times), times
+
+
+# --------------------------------------------------------------------------- machine
+
+
+def machine() -> dict[str, str]:
+    cpu = "unknown"
+    with contextlib.suppress(OSError):
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    ram = "unknown"
+    with contextlib.suppress(OSError):
+        kb = int(Path("/proc/meminfo").read_text().split()[1])
+        ram = f"{kb / 1024 / 1024:.1f} GiB"
+    import sqlalchemy
+    import streamlit
+
+    return {
+        "cores (nproc)": str(os.cpu_count()),
+        "RAM": ram,
+        "CPU": cpu,
+        "OS": platform.platform(),
+        "Python": platform.python_version(),
+        "SQLite": sqlite3.sqlite_version,
+        "Streamlit": streamlit.__version__,
+        "SQLAlchemy": sqlalchemy.__version__,
+    }
+
+
+# --------------------------------------------------------------------------- databases
+
+
+def schema_key() -> str:
+    from zoelife.db import migrate
+
+    # Index lines are left out: an index change does not need a rebuild (work_copy brings the
+    # copy's indexes in line with the models), a table or column change does.
+    digest = hashlib.sha256()
+    for path in sorted((ROOT / "zoelife" / "db" / "migrations" / "versions").glob("*.py")):
+        for line in path.read_text().splitlines():
+            if "_index(" not in line:
+                digest.update(line.encode())
+    return f"{migrate.head_revision()}-{digest.hexdigest()[:10]}"
+
+
+def cached_db(n: int) -> Path:
+    """The demo database of `n` requests, built once per (seed, n, schema). After a change to
+    the demo generator, delete bench/cache/ to rebuild."""
+    from zoelife.db.engine import make_engine
+    from zoelife.db.migrate import upgrade
+    from zoelife.demo import load_demo
+
+    CACHE.mkdir(parents=True, exist_ok=True)
+    path = CACHE / f"demo-s{SEED}-n{n}-{schema_key()}.db"
+    if path.exists():
+        sync_indexes(f"sqlite:///{path}")
+        return path
+    for stale in CACHE.glob(f"demo-s{SEED}-n{n}-*.db*"):
+        stale.unlink()
+    building = path.with_suffix(".building")
+    for suffix in ("", "-wal", "-shm"):
+        Path(str(building) + suffix).unlink(missing_ok=True)
+    print(f"building the {n:,}-request demo database (cached in {path.name}) ...", flush=True)
+    start = time.perf_counter()
+    engine = make_engine(f"sqlite:///{building}")
+    upgrade(engine)
+    last = [0.0]
+
+    def progress(done, total=None, *rest):
+        now = time.perf_counter()
+        if now - last[0] > 10:
+            last[0] = now
+            print(f"  {done:,}/{total or n:,} after {now - start:.0f} s", flush=True)
+
+    load_demo(engine, requests=n, seed=SEED, progress=progress)
+    with engine.connect() as conn:
+        conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+        conn.exec_driver_sql("ANALYZE")
+    engine.dispose()
+    building.rename(path)
+    sync_indexes(f"sqlite:///{path}")
+    print(f"  built in {time.perf_counter() - start:.0f} s", flush=True)
+    return path
+
+
+def work_copy(n: int, tag: str) -> str:
+    """A copy of the cached database for one benchmark, so runs never change the cache."""
+    src = cached_db(n)
+    dst = CACHE / f"work-{tag}-n{n}.db"
+    for suffix in ("", "-wal", "-shm"):
+        Path(str(dst) + suffix).unlink(missing_ok=True)
+    subprocess.run(["cp", "--reflink=auto", str(src), str(dst)], check=True)
+    os.chmod(dst, 0o600)
+    url = f"sqlite:///{dst}"
+    sync_indexes(url)
+    from tests.scale.traffic import ensure_staff
+
+    ensure_staff(url, 0, 0)  # an administrator: without one every page is the first-run screen
+    return url
+
+
+def sync_indexes(url: str) -> None:
+    """Make the copy's indexes what the models say: create missing ones, rebuild changed ones
+    (compared by their SQL), drop those the models no longer have."""
+    import re
+
+    from sqlalchemy.schema import CreateIndex
+
+    from zoelife.db.engine import make_engine
+    from zoelife.db.models import Base
+
+    def norm(sql: str | None) -> str:
+        return re.sub(r'[\s"`]+', "", (sql or "").lower())
+
+    engine = make_engine(url)
+    try:
+        with engine.begin() as conn:
+            present = dict(conn.exec_driver_sql(
+                "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL"
+            ).all())
+            wanted = {}
+            changed = set()
+            for table in Base.metadata.sorted_tables:
+                for ix in table.indexes:
+                    wanted[ix.name] = ix
+                    sql = str(CreateIndex(ix).compile(dialect=conn.dialect))
+                    if ix.name in present and norm(present[ix.name]) == norm(sql):
+                        continue
+                    if ix.name in present:
+                        conn.exec_driver_sql(f'DROP INDEX "{ix.name}"')
+                    ix.create(conn)
+                    changed.add(table.name)
+            for name in set(present) - set(wanted):
+                conn.exec_driver_sql(f'DROP INDEX "{name}"')
+            for name in sorted(changed):
+                conn.exec_driver_sql(f'ANALYZE "{name}"')
+    finally:
+        engine.dispose()
+
+
+def drop_work(url: str) -> None:
+    path = url.removeprefix("sqlite:///")
+    for suffix in ("", "-wal", "-shm"):
+        Path(path + suffix).unlink(missing_ok=True)
+
+
+# --------------------------------------------------------------------------- AppTest pages
+
+
+def _apptest(page: str, url: str, roles: tuple[str, ...], username: str, query=None):
+    from tests.apptest import page as make_page
+    from tests.apptest import sign_in
+
+    os.environ["ZOELIFE_DATABASE_URL"] = url  # what the page's get_engine() opens
+    at = make_page(page, timeout=300)
+    sign_in(at, url, roles=roles, username=username)
+    for key, value in (query or {}).items():
+        at.query_params[key] = value
+    return at
+
+
+def check_rendered(at, page: str) -> None:
+    """The run must have shown the page itself, not an exception or the sign-in screen."""
+    from tests.apptest import all_text
+
+    if at.exception:
+        raise RuntimeError(f"{page} raised: {at.exception[0].value}")
+    text_ = all_text(at)
+    if any(t.value == "Sign in" for t in at.title):
+        raise RuntimeError(f"{page} did not render (showed the sign-in screen)")
+    for refusal in ("No administrator exists", "This page is not available",
+                    "Choose a new password"):
+        if refusal in text_:
+            raise RuntimeError(f"{page} did not render (showed {refusal!r})")
+
+
+def run_page(page: str, url: str, roles: tuple[str, ...], username: str, query=None):
+    at = _apptest(page, url, roles, username, query)
+    at.run()
+    check_rendered(at, page)
+    return at
+
+
+def time_page(page: str, url: str, roles, username: str, repeats: int, query=None) -> float:
+    """Median time of a fresh session's first full run of the page (sign-in excluded)."""
+    from tests.apptest import page as make_page  # noqa: F401 - warm import
+
+    times = []
+    for i in range(repeats + 1):
+        at = _apptest(page, url, roles, username, query)
+        start = time.perf_counter()
+        at.run()
+        elapsed = time.perf_counter() - start
+        check_rendered(at, page)
+        if i:  # the first run warms imports and the engine
+            times.append(elapsed)
+    return statistics.median(times)
+
+
+def bench_queue(report: Report, sizes: list[str], repeats: int) -> None:
+    base_url = work_copy(SIZES["1k"], "queue-1k")
+    base = time_page("pages/queue.py", base_url, ("front_desk",), "bench_fd", repeats)
+    for size in [s for s in sizes if s != "1k"]:
+        url = work_copy(SIZES[size], f"queue-{size}")
+        try:
+            measured = time_page("pages/queue.py", url, ("front_desk",), "bench_fd", repeats)
+        finally:
+            drop_work(url)
+        ratio = measured / base
+        report.add(Row(f"queue page at {size} vs 1k", fmt_s(measured), fmt_s(base),
+                       f"{ratio:.2f}", "≤ 1.3", "yes" if ratio <= 1.3 else "NO"))
+    drop_work(base_url)
+
+
+def _request_query(url: str) -> dict[str, str]:
+    """A typical request to open: the most recent one (the one a new arrival makes staff open)."""
+    from sqlalchemy import func, select
+
+    from zoelife.db.engine import make_engine, read_session
+    from zoelife.db.models import Request
+
+    engine = make_engine(url)
+    try:
+        with read_session(engine) as s:
+            rid = s.execute(select(func.max(Request.id))).scalar_one()
+    finally:
+        engine.dispose()
+    return {"id": str(rid)}
+
+
+def bench_request(report: Report, sizes: list[str], repeats: int) -> None:
+    if "1M" not in sizes:
+        report.add(Row("request page at 1M vs 1k", "skipped", met="skipped", note="--quick"))
+        return
+    base_url = work_copy(SIZES["1k"], "request-1k")
+    url = work_copy(SIZES["1M"], "request-1M")
+    try:
+        base = time_page("pages/request.py", base_url, ("front_desk",), "bench_fd", repeats,
+                         _request_query(base_url))
+        measured = time_page("pages/request.py", url, ("front_desk",), "bench_fd", repeats,
+                             _request_query(url))
+    finally:
+        drop_work(base_url)
+        drop_work(url)
+    ratio = measured / base
+    report.add(Row("request page at 1M vs 1k", fmt_s(measured), fmt_s(base), f"{ratio:.2f}",
+                   "≤ 1.3", "yes" if ratio <= 1.3 else "NO"))
+
+
+def _chart_sizes(at) -> list[int]:
+    """Rows of data behind each chart the page drew (Altair charts arrive as vega-lite protos)."""
+    import pyarrow as pa
+
+    sizes = []
+    for kind in ("arrow_vega_lite_chart", "vega_lite_chart"):
+        for el in at.get(kind):
+            proto = el.proto
+            rows = 0
+            blobs = [proto.data.data] if proto.HasField("data") else []
+            blobs += [d.data.data for d in proto.datasets]
+            for blob in blobs:
+                if blob:
+                    rows += pa.ipc.open_stream(blob).read_all().num_rows
+            sizes.append(rows)
+    return sizes
+
+
+BARE_PAGE = textwrap.dedent('''
+    import json, os
+    import altair as alt
+    import pandas as pd
+    import streamlit as st
+
+    st.title("bare chart page")
+    for i, rows in enumerate(json.loads(os.environ["ZOELIFE_BENCH_CHART_ROWS"])):
+        df = pd.DataFrame({"day": pd.date_range("2020-01-01", periods=max(rows, 1), freq="D"),
+                           "value": range(max(rows, 1))})
+        st.altair_chart(alt.Chart(df).mark_line().encode(x="day:T", y="value:Q"),
+                        key=f"chart{i}")
+''')
+
+
+def bench_insights(report: Report, sizes: list[str], repeats: int) -> None:
+    import streamlit as st
+    from streamlit.testing.v1 import AppTest
+
+    size = "1M" if "1M" in sizes else "200k"
+    url = work_copy(SIZES[size], f"insights-{size}")
+    bare = Path(tempfile.mkdtemp()) / "bare_chart.py"
+    bare.write_text(BARE_PAGE)
+    try:
+        for page, title in (("pages/trends.py", "trends page"), ("pages/impact.py",
+                                                                  "content impact page")):
+            if not (ROOT / page).exists():
+                report.add(Row(f"{title} at {size}", "missing", met="NO", note=f"{page} absent"))
+                continue
+            cold, warm, chart_rows = [], [], []
+            for i in range(repeats + 1):
+                st.cache_data.clear()
+                at = _apptest(page, url, ("manager",), "bench_mgr")
+                start = time.perf_counter()
+                at.run()
+                c = time.perf_counter() - start
+                check_rendered(at, page)
+                chart_rows = _chart_sizes(at)
+                at2 = _apptest(page, url, ("manager",), "bench_mgr")
+                start = time.perf_counter()
+                at2.run()
+                w = time.perf_counter() - start
+                if i:
+                    cold.append(c)
+                    warm.append(w)
+            os.environ["ZOELIFE_BENCH_CHART_ROWS"] = json.dumps(chart_rows)
+            bare_times = []
+            for i in range(repeats + 1):
+                at = AppTest.from_file(str(bare), default_timeout=120)
+                start = time.perf_counter()
+                at.run()
+                if i:
+                    bare_times.append(time.perf_counter() - start)
+            b = statistics.median(bare_times)
+            mc, mw = statistics.median(cold), statistics.median(warm)
+            note = f"{len(chart_rows)} charts, {sum(chart_rows):,} data rows"
+            report.add(Row(f"{title} at {size}, cold cache", fmt_s(mc), fmt_s(b), f"{mc / b:.1f}",
+                           "< 2 s", "yes" if mc < 2 else "NO", note))
+            report.add(Row(f"{title} at {size}, warm cache", fmt_s(mw), fmt_s(b), f"{mw / b:.1f}",
+                           "-", "n/a", note))
+    finally:
+        drop_work(url)
+        shutil.rmtree(bare.parent, ignore_errors=True)
+
+
+# --------------------------------------------------------------------------- import
+
+
+def bench_import(report: Report, repeats: int) -> None:
+    import pandas as pd
+    import sqlalchemy
+
+    from tests.scale.exports import write_export
+    from zoelife.db.engine import make_engine
+    from zoelife.db.migrate import upgrade
+
+    tmp = Path(tempfile.mkdtemp(prefix="zoelife-bench-import-"))
+    csv_path = tmp / "export.csv"
+    write_export(csv_path, IMPORT_ROWS, seed=SEED)
+    template = tmp / "template.db"
+    eng = make_engine(f"sqlite:///{template}")
+    upgrade(eng)
+    eng.dispose()
+
+    def baseline() -> None:
+        target = tmp / "pandas.db"
+        target.unlink(missing_ok=True)
+        engine = sqlalchemy.create_engine(f"sqlite:///{target}")
+        df = pd.read_csv(csv_path, dtype=str, keep_default_na=False)
+        df.to_sql("export", engine, index=False)
+        engine.dispose()
+
+    counts = []
+
+    def ours() -> None:
+        target = tmp / "zoelife.db"
+        for suffix in ("", "-wal", "-shm"):
+            Path(str(target) + suffix).unlink(missing_ok=True)
+        shutil.copy(template, target)
+        cmd = [str(Path(sys.executable).parent / "zoelife"), "--database", f"sqlite:///{target}",
+               "import", "requests", str(csv_path), "--source", "website-contact-form"]
+        result = subprocess.run(cmd, capture_output=True, text=True)
+        if result.returncode != 0:
+            raise RuntimeError(f"zoelife import failed: {result.stderr[-2000:]}")
+        with sqlite3.connect(target) as conn:
+            counts.append(conn.execute("SELECT count(*) FROM intake_keys").fetchone()[0])
+
+    try:
+        b, _ = median_time(baseline, repeats, warmup=1)
+        m, _ = median_time(ours, max(1, repeats // 2), warmup=0)
+        ratio = m / b
+        if counts and counts[-1] != IMPORT_ROWS:
+            report.notes.append(f"import: {counts[-1]} of {IMPORT_ROWS} rows in intake_keys")
+        report.add(Row(f"import of a {IMPORT_ROWS:,}-row form export (`zoelife import`)",
+                       fmt_s(m), fmt_s(b) + " (pandas read_csv + to_sql)", f"{ratio:.1f}",
+                       "≤ 10", "yes" if ratio <= 10 else "NO",
+                       f"{IMPORT_ROWS / m:,.0f} rows/s"))
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+# --------------------------------------------------------------------------- webhook
+
+
+def bench_webhook(report: Report, seconds: float, clients: int = 8) -> None:
+    from tests.scale.liveserver import LiveServer
+    from tests.scale.traffic import WebhookClient
+
+    url = work_copy(SIZES["1k"], "webhook")
+    try:
+        with LiveServer(url) as server:
+            client = WebhookClient(server.base)
+            client.post_many(20, prefix="warm")  # warm the server's engine and imports
+            result = client.sustained(seconds=seconds, clients=clients, prefix="bench")
+        stored = client.count_stored(url, prefix="bench")
+    finally:
+        drop_work(url)
+    ok = result.ok
+    note = (f"{clients} concurrent clients, {ok:,} accepted in {result.elapsed:.0f} s, "
+            f"{result.errors} errors, {stored:,} stored")
+    report.add(Row("webhook intake, sustained", f"{ok / result.elapsed:.0f} req/s", "", "",
+                   "-", "n/a", note))
+    report.add(Row("webhook intake, p99 latency", fmt_s(result.p99), f"p50 {fmt_s(result.p50)}",
+                   "", "-", "n/a"))
+    if stored != ok:
+        report.notes.append(f"webhook: {ok} accepted but {stored} stored")
+
+
+# --------------------------------------------------------------------------- memory
+
+
+def bench_memory(report: Report, sizes: list[str], sessions: int = 10) -> None:
+    from tests.scale.browser import browse_sessions
+    from tests.scale.liveserver import LiveServer
+
+    size = "1M" if "1M" in sizes else "200k"
+    url = work_copy(SIZES[size], "memory")
+    newest = _request_query(url)["id"]
+    try:
+        with LiveServer(url) as server:
+            idle = server.rss_mb()
+            # 8 front desk on the queue and a request, 2 managers on trends and impact.
+            outcome = browse_sessions(server.base, url, sessions=sessions, managers=2,
+                                      paths=("/queue", f"/request?id={newest}"))
+            peak = server.peak_rss_mb()
+    finally:
+        drop_work(url)
+    report.add(Row(f"server peak RSS, {sessions} concurrent browser sessions at {size}",
+                   f"{peak:.0f} MiB", f"{idle:.0f} MiB idle", f"{peak / idle:.1f}", "-", "n/a",
+                   outcome))
+
+
+# --------------------------------------------------------------------------- load
+
+
+def bench_load(report: Report, sizes: list[str], seconds: float) -> None:
+    from tests.scale.traffic import run_load
+
+    url = work_copy(SIZES["200k"], "load")
+    try:
+        result = run_load(url, seconds=seconds, desk_sessions=10, manager_sessions=2)
+    finally:
+        drop_work(url)
+    report.add(Row(f"load, SQLite 200k, {seconds:.0f} s", result.summary(), "", "", "no errors, "
+                   "nothing lost", "yes" if result.clean else "NO"))
+    pg = os.environ.get("ZOELIFE_BENCH_PG_URL", "").strip()
+    if not pg:
+        report.notes.append("load: PostgreSQL skipped (set ZOELIFE_BENCH_PG_URL to a server "
+                            "URL; a database of our own is created there and dropped)")
+        return
+    from tests.scale.conftest import PgDatabase
+    from zoelife.db.engine import make_engine
+    from zoelife.db.migrate import upgrade
+    from zoelife.demo import load_demo
+
+    db = PgDatabase("bench", server_url=pg)
+    pg_url = db.create()
+    try:
+        engine = make_engine(pg_url)
+        upgrade(engine)
+        start = time.perf_counter()
+        load_demo(engine, requests=SIZES["200k"], seed=SEED)
+        engine.dispose()
+        print(f"  PostgreSQL 200k demo loaded in {time.perf_counter() - start:.0f} s", flush=True)
+        from tests.scale.traffic import ensure_staff
+
+        ensure_staff(pg_url, 0, 0)
+        result = run_load(pg_url, seconds=seconds, desk_sessions=10, manager_sessions=2)
+    finally:
+        db.drop()
+    report.add(Row(f"load, PostgreSQL 200k, {seconds:.0f} s", result.summary(), "", "",
+                   "no errors, nothing lost", "yes" if result.clean else "NO"))
+
+
+# --------------------------------------------------------------------------- main
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--quick", action="store_true", help="skip the 1M database")
+    parser.add_argument("--only", action="append", default=[],
+                        choices=["queue", "request", "insights", "import", "webhook", "memory",
+                                 "load"])
+    parser.add_argument("--repeats", type=int, default=5)
+    parser.add_argument("--load-seconds", type=float, default=180)
+    parser.add_argument("--webhook-seconds", type=float, default=30)
+    parser.add_argument("--no-write", action="store_true", help="do not write bench/results.md")
+    args = parser.parse_args(argv)
+    sizes = ["1k", "200k"] + ([] if args.quick else ["1M"])
+    wanted = args.only or ["queue", "request", "insights", "import", "webhook", "memory"]
+    # Keep the benchmark's own output readable: the app logs warnings only.
+    os.environ.setdefault("ZOELIFE_ONCALL_CHECK_SECONDS", "0")
+    report = Report()
+    started = time.perf_counter()
+    info = machine()
+    print("machine: " + ", ".join(f"{k} {v}" for k, v in info.items()), flush=True)
+    for size in sizes:
+        cached_db(SIZES[size])
+    steps = {
+        "queue": lambda: bench_queue(report, sizes, args.repeats),
+        "request": lambda: bench_request(report, sizes, args.repeats),
+        "insights": lambda: bench_insights(report, sizes, max(3, args.repeats // 2)),
+        "import": lambda: bench_import(report, 3),
+        "webhook": lambda: bench_webhook(report, args.webhook_seconds),
+        "memory": lambda: bench_memory(report, sizes),
+        "load": lambda: bench_load(report, sizes, args.load_seconds),
+    }
+    for name in wanted:
+        print(f"== {name}", flush=True)
+        report.current = name
+        try:
+            steps[name]()
+        except Exception as exc:  # noqa: BLE001 - one broken benchmark must not hide the others
+            report.add(Row(name, "FAILED", met="NO", note=f"{type(exc).__name__}: {exc}"[:300]))
+    print()
+    print(report.table())
+    if not args.no_write:
+        write_results(report, info, args, time.perf_counter() - started)
+    return 0 if all(r.met in ("yes", "n/a", "skipped") for r in report.rows) else 1
+
+
+GROUPS = ("queue", "request", "insights", "import", "webhook", "memory", "load")
+
+
+def write_results(report: Report, info: dict[str, str], args, elapsed: float) -> None:
+    """Merge this run's rows into bench/results.json (a --only run replaces its own rows and
+    keeps the others) and write bench/results.md from it."""
+    from dataclasses import asdict
+
+    cmd = "make bench" if not (args.quick or args.only) else (
+        ".venv/bin/python bench/run.py" + (" --quick" if args.quick else "")
+        + "".join(f" --only {o}" for o in args.only))
+    store_path = BENCH / "results.json"
+    store = json.loads(store_path.read_text()) if store_path.exists() else {}
+    groups = store.setdefault("groups", {})
+    ran = {r.group for r in report.rows}
+    for group in ran:
+        groups[group] = {"command": cmd, "rows": [asdict(r) for r in report.rows
+                                                  if r.group == group]}
+    store["machine"] = info
+    store.setdefault("notes", {})
+    for group in ran:
+        store["notes"][group] = [n for n in report.notes if n.startswith(group)]
+    store_path.write_text(json.dumps(store, indent=1, ensure_ascii=False) + "\n")
+
+    merged = Report()
+    commands = []
+    for group in GROUPS:
+        if group in groups:
+            merged.rows += [Row(**r) for r in groups[group]["rows"]]
+            commands.append(f"- {group}: `{groups[group]['command']}` "
+                            f"({groups[group]['rows'][0]['when']} UTC)"
+                            if groups[group]["rows"] else f"- {group}: no rows")
+            merged.notes += store["notes"].get(group, [])
+    machine_lines = "\n".join(f"- {k}: {v}" for k, v in info.items())
+    notes = "\n".join(f"- {n}" for n in merged.notes) or "- none"
+    text = RESULTS_TEMPLATE.format(
+        when=dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"), machine=machine_lines,
+        commands="\n".join(commands), table=merged.table(), notes=notes,
+    )
+    existing = RESULTS.read_text() if RESULTS.exists() else ""
+    marker = "<!-- analysis -->"
+    if marker in existing:
+        text += "\n" + existing[existing.index(marker):]
+    RESULTS.write_text(text)
+    print(f"wrote {RESULTS.relative_to(ROOT)}")
+
+
+RESULTS_TEMPLATE = """# Benchmark results
+
+Last written {when}. Each row was measured by the command below for its benchmark:
+{commands}
+
+## Machine
+{machine}
+
+## Reproduce
+```
+make bench                                  # everything (builds the cached databases first)
+.venv/bin/python bench/run.py --quick       # skip the 1,000,000-request database
+.venv/bin/python bench/run.py --only queue  # one benchmark (queue, request, insights, import,
+                                            # webhook, memory, load)
+```
+Databases are cached in `bench/cache/` (git-ignored), keyed by demo seed, size and schema; the
+first full run builds them. Every figure is a median over repeated runs; each ratio is against a
+baseline measured in the same run on the same machine.
+
+## Figures
+{table}
+
+## Run notes
+{notes}
+"""
+
+
+if __name__ == "__main__":
+    with contextlib.redirect_stderr(io.StringIO()) if os.environ.get("ZOELIFE_BENCH_QUIET") \
+            else contextlib.nullcontext():
+        sys.exit(main())
