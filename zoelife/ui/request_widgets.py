@@ -14,6 +14,7 @@ from typing import Any
 import streamlit as st
 
 from zoelife import settings
+from zoelife.db.engine import DatabaseUnavailable
 from zoelife.intake import lifecycle
 from zoelife.ui.db import reading, writing
 
@@ -52,6 +53,10 @@ def perform(action: Callable[[Any], Any], success: str | None = None) -> Any:
         flash("stale", str(exc))
         st.rerun()
     except lifecycle.LifecycleError as exc:
+        st.error(str(exc))
+        return None
+    except DatabaseUnavailable as exc:
+        # Rolled back whole; the message names no patient data and says whether to retry.
         st.error(str(exc))
         return None
     if success:
