@@ -9,7 +9,9 @@ import streamlit as st
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from zoelife.server import lifespan, routes
+from zoelife.ui.hardening import check_hardening
 
+check_hardening()
 app = st.App(__file__, routes=routes(), lifespan=lifespan)
 
 # The server also imports this file once outside any browser session, to find `app`;

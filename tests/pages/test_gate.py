@@ -148,7 +148,7 @@ def test_the_app_refuses_to_run_with_xsrf_protection_off(clinic):
         at = app().run()
     finally:
         config.set_option("server.enableXsrfProtection", True)
-    # streamlit_app.py builds its routes first and zoelife.security.web refuses there (its
+    # streamlit_app.py checks zoelife.ui.hardening before building the server (its
     # message is tested in tests/security/test_web.py); the page shows only a redacted error.
     assert at.exception and "redacted" in at.exception[0].message
     assert not at.text_input

@@ -11,6 +11,7 @@ from tests.apptest import PASSWORD, make_user
 from zoelife.db.engine import make_engine, read_session, write_session
 from zoelife.db.models import SignInSession
 from zoelife.security import auth, sessions, web
+from zoelife.ui import hardening
 
 
 @pytest.fixture
@@ -89,8 +90,9 @@ def test_signout_route_ends_the_sign_in_and_clears_the_cookie(client, app_db):
 def test_the_server_refuses_to_start_with_xsrf_protection_off():
     config.set_option("server.enableXsrfProtection", False)
     try:
-        with pytest.raises(web.XsrfDisabled, match="enableXsrfProtection"):
-            web.routes()
+        with pytest.raises(hardening.XsrfDisabled, match="enableXsrfProtection"):
+            hardening.check_hardening()
     finally:
         config.set_option("server.enableXsrfProtection", True)
+    hardening.check_hardening()
     assert web.routes()

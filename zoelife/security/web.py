@@ -28,25 +28,6 @@ COOKIE_PATH = "/"
 _SAFE_NEXT = re.compile(r"^/(?![/\\])[A-Za-z0-9\-._~/%?=&+]*$")
 
 
-class XsrfDisabled(RuntimeError):
-    pass
-
-
-def xsrf_enabled() -> bool:
-    from streamlit import config
-
-    return bool(config.get_option("server.enableXsrfProtection"))
-
-
-def check_hardening() -> None:
-    """Refuse to start the server with XSRF protection off (the sign-in form relies on it)."""
-    if not xsrf_enabled():
-        raise XsrfDisabled(
-            "server.enableXsrfProtection is off; Zoelife Intake refuses to start without it. "
-            "Set it to true in .streamlit/config.toml."
-        )
-
-
 def safe_next(value: str | None) -> str:
     if value and len(value) <= 500 and _SAFE_NEXT.match(value):
         return value
@@ -120,7 +101,6 @@ def signout_route(request: Request) -> RedirectResponse:
 
 
 def routes() -> list[BaseRoute]:
-    check_hardening()
     return [
         Route("/auth/cookie", cookie_route, methods=["GET"]),
         Route("/auth/signout", signout_route, methods=["GET"]),

@@ -5,16 +5,15 @@ from __future__ import annotations
 import streamlit as st
 
 from zoelife.ui.components import escape_markdown
+from zoelife.ui.hardening import xsrf_enabled
 from zoelife.ui.navigation import ROOT, default_page_for, pages_for
 
 
 def run(gate) -> None:
     st.set_page_config(page_title="Zoelife Intake", page_icon=":material/local_hospital:",
                        layout="wide", initial_sidebar_state="auto")
-    from zoelife.security.web import xsrf_enabled
-
     if not xsrf_enabled():
-        # The server refuses to start this way (zoelife.security.web.check_hardening); this is
+        # The server refuses to start this way (zoelife.ui.hardening.check_hardening); this is
         # the second line for a server started some other way.
         st.error("Cross-site request forgery protection is off "
                  "(server.enableXsrfProtection). Zoelife Intake will not run without it.")
