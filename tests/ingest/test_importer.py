@@ -291,3 +291,77 @@ def test_fast_path_matches_row_by_row(engine, db_url, tmp_path, sqlite_template,
     assert fast_state["matches"], "the file should produce possible matches"
     for part in fast_state:
         assert fast_state[part] == slow_state[part], part
+
+
+def test_fast_path_updates_rows_written_by_an_earlier_chunk(engine, db_url, tmp_path,
+                                                             sqlite_template, monkeypatch):
+    """The fast path writes chunk by chunk. A later chunk that adds text to a request written
+    earlier (and raises its crisis level), or gives a written person a date of birth, leaves
+    the same database content as `receive` row by row."""
+    import shutil
+
+    from zoelife.db.engine import make_engine
+    from zoelife.db.models import Person
+    from zoelife.ingest import fastpath
+
+    monkeypatch.setattr(fastpath, "CHUNK", 2)
+    written: list[tuple[int, int]] = []
+    original = fastpath.FastReceiver.write_pending
+
+    def counting(self):
+        written.append((len(self.changed_requests), len(self.changed_people)))
+        original(self)
+
+    monkeypatch.setattr(fastpath.FastReceiver, "write_pending", counting)
+    header = ("Entry Id,Entry Date,Name (First),Name (Last),Email,Phone,Date of Birth,"
+              "Treatments,Message\r\n")
+    rows = [
+        "1,2026-03-02 10:00:00,Max,Orr,max@example.com,,,TMS,hello",
+        "2,2026-03-02 10:05:00,Ida,Lund,ida@example.com,,,Spravato,hi",
+        "3,2026-03-02 10:10:00,Uma,Roy,uma@example.com,,,Therapy,hey",
+        # Max again, same treatment, within the window: his open request gets the text.
+        "4,2026-03-02 12:00:00,Max,Orr,max@example.com,,,TMS,I want to kill myself",
+        "5,2026-03-02 12:05:00,Ida,Lund,ida@example.com,,,Spravato,me again",
+        # Max once more, another treatment: a new request; his person gets the birth date.
+        "6,2026-03-03 09:00:00,Max,Orr,max@example.com,,1980-01-02,Ketamine,ketamine?",
+    ]
+    data = (header + "\r\n".join(rows) + "\r\n").encode()
+    now = dt.datetime(2026, 4, 1, 12, 0, tzinfo=dt.UTC)
+
+    def run(url, fast):
+        eng = make_engine(url)
+        try:
+            result = import_requests(eng, data, fmt="csv", fast=fast, now=now)
+            return result, snapshot(eng)
+        finally:
+            eng.dispose()
+
+    if engine.dialect.name == "sqlite":
+        other = tmp_path / "other.db"
+        shutil.copy(sqlite_template, other)
+        slow_result, slow_state = run(f"sqlite:///{other}", False)
+        fast_result, fast_state = run(db_url, True)
+    else:
+        slow_result, slow_state = run(db_url, False)
+        from tests.conftest import _truncate_pg
+
+        _truncate_pg(db_url)
+        fast_result, fast_state = run(db_url, True)
+    # Both kinds of change to rows of earlier chunks happened.
+    assert any(changed_requests for changed_requests, _ in written)
+    assert any(changed_people for _, changed_people in written)
+    assert fast_result.to_json() == slow_result.to_json()
+    assert (fast_result.imported, fast_result.duplicates) == (4, 2)
+    for part in fast_state:
+        assert fast_state[part] == slow_state[part], part
+    fast_engine = make_engine(db_url)
+    try:
+        max_first = _requests(fast_engine)[("gravity-forms", "1")]
+        assert max_first.crisis_level == "urgent"
+        assert "I want to kill myself" in max_first.message
+        with read_session(fast_engine) as s:
+            born = s.execute(select(Person.date_of_birth).where(
+                Person.id == max_first.person_id)).scalar_one()
+        assert born == dt.date(1980, 1, 2)
+    finally:
+        fast_engine.dispose()

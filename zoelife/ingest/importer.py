@@ -13,6 +13,7 @@ import datetime as dt
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -247,15 +248,17 @@ def import_requests(
         )
         session.add(batch)
         session.flush()
-        inputs = [to_input(r, prep.mapping, source=prep.source, channel=channel,
-                           zone=schedule.zone) for r in records]
+        make_input = partial(to_input, col_map=prep.mapping, source=prep.source,
+                             channel=channel, zone=schedule.zone)
         problems = {i: r.problem for i, r in enumerate(records) if r.problem}
         if use_fast:
             from zoelife.ingest import fastpath
 
-            outcomes = fastpath.receive_many(session, inputs, schedule=schedule,
-                                             batch_id=batch.id, now=now, progress=progress)
+            outcomes = fastpath.receive_many(
+                session, records, schedule=schedule, batch_id=batch.id, now=now,
+                make_input=make_input, progress=progress)
         else:
+            inputs = (make_input(r) for r in records)
             outcomes = []
             for i, inp in enumerate(inputs, start=1):
                 out = receive(session, inp, schedule=schedule, actor=actor, batch_id=batch.id,
@@ -273,12 +276,11 @@ def import_requests(
                     session.execute(update(QuarantinedRow)
                                     .where(QuarantinedRow.id == out.quarantined_row_id)
                                     .values(reason=reason))
-                result.rejects.append({"row": record.row,
-                                       "external_id": inputs[i].external_id or "",
+                result.rejects.append({"row": record.row, "external_id": out.external_id or "",
                                        "reason": reason})
             elif out.warnings:
                 result.warnings.append({"row": record.row,
-                                        "external_id": inputs[i].external_id or "",
+                                        "external_id": out.external_id or "",
                                         "warning": "; ".join(out.warnings)})
         if progress and total == 0:
             progress(0, 0)

@@ -71,14 +71,20 @@ def normalize_email(raw: object) -> Checked:
     return Checked(result.normalized.lower())
 
 
+_NOT_SEARCHABLE = re.compile(r"[^\w\s@.+-]")
+_SPACES = re.compile(r"\s+")
+
+
 def fold(text: str | None) -> str:
     """Casefolded, accent-free, single-spaced: for matching and search, never for display."""
     if not text:
         return ""
-    decomposed = unicodedata.normalize("NFKD", text)
-    stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
-    stripped = re.sub(r"[^\w\s@.+-]", " ", stripped.casefold())
-    return re.sub(r"\s+", " ", stripped).strip()
+    if text.isascii():  # NFKD and casefold do nothing more than lower() to ASCII
+        stripped = text.lower()
+    else:
+        decomposed = unicodedata.normalize("NFKD", text)
+        stripped = "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+    return _SPACES.sub(" ", _NOT_SEARCHABLE.sub(" ", stripped)).strip()
 
 
 def name_key(first: str | None, last: str | None) -> str | None:
@@ -246,8 +252,10 @@ def search_text(*parts: str | None) -> str:
         if not p:
             continue
         pieces.append(fold(p))
+        if not p.lstrip().startswith("+"):
+            continue
         digits = re.sub(r"\D", "", p)
-        if len(digits) >= 7 and p.lstrip().startswith("+"):
+        if len(digits) >= 7:
             pieces.append(digits)
             if digits.startswith("1") and len(digits) == 11:
                 pieces.append(digits[1:])

@@ -187,11 +187,8 @@ def _key(session: Session, source: str, external_id: str) -> IntakeKey | None:
 
 
 def assess_input(inp: RequestInput) -> Assessment:
-    from zoelife.triage import treatments_from_labels
-
-    result = assess(inp.all_text(), inp.treatments)
-    codes = set(result.treatments) | set(treatments_from_labels(inp.treatments))
-    codes |= {t for t in inp.treatment_codes if t in TREATMENTS}
+    result = assess(inp.all_text(), inp.treatments)  # maps the form's treatment labels too
+    codes = set(result.treatments) | {t for t in inp.treatment_codes if t in TREATMENTS}
     if codes != set(result.treatments):
         result = Assessment(result.crisis, result.crisis_evidence, frozenset(codes),
                             result.language)
@@ -383,8 +380,7 @@ def request_values(inp, source, external_id, assessment, schedule, *, now, first
                    email, phone, received_at, person_id, channel, submitter, batch_id,
                    repeat_of, fields, usable, attributed,
                    search: str | None = None) -> dict[str, Any]:
-    """The columns of a new request (shared with the set-based import path, which may pass
-    `search`, the search text computed ahead in a worker process)."""
+    """The columns of a new request (shared with the set-based import path)."""
     local_date, hour, weekday = schedule.local_parts(received_at)
     return dict(
         source=source, external_id=external_id, channel=channel, submitter=submitter,

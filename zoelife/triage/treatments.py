@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from functools import lru_cache
 
 from ._text import SENTENCE_BREAK, Folded, compile_groups, compile_phrases, load_toml
 
@@ -94,11 +95,18 @@ def treatments_from_labels(values: Iterable[object] | None) -> frozenset[str]:
         if v is None:
             continue
         text = str(v)
-        if not text.strip():
-            continue
-        folded = Folded(text)
-        found |= treatments_in(folded)
-        for name, rx in _LABEL_RX.items():
-            if rx.search(folded.folded):
-                found.add(name)
+        if text.strip():
+            found |= _treatments_of_label(text)
+    return frozenset(found)
+
+
+@lru_cache(maxsize=4096)
+def _treatments_of_label(text: str) -> frozenset[str]:
+    # A form's treatment field has a handful of distinct values ("Spravato, TMS"): an import
+    # of many rows maps each of them once.
+    folded = Folded(text)
+    found = treatments_in(folded)
+    for name, rx in _LABEL_RX.items():
+        if rx.search(folded.folded):
+            found.add(name)
     return frozenset(found)
