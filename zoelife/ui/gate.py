@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from typing import NoReturn
 from urllib.parse import urlencode, urlsplit
 
 import streamlit as st
@@ -111,12 +112,15 @@ def current_user(*, activity: bool = True) -> SessionUser | None:
 def _from_sso(stale_token: str | None) -> SessionUser | None:
     logged_in, email, iat = _sso_user_email()
     if not logged_in:
+        if stale_token and stale_token == _cookie_token() and sso_configured():
+            # The browser still holds the cookie of an ended sign-in (st.logout's round trip
+            # cannot clear it): drop it, or the next single sign-on would be ended as its own.
+            st.session_state[_CLEAR_COOKIE_KEY] = True
         return None
     if st.session_state.pop(_HAD_SESSION_KEY, None) == "oidc" or stale_token:
         # The app's own sign-in ended (idle, absolute limit, sign-out, disabled): end the
         # provider's 30-day cookie too, so a reload cannot start a fresh sign-in silently.
-        st.logout()
-        return None
+        _logout()
     if st.session_state.get(_SSO_REFUSED_KEY):
         return None
     with reading() as session:
@@ -124,8 +128,7 @@ def _from_sso(stale_token: str | None) -> SessionUser | None:
     now = dt.datetime.now(dt.UTC)
     if iat is not None and now - dt.datetime.fromtimestamp(iat, dt.UTC) > dt.timedelta(minutes=idle):
         # A provider sign-in older than the idle limit may not open a new app sign-in.
-        st.logout()
-        return None
+        _logout()
     with writing() as session:
         result = auth.sign_in_sso(session, email, client_address=client_address())
     if result.token is None:
@@ -134,6 +137,15 @@ def _from_sso(stale_token: str | None) -> SessionUser | None:
     _signed_in(result.token)
     with writing() as session:
         return sessions.resolve(session, result.token)
+
+
+def _logout() -> NoReturn:
+    """st.logout(), then end this run. st.logout() only queues a redirect for the browser, and
+    Streamlit starts every new run by dropping what is still queued: a rerun after it (the sign-out
+    button's, the queue's automatic refresh) would lose the redirect and leave the 30-day identity
+    cookie to sign in again."""
+    st.logout()
+    st.stop()
 
 
 def actor(user: SessionUser | None) -> audit.Actor:
@@ -167,9 +179,13 @@ def sign_out() -> None:
                 audit.record(session, actor(user), "sign_out", "staff_user", user.user_id, {})
     st.session_state.pop(TOKEN_KEY, None)
     st.session_state.pop(_GRANT_KEY, None)
-    st.session_state[_CLEAR_COOKIE_KEY] = True
     if st.session_state.pop(_HAD_SESSION_KEY, None) == "oidc" and _sso_user_email()[0]:
-        st.logout()
+        # One navigation only: a /auth/signout redirect beside st.logout's could cancel it and
+        # leave Streamlit's identity cookie behind. The page it lands on drops our cookie.
+        st.session_state[_CLEAR_COOKIE_KEY] = "sent"
+        _logout()
+    else:
+        st.session_state[_CLEAR_COOKIE_KEY] = True
 
 
 def _signed_in(token: str) -> None:
