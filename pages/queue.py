@@ -41,6 +41,14 @@ if waiting:
                 w.open_request(request_id)
 
 # --------------------------------------------------------------------------- filters
+# Streamlit forgets the state of widgets a run did not draw, so after a visit to another page
+# the filter widgets would come back empty (dates: today). Their values are kept under a
+# non-widget key and put back before the widgets are drawn.
+FILTER_KEYS = ("q_status", "q_treatment", "q_channel", "q_crisis", "q_assignee", "q_overdue",
+               "q_from", "q_to", "q_search", "q_page")
+for _key, _value in st.session_state.get("q_kept", {}).items():
+    if _key not in st.session_state:
+        st.session_state[_key] = _value
 if "q_loaded" not in st.session_state:
     # First render: the URL's filters (a shared link reopens the same view).
     initial = queue.QueueFilters.from_query_params(st.query_params.to_dict())
@@ -103,14 +111,17 @@ if st.session_state.q_page > 1:
     params["page"] = str(st.session_state.q_page)
 if st.query_params.to_dict() != params:
     st.query_params.from_dict(params)
+st.session_state.q_kept = {k: st.session_state[k] for k in FILTER_KEYS if k in st.session_state}
 
 
 # --------------------------------------------------------------------------- new arrivals
-@st.fragment(run_every=dt.timedelta(seconds=20))
+@st.fragment(run_every=dt.timedelta(seconds=w.queue_refresh_seconds()))
 def watch_for_new_requests() -> None:
     # An automatic refresh is not user activity: it must not keep an idle sign-in alive.
     if current_user(activity=False) is None:
-        return
+        # The sign-in lapsed (idle or absolute limit, ended elsewhere): rerun the whole page
+        # so that its gate replaces the patient table with the sign-in screen, without a click.
+        st.rerun(scope="app")
     with reading() as session:
         latest = queue.latest_request_id(session)
     seen = st.session_state.setdefault("q_latest_seen", latest)
@@ -169,8 +180,15 @@ if rows:
     event = st.dataframe(
         table, key="queue_table", on_select="rerun", selection_mode="single-row",
         hide_index=True, width="stretch",
+        # What the front desk acts on first stays in view at 1366x768; the rest scrolls.
+        column_order=["#", "Crisis", "Name", "Status", "Due", "Received", "Treatments",
+                      "Markers", "Channel", "Assignee", "Attempts", "Next attempt",
+                      "Received at", "Submitted by"],
         column_config={
             "#": st.column_config.NumberColumn(width="small", format="%d"),
+            # Wide enough for "URGENT, not acknowledged" on a 1366x768 front-desk screen.
+            "Crisis": st.column_config.TextColumn(width=200),
+            "Due": st.column_config.TextColumn(width=140),  # "overdue 45 minutes"
             "Treatments": st.column_config.ListColumn(),
             "Attempts": st.column_config.NumberColumn(width="small"),
         },

@@ -151,3 +151,67 @@ def test_selecting_a_row_opens_the_request(app_db):
     at.run()
     assert not at.exception
     assert f"Request #{ids['nocontact']}" in [t.value for t in at.title]
+
+
+def test_filters_survive_a_visit_to_another_page(app_db):
+    # Streamlit forgets the state of widgets a run did not draw: going to another page and
+    # back used to reset "Received from/to" to today (hiding older requests) and every filter.
+    ids = seed(app_db)
+    at = app()
+    sign_in(at, app_db)
+    at.run()
+    since = dt.datetime.now(dt.UTC).date() - dt.timedelta(days=10)
+    at.date_input(key="q_from").set_value(since)
+    at.multiselect(key="q_treatment").set_value(["ketamine"]).run()
+    assert list(table(at)["#"]) == [ids["ket"]]
+    at.switch_page("pages/new_request.py").run()
+    assert "New request" in [t.value for t in at.title]
+    at.switch_page("pages/queue.py").run()
+    assert not at.exception
+    assert at.date_input(key="q_from").value == since
+    assert at.date_input(key="q_to").value is None
+    assert at.multiselect(key="q_treatment").value == ["ketamine"]
+    assert list(table(at)["#"]) == [ids["ket"]]
+
+
+def test_a_page_the_role_may_not_open_is_refused_when_navigated_to(app_db):
+    # Every page is registered with st.navigation (hidden from the menu when the role may not
+    # open it), so a manager reaching the queue gets its refusal, not another page.
+    seed(app_db)
+    at = app()
+    sign_in(at, app_db, roles=("manager",))
+    at.run()
+    assert "Inquiry trends" in [t.value for t in at.title]
+    at.switch_page("pages/queue.py").run()
+    assert not at.exception
+    assert at.error and "not available to your account" in at.error[0].value
+    text = page_text(at)
+    assert "Olga" not in text and "Uma" not in text and not at.dataframe
+
+
+def test_crisis_column_is_wide_enough_and_in_view_on_a_front_desk_screen(app_db):
+    import json
+
+    seed(app_db)
+    at = page("pages/queue.py")
+    sign_in(at, app_db)
+    at.run()
+    config = json.loads(at.dataframe[0].proto.columns)
+    width = config.get("Crisis", {}).get("width")
+    # "URGENT, not acknowledged" is about 180 px in the 15 px theme font.
+    assert isinstance(width, int) and width >= 190, config.get("Crisis")
+    # At 1366x768 about six columns fit beside the sidebar: the ones the desk acts on first.
+    assert list(at.dataframe[0].proto.column_order)[:5] == ["#", "Crisis", "Name", "Status",
+                                                            "Due"]
+
+
+def test_queue_refresh_interval_comes_from_the_environment(monkeypatch):
+    from zoelife.ui.request_widgets import QUEUE_REFRESH_ENV, queue_refresh_seconds
+
+    monkeypatch.delenv(QUEUE_REFRESH_ENV, raising=False)
+    assert queue_refresh_seconds() == 20
+    monkeypatch.setenv(QUEUE_REFRESH_ENV, "3")
+    assert queue_refresh_seconds() == 3
+    for bad in ("0", "-5", "soon"):  # never a busy loop, never a crash
+        monkeypatch.setenv(QUEUE_REFRESH_ENV, bad)
+        assert queue_refresh_seconds() == 20

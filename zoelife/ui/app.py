@@ -6,7 +6,7 @@ import streamlit as st
 
 from zoelife.ui.components import escape_markdown
 from zoelife.ui.hardening import xsrf_enabled
-from zoelife.ui.navigation import ROOT, default_page_for, pages_for
+from zoelife.ui.navigation import ROOT, all_pages, default_page_for, pages_for
 
 
 def run(gate) -> None:
@@ -33,17 +33,22 @@ def run(gate) -> None:
         return
     gate.emit_cookie_redirect()
     default = default_page_for(user.roles)
+    allowed = {spec.path for spec in pages_for(user.roles)}
     sections: dict[str, list] = {}
-    for spec in pages_for(user.roles):
+    if default is None:
+        sections[""] = [st.Page(_no_pages, title="Zoelife Intake", url_path="start",
+                                default=True)]
+    # Every page is registered, so a page opened by URL runs and its own gate (`require`)
+    # shows the refusal; Streamlit would otherwise send an unregistered URL to the default
+    # page. The menu lists only what the roles may open.
+    for spec in all_pages():
         sections.setdefault(spec.section, []).append(
             st.Page(str(ROOT / spec.path), title=spec.title, icon=spec.icon,
                     url_path=spec.url_path, default=spec.path == default,
-                    visibility="hidden" if spec.hidden else "visible")
+                    visibility="visible" if spec.path in allowed and not spec.hidden
+                    else "hidden")
         )
-    if not sections:
-        nav = st.navigation([st.Page(_no_pages, title="Zoelife Intake")], position="hidden")
-    else:
-        nav = st.navigation(sections)
+    nav = st.navigation(sections, position="sidebar" if allowed else "hidden")
     _sign_out_control(gate, user)
     nav.run()
 

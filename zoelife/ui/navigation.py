@@ -1,5 +1,6 @@
-"""Which pages exist and who may open them. The navigation lists only what a role may open;
-each page still checks its own roles (a URL opened directly is refused without the role)."""
+"""Which pages exist and who may open them. Every page is registered with st.navigation; the menu
+lists only what a role may open, and each page checks its own roles (a URL opened directly is
+refused without the role)."""
 
 from __future__ import annotations
 
@@ -48,6 +49,11 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("pages/account.py", "My account", ":material/account_circle:",
              frozenset({"front_desk", "manager", "admin"}), "Account", "account"),
 )
+
+
+def all_pages() -> list[PageSpec]:
+    """Every page that exists on disk, in navigation order."""
+    return [p for p in PAGES if (ROOT / p.path).exists()]
 
 
 def pages_for(roles: frozenset[str]) -> list[PageSpec]:

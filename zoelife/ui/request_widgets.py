@@ -8,6 +8,7 @@ transaction would roll it back).
 from __future__ import annotations
 
 import datetime as dt
+import os
 from collections.abc import Callable
 from typing import Any
 
@@ -21,6 +22,18 @@ from zoelife.ui.db import reading, writing
 FLASH_KEY = "_request_flash"
 REQUEST_ID_KEY = "request_id"
 VIEW_LOGGED_KEY = "_request_view_logged"
+QUEUE_REFRESH_ENV = "ZOELIFE_QUEUE_REFRESH_SECONDS"
+DEFAULT_QUEUE_REFRESH_SECONDS = 20
+
+
+def queue_refresh_seconds() -> float:
+    """How often an open queue looks for new arrivals and a lapsed sign-in (default 20 s;
+    the browser tests shorten it)."""
+    try:
+        seconds = float(os.environ.get(QUEUE_REFRESH_ENV, DEFAULT_QUEUE_REFRESH_SECONDS))
+    except ValueError:
+        return DEFAULT_QUEUE_REFRESH_SECONDS
+    return seconds if seconds >= 1 else DEFAULT_QUEUE_REFRESH_SECONDS
 
 
 def flash(kind: str, message: str) -> None:
