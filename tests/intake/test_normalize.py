@@ -60,3 +60,43 @@ def test_parsers_never_crash(text):
     parse_date(text)
     parse_datetime(text, NY)
     name_key(text, text)
+
+
+def test_email_domain_checks_are_remembered_and_still_refuse_bad_domains():
+    import importlib
+
+    check = importlib.import_module("email_validator.validate_email").validate_email_domain_name
+    before = check.cache_info().hits
+    assert normalize_email("Ana.Kim@Gmail.com").value == "ana.kim@gmail.com"
+    assert normalize_email("ben@Gmail.com").value == "ben@gmail.com"
+    assert check.cache_info().hits > before
+    for _ in range(2):  # a refusal is not remembered as an answer
+        assert normalize_email("ana@exa mple.com").problem == "email address is not valid"
+        assert normalize_email("ana@-bad-.com").problem == "email address is not valid"
+
+
+def _fold_by_unicode_rules(text: str) -> str:
+    import re
+    import unicodedata
+
+    decomposed = unicodedata.normalize("NFKD", text)
+    stripped = "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+    return re.sub(r"\s+", " ", re.sub(r"[^\w\s@.+-]", " ", stripped)).strip()
+
+
+@given(st.text(max_size=60))
+def test_fold_shortcut_for_ascii_gives_the_unicode_answer(text):
+    from zoelife.intake.normalize import fold
+
+    assert fold(text) == _fold_by_unicode_rules(text)
+
+
+@given(st.dates())
+def test_iso_dates_read_as_strptime_reads_them(day):
+    text = day.isoformat()
+    assert parse_date(text) == dt.datetime.strptime(text, "%Y-%m-%d").date() == day
+
+
+def test_impossible_iso_date_is_not_a_date():
+    assert parse_date("2024-02-30") is None
+    assert parse_date("2024-02-29") == dt.date(2024, 2, 29)

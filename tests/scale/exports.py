@@ -1,4 +1,12 @@
-"""A form tool's CSV export (Gravity Forms style headers), deterministic, of any size."""
+"""A form tool's CSV export (Gravity Forms style headers), deterministic, of any size.
+
+`write_export` writes what a clinic's website form collects over the years: most people write
+once, about one in eight writes again (days later: a duplicate of the open request; months
+later: a repeat), a few share a family phone, some leave out the email or the phone, about
+one row in a hundred is unusable, and a few messages speak of suicide or self-harm.
+`write_shared_phone_export` is a stress file: every phone number is shared by ten unrelated
+people, so each new person is a possible match of up to nine others.
+"""
 
 from __future__ import annotations
 
@@ -10,8 +18,8 @@ IMPORT_HEADER = ["Entry ID", "Date Created", "First Name", "Last Name", "Email",
                  "Source URL", "Insurance", "Favorite color"]
 
 
-def write_export(path: Path, rows: int, seed: int = 1) -> None:
-    """A form-tool (Gravity Forms style) CSV export of `rows` submissions, deterministic."""
+def write_shared_phone_export(path: Path, rows: int, seed: int = 1) -> None:
+    """The stress file: phone numbers shared by ten unrelated people each."""
     import csv
     import random
 
@@ -46,3 +54,108 @@ def write_export(path: Path, rows: int, seed: int = 1) -> None:
                 "https://zoelife.example/spravato/?utm_source=google&utm_campaign=spring",
                 rng.choice(["Aetna", "BCBS", "Self-pay", ""]), rng.choice(["blue", "green", ""]),
             ])
+
+
+_FIRST = ["Ana", "Ben", "Chloé", "Dmitri", "Eve", "Farah", "Gus", "Hana", "Ivan", "Jo", "Kemal",
+          "Lucía", "Mei", "Nils", "Olu", "Priya", "Rafael", "Sasha", "Tomás", "Uma", "Vera",
+          "Wen", "Yusuf", "Zoë", "Aaliyah", "Brandon", "Dolores", "Ethan", "Grace", "Jamal"]
+_LAST = ["Garcia", "Smith", "Nguyen", "Okafor", "Müller", "Rossi", "Kim", "Patel", "Cohen",
+         "Silva", "Haddad", "Novak", "Johnson", "Williams", "Brown", "Jones", "Miller", "Davis",
+         "Rodriguez", "Martinez", "Hernandez", "Lopez", "Gonzalez", "Wilson", "Anderson",
+         "Thomas", "Taylor", "Moore", "Jackson", "Martin", "Lee", "Perez", "Thompson", "White"]
+_AREAS = ["305", "786", "954", "561", "212", "646", "718", "917", "312", "773", "415", "510",
+          "617", "857", "202", "404", "713", "214", "602", "206"]
+_TREATMENTS = ["Spravato", "TMS", "Ketamine", "Medication management", "Therapy",
+               "Spravato, TMS", "TMS, Therapy", "Not sure", ""]
+_MESSAGES = [
+    "Looking for help with treatment-resistant depression, tried {n} medications.",
+    "My doctor suggested TMS. Do you take {ins}?",
+    "Interested in Spravato for my husband, what are the next steps?",
+    "Can I get an appointment next week? {when} are best.",
+    "Been feeling really down lately and nothing helps.",
+    "Does insurance cover ketamine therapy? I have {ins}.",
+    "I have OCD and read that TMS is approved for it. How long is a course?",
+    "Please call me back about an evaluation for my daughter (17).",
+    "Referred by Dr. {last}, records to follow.",
+    "What are your hours on {day}?",
+    "",
+    "",
+]
+_CRISIS = [
+    "I don't want to be alive anymore and I have been thinking about how to end it.",
+    "Some days I think about suicide, please call.",
+    "I've been cutting myself again and I'm scared.",
+    "Had suicidal thoughts years ago, doing better now but depression is back.",
+]
+
+
+def write_export(path: Path, rows: int, seed: int = 1) -> None:
+    """A realistic form-tool (Gravity Forms style) CSV export of `rows` submissions."""
+    import csv
+    import random
+
+    rng = random.Random(seed)
+    start = dt.datetime(2023, 1, 1, 8, 0)
+    people: list[dict] = []
+    with path.open("w", newline="", encoding="utf-8") as fh:
+        out = csv.writer(fh)
+        out.writerow(IMPORT_HEADER)
+        for i in range(rows):
+            when = start + dt.timedelta(minutes=7 * i + rng.randint(0, 6))
+            roll = rng.random()
+            if people and roll < 0.12:  # someone who wrote before writes again
+                recent = roll < 0.07  # within days (a duplicate) or any time earlier
+                pool = people[-400:] if recent else people
+                person = rng.choice(pool)
+                if rng.random() < 0.3:  # asks about something else this time
+                    person["treatment"] = rng.choice(_TREATMENTS)
+            else:
+                n = len(people)
+                first, last = rng.choice(_FIRST), rng.choice(_LAST)
+                area = _AREAS[n % len(_AREAS)]
+                number = n // len(_AREAS)
+                phone = f"({area}) 555-{number % 10000:04d}"
+                if people and rng.random() < 0.02:  # a family line shared with someone else
+                    phone = rng.choice(people[-2000:])["phone"]
+                email = f"{first.lower()}.{last.lower()}{n}@{rng.choice(DOMAINS)}"
+                which = rng.random()
+                person = {
+                    "first": first, "last": last,
+                    "email": "" if which < 0.10 else email,
+                    "phone": "" if 0.10 <= which < 0.25 else phone,
+                    "dob": (f"19{rng.randint(40, 99)}-{rng.randint(1, 12):02d}-"
+                            f"{rng.randint(1, 28):02d}") if rng.random() < 0.6 else "",
+                    "treatment": rng.choice(_TREATMENTS),
+                }
+                people.append(person)
+            email, phone, received = person["email"], person["phone"], when.strftime(
+                "%Y-%m-%d %H:%M:%S")
+            bad = rng.random()
+            if bad < 0.006:  # no usable contact
+                email, phone = "not an email", ""
+            elif bad < 0.009:
+                received = "yesterday-ish"
+            elif bad < 0.015:
+                phone = "call me"
+            if rng.random() < 0.01:
+                message = rng.choice(_CRISIS)
+            else:
+                message = rng.choice(_MESSAGES).format(
+                    n=rng.randint(2, 6), ins=rng.choice(["Aetna", "Cigna", "BCBS", "Medicare"]),
+                    when=rng.choice(["Mornings", "Evenings", "Fridays"]),
+                    last=rng.choice(_LAST), day=rng.choice(["Saturday", "Monday"]))
+            page = rng.choice(["spravato", "tms", "ketamine", "ocd-tms", "contact", "blog/tms-vs-ect"])
+            campaign = rng.choice(["", "", "spring", "ocd-awareness", "newsletter-07"])
+            url = f"https://zoelife.example/{page}/" + (
+                f"?utm_source=google&utm_campaign={campaign}" if campaign else "")
+            out.writerow([
+                f"GF-{i + 1}", received, person["first"], person["last"], email, phone,
+                person["dob"], person["treatment"], message,
+                rng.choice(["Google", "Friend", "Instagram", "My doctor", ""]), url,
+                rng.choice(["Aetna", "BCBS", "Self-pay", "Medicare", ""]),
+                rng.choice(["blue", "green", ""]),
+            ])
+
+
+DOMAINS = ["gmail.com", "yahoo.com", "outlook.com", "icloud.com", "hotmail.com", "aol.com",
+           "comcast.net", "proton.me", "example.org"]

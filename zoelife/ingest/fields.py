@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping
+from functools import lru_cache
 
 # The field set (`full_name` is split into first and last).
 CANONICAL_FIELDS = (
@@ -35,6 +36,7 @@ DEFAULT_SOURCES = {
 }
 
 
+@lru_cache(maxsize=1024)  # called for every cell of an import with the file's few headers
 def fold_header(header: str) -> str:
     decomposed = unicodedata.normalize("NFKD", str(header))
     text = "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()

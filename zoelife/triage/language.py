@@ -28,10 +28,11 @@ def detect_language(text: str | None, folded: Folded | None = None) -> str:
     if not text or not text.strip():
         return "unknown"
     sample = text[:_MAX_CHARS]
-    non_latin = len(_NON_LATIN.findall(sample))
-    latin = len(_LATIN.findall(sample))
-    if non_latin and non_latin > latin:
-        return "other"
+    if not sample.isascii():  # ASCII letters are all Latin: nothing to count
+        non_latin = len(_NON_LATIN.findall(sample))
+        latin = len(_LATIN.findall(sample))
+        if non_latin and non_latin > latin:
+            return "other"
     ftext = (folded.folded if folded is not None else Folded(text).folded)[:_MAX_CHARS]
     words = _WORD.findall(ftext)[:_MAX_WORDS]
     if not words:
