@@ -213,6 +213,10 @@ def to_input(record: Record, col_map: Mapping[str, str | None], *, source: str, 
     )
 
 
+def _input_of_record_tuple(values: tuple, **kw: Any) -> RequestInput:
+    return to_input(Record(*values), **kw)
+
+
 def import_requests(
     engine: Engine,
     data: str | Path | bytes,
@@ -248,17 +252,20 @@ def import_requests(
         )
         session.add(batch)
         session.flush()
-        make_input = partial(to_input, col_map=prep.mapping, source=prep.source,
-                             channel=channel, zone=schedule.zone)
         problems = {i: r.problem for i, r in enumerate(records) if r.problem}
         if use_fast:
             from zoelife.ingest import fastpath
 
+            # Records travel to the worker processes as plain tuples (cheaper to unpickle).
             outcomes = fastpath.receive_many(
-                session, records, schedule=schedule, batch_id=batch.id, now=now,
-                make_input=make_input, progress=progress)
+                session, [(r.row, r.values, r.problem, r.raw_text) for r in records],
+                schedule=schedule, batch_id=batch.id,
+                now=now, progress=progress,
+                make_input=partial(_input_of_record_tuple, col_map=prep.mapping,
+                                   source=prep.source, channel=channel, zone=schedule.zone))
         else:
-            inputs = (make_input(r) for r in records)
+            inputs = (to_input(r, prep.mapping, source=prep.source, channel=channel,
+                               zone=schedule.zone) for r in records)
             outcomes = []
             for i, inp in enumerate(inputs, start=1):
                 out = receive(session, inp, schedule=schedule, actor=actor, batch_id=batch.id,
