@@ -153,9 +153,14 @@ def to_input(record: Record, col_map: Mapping[str, str | None], *, source: str, 
     extra: dict[str, Any] = {}
     treatments: list[str] = []
     messages: list[str] = []
+    # The row as received, without empty cells: it keys id-less rows by content, and a column
+    # the form gained later (empty in old rows) must not make old rows look new.
+    raw: dict[str, Any] = {}
     for header, value in values.items():
         target = col_map.get(header)
-        text = _as_text(value).strip()
+        text = (value if type(value) is str else _as_text(value)).strip()
+        if text:
+            raw[header] = value
         if target is None:
             if text:
                 extra[header] = value if isinstance(value, list) else text
@@ -204,9 +209,6 @@ def to_input(record: Record, col_map: Mapping[str, str | None], *, source: str, 
         if isinstance(decoded, dict):
             del extra["extra"]
             extra = {str(k): v for k, v in decoded.items()} | extra
-    # The row as received, without empty cells: it keys id-less rows by content, and a column
-    # the form gained later (empty in old rows) must not make old rows look new.
-    raw = {k: v for k, v in values.items() if _as_text(v).strip()}
     return RequestInput(
         source=source, row_number=record.row, treatments=tuple(treatments),
         message="\n\n".join(messages) or None, extra=extra, raw=raw, **kw,

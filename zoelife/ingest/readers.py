@@ -56,6 +56,21 @@ def clean_text(value: str) -> str:
     return value
 
 
+def _unguarded(value: str) -> str:
+    """`clean_text` for text known to hold no NUL and no lone surrogate."""
+    if len(value) > 1 and value[0] == "'" and value[1] in _NEUTRALIZED_STARTS:
+        return value[1:]
+    return value
+
+
+def _encodable(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 def decode(data: bytes, name: str) -> str:
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
@@ -139,6 +154,8 @@ def read_csv_text(text: str, name: str = "file") -> Table:
     except (csv.Error, StopIteration) as exc:
         raise ReadError(f"{name}: row 1: cannot read the header ({exc})") from None
     headers = _unique_headers(header_cells)
+    # Checked once for the whole text instead of once per cell: most files hold neither.
+    clean = clean_text if "\0" in text or not _encodable(text) else _unguarded
     if not any(h and not h.startswith("Column ") for h in headers):
         raise ReadError(f"{name}: row 1: no column headers")
     records: list[Record] = []
@@ -151,7 +168,7 @@ def read_csv_text(text: str, name: str = "file") -> Table:
             values: dict[str, Any] = {}
             for i, cell in enumerate(cells):
                 key = headers[i] if i < len(headers) else f"Column {i + 1}"
-                values[key] = clean_text(cell)
+                values[key] = clean(cell)
             for h in headers[len(cells):]:
                 values[h] = ""
             records.append(Record(row, values))

@@ -14,6 +14,10 @@ _CFG = load_toml("language.toml")
 _EN = frozenset(_CFG["en"])
 _ES = frozenset(_CFG["es"])
 _OTHER = {name: frozenset(words) for name, words in _CFG["other"].items()}
+_OTHER_OF: dict[str, tuple[str, ...]] = {}  # word -> the other languages that use it
+for _name, _words in _OTHER.items():
+    for _w in _words:
+        _OTHER_OF[_w] = (*_OTHER_OF.get(_w, ()), _name)
 _WORD = re.compile(r"[^\W\d_]+")
 # Letters outside the Latin blocks (Latin-1, Latin Extended A/B, Latin Extended Additional).
 _NON_LATIN = re.compile(r"[^\W\d_A-Za-z\u00C0-\u024F\u1E00-\u1EFF]")
@@ -44,9 +48,8 @@ def detect_language(text: str | None, folded: Folded | None = None) -> str:
             en += 1
         if w in _ES:
             es += 1
-        for name, vocab in _OTHER.items():
-            if w in vocab:
-                other[name] += 1
+        for name in _OTHER_OF.get(w, ()):
+            other[name] += 1
     best_other = max(other.values()) if other else 0
     if best_other >= 2 and best_other > max(en, es):
         return "other"
