@@ -365,3 +365,19 @@ def test_fast_path_updates_rows_written_by_an_earlier_chunk(engine, db_url, tmp_
         assert born == dt.date(1980, 1, 2)
     finally:
         fast_engine.dispose()
+
+
+def test_fast_path_leaves_the_connection_and_collector_as_it_found_them(sqlite_engine):
+    """The import enlarges SQLite's page cache and pauses the cyclic GC for its own work only:
+    pooled connections and the rest of the process get their defaults back."""
+    import gc
+
+    with sqlite_engine.connect() as conn:
+        before = conn.exec_driver_sql("PRAGMA cache_size").scalar()
+    assert gc.isenabled()
+    result = import_requests(sqlite_engine, synth.to_csv(synth.rows(250, seed=9)), fmt="csv",
+                             fast=True)
+    assert result.rows == 250 and result.imported > 0
+    assert gc.isenabled()
+    with sqlite_engine.connect() as conn:
+        assert conn.exec_driver_sql("PRAGMA cache_size").scalar() == before
