@@ -9,9 +9,12 @@ import streamlit as st
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from zoelife.server import lifespan, routes
+from zoelife.ui.app import ignore_pages_directory
 from zoelife.ui.hardening import check_hardening
 
 check_hardening()
+# Routing is st.navigation's alone, from the very first page load (see the function).
+ignore_pages_directory()
 app = st.App(__file__, routes=routes(), lifespan=lifespan)
 
 # The server also imports this file once outside any browser session, to find `app`;

@@ -18,6 +18,16 @@ NO_FIELD = "(keep as extra field)"
 TOOL_NAMES = {"gravity_forms": "Gravity Forms", "wpforms": "WPForms", "jotform": "Jotform",
               "google_forms": "Google Forms", "typeform": "Typeform",
               "zoelife": "a Zoelife export"}
+# The importer's row facts keep their field names; people read these headers.
+RESULT_COLUMNS = {
+    "row": st.column_config.NumberColumn(
+        "Row", format="%d", help="As a spreadsheet numbers it (the header is row 1); in a JSON "
+                                 "file, the entry's position"),
+    "external_id": st.column_config.TextColumn("Entry id",
+                                               help="The form tool's id of the entry"),
+    "reason": st.column_config.TextColumn("Why it was rejected"),
+    "warning": st.column_config.TextColumn("Warning"),
+}
 
 user = require("front_desk", "admin")
 page_header("Import requests", "Upload the export of your form tool (Gravity Forms, WPForms, "
@@ -98,10 +108,12 @@ if result:
     if result["rejects"]:
         st.caption("Rejected rows are kept in quarantine below; fix them in the file and "
                    "import it again.")
-        st.dataframe(pd.DataFrame(result["rejects"]), hide_index=True, width="stretch")
+        st.dataframe(pd.DataFrame(result["rejects"]), hide_index=True, width="stretch",
+                     column_config=RESULT_COLUMNS)
     if result["warnings"]:
         st.caption("Imported with a warning")
-        st.dataframe(pd.DataFrame(result["warnings"]), hide_index=True, width="stretch")
+        st.dataframe(pd.DataFrame(result["warnings"]), hide_index=True, width="stretch",
+                     column_config=RESULT_COLUMNS)
 
 st.divider()
 st.subheader("Quarantine", anchor=False)

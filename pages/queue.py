@@ -9,7 +9,7 @@ from zoelife import settings
 from zoelife.intake import lifecycle, queue
 from zoelife.ui import request_widgets as w
 from zoelife.ui.components import local_time, page_header, relative_time
-from zoelife.ui.db import reading
+from zoelife.ui.db import faults_shown, reading
 from zoelife.ui.gate import actor, current_user, require
 from zoelife.vocabulary import CHANNELS, CRISIS_LEVELS, STATUSES, TREATMENTS, label
 
@@ -116,6 +116,7 @@ st.session_state.q_kept = {k: st.session_state[k] for k in FILTER_KEYS if k in s
 
 # --------------------------------------------------------------------------- new arrivals
 @st.fragment(run_every=dt.timedelta(seconds=w.queue_refresh_seconds()))
+@faults_shown(key="queue_watch_retry")  # its automatic runs are outside the page's handler
 def watch_for_new_requests() -> None:
     # An automatic refresh is not user activity: it must not keep an idle sign-in alive.
     if current_user(activity=False) is None:

@@ -230,10 +230,13 @@ with tab_status:
                                  key=f"dup_target_{r.id}",
                                  help="The same person's open requests: "
                                       + (", ".join(f"#{i}" for i in options) or "none"))
-        if c2.button("Mark as duplicate", key=f"dup_{r.id}") and target:
-            w.perform(lambda s: lifecycle.mark_duplicate(
-                s, r.id, actor=who, seen_version=seen_version, duplicate_of_id=int(target)),
-                success=f"Closed as a duplicate of request #{int(target)}.")
+        if c2.button("Mark as duplicate", key=f"dup_{r.id}"):
+            if not target:
+                st.error("Enter the number of the request this one duplicates.")
+            else:
+                w.perform(lambda s: lifecycle.mark_duplicate(
+                    s, r.id, actor=who, seen_version=seen_version, duplicate_of_id=int(target)),
+                    success=f"Closed as a duplicate of request #{int(target)}.")
 
 with tab_assign:
     c1, c2 = st.columns(2)
@@ -312,7 +315,7 @@ with tab_people:
             c1, c2 = st.columns([5, 1], vertical_alignment="center")
             c1.text(f"#{o.id}  {fmt(o.received_at)}  {label(o.status)}"
                     f"{' (' + label(o.close_reason) + ')' if o.close_reason else ''}  "
-                    f"{o.treatment_list.replace(';', ', ')}")
+                    f"{', '.join(label(t) for t in o.treatment_list.split(';') if t)}")
             if c2.button("Open", key=f"other_{o.id}"):
                 w.open_request(o.id)
     else:

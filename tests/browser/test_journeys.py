@@ -418,8 +418,13 @@ SEARCH = "Search name, phone, email or message"
 
 
 def search_queue(page: Page, text: str) -> None:
+    # Typed during the queue's first run after signing in, the text can be lost with that run:
+    # wait until the queue has drawn its count.
+    expect(page.get_by_text(re.compile(r"^[\d,]+ requests?( match the filters)?$")).first) \
+        .to_be_visible()
     box = page.get_by_role("textbox", name=SEARCH)
     box.fill(text)
+    expect(box).to_have_value(text)
     box.press("Enter")
     expect(page.get_by_text("match the filters")).to_be_visible()
 
@@ -485,9 +490,10 @@ def test_import_lists_the_rejects_and_downloads_them(clinic, tab):
 
     expect(metric(tab, "Imported")).to_have_text("1")
     expect(metric(tab, "Rejected")).to_have_text("2")
-    # The rejects are listed with their row, entry id and reason.
+    # The rejects are listed with their row, entry id and reason, under headers for people.
     rejects = tab.get_by_test_id("stDataFrame").filter(
-        has=tab.locator("thead th", has_text=re.compile(r"^external_id$")))
+        has=tab.locator("thead th", has_text=re.compile(r"^Entry id$")))
+    expect(rejects.locator("thead th")).to_have_text(["Row", "Entry id", "Why it was rejected"])
     expect(rejects.locator("table tbody tr").filter(has_text="imp-302")) \
         .to_contain_text("no usable phone or email")
     expect(rejects.locator("table tbody tr").filter(has_text="imp-303")) \

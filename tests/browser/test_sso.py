@@ -260,11 +260,12 @@ def test_unknown_email_gets_no_access_and_no_patient_data(sso, tab):
     # Straight to the queue by URL: still refused.
     tab.goto(f"{sso.base}/queue")
     expect(tab.get_by_text(NO_ACCESS)).to_be_visible()
-    # Signed out, the navigation holds only the sign-in page: Streamlit says the page was not
-    # found and runs the sign-in screen.
-    expect(tab.get_by_role("dialog")).to_contain_text("Page not found")
-    tab.keyboard.press("Escape")
+    # Signed out, the queue's own URL runs the queue's gate: the sign-in screen, no menu and
+    # no "Page not found".
+    expect(tab.get_by_role("heading", name="Sign in")).to_be_visible()
+    expect(tab).to_have_url(f"{sso.base}/queue")
     expect(tab.get_by_role("dialog")).to_have_count(0)
+    expect(tab.get_by_test_id("stSidebarNav")).to_have_count(0)
     expect(tab.get_by_text("Signed in as")).to_have_count(0)
     expect(tab.get_by_role("heading", name="Queue")).to_have_count(0)
     # Must not happen: the patient's name anywhere on the page.

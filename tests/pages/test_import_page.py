@@ -3,6 +3,7 @@ quarantine listing and download, the requests export."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from sqlalchemy import select
@@ -76,3 +77,28 @@ def test_unreadable_upload(app_db):
     at.run()
     at.file_uploader[0].set_value(("empty.csv", b"", "text/csv")).run()
     assert at.error and "empty.csv: the file is empty" in at.error[0].value
+
+
+def test_the_result_tables_have_headers_for_people(app_db):
+    at = page("pages/import_requests.py")
+    sign_in(at, app_db, roles=("front_desk",))
+    at.run()
+    data = (FIXTURES / "gravity_forms.csv").read_bytes()
+    at.file_uploader[0].set_value(("entries.csv", data, "text/csv")).run()
+    next(b for b in at.button if b.label == "Import").click().run()
+    assert not at.exception
+    headers = {"row": "Row", "external_id": "Entry id", "reason": "Why it was rejected",
+               "warning": "Warning"}
+    tables = {}
+    for df in at.dataframe:
+        config = json.loads(df.proto.columns)
+        if "row" in df.value.columns:
+            # The data is the importer's, unchanged; only the headers people read differ.
+            tables[df.value.columns[-1]] = df.value
+            assert {c: config[c]["label"] for c in df.value.columns} == \
+                {c: headers[c] for c in df.value.columns}
+    assert set(tables) == {"reason", "warning"}
+    result = at.session_state["_import_result"]
+    assert tables["reason"].to_dict("records") == result["rejects"]
+    assert tables["warning"].to_dict("records") == result["warnings"]
+    assert "no usable phone or email" in tables["reason"]["reason"].iloc[0]

@@ -474,7 +474,11 @@ def link_people(session: Session, *, actor: audit.Actor, person_id: int, other_p
                 now: dt.datetime | None = None) -> int:
     """Staff confirm two records are one person: `other` is absorbed into `person`.
 
-    The absorbed person is kept (pointing at the survivor) and its requests move over.
+    The absorbed person is kept (pointing at the survivor) and its requests move over, and so do
+    its open possible matches with third people: the question "is X the same person?" is now
+    about the survivor, asked on its page and answerable from X's. Where the survivor already has
+    a match with X, that one question stays and the absorbed person's copy is closed with the
+    link (status `linked`, resolved by this link).
     """
     now = _now(now)
     if person_id == other_person_id:
@@ -501,10 +505,44 @@ def link_people(session: Session, *, actor: audit.Actor, person_id: int, other_p
         ).values(status="linked", resolved_at=now, resolved_by=actor.user_id)
         .execution_options(synchronize_session=False)
     )
+    carried = _carry_matches_over(session, absorbed.id, survivor.id, actor=actor, now=now)
     session.flush()
-    audit.record(session, actor, "person.link", "person", survivor.id,
-                 {"person_id": [absorbed.id, survivor.id], "count": moved})
+    changes: dict[str, Any] = {"person_id": [absorbed.id, survivor.id], "count": moved}
+    if carried:
+        changes["matches"] = carried
+    audit.record(session, actor, "person.link", "person", survivor.id, changes)
     return moved
+
+
+def _carry_matches_over(session: Session, absorbed_id: int, survivor_id: int, *,
+                        actor: audit.Actor, now: dt.datetime) -> int:
+    """The absorbed person's open possible matches become the survivor's (see `link_people`).
+    Returns how many were moved or folded."""
+    pending = session.execute(
+        select(PossibleMatch).where(
+            PossibleMatch.status == "open",
+            (PossibleMatch.person_id == absorbed_id)
+            | (PossibleMatch.other_person_id == absorbed_id),
+        ).order_by(PossibleMatch.id)
+    ).scalars().all()
+    for match in pending:
+        third = match.other_person_id if match.person_id == absorbed_id else match.person_id
+        already = session.execute(
+            select(PossibleMatch.id).where(
+                ((PossibleMatch.person_id == survivor_id)
+                 & (PossibleMatch.other_person_id == third))
+                | ((PossibleMatch.person_id == third)
+                   & (PossibleMatch.other_person_id == survivor_id))
+            )
+        ).first()
+        if third == survivor_id or already is not None:
+            match.status, match.resolved_at, match.resolved_by = "linked", now, actor.user_id
+        elif match.person_id == absorbed_id:
+            match.person_id = survivor_id
+        else:
+            match.other_person_id = survivor_id
+        session.flush()  # one at a time: (person_id, other_person_id) is unique
+    return len(pending)
 
 
 def dismiss_match(session: Session, match_id: int, *, actor: audit.Actor,
@@ -525,7 +563,10 @@ def dismiss_match(session: Session, match_id: int, *, actor: audit.Actor,
 
 def split_person(session: Session, request_id: int, *, actor: audit.Actor, seen_version: int,
                  now: dt.datetime | None = None) -> int:
-    """A request wrongly linked to a person moves to a new person of its own. Returns its id."""
+    """A request wrongly linked to a person moves to a new person of its own. Returns its id.
+
+    The person left behind keeps no repeat of it: their requests that were marked as a repeat
+    of this one become repeats of their own latest earlier request, or no repeat at all."""
     now = _now(now)
     request = _load(session, request_id)
     old_person = request.person_id
@@ -536,6 +577,22 @@ def split_person(session: Session, request_id: int, *, actor: audit.Actor, seen_
     session.flush()
     _versioned_update(session, request_id, seen_version, now,
                       {"person_id": person.id, "repeat_of_id": None})
+    repeats = session.execute(
+        select(Request.id, Request.received_at).where(Request.repeat_of_id == request_id)
+    ).all()
+    for repeat_id, received_at in repeats:
+        earlier = session.execute(
+            select(Request.id).where(Request.person_id == old_person, Request.id != repeat_id,
+                                     Request.received_at <= received_at)
+            .order_by(Request.received_at.desc(), Request.id.desc()).limit(1)
+        ).scalar() if old_person is not None else None
+        session.execute(
+            update(Request).where(Request.id == repeat_id)
+            .values(repeat_of_id=earlier, version=Request.version + 1, updated_at=now)
+            .execution_options(synchronize_session=False)
+        )
+        audit.record(session, actor, "request.update", "request", repeat_id,
+                     {"repeat_of_id": [request_id, earlier]})
     if old_person is not None:
         # Remembered as "not the same", so nobody is asked to link them again.
         session.add(PossibleMatch(person_id=person.id, other_person_id=old_person,

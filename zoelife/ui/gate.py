@@ -199,13 +199,17 @@ def _signed_in(token: str) -> None:
 
 
 def _current_path() -> str:
+    """This page's path and query (a request's id, the queue's filters: never patient data),
+    for the way back from /auth/cookie and /auth/signout."""
     try:
         url = st.context.url
+        params = st.query_params.to_dict()
     except Exception:  # noqa: BLE001
         return "/"
     if not isinstance(url, str):
         return "/"
-    return safe_next(urlsplit(url).path or "/")
+    path = urlsplit(url).path or "/"
+    return safe_next(f"{path}?{urlencode(params)}" if params else path)
 
 
 def cookie_url(grant: str, next_path: str = "/") -> str:
@@ -217,6 +221,11 @@ def _redirect(url: str) -> None:
     target = json.dumps(url).replace("</", "<\\/")
     st.html(f"<script>window.location.replace({target});</script>",
             unsafe_allow_javascript=True)
+
+
+def just_signed_in() -> bool:
+    """Signed in during this page's life, the browser not yet sent through /auth/cookie."""
+    return bool(st.session_state.get(_GRANT_KEY))
 
 
 def emit_cookie_redirect() -> None:
