@@ -206,3 +206,25 @@ def test_locked_past_busy_timeout_is_retryable(sqlite_url, monkeypatch):
     finally:
         holder.dispose()
         waiter.dispose()
+
+
+def test_database_file_replaced_under_a_running_app_gives_clear_error(tmp_path):
+    """The SQLite file is deleted (or swapped for an empty one) while the server runs: the
+    next query meets a database without the clinic's tables. The page gets the clear message,
+    not a raw "no such table" error with SQL in it."""
+    path = tmp_path / "clinic.db"
+    engine = make_engine(f"sqlite:///{path}")
+    try:
+        upgrade(engine)
+        _write_event(engine, 1)
+        engine.dispose()
+        for suffix in ("", "-wal", "-shm"):
+            (tmp_path / f"clinic.db{suffix}").unlink(missing_ok=True)
+        for fn in (lambda: _audit_count(engine), lambda: _write_event(engine, 2)):
+            with pytest.raises(DatabaseUnavailable) as caught:
+                retrying(fn, attempts=1)
+            assert caught.value.reason == "no_schema" and not caught.value.retryable
+            assert "SELECT" not in str(caught.value) and "audit" not in str(caught.value)
+            assert "Nothing was saved" in str(caught.value)
+    finally:
+        engine.dispose()

@@ -190,6 +190,10 @@ _SQLITE_FAULTS = (
      "free space, then try again.", False),
     ("locked", "busy", _SQLITE_BUSY_MESSAGE, True),
     ("busy", "busy", _SQLITE_BUSY_MESSAGE, True),
+    ("no such table", "no_schema",
+     "The database holds none of the clinic's tables: its file was removed or replaced while "
+     "the app was running, or it was never set up. Nothing was saved. Ask an administrator to "
+     "check the database file (and to run `zoelife db upgrade` for a new one).", False),
     ("disk i/o error", "io_error",
      "The database could not be written (disk error), so nothing was saved. Ask an "
      "administrator to check the server's disk.", False),
