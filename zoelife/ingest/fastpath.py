@@ -2,20 +2,21 @@
 row, at a fraction of the cost.
 
 How:
-1. Normalization and assessment (phonenumbers, email-validator, triage: CPU-bound) run first,
-   over chunks in two worker processes for big files.
-2. The intake keys of the file, and which of its emails and phones already occur in the
-   database, are read with a few bulk queries.
+1. Each row's own facts (its `RequestInput`, normalization, assessment and the columns of the
+   request it would become: `RowFacts`) are computed over chunks in two worker processes for
+   big files, niced below the main process, and sent back as plain tuples.
+2. Per chunk, the intake keys and the emails and phones the database already holds are read
+   with a few bulk queries (leaving out those this file brought in earlier chunks).
 3. Rows are decided in file order in memory: intra-file duplicates, repeats, person matches
    and possible matches, exactly as `receive` decides them. Ids are allocated in the same order.
-4. Everything is written with bulk INSERTs.
+4. Each chunk is written as soon as it is decided (`insert_rows`), while the workers prepare
+   the next ones; rows of earlier chunks that a later row changed are updated.
 
 A row whose outcome depends on rows already in the database (its email or phone is there, or its
 key was quarantined before) goes through `receive` itself, after the pending rows are written;
 the rows it may affect then follow it through `receive` as well. `receive` stays the reference:
 tests compare both paths on the same tricky file.
 """
-
 from __future__ import annotations
 
 import datetime as dt
