@@ -144,16 +144,12 @@ def _worker_start() -> None:
     os.nice(WORKER_NICENESS)
 
 
-def _same(value: RequestInput) -> RequestInput:
-    return value
-
-
 def facts_in_chunks(items: Sequence[Any], make_input: Callable[[Any], RequestInput],
                     schedule: Schedule, now: dt.datetime, batch_id: int | None,
                     ) -> Iterator[tuple[int, list[tuple]]]:
-    """(offset, facts as plain tuples) per chunk of `items`, in order, as soon as each chunk is ready: the
-    caller decides one chunk while the workers prepare the next ones. `make_input` turns an
-    item (a file's record) into a `RequestInput`, in the workers too; it must pickle."""
+    """(offset, facts as plain tuples) per chunk of `items`, in order, as soon as each chunk is
+    ready: the caller decides one chunk while the workers prepare the next ones. `make_input`
+    turns an item (a file's record) into a `RequestInput`, in the workers too; it must pickle."""
     total = len(items)
     work = partial(_facts_of_chunk, make_input, schedule, now, batch_id)
     if total < PARALLEL_MIN_ROWS or (os.cpu_count() or 1) < 2:
@@ -163,7 +159,8 @@ def facts_in_chunks(items: Sequence[Any], make_input: Callable[[Any], RequestInp
     # Forking a threaded process (the streamlit server) is not safe: use a fork server there.
     ctx = multiprocessing.get_context("fork" if threading.active_count() == 1 else "forkserver")
     starts = list(range(0, total, CHUNK))
-    with ProcessPoolExecutor(max_workers=WORKERS, mp_context=ctx, initializer=_worker_start) as pool:
+    with ProcessPoolExecutor(max_workers=WORKERS, mp_context=ctx,
+                             initializer=_worker_start) as pool:
         results = pool.map(work, [items[s:s + CHUNK] for s in starts])
         yield from zip(starts, results, strict=True)
 
@@ -221,10 +218,6 @@ class Pending:
     quarantined: list[dict] = field(default_factory=list)
     keys: list[dict] = field(default_factory=list)
     matches: list[dict] = field(default_factory=list)
-
-    def __bool__(self) -> bool:
-        return bool(self.people or self.requests or self.quarantined or self.keys
-                    or self.submissions)
 
 
 class FastReceiver:
@@ -369,7 +362,7 @@ class FastReceiver:
         email, phone = facts.email, facts.phone
         touches_db = (email in self.db_emails) or (phone in self.db_phones)
         if known is not None or (not facts.reasons and touches_db):
-            return self._fallback(self.input_of(index), facts.crisis)
+            return self._fallback(self.input_of(index), key, facts.crisis)
         if facts.reasons:
             return self._quarantine(self.input_of(index), facts)
         values = facts.values
@@ -412,7 +405,7 @@ class FastReceiver:
                        warnings=facts.warnings, repeat_of_id=repeat_of, possible_matches=added,
                        **base)
 
-    def _fallback(self, inp: RequestInput, crisis: str) -> Outcome:
+    def _fallback(self, inp: RequestInput, key: tuple[str, str], crisis: str) -> Outcome:
         self.flush()
         self.ids.reset()  # `receive` takes ids through the ORM
         out = service.receive(self.session, inp, schedule=self.schedule, actor=self.actor,
@@ -428,7 +421,6 @@ class FastReceiver:
                     self.db_emails.add(contact.email)
                 if contact.phone:
                     self.db_phones.add(contact.phone)
-        key = input_key(inp)
         kind = {"created": "request", "duplicate": "submission",
                 "rejected": "quarantine"}.get(out.kind)
         if kind:
@@ -664,7 +656,7 @@ def _chunks(values: list, size: int = IN_CHUNK):
 
 def receive_many(session: Session, items: Sequence[Any], *, schedule: Schedule,
                  batch_id: int | None, now: dt.datetime, actor=None,
-                 make_input: Callable[[Any], RequestInput] = _same,
+                 make_input: Callable[[Any], RequestInput],
                  progress: Callable[[int, int], None] | None = None) -> list[Outcome]:
     """`receive` for every item, in order, in the caller's transaction. Items are
     `RequestInput`s, or anything `make_input` turns into one (a picklable function: it runs in
@@ -726,7 +718,4 @@ def _receive_many(session: Session, items: Sequence[Any], *, schedule: Schedule,
         receiver.write_pending()
         if progress:
             progress(start + len(chunk), total)
-    receiver.flush()
-    if progress:
-        progress(total, total)
     return outcomes

@@ -47,9 +47,7 @@ def clean_text(value: str) -> str:
     """What a database can store: no NUL, no lone surrogates; an export's guard quote removed."""
     if "\0" in value:
         value = value.replace("\0", "")
-    try:
-        value.encode("utf-8")
-    except UnicodeEncodeError:
+    if not _encodable(value):
         value = value.encode("utf-8", "replace").decode("utf-8")
     if len(value) > 1 and value[0] == "'" and value[1] in _NEUTRALIZED_STARTS:
         value = value[1:]

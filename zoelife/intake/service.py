@@ -378,8 +378,7 @@ def receive(
 
 def request_values(inp, source, external_id, assessment, schedule, *, now, first, last,
                    email, phone, received_at, person_id, channel, submitter, batch_id,
-                   repeat_of, fields, usable, attributed,
-                   search: str | None = None) -> dict[str, Any]:
+                   repeat_of, fields, usable, attributed) -> dict[str, Any]:
     """The columns of a new request (shared with the set-based import path)."""
     local_date, hour, weekday = schedule.local_parts(received_at)
     return dict(
@@ -394,8 +393,7 @@ def request_values(inp, source, external_id, assessment, schedule, *, now, first
         sms_consent=inp.sms_consent,
         preferred_contact_time=_clip(inp.preferred_contact_time, 200),
         extra=dict(inp.extra),
-        search_text=search if search is not None else search_text(first, last, email, phone,
-                                                                  inp.message),
+        search_text=search_text(first, last, email, phone, inp.message),
         crisis_level=assessment.crisis, crisis_source="auto",
         crisis_evidence=evidence_json(assessment),
         crisis_rank=crisis_rank(assessment.crisis, False),

@@ -216,8 +216,14 @@ def cookie_url(grant: str, next_path: str = "/") -> str:
     return "/auth/cookie?" + urlencode({"grant": grant, "next": safe_next(next_path)})
 
 
+_REDIRECTS = ("/auth/cookie?", "/auth/signout?")
+
+
 def _redirect(url: str) -> None:
-    # Our own fixed script and a URL we built (URL-safe grant, checked path): no public text.
+    # Our own fixed script and a URL we built (URL-safe grant, a path `safe_next` allowed: only
+    # [A-Za-z0-9-._~/%?=&+]): no public text can reach the HTML.
+    if not url.startswith(_REDIRECTS):
+        raise ValueError("redirects go to the app's own /auth routes only")
     target = json.dumps(url).replace("</", "<\\/")
     st.html(f"<script>window.location.replace({target});</script>",
             unsafe_allow_javascript=True)
