@@ -7,7 +7,7 @@ from pathlib import Path
 from streamlit.testing.v1 import AppTest
 
 from zoelife import audit
-from zoelife.db.engine import make_engine, write_session
+from zoelife.db.engine import make_engine, read_session, write_session
 from zoelife.security import accounts, sessions
 from zoelife.ui.gate import TOKEN_KEY
 
@@ -69,3 +69,14 @@ def all_text(at: AppTest) -> str:
     for chart in at.get("arrow_vega_lite_chart") + at.get("vega_lite_chart"):
         parts.append(str(getattr(chart, "proto", "")))
     return "\n".join(parts)
+
+
+def read_db(db_url: str, fn):
+    """`fn(session)` in a read session on the database at `db_url` (what the database holds
+    after a page run)."""
+    engine = make_engine(db_url)
+    try:
+        with read_session(engine) as session:
+            return fn(session)
+    finally:
+        engine.dispose()

@@ -1,5 +1,6 @@
-"""Real-browser fixtures: a Streamlit server on a free port with a fresh SQLite database, and
-Debian's chromium driven by Playwright.
+"""Real-browser fixtures and helpers: a Streamlit server on a free port (`serve`, the same
+`LiveServer` the scale tests use) against a fresh SQLite database, and Debian's chromium driven
+by Playwright (`launch_chromium`).
 
 Browser tests are skipped only when /usr/bin/chromium is absent and ZOELIFE_REQUIRE_BROWSER is
 not set; with it set, a missing browser fails the test instead.
@@ -8,24 +9,24 @@ not set; with it set, a missing browser fails the test instead.
 from __future__ import annotations
 
 import os
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 
-from zoelife.db.engine import make_engine
+from tests.apptest import PASSWORD
+from tests.scale.liveserver import LiveServer
+from zoelife import audit
+from zoelife.db.engine import make_engine, write_session
 from zoelife.db.migrate import upgrade
+from zoelife.security import accounts
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update",
                  "--disable-sync"]
-START_TIMEOUT_S = 60
 
 
 def _require_browser() -> None:
@@ -37,68 +38,59 @@ def _require_browser() -> None:
     pytest.skip(f"{CHROMIUM} is not installed")
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+def clinic_database(workdir: Path, staff: Iterable[tuple[str, set[str], str]] = ()) -> str:
+    """A migrated SQLite database in `workdir` with these (user name, roles, display name)
+    accounts, all with the test password; returns its URL."""
+    url = f"sqlite:///{workdir / 'clinic.db'}"
+    engine = make_engine(url)
+    try:
+        upgrade(engine)
+        with write_session(engine) as session:
+            for username, roles, name in staff:
+                accounts.create_user(session, username, PASSWORD, roles, display_name=name,
+                                     actor=audit.SYSTEM)
+    finally:
+        engine.dispose()
+    return url
+
+
+@contextmanager
+def serve(db_url: str, workdir: Path, extra_env: dict[str, str] | None = None) -> Iterator[str]:
+    """`streamlit run streamlit_app.py` on a free port against `db_url`, its log in
+    `workdir/streamlit.log`; yields the base URL."""
+    with LiveServer(db_url, env=extra_env, log_path=workdir / "streamlit.log") as server:
+        yield server.base
+
+
+@contextmanager
+def launch_chromium():
+    """Debian's chromium, headless, for as long as the block runs."""
+    _require_browser()
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            yield browser
+        finally:
+            browser.close()
 
 
 @pytest.fixture
 def server_db(tmp_path) -> str:
     """The database the server will use; migrated, empty. Seed it before starting the server."""
-    url = f"sqlite:///{tmp_path / 'browser.db'}"
-    engine = make_engine(url)
-    upgrade(engine)
-    engine.dispose()
-    return url
+    return clinic_database(tmp_path)
 
 
 @pytest.fixture
 def streamlit_server(server_db, tmp_path):
-    """Start `streamlit run streamlit_app.py`; yield its base URL; stop it afterwards."""
+    """A server on `server_db`; yields its base URL; stops it afterwards."""
     _require_browser()
-    port = _free_port()
-    env = dict(os.environ, ZOELIFE_DATABASE_URL=server_db, ZOELIFE_ONCALL_CHECK_SECONDS="0")
-    log = (tmp_path / "streamlit.log").open("w")
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "streamlit_app.py",
-         "--server.port", str(port), "--server.address", "127.0.0.1",
-         "--browser.serverAddress", "127.0.0.1", "--server.headless", "true"],
-        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
-    )
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + START_TIMEOUT_S
-    while True:
-        try:
-            with urllib.request.urlopen(f"{base}/_stcore/health", timeout=2) as r:
-                if r.status == 200:
-                    break
-        except OSError:
-            pass
-        if proc.poll() is not None or time.monotonic() > deadline:
-            proc.kill()
-            log.close()
-            pytest.fail("streamlit did not start:\n" + (tmp_path / "streamlit.log").read_text())
-        time.sleep(0.2)  # polling the health endpoint, not waiting on the UI
-    try:
+    with serve(server_db, tmp_path) as base:
         yield base
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-        log.close()
 
 
 @pytest.fixture
 def browser():
-    _require_browser()
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        try:
-            yield b
-        finally:
-            b.close()
+    with launch_chromium() as b:
+        yield b

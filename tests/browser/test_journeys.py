@@ -14,8 +14,6 @@ import io
 import json
 import os
 import re
-import subprocess
-import sys
 import time
 import urllib.request
 from collections.abc import Iterator
@@ -28,17 +26,10 @@ from playwright.sync_api import Browser, Page, expect
 from sqlalchemy import select, update
 
 from tests.apptest import PASSWORD
-from tests.browser.conftest import (
-    CHROMIUM,
-    CHROMIUM_ARGS,
-    ROOT,
-    START_TIMEOUT_S,
-    _free_port,
-    _require_browser,
-)
+from tests.browser.conftest import ROOT, _require_browser, clinic_database, launch_chromium, serve
+from tests.scale.liveserver import WEBHOOK_SECRET
 from zoelife import audit, demo, settings
 from zoelife.db.engine import make_engine, read_session, write_session
-from zoelife.db.migrate import upgrade
 from zoelife.db.models import Request, SignInSession
 from zoelife.ingest.webhook import SIGNATURE_HEADER, sign
 from zoelife.intake import lifecycle
@@ -50,7 +41,6 @@ from zoelife.ui.gate import REFUSAL
 # One worker runs the whole module under `pytest -n 2 --dist loadgroup`: one server, one chromium.
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser_journeys")]
 
-WEBHOOK_SECRET = "browser-journey-secret"
 # How often an open queue looks for new arrivals and a lapsed sign-in (20 s in production).
 QUEUE_REFRESH_SECONDS = "3"
 VIEWPORT = {"width": 1366, "height": 768}
@@ -69,58 +59,16 @@ class Clinic:
         return make_engine(self.db_url)
 
 
-@contextmanager
-def serve(db_url: str, workdir: Path, extra_env: dict[str, str] | None = None) -> Iterator[str]:
-    """`streamlit run streamlit_app.py` on a free port against `db_url`; yields the base URL."""
-    port = _free_port()
-    env = dict(os.environ, ZOELIFE_DATABASE_URL=db_url, ZOELIFE_ONCALL_CHECK_SECONDS="0",
-               ZOELIFE_WEBHOOK_SECRET=WEBHOOK_SECRET, **(extra_env or {}))
-    log_path = workdir / "streamlit.log"
-    log = log_path.open("w")
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "streamlit_app.py",
-         "--server.port", str(port), "--server.address", "127.0.0.1",
-         "--browser.serverAddress", "127.0.0.1", "--server.headless", "true"],
-        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
-    )
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + START_TIMEOUT_S
-    try:
-        while True:
-            try:
-                with urllib.request.urlopen(f"{base}/_stcore/health", timeout=2) as r:
-                    if r.status == 200:
-                        break
-            except OSError:
-                pass
-            if proc.poll() is not None or time.monotonic() > deadline:
-                pytest.fail("streamlit did not start:\n" + log_path.read_text())
-            time.sleep(0.2)  # polling the health endpoint, not waiting on the UI
-        yield base
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-        log.close()
-
-
 @pytest.fixture(scope="module")
 def clinic(tmp_path_factory) -> Iterator[Clinic]:
     """A small demo clinic (the screenshots show it), a front-desk user and a manager."""
     _require_browser()
     workdir = tmp_path_factory.mktemp("clinic")
-    db_url = f"sqlite:///{workdir / 'clinic.db'}"
+    db_url = clinic_database(workdir, (("admin", {"admin"}, "Ada Admin"),
+                                       ("desk", {"front_desk"}, "Dana Desk"),
+                                       ("boss", {"manager"}, "Morgan Manager")))
     engine = make_engine(db_url)
     try:
-        upgrade(engine)
-        with write_session(engine) as session:
-            for username, roles, name in (("admin", {"admin"}, "Ada Admin"),
-                                          ("desk", {"front_desk"}, "Dana Desk"),
-                                          ("boss", {"manager"}, "Morgan Manager")):
-                accounts.create_user(session, username, PASSWORD, roles, display_name=name,
-                                     actor=audit.SYSTEM)
         demo.load_demo(engine, requests=1200, seed=11)
         # Journeys plant their own urgent request; the demo's are acknowledged so that the
         # banner and the top of the queue are the journey's.
@@ -138,15 +86,8 @@ def clinic(tmp_path_factory) -> Iterator[Clinic]:
 
 @pytest.fixture(scope="module")
 def chromium() -> Iterator[Browser]:
-    _require_browser()
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        try:
-            yield b
-        finally:
-            b.close()
+    with launch_chromium() as b:
+        yield b
 
 
 @pytest.fixture

@@ -14,10 +14,9 @@ from sqlalchemy import func, select
 
 from tests.apptest import PASSWORD
 from tests.browser import test_journeys as journeys
-from tests.browser.conftest import _require_browser
-from tests.browser.test_journeys import Clinic, grid_rows, no_exception, serve, sign_in
-from zoelife.db.engine import make_engine, read_session
-from zoelife.db.migrate import upgrade
+from tests.browser.conftest import _require_browser, clinic_database, serve
+from tests.browser.test_journeys import Clinic, grid_rows, no_exception, sign_in
+from zoelife.db.engine import read_session
 from zoelife.db.models import Request, StaffUser
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser_first_run")]
@@ -32,12 +31,7 @@ def empty_clinic(tmp_path_factory) -> Iterator[Clinic]:
     """A migrated database with no account and no request: the app shows its first-run screen."""
     _require_browser()
     workdir = tmp_path_factory.mktemp("first_run")
-    db_url = f"sqlite:///{workdir / 'clinic.db'}"
-    engine = make_engine(db_url)
-    try:
-        upgrade(engine)
-    finally:
-        engine.dispose()
+    db_url = clinic_database(workdir)
     with serve(db_url, workdir) as base:
         yield Clinic(base, db_url, workdir / "streamlit.log")
 

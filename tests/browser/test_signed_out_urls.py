@@ -16,14 +16,9 @@ from collections.abc import Iterator
 import pytest
 from playwright.sync_api import expect
 
-from tests.apptest import PASSWORD
 from tests.browser import test_journeys as journeys
-from tests.browser.conftest import _require_browser
-from tests.browser.test_journeys import Clinic, no_exception, plant_request, serve, sign_in
-from zoelife import audit
-from zoelife.db.engine import make_engine, write_session
-from zoelife.db.migrate import upgrade
-from zoelife.security import accounts
+from tests.browser.conftest import _require_browser, clinic_database, serve
+from tests.browser.test_journeys import Clinic, no_exception, plant_request, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser_signed_out_urls")]
 
@@ -36,17 +31,8 @@ def fresh_clinic(tmp_path_factory) -> Iterator[Clinic]:
     """An admin, a front-desk user and one request; a server no page has been loaded from."""
     _require_browser()
     workdir = tmp_path_factory.mktemp("signed_out_urls")
-    db_url = f"sqlite:///{workdir / 'clinic.db'}"
-    engine = make_engine(db_url)
-    try:
-        upgrade(engine)
-        with write_session(engine) as session:
-            for username, roles, name in (("admin", {"admin"}, "Ada Admin"),
-                                          ("desk", {"front_desk"}, "Dana Desk")):
-                accounts.create_user(session, username, PASSWORD, roles, display_name=name,
-                                     actor=audit.SYSTEM)
-    finally:
-        engine.dispose()
+    db_url = clinic_database(workdir, (("admin", {"admin"}, "Ada Admin"),
+                                       ("desk", {"front_desk"}, "Dana Desk")))
     with serve(db_url, workdir) as base:
         yield Clinic(base, db_url, workdir / "streamlit.log")
 

@@ -36,12 +36,11 @@ from playwright.sync_api import Page, expect
 from sqlalchemy import select, update
 
 from tests.browser import test_journeys
-from tests.browser.conftest import _require_browser
+from tests.browser.conftest import _require_browser, clinic_database, serve
 from tests.browser.mock_oidc import MockOIDCProvider
-from tests.browser.test_journeys import Clinic, no_exception, plant_request, serve
+from tests.browser.test_journeys import Clinic, no_exception, plant_request
 from zoelife import audit
 from zoelife.db.engine import make_engine, read_session, write_session
-from zoelife.db.migrate import upgrade
 from zoelife.db.models import AuditEvent, SignInSession, StaffUser
 from zoelife.security import accounts
 
@@ -116,10 +115,9 @@ class SSOClinic(Clinic):
 def sso(tmp_path_factory) -> Iterator[SSOClinic]:
     _require_browser()
     workdir = tmp_path_factory.mktemp("sso")
-    db_url = f"sqlite:///{workdir / 'sso.db'}"
+    db_url = clinic_database(workdir)
     engine = make_engine(db_url)
     try:
-        upgrade(engine)
         with write_session(engine) as session:
             # An administrator exists, so the server shows the sign-in screen, not first run.
             accounts.create_user(session, "admin", None, {"admin"}, display_name="Ada Admin",

@@ -242,12 +242,28 @@ def test_export_reimports_cleanly(engine, fixture_path, tmp_path, sqlite_templat
     assert ana.date_of_birth == dt.date(1985, 4, 12)
 
 
+def _both_paths(engine, db_url, tmp_path, sqlite_template, run):
+    """`run(url, fast)` for the fast path and for `receive` row by row, each on an empty
+    database of the backend under test: ((fast result, state), (slow result, state))."""
+    import shutil
+
+    if engine.dialect.name == "sqlite":
+        other = tmp_path / "other.db"
+        shutil.copy(sqlite_template, other)
+        slow = run(f"sqlite:///{other}", False)
+        return run(db_url, True), slow
+    from tests.conftest import _truncate_pg
+
+    slow = run(db_url, False)
+    _truncate_pg(db_url)
+    return run(db_url, True), slow
+
+
 @pytest.mark.slow
 def test_fast_path_matches_row_by_row(engine, db_url, tmp_path, sqlite_template, monkeypatch):
     """The set-based path and `receive` row by row leave the same database content, for a
     file with duplicates, repeats, possible matches, rejects and urgent rejects, imported into
     a database that already holds some of the same people."""
-    import shutil
 
     from zoelife.db.engine import make_engine
     from zoelife.ingest import fastpath
@@ -274,18 +290,8 @@ def test_fast_path_matches_row_by_row(engine, db_url, tmp_path, sqlite_template,
         finally:
             eng.dispose()
 
-    if engine.dialect.name == "sqlite":
-        other = tmp_path / "other.db"
-        shutil.copy(sqlite_template, other)
-        slow_url = f"sqlite:///{other}"
-        fast_result, fast_state = run(db_url, True)
-        slow_result, slow_state = run(slow_url, False)
-    else:
-        slow_result, slow_state = run(db_url, False)
-        from tests.conftest import _truncate_pg
-
-        _truncate_pg(db_url)
-        fast_result, fast_state = run(db_url, True)
+    (fast_result, fast_state), (slow_result, slow_state) = _both_paths(
+        engine, db_url, tmp_path, sqlite_template, run)
     assert fast_result.to_json() == slow_result.to_json()
     assert fast_result.duplicates > 0 and fast_result.rejected > 0
     assert fast_state["matches"], "the file should produce possible matches"
@@ -298,7 +304,6 @@ def test_fast_path_updates_rows_written_by_an_earlier_chunk(engine, db_url, tmp_
     """The fast path writes chunk by chunk. A later chunk that adds text to a request written
     earlier (and raises its crisis level), or gives a written person a date of birth, leaves
     the same database content as `receive` row by row."""
-    import shutil
 
     from zoelife.db.engine import make_engine
     from zoelife.db.models import Person
@@ -336,17 +341,8 @@ def test_fast_path_updates_rows_written_by_an_earlier_chunk(engine, db_url, tmp_
         finally:
             eng.dispose()
 
-    if engine.dialect.name == "sqlite":
-        other = tmp_path / "other.db"
-        shutil.copy(sqlite_template, other)
-        slow_result, slow_state = run(f"sqlite:///{other}", False)
-        fast_result, fast_state = run(db_url, True)
-    else:
-        slow_result, slow_state = run(db_url, False)
-        from tests.conftest import _truncate_pg
-
-        _truncate_pg(db_url)
-        fast_result, fast_state = run(db_url, True)
+    (fast_result, fast_state), (slow_result, slow_state) = _both_paths(
+        engine, db_url, tmp_path, sqlite_template, run)
     # Both kinds of change to rows of earlier chunks happened.
     assert any(changed_requests for changed_requests, _ in written)
     assert any(changed_people for _, changed_people in written)

@@ -8,20 +8,10 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from tests.apptest import all_text, make_user, page, sign_in
-from zoelife.db.engine import make_engine, read_session
+from tests.apptest import all_text, make_user, page, read_db, sign_in
 from zoelife.db.models import AuditEvent, Request
 
 FIXTURES = Path(__file__).resolve().parents[1] / "ingest" / "fixtures"
-
-
-def _db(db_url, fn):
-    engine = make_engine(db_url)
-    try:
-        with read_session(engine) as s:
-            return fn(s)
-    finally:
-        engine.dispose()
 
 
 def test_signed_out_and_wrong_role(app_db):
@@ -58,7 +48,7 @@ def test_upload_map_import_and_quarantine(app_db):
                        "Already imported": "0", "Rejected": "1"}
     text = all_text(at)
     assert "urgent" in text and "no usable phone or email" in text
-    ana = _db(app_db, lambda s: s.execute(
+    ana = read_db(app_db, lambda s: s.execute(
         select(Request).where(Request.external_id == "201")).scalar_one())
     assert ana.insurance is None and ana.extra["Insurance"] == "Aetna"
     # The quarantine lists the rejected row, and its download is audited.
@@ -67,7 +57,7 @@ def test_upload_map_import_and_quarantine(app_db):
     assert [d.label for d in at.get("download_button")] == ["Download quarantined rows (CSV)"]
     next(b for b in at.button if b.label == "Prepare requests export").click().run()
     assert "Download requests (CSV)" in [d.label for d in at.get("download_button")]
-    actions = _db(app_db, lambda s: s.execute(select(AuditEvent.action)).scalars().all())
+    actions = read_db(app_db, lambda s: s.execute(select(AuditEvent.action)).scalars().all())
     assert {"import.requests", "export.quarantine", "export.requests"} <= set(actions)
 
 

@@ -7,9 +7,9 @@ import datetime as dt
 
 from sqlalchemy import func, select, update
 
-from tests.apptest import make_user, page, sign_in
+from tests.apptest import make_user, page, read_db, sign_in
 from tests.intake.helpers import make_request, page_text
-from zoelife.db.engine import make_engine, read_session, write_session
+from zoelife.db.engine import make_engine, write_session
 from zoelife.db.models import AuditEvent, ContactAttempt, EligibilityScreen, Note, Request
 
 URGENT_HTML = "<script>alert(1)</script> **bold** I want to kill myself. Spravato?"
@@ -23,15 +23,6 @@ def seed(db_url, **kw):
                        last_name="Requester", phone="(212) 555-0123", now=now, **kw)
     engine.dispose()
     return rid
-
-
-def db(db_url, fn):
-    engine = make_engine(db_url)
-    try:
-        with read_session(engine) as s:
-            return fn(s)
-    finally:
-        engine.dispose()
 
 
 def opened(db_url, rid, roles=("front_desk",)):
@@ -69,7 +60,7 @@ def test_view_is_audited_once_per_open_and_everything_shows(app_db):
     at = opened(app_db, rid)
     assert not at.exception
     at.run()  # a rerun is not a new view
-    views = db(app_db, lambda s: s.execute(select(func.count()).select_from(AuditEvent)
+    views = read_db(app_db, lambda s: s.execute(select(func.count()).select_from(AuditEvent)
                                            .where(AuditEvent.action == "request.view")).scalar())
     assert views == 1
     text = page_text(at)
@@ -90,7 +81,7 @@ def test_acknowledge_on_the_request(app_db):
     at = submit(at, "Acknowledge urgent request")
     assert not at.exception
     assert any("Urgent request acknowledged." in s.value for s in at.success)
-    assert db(app_db, lambda s: s.get(Request, rid).crisis_rank) == 1
+    assert read_db(app_db, lambda s: s.get(Request, rid).crisis_rank) == 1
     assert "Acknowledge urgent request" not in [b.label for b in at.button]
 
 
@@ -102,12 +93,12 @@ def test_log_attempts_move_the_status(app_db):
     at = submit(at, "Log attempt")
     assert not at.exception
     assert any("Status is now attempted" in s.value for s in at.success)
-    assert db(app_db, lambda s: s.get(Request, rid).status) == "attempted"
+    assert read_db(app_db, lambda s: s.get(Request, rid).status) == "attempted"
     widget(at.selectbox, "Outcome").set_value("reached")
     at = submit(at, "Log attempt")
-    r = db(app_db, lambda s: s.get(Request, rid))
+    r = read_db(app_db, lambda s: s.get(Request, rid))
     assert (r.status, r.attempt_count) == ("in_progress", 2) and r.reached_at is not None
-    notes = db(app_db, lambda s: s.execute(select(ContactAttempt.note)).scalars().all())
+    notes = read_db(app_db, lambda s: s.execute(select(ContactAttempt.note)).scalars().all())
     assert sorted(notes, key=str) == sorted([None, "rang 6 times"], key=str)
     assert "rang 6 times" in page_text(at)
 
@@ -131,7 +122,7 @@ def test_status_moves_allowed_and_refused(app_db):
     widget(at.selectbox, "Move to").set_value("closed")
     at = submit(at, "Change status")
     assert any("Closing needs a close reason." in e.value for e in at.error)
-    assert db(app_db, lambda s: s.get(Request, rid).status) == "new"
+    assert read_db(app_db, lambda s: s.get(Request, rid).status) == "new"
     widget(at.selectbox, "Move to").set_value("scheduled")
     at = submit(at, "Change status")
     assert any("appointment's date, time and kind" in e.value for e in at.error)
@@ -140,13 +131,13 @@ def test_status_moves_allowed_and_refused(app_db):
     widget(at.text_input, "Appointment kind").input("TMS consultation")
     at = submit(at, "Change status")
     assert not at.exception
-    r = db(app_db, lambda s: s.get(Request, rid))
+    r = read_db(app_db, lambda s: s.get(Request, rid))
     assert (r.status, r.appointment_kind) == ("scheduled", "TMS consultation")
     assert widget(at.selectbox, "Move to").options == ["In progress", "Closed"]
     widget(at.selectbox, "Move to").set_value("closed")
     widget(at.selectbox, "Close reason (when closing)").set_value("became_patient")
     at = submit(at, "Change status")
-    r = db(app_db, lambda s: s.get(Request, rid))
+    r = read_db(app_db, lambda s: s.get(Request, rid))
     assert (r.status, r.close_reason, r.is_open) == ("closed", "became_patient", False)
     # reopening needs a reason
     at = submit(at, "Change status")
@@ -167,14 +158,14 @@ def test_stale_edit_is_refused_and_shows_the_current_state(app_db):
     assert not at.exception
     assert any("Someone else changed this request since you opened it. Here is the current "
                "state; your change was not saved." in x.value for x in at.warning)
-    r = db(app_db, lambda s: s.get(Request, rid))
+    r = read_db(app_db, lambda s: s.get(Request, rid))
     assert (r.status, r.version) == ("new", 2)
     assert "Changed elsewhere" in page_text(at)  # the fresh state is shown
     # and the next change, from the fresh screen, goes through
     widget(at.selectbox, "Move to").set_value("closed")
     widget(at.selectbox, "Close reason (when closing)").set_value("spam")
     at = submit(at, "Change status")
-    assert db(app_db, lambda s: s.get(Request, rid).status) == "closed"
+    assert read_db(app_db, lambda s: s.get(Request, rid).status) == "closed"
 
 
 def test_note_assign_and_prescreen(app_db):
@@ -182,12 +173,12 @@ def test_note_assign_and_prescreen(app_db):
     at = opened(app_db, rid)
     widget(at.text_area, "Note").input("<b>call after 3pm</b>")
     at = submit(at, "Add note")
-    assert db(app_db, lambda s: s.execute(select(Note.body)).scalar()) == "<b>call after 3pm</b>"
+    assert read_db(app_db, lambda s: s.execute(select(Note.body)).scalar()) == "<b>call after 3pm</b>"
     assert "<b>call after 3pm</b>" in [t.value for t in at.text]  # shown as text
     at = submit(at, "Assign to me")
-    assert db(app_db, lambda s: s.get(Request, rid).assignee_id) is not None
+    assert read_db(app_db, lambda s: s.get(Request, rid).assignee_id) is not None
     widget(at.number_input, "How old is the person?").set_value(16)
     at = submit(at, "Record pre-screen")
-    row = db(app_db, lambda s: s.execute(select(EligibilityScreen)).scalar_one())
+    row = read_db(app_db, lambda s: s.execute(select(EligibilityScreen)).scalar_one())
     assert row.treatment == "spravato" and row.result == "likely not eligible"
     assert any("likely not eligible" in t.value for t in at.text)

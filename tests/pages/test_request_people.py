@@ -8,9 +8,9 @@ import datetime as dt
 
 from sqlalchemy import select
 
-from tests.apptest import app, make_user, page, sign_in
+from tests.apptest import app, make_user, page, read_db, sign_in
 from tests.intake.helpers import make_request, page_text
-from zoelife.db.engine import make_engine, read_session
+from zoelife.db.engine import make_engine
 from zoelife.db.models import AuditEvent, Person, PossibleMatch, Request, StatusChange
 
 NOW = dt.datetime.now(dt.UTC)
@@ -21,15 +21,6 @@ def seed(db_url, *requests: dict) -> list[int]:
     engine = make_engine(db_url)
     try:
         return [make_request(engine, now=NOW, **kw) for kw in requests]
-    finally:
-        engine.dispose()
-
-
-def db(db_url, fn):
-    engine = make_engine(db_url)
-    try:
-        with read_session(engine) as s:
-            return fn(s)
     finally:
         engine.dispose()
 
@@ -82,7 +73,7 @@ def test_mark_as_duplicate_closes_it_and_the_other_lists_it(app_db):
     assert not [n for n in at.number_input if n.label == "Duplicate of request #"]
     assert "Reopen the request to log contact attempts." in page_text(at)
 
-    r, kept, moves = db(app_db, lambda s: (
+    r, kept, moves = read_db(app_db, lambda s: (
         s.get(Request, second), s.get(Request, first),
         s.execute(select(StatusChange).where(StatusChange.request_id == second)).scalars().all()))
     assert (r.status, r.close_reason, r.duplicate_of_id, r.is_open) == \
@@ -90,8 +81,8 @@ def test_mark_as_duplicate_closes_it_and_the_other_lists_it(app_db):
     assert (kept.status, kept.is_open, kept.duplicate_of_id) == ("new", True, None)
     assert [(m.from_status, m.to_status, m.close_reason) for m in moves] == \
         [("new", "closed", "duplicate")]
-    assert db(app_db, lambda s: s.execute(select(Request.id)).scalars().all()) == [first, second]
-    status_audit = db(app_db, lambda s: [c for a, _, c in audit_actions(s, str(second))
+    assert read_db(app_db, lambda s: s.execute(select(Request.id)).scalars().all()) == [first, second]
+    status_audit = read_db(app_db, lambda s: [c for a, _, c in audit_actions(s, str(second))
                                          if a == "request.status"])
     assert status_audit == [{"status": ["new", "closed"], "close_reason": "duplicate",
                              "duplicate_of_id": first, "reason": {"changed": True}}]
@@ -140,9 +131,9 @@ def test_mark_as_duplicate_refusals_leave_the_request_open(app_db):
     at.run()
     assert [e.value for e in at.error] == [
         f"Request {other} is closed; a duplicate is attached to an open request."]
-    r = db(app_db, lambda s: s.get(Request, second))
+    r = read_db(app_db, lambda s: s.get(Request, second))
     assert (r.status, r.duplicate_of_id, r.version) == ("new", None, 1)
-    assert db(app_db, lambda s: [a for a, _, _ in audit_actions(s, str(second))
+    assert read_db(app_db, lambda s: [a for a, _, _ in audit_actions(s, str(second))
                                  if a == "request.status"]) == []
 
 
@@ -178,8 +169,8 @@ def two_names_one_phone(db_url) -> tuple[int, int]:
 
 def test_same_person_links_the_two_records(app_db):
     luis, lou = two_names_one_phone(app_db)
-    people = db(app_db, lambda s: (s.get(Request, luis).person_id, s.get(Request, lou).person_id))
-    match = db(app_db, lambda s: s.execute(select(PossibleMatch)).scalar_one())
+    people = read_db(app_db, lambda s: (s.get(Request, luis).person_id, s.get(Request, lou).person_id))
+    match = read_db(app_db, lambda s: s.execute(select(PossibleMatch)).scalar_one())
     at = opened(app_db, luis)
     assert "Lou Reyes (same phone)" in [t.value for t in at.text]
     assert "None." in [c.value for c in at.caption]  # no other requests yet
@@ -194,19 +185,19 @@ def test_same_person_links_the_two_records(app_db):
     assert line.endswith("  New  Ketamine, TMS"), line
     assert button(at, "Open", key=f"other_{lou}")
 
-    r_lou, absorbed, m = db(app_db, lambda s: (s.get(Request, lou), s.get(Person, people[1]),
+    r_lou, absorbed, m = read_db(app_db, lambda s: (s.get(Request, lou), s.get(Person, people[1]),
                                               s.get(PossibleMatch, match.id)))
     assert r_lou.person_id == people[0] and r_lou.version == 2
     assert absorbed.merged_into_id == people[0]
     assert (m.status, m.resolved_by is not None) == ("linked", True)
-    assert db(app_db, lambda s: [(a, e, c) for a, e, c in audit_actions(s)
+    assert read_db(app_db, lambda s: [(a, e, c) for a, e, c in audit_actions(s)
                                  if a == "person.link"]) == \
         [("person.link", str(people[0]), {"person_id": [people[1], people[0]], "count": 1})]
 
 
 def test_not_the_same_dismisses_the_match(app_db):
     luis, lou = two_names_one_phone(app_db)
-    match = db(app_db, lambda s: s.execute(select(PossibleMatch)).scalar_one())
+    match = read_db(app_db, lambda s: s.execute(select(PossibleMatch)).scalar_one())
     at = opened(app_db, lou)
     assert "Luis Reyes (same phone)" in [t.value for t in at.text]
     button(at, "Not the same", key=f"match_dismiss_{match.id}").click()
@@ -214,9 +205,9 @@ def test_not_the_same_dismisses_the_match(app_db):
     assert not at.exception
     assert [s.value for s in at.success] == ["Possible match dismissed."]
     assert "Luis Reyes (same phone)" not in page_text(at)
-    m = db(app_db, lambda s: s.get(PossibleMatch, match.id))
+    m = read_db(app_db, lambda s: s.get(PossibleMatch, match.id))
     assert m.status == "dismissed"
-    people = db(app_db, lambda s: {s.get(Request, luis).person_id, s.get(Request, lou).person_id})
+    people = read_db(app_db, lambda s: {s.get(Request, luis).person_id, s.get(Request, lou).person_id})
     assert len(people) == 2  # nobody was linked
     # Not asked again from the other side either.
     at = opened(app_db, luis)
@@ -228,11 +219,11 @@ def test_not_the_same_dismisses_the_match(app_db):
 
 def test_split_moves_a_wrongly_linked_request_to_a_new_person(app_db):
     luis, lou = two_names_one_phone(app_db)
-    match = db(app_db, lambda s: s.execute(select(PossibleMatch)).scalar_one())
+    match = read_db(app_db, lambda s: s.execute(select(PossibleMatch)).scalar_one())
     at = opened(app_db, luis)
     button(at, key=f"match_link_{match.id}").click()
     at.run()
-    survivor = db(app_db, lambda s: s.get(Request, luis).person_id)
+    survivor = read_db(app_db, lambda s: s.get(Request, luis).person_id)
 
     at = opened(app_db, lou)
     assert any(t.value.startswith(f"#{luis}  ") for t in at.text)
@@ -243,15 +234,15 @@ def test_split_moves_a_wrongly_linked_request_to_a_new_person(app_db):
     assert "Move this request to a new person" not in [b.label for b in at.button]
     assert not any(t.value.startswith(f"#{luis}  ") for t in at.text)
 
-    r, new_person = db(app_db, lambda s: (s.get(Request, lou),
+    r, new_person = read_db(app_db, lambda s: (s.get(Request, lou),
                                           s.get(Person, s.get(Request, lou).person_id)))
     assert r.person_id not in (survivor, None) and r.repeat_of_id is None
     assert (new_person.first_name, new_person.last_name) == ("Lou", "Reyes")
-    remembered = db(app_db, lambda s: s.execute(
+    remembered = read_db(app_db, lambda s: s.execute(
         select(PossibleMatch).where(PossibleMatch.reason == "split")).scalar_one())
     assert ({remembered.person_id, remembered.other_person_id}, remembered.status) == \
         ({r.person_id, survivor}, "dismissed")
-    assert db(app_db, lambda s: [(a, c) for a, _, c in audit_actions(s, str(lou))
+    assert read_db(app_db, lambda s: [(a, c) for a, _, c in audit_actions(s, str(lou))
                                  if a == "person.split"]) == \
         [("person.split", {"person_id": [survivor, r.person_id]})]
     # The request it was split from no longer lists it.
@@ -270,7 +261,7 @@ def test_linking_carries_the_absorbed_records_other_matches_over(app_db):
              email="lou.reyes@example.com", phone="(212) 555-0101", treatments=("Ketamine",)),
         dict(received_at=NOW - dt.timedelta(hours=1), first_name="Lucia", last_name="Reyes",
              email="lou.reyes@example.com", phone=None, treatments=("Therapy",)))
-    luis_match = db(app_db, lambda s: s.execute(
+    luis_match = read_db(app_db, lambda s: s.execute(
         select(PossibleMatch.id).where(PossibleMatch.reason == "same_phone")).scalar_one())
     at = opened(app_db, luis)
     button(at, key=f"match_link_{luis_match}").click()
@@ -287,9 +278,9 @@ def test_linking_carries_the_absorbed_records_other_matches_over(app_db):
     at.run()
     assert not at.exception and not at.error
     assert [s.value for s in at.success] == ["Linked as the same person."]
-    people = db(app_db, lambda s: {s.get(Request, rid).person_id for rid in (luis, lou, lucia)})
+    people = read_db(app_db, lambda s: {s.get(Request, rid).person_id for rid in (luis, lou, lucia)})
     assert len(people) == 1
-    assert db(app_db, lambda s: s.execute(select(PossibleMatch.status)
+    assert read_db(app_db, lambda s: s.execute(select(PossibleMatch.status)
                                           .order_by(PossibleMatch.id)).scalars().all()) == \
         ["linked", "linked"]
 
@@ -300,8 +291,8 @@ def test_linking_folds_a_question_the_survivor_already_has(app_db):
         dict(received_at=NOW - dt.timedelta(hours=h), first_name=first, last_name="Reyes",
              email=None, phone="(212) 555-0101", treatments=(t,))
         for h, first, t in ((3, "Luis", "TMS"), (2, "Lou", "Ketamine"), (1, "Lucia", "Therapy"))))
-    people = db(app_db, lambda s: [s.get(Request, rid).person_id for rid in (luis, lou, lucia)])
-    pair = db(app_db, lambda s: s.execute(select(PossibleMatch.id).where(
+    people = read_db(app_db, lambda s: [s.get(Request, rid).person_id for rid in (luis, lou, lucia)])
+    pair = read_db(app_db, lambda s: s.execute(select(PossibleMatch.id).where(
         PossibleMatch.person_id.in_(people[:2]), PossibleMatch.other_person_id.in_(people[:2])))
         .scalar_one())
     at = opened(app_db, luis)
@@ -317,23 +308,23 @@ def test_linking_folds_a_question_the_survivor_already_has(app_db):
     at.run()
     assert not at.exception and not at.error
     assert [t.value for t in at.text if "(same " in t.value] == []
-    open_matches = db(app_db, lambda s: s.execute(
+    open_matches = read_db(app_db, lambda s: s.execute(
         select(PossibleMatch).where(PossibleMatch.status == "open")).scalars().all())
     assert open_matches == []
 
 
 def test_splitting_the_first_request_off_leaves_no_repeat_behind(app_db):
     first, second = same_person_twice(app_db)
-    assert db(app_db, lambda s: s.get(Request, second).repeat_of_id) == first
+    assert read_db(app_db, lambda s: s.get(Request, second).repeat_of_id) == first
     at = opened(app_db, first)
     assert ":gray-badge[Repeat]" not in page_text(at)
     button(at, "Move this request to a new person").click()
     at.run()
     assert [s.value for s in at.success] == ["This request now belongs to a new person."]
-    r = db(app_db, lambda s: s.get(Request, second))
+    r = read_db(app_db, lambda s: s.get(Request, second))
     # The person left behind has no earlier request: theirs is no longer a repeat.
     assert (r.repeat_of_id, r.version) == (None, 2)
-    assert db(app_db, lambda s: [c for a, _, c in audit_actions(s, str(second))
+    assert read_db(app_db, lambda s: [c for a, _, c in audit_actions(s, str(second))
                                  if a == "request.update"]) == [{"repeat_of_id": [first, None]}]
     at = opened(app_db, second)
     assert ":gray-badge[Repeat]" not in page_text(at)

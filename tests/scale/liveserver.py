@@ -23,7 +23,8 @@ WEBHOOK_SECRET = "scale-test-hmac-secret-0123456789abcdef"
 
 
 class LiveServer:
-    def __init__(self, db_url: str, *, port: int | None = None, env: dict | None = None) -> None:
+    def __init__(self, db_url: str, *, port: int | None = None, env: dict | None = None,
+                 log_path: Path | None = None) -> None:
         self.db_url = db_url
         self.port = port or free_port()
         self.env = {
@@ -35,7 +36,8 @@ class LiveServer:
             **(env or {}),
         }
         self.proc: subprocess.Popen | None = None
-        self.log_path = Path(tempfile.mkstemp(prefix="zoelife-server-", suffix=".log")[1])
+        self.log_path = log_path or Path(
+            tempfile.mkstemp(prefix="zoelife-server-", suffix=".log")[1])
 
     @property
     def base(self) -> str:
@@ -47,6 +49,8 @@ class LiveServer:
             [str(STREAMLIT), "run", str(ROOT / "streamlit_app.py"),
              "--server.port", str(self.port), "--server.address", "127.0.0.1",
              "--server.headless", "true", "--browser.gatherUsageStats", "false",
+             # Browsers use the host name the server's own URLs name (cookies, redirects).
+             "--browser.serverAddress", "127.0.0.1",
              "--server.fileWatcherType", "none"],
             cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT,
             start_new_session=True,
