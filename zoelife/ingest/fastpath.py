@@ -600,9 +600,11 @@ def insert_rows(session: Session, table: Table, rows: list[dict[str, Any]],
     """INSERT `rows` (dicts with the same keys) into `table` in the session's transaction.
 
     On SQLite the values go through each column type's own bind processor and straight to the
-    driver's executemany: SQLAlchemy's per-row parameter handling costs more than SQLite's
-    insert itself. Elsewhere, and when a column left out has a Python-side default, the rows
-    go through SQLAlchemy Core's executemany."""
+    driver's executemany, column by column: SQLAlchemy's per-row parameter handling costs more
+    than SQLite's insert itself. A column that is NULL in every row of a batch is left out of
+    that batch's INSERT (binding a third of a request's columns to NULL cost SQLite a third of
+    its time), unless the database would fill it with a default. Elsewhere, and when a column
+    left out has a Python-side default, the rows go through SQLAlchemy Core's executemany."""
     if not rows:
         return
     names = list(rows[0])
@@ -615,29 +617,38 @@ def insert_rows(session: Session, table: Table, rows: list[dict[str, Any]],
             session.execute(insert(table), rows[start:start + chunk])
         return
     processors = [c.type.dialect_impl(dialect).bind_processor(dialect) for c in columns]
-    converted = [(i, proc) for i, proc in enumerate(processors) if proc is not None]
-    quoted = ", ".join(f'"{n}"' for n in names)
-    marks = ", ".join("?" for _ in names)
-    sql = f'INSERT INTO "{table.name}" ({quoted}) VALUES ({marks})'  # noqa: S608 - our names
+    # NULL is what the database stores for a column left out only where it has no default.
+    omittable = [c.default is None and c.server_default is None for c in columns]
     values_of = itemgetter(*names) if len(names) > 1 else (lambda row: (row[names[0]],))
-    # Many rows share one value object (the import's `now`): converted once per column.
-    last_in: list[Any] = [None] * len(names)
-    last_out: list[Any] = [None] * len(names)
     for start in range(0, len(rows), chunk):
-        batch = []
-        for row in rows[start:start + chunk]:
-            if len(row) != len(names):
-                raise ValueError(f"{table.name}: rows of one insert differ in their columns")
-            values = list(values_of(row))
-            for i, proc in converted:
-                value = values[i]
-                if value is None:  # NULL for every column type here
-                    continue
-                if value is not last_in[i]:
-                    last_in[i], last_out[i] = value, proc(value)
-                values[i] = last_out[i]
-            batch.append(tuple(values))
-        conn.exec_driver_sql(sql, batch)
+        batch = rows[start:start + chunk]
+        if any(len(row) != len(names) for row in batch):
+            raise ValueError(f"{table.name}: rows of one insert differ in their columns")
+        by_column = list(zip(*map(values_of, batch), strict=True))
+        kept = [i for i, values in enumerate(by_column)
+                if not (omittable[i] and values.count(None) == len(values))]
+        sql = 'INSERT INTO "{}" ({}) VALUES ({})'.format(  # noqa: S608 - our own names
+            table.name, ", ".join(f'"{names[i]}"' for i in kept),
+            ", ".join("?" for _ in kept))
+        converted = [_converted(processors[i], by_column[i]) if processors[i] else by_column[i]
+                     for i in kept]
+        conn.exec_driver_sql(sql, list(zip(*converted, strict=True)))
+
+
+def _converted(process: Callable[[Any], Any], values: Sequence[Any]) -> list[Any]:
+    """`process` applied to each value but NULL. Many rows share one value object (the
+    import's `now`): it is converted once."""
+    out = []
+    last_in = last_out = None
+    for value in values:
+        if value is None:  # NULL for every column type here
+            out.append(None)
+        elif value is last_in:
+            out.append(last_out)
+        else:
+            last_in, last_out = value, process(value)
+            out.append(last_out)
+    return out
 
 
 _REQUEST_DEFAULTS = {

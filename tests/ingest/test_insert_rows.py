@@ -1,0 +1,66 @@
+"""`fastpath.insert_rows` stores what a plain SQLAlchemy insert would store."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import Column, Integer, MetaData, String, Table, create_engine, insert, select
+from sqlalchemy.orm import Session
+
+from zoelife.db.types import JSONText, UTCDateTime
+from zoelife.ingest.fastpath import insert_rows
+
+NOW = dt.datetime(2026, 11, 27, 9, 30, tzinfo=dt.UTC)
+
+
+def _table() -> Table:
+    return Table(
+        "things", MetaData(),
+        Column("id", Integer, primary_key=True),
+        Column("name", String(50)),
+        Column("flag", Integer, server_default="7"),  # the database's own default
+        Column("note", String(50)),
+        Column("at", UTCDateTime()),
+        Column("data", JSONText()),
+    )
+
+
+def _rows() -> list[dict]:
+    return [
+        {"id": 1, "name": "a", "flag": None, "note": None, "at": NOW, "data": {"k": [1]}},
+        {"id": 2, "name": None, "flag": None, "note": None, "at": NOW, "data": []},
+        {"id": 3, "name": "c", "flag": 1, "note": None, "at": None, "data": None},
+        {"id": 4, "name": "d", "flag": None, "note": None,
+         "at": NOW + dt.timedelta(hours=1), "data": {}},
+    ]
+
+
+def _stored(rows: list[dict], *, fast: bool, chunk: int = 5000) -> list[tuple]:
+    table = _table()
+    engine = create_engine("sqlite://")
+    table.metadata.create_all(engine)
+    with Session(engine) as session:
+        if fast:
+            insert_rows(session, table, rows, chunk=chunk)
+        else:
+            session.execute(insert(table), rows)
+        session.commit()
+        return [tuple(r) for r in session.execute(select(table).order_by(table.c.id))]
+
+
+def test_the_same_rows_as_a_core_insert() -> None:
+    assert _stored(_rows(), fast=True) == _stored(_rows(), fast=False)
+
+
+def test_null_given_for_a_column_with_a_database_default_stays_null() -> None:
+    # A column NULL in every row is left out of the INSERT, except where leaving it out
+    # would let the database fill in its default instead of the NULL asked for.
+    stored = _stored(_rows(), fast=True)
+    assert [r[2] for r in stored] == [None, None, 1, None]
+    all_null = [dict(r, flag=None) for r in _rows()]
+    assert [r[2] for r in _stored(all_null, fast=True)] == [None] * 4
+
+
+def test_a_column_null_in_one_batch_only_is_still_written_in_the_others() -> None:
+    assert _stored(_rows(), fast=True, chunk=2) == _stored(_rows(), fast=False)
+    assert _stored(_rows(), fast=True, chunk=1) == _stored(_rows(), fast=False)
