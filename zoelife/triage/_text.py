@@ -12,8 +12,10 @@ import re
 import tomllib
 import unicodedata
 from bisect import bisect_left
+from collections.abc import Iterator
 from functools import cache
 from importlib import resources
+from re import _constants, _parser  # the regex parser's tree: see first_characters
 
 _APOSTROPHES = "'’‘ʼ`´"
 
@@ -123,12 +125,143 @@ def compile_groups(
     groups: dict[str, list[str]], macros: dict[str, str] | None = None
 ) -> re.Pattern[str]:
     """One regex for several named phrase lists; ``match.lastgroup`` names the list."""
-    alts = []
+    return re.compile(_group_source(_expanded_groups(groups, macros)))
+
+
+def _expanded_groups(
+    groups: dict[str, list[str]], macros: dict[str, str] | None
+) -> dict[str, list[str]]:
+    expanded = {}
     for name, patterns in groups.items():
         compile_phrases(patterns, macros)  # validates each line
-        body = "|".join(f"(?:{expand(p, macros)})" for p in patterns)
+        expanded[name] = [expand(p, macros) for p in patterns]
+    return expanded
+
+
+def _group_source(groups: dict[str, list[str]]) -> str:
+    alts = []
+    for name, patterns in groups.items():
+        body = "|".join(f"(?:{p})" for p in patterns)
         alts.append(f"(?P<{name}>{body})")
-    return re.compile(r"(?<![\w])(?:" + "|".join(alts) + r")(?![\w])")
+    return r"(?<![\w])(?:" + "|".join(alts) + r")(?![\w])"
+
+
+class PhraseGroups:
+    """``compile_groups`` for finding every match, overlapping ones included.
+
+    ``matches(text)`` yields what the loop ``m = rx.search(text); while m: ...; m =
+    rx.search(text, m.start() + 1)`` over the combined regex yields, match for match, at a
+    fraction of the cost: the combined regex tries every phrase at every word start, while
+    here a word start is only tried against the phrases that can begin with its first
+    character, in their original order (so the same phrase wins, with the same extent).
+    Which characters a phrase can begin with is read off the regex parser's tree; a phrase
+    whose first character cannot be bounded that way is tried everywhere."""
+
+    def __init__(self, groups: dict[str, list[str]], macros: dict[str, str] | None = None):
+        expanded = _expanded_groups(groups, macros)
+        self.regex = re.compile(_group_source(expanded))
+        starts = {
+            (name, i): first_characters(p)
+            for name, patterns in expanded.items()
+            for i, p in enumerate(patterns)
+        }
+        self._by_char: dict[str, re.Pattern[str]] | None = None
+        if any(chars is None for chars in starts.values()):
+            return  # some phrase may begin anywhere: no dispatch
+        every = sorted(set().union(*starts.values()))
+        by_source: dict[str, re.Pattern[str]] = {}
+        self._by_char = {}
+        for char in every:
+            subset = {
+                name: [p for i, p in enumerate(patterns) if char in starts[(name, i)]]
+                for name, patterns in expanded.items()
+            }
+            source = _group_source({name: ps for name, ps in subset.items() if ps})
+            self._by_char[char] = by_source.setdefault(source, re.compile(source))
+        self._candidates = re.compile(
+            r"(?<![\w])[" + "".join(re.escape(c) for c in every) + "]"
+        )
+
+    def matches(self, text: str) -> Iterator[re.Match[str]]:
+        if self._by_char is None:
+            m = self.regex.search(text)
+            while m is not None:
+                yield m
+                m = self.regex.search(text, m.start() + 1)
+            return
+        by_char = self._by_char
+        for candidate in self._candidates.finditer(text):
+            start = candidate.start()
+            m = by_char[text[start]].match(text, start)
+            if m is not None:
+                yield m
+
+
+def first_characters(pattern: str) -> frozenset[str] | None:
+    """The characters a non-empty match of ``pattern`` can begin with, or None when that
+    cannot be bounded (a class like ``\\w`` or ``.``, case-insensitive parts, a phrase
+    that can match the empty string). Zero-width assertions are skipped: the answer may
+    hold more characters than can really begin a match, never fewer."""
+    parsed = _parser.parse(pattern)
+    if parsed.state.flags & (re.IGNORECASE | re.LOCALE):
+        return None
+    chars, nullable = _first_of_sequence(list(parsed))
+    return None if chars is None or nullable else frozenset(chars)
+
+
+_MAX_RANGE = 256
+
+
+def _first_of_sequence(items: list) -> tuple[set[str] | None, bool]:
+    chars: set[str] = set()
+    for item in items:
+        first, nullable = _first_of_item(item)
+        if first is None:
+            return None, False
+        chars |= first
+        if not nullable:
+            return chars, False
+    return chars, True
+
+
+def _first_of_item(item) -> tuple[set[str] | None, bool]:
+    op, av = item
+    c = _constants
+    if op is c.LITERAL:
+        return {chr(av)}, False
+    if op is c.IN:
+        chars = set()
+        for inner_op, inner_av in av:
+            if inner_op is c.LITERAL:
+                chars.add(chr(inner_av))
+            elif inner_op is c.RANGE and inner_av[1] - inner_av[0] < _MAX_RANGE:
+                chars.update(chr(o) for o in range(inner_av[0], inner_av[1] + 1))
+            else:  # a negated set, a category such as \w or \s, a huge range
+                return None, False
+        return chars, False
+    if op is c.BRANCH:
+        chars, nullable = set(), False
+        for branch in av[1]:
+            first, empty = _first_of_sequence(list(branch))
+            if first is None:
+                return None, False
+            chars |= first
+            nullable = nullable or empty
+        return chars, nullable
+    if op is c.SUBPATTERN:
+        _group, add_flags, _del_flags, body = av
+        if add_flags & (re.IGNORECASE | re.LOCALE):
+            return None, False
+        return _first_of_sequence(list(body))
+    if op is c.ATOMIC_GROUP:
+        return _first_of_sequence(list(av))
+    if op in (c.MAX_REPEAT, c.MIN_REPEAT, c.POSSESSIVE_REPEAT):
+        low, _high, body = av
+        first, nullable = _first_of_sequence(list(body))
+        return first, nullable or low == 0
+    if op in (c.AT, c.ASSERT, c.ASSERT_NOT):
+        return set(), True  # zero width: the next item gives the first character
+    return None, False  # back-references, conditionals, anything else: unbounded
 
 
 SENTENCE_BREAK = re.compile(r"[.!?;:\n\r]|\s[-–—]\s|¿|¡")

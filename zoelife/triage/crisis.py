@@ -11,7 +11,7 @@ import re
 from bisect import bisect_right
 from dataclasses import dataclass
 
-from ._text import SENTENCE_BREAK, Folded, compile_groups, compile_phrases, load_toml
+from ._text import SENTENCE_BREAK, Folded, PhraseGroups, compile_phrases, load_toml
 
 CRISIS_LEVELS = ("urgent", "review", "none")
 CRISIS_RANK = {"urgent": 2, "review": 1, "none": 0}
@@ -48,8 +48,8 @@ _CATEGORIES: tuple[_Category, ...] = tuple(
     for c in _PHR["category"]
 )
 _LEVEL_OF = {c.name: c.level for c in _CATEGORIES}
-# All categories in one regex (one pass over the text); group names are the category names.
-_ALL = compile_groups({c["name"]: c["patterns"] for c in _PHR["category"]}, _MACROS)
+# All categories at once; group names are the category names.
+_ALL = PhraseGroups({c["name"]: c["patterns"] for c in _PHR["category"]}, _MACROS)
 _CS = _PHR["case_sensitive"]
 _CS_ALWAYS = re.compile("|".join(f"(?:{p})" for p in _CS["always"]))
 _CS_MIXED = re.compile("|".join(f"(?:{p})" for p in _CS["mixed_case_only"]))
@@ -227,13 +227,10 @@ def find_crisis_spans(folded: Folded, language: str) -> list[EvidenceSpan]:
     """Every crisis match in the text, with its context-adjusted level."""
     f = folded.folded
     raw: list[tuple[int, int, str, str]] = []  # folded start, end, category, base level
-    # Overlapping matches too ("started cutting" and "cutting myself"): restart one char on.
-    search = _ALL.search
-    m = search(f)
-    while m is not None:
+    # Overlapping matches too ("started cutting" and "cutting myself").
+    for m in _ALL.matches(f):
         name = m.lastgroup or ""
         raw.append((m.start(), m.end(), name, _LEVEL_OF[name]))
-        m = search(f, m.start() + 1)
     text = folded.text
     cs = []
     if _CS_CANDIDATE.search(text):
