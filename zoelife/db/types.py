@@ -38,6 +38,9 @@ class UTCDateTime(TypeDecorator[dt.datetime]):
         return value.astimezone(dt.UTC)
 
 
+_EMPTY_JSON = {list: "[]", dict: "{}"}
+
+
 class JSONText(TypeDecorator[Any]):
     """JSON kept as text: portable, and compared by content in tests on both databases."""
 
@@ -47,6 +50,8 @@ class JSONText(TypeDecorator[Any]):
     def process_bind_param(self, value: Any, dialect: Any) -> str | None:
         if value is None:
             return None
+        if not value and type(value) in _EMPTY_JSON:  # most evidence lists and extras
+            return _EMPTY_JSON[type(value)]
         return json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)
 
     def process_result_value(self, value: str | None, dialect: Any) -> Any:
