@@ -87,8 +87,8 @@ def normalize_email(raw: object) -> Checked:
     return Checked(result.normalized.lower())
 
 
-_NOT_SEARCHABLE = re.compile(r"[^\w\s@.+-]")
-_SPACES = re.compile(r"\s+")
+# Runs of anything but word characters and @.+- (spaces included) become one space.
+_NOT_SEARCHABLE = re.compile(r"[^\w@.+-]+")
 
 
 def fold(text: str | None) -> str:
@@ -100,7 +100,7 @@ def fold(text: str | None) -> str:
     else:
         decomposed = unicodedata.normalize("NFKD", text)
         stripped = "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
-    return _SPACES.sub(" ", _NOT_SEARCHABLE.sub(" ", stripped)).strip()
+    return _NOT_SEARCHABLE.sub(" ", stripped).strip()
 
 
 def name_key(first: str | None, last: str | None) -> str | None:

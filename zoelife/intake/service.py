@@ -132,7 +132,7 @@ class Outcome:
 
 
 def utm_from_landing_page(landing_page: str | None) -> dict[str, str]:
-    if not landing_page:
+    if not landing_page or "?" not in landing_page:  # no query string
         return {}
     try:
         query = parse_qs(urlsplit(landing_page).query)
