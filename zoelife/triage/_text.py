@@ -13,7 +13,7 @@ import tomllib
 import unicodedata
 from bisect import bisect_left
 from collections.abc import Iterator
-from functools import cache
+from functools import cache, cached_property
 from importlib import resources
 from re import _constants, _parser  # the regex parser's tree: see first_characters
 
@@ -112,13 +112,19 @@ def expand(pattern: str, macros: dict[str, str] | None = None) -> str:
 
 def compile_phrases(patterns: list[str], macros: dict[str, str] | None = None) -> re.Pattern[str]:
     """One regex matching any of ``patterns`` as whole words on folded text."""
+    parts = _checked(patterns, macros)
+    return re.compile(r"(?<![\w])(?:" + "|".join(f"(?:{p})" for p in parts) + r")(?![\w])")
+
+
+def _checked(patterns: list[str], macros: dict[str, str] | None) -> list[str]:
+    """The patterns expanded; a bad one fails loudly, naming its line."""
     parts = [expand(p, macros) for p in patterns]
-    for p in parts:  # fail loudly, naming the bad line
+    for p in parts:
         try:
             re.compile(p)
         except re.error as exc:  # pragma: no cover - exercised by a data test
             raise ValueError(f"bad triage pattern {p!r}: {exc}") from exc
-    return re.compile(r"(?<![\w])(?:" + "|".join(f"(?:{p})" for p in parts) + r")(?![\w])")
+    return parts
 
 
 def compile_groups(
@@ -131,11 +137,7 @@ def compile_groups(
 def _expanded_groups(
     groups: dict[str, list[str]], macros: dict[str, str] | None
 ) -> dict[str, list[str]]:
-    expanded = {}
-    for name, patterns in groups.items():
-        compile_phrases(patterns, macros)  # validates each line
-        expanded[name] = [expand(p, macros) for p in patterns]
-    return expanded
+    return {name: _checked(patterns, macros) for name, patterns in groups.items()}
 
 
 def _group_source(groups: dict[str, list[str]]) -> str:
@@ -159,7 +161,7 @@ class PhraseGroups:
 
     def __init__(self, groups: dict[str, list[str]], macros: dict[str, str] | None = None):
         expanded = _expanded_groups(groups, macros)
-        self.regex = re.compile(_group_source(expanded))
+        self._source = _group_source(expanded)
         starts = {
             (name, i): first_characters(p)
             for name, patterns in expanded.items()
@@ -181,6 +183,12 @@ class PhraseGroups:
         self._candidates = re.compile(
             r"(?<![\w])[" + "".join(re.escape(c) for c in every) + "]"
         )
+
+    @cached_property
+    def regex(self) -> re.Pattern[str]:
+        """The combined regex: the reference, and the fallback. Compiled on first use (a
+        tenth of a second at every start otherwise)."""
+        return re.compile(self._source)
 
     def matches(self, text: str) -> Iterator[re.Match[str]]:
         if self._by_char is None:

@@ -36,18 +36,7 @@ _CTX = load_toml("crisis_context.toml")
 _MACROS: dict[str, str] = _PHR.get("macros", {})
 
 
-@dataclass(frozen=True)
-class _Category:
-    name: str
-    level: str
-    regex: re.Pattern[str]
-
-
-_CATEGORIES: tuple[_Category, ...] = tuple(
-    _Category(c["name"], c["level"], compile_phrases(c["patterns"], _MACROS))
-    for c in _PHR["category"]
-)
-_LEVEL_OF = {c.name: c.level for c in _CATEGORIES}
+_LEVEL_OF = {c["name"]: c["level"] for c in _PHR["category"]}
 # All categories at once; group names are the category names.
 _ALL = PhraseGroups({c["name"]: c["patterns"] for c in _PHR["category"]}, _MACROS)
 _CS = _PHR["case_sensitive"]
