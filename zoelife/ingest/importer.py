@@ -123,6 +123,11 @@ _SUBMITTER_RULES = (
 )
 
 
+# Targets whose text is split, parsed or mapped; any other target takes the text as it is.
+_READ_SPECIALLY = frozenset({"treatments", "message", "received_at", "date_of_birth",
+                             "sms_consent", "channel", "submitter"})
+
+
 def _submitter(value: str) -> str:
     folded = fold_header(value)
     if not folded:
@@ -165,6 +170,13 @@ def to_input(record: Record, col_map: Mapping[str, str | None], *, source: str, 
             if text:
                 extra[header] = value if isinstance(value, list) else text
             continue
+        if target not in _READ_SPECIALLY:  # most columns: the text as it is
+            if text:
+                if target in kw:
+                    extra[header] = text
+                else:
+                    kw[target] = text
+            continue
         if target == "treatments":
             items = value if isinstance(value, list) else _SPLIT_TREATMENTS.split(text)
             treatments.extend(s.strip() for s in items if str(s).strip())
@@ -191,10 +203,6 @@ def to_input(record: Record, col_map: Mapping[str, str | None], *, source: str, 
             kw["channel"] = code if code in CHANNELS else "other"
         elif target == "submitter":
             kw["submitter"] = _submitter(text)
-        elif target in kw:
-            extra[header] = text
-        else:
-            kw[target] = text
     kw.setdefault("channel", channel)
     if "received_at_raw" in kw and kw.get("received_at") is None:
         kw.pop("received_at", None)

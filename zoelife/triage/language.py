@@ -18,6 +18,7 @@ _OTHER_OF: dict[str, tuple[str, ...]] = {}  # word -> the other languages that u
 for _name, _words in _OTHER.items():
     for _w in _words:
         _OTHER_OF[_w] = (*_OTHER_OF.get(_w, ()), _name)
+_OTHER_WORDS = frozenset(_OTHER_OF)
 _WORD = re.compile(r"[^\W\d_]+")
 # Letters outside the Latin blocks (Latin-1, Latin Extended A/B, Latin Extended Additional).
 _NON_LATIN = re.compile(r"[^\W\d_A-Za-z\u00C0-\u024F\u1E00-\u1EFF]")
@@ -41,15 +42,13 @@ def detect_language(text: str | None, folded: Folded | None = None) -> str:
     words = _WORD.findall(ftext)[:_MAX_WORDS]
     if not words:
         return "unknown"
-    en = es = 0
+    en = sum(map(_EN.__contains__, words))
+    es = sum(map(_ES.__contains__, words))
     other = dict.fromkeys(_OTHER, 0)
-    for w in words:
-        if w in _EN:
-            en += 1
-        if w in _ES:
-            es += 1
-        for name in _OTHER_OF.get(w, ()):
-            other[name] += 1
+    if not _OTHER_WORDS.isdisjoint(words):
+        for w in words:
+            for name in _OTHER_OF.get(w, ()):
+                other[name] += 1
     best_other = max(other.values()) if other else 0
     if best_other >= 2 and best_other > max(en, es):
         return "other"
