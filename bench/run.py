@@ -89,17 +89,6 @@ def fmt_s(seconds: float) -> str:
     return f"{seconds * 1000:.0f} ms" if seconds < 1 else f"{seconds:.2f} s"
 
 
-def median_time(fn, repeats: int, warmup: int = 1) -> tuple[float, list[float]]:
-    for _ in range(warmup):
-        fn()
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times), times
-
-
 # --------------------------------------------------------------------------- machine
 
 
@@ -500,18 +489,32 @@ def _bench_one_import(report: Report, repeats: int, label: str, writer, target: 
             counts.append(conn.execute("SELECT count(*) FROM intake_keys").fetchone()[0])
 
     try:
-        b, _ = median_time(baseline, repeats, warmup=1)
-        bp, _ = median_time(baseline_process, repeats, warmup=0)
-        m, _ = median_time(ours, max(1, repeats // 2), warmup=0)
-        ratio = m / b
+        # The machine's speed drifts by a third within minutes (shared host): each run of
+        # ours is paired with baseline runs just before it, and the ratio is the median of
+        # the pairs' ratios.
+        baseline()  # warm the imports and the file cache
+        times: dict[str, list[float]] = {"b": [], "bp": [], "m": []}
+        for _ in range(max(3, (repeats + 1) // 2)):
+            for key, fn in (("b", baseline), ("bp", baseline_process), ("m", ours)):
+                start = time.perf_counter()
+                fn()
+                times[key].append(time.perf_counter() - start)
+        b, bp, m = (statistics.median(times[k]) for k in ("b", "bp", "m"))
+        ratio = statistics.median(mi / bi for mi, bi in zip(times["m"], times["b"],
+                                                            strict=True))
+        ratio_process = statistics.median(mi / bi for mi, bi in zip(times["m"], times["bp"],
+                                                                    strict=True))
         if counts and counts[-1] != IMPORT_ROWS:
             report.notes.append(f"import: {counts[-1]} of {IMPORT_ROWS} rows in intake_keys")
         report.add(Row(f"import of a {IMPORT_ROWS:,}-row {label} (`zoelife import`)",
                        fmt_s(m), fmt_s(b) + " (pandas read_csv + to_sql)", f"{ratio:.1f}",
                        "≤ 10" if target else "-",
                        ("yes" if ratio <= 10 else "NO") if target else "n/a",
-                       f"{IMPORT_ROWS / m:,.0f} rows/s; against pandas as a fresh process "
-                       f"({fmt_s(bp)}, imports included as in ours): {m / bp:.1f}"))
+                       f"{IMPORT_ROWS / m:,.0f} rows/s; runs: "
+                       + ", ".join(f"{mi:.1f} s / {bi:.2f} s" for mi, bi in
+                                   zip(times["m"], times["b"], strict=True))
+                       + f"; against pandas as a fresh process ({fmt_s(bp)}, imports "
+                       f"included as in ours): {ratio_process:.1f}"))
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 
