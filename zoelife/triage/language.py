@@ -42,13 +42,7 @@ def detect_language(text: str | None, folded: Folded | None = None) -> str:
     words = _WORD.findall(ftext)[:_MAX_WORDS]
     if not words:
         return "unknown"
-    en = sum(map(_EN.__contains__, words))
-    es = sum(map(_ES.__contains__, words))
-    other = dict.fromkeys(_OTHER, 0)
-    if not _OTHER_WORDS.isdisjoint(words):
-        for w in words:
-            for name in _OTHER_OF.get(w, ()):
-                other[name] += 1
+    en, es, other = stop_word_counts(words)
     best_other = max(other.values()) if other else 0
     if best_other >= 2 and best_other > max(en, es):
         return "other"
@@ -57,3 +51,15 @@ def detect_language(text: str | None, folded: Folded | None = None) -> str:
     if es > en:
         return "es"
     return "en"
+
+
+def stop_word_counts(words: list[str]) -> tuple[int, int, dict[str, int]]:
+    """How many of `words` are English, Spanish and each other language's stop words."""
+    en = sum(map(_EN.__contains__, words))
+    es = sum(map(_ES.__contains__, words))
+    other = dict.fromkeys(_OTHER, 0)
+    if not _OTHER_WORDS.isdisjoint(words):  # most messages hold none
+        for w in words:
+            for name in _OTHER_OF.get(w, ()):
+                other[name] += 1
+    return en, es, other
