@@ -1,14 +1,16 @@
-"""`fastpath.insert_rows` stores what a plain SQLAlchemy insert would store."""
+"""`fastpath.insert_rows` stores what a plain SQLAlchemy insert would store; chunks cover a file."""
 
 from __future__ import annotations
 
 import datetime as dt
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from sqlalchemy import Column, Integer, MetaData, String, Table, create_engine, insert, select
 from sqlalchemy.orm import Session
 
 from zoelife.db.types import JSONText, UTCDateTime
-from zoelife.ingest.fastpath import insert_rows
+from zoelife.ingest.fastpath import chunk_bounds, insert_rows
 
 NOW = dt.datetime(2026, 11, 27, 9, 30, tzinfo=dt.UTC)
 
@@ -64,3 +66,18 @@ def test_null_given_for_a_column_with_a_database_default_stays_null() -> None:
 def test_a_column_null_in_one_batch_only_is_still_written_in_the_others() -> None:
     assert _stored(_rows(), fast=True, chunk=2) == _stored(_rows(), fast=False)
     assert _stored(_rows(), fast=True, chunk=1) == _stored(_rows(), fast=False)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.integers(0, 30_000), st.integers(1, 3000))
+def test_chunks_cover_the_file_in_order(total: int, size: int) -> None:
+    bounds = chunk_bounds(total, size)
+    assert [start for start, _ in bounds] == [0, *(stop for _, stop in bounds)][:len(bounds)]
+    assert (bounds[-1][1] if bounds else 0) == total
+    assert all(0 < stop - start <= size for start, stop in bounds)
+
+
+def test_a_big_file_has_small_chunks_at_both_ends() -> None:
+    sizes = [stop - start for start, stop in chunk_bounds(100_000, 2000)]
+    assert sizes[:3] == [250, 500, 1000] and sizes[-3:] == [1000, 500, 250]
+    assert sizes.count(2000) == 48

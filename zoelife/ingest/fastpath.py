@@ -160,7 +160,8 @@ def facts_in_chunks(items: Sequence[Any], make_input: Callable[[Any], RequestInp
     # Forking a threaded process (the streamlit server) is not safe: use a fork server there.
     forking = threading.active_count() == 1
     ctx = multiprocessing.get_context("fork" if forking else "forkserver")
-    starts = list(range(0, total, CHUNK))
+    bounds = chunk_bounds(total, CHUNK)
+    starts = [start for start, _ in bounds]
     with ProcessPoolExecutor(max_workers=WORKERS, mp_context=ctx,
                              initializer=_worker_start) as pool:
         if forking:
@@ -168,14 +169,35 @@ def facts_in_chunks(items: Sequence[Any], make_input: Callable[[Any], RequestInp
             # instead of being sent it (28 MB pickled and unpickled for 100,000 rows).
             _INHERITED = items
             try:
-                results = pool.map(partial(_facts_of_inherited, work),
-                                   [(s, s + CHUNK) for s in starts])
+                results = pool.map(partial(_facts_of_inherited, work), bounds)
                 yield from zip(starts, results, strict=True)
             finally:
                 _INHERITED = None
         else:
-            results = pool.map(work, [items[s:s + CHUNK] for s in starts])
+            results = pool.map(work, [items[start:stop] for start, stop in bounds])
             yield from zip(starts, results, strict=True)
+
+
+def chunk_bounds(total: int, size: int) -> list[tuple[int, int]]:
+    """(start, stop) of chunks of `size` rows, smaller at both ends of a big file: the first
+    reaches the main process sooner (it waits for it with nothing else to do), and the last
+    leave it little to decide and write once the workers are done."""
+    ramp = []
+    step = max(1, size // 8)
+    while step < size:
+        ramp.append(step)
+        step *= 2
+    middle = total - 2 * sum(ramp)
+    if middle < size:
+        sizes = [size] * (total // size) + ([total % size] if total % size else [])
+    else:
+        sizes = ramp + ([middle % size] if middle % size else []) + [size] * (middle // size)
+        sizes += ramp[::-1]
+    bounds, start = [], 0
+    for length in sizes:
+        bounds.append((start, start + length))
+        start += length
+    return bounds
 
 
 # The items of the import under way, for the workers forked while it runs.
