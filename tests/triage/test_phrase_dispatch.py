@@ -138,3 +138,15 @@ def test_treatment_phrases_are_bounded_too() -> None:
     for spec in treatments._CFG["treatment"].values():
         for pattern in spec["patterns"]:
             assert first_characters(expand(pattern)) is not None, pattern
+
+
+def test_an_unreadable_parser_tree_falls_back_to_the_combined_regex(monkeypatch) -> None:
+    from zoelife.triage import _text
+
+    def unreadable(pattern: str):
+        raise AttributeError("the parser's tree changed")
+
+    monkeypatch.setattr(_text, "first_characters", unreadable)
+    phrases = PhraseGroups({"word": ["kill", "cut"]})
+    assert phrases._by_char is None
+    assert _dispatched(phrases, "cut it out") == [(0, 3, "word")]

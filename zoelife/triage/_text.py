@@ -15,7 +15,11 @@ from bisect import bisect_left
 from collections.abc import Iterator
 from functools import cache, cached_property
 from importlib import resources
-from re import _constants, _parser  # the regex parser's tree: see first_characters
+
+try:  # the regex parser's tree, read by first_characters (CPython internals)
+    from re import _constants, _parser
+except ImportError:  # pragma: no cover - another Python: every phrase is tried everywhere
+    _constants = _parser = None
 
 _APOSTROPHES = "'’‘ʼ`´"
 
@@ -156,18 +160,22 @@ class PhraseGroups:
     fraction of the cost: the combined regex tries every phrase at every word start, while
     here a word start is only tried against the phrases that can begin with its first
     character, in their original order (so the same phrase wins, with the same extent).
-    Which characters a phrase can begin with is read off the regex parser's tree; a phrase
-    whose first character cannot be bounded that way is tried everywhere."""
+    Which characters a phrase can begin with is read off the regex parser's tree; if that
+    cannot be bounded for some phrase, or the tree cannot be read (it is CPython's internal),
+    every match comes from the combined regex instead."""
 
     def __init__(self, groups: dict[str, list[str]], macros: dict[str, str] | None = None):
         expanded = _expanded_groups(groups, macros)
         self._source = _group_source(expanded)
-        starts = {
-            (name, i): first_characters(p)
-            for name, patterns in expanded.items()
-            for i, p in enumerate(patterns)
-        }
         self._by_char: dict[str, re.Pattern[str]] | None = None
+        try:
+            starts = {
+                (name, i): first_characters(p)
+                for name, patterns in expanded.items()
+                for i, p in enumerate(patterns)
+            }
+        except Exception:  # noqa: BLE001 - an unreadable tree only costs the speed-up
+            return
         if any(chars is None for chars in starts.values()):
             return  # some phrase may begin anywhere: no dispatch
         every = sorted(set().union(*starts.values()))
@@ -210,6 +218,8 @@ def first_characters(pattern: str) -> frozenset[str] | None:
     cannot be bounded (a class like ``\\w`` or ``.``, case-insensitive parts, a phrase
     that can match the empty string). Zero-width assertions are skipped: the answer may
     hold more characters than can really begin a match, never fewer."""
+    if _parser is None:
+        return None
     parsed = _parser.parse(pattern)
     if parsed.state.flags & (re.IGNORECASE | re.LOCALE):
         return None
