@@ -138,6 +138,31 @@ def test_single_sign_on_with_an_unknown_or_missing_email_gets_no_access(clinic):
     assert len([r for r in _audit_rows(clinic) if r.action == "sign_in.failure"]) == 2
 
 
+def test_single_sign_on_with_an_unverified_email_gets_no_access(clinic):
+    """A provider that says it has not verified the address opens nothing, even when the
+    address is a staff account's; a verified (or unstated, as Entra ID sends) one signs in."""
+    make_user(clinic, "sso.desk", {"front_desk"})
+    engine = make_engine(clinic)
+    with write_session(engine) as s:
+        from zoelife.security import accounts
+
+        accounts.update_profile(s, accounts.find_by_username(s, "sso.desk"),
+                                email="desk@clinic.test", actor=None)
+    engine.dispose()
+    for claim in (False, "false"):
+        at = _sso_app({"is_logged_in": True, "email": "desk@clinic.test",
+                       "email_verified": claim}).run()
+        assert not at.exception
+        assert "Signed in as" not in all_text(at)
+        assert any("not verified your email" in e.value for e in at.error)
+        _no_patient_data(at)
+    failures = [r for r in _audit_rows(clinic) if r.action == "sign_in.failure"]
+    assert [r.changes["reason_code"] for r in failures] == ["sso_unverified_email"] * 2
+    at = _sso_app({"is_logged_in": True, "email": "desk@clinic.test",
+                   "email_verified": True}).run()
+    assert "Signed in as" in all_text(at)
+
+
 def test_the_app_refuses_to_run_with_xsrf_protection_off(clinic):
     from streamlit import config
 

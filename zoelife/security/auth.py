@@ -92,10 +92,23 @@ def _count_failure(session: Session, user, who: audit.Actor, now: dt.datetime) -
 
 
 def sign_in_sso(session: Session, email: str | None, *, client_address: str | None = None,
-                now: dt.datetime | None = None) -> SignInResult:
-    """Single sign-on: the identity provider vouched for `email`; match an active account."""
+                now: dt.datetime | None = None,
+                email_verified: bool | None = None) -> SignInResult:
+    """Single sign-on: the identity provider vouched for `email`; match an active account.
+
+    `email_verified` is the provider's claim: an address it says it has not verified opens
+    nothing (anyone can type someone else's address at some providers). Providers that do not
+    send the claim (Entra ID) are trusted as before."""
     now = now or dt.datetime.now(dt.UTC)
     user = accounts.find_by_email(session, email) if email else None
+    if email and email_verified is False:
+        audit.record(session, audit.Actor(user.id if user else None,
+                                          user.username if user else "unknown", client_address),
+                     "sign_in.failure", "staff_user", user.id if user else None,
+                     {"reason_code": "sso_unverified_email", "method": "oidc"})
+        return SignInResult(None, "Your single sign-on provider has not verified your email "
+                                  "address, so it cannot open Zoelife Intake. Verify it with the "
+                                  "provider, or ask an administrator.")
     if user is None or not user.is_active:
         audit.record(session, audit.Actor(user.id if user else None,
                                           user.username if user else "unknown", client_address),

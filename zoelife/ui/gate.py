@@ -64,17 +64,22 @@ def _token() -> str | None:
     return _cookie_token()
 
 
-def _sso_user_email() -> tuple[bool, str | None, int | None]:
-    """(logged in through st.login, email claim, issued-at claim)."""
+def _sso_user_email() -> tuple[bool, str | None, int | None, bool | None]:
+    """(logged in through st.login, email claim, issued-at claim, email_verified claim)."""
     try:
         user = st.user
         if not user.get("is_logged_in", False):
-            return False, None, None
+            return False, None, None, None
         email = user.get("email")
         iat = user.get("iat")
+        verified = user.get("email_verified")
     except Exception:  # noqa: BLE001 - no auth configured or outside a session
-        return False, None, None
-    return True, email if isinstance(email, str) else None, iat if isinstance(iat, int) else None
+        return False, None, None, None
+    if isinstance(verified, str):  # some providers send the claim as a string
+        verified = {"true": True, "false": False}.get(verified.strip().lower())
+    return (True, email if isinstance(email, str) else None,
+            iat if isinstance(iat, int) else None,
+            verified if isinstance(verified, bool) else None)
 
 
 def sso_configured() -> bool:
@@ -110,7 +115,7 @@ def current_user(*, activity: bool = True) -> SessionUser | None:
 
 
 def _from_sso(stale_token: str | None) -> SessionUser | None:
-    logged_in, email, iat = _sso_user_email()
+    logged_in, email, iat, verified = _sso_user_email()
     if not logged_in:
         if stale_token and stale_token == _cookie_token() and sso_configured():
             # The browser still holds the cookie of an ended sign-in (st.logout's round trip
@@ -130,7 +135,8 @@ def _from_sso(stale_token: str | None) -> SessionUser | None:
         # A provider sign-in older than the idle limit may not open a new app sign-in.
         _logout()
     with writing() as session:
-        result = auth.sign_in_sso(session, email, client_address=client_address())
+        result = auth.sign_in_sso(session, email, client_address=client_address(),
+                                  email_verified=verified)
     if result.token is None:
         st.session_state[_SSO_REFUSED_KEY] = result.message
         return None
