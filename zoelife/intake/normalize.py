@@ -89,6 +89,11 @@ def normalize_email(raw: object) -> Checked:
 
 # Runs of anything but word characters and @.+- (spaces included) become one space.
 _NOT_SEARCHABLE = re.compile(r"[^\w@.+-]+")
+_NOT_NAME = re.compile(r"[^\w ]")
+_SPACE_RUNS = re.compile(r"\s+")
+_EPOCH = re.compile(r"\d{9,13}(\.\d+)?")
+_ZONE_NAME = re.compile(r"\s+(UTC|GMT)$", re.I)
+_NOT_DIGIT = re.compile(r"\D")
 
 
 def fold(text: str | None) -> str:
@@ -105,14 +110,14 @@ def fold(text: str | None) -> str:
 
 def name_key(first: str | None, last: str | None) -> str | None:
     key = fold(" ".join(p for p in (first, last) if p))
-    key = re.sub(r"[^\w ]", "", key)
+    key = _NOT_NAME.sub("", key)
     return key or None
 
 
 def clean_name(raw: object) -> str | None:
     if raw is None:
         return None
-    text = re.sub(r"\s+", " ", str(raw)).strip()
+    text = _SPACE_RUNS.sub(" ", str(raw)).strip()
     return text[:120] or None
 
 
@@ -205,7 +210,7 @@ def parse_datetime(raw: object, zone: ZoneInfo) -> dt.datetime | None:
         if not text:
             return None
         value = None
-        if re.fullmatch(r"\d{9,13}(\.\d+)?", text):
+        if _EPOCH.fullmatch(text):
             seconds = float(text)
             if seconds > 1e11:
                 seconds /= 1000
@@ -220,7 +225,7 @@ def parse_datetime(raw: object, zone: ZoneInfo) -> dt.datetime | None:
             value = None
         if value is None:
             # Strip a trailing zone name such as "UTC" or "EST" that strptime cannot read.
-            cleaned = re.sub(r"\s+(UTC|GMT)$", "", text, flags=re.I)
+            cleaned = _ZONE_NAME.sub("", text)
             utc_suffix = cleaned != text
             for fmt in _DATETIME_FORMATS:
                 try:
@@ -278,7 +283,7 @@ def search_text(*parts: str | None) -> str:
         pieces.append(fold(p))
         if not p.lstrip().startswith("+"):
             continue
-        digits = re.sub(r"\D", "", p)
+        digits = _NOT_DIGIT.sub("", p)
         if len(digits) >= 7:
             pieces.append(digits)
             if digits.startswith("1") and len(digits) == 11:
