@@ -408,3 +408,56 @@ def test_worker_processes_give_the_facts_of_one_process(monkeypatch, threads):
     monkeypatch.setattr(fastpath.threading, "active_count", lambda: threads)
     assert facts() == alone
     assert len(alone) == 700 and fastpath._INHERITED is None
+
+
+@pytest.mark.slow
+def test_a_placeholder_phone_is_matched_through_its_newest_requests_only(
+        engine, db_url, tmp_path, sqlite_template, monkeypatch):
+    """One number typed for 70 different people (555-555-5555): every new person is offered
+    at most the 50 most recent people on it as possible matches, the same on both paths; a
+    later request with a recent person's name joins that person, one with the name of a person
+    50 people back starts a new one."""
+    from collections import Counter
+
+    from zoelife.db.engine import make_engine
+    from zoelife.ingest import fastpath
+    from zoelife.intake.matching import MATCH_CANDIDATES
+
+    monkeypatch.setattr(fastpath, "CHUNK", 40)
+    monkeypatch.setattr(fastpath, "PARALLEL_MIN_ROWS", 60)
+    start = dt.datetime(2026, 2, 2, 9, 0)
+
+    def row(i: int, who: int, minutes: int) -> dict[str, str]:
+        return {"Entry Id": f"P{i}", "Entry Date": (start + dt.timedelta(minutes=minutes))
+                .strftime("%Y-%m-%d %H:%M:%S"), "Name (First)": f"Pat{who}",
+                "Name (Last)": "Placeholder", "Email": "", "Phone": "555-555-5555",
+                "Treatments": "TMS", "Message": "", "Source Url": "",
+                "How did you hear about us?": ""}
+
+    rows = [row(i, i, i * 10) for i in range(70)]
+    later = 3 * 24 * 60  # days later: a repeat, not a duplicate
+    rows += [row(70, 65, later), row(71, 3, later + 10)]
+    data = synth.to_csv(rows)
+    now = dt.datetime(2026, 4, 1, 12, 0, tzinfo=dt.UTC)
+
+    def run(url, fast):
+        eng = make_engine(url)
+        try:
+            return import_requests(eng, data, fmt="csv", fast=fast, now=now), snapshot(eng)
+        finally:
+            eng.dispose()
+
+    (fast_result, fast_state), (slow_result, slow_state) = _both_paths(
+        engine, db_url, tmp_path, sqlite_template, run)
+    for part in fast_state:
+        assert fast_state[part] == slow_state[part], part
+    assert fast_result.imported == 72
+    people = fast_state["people"]
+    assert len(people) == 71  # Pat65 came back to the same person; Pat3 is too far back
+    offered = Counter(m[0] for m in fast_state["matches"])
+    assert max(offered.values()) == MATCH_CANDIDATES
+    requests = fast_state["requests"]
+    assert requests[("gravity-forms", "P70")]["person"] == (
+        "gravity-forms", "P65")
+    assert requests[("gravity-forms", "P71")]["person"] == (
+        "gravity-forms", "P71")

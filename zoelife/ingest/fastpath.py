@@ -47,6 +47,7 @@ from zoelife.db.models import (
     Submission,
 )
 from zoelife.intake import service
+from zoelife.intake.matching import MATCH_CANDIDATES, MATCH_SCAN_ROWS
 from zoelife.intake.normalize import (
     name_key,
     normalize_email,
@@ -481,11 +482,14 @@ class FastReceiver:
                                      (phone, self.by_phone, "same_phone")):
             if not value:
                 continue
+            # `matching.find_person`'s rule: newest requests first, bounded.
             seen: set[int] = set()
-            for rid in index.get(value, ()):
+            for rid in reversed(index.get(value, ())[-MATCH_SCAN_ROWS:]):
                 pid = self.requests[rid].values["person_id"]
                 if pid in seen:
                     continue
+                if len(seen) == MATCH_CANDIDATES:
+                    break
                 seen.add(pid)
                 person = self.people[pid]
                 same_name = key is not None and person["name_key"] == key

@@ -6,6 +6,12 @@
 
 Contact details are read from requests, so a person reached at two numbers over the years
 matches on either. People absorbed by a staff link (`merged_into_id`) resolve to the survivor.
+
+A contact shared by many people (a placeholder such as 555-555-5555, a clinic's own number typed
+for walk-ins) is looked at through its most recent requests only: at most `MATCH_SCAN_ROWS` of
+them, newest first, and at most `MATCH_CANDIDATES` distinct people among them. Without that
+bound every new request on such a number was compared with, and offered as a possible match to,
+every earlier person on it.
 """
 
 from __future__ import annotations
@@ -18,6 +24,9 @@ from sqlalchemy.orm import Session
 
 from zoelife.db.models import Person, PossibleMatch, Request
 from zoelife.intake.normalize import name_key
+
+MATCH_SCAN_ROWS = 1000
+MATCH_CANDIDATES = 50
 
 
 @dataclass
@@ -59,11 +68,18 @@ def find_person(
             select(Request.person_id, Person.name_key, Person.date_of_birth)
             .join(Person, Person.id == Request.person_id)
             .where(column == value)
-            .distinct()
+            .order_by(Request.id.desc())
+            .limit(MATCH_SCAN_ROWS)
         )
         if exclude_request_id:
             q = q.where(Request.id != exclude_request_id)
-        for row in session.execute(q.limit(50)):
+        seen: set[int] = set()
+        for row in session.execute(q):
+            if row.person_id in seen:
+                continue
+            if len(seen) == MATCH_CANDIDATES:
+                break
+            seen.add(row.person_id)
             pid = _survivor(session, row.person_id)
             same_name = key is not None and row.name_key == key
             same_dob = date_of_birth is not None and row.date_of_birth == date_of_birth
