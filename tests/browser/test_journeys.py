@@ -117,8 +117,11 @@ def sign_in(page: Page, base: str, username: str, display_name: str, path: str =
     expect(page.get_by_role("heading", name="Sign in")).to_be_visible()
     page.get_by_role("textbox", name="User name").fill(username)
     page.get_by_role("textbox", name="Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    # Signing in sends the browser once through /auth/cookie and back (a full page load).
+    # Signing in sends the browser once through /auth/cookie and back (a full page load). Wait
+    # for that navigation itself: the page before it already shows the signed-in sidebar, and
+    # a click made there is lost when the browser leaves it (seen once: "Sign out" ignored).
+    with page.expect_navigation():
+        page.get_by_role("button", name="Sign in").click()
     page.wait_for_url(re.compile(r"^(?!.*/auth/).*$"))
     expect(page.get_by_text(f"Signed in as {display_name}")).to_be_visible()
 
