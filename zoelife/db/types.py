@@ -9,8 +9,6 @@ from typing import Any
 from sqlalchemy import DateTime, Text
 from sqlalchemy.types import TypeDecorator
 
-_NAIVE = "naive datetime given to a UTC column; attach a time zone first"
-
 
 class UTCDateTime(TypeDecorator[dt.datetime]):
     """A point in time, always stored in UTC and always returned timezone-aware (UTC).
@@ -26,7 +24,7 @@ class UTCDateTime(TypeDecorator[dt.datetime]):
         if value is None:
             return None
         if value.tzinfo is None:
-            raise ValueError(_NAIVE)
+            raise ValueError("naive datetime given to a UTC column; attach a time zone first")
         value = value.astimezone(dt.UTC)
         if dialect.name == "sqlite":
             return value.replace(tzinfo=None)
@@ -39,11 +37,16 @@ class UTCDateTime(TypeDecorator[dt.datetime]):
         # SQLite stores the text SQLAlchemy formats field by field; isoformat writes the same
         # text in one C call (an import writes hundreds of thousands of times). Kept only if
         # it agrees with the dialect's own format.
+        to_utc = self.process_bind_param
+
+        def as_text(value: dt.datetime | None) -> str | None:
+            value = to_utc(value, dialect)
+            return None if value is None else value.isoformat(" ", "microseconds")
+
         sample = dt.datetime(987, 6, 5, 4, 3, 2, 10, tzinfo=dt.UTC)
-        if generic(sample) != _sqlite_text(sample) or generic(sample.replace(
-                microsecond=0)) != _sqlite_text(sample.replace(microsecond=0)):
+        if any(generic(v) != as_text(v) for v in (sample, sample.replace(microsecond=0))):
             return generic
-        return _sqlite_text
+        return as_text
 
     def process_result_value(self, value: dt.datetime | None, dialect: Any) -> dt.datetime | None:
         if value is None:
@@ -51,14 +54,6 @@ class UTCDateTime(TypeDecorator[dt.datetime]):
         if value.tzinfo is None:
             return value.replace(tzinfo=dt.UTC)
         return value.astimezone(dt.UTC)
-
-
-def _sqlite_text(value: dt.datetime | None) -> str | None:
-    if value is None:
-        return None
-    if value.tzinfo is None:
-        raise ValueError(_NAIVE)
-    return value.astimezone(dt.UTC).replace(tzinfo=None).isoformat(" ", "microseconds")
 
 
 _EMPTY_JSON = {list: "[]", dict: "{}"}
