@@ -154,14 +154,14 @@ def facts_in_chunks(items: Sequence[Any], make_input: Callable[[Any], RequestInp
     global _INHERITED
     total = len(items)
     work = partial(_facts_of_chunk, make_input, schedule, now, batch_id)
+    bounds = chunk_bounds(total, CHUNK)
     if total < PARALLEL_MIN_ROWS or (os.cpu_count() or 1) < 2:
-        for start in range(0, total, CHUNK):
-            yield start, work(items[start:start + CHUNK])
+        for start, stop in bounds:
+            yield start, work(items[start:stop])
         return
     # Forking a threaded process (the streamlit server) is not safe: use a fork server there.
     forking = threading.active_count() == 1
     ctx = multiprocessing.get_context("fork" if forking else "forkserver")
-    bounds = chunk_bounds(total, CHUNK)
     starts = [start for start, _ in bounds]
     with ProcessPoolExecutor(max_workers=WORKERS, mp_context=ctx,
                              initializer=_worker_start) as pool:
