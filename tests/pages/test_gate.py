@@ -185,3 +185,26 @@ def test_upload_size_is_limited_in_the_shipped_config():
     config_toml = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text())
     assert config_toml["server"]["enableXsrfProtection"] is True
     assert 1 <= config_toml["server"]["maxUploadSize"] <= 200
+
+
+@pytest.mark.parametrize("next_path", ["/queue?status=new", "/request?id=7",
+                                       "/x</script><img src=x onerror=alert(1)>",
+                                       "javascript:alert(1)", "//evil.example/"])
+def test_the_redirect_script_holds_only_a_url_the_app_built(monkeypatch, next_path):
+    """The one raw HTML the gate writes: a fixed script around a URL made of a URL-safe grant
+    and a path `safe_next` allowed, JSON-quoted. Nothing typed into a URL reaches it as
+    markup, and no other destination can be given to it."""
+    from zoelife.ui import gate
+
+    written = []
+    monkeypatch.setattr(gate.st, "html", lambda body, **kw: written.append((body, kw)))
+    gate._redirect(gate.cookie_url("AbC-123_xyz", next_path))
+    body, kw = written[0]
+    assert kw == {"unsafe_allow_javascript": True}
+    assert body.startswith('<script>window.location.replace("/auth/cookie?grant=AbC-123_xyz')
+    assert body.endswith('");</script>')
+    inner = body[len("<script>"):-len("</script>")]
+    assert "<" not in inner and ">" not in inner and "javascript:" not in inner
+    for foreign in ("https://evil.example/", "javascript:alert(1)", "/queue"):
+        with pytest.raises(ValueError):
+            gate._redirect(foreign)
