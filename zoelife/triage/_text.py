@@ -179,15 +179,15 @@ class PhraseGroups:
         if any(chars is None for chars in starts.values()):
             return  # some phrase may begin anywhere: no dispatch
         every = sorted(set().union(*starts.values()))
-        by_source: dict[str, re.Pattern[str]] = {}
         self._by_char = {}
         for char in every:
             subset = {
                 name: [p for i, p in enumerate(patterns) if char in starts[(name, i)]]
                 for name, patterns in expanded.items()
             }
-            source = _group_source({name: ps for name, ps in subset.items() if ps})
-            self._by_char[char] = by_source.setdefault(source, re.compile(source))
+            # Characters with the same phrases share one pattern (re's own cache).
+            self._by_char[char] = re.compile(
+                _group_source({name: ps for name, ps in subset.items() if ps}))
         self._candidates = re.compile(
             r"(?<![\w])[" + "".join(re.escape(c) for c in every) + "]"
         )
