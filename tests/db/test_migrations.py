@@ -65,3 +65,120 @@ def test_two_servers_upgrading_at_once_do_not_race(tmp_path):
             with admin.connect() as conn:
                 conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
             admin.dispose()
+
+
+def _lists_values(condition: str) -> bool:
+    """An IN list, as SQLite keeps it or as PostgreSQL shows it (`= ANY (ARRAY[...])`)."""
+    return " IN " in condition.upper() or "= ANY" in condition.upper()
+
+
+def _choice_checks(engine) -> dict[str, str]:
+    """{constraint name: condition} of every CHECK on a choice column, read from the database."""
+    from sqlalchemy import Enum
+
+    inspector = inspect(engine)
+    wanted = {f"ck_{table.name}_{column.type.name}": table.name
+              for table in Base.metadata.sorted_tables for column in table.columns
+              if isinstance(column.type, Enum)}
+    found = {}
+    for table in set(wanted.values()):
+        for check in inspector.get_check_constraints(table):
+            if check["name"] in wanted:
+                found[check["name"]] = check["sqltext"]
+    assert set(found) == set(wanted), set(wanted) ^ set(found)
+    return found
+
+
+def test_choice_checks_name_every_value_without_an_in_list(engine):
+    """SQLite rebuilds an IN list of three or more values for every row an executemany INSERT
+    writes; the checks are OR chains (migration 0002)."""
+    from sqlalchemy import Enum
+
+    checks = _choice_checks(engine)
+    for table in Base.metadata.sorted_tables:
+        for column in table.columns:
+            if isinstance(column.type, Enum):
+                condition = checks[f"ck_{table.name}_{column.type.name}"]
+                assert not _lists_values(condition), condition
+                for value in column.type.enums:
+                    assert f"'{value}'" in condition, (table.name, column.name, value)
+
+
+def test_migration_0002_keeps_the_rows_and_the_rules_both_ways(engine):
+    """Down to 0001 (IN lists) and up again, with rows in the tables: nothing is lost, and an
+    unknown value is refused at each revision while NULL stays allowed where it was."""
+    import datetime as dt
+
+    import pytest
+    from alembic import command
+    from sqlalchemy import text
+    from sqlalchemy.exc import IntegrityError
+
+    from zoelife.db.migrate import alembic_config
+
+    now = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
+
+    def move_to(revision: str, step) -> None:
+        with engine.connect() as conn:
+            cfg = alembic_config()
+            cfg.attributes["connection"] = conn
+            step(cfg, revision)
+            conn.commit()
+
+    def refused(sql: str) -> None:
+        with pytest.raises(IntegrityError), engine.begin() as conn:
+            conn.execute(text(sql))
+
+    with engine.begin() as conn:
+        conn.execute(text(
+            "INSERT INTO intake_keys (source, external_id, kind, first_seen_at) "
+            "VALUES ('form', 'x-1', 'quarantine', :now)"), {"now": now})
+    try:
+        move_to("0001", command.downgrade)
+        assert current_revision(engine) == "0001"
+        assert all(_lists_values(c) for c in _choice_checks(engine).values())
+        refused("INSERT INTO intake_keys (source, external_id, kind, first_seen_at) "
+                "VALUES ('form', 'x-2', 'teleported', '2026-01-01')")
+    finally:
+        move_to("head", command.upgrade)
+    assert current_revision(engine) == head_revision()
+    assert not any(_lists_values(c) for c in _choice_checks(engine).values())
+    refused("INSERT INTO intake_keys (source, external_id, kind, first_seen_at) "
+            "VALUES ('form', 'x-2', 'teleported', '2026-01-01')")
+    refused("INSERT INTO crisis_changes (request_id, kind, to_level, changed_at) "
+            "VALUES (1, 'assessed', 'bogus', '2026-01-01')")
+    with engine.begin() as conn:
+        assert conn.execute(text("SELECT external_id, kind FROM intake_keys")).all() == [
+            ("x-1", "quarantine")]
+        conn.execute(text(  # NULL passes a choice's check, as it did
+            "INSERT INTO intake_keys (source, external_id, kind, first_seen_at) "
+            "VALUES ('form', 'x-3', 'request', :now)"), {"now": now})
+        if conn.dialect.name == "sqlite":
+            assert conn.execute(text("PRAGMA integrity_check")).scalar() == "ok"
+
+
+def test_migration_0002_refuses_a_schema_changed_by_hand(tmp_path):
+    """A constraint that is not as revision 0001 wrote it stops the upgrade with its name, and
+    the database stays at 0001, untouched."""
+    import pytest
+    from sqlalchemy import text
+
+    from zoelife.db.engine import make_engine
+
+    eng = make_engine(f"sqlite:///{tmp_path / 'z.db'}")
+    upgrade(eng, "0001")
+    with eng.begin() as conn:
+        version = conn.execute(text("PRAGMA schema_version")).scalar()
+        conn.execute(text("PRAGMA writable_schema = ON"))
+        conn.execute(text("UPDATE sqlite_master SET sql = replace(sql, "
+                          "'''request'', ''submission''', '''submission'', ''request''') "
+                          "WHERE name = 'intake_keys'"))
+        conn.execute(text(f"PRAGMA schema_version = {version + 1}"))
+        conn.execute(text("PRAGMA writable_schema = OFF"))
+        before = conn.execute(text("SELECT sql FROM sqlite_master ORDER BY name")).all()
+    with pytest.raises(RuntimeError, match="ck_intake_keys_intake_key_kind"):
+        upgrade(eng)
+    assert current_revision(eng) == "0001"
+    with eng.connect() as conn:
+        assert conn.execute(text("SELECT sql FROM sqlite_master ORDER BY name")).all() == before
+    eng.dispose()

@@ -8,6 +8,7 @@ Nothing is deleted by a staff action: rows are closed, linked, or marked, never 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any
 
 from sqlalchemy import (
@@ -44,15 +45,31 @@ class Base(DeclarativeBase):
 
 
 def choice(values: tuple[str, ...], name: str) -> Enum:
-    """A string column limited to `values` by a CHECK constraint (portable, no native enum)."""
+    """A string column limited to `values`, in Python and by a CHECK constraint named `name`
+    (portable, no native enum); the constraint is `one_of`'s, added by `_check_choices`."""
     return Enum(
         *values,
         name=name,
         native_enum=False,
-        create_constraint=True,
+        create_constraint=False,
         validate_strings=True,
         length=max(len(x) for x in values),
     )
+
+
+def one_of(column: str, values: tuple[str, ...]) -> str:
+    """The CHECK condition limiting `column` to `values`: `column = 'a' OR column = 'b' ...`.
+
+    Not `column IN ('a', 'b', 'c')`: SQLite builds a temporary table for an IN list of three
+    or more values every time a statement runs, and an executemany INSERT runs its statement
+    once per row. That cost 2 µs per constrained column per row: 40% of an import's inserts."""
+    for value in values:
+        if not _PLAIN_VALUE.fullmatch(value):
+            raise ValueError(f"{column}: {value!r} is not a plain lowercase word")
+    return " OR ".join(f"{column} = '{value}'" for value in values)
+
+
+_PLAIN_VALUE = re.compile(r"[a-z][a-z_]*")
 
 
 ChannelType = choice(v.CHANNELS, "channel")
@@ -419,7 +436,7 @@ class CrisisChange(Base):
 
     __table_args__ = (
         CheckConstraint(
-            "kind IN ('assessed', 'raised', 'lowered', 'acknowledged')", name="kind_known"
+            one_of("kind", ("assessed", "raised", "lowered", "acknowledged")), name="kind_known"
         ),
     )
 
@@ -583,3 +600,15 @@ Index(
     postgresql_where=text(NOT_INQUIRY_SQL),
     sqlite_where=text(NOT_INQUIRY_SQL),
 )
+
+
+def _check_choices(metadata: MetaData) -> None:
+    """Every `choice` column gets its CHECK constraint, named after the choice."""
+    for table in metadata.tables.values():
+        for column in table.columns:
+            if isinstance(column.type, Enum):
+                table.append_constraint(CheckConstraint(
+                    one_of(column.name, tuple(column.type.enums)), name=column.type.name))
+
+
+_check_choices(Base.metadata)
