@@ -20,7 +20,6 @@ tests compare both paths on the same tricky file.
 from __future__ import annotations
 
 import datetime as dt
-import gc
 import multiprocessing
 import os
 import threading
@@ -46,6 +45,7 @@ from zoelife.db.models import (
     RequestTreatment,
     Submission,
 )
+from zoelife.ingest.memory import no_cyclic_gc
 from zoelife.intake import service
 from zoelife.intake.matching import MATCH_CANDIDATES, MATCH_SCAN_ROWS
 from zoelife.intake.normalize import (
@@ -135,7 +135,7 @@ def _facts_of_chunk(make_input: Callable[[Any], RequestInput], schedule: Schedul
                     items: Sequence[Any]) -> list[tuple]:
     # Plain tuples: unpickling a named tuple costs 20 µs a row in the main process, a plain
     # one 2 µs (`RowFacts._make` puts the names back).
-    with _no_cyclic_gc():
+    with no_cyclic_gc():
         return [tuple(row_facts(make_input(item), schedule, now, batch_id)) for item in items]
 
 
@@ -722,24 +722,9 @@ def receive_many(session: Session, items: Sequence[Any], *, schedule: Schedule,
     """`receive` for every item, in order, in the caller's transaction. Items are
     `RequestInput`s, or anything `make_input` turns into one (a picklable function: it runs in
     the worker processes)."""
-    with _large_page_cache(session), _no_cyclic_gc():
+    with _large_page_cache(session), no_cyclic_gc():
         return _receive_many(session, items, schedule=schedule, batch_id=batch_id, now=now,
                              actor=actor, make_input=make_input, progress=progress)
-
-
-@contextmanager
-def _no_cyclic_gc() -> Iterator[None]:
-    """An import allocates millions of small acyclic objects (rows, tuples, dicts) while
-    millions more stay alive (the file): each generation-2 pass of the cycle collector walks
-    them all, which made the import's decisions and inserts twice as slow. Reference counting
-    still frees everything; cycles wait for the collector at the end."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 @contextmanager

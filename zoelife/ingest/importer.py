@@ -29,6 +29,7 @@ from zoelife.ingest.fields import (
     detect_form_tool,
     fold_header,
 )
+from zoelife.ingest.memory import no_cyclic_gc
 from zoelife.ingest.readers import ReadError, Record, Table, read_table
 from zoelife.intake.normalize import parse_bool, parse_date, parse_datetime
 from zoelife.intake.schedule import Schedule
@@ -227,6 +228,7 @@ def _input_of_record_tuple(values: tuple, **kw: Any) -> RequestInput:
     return to_input(Record(*values), **kw)
 
 
+@no_cyclic_gc()
 def import_requests(
     engine: Engine,
     data: str | Path | bytes,
