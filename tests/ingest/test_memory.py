@@ -33,7 +33,8 @@ def test_an_import_reads_its_file_with_the_collector_paused(engine, tmp_path, mo
 
     monkeypatch.setattr(importer, "prepare", watching_prepare)
     path = tmp_path / "export.csv"
-    path.write_text("Name,Email\nAda Lovelace,ada.lovelace@gmail.com\n", encoding="utf-8")
+    path.write_text("Date Created,Name,Email\n2026-03-02 10:00:00,Ada Lovelace,ada@example.com\n",
+                    encoding="utf-8")
     result = importer.import_requests(engine, path, source="test")
     assert seen == [False]
     assert result.imported == 1
