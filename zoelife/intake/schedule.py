@@ -51,19 +51,26 @@ class Schedule:
     def load(cls, session: Session) -> Schedule:
         return cls.from_settings(settings_mod.load(session))
 
+    def __post_init__(self) -> None:
+        # Each day's opening, worked out once: every due time asks for it (an import of
+        # 100,000 rows asks 150,000 times, for a few hundred days).
+        object.__setattr__(self, "_openings", {})
+
     # -- business time ----------------------------------------------------------------
 
     def opening(self, day: dt.date) -> tuple[dt.datetime, dt.datetime] | None:
         """The day's open and close as aware local datetimes, or None when closed."""
-        if day in self.holidays:
-            return None
-        span = self.hours.get(day.weekday())
-        if not span:
-            return None
-        return (
+        try:
+            return self._openings[day]
+        except KeyError:
+            pass
+        span = None if day in self.holidays else self.hours.get(day.weekday())
+        found = (
             dt.datetime.combine(day, span[0], tzinfo=self.zone),
             dt.datetime.combine(day, span[1], tzinfo=self.zone),
-        )
+        ) if span else None
+        self._openings[day] = found
+        return found
 
     def is_business_time(self, moment: dt.datetime) -> bool:
         local = moment.astimezone(self.zone)
