@@ -494,7 +494,9 @@ def _bench_one_import(report: Report, repeats: int, label: str, writer, target: 
         # the pairs' ratios.
         baseline()  # warm the imports and the file cache
         times: dict[str, list[float]] = {"b": [], "bp": [], "m": []}
-        for _ in range(max(3, (repeats + 1) // 2)):
+        # Five pairs at the default: with three, one slow stretch of the host moved the
+        # median ratio by 15%.
+        for _ in range(max(3, repeats)):
             for key, fn in (("b", baseline), ("bp", baseline_process), ("m", ours)):
                 start = time.perf_counter()
                 fn()
