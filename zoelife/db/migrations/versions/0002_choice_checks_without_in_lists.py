@@ -3,7 +3,8 @@
 Every CHECK that limits a column to a list of values becomes `col = 'a' OR col = 'b' ...`
 instead of `col IN ('a', 'b', ...)`. Same rule, same names. SQLite builds a temporary table for
 an IN list of three or more values each time a statement runs, and an executemany INSERT runs
-its statement once per row: the IN lists were 40% of an import's insert time.
+its statement once per row: the IN lists took over a third of an import's insert time
+(5.6 s -> 3.5 s for 100,000 rows).
 
 On SQLite the constraints are rewritten in place in the stored CREATE TABLE statements (SQLite's
 documented procedure for changes that leave the stored rows as they are: writable_schema, then a
