@@ -644,7 +644,7 @@ def main(argv: list[str] | None = None) -> int:
         "queue": lambda: bench_queue(report, sizes, args.repeats),
         "request": lambda: bench_request(report, sizes, args.repeats),
         "insights": lambda: bench_insights(report, sizes, max(3, args.repeats // 2)),
-        "import": lambda: bench_import(report, 3),
+        "import": lambda: bench_import(report, args.repeats),
         "webhook": lambda: bench_webhook(report, args.webhook_seconds),
         "memory": lambda: bench_memory(report, sizes),
         "load": lambda: bench_load(report, sizes, args.load_seconds),
