@@ -268,9 +268,11 @@ def test_fast_path_matches_row_by_row(engine, db_url, tmp_path, sqlite_template,
     from zoelife.db.engine import make_engine
     from zoelife.ingest import fastpath
 
-    # Small chunks prepared by the worker processes, as a big file would be.
+    # Small chunks prepared by the worker processes, as a big file would be, and the
+    # database's keys, emails and phones looked up in several IN lists per chunk.
     monkeypatch.setattr(fastpath, "CHUNK", 97)
     monkeypatch.setattr(fastpath, "PARALLEL_MIN_ROWS", 300)
+    monkeypatch.setattr(fastpath, "IN_CHUNK", 7)
 
     rows = synth.rows(600, seed=3)
     early, late = rows[:150], rows[150:]

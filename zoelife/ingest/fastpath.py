@@ -76,7 +76,7 @@ from zoelife.vocabulary import CHANNELS, SUBMITTERS
 PARALLEL_MIN_ROWS = 5000
 WORKERS = 2
 CHUNK = 2000
-IN_CHUNK = 500  # values per IN (...) list
+IN_CHUNK = 2000  # values per IN (...) list: within SQLite's and PostgreSQL's limits
 IMPORT_CACHE_KIB = 256 * 1024
 WORKER_NICENESS = 10
 
@@ -304,25 +304,21 @@ class FastReceiver:
 
     def preload(self, keys: list[tuple[str, str]], emails: set[str], phones: set[str]) -> None:
         """What the database already holds of these keys, emails and phones (called per chunk,
-        before the chunk is decided)."""
-        s = self.session
+        before the chunk is decided). Core statements built once, long IN lists: through the
+        ORM, with 500 values a list, these lookups cost 0.7 s of an import of 100,000 rows."""
+        conn = self.session.connection()
         by_source: dict[str, list[str]] = {}
         for src, ext in keys:
             by_source.setdefault(src, []).append(ext)
         for src, exts in by_source.items():
             for part in _chunks(sorted(set(exts))):
-                for row in s.execute(select(IntakeKey.external_id, IntakeKey.kind,
-                                            IntakeKey.request_id, IntakeKey.submission_id)
-                                     .where(IntakeKey.source == src,
-                                            IntakeKey.external_id.in_(part))):
+                for row in conn.execute(_KEYS_HELD, {"source": src, "ids": part}):
                     self.db_keys[(src, row.external_id)] = (row.kind, row.request_id,
                                                             row.submission_id)
-        for part in _chunks(sorted(emails)):
-            self.db_emails.update(s.execute(select(Request.email).where(
-                Request.email.in_(part)).distinct()).scalars())
-        for part in _chunks(sorted(phones)):
-            self.db_phones.update(s.execute(select(Request.phone).where(
-                Request.phone.in_(part)).distinct()).scalars())
+        for query, values, held in ((_EMAILS_HELD, emails, self.db_emails),
+                                    (_PHONES_HELD, phones, self.db_phones)):
+            for part in _chunks(sorted(values)):
+                held.update(conn.execute(query, {"values": part}).scalars())
 
     def preload_content(self) -> None:
         query = select(ContentItem.id, ContentItem.url_path,
@@ -710,7 +706,19 @@ _REQUEST_DEFAULTS = {
 }
 
 
-def _chunks(values: list, size: int = IN_CHUNK):
+_KEYS = IntakeKey.__table__.c
+_KEYS_HELD = select(_KEYS.external_id, _KEYS.kind, _KEYS.request_id, _KEYS.submission_id).where(
+    _KEYS.source == bindparam("source"),
+    _KEYS.external_id.in_(bindparam("ids", expanding=True)))
+_REQUESTS = Request.__table__.c
+_EMAILS_HELD = select(_REQUESTS.email).where(
+    _REQUESTS.email.in_(bindparam("values", expanding=True))).distinct()
+_PHONES_HELD = select(_REQUESTS.phone).where(
+    _REQUESTS.phone.in_(bindparam("values", expanding=True))).distinct()
+
+
+def _chunks(values: list):
+    size = IN_CHUNK
     for start in range(0, len(values), size):
         yield values[start:start + size]
 
