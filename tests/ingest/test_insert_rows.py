@@ -6,7 +6,17 @@ import datetime as dt
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from sqlalchemy import Column, Integer, MetaData, String, Table, create_engine, insert, select
+from sqlalchemy import (
+    Column,
+    Date,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    create_engine,
+    insert,
+    select,
+)
 from sqlalchemy.orm import Session
 
 from zoelife.db.types import JSONText, UTCDateTime
@@ -24,20 +34,25 @@ def _table() -> Table:
         Column("note", String(50)),
         Column("at", UTCDateTime()),
         Column("data", JSONText()),
+        Column("day", Date()),
     )
 
 
 def _rows() -> list[dict]:
     return [
-        {"id": 1, "name": "a", "flag": None, "note": None, "at": NOW, "data": {"k": [1]}},
-        {"id": 2, "name": None, "flag": None, "note": None, "at": NOW, "data": []},
-        {"id": 3, "name": "c", "flag": 1, "note": None, "at": None, "data": None},
+        {"id": 1, "name": "a", "flag": None, "note": None, "at": NOW, "data": {"k": [1]},
+         "day": dt.date(2026, 2, 3)},
+        {"id": 2, "name": None, "flag": None, "note": None, "at": NOW, "data": [],
+         "day": dt.date(987, 6, 5)},
+        {"id": 3, "name": "c", "flag": 1, "note": None, "at": None, "data": None, "day": None},
         {"id": 4, "name": "d", "flag": None, "note": None,
-         "at": NOW + dt.timedelta(hours=1), "data": {}},
+         "at": NOW + dt.timedelta(hours=1), "data": {}, "day": dt.date(2026, 2, 3)},
     ]
 
 
-def _stored(rows: list[dict], *, fast: bool, chunk: int = 5000) -> list[tuple]:
+def _stored(rows: list[dict], *, fast: bool, chunk: int = 5000, raw: bool = False
+            ) -> list[tuple]:
+    """The rows as read back through SQLAlchemy, or (`raw`) as the text SQLite holds."""
     table = _table()
     engine = create_engine("sqlite://")
     table.metadata.create_all(engine)
@@ -47,11 +62,22 @@ def _stored(rows: list[dict], *, fast: bool, chunk: int = 5000) -> list[tuple]:
         else:
             session.execute(insert(table), rows)
         session.commit()
+        if raw:
+            return [tuple(r) for r in session.connection().exec_driver_sql(
+                "SELECT * FROM things ORDER BY id")]
         return [tuple(r) for r in session.execute(select(table).order_by(table.c.id))]
 
 
 def test_the_same_rows_as_a_core_insert() -> None:
     assert _stored(_rows(), fast=True) == _stored(_rows(), fast=False)
+    assert _stored(_rows(), fast=True, raw=True) == _stored(_rows(), fast=False, raw=True)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.one_of(st.none(), st.dates(), st.datetimes()), min_size=1, max_size=5))
+def test_dates_are_stored_as_the_dialect_writes_them(days: list) -> None:
+    rows = [{"id": i, "day": day} for i, day in enumerate(days, start=1)]
+    assert _stored(rows, fast=True, raw=True) == _stored(rows, fast=False, raw=True)
 
 
 def test_null_given_for_a_column_with_a_database_default_stays_null() -> None:
