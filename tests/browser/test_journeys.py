@@ -18,23 +18,35 @@ import time
 import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Page, expect
 from sqlalchemy import select, update
 
-from tests.apptest import PASSWORD
-from tests.browser.conftest import ROOT, _require_browser, clinic_database, launch_chromium, serve
+from tests.browser.journey import (
+    VIEWPORT,
+    Clinic,
+    choose,
+    clinic_database,
+    grid_row,
+    grid_rows,
+    marker_tooltip,
+    no_exception,
+    plant_request,
+    request_row,
+    require_browser,
+    screenshot,
+    select_grid_row,
+    serve,
+    sign_in,
+)
 from tests.scale.liveserver import WEBHOOK_SECRET
 from zoelife import audit, demo, settings
 from zoelife.db.engine import make_engine, read_session, write_session
 from zoelife.db.models import Request, SignInSession
 from zoelife.ingest.webhook import SIGNATURE_HEADER, sign
 from zoelife.intake import lifecycle
-from zoelife.intake.schedule import Schedule
-from zoelife.intake.service import RequestInput, receive
 from zoelife.security import accounts
 from zoelife.ui.gate import REFUSAL
 
@@ -43,26 +55,12 @@ pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser_journeys")]
 
 # How often an open queue looks for new arrivals and a lapsed sign-in (20 s in production).
 QUEUE_REFRESH_SECONDS = "3"
-VIEWPORT = {"width": 1366, "height": 768}
-SCREENSHOTS = ROOT / "docs" / "screenshots"
-# The machine is shared and slow at times; a Streamlit rerun normally lands in well under a second.
-expect.set_options(timeout=30_000)
-
-
-@dataclass
-class Clinic:
-    base: str
-    db_url: str
-    log: Path
-
-    def engine(self):
-        return make_engine(self.db_url)
 
 
 @pytest.fixture(scope="module")
 def clinic(tmp_path_factory) -> Iterator[Clinic]:
     """A small demo clinic (the screenshots show it), a front-desk user and a manager."""
-    _require_browser()
+    require_browser()
     workdir = tmp_path_factory.mktemp("clinic")
     db_url = clinic_database(workdir, (("admin", {"admin"}, "Ada Admin"),
                                        ("desk", {"front_desk"}, "Dana Desk"),
@@ -82,146 +80,6 @@ def clinic(tmp_path_factory) -> Iterator[Clinic]:
         engine.dispose()
     with serve(db_url, workdir, {"ZOELIFE_QUEUE_REFRESH_SECONDS": QUEUE_REFRESH_SECONDS}) as base:
         yield Clinic(base, db_url, workdir / "streamlit.log")
-
-
-@pytest.fixture(scope="module")
-def chromium() -> Iterator[Browser]:
-    with launch_chromium() as b:
-        yield b
-
-
-@pytest.fixture
-def tab(chromium, request) -> Iterator[Page]:
-    """A fresh browser context (no cookies) at the front-desk screen size.
-
-    With ZOELIFE_BROWSER_ARTIFACTS=<dir>, the last screen of every journey is saved there
-    (what a failing journey was looking at)."""
-    context = chromium.new_context(viewport=VIEWPORT, accept_downloads=True)
-    page = context.new_page()
-    try:
-        yield page
-    finally:
-        artifacts = os.environ.get("ZOELIFE_BROWSER_ARTIFACTS")
-        if artifacts:
-            Path(artifacts).mkdir(parents=True, exist_ok=True)
-            page.screenshot(path=str(Path(artifacts) / f"{request.node.name}.png"),
-                            full_page=True)
-        context.close()
-
-
-# --------------------------------------------------------------------------- helpers
-
-
-def sign_in(page: Page, base: str, username: str, display_name: str, path: str = "") -> None:
-    page.goto(f"{base}/{path}")
-    expect(page.get_by_role("heading", name="Sign in")).to_be_visible()
-    page.get_by_role("textbox", name="User name").fill(username)
-    page.get_by_role("textbox", name="Password").fill(PASSWORD)
-    # Signing in sends the browser once through /auth/cookie and back (a full page load). Wait
-    # for that navigation itself: the page before it already shows the signed-in sidebar, and
-    # a click made there is lost when the browser leaves it (seen once: "Sign out" ignored).
-    with page.expect_navigation():
-        page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url(re.compile(r"^(?!.*/auth/).*$"))
-    expect(page.get_by_text(f"Signed in as {display_name}")).to_be_visible()
-
-
-def choose(page: Page, label: str, option: str) -> None:
-    """Pick `option` in a st.selectbox as a keyboard user does: type to filter, pick it."""
-    box = page.get_by_role("combobox", name=label)
-    expect(box).to_be_visible()
-    if box.input_value() == option:
-        return  # typing the current value again does not open the list
-    box.click()
-    box.fill(option)
-    page.get_by_role("option", name=option, exact=True).click()
-    expect(box).to_have_value(option)
-
-
-def marker_tooltip(page: Page, chart) -> str:
-    """Hover along the top of the chart, where the content markers (triangles) sit, until
-    vega's tooltip shows a content item; returns the tooltip's text ('' when none showed)."""
-    chart.scroll_into_view_if_needed()
-    box = chart.bounding_box()
-    tooltip = page.locator("#vg-tooltip-element")
-    for dy in (12, 8, 16):
-        for x in range(int(box["x"]) + 40, int(box["x"] + box["width"]) - 120, 3):
-            page.mouse.move(x, box["y"] + dy)
-            if tooltip.is_visible() and "Content" in (tooltip.text_content() or ""):
-                return tooltip.text_content()
-    return ""
-
-
-def no_exception(page: Page) -> None:
-    """The "must not happen" shared by every journey: no Streamlit exception box."""
-    expect(page.get_by_test_id("stException")).to_have_count(0)
-    expect(page.get_by_text("Traceback")).to_have_count(0)
-
-
-def plant_request(clinic: Clinic, *, first: str, last: str, message: str,
-                  treatments=("Ketamine",), minutes_ago: int = 2) -> int:
-    engine = clinic.engine()
-    try:
-        with write_session(engine) as session:
-            outcome = receive(session, RequestInput(
-                source="browser-journey", external_id=f"{first}-{last}-{time.time_ns()}",
-                received_at=dt.datetime.now(dt.UTC) - dt.timedelta(minutes=minutes_ago),
-                first_name=first, last_name=last,
-                email=f"{first.lower()}.{last.lower()}@example.com", phone="+1 212 555 0142",
-                treatments=treatments, message=message,
-            ), schedule=Schedule.load(session))
-            return outcome.request_id
-    finally:
-        engine.dispose()
-
-
-def request_row(clinic: Clinic, request_id: int) -> Request:
-    engine = clinic.engine()
-    try:
-        with read_session(engine) as session:
-            row = session.get(Request, request_id)
-            session.expunge(row)
-            return row
-    finally:
-        engine.dispose()
-
-
-# st.dataframe draws on a canvas; glide-data-grid keeps an accessible copy of the visible cells
-# inside it (a zero-size table, so found by CSS and checked by text, not by visibility).
-HEADER_PX, ROW_PX = 34, 33
-
-
-def grid_rows(page: Page):
-    return page.get_by_test_id("stDataFrame").locator("table tbody tr")
-
-
-def grid_row(page: Page, first_cell: str):
-    """The dataframe row whose first column reads `first_cell`."""
-    return grid_rows(page).filter(
-        has=page.locator(f"td[aria-colindex='1']:text-is('{first_cell}')"))
-
-
-def select_grid_row(page: Page, first_cell: str) -> None:
-    """Tick the row's selection box, as a person does (click on the canvas)."""
-    expect(grid_row(page, first_cell)).to_have_count(1)
-    index = grid_rows(page).evaluate_all(
-        "(rows, t) => rows.findIndex(r => r.cells[0].textContent.trim() === t)", first_cell)
-    canvas = page.get_by_test_id("stDataFrame").get_by_test_id("data-grid-canvas")
-    canvas.scroll_into_view_if_needed()
-    box = canvas.bounding_box()
-    # The grid's scroller, not the canvas, takes the pointer events: click by position.
-    page.mouse.click(box["x"] + 16, box["y"] + HEADER_PX + ROW_PX * index + ROW_PX // 2)
-
-
-def screenshot(page: Page, name: str) -> None:
-    """docs/screenshots/<name>.png, only when ZOELIFE_UPDATE_SCREENSHOTS=1 (CI keeps the tree)."""
-    if os.environ.get("ZOELIFE_UPDATE_SCREENSHOTS") != "1":
-        return
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    # Let running animations (skeletons, toasts) settle without a fixed sleep.
-    page.wait_for_load_state("networkidle")
-    expect(page.get_by_test_id("stStatusWidget")).to_have_count(0)
-    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"))
 
 
 # --------------------------------------------------------------------------- journeys

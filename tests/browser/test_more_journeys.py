@@ -1,6 +1,7 @@
 """The first-run journey: a server on an EMPTY database (no account at all), so it cannot share
 the demo clinic of test_journeys.py; its own `xdist_group` lets it run beside that module under
-`pytest -n 2 --dist loadgroup`. Helpers and conventions are test_journeys.py's (docs/browser.md).
+`pytest -n 2 --dist loadgroup`. Helpers in journey.py, conventions as in test_journeys.py
+(docs/browser.md).
 """
 
 from __future__ import annotations
@@ -13,23 +14,25 @@ from playwright.sync_api import expect
 from sqlalchemy import func, select
 
 from tests.apptest import PASSWORD
-from tests.browser import test_journeys as journeys
-from tests.browser.conftest import _require_browser, clinic_database, serve
-from tests.browser.test_journeys import Clinic, grid_rows, no_exception, sign_in
+from tests.browser.journey import (
+    Clinic,
+    clinic_database,
+    grid_rows,
+    no_exception,
+    require_browser,
+    serve,
+    sign_in,
+)
 from zoelife.db.engine import read_session
 from zoelife.db.models import Request, StaffUser
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser_first_run")]
 
-# The same fixtures as test_journeys.py (a module-scoped chromium, a fresh context per journey).
-chromium = journeys.chromium
-tab = journeys.tab
-
 
 @pytest.fixture(scope="module")
 def empty_clinic(tmp_path_factory) -> Iterator[Clinic]:
     """A migrated database with no account and no request: the app shows its first-run screen."""
-    _require_browser()
+    require_browser()
     workdir = tmp_path_factory.mktemp("first_run")
     db_url = clinic_database(workdir)
     with serve(db_url, workdir) as base:

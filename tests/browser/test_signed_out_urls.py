@@ -5,7 +5,7 @@ With `pages/` beside streamlit_app.py, Streamlit serves that folder the legacy w
 calls st.navigation: a fresh server's first loads of /queue or /users ran the page file on its own
 and drew a sidebar listing every file ("streamlit app", "audit log", "users", ...); later, with only
 the sign-in page registered for a signed-out person, the same URLs showed "Page not found".
-Helpers and conventions are test_journeys.py's (docs/browser.md).
+Helpers in journey.py, conventions as in test_journeys.py (docs/browser.md).
 """
 
 from __future__ import annotations
@@ -16,20 +16,22 @@ from collections.abc import Iterator
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser import test_journeys as journeys
-from tests.browser.conftest import _require_browser, clinic_database, serve
-from tests.browser.test_journeys import Clinic, no_exception, plant_request, sign_in
+from tests.browser.journey import (
+    Clinic,
+    clinic_database,
+    no_exception,
+    plant_request,
+    require_browser,
+    serve,
+    sign_in,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser_signed_out_urls")]
-
-chromium = journeys.chromium
-tab = journeys.tab
-
 
 @pytest.fixture(scope="module")
 def fresh_clinic(tmp_path_factory) -> Iterator[Clinic]:
     """An admin, a front-desk user and one request; a server no page has been loaded from."""
-    _require_browser()
+    require_browser()
     workdir = tmp_path_factory.mktemp("signed_out_urls")
     db_url = clinic_database(workdir, (("admin", {"admin"}, "Ada Admin"),
                                        ("desk", {"front_desk"}, "Dana Desk")))

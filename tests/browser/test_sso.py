@@ -35,10 +35,15 @@ import pytest
 from playwright.sync_api import Page, expect
 from sqlalchemy import select, update
 
-from tests.browser import test_journeys
-from tests.browser.conftest import _require_browser, clinic_database, serve
+from tests.browser.journey import (
+    Clinic,
+    clinic_database,
+    no_exception,
+    plant_request,
+    require_browser,
+    serve,
+)
 from tests.browser.mock_oidc import MockOIDCProvider
-from tests.browser.test_journeys import Clinic, no_exception, plant_request
 from zoelife import audit
 from zoelife.db.engine import make_engine, read_session, write_session
 from zoelife.db.models import AuditEvent, SignInSession, StaffUser
@@ -60,11 +65,6 @@ STAFF = {
 }
 # How often an open queue looks for a lapsed sign-in (20 s in production).
 QUEUE_REFRESH_SECONDS = "3"
-expect.set_options(timeout=30_000)
-
-# The journeys' fixtures: one chromium for the module, a fresh browser context per journey.
-chromium = test_journeys.chromium
-tab = test_journeys.tab
 
 
 @dataclass
@@ -113,7 +113,7 @@ class SSOClinic(Clinic):
 
 @pytest.fixture(scope="module")
 def sso(tmp_path_factory) -> Iterator[SSOClinic]:
-    _require_browser()
+    require_browser()
     workdir = tmp_path_factory.mktemp("sso")
     db_url = clinic_database(workdir)
     engine = make_engine(db_url)

@@ -1,0 +1,211 @@
+"""Helpers of the real-browser journeys: the server and browser they run on, and what a person
+does on a page (sign in, choose, read the grid), shared by every module in tests/browser.
+
+Browser tests are skipped only when /usr/bin/chromium is absent and ZOELIFE_REQUIRE_BROWSER is
+not set; with it set, a missing browser fails the test instead.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+import time
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from tests.apptest import PASSWORD
+from tests.scale.liveserver import LiveServer
+from zoelife import audit
+from zoelife.db.engine import make_engine, read_session, write_session
+from zoelife.db.migrate import upgrade
+from zoelife.db.models import Request
+from zoelife.intake.schedule import Schedule
+from zoelife.intake.service import RequestInput, receive
+from zoelife.security import accounts
+
+ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync"]
+
+
+def require_browser() -> None:
+    if CHROMIUM.exists():
+        return
+    if os.environ.get("ZOELIFE_REQUIRE_BROWSER"):
+        pytest.fail(f"{CHROMIUM} is missing and ZOELIFE_REQUIRE_BROWSER is set "
+                    "(apt-get install -y chromium)")
+    pytest.skip(f"{CHROMIUM} is not installed")
+
+
+def clinic_database(workdir: Path, staff: Iterable[tuple[str, set[str], str]] = ()) -> str:
+    """A migrated SQLite database in `workdir` with these (user name, roles, display name)
+    accounts, all with the test password; returns its URL."""
+    url = f"sqlite:///{workdir / 'clinic.db'}"
+    engine = make_engine(url)
+    try:
+        upgrade(engine)
+        with write_session(engine) as session:
+            for username, roles, name in staff:
+                accounts.create_user(session, username, PASSWORD, roles, display_name=name,
+                                     actor=audit.SYSTEM)
+    finally:
+        engine.dispose()
+    return url
+
+
+@contextmanager
+def serve(db_url: str, workdir: Path, extra_env: dict[str, str] | None = None) -> Iterator[str]:
+    """`streamlit run streamlit_app.py` on a free port against `db_url`, its log in
+    `workdir/streamlit.log`; yields the base URL."""
+    with LiveServer(db_url, env=extra_env, log_path=workdir / "streamlit.log") as server:
+        yield server.base
+
+
+@contextmanager
+def launch_chromium():
+    """Debian's chromium, headless, for as long as the block runs."""
+    require_browser()
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+VIEWPORT = {"width": 1366, "height": 768}
+SCREENSHOTS = ROOT / "docs" / "screenshots"
+# The machine is shared and slow at times; a Streamlit rerun normally lands in well under a second.
+expect.set_options(timeout=30_000)
+
+
+@dataclass
+class Clinic:
+    base: str
+    db_url: str
+    log: Path
+
+    def engine(self):
+        return make_engine(self.db_url)
+
+
+def sign_in(page: Page, base: str, username: str, display_name: str, path: str = "") -> None:
+    page.goto(f"{base}/{path}")
+    expect(page.get_by_role("heading", name="Sign in")).to_be_visible()
+    page.get_by_role("textbox", name="User name").fill(username)
+    page.get_by_role("textbox", name="Password").fill(PASSWORD)
+    # Signing in sends the browser once through /auth/cookie and back (a full page load). Wait
+    # for that navigation itself: the page before it already shows the signed-in sidebar, and
+    # a click made there is lost when the browser leaves it (seen once: "Sign out" ignored).
+    with page.expect_navigation():
+        page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(re.compile(r"^(?!.*/auth/).*$"))
+    expect(page.get_by_text(f"Signed in as {display_name}")).to_be_visible()
+
+
+def choose(page: Page, label: str, option: str) -> None:
+    """Pick `option` in a st.selectbox as a keyboard user does: type to filter, pick it."""
+    box = page.get_by_role("combobox", name=label)
+    expect(box).to_be_visible()
+    if box.input_value() == option:
+        return  # typing the current value again does not open the list
+    box.click()
+    box.fill(option)
+    page.get_by_role("option", name=option, exact=True).click()
+    expect(box).to_have_value(option)
+
+
+def marker_tooltip(page: Page, chart) -> str:
+    """Hover along the top of the chart, where the content markers (triangles) sit, until
+    vega's tooltip shows a content item; returns the tooltip's text ('' when none showed)."""
+    chart.scroll_into_view_if_needed()
+    box = chart.bounding_box()
+    tooltip = page.locator("#vg-tooltip-element")
+    for dy in (12, 8, 16):
+        for x in range(int(box["x"]) + 40, int(box["x"] + box["width"]) - 120, 3):
+            page.mouse.move(x, box["y"] + dy)
+            if tooltip.is_visible() and "Content" in (tooltip.text_content() or ""):
+                return tooltip.text_content()
+    return ""
+
+
+def no_exception(page: Page) -> None:
+    """The "must not happen" shared by every journey: no Streamlit exception box."""
+    expect(page.get_by_test_id("stException")).to_have_count(0)
+    expect(page.get_by_text("Traceback")).to_have_count(0)
+
+
+def plant_request(clinic: Clinic, *, first: str, last: str, message: str,
+                  treatments=("Ketamine",), minutes_ago: int = 2) -> int:
+    engine = clinic.engine()
+    try:
+        with write_session(engine) as session:
+            outcome = receive(session, RequestInput(
+                source="browser-journey", external_id=f"{first}-{last}-{time.time_ns()}",
+                received_at=dt.datetime.now(dt.UTC) - dt.timedelta(minutes=minutes_ago),
+                first_name=first, last_name=last,
+                email=f"{first.lower()}.{last.lower()}@example.com", phone="+1 212 555 0142",
+                treatments=treatments, message=message,
+            ), schedule=Schedule.load(session))
+            return outcome.request_id
+    finally:
+        engine.dispose()
+
+
+def request_row(clinic: Clinic, request_id: int) -> Request:
+    engine = clinic.engine()
+    try:
+        with read_session(engine) as session:
+            row = session.get(Request, request_id)
+            session.expunge(row)
+            return row
+    finally:
+        engine.dispose()
+
+
+# st.dataframe draws on a canvas; glide-data-grid keeps an accessible copy of the visible cells
+# inside it (a zero-size table, so found by CSS and checked by text, not by visibility).
+HEADER_PX, ROW_PX = 34, 33
+
+
+def grid_rows(page: Page):
+    return page.get_by_test_id("stDataFrame").locator("table tbody tr")
+
+
+def grid_row(page: Page, first_cell: str):
+    """The dataframe row whose first column reads `first_cell`."""
+    return grid_rows(page).filter(
+        has=page.locator(f"td[aria-colindex='1']:text-is('{first_cell}')"))
+
+
+def select_grid_row(page: Page, first_cell: str) -> None:
+    """Tick the row's selection box, as a person does (click on the canvas)."""
+    expect(grid_row(page, first_cell)).to_have_count(1)
+    index = grid_rows(page).evaluate_all(
+        "(rows, t) => rows.findIndex(r => r.cells[0].textContent.trim() === t)", first_cell)
+    canvas = page.get_by_test_id("stDataFrame").get_by_test_id("data-grid-canvas")
+    canvas.scroll_into_view_if_needed()
+    box = canvas.bounding_box()
+    # The grid's scroller, not the canvas, takes the pointer events: click by position.
+    page.mouse.click(box["x"] + 16, box["y"] + HEADER_PX + ROW_PX * index + ROW_PX // 2)
+
+
+def screenshot(page: Page, name: str) -> None:
+    """docs/screenshots/<name>.png, only when ZOELIFE_UPDATE_SCREENSHOTS=1 (CI keeps the tree)."""
+    if os.environ.get("ZOELIFE_UPDATE_SCREENSHOTS") != "1":
+        return
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    # Let running animations (skeletons, toasts) settle without a fixed sleep.
+    page.wait_for_load_state("networkidle")
+    expect(page.get_by_test_id("stStatusWidget")).to_have_count(0)
+    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"))
