@@ -102,23 +102,27 @@ def sign_in_sso(session: Session, email: str | None, *, client_address: str | No
     now = now or dt.datetime.now(dt.UTC)
     user = accounts.find_by_email(session, email) if email else None
     if email and email_verified is False:
-        audit.record(session, audit.Actor(user.id if user else None,
-                                          user.username if user else "unknown", client_address),
-                     "sign_in.failure", "staff_user", user.id if user else None,
-                     {"reason_code": "sso_unverified_email", "method": "oidc"})
-        return SignInResult(None, "Your single sign-on provider has not verified your email "
-                                  "address, so it cannot open Zoelife Intake. Verify it with the "
-                                  "provider, or ask an administrator.")
+        return _sso_refused(session, user, client_address, "sso_unverified_email",
+                            "Your single sign-on provider has not verified your email address, "
+                            "so it cannot open Zoelife Intake. Verify it with the provider, or "
+                            "ask an administrator.")
     if user is None or not user.is_active:
-        audit.record(session, audit.Actor(user.id if user else None,
-                                          user.username if user else "unknown", client_address),
-                     "sign_in.failure", "staff_user", user.id if user else None,
-                     {"reason_code": "sso_no_email" if not email else
-                      ("sso_unknown_email" if user is None else "disabled"),
-                      "method": "oidc"})
-        return SignInResult(None, "Your single sign-on account has no access to Zoelife Intake. "
-                                  "Ask an administrator to add your email address.")
+        return _sso_refused(session, user, client_address,
+                            "sso_no_email" if not email else
+                            ("sso_unknown_email" if user is None else "disabled"),
+                            "Your single sign-on account has no access to Zoelife Intake. "
+                            "Ask an administrator to add your email address.")
     token = sessions.start(session, user, method="oidc", client_address=client_address, now=now)
     audit.record(session, audit.Actor(user.id, user.username, client_address), "sign_in.success",
                  "staff_user", user.id, {"method": "oidc"})
     return SignInResult(token, None, False, user.id)
+
+
+def _sso_refused(session: Session, user, client_address: str | None, reason_code: str,
+                 message: str) -> SignInResult:
+    """A refused single sign-on, audited with its reason."""
+    audit.record(session, audit.Actor(user.id if user else None,
+                                      user.username if user else "unknown", client_address),
+                 "sign_in.failure", "staff_user", user.id if user else None,
+                 {"reason_code": reason_code, "method": "oidc"})
+    return SignInResult(None, message)
