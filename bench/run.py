@@ -624,9 +624,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--only", action="append", default=[],
                         choices=["queue", "request", "insights", "import", "webhook", "memory",
                                  "load"])
-    parser.add_argument("--repeats", type=int, default=5)
-    parser.add_argument("--load-seconds", type=float, default=180)
-    parser.add_argument("--webhook-seconds", type=float, default=30)
+    parser.add_argument("--repeats", type=int, default=5,
+                        help="timed runs per page measurement, and pairs of runs (ours, "
+                             "pandas) for the import, at least 3 (default 5)")
+    parser.add_argument("--load-seconds", type=float, default=180,
+                        help="how long the load test runs on each database (default 180)")
+    parser.add_argument("--webhook-seconds", type=float, default=30,
+                        help="how long the webhook clients post (default 30)")
     parser.add_argument("--no-write", action="store_true", help="do not write bench/results.md")
     args = parser.parse_args(argv)
     sizes = ["1k", "200k"] + ([] if args.quick else ["1M"])
