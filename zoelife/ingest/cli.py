@@ -34,6 +34,8 @@ def _import_requests(args: argparse.Namespace) -> int:
                                  progress=progress_printer("rows"))
     except ReadError as exc:
         raise BadInput(str(exc)) from None
+    finally:
+        engine.dispose()
     if args.json:
         print(json.dumps(result.to_json(), ensure_ascii=False))
     else:
