@@ -5,7 +5,7 @@ import time
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from zoelife.triage import TREATMENTS, assess
+from zoelife.triage import TREATMENTS, assess, assess_all
 
 PHRASES = st.sampled_from(
     [
@@ -54,6 +54,22 @@ def test_never_crashes_on_arbitrary_text(text: str) -> None:
 @given(st.lists(st.one_of(PHRASES, st.text(max_size=8)), max_size=12).map(" ".join))
 def test_never_crashes_on_phrase_soup(text: str) -> None:
     _check(text)
+
+
+MESSAGES = st.one_of(st.none(), st.just(""), st.just("  \n"), PHRASES,
+                     st.lists(st.one_of(PHRASES, st.text(max_size=8)), max_size=8).map(" ".join))
+FORM_LABELS = st.lists(st.sampled_from(["Spravato", "TMS Therapy", "Not sure", "", "ketamine"]),
+                       max_size=2)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(MESSAGES, FORM_LABELS), max_size=12))
+def test_assessing_many_at_once_gives_each_message_its_own_result(pairs) -> None:
+    # The import assesses a whole chunk stage by stage: empty messages among them, and the
+    # order of the messages, must not move any result onto another message.
+    together = assess_all(pairs)
+    assert together == [assess(text, labels) for text, labels in pairs]
+    assert assess_all(pairs[::-1]) == together[::-1]
 
 
 def test_typical_message_is_fast() -> None:

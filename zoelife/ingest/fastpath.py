@@ -62,6 +62,7 @@ from zoelife.intake.service import (
     Outcome,
     RequestInput,
     assess_input,
+    assess_inputs,
     check_input,
     crisis_rank,
     evidence_json,
@@ -118,7 +119,7 @@ def facts_of_inputs(inputs: Sequence[RequestInput], schedule: Schedule, now: dt.
     phones = [normalize_phone(inp.phone) for inp in inputs]
     emails = [normalize_email(inp.email) for inp in inputs]
     names = [input_names(inp) for inp in inputs]
-    assessments = [assess_input(inp) for inp in inputs]
+    assessments = assess_inputs(inputs)
     return [tuple(_row_facts(*row, schedule, now, batch_id))
             for row in zip(inputs, phones, emails, names, assessments, strict=True)]
 

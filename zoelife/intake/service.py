@@ -17,6 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
@@ -45,7 +46,7 @@ from zoelife.intake.normalize import (
     split_full_name,
 )
 from zoelife.intake.schedule import Schedule
-from zoelife.triage import CRISIS_RANK, Assessment, assess, max_level
+from zoelife.triage import CRISIS_RANK, Assessment, assess, assess_all, max_level
 from zoelife.vocabulary import CHANNELS, SUBMITTERS, TREATMENTS
 
 DUPLICATE_WINDOW = dt.timedelta(hours=24)
@@ -187,12 +188,19 @@ def _key(session: Session, source: str, external_id: str) -> IntakeKey | None:
 
 
 def assess_input(inp: RequestInput) -> Assessment:
-    result = assess(inp.all_text(), inp.treatments)  # maps the form's treatment labels too
-    codes = set(result.treatments) | {t for t in inp.treatment_codes if t in TREATMENTS}
-    if codes != set(result.treatments):
-        result = Assessment(result.crisis, result.crisis_evidence, frozenset(codes),
-                            result.language)
-    return result
+    return assess_inputs([inp])[0]
+
+
+def assess_inputs(inputs: Sequence[RequestInput]) -> list[Assessment]:
+    """The assessment of each input: its text, its form's treatment labels (mapped to the
+    vocabulary) and the treatments it already names by code."""
+    results = assess_all([(inp.all_text(), inp.treatments) for inp in inputs])
+    for i, (inp, result) in enumerate(zip(inputs, results, strict=True)):
+        codes = set(result.treatments) | {t for t in inp.treatment_codes if t in TREATMENTS}
+        if codes != set(result.treatments):
+            results[i] = Assessment(result.crisis, result.crisis_evidence, frozenset(codes),
+                                    result.language)
+    return results
 
 
 def evidence_json(assessment: Assessment) -> list[dict[str, Any]]:
