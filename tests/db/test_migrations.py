@@ -25,6 +25,27 @@ def test_upgrade_twice_is_harmless(engine):
     assert current_revision(engine) == head_revision()
 
 
+def test_every_pending_migration_commits_at_once(tmp_path):
+    """An empty SQLite database has two migrations to run. Committed one by one, the write lock
+    was let go between them, and a second server starting then ran the second one again on top
+    of the first server's (and failed). One commit: no one ever sees a half-upgraded schema."""
+    from sqlalchemy import event
+
+    from zoelife.db.engine import make_engine
+
+    eng = make_engine(f"sqlite:///{tmp_path / 'new.db'}")
+    versions_committed = []
+
+    @event.listens_for(eng, "commit")
+    def _seen(conn):
+        versions_committed.append(
+            conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar())
+
+    upgrade(eng)
+    eng.dispose()
+    assert versions_committed == [head_revision()]
+
+
 def test_two_servers_upgrading_at_once_do_not_race(tmp_path):
     """Two processes' worth of upgrades started together on an empty database both succeed."""
     import os
@@ -54,9 +75,10 @@ def test_two_servers_upgrading_at_once_do_not_race(tmp_path):
             # Separate processes, as real servers are (Alembic's context is process-global).
             procs = [subprocess.Popen([sys.executable, "-m", "zoelife", "--database", url,
                                        "db", "upgrade"], stdout=subprocess.PIPE,
-                                      stderr=subprocess.PIPE, text=True) for _ in range(3)]
+                                      stderr=subprocess.PIPE, text=True) for _ in range(4)]
             results = [p.communicate(timeout=120) + (p.returncode,) for p in procs]
-            assert [r[2] for r in results] == [0, 0, 0], (url, [r[1][-500:] for r in results])
+            assert [r[2] for r in results] == [0, 0, 0, 0], (
+                url, [r[1].strip().splitlines()[-1:] for r in results])
             eng = make_engine(url)
             assert current_revision(eng) == head_revision()
             eng.dispose()

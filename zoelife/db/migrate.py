@@ -1,7 +1,8 @@
 """Schema upgrades with Alembic, safe when several servers start at once.
 
 On PostgreSQL the upgrade runs under a session-level advisory lock, so two app servers starting
-together run the migrations once, one after the other. On SQLite the write lock does the same.
+together run the migrations once, one after the other. On SQLite the write lock does the same:
+all pending migrations run in one `BEGIN IMMEDIATE` transaction.
 """
 
 from __future__ import annotations
@@ -44,6 +45,11 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
             conn.execute(text("SELECT pg_advisory_lock(:k)"), {"k": ADVISORY_LOCK_KEY})
             conn.commit()
         try:
+            # Every pending migration in this one transaction. Begun here, before Alembic looks
+            # at the connection: otherwise Alembic commits after each migration on SQLite (it
+            # treats SQLite's DDL as non-transactional), the write lock is let go in between,
+            # and a second server starting at the same moment runs the next migration too.
+            conn.begin()
             cfg.attributes["connection"] = conn
             command.upgrade(cfg, revision)
             conn.commit()
