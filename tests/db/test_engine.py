@@ -71,3 +71,27 @@ def test_sqlite_file_is_private_and_wal(tmp_path):
         assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
     eng.dispose()
     assert stat.S_IMODE(os.stat(path).st_mode) == 0o600
+
+
+def test_opening_a_new_database_waits_while_another_connection_writes_it(tmp_path):
+    """Servers starting together on a new file: one of them holds it in rollback mode while it
+    writes the first tables, and SQLite refuses the others' switch to WAL at once ("database is
+    locked", no busy timeout). They wait for it instead, and the file ends in WAL mode."""
+    import sqlite3
+    import threading
+
+    path = tmp_path / "new.db"
+    first = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    first.execute("BEGIN IMMEDIATE")
+    first.execute("CREATE TABLE started_first (x)")
+    done = threading.Timer(0.3, lambda: first.execute("COMMIT"))
+    done.start()
+    eng = make_engine(f"sqlite:///{path}")
+    try:
+        with eng.connect() as conn:
+            assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+            assert conn.exec_driver_sql("SELECT count(*) FROM started_first").scalar() == 0
+    finally:
+        done.join()
+        first.close()
+        eng.dispose()
