@@ -43,3 +43,13 @@ def test_python_dash_m_entry_point(tmp_path):
     result = subprocess.run([sys.executable, "-m", "zoelife", "--version"], capture_output=True,
                             text=True, check=False)
     assert result.returncode == 0 and result.stdout.startswith("zoelife ")
+
+
+def test_a_database_that_cannot_be_opened_is_exit_1_with_one_line(tmp_path, capsys):
+    # mode=rw never creates the file: a database on a disk that is not mounted.
+    url = f"sqlite:///file:{tmp_path / 'not-mounted' / 'z.db'}?mode=rw&uri=true"
+    assert cli.main(["--database", url, "db", "upgrade"]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("zoelife: The database file could not be opened")
+    assert err.count("\n") == 1
+    assert not (tmp_path / "not-mounted").exists()

@@ -142,6 +142,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         sys.stderr.write("zoelife: interrupted; nothing partial was committed\n")
         return 130
+    except Exception as exc:
+        # A database that cannot be used (missing, read-only, full, down) is one line that says
+        # so, not a traceback; anything else is a bug and keeps its traceback.
+        from zoelife.db.engine import as_unavailable
+
+        unavailable = as_unavailable(exc)
+        if unavailable is None:
+            raise
+        sys.stderr.write(f"zoelife: {unavailable}\n")
+        return 1
 
 
 if __name__ == "__main__":  # pragma: no cover
