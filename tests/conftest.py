@@ -16,6 +16,7 @@ from hypothesis import HealthCheck, settings
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
+from tests.clock import FIXED_NOW, travel
 from zoelife.db.engine import make_engine
 from zoelife.db.migrate import upgrade
 from zoelife.db.models import Base
@@ -112,6 +113,14 @@ def app_db(sqlite_url, monkeypatch) -> str:
     """A fresh SQLite database the app (AppTest, CLI) will use through ZOELIFE_DATABASE_URL."""
     monkeypatch.setenv("ZOELIFE_DATABASE_URL", sqlite_url)
     return sqlite_url
+
+
+@pytest.fixture
+def clock():
+    """Time starts at FIXED_NOW (a weekday morning in the clinic) and ticks from there; the
+    traveller's ``move_to(instant)`` jumps elsewhere. Returns the traveller."""
+    with travel(FIXED_NOW) as traveller:
+        yield traveller
 
 
 def pytest_terminal_summary(terminalreporter) -> None:

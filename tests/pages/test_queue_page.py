@@ -5,20 +5,27 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
 from sqlalchemy import select
 
 from tests.apptest import app, make_user, page, sign_in
+from tests.clock import FIXED_NOW
 from tests.intake.helpers import make_request, page_text
 from zoelife.db.engine import make_engine, read_session
 from zoelife.db.models import AuditEvent, Request
 
 URGENT = "I want to kill myself"
 
+# The page reads the same frozen clock the seed uses.
+pytestmark = pytest.mark.usefixtures("clock")
+
 
 def seed(db_url):
+    """Four requests received relative to the fixed test clock (a Wednesday morning), so which
+    are overdue does not depend on the day or hour the suite runs."""
     make_user(db_url, "clinic.admin", ["admin"])  # past the first-run screen
     engine = make_engine(db_url)
-    now = dt.datetime.now(dt.UTC)
+    now = FIXED_NOW
     ids = {
         "old": make_request(engine, received_at=now - dt.timedelta(days=3), first_name="Olga",
                             last_name="Oldest", now=now),
@@ -123,7 +130,7 @@ def test_overdue_mine_and_date_filters_through_widgets(app_db):
     assert not at.dataframe and "No requests match." in page_text(at)
     at.selectbox(key="q_assignee").set_value("").run()
     at.checkbox(key="q_overdue").uncheck()
-    today = dt.datetime.now(dt.UTC).date()
+    today = FIXED_NOW.date()
     at.date_input(key="q_from").set_value(today - dt.timedelta(days=1)).run()
     assert set(table(at)["#"]) <= {ids["urgent"], ids["nocontact"]}
     assert ids["old"] not in set(table(at)["#"])
@@ -160,7 +167,7 @@ def test_filters_survive_a_visit_to_another_page(app_db):
     at = app()
     sign_in(at, app_db)
     at.run()
-    since = dt.datetime.now(dt.UTC).date() - dt.timedelta(days=10)
+    since = FIXED_NOW.date() - dt.timedelta(days=10)
     at.date_input(key="q_from").set_value(since)
     at.multiselect(key="q_treatment").set_value(["ketamine"]).run()
     assert list(table(at)["#"]) == [ids["ket"]]
