@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
-import time
+import uuid
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -20,6 +20,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.apptest import PASSWORD
+from tests.clock import live_server_now
 from tests.scale.liveserver import LiveServer
 from zoelife import audit
 from zoelife.db.engine import make_engine, read_session, write_session
@@ -151,8 +152,8 @@ def plant_request(clinic: Clinic, *, first: str, last: str, message: str,
     try:
         with write_session(engine) as session:
             outcome = receive(session, RequestInput(
-                source="browser-journey", external_id=f"{first}-{last}-{time.time_ns()}",
-                received_at=dt.datetime.now(dt.UTC) - dt.timedelta(minutes=minutes_ago),
+                source="browser-journey", external_id=f"{first}-{last}-{uuid.uuid4().hex}",
+                received_at=live_server_now() - dt.timedelta(minutes=minutes_ago),
                 first_name=first, last_name=last,
                 email=f"{first.lower()}.{last.lower()}@example.com", phone="+1 212 555 0142",
                 treatments=treatments, message=message,

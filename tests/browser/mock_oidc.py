@@ -28,13 +28,14 @@ import html
 import json
 import secrets
 import threading
-import time
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlencode, urlsplit
 
 from joserfc import jwt
 from joserfc.jwk import RSAKey
+
+from tests.clock import live_server_now
 
 CODE_LIFETIME_S = 60
 TOKEN_LIFETIME_S = 3600
@@ -158,7 +159,7 @@ class MockOIDCProvider:
                 redirect_uri=params["redirect_uri"],
                 code_challenge=params.get("code_challenge"),
                 code_challenge_method=params.get("code_challenge_method"),
-                issued=time.time())
+                issued=live_server_now().timestamp())
         return code
 
     def exchange(self, form: dict[str, str], basic: tuple[str, str] | None) -> tuple[int, dict]:
@@ -169,7 +170,7 @@ class MockOIDCProvider:
             return 400, {"error": "unsupported_grant_type"}
         with self._lock:
             grant = self._codes.pop(form.get("code", ""), None)  # one use
-        if grant is None or time.time() - grant.issued > CODE_LIFETIME_S:
+        if grant is None or live_server_now().timestamp() - grant.issued > CODE_LIFETIME_S:
             return 400, {"error": "invalid_grant", "error_description": "unknown code"}
         if form.get("redirect_uri") != grant.redirect_uri:
             return 400, {"error": "invalid_grant", "error_description": "redirect_uri"}
@@ -178,7 +179,7 @@ class MockOIDCProvider:
             computed = _b64(hashlib.sha256(verifier.encode()).digest())
             if grant.code_challenge_method != "S256" or computed != grant.code_challenge:
                 return 400, {"error": "invalid_grant", "error_description": "PKCE"}
-        now = int(time.time())
+        now = int(live_server_now().timestamp())
         access_token = secrets.token_urlsafe(32)
         claims = self._claims(grant)
         id_claims = {**claims, "iss": self.issuer, "aud": self.client_id, "iat": now,

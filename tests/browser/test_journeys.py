@@ -14,8 +14,8 @@ import io
 import json
 import os
 import re
-import time
 import urllib.request
+import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -41,6 +41,7 @@ from tests.browser.journey import (
     serve,
     sign_in,
 )
+from tests.clock import live_server_now
 from tests.scale.liveserver import WEBHOOK_SECRET
 from zoelife import audit, demo, settings
 from zoelife.db.engine import make_engine, read_session, write_session
@@ -128,7 +129,7 @@ def test_front_desk_acknowledges_opens_calls_and_schedules_an_urgent_request(cli
     choose(tab, "Move to", "Scheduled")
     # Date and time fields are typed segment by segment, as with a keyboard.
     tab.get_by_role("spinbutton", name="year, Appointment date (when scheduling)").click()
-    tab.keyboard.type((dt.date.today() + dt.timedelta(days=3)).strftime("%Y%m%d"))
+    tab.keyboard.type((live_server_now().date() + dt.timedelta(days=3)).strftime("%Y%m%d"))
     tab.get_by_role("spinbutton", name="hour, Appointment time").click()
     tab.keyboard.type("1000")
     tab.get_by_label("Appointment kind").fill("Ketamine consultation")
@@ -239,7 +240,7 @@ def test_a_signed_webhook_submission_appears_on_an_open_queue_without_a_reload(c
     tab.evaluate("() => { window.zoelifeJourneyMarker = 'still here'; }")
 
     body = json.dumps({
-        "Entry Id": f"wh-{time.time_ns()}", "Name (First)": "Wanda", "Name (Last)": "Webhookson",
+        "Entry Id": f"wh-{uuid.uuid4().hex}", "Name (First)": "Wanda", "Name (Last)": "Webhookson",
         "Email": "wanda.webhookson@example.com", "Phone": "(555) 310-4400",
         "Treatments": "TMS", "Message": "Is TMS covered by my plan?",
     }).encode()
@@ -269,7 +270,7 @@ def metric(page: Page, label: str):
 
 
 def test_import_lists_the_rejects_and_downloads_them(clinic, tab):
-    stamp = time.strftime("%Y-%m-%d %H:%M:%S", time.gmtime(time.time() - 3600))
+    stamp = (live_server_now() - dt.timedelta(hours=1)).strftime("%Y-%m-%d %H:%M:%S")
     header = ["Entry Id", "Entry Date", "Name (First)", "Name (Last)", "Email", "Phone",
               "Treatments (TMS)", "Message"]
     rows = [
@@ -346,7 +347,7 @@ def go_idle(clinic: Clinic, username: str, minutes: int = 2) -> int:
                                                SignInSession.ended_at.is_(None))
                 .order_by(SignInSession.id.desc()).limit(1)).scalar_one()
             session.execute(update(SignInSession).where(SignInSession.id == newest).values(
-                last_activity_at=dt.datetime.now(dt.UTC) - dt.timedelta(minutes=minutes)))
+                last_activity_at=live_server_now() - dt.timedelta(minutes=minutes)))
             return newest
     finally:
         engine.dispose()

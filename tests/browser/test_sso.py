@@ -44,6 +44,7 @@ from tests.browser.journey import (
     serve,
 )
 from tests.browser.mock_oidc import MockOIDCProvider
+from tests.clock import live_server_now
 from zoelife import audit
 from zoelife.db.engine import make_engine, read_session, write_session
 from zoelife.db.models import AuditEvent, SignInSession, StaffUser
@@ -314,7 +315,7 @@ def test_the_next_action_after_the_limit_signs_out_of_single_sign_on(sso, tab, e
     tab.get_by_role("link", name="New request").click()
     expect(tab.get_by_role("heading", name="New request")).to_be_visible()
     # Idle: no activity for 16 minutes (the limit is 15). Absolute: the 12 hours are up.
-    now = dt.datetime.now(dt.UTC)
+    now = live_server_now()
     sso.age_open_sign_in(email, **{aged: now - dt.timedelta(minutes=16 if aged ==
                                                             "last_activity_at" else 1)})
     logouts = sso.provider.count("logout")
@@ -328,7 +329,7 @@ def test_an_idle_queue_left_open_signs_out_of_single_sign_on_by_itself(sso, tab)
     email = "quinn.queue@clinic.test"
     sso_sign_in(tab, sso, email)
     expect(tab.get_by_role("heading", name="Queue")).to_be_visible()
-    sso.age_open_sign_in(email, last_activity_at=dt.datetime.now(dt.UTC)
+    sso.age_open_sign_in(email, last_activity_at=live_server_now()
                          - dt.timedelta(minutes=16))
     logouts = sso.provider.count("logout")
 

@@ -6,12 +6,13 @@ import pytest
 from sqlalchemy import select, text
 from sqlalchemy.exc import IntegrityError, StatementError
 
+from tests.clock import FIXED_NOW
 from zoelife.db.engine import make_engine, read_session, write_session
 from zoelife.db.models import ContactAttempt, StaffUser
 
 
 def _user(session, name="a"):
-    u = StaffUser(username=name, display_name=name, created_at=dt.datetime.now(dt.UTC),
+    u = StaffUser(username=name, display_name=name, created_at=FIXED_NOW,
                   is_active=True, must_change_password=False, failed_sign_ins=0)
     session.add(u)
     session.flush()
@@ -49,9 +50,9 @@ def test_check_constraint_rejects_unknown_outcome(engine):
 def test_foreign_keys_enforced(engine):
     with pytest.raises(IntegrityError):
         with write_session(engine) as s:
-            s.add(ContactAttempt(request_id=999, attempted_at=dt.datetime.now(dt.UTC),
+            s.add(ContactAttempt(request_id=999, attempted_at=FIXED_NOW,
                                  method="call", outcome="reached",
-                                 created_at=dt.datetime.now(dt.UTC)))
+                                 created_at=FIXED_NOW))
 
 
 def test_failed_write_leaves_nothing(engine):

@@ -16,10 +16,14 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 from tests.apptest import PASSWORD, all_text, app, make_user, page, sign_in
+from tests.clock import FIXED_NOW
 from zoelife.db.engine import DatabaseUnavailable, make_engine, write_session
 from zoelife.intake.schedule import Schedule
 from zoelife.intake.service import RequestInput, receive
 from zoelife.ui.db import RETRY_LABEL
+
+# Pages read the same fixed clock the seeds use (tests/clock.py).
+pytestmark = pytest.mark.usefixtures("clock")
 
 SECRET_NAME = "Quillonmarsh"
 BASE = "http://localhost:8501"
@@ -35,7 +39,7 @@ def clinic(app_db):
     with write_session(engine) as session:
         receive(session, RequestInput(
             source="test-form", external_id="runner-1",
-            received_at=dt.datetime.now(dt.UTC) - dt.timedelta(hours=1),
+            received_at=FIXED_NOW - dt.timedelta(hours=1),
             first_name="Wenda", last_name=SECRET_NAME, phone="617-555-0142",
             message="Interested in TMS", treatment_codes=("tms",)),
             schedule=Schedule.load(session))

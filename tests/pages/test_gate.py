@@ -6,12 +6,16 @@ import datetime as dt
 import pytest
 
 from tests.apptest import all_text, make_user, page, sign_in
+from tests.clock import FIXED_NOW
 from zoelife.db.engine import make_engine, write_session
 from zoelife.intake.schedule import Schedule
 from zoelife.intake.service import RequestInput, receive
 from zoelife.ui.gate import REFUSAL
 from zoelife.ui.navigation import PAGES, ROOT
 from zoelife.vocabulary import ROLES
+
+# Pages read the same fixed clock the seeds use (tests/clock.py).
+pytestmark = pytest.mark.usefixtures("clock")
 
 EXISTING = [p for p in PAGES if (ROOT / p.path).exists()]
 SECRET_NAME = "Quillonmarsh"
@@ -23,7 +27,7 @@ def _plant_patient(db_url: str) -> None:
     with write_session(engine) as session:
         receive(session, RequestInput(
             source="test-form", external_id="gate-1",
-            received_at=dt.datetime.now(dt.UTC) - dt.timedelta(hours=1),
+            received_at=FIXED_NOW - dt.timedelta(hours=1),
             first_name="Wenda", last_name=SECRET_NAME, phone=SECRET_PHONE,
             email="wenda@example.org", message="I want to end my life, I have a plan",
             treatment_codes=("spravato",)), schedule=Schedule.load(session))

@@ -10,8 +10,12 @@ import re
 import pytest
 
 from tests.apptest import page, sign_in
+from tests.clock import FIXED_NOW
 from tests.intake.helpers import make_request
 from zoelife.db.engine import make_engine
+
+# Pages read the same fixed clock the seeds use (tests/clock.py).
+pytestmark = pytest.mark.usefixtures("clock")
 
 HOSTILE_NAME = "<script>alert('n')</script>"
 HOSTILE_MESSAGE = (
@@ -23,7 +27,7 @@ DANGEROUS = ("<script", "](javascript:", "<img", "<a href", "javascript:alert")
 
 def _seed(db_url) -> int:
     engine = make_engine(db_url)
-    now = dt.datetime.now(dt.UTC)
+    now = FIXED_NOW
     rid = make_request(engine, received_at=now - dt.timedelta(minutes=30), now=now,
                        first_name=HOSTILE_NAME, last_name="[x](javascript:alert(4))",
                        message=HOSTILE_MESSAGE, heard_about="<b>radio</b>",

@@ -5,12 +5,17 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
 from sqlalchemy import func, select, update
 
 from tests.apptest import make_user, page, read_db, sign_in
+from tests.clock import FIXED_NOW
 from tests.intake.helpers import make_request, page_text
 from zoelife.db.engine import make_engine, write_session
 from zoelife.db.models import AuditEvent, ContactAttempt, EligibilityScreen, Note, Request
+
+# Pages read the same fixed clock the seeds use (tests/clock.py).
+pytestmark = pytest.mark.usefixtures("clock")
 
 URGENT_HTML = "<script>alert(1)</script> **bold** I want to kill myself. Spravato?"
 
@@ -18,7 +23,7 @@ URGENT_HTML = "<script>alert(1)</script> **bold** I want to kill myself. Spravat
 def seed(db_url, **kw):
     make_user(db_url, "clinic.admin", ["admin"])
     engine = make_engine(db_url)
-    now = dt.datetime.now(dt.UTC)
+    now = FIXED_NOW
     rid = make_request(engine, received_at=now - dt.timedelta(hours=1), first_name="Rita",
                        last_name="Requester", phone="(212) 555-0123", now=now, **kw)
     engine.dispose()

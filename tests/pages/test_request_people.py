@@ -6,14 +6,19 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
 from sqlalchemy import select
 
 from tests.apptest import app, make_user, page, read_db, sign_in
+from tests.clock import FIXED_NOW
 from tests.intake.helpers import make_request, page_text
 from zoelife.db.engine import make_engine
 from zoelife.db.models import AuditEvent, Person, PossibleMatch, Request, StatusChange
 
-NOW = dt.datetime.now(dt.UTC)
+# Pages read the same fixed clock the seeds use (tests/clock.py).
+pytestmark = pytest.mark.usefixtures("clock")
+
+NOW = FIXED_NOW
 
 
 def seed(db_url, *requests: dict) -> list[int]:

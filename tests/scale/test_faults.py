@@ -132,9 +132,9 @@ def _big_write(session) -> None:
 
 
 def _utcnow():
-    import datetime as dt
+    from tests.clock import live_server_now
 
-    return dt.datetime.now(dt.UTC)
+    return live_server_now()
 
 
 def test_read_only_sqlite_file_gives_clear_error_and_writes_nothing(sqlite_url, tmp_path):

@@ -17,12 +17,14 @@ import random
 import statistics
 import threading
 import time
+import uuid
 from collections import Counter
 from dataclasses import dataclass, field
 
 import httpx
 from sqlalchemy import func, select
 
+from tests.clock import live_server_now
 from tests.scale.liveserver import WEBHOOK_SECRET, WEBHOOK_TOKEN, LiveServer
 from zoelife import audit
 from zoelife.db.engine import DatabaseUnavailable, make_engine, read_session, write_session
@@ -47,7 +49,7 @@ def submission(external_id: str, i: int) -> dict:
     rng = random.Random(external_id)
     return {
         "external_id": external_id,
-        "received_at": dt.datetime.now(dt.UTC).isoformat(),
+        "received_at": live_server_now().isoformat(),
         "first_name": rng.choice(["Ana", "Ben", "Chloé", "Dev", "Eli", "Fay"]),
         "last_name": f"Load{i}",
         "email": f"load.{external_id.replace(':', '.')}@example.com",
@@ -223,7 +225,7 @@ def front_desk_session(engine, actor: audit.Actor, stop: threading.Event, stats:
             started = time.perf_counter()
             with read_session(engine) as s:
                 rows, _total = intake_queue.queue_page(
-                    s, intake_queue.QueueFilters(), dt.datetime.now(dt.UTC), page=1,
+                    s, intake_queue.QueueFilters(), live_server_now(), page=1,
                     page_size=25, user_id=actor.user_id)
             if not rows:
                 stop.wait(pause)
@@ -293,7 +295,7 @@ def _default_manager_reads(session) -> None:
         trends.load_manager_reads(session)
         return
     # Volume by week and channel over the last two years, in SQL (what the trends page reads).
-    since = dt.date.today() - dt.timedelta(days=730)
+    since = live_server_now().date() - dt.timedelta(days=730)
     session.execute(
         select(Request.received_local_date, Request.channel, func.count())
         .where(Request.received_local_date >= since)
@@ -404,7 +406,7 @@ def run_load(db_url: str, *, seconds: float = 60, desk_sessions: int = 10,
         for t in threads:
             t.start()
         result_box: list[SustainedResult] = []
-        prefix = f"load{time.time_ns()}"
+        prefix = f"load{uuid.uuid4().hex[:12]}"
         hook = threading.Thread(target=lambda: result_box.append(
             client.sustained(seconds, webhook_clients, prefix=prefix)))
         hook.start()

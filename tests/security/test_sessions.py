@@ -2,12 +2,17 @@
 
 import datetime as dt
 
+import pytest
 from sqlalchemy import select
 
+from tests.clock import FIXED_NOW
 from zoelife import audit, settings
 from zoelife.db.engine import read_session, write_session
 from zoelife.db.models import AuditEvent, SignInSession
 from zoelife.security import accounts, sessions
+
+# Pages read the same fixed clock the seeds use (tests/clock.py).
+pytestmark = pytest.mark.usefixtures("clock")
 
 T0 = dt.datetime(2026, 3, 2, 14, 0, tzinfo=dt.UTC)
 PW = "a perfectly fine passphrase"
@@ -101,7 +106,7 @@ def test_admin_ends_any_users_sessions_and_sign_out_ends_one(engine):
 
 def test_cookie_grant_is_one_time_short_lived_and_names_the_same_sign_in(engine):
     uid = _user(engine)
-    token = _start(engine, uid, dt.datetime.now(dt.UTC))
+    token = _start(engine, uid, FIXED_NOW)
     with write_session(engine) as s:
         grant = sessions.issue_grant(s, token)
     with write_session(engine) as s:
@@ -109,19 +114,19 @@ def test_cookie_grant_is_one_time_short_lived_and_names_the_same_sign_in(engine)
     assert cookie and cookie != token and grant not in (token, cookie)
     with write_session(engine) as s:
         assert sessions.redeem_grant(s, grant) is None  # used
-    page_user = _resolve(engine, token, dt.datetime.now(dt.UTC))
-    cookie_user = _resolve(engine, cookie, dt.datetime.now(dt.UTC))
+    page_user = _resolve(engine, token, FIXED_NOW)
+    cookie_user = _resolve(engine, cookie, FIXED_NOW)
     assert page_user.session_id == cookie_user.session_id
     # Signing out through either token ends both.
     with write_session(engine) as s:
         sessions.end(s, cookie)
-    assert _resolve(engine, token, dt.datetime.now(dt.UTC)) is None
+    assert _resolve(engine, token, FIXED_NOW) is None
     # A grant redeemed after 60 seconds gives nothing.
-    token2 = _start(engine, uid, dt.datetime.now(dt.UTC))
+    token2 = _start(engine, uid, FIXED_NOW)
     with write_session(engine) as s:
         late = sessions.issue_grant(s, token2)
     with write_session(engine) as s:
-        assert sessions.redeem_grant(s, late, now=dt.datetime.now(dt.UTC)
+        assert sessions.redeem_grant(s, late, now=FIXED_NOW
                                      + dt.timedelta(seconds=61)) is None
     with read_session(engine) as s:
         hashes = [r.token_hash for r in s.execute(select(SignInSession)).scalars()]

@@ -8,10 +8,14 @@ from starlette.testclient import TestClient
 from streamlit import config
 
 from tests.apptest import PASSWORD, make_user
+from tests.clock import FIXED_NOW
 from zoelife.db.engine import make_engine, read_session, write_session
 from zoelife.db.models import SignInSession
 from zoelife.security import auth, sessions, web
 from zoelife.ui import hardening
+
+# Pages read the same fixed clock the seeds use (tests/clock.py).
+pytestmark = pytest.mark.usefixtures("clock")
 
 
 @pytest.fixture
@@ -66,7 +70,7 @@ def test_an_unknown_or_expired_grant_sets_nothing(client, app_db):
     with write_session(eng) as s:
         stale = sessions.issue_grant(s, token)
         row = s.query(SignInSession).one()
-        row.grant_expires_at = dt.datetime.now(dt.UTC) - dt.timedelta(seconds=1)
+        row.grant_expires_at = FIXED_NOW - dt.timedelta(seconds=1)
     for grant in ("made-up", stale):
         r = client.get("/auth/cookie", params={"grant": grant}, follow_redirects=False)
         assert "set-cookie" not in r.headers
