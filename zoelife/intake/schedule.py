@@ -16,7 +16,9 @@ from sqlalchemy.orm import Session
 from zoelife import settings as settings_mod
 from zoelife.db.models import Request, RequestTreatment
 
-MAX_DAYS_SEARCHED = 400  # a clinic closed for over a year has bigger problems than due times
+# Long enough for 72 business hours of a clinic open half an hour a week; a clinic with no
+# hours at all falls back to plain time.
+MAX_DAYS_SEARCHED = 1100
 
 
 @dataclass(frozen=True)
@@ -57,59 +59,79 @@ class Schedule:
         object.__setattr__(self, "_openings", {})
 
     # -- business time ----------------------------------------------------------------
+    # Arithmetic runs on UTC instants: a business hour is an hour that elapses while the clinic
+    # is open, so the day the clocks go forward has one hour less and the day they go back one
+    # more. (Python subtracts and adds aware times of one zone by the wall clock, which would
+    # land due times in the missing hour and count the doubled one once.)
 
     def opening(self, day: dt.date) -> tuple[dt.datetime, dt.datetime] | None:
-        """The day's open and close as aware local datetimes, or None when closed."""
+        """The day's opening and closing instants (UTC), or None when closed."""
         try:
             return self._openings[day]
         except KeyError:
             pass
         span = None if day in self.holidays else self.hours.get(day.weekday())
-        found = (
-            dt.datetime.combine(day, span[0], tzinfo=self.zone),
-            dt.datetime.combine(day, span[1], tzinfo=self.zone),
-        ) if span else None
+        found = (self._instant(day, span[0]), self._instant(day, span[1])) if span else None
         self._openings[day] = found
         return found
 
+    def _instant(self, day: dt.date, wall: dt.time) -> dt.datetime:
+        """The instant the clinic's clocks show `wall` on `day`: the first one when the hour is
+        doubled, and the moment the clocks jump when `wall` falls in the hour they skip."""
+        naive = dt.datetime.combine(day, wall)
+        moment = naive.replace(tzinfo=self.zone).astimezone(dt.UTC)
+        if moment.astimezone(self.zone).replace(tzinfo=None) == naive:
+            return moment
+        # Skipped: fold=1 reads `wall` with the later offset, an instant before the jump; the
+        # jump is the first minute from there whose wall time is past `wall`.
+        low = naive.replace(tzinfo=self.zone, fold=1).astimezone(dt.UTC)
+        high = moment
+        while high - low > dt.timedelta(seconds=1):
+            mid = low + (high - low) / 2
+            if mid.astimezone(self.zone).replace(tzinfo=None) >= naive:
+                high = mid
+            else:
+                low = mid
+        return high.replace(microsecond=0) if high.microsecond else high
+
     def is_business_time(self, moment: dt.datetime) -> bool:
-        local = moment.astimezone(self.zone)
-        span = self.opening(local.date())
-        return bool(span and span[0] <= local < span[1])
+        span = self.opening(moment.astimezone(self.zone).date())
+        return bool(span and span[0] <= moment < span[1])
 
     def add_business_time(self, start: dt.datetime, delta: dt.timedelta) -> dt.datetime:
-        """`start` plus `delta` of open hours. Zero delta still waits for the next opening."""
-        local = start.astimezone(self.zone)
+        """`start` plus `delta` of open hours. Zero delta still waits for the next opening.
+        Without enough open hours in MAX_DAYS_SEARCHED days (a clinic with no hours set),
+        `delta` of plain time."""
+        start = start.astimezone(dt.UTC)
         remaining = delta
-        day = local.date()
+        day = start.astimezone(self.zone).date()
         for _ in range(MAX_DAYS_SEARCHED):
             span = self.opening(day)
             if span:
-                begin = max(span[0], local)
+                begin = max(span[0], start)
                 if begin < span[1]:
                     available = span[1] - begin
-                    if remaining <= available and (remaining > dt.timedelta(0) or begin < span[1]):
-                        return (begin + remaining).astimezone(dt.UTC)
+                    if remaining <= available:
+                        return begin + remaining
                     remaining -= available
             day += dt.timedelta(days=1)
-            local = dt.datetime.combine(day, dt.time(0, 0), tzinfo=self.zone)
-        return (start + delta).astimezone(dt.UTC)
+        return start + delta
 
     def close_of_business_day_after(self, start: dt.datetime, days: int) -> dt.datetime:
         """The closing time of the `days`-th business day after `start`'s local date
         (0: the same day if it is a business day and still open, else the next one)."""
-        local = start.astimezone(self.zone)
-        day = local.date()
+        start = start.astimezone(dt.UTC)
+        first_day = day = start.astimezone(self.zone).date()
         counted = 0
         for _ in range(MAX_DAYS_SEARCHED):
             span = self.opening(day)
             if span:
-                if days == 0 and span[1] > local:
-                    return span[1].astimezone(dt.UTC)
-                if day > local.date():
+                if days == 0 and span[1] > start:
+                    return span[1]
+                if day > first_day:
                     counted += 1
                     if counted >= days:
-                        return span[1].astimezone(dt.UTC)
+                        return span[1]
             day += dt.timedelta(days=1)
         return start + dt.timedelta(days=max(days, 1))
 
