@@ -26,6 +26,7 @@ if flash:
 with reading() as session:
     total = content.count_items(session)
     zone = settings.clinic_zone(session)
+    today = settings.clinic_today(session)
 
 if not total:
     st.caption("No content yet. Import the blog's feed (for WordPress, the site's /feed/ "
@@ -96,7 +97,7 @@ with st.expander("Add an item by hand", icon=":material/add:"):
         title = st.text_input("Title")
         url = st.text_input("Address (URL)")
         c1, c2 = st.columns(2)
-        published = c1.date_input("Published", value=dt.date.today(), format="YYYY-MM-DD")
+        published = c1.date_input("Published", value=today, format="YYYY-MM-DD")
         channel = c2.selectbox("Channel", CONTENT_CHANNELS, format_func=label)
         topics = st.multiselect("Topics (leave empty to infer them from the title and text)",
                                 TREATMENTS, format_func=label)

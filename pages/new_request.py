@@ -24,6 +24,9 @@ user = require("front_desk")
 page_header("New request", "For phone calls, walk-ins and referrals. Check first: the app shows "
                            "whether this person is already known before anything is saved.")
 
+with reading() as session:
+    today = settings.clinic_today(session)
+
 with st.form("new_request"):
     c1, c2 = st.columns(2)
     first = c1.text_input("First name")
@@ -31,7 +34,7 @@ with st.form("new_request"):
     phone = c1.text_input("Phone")
     email = c2.text_input("Email")
     dob = c1.date_input("Date of birth (optional)", value=None, min_value=dt.date(1900, 1, 1),
-                        max_value=dt.date.today(), format="YYYY-MM-DD")
+                        max_value=today, format="YYYY-MM-DD")
     channel = c2.selectbox("Channel", MANUAL_CHANNELS, format_func=label)
     submitter = c1.selectbox("Who is asking", SUBMITTERS, format_func=label,
                              help="The person themselves, or someone asking for them.")

@@ -275,3 +275,9 @@ def set_value(session: Session, name: str, value: Any, *, actor=None) -> bool:
 
 def clinic_zone(session: Session) -> ZoneInfo:
     return ZoneInfo(get(session, "time_zone"))
+
+
+def clinic_today(session: Session, now: dt.datetime | None = None) -> dt.date:
+    """Today's date on the clinic's calendar (a server's own date is often UTC's, a day ahead
+    of New York every evening)."""
+    return (now or dt.datetime.now(dt.UTC)).astimezone(clinic_zone(session)).date()

@@ -75,3 +75,17 @@ def test_add_by_hand(app_db):
     items, actions = _items(app_db)
     assert items["https://youtube.example/watch?v=abc"][1] == {"ketamine"}
     assert "content.create" in actions
+
+
+def test_published_defaults_to_the_clinics_date_on_a_utc_evening(app_db):
+    # 23:59 on New Year's Eve in New York is already 2027-01-01 on a UTC server.
+    import datetime as dt
+
+    from tests.clock import travel
+
+    with travel(dt.datetime(2027, 1, 1, 4, 59, tzinfo=dt.UTC)):
+        at = page("pages/content.py")
+        sign_in(at, app_db, roles=("manager",))
+        at.run()
+        published = [d for d in at.date_input if d.label == "Published"]
+        assert published and published[0].value == dt.date(2026, 12, 31)

@@ -193,7 +193,7 @@ def to_input(record: Record, col_map: Mapping[str, str | None], *, source: str, 
             kw["received_at_raw"] = text
         elif target == "date_of_birth":
             born = parse_date(text)
-            if born is None or born.year < 1900 or born > dt.date.today():
+            if born is None or born.year < 1900 or born > dt.datetime.now(zone).date():
                 extra[header] = text  # unreadable: kept, not guessed
             else:
                 kw["date_of_birth"] = born

@@ -28,8 +28,7 @@ CACHE_TTL = 60
 
 def clinic_today() -> dt.date:
     with reading() as session:
-        zone = settings.clinic_zone(session)
-    return dt.datetime.now(dt.UTC).astimezone(zone).date()
+        return settings.clinic_today(session)
 
 
 def data_range() -> tuple[dt.date, dt.date] | None:
@@ -142,13 +141,13 @@ def chart_block(user: SessionUser, name: str, chart: alt.TopLevelMixin, numbers:
     csv, png, svg = st.columns(3)
     csv.download_button("Numbers (CSV)", _exporter(user, name, "csv",
                                                    lambda: export.csv_bytes(numbers)),
-                        file_name=export.file_name(stem, "csv"), mime="text/csv",
+                        file_name=export.file_name(stem, "csv", clinic_today()), mime="text/csv",
                         on_click="ignore", key=f"{name}_csv", icon=":material/table:")
     png.download_button("Chart (PNG)", _exporter(user, name, "png",
                                                  lambda: export.png_bytes(chart)),
-                        file_name=export.file_name(stem, "png"), mime="image/png",
+                        file_name=export.file_name(stem, "png", clinic_today()), mime="image/png",
                         on_click="ignore", key=f"{name}_png", icon=":material/image:")
     svg.download_button("Chart (SVG)", _exporter(user, name, "svg",
                                                  lambda: export.svg_bytes(chart)),
-                        file_name=export.file_name(stem, "svg"), mime="image/svg+xml",
+                        file_name=export.file_name(stem, "svg", clinic_today()), mime="image/svg+xml",
                         on_click="ignore", key=f"{name}_svg", icon=":material/draw:")
