@@ -94,3 +94,58 @@ def test_kill_mid_import_then_rerun(tmp_path, sqlite_template, mode):
     assert after_crash["requests"], "the re-run imported the file"
     assert after_crash == after_clean
     assert _counts(crashed_url)[:3] == _counts(clean_url)[:3]
+
+
+def _descendants(pid: int) -> set[int]:
+    found, todo = set(), [pid]
+    while todo:
+        current = todo.pop()
+        for task in Path(f"/proc/{current}/task").glob("*"):
+            try:
+                children = (task / "children").read_text().split()
+            except OSError:
+                continue
+            for child in map(int, children):
+                if child not in found:
+                    found.add(child)
+                    todo.append(child)
+    return found
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").exists(), reason="needs Linux /proc")
+def test_a_killed_import_leaves_no_worker_running(tmp_path, sqlite_template):
+    """The import's worker processes end with it: killed mid-file, none outlives it (each held
+    a copy of the file and kept running with no parent)."""
+    data = tmp_path / "export.csv"
+    data.write_bytes(synth.to_csv(synth.rows(12000, seed=5)))  # enough rows for workers
+    db = tmp_path / "killed.db"
+    shutil.copy(sqlite_template, db)
+    proc = subprocess.Popen([sys.executable, "-c", WORKER, f"sqlite:///{db}", str(data), "fast"],
+                            cwd=ROOT, stderr=subprocess.PIPE, text=True)
+    workers: set[int] = set()
+    deadline = time.monotonic() + 300
+    assert proc.stderr is not None
+    while time.monotonic() < deadline and not workers:
+        line = proc.stderr.readline()
+        if not line:
+            break
+        if line.startswith("progress "):
+            workers = _descendants(proc.pid)
+    assert workers, "the import finished before its workers were seen"
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait(30)
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline and any(_alive(p) for p in workers):
+        time.sleep(0.1)
+    survivors = [p for p in workers if _alive(p)]
+    for pid in survivors:  # do not leave them running when this fails
+        os.kill(pid, signal.SIGKILL)
+    assert not survivors, "workers outlived the killed import"
