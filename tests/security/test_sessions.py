@@ -5,7 +5,7 @@ import datetime as dt
 import pytest
 from sqlalchemy import select
 
-from tests.clock import FIXED_NOW
+from tests.clock import FIXED_NOW, travel
 from zoelife import audit, settings
 from zoelife.db.engine import read_session, write_session
 from zoelife.db.models import AuditEvent, SignInSession
@@ -13,6 +13,15 @@ from zoelife.security import accounts, sessions
 
 # Pages read the same fixed clock the seeds use (tests/clock.py).
 pytestmark = pytest.mark.usefixtures("clock")
+
+
+@pytest.fixture
+def clock():
+    """Stopped at FIXED_NOW: grants expire 60 s after they are issued, and a ticking clock let
+    a slow database setup move "issued" past FIXED_NOW (a grant redeemed at FIXED_NOW + 61 s
+    was then still valid)."""
+    with travel(FIXED_NOW, tick=False) as traveller:
+        yield traveller
 
 T0 = dt.datetime(2026, 3, 2, 14, 0, tzinfo=dt.UTC)
 PW = "a perfectly fine passphrase"

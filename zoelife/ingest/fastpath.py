@@ -22,6 +22,7 @@ from __future__ import annotations
 import datetime as dt
 import multiprocessing
 import os
+import signal
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -154,10 +155,28 @@ def _facts_of_chunk(make_input: Callable[[Any], RequestInput], schedule: Schedul
         return facts_of_inputs([make_input(item) for item in items], schedule, now, batch_id)
 
 
-def _worker_start() -> None:
+def _worker_start(forked_from: int | None) -> None:
     # The main process (deciding, writing) is the slower stage; with as many workers as
     # cores, it must not lose its core to them: they yield to it and use what it leaves.
     os.nice(WORKER_NICENESS)
+    _die_with_parent(forked_from)
+
+
+def _die_with_parent(forked_from: int | None) -> None:
+    """End this worker when its parent ends, however it ends: a killed import (SIGKILL, the
+    OOM killer) otherwise leaves its workers running for good, each holding a copy of the file.
+    Linux's parent-death signal; elsewhere nothing. A fork server's workers follow the server,
+    which ends with the import."""
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        pr_set_pdeathsig = 1
+        libc.prctl(pr_set_pdeathsig, signal.SIGKILL, 0, 0, 0)
+    except (OSError, AttributeError):
+        return
+    if forked_from is not None and os.getppid() != forked_from:
+        os._exit(1)  # the parent was gone before the signal was set
 
 
 def facts_in_chunks(items: Sequence[Any], make_input: Callable[[Any], RequestInput],
@@ -178,8 +197,8 @@ def facts_in_chunks(items: Sequence[Any], make_input: Callable[[Any], RequestInp
     forking = threading.active_count() == 1
     ctx = multiprocessing.get_context("fork" if forking else "forkserver")
     starts = [start for start, _ in bounds]
-    with ProcessPoolExecutor(max_workers=WORKERS, mp_context=ctx,
-                             initializer=_worker_start) as pool:
+    with ProcessPoolExecutor(max_workers=WORKERS, mp_context=ctx, initializer=_worker_start,
+                             initargs=(os.getpid() if forking else None,)) as pool:
         if forking:
             # Forked workers already hold the items: each is told where its chunk starts
             # instead of being sent it (28 MB pickled and unpickled for 100,000 rows).
