@@ -252,3 +252,17 @@ def test_cli_may_still_import_a_file(app_db, tmp_path, capsys):
     feed.write_bytes(FEED)
     assert cli.main(["import", "content", str(feed)]) == 0
     assert _count_items(app_db) == 1
+
+
+def test_a_feed_from_an_allowed_address_is_imported(app_db):
+    """The whole path works when the address is allowed (here loopback, by the test only)."""
+    from zoelife.db.engine import make_engine
+
+    engine = make_engine(app_db)
+    try:
+        with local_http(reply(200, FEED, {"Content-Type": "application/rss+xml"})) as (base, _):
+            result = content.import_content(engine, base + "/feed/", allow=LOOPBACK)
+    finally:
+        engine.dispose()
+    assert (result.items, result.created) == (1, 1)
+    assert _count_items(app_db) == 1
