@@ -48,3 +48,20 @@ def reply(status: int, body: bytes = b"", headers: dict[str, str] | None = None,
         h.end_headers()
         h.wfile.write(body)
     return handle
+
+
+LIVE_PORTS = range(8610, 8620)  # the ports this branch's live-server tests may use
+
+
+def live_port() -> int:
+    """A free port among LIVE_PORTS."""
+    import socket
+
+    for port in LIVE_PORTS:
+        with socket.socket() as s:
+            try:
+                s.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return port
+    raise RuntimeError("no free port in 8610-8619")

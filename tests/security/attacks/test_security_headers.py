@@ -6,15 +6,8 @@ Checked against a real `streamlit run` (the middleware is wired through st.App).
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
-import signal
-import socket
-import subprocess
-import sys
-import time
-from pathlib import Path
 
 import httpx
 import pytest
@@ -23,10 +16,10 @@ from starlette.responses import PlainTextResponse
 from starlette.routing import Route
 from starlette.testclient import TestClient
 
+from tests.scale.liveserver import LiveServer
+from tests.security.attacks.local_servers import live_port
 from zoelife.security.headers import SecurityHeaders, middleware
 
-ROOT = Path(__file__).resolve().parents[3]
-PORTS = range(8610, 8620)  # this branch's live-server ports
 EXPECTED = {
     "x-frame-options": "DENY",
     "content-security-policy": "frame-ancestors 'none'",
@@ -52,56 +45,13 @@ def test_middleware_keeps_an_existing_policy_and_adds_frame_ancestors():
     assert SecurityHeaders  # the class st.App receives
 
 
-def _free_port() -> int:
-    for port in PORTS:
-        with socket.socket() as s:
-            try:
-                s.bind(("127.0.0.1", port))
-            except OSError:
-                continue
-            return port
-    pytest.fail("no free port in 8610-8619")
-
-
 @pytest.fixture(scope="module")
 def live(tmp_path_factory, sqlite_template):
     folder = tmp_path_factory.mktemp("headers")
     db = folder / "zoelife.db"
     shutil.copy(sqlite_template, db)
-    port = _free_port()
-    env = {**os.environ, "ZOELIFE_DATABASE_URL": f"sqlite:///{db}",
-           "ZOELIFE_ONCALL_CHECK_SECONDS": "0"}
-    log = open(folder / "server.log", "wb")  # noqa: SIM115 - the child's log for its lifetime
-    proc = subprocess.Popen(
-        [str(Path(sys.executable).parent / "streamlit"), "run", "streamlit_app.py",
-         "--server.port", str(port), "--server.address", "127.0.0.1",
-         "--server.headless", "true", "--browser.gatherUsageStats", "false",
-         "--server.fileWatcherType", "none"],
-        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 120
-    try:
-        while True:
-            if proc.poll() is not None:
-                pytest.fail("server exited:\n" + (folder / "server.log").read_text()[-3000:])
-            try:
-                if httpx.get(f"{base}/_stcore/health", timeout=2).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            if time.monotonic() > deadline:
-                pytest.fail("server did not start:\n" + (folder / "server.log").read_text()[-3000:])
-            time.sleep(0.3)
-        yield base
-    finally:
-        os.killpg(proc.pid, signal.SIGTERM)
-        try:
-            proc.wait(15)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-        log.close()
-
-
+    with LiveServer(f"sqlite:///{db}", port=live_port(), log_path=folder / "server.log") as srv:
+        yield srv.base
 
 
 @pytest.mark.slow
