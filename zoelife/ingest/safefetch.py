@@ -28,6 +28,7 @@ import http.client
 import ipaddress
 import socket
 import ssl
+import threading
 import time
 from collections.abc import Iterable
 from urllib.parse import urljoin, urlsplit
@@ -100,7 +101,8 @@ class _PinnedHTTPConnection(http.client.HTTPConnection):
         self._ip = ip
 
     def connect(self) -> None:
-        self.sock = socket.create_connection((str(self._ip), self.port), self.timeout)
+        self.raw_sock = socket.create_connection((str(self._ip), self.port), self.timeout)
+        self.sock = self.raw_sock
 
 
 class _PinnedHTTPSConnection(http.client.HTTPSConnection):
@@ -113,8 +115,9 @@ class _PinnedHTTPSConnection(http.client.HTTPSConnection):
         self._verifying_context = context
 
     def connect(self) -> None:
-        sock = socket.create_connection((str(self._ip), self.port), self.timeout)
-        self.sock = self._verifying_context.wrap_socket(sock, server_hostname=self.host)
+        self.raw_sock = socket.create_connection((str(self._ip), self.port), self.timeout)
+        self.sock = self._verifying_context.wrap_socket(self.raw_sock,
+                                                        server_hostname=self.host)
 
 
 def _target(url: str) -> tuple[str, str, int, str]:
@@ -151,6 +154,11 @@ def fetch(url: str, *, max_bytes: int, timeout: float,
         conn: http.client.HTTPConnection = (
             _PinnedHTTPSConnection(host, port, ip, remaining, context) if scheme == "https"
             else _PinnedHTTPConnection(host, port, ip, remaining))
+        # The socket timeout bounds each read; this bounds them all (a server sending its
+        # headers a byte at a time): at the deadline the connection is shut from outside.
+        watchdog = threading.Timer(remaining, _shut, args=(conn,))
+        watchdog.daemon = True
+        watchdog.start()
         try:
             conn.request("GET", path, headers={"User-Agent": USER_AGENT, "Accept": "*/*",
                                                "Accept-Encoding": "identity"})
@@ -171,16 +179,28 @@ def fetch(url: str, *, max_bytes: int, timeout: float,
             raise
         except TimeoutError:
             raise FetchError("no answer in time") from None
-        except ssl.SSLError:
-            raise FetchError("the secure connection could not be verified") from None
-        except (OSError, http.client.HTTPException):
+        except (OSError, http.client.HTTPException) as exc:
+            if time.monotonic() >= deadline:
+                raise FetchError("no answer in time") from None
+            if isinstance(exc, ssl.SSLError):
+                raise FetchError("the secure connection could not be verified") from None
             # Refused, reset, closed early, malformed: one sentence for all, so the message
             # cannot tell an open port from a closed one.
             raise FetchError("the server could not be reached or did not answer properly") \
                 from None
         finally:
+            watchdog.cancel()
             conn.close()
     raise FetchError(f"more than {MAX_REDIRECTS} redirects")
+
+
+def _shut(conn: http.client.HTTPConnection) -> None:
+    sock = getattr(conn, "raw_sock", None)
+    if sock is not None:
+        try:
+            sock.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass
 
 
 def _read_body(conn: http.client.HTTPConnection, response: http.client.HTTPResponse,
@@ -196,6 +216,11 @@ def _read_body(conn: http.client.HTTPConnection, response: http.client.HTTPRespo
         # read1: one socket read at a time, so a server sending a byte at a time meets the deadline.
         chunk = response.read1(64 * 1024)
         if not chunk:
+            # An end cut by the watchdog, or before the declared length, is not the feed.
+            if time.monotonic() >= deadline:
+                raise FetchError("no answer in time")
+            if response.length:
+                raise FetchError("the server could not be reached or did not answer properly")
             return b"".join(chunks)
         size += len(chunk)
         if size > max_bytes:

@@ -266,3 +266,38 @@ def test_a_feed_from_an_allowed_address_is_imported(app_db):
         engine.dispose()
     assert (result.items, result.created) == (1, 1)
     assert _count_items(app_db) == 1
+
+
+def test_a_server_that_drips_its_headers_meets_the_deadline(monkeypatch):
+    """Each read has a timeout; the deadline bounds them all."""
+    monkeypatch.setattr(content, "FETCH_TIMEOUT_SECONDS", 1.0)
+
+    def drip_headers(h):
+        try:
+            h.wfile.write(b"HTTP/1.1 200 OK\r\n")
+            for i in range(100):
+                h.wfile.write(f"X-Slow-{i}: 1\r\n".encode())
+                h.wfile.flush()
+                time.sleep(0.1)
+        except OSError:
+            pass
+
+    with local_http(drip_headers) as (base, _):
+        started = time.monotonic()
+        with pytest.raises(ReadError, match="no answer in time"):
+            content.fetch(base + "/", allow=LOOPBACK)
+        assert time.monotonic() - started < 3
+
+
+def test_a_body_cut_short_is_not_a_feed():
+    def short(h):
+        h.send_response(200)
+        h.send_header("Content-Length", "1000")
+        h.end_headers()
+        h.wfile.write(FEED[:100])
+        h.wfile.flush()
+        h.close_connection = True
+
+    with local_http(short) as (base, _):
+        with pytest.raises(ReadError, match="did not answer properly"):
+            content.fetch(base + "/", allow=LOOPBACK)
