@@ -8,6 +8,7 @@ browser session and under AppTest.
 import streamlit as st
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
+from zoelife.security.headers import middleware
 from zoelife.server import lifespan, routes
 from zoelife.ui.app import ignore_pages_directory
 from zoelife.ui.hardening import check_hardening
@@ -15,7 +16,7 @@ from zoelife.ui.hardening import check_hardening
 check_hardening()
 # Routing is st.navigation's alone, from the very first page load (see the function).
 ignore_pages_directory()
-app = st.App(__file__, routes=routes(), lifespan=lifespan)
+app = st.App(__file__, routes=routes(), lifespan=lifespan, middleware=middleware())
 
 # The server also imports this file once outside any browser session, to find `app`;
 # only a real session (or AppTest) renders pages.

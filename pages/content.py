@@ -8,7 +8,7 @@ import streamlit as st
 from zoelife import settings
 from zoelife.ingest import content, export
 from zoelife.ingest.readers import ReadError
-from zoelife.ui.components import page_header
+from zoelife.ui.components import escape_markdown, page_header
 from zoelife.ui.db import get_engine, reading, writing
 from zoelife.ui.gate import actor, require
 from zoelife.vocabulary import CONTENT_CHANNELS, TREATMENTS, label
@@ -72,18 +72,24 @@ with tab_file:
             result = content.import_content(get_engine(), upload.getvalue(), name=upload.name,
                                             actor=actor(user))
         except ReadError as exc:
-            st.error(f"This file cannot be imported: {exc}")
+            st.error(f"This file cannot be imported: {escape_markdown(exc)}")
         else:
             st.session_state["_content_result"] = result.to_json()
 with tab_url:
     feed_url = st.text_input("Feed address", placeholder="https://example.com/feed/")
     if st.button("Import feed") and feed_url.strip():
-        try:
-            result = content.import_content(get_engine(), feed_url.strip(), actor=actor(user))
-        except ReadError as exc:
-            st.error(f"This feed cannot be imported: {exc}")
+        if not content.is_web_address(feed_url):
+            # Files come through the File tab: the server never opens a path typed here.
+            st.error("Enter a web address starting with http:// or https://, or upload the "
+                     "file in the File tab.")
         else:
-            st.session_state["_content_result"] = result.to_json()
+            try:
+                result = content.import_content(get_engine(), feed_url.strip(),
+                                                actor=actor(user))
+            except ReadError as exc:
+                st.error(f"This feed cannot be imported: {escape_markdown(exc)}")
+            else:
+                st.session_state["_content_result"] = result.to_json()
 outcome = st.session_state.get("_content_result")
 if outcome:
     st.info(f"{outcome['items']} item(s): {outcome['created']} new, {outcome['updated']} "
@@ -112,7 +118,7 @@ with st.expander("Add an item by hand", icon=":material/add:"):
                                         actor=actor(user))
                 saved = ", ".join(label(t) for t in sorted(item.topic_set)) or "none"
         except ValueError as exc:
-            st.error(str(exc))
+            st.error(escape_markdown(exc))
         else:
             st.session_state["_content_flash"] = f"Item saved (topics: {saved})."
             st.rerun()

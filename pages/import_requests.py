@@ -46,7 +46,7 @@ if uploaded is not None:
         try:
             prep = prepare(data, name=uploaded.name)
         except ReadError as exc:
-            st.error(f"This file cannot be imported: {exc}")
+            st.error(f"This file cannot be imported: {escape_markdown(exc)}")
         else:
             st.session_state["_import_prepared"] = (cache_key, prep)
     if prep is not None:
@@ -64,7 +64,8 @@ if uploaded is not None:
         with st.expander("Column mapping", expanded=True):
             for i, header in enumerate(prep.table.headers):
                 chosen = prep.mapping.get(header) or NO_FIELD
-                value = st.selectbox(header, options, index=options.index(chosen),
+                # A column name is the file's text: shown as typed, never as markdown.
+                value = st.selectbox(escape_markdown(header), options, index=options.index(chosen),
                                      key=f"import_map_{i}_{header}",
                                      format_func=lambda f: f if f == NO_FIELD else label(f))
                 mapping[header] = IGNORE if value == NO_FIELD else value
@@ -87,7 +88,7 @@ if uploaded is not None:
                                          progress=progress)
                 st.session_state.pop("_import_prepared", None)
             except ReadError as exc:
-                st.error(f"This file cannot be imported: {exc}")
+                st.error(f"This file cannot be imported: {escape_markdown(exc)}")
             else:
                 bar.progress(1.0, text="Done")
                 st.session_state["_import_result"] = result.to_json() | {

@@ -12,6 +12,7 @@ from zoelife.triage import assess
 from zoelife.triage import eligibility as elig
 from zoelife.ui import request_widgets as w
 from zoelife.ui.components import (
+    contact_url,
     crisis_badge,
     escape_markdown,
     local_time,
@@ -134,10 +135,10 @@ with left:
 with right:
     st.markdown("**Contact**")
     if r.phone:
-        st.link_button(f"Call {format_phone(r.phone)}", f"tel:{r.phone}",
-                       icon=":material/call:")
+        st.link_button(f"Call {format_phone(r.phone)}",
+                       contact_url("tel", r.phone), icon=":material/call:")
     if r.email:
-        st.link_button(f"Email {escape_markdown(r.email)}", f"mailto:{r.email}",
+        st.link_button(f"Email {escape_markdown(r.email)}", contact_url("mailto", r.email),
                        icon=":material/mail:")
     if not r.has_usable_contact:
         st.warning("No usable phone or email was received.")

@@ -131,3 +131,13 @@ def pytest_terminal_summary(terminalreporter) -> None:
     terminalreporter.section("zoelife.triage labelled-set figures")
     for line in summary_lines():
         terminalreporter.write_line(line)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_sign_in_limiter():
+    """The sign-in rate limiter lives in the process: each test starts with empty windows."""
+    from zoelife.security import ratelimit
+
+    ratelimit.LIMITER.reset()
+    yield
+    ratelimit.LIMITER.reset()

@@ -267,21 +267,21 @@ EXPORT_COLUMNS = ("seq", "occurred_at_utc", "actor_user_id", "actor", "action", 
 
 
 def _cell(value: Any) -> str:
-    """Text for a spreadsheet cell; formulas neutralized (OWASP CSV injection)."""
-    text_value = "" if value is None else str(value)
-    if text_value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + text_value
-    return text_value
+    """Text for a spreadsheet cell; formulas neutralized (`zoelife.spreadsheet`)."""
+    from zoelife.spreadsheet import neutralize
+
+    return neutralize(value)
 
 
 def export_csv(session: Session, f: AuditFilter | None = None, batch: int = 2000) -> str:
     """Matching events oldest first as CSV text, streamed from the database in batches."""
-    import csv
     import io
+
+    from zoelife.spreadsheet import writer as csv_writer
 
     f = f or AuditFilter()
     out = io.StringIO()
-    writer = csv.writer(out)
+    writer = csv_writer(out)
     writer.writerow(EXPORT_COLUMNS)
     last_seq = 0
     while True:

@@ -13,9 +13,9 @@ def test_csv_neutralizes_formulas_and_keeps_numbers():
     frame = pd.DataFrame({"title": ["=HYPERLINK(\"http://x\")", "+1 trick", "Plain title"],
                           "ratio": [-1.5, 2.0, 3.0]})
     text = export.csv_bytes(frame).decode("utf-8").splitlines()
-    assert text[0] == "title,ratio"
-    assert text[1].startswith("\"'=HYPERLINK") and text[1].endswith(",-1.5")
-    assert text[2] == "'+1 trick,2.0" and text[3] == "Plain title,3.0"
+    assert text[0] == '"title","ratio"'
+    assert text[1].startswith("\"'=HYPERLINK") and text[1].endswith(',"-1.5"')
+    assert text[2] == '"\'+1 trick","2.0"' and text[3] == '"Plain title","3.0"'
 
 
 def test_charts_render_to_png_and_svg():

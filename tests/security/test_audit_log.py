@@ -165,6 +165,6 @@ def test_search_and_export(engine):
         assert total == 2
         text = audit.export_csv(s)
     lines = text.splitlines()
-    assert lines[0].startswith("seq,occurred_at_utc,")
+    assert lines[0].startswith('"seq","occurred_at_utc",')
     assert len(lines) == 4
     assert "'=HYPERLINK(evil)" in lines[2]

@@ -3,15 +3,24 @@ lock anyone out for long; every success, failure and lockout audited."""
 
 import datetime as dt
 
+import pytest
 from sqlalchemy import select
 
 from zoelife import audit
 from zoelife.db.engine import read_session, write_session
 from zoelife.db.models import AuditEvent, StaffUser
-from zoelife.security import accounts, auth
+from zoelife.security import accounts, auth, ratelimit
 
 T0 = dt.datetime(2026, 3, 2, 14, 0, tzinfo=dt.UTC)
 PW = "a perfectly fine passphrase"
+
+
+@pytest.fixture(autouse=True)
+def _per_account_throttle_alone(monkeypatch):
+    """These tests are about the per-account throttle; the per-address limit (tested in
+    tests/security/attacks/test_sign_in_flood.py) would otherwise refuse first."""
+    monkeypatch.setattr(ratelimit, "LIMITER",
+                        ratelimit.SignInLimiter(per_address=10**6, overall=10**6))
 
 
 def _setup(engine):

@@ -52,6 +52,9 @@ def _prepare_sqlite_file(url: str) -> None:
 
 def make_engine(url: str | None = None, **kwargs) -> Engine:
     url = url or database_url()
+    # A failing statement's message (logged, shown by a traceback) would otherwise list its
+    # bound values: names, phone numbers, messages. Every engine of the app hides them.
+    kwargs["hide_parameters"] = True
     backend = make_url(url).get_backend_name()
     if backend == "sqlite":
         _prepare_sqlite_file(url)
@@ -66,8 +69,27 @@ def make_engine(url: str | None = None, **kwargs) -> Engine:
         kwargs.setdefault("pool_pre_ping", True)
         kwargs.setdefault("pool_size", 10)
         kwargs.setdefault("max_overflow", 10)
-        return create_engine(url, **kwargs)
+        engine = create_engine(url, **kwargs)
+        event.listen(engine, "handle_error", _drop_row_detail)
+        return engine
     raise ValueError(f"unsupported database backend: {backend}")
+
+
+def _drop_row_detail(context):
+    """PostgreSQL's DETAIL line repeats the values of the failing row or key ("Failing row
+    contains (Quentin, …)", "Key (email)=(…) already exists"): drop it from the error, as
+    hide_parameters drops the bound values."""
+    from sqlalchemy import exc as sa_exc
+
+    orig = context.original_exception
+    diag = getattr(orig, "diag", None)
+    if not getattr(diag, "message_detail", None):
+        return None
+    orig.args = (diag.message_primary or str(orig).split("\n", 1)[0],)
+    return sa_exc.DBAPIError.instance(
+        context.statement, context.parameters, orig, context.dialect.loaded_dbapi.Error,
+        hide_parameters=True, connection_invalidated=context.is_disconnect,
+        dialect=context.dialect)
 
 
 def _use_wal(cursor) -> None:

@@ -49,12 +49,17 @@ def _import_requests(args: argparse.Namespace) -> int:
 
 
 def _import_content(args: argparse.Namespace) -> int:
-    from zoelife.ingest.content import import_content
+    from pathlib import Path
+
+    from zoelife.ingest.content import import_content, is_web_address
     from zoelife.ingest.readers import ReadError
 
+    source = args.file_or_url
+    # The command line (run by someone already on this computer) may name a file; pages cannot.
+    data = source if is_web_address(source) else Path(source)
     engine = _engine(args)
     try:
-        result = import_content(engine, args.file_or_url)
+        result = import_content(engine, data)
     except ReadError as exc:
         raise BadInput(str(exc)) from None
     if args.json:

@@ -16,21 +16,20 @@ import datetime as dt
 import html
 import io
 import re
-import urllib.request
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 from sqlalchemy import Engine, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from zoelife import audit
 from zoelife import settings as settings_mod
-from zoelife.db.engine import write_session
+from zoelife.db.engine import read_session, write_session
 from zoelife.db.models import ContentItem, ContentTopic, ImportBatch, Request
+from zoelife.ingest import safefetch
 from zoelife.ingest.readers import ReadError, clean_text, decode
 from zoelife.intake.normalize import parse_datetime
 from zoelife.intake.service import url_path_key
@@ -146,19 +145,18 @@ def html_to_text(markup: str) -> str:
     return _TextExtractor.text(markup)
 
 
-def fetch(url: str) -> bytes:
-    scheme = urlsplit(url).scheme.lower()
-    if scheme not in ("http", "https"):
-        raise ReadError(f"{url}: only http and https addresses can be fetched")
-    req = urllib.request.Request(url, headers={"User-Agent": "zoelife-intake/1 (feed import)"})
+def fetch(url: str, *, allow: Iterable[safefetch.IPNetwork] = ()) -> bytes:
+    """A feed from a public web address (see `safefetch`: no internal addresses, checked
+    redirects, a deadline and a size limit). `allow` is for tests serving a feed on loopback."""
     try:
-        with urllib.request.urlopen(req, timeout=FETCH_TIMEOUT_SECONDS) as resp:  # noqa: S310
-            data = resp.read(MAX_FEED_BYTES + 1)
-    except OSError as exc:
-        raise ReadError(f"{url}: cannot fetch ({getattr(exc, 'reason', None) or exc})") from None
-    if len(data) > MAX_FEED_BYTES:
-        raise ReadError(f"{url}: larger than {MAX_FEED_BYTES // (1024 * 1024)} MB")
-    return data
+        return safefetch.fetch(url, max_bytes=MAX_FEED_BYTES, timeout=FETCH_TIMEOUT_SECONDS,
+                               allow=allow)
+    except safefetch.FetchError as exc:
+        raise ReadError(f"{url}: could not read that feed ({exc})") from None
+
+
+def is_web_address(text: str) -> bool:
+    return bool(re.match(r"^https?://", text.strip(), re.I))
 
 
 def _channel(value: str, default: str = "blog") -> str:
@@ -235,15 +233,21 @@ def read_feed(data: bytes, name: str) -> list[ContentRow]:
 
 
 def read_content(data: str | Path | bytes, *, name: str | None = None, zone=None,
-                 fmt: str | None = None) -> tuple[list[ContentRow], str]:
-    """Rows from a feed (file or URL) or a CSV. ReadError when it cannot be read at all."""
+                 fmt: str | None = None,
+                 allow: Iterable[safefetch.IPNetwork] = ()) -> tuple[list[ContentRow], str]:
+    """Rows from a feed or a CSV: `bytes` (an upload), a web address (`str`, fetched) or a file
+    on this computer (`Path`, the command line only: a `str` is never opened as a file, so an
+    address typed on a page cannot read the server's files). ReadError when it cannot be read."""
     from zoneinfo import ZoneInfo
 
     zone = zone or ZoneInfo("UTC")
     if isinstance(data, bytes | bytearray):
         raw, name = bytes(data), name or "upload"
-    elif isinstance(data, str) and re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*://", data):
-        raw, name = fetch(data), name or data
+    elif isinstance(data, str):
+        if not is_web_address(data):
+            raise ReadError("a feed address must start with http:// or https:// "
+                            "(upload a file instead)")
+        raw, name = fetch(data.strip(), allow=allow), name or data.strip()
     else:
         path = Path(data)
         name = name or path.name
@@ -354,12 +358,15 @@ def _escape_like(text: str) -> str:
 
 
 def import_content(engine: Engine, data: str | Path | bytes, *, name: str | None = None,
-                   actor: audit.Actor | None = None, fmt: str | None = None) -> ContentResult:
-    """Import a feed or CSV of content items in one transaction."""
+                   actor: audit.Actor | None = None, fmt: str | None = None,
+                   allow: Iterable[safefetch.IPNetwork] = ()) -> ContentResult:
+    """Import a feed or CSV of content items in one transaction (`data` as `read_content`)."""
     actor = actor or audit.SYSTEM
-    with write_session(engine) as session:
+    with read_session(engine) as session:
         zone = settings_mod.clinic_zone(session)
-        rows, kind = read_content(data, name=name, zone=zone, fmt=fmt)
+    # Fetched before the write transaction: a slow feed server never holds the writer's turn.
+    rows, kind = read_content(data, name=name, zone=zone, fmt=fmt, allow=allow)
+    with write_session(engine) as session:
         display = name or (str(data) if not isinstance(data, bytes | bytearray) else "upload")
         now = dt.datetime.now(dt.UTC)
         batch = ImportBatch(kind="content", source="content", filename=display[-300:],

@@ -1,27 +1,28 @@
 """CSV exports of requests and content, safe to open in a spreadsheet.
 
-Every cell that starts with `=`, `+`, `-`, `@`, tab, carriage return or NUL gets a leading `'`
-(OWASP CSV injection); the importer removes exactly that quote again, so exports re-import
-cleanly. Requests are streamed in id order in batches (never a whole table in memory); an export
+Every cell is quoted and every formula-like segment of it guarded with a `'`
+(`zoelife.spreadsheet`, shared by every export); the importer removes exactly those guards again,
+so exports re-import cleanly. Files are created owner-only (0600): they hold patient data. Requests are streamed in id order in batches (never a whole table in memory); an export
 of requests is patient data and is audited.
 """
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 from collections.abc import Iterator
 from pathlib import Path
-from typing import IO, Any
+from typing import IO
 
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
-from zoelife import audit
+from zoelife import audit, spreadsheet
 from zoelife import settings as settings_mod
 from zoelife.db.engine import read_session, write_session
 from zoelife.db.models import ContentItem, Request
+from zoelife.private_files import private_text
+from zoelife.spreadsheet import neutralize
 
 REQUEST_COLUMNS = (
     "id", "external_id", "received_at", "first_name", "last_name", "email", "phone",
@@ -31,24 +32,11 @@ REQUEST_COLUMNS = (
     "repeat_of", "extra",
 )
 CONTENT_COLUMNS = ("url", "title", "published_at", "channel", "topics")
-_DANGEROUS = ("=", "+", "-", "@", "\t", "\r", "\0")
 BATCH = 2000
 
 
-def neutralize(value: Any) -> str:
-    """A cell as text, with a leading `'` when a spreadsheet would read it as a formula."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    text = str(value)
-    if text.startswith(_DANGEROUS):
-        return "'" + text
-    return text
-
-
-def _writer(out: IO[str]) -> csv.writer:
-    return csv.writer(out, lineterminator="\r\n")
+def _writer(out: IO[str]):
+    return spreadsheet.writer(out)
 
 
 def _request_row(r: Request, zone) -> list[str]:
@@ -103,11 +91,8 @@ def write_requests_csv(engine: Engine, out: IO[str], *, actor: audit.Actor | Non
 
 
 def export_requests(engine: Engine, path: str | Path, *, actor: audit.Actor | None = None) -> int:
-    path = Path(path)
-    tmp = path.with_name(path.name + ".part")
-    with open(tmp, "w", encoding="utf-8", newline="") as fh:
+    with private_text(path) as fh:
         count = write_requests_csv(engine, fh, actor=actor)
-    tmp.replace(path)
     return count
 
 
@@ -147,11 +132,8 @@ def write_content_csv(engine: Engine, out: IO[str]) -> int:
 
 
 def export_content(engine: Engine, path: str | Path) -> int:
-    path = Path(path)
-    tmp = path.with_name(path.name + ".part")
-    with open(tmp, "w", encoding="utf-8", newline="") as fh:
+    with private_text(path) as fh:
         count = write_content_csv(engine, fh)
-    tmp.replace(path)
     return count
 
 

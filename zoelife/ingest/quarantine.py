@@ -7,7 +7,6 @@ becomes a request (`receive` marks the quarantined row `reimported`).
 
 from __future__ import annotations
 
-import csv
 import io
 from dataclasses import dataclass
 from typing import Any
@@ -15,9 +14,9 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from zoelife import audit
+from zoelife import audit, spreadsheet
 from zoelife.db.models import QuarantinedRow
-from zoelife.ingest.export import neutralize
+from zoelife.spreadsheet import neutralize
 
 
 @dataclass(frozen=True)
@@ -69,7 +68,7 @@ def csv_text(session: Session, *, actor: audit.Actor | None = None, batch: int =
             records.append((r, raw))
         last = part[-1].id
     buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\r\n")
+    writer = spreadsheet.writer(buf)
     header = list(columns) + ["_source", "_row", "_reason"]
     writer.writerow([neutralize(h) for h in header])
     for r, raw in records:

@@ -16,10 +16,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from zoelife.spreadsheet import unneutralize
+
 csv.field_size_limit(16 * 1024 * 1024)
 
-# A leading apostrophe that this project's export put before a formula-like cell.
-_NEUTRALIZED_STARTS = ("=", "+", "-", "@", "\t", "\r", "\0")
 
 
 class ReadError(Exception):
@@ -44,21 +44,20 @@ class Table:
 
 
 def clean_text(value: str) -> str:
-    """What a database can store: no NUL, no lone surrogates; an export's guard quote removed."""
+    """What a database can store: no NUL, no lone surrogates; an export's guard quotes removed
+    (`zoelife.spreadsheet.unneutralize`)."""
+    # Guards first: an exported NUL cell was guarded too.
+    value = unneutralize(value)
     if "\0" in value:
         value = value.replace("\0", "")
     if not _encodable(value):
         value = value.encode("utf-8", "replace").decode("utf-8")
-    if len(value) > 1 and value[0] == "'" and value[1] in _NEUTRALIZED_STARTS:
-        value = value[1:]
     return value
 
 
 def _unguarded(value: str) -> str:
     """`clean_text` for text known to hold no NUL and no lone surrogate."""
-    if len(value) > 1 and value[0] == "'" and value[1] in _NEUTRALIZED_STARTS:
-        return value[1:]
-    return value
+    return unneutralize(value)
 
 
 def _encodable(text: str) -> bool:

@@ -1,11 +1,12 @@
 """Downloads of the numbers (CSV) and of the charts (PNG, SVG via vl-convert).
 
-CSV cells that a spreadsheet would run as a formula (starting with = + - @, tab or carriage
-return) are prefixed with an apostrophe: content titles come from feeds and files.
+CSV cells are quoted and formula-like text guarded (`zoelife.spreadsheet`, shared by every
+export): content titles come from feeds and files.
 """
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import io
 
@@ -13,22 +14,16 @@ import altair as alt
 import pandas as pd
 import vl_convert as vlc
 
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def neutralize(value):
-    if isinstance(value, str) and value.startswith(FORMULA_START):
-        return "'" + value
-    return value
+from zoelife.spreadsheet import neutralize
 
 
 def csv_bytes(frame: pd.DataFrame) -> bytes:
     safe = frame.copy()
     for col in safe.columns:
         if safe[col].dtype == object or pd.api.types.is_string_dtype(safe[col]):
-            safe[col] = [neutralize(v) for v in safe[col]]
+            safe[col] = [neutralize(v) if isinstance(v, str) else v for v in safe[col]]
     buf = io.StringIO()
-    safe.to_csv(buf, index=False, date_format="%Y-%m-%d")
+    safe.to_csv(buf, index=False, date_format="%Y-%m-%d", quoting=csv.QUOTE_ALL)
     return buf.getvalue().encode("utf-8")
 
 

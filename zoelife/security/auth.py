@@ -7,6 +7,9 @@ BASE_DELAY up to MAX_DELAY. Attempts made while waiting are refused with the sam
 not lengthen the wait, so someone who knows a colleague's user name can hold that account for
 at most MAX_DELAY at a time, never lock it for good. A run of failures is forgotten after
 RESET_AFTER without a failure. The counter resets on success.
+
+Before all that, `ratelimit.LIMITER` bounds password checks per client address and overall per
+sliding minute (password spraying, Argon2 CPU exhaustion).
 """
 
 from __future__ import annotations
@@ -17,10 +20,12 @@ from dataclasses import dataclass
 from sqlalchemy.orm import Session
 
 from zoelife import audit
-from zoelife.security import accounts, sessions
+from zoelife.security import accounts, ratelimit, sessions
 from zoelife.security.passwords import hash_password, needs_rehash, verify_password
 
 FAILURE_MESSAGE = "Those details did not work. Check the user name and password and try again."
+RATE_LIMITED_MESSAGE = ("Too many sign-in attempts from here in the last minute. Wait a minute, "
+                        "then try again.")
 
 FREE_FAILURES = 3
 BASE_DELAY = dt.timedelta(seconds=15)
@@ -47,6 +52,14 @@ def delay_after(failures: int) -> dt.timedelta:
 def sign_in(session: Session, username: str, password: str, *,
             client_address: str | None = None, now: dt.datetime | None = None) -> SignInResult:
     now = now or dt.datetime.now(dt.UTC)
+    # Before the account is looked up or any password checked (see ratelimit).
+    decision = ratelimit.LIMITER.attempt(client_address, now)
+    if not decision.allowed:
+        if decision.first_refusal:
+            audit.record(session, audit.Actor(None, "unknown", client_address),
+                         "sign_in.failure", "staff_user", None,
+                         {"reason_code": f"rate_limited_{decision.reason}"})
+        return SignInResult(None, RATE_LIMITED_MESSAGE)
     user = accounts.find_by_username(session, username or "")
     who = audit.Actor(user.id if user else None, "unknown" if user is None else user.username,
                       client_address)

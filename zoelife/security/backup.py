@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import os
 import sqlite3
-import stat
 from pathlib import Path
 
 from sqlalchemy import Engine, func, select
 
 from zoelife import audit
 from zoelife.db.engine import make_engine, read_session
+from zoelife.private_files import create_private
 
 POSTGRES_GUIDANCE = (
     "PostgreSQL is backed up with its own tools: "
@@ -36,8 +36,8 @@ def _require_sqlite(engine: Engine) -> None:
 
 
 def _private_file(path: Path) -> None:
-    fd = os.open(path, os.O_CREAT | os.O_WRONLY | os.O_TRUNC, stat.S_IRUSR | stat.S_IWUSR)
-    os.close(fd)
+    # A leftover file of that name (and its mode) is never reused: see zoelife.private_files.
+    create_private(path)
 
 
 def check_file(path: Path) -> int:

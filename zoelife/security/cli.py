@@ -9,7 +9,6 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import getpass
-import os
 import sys
 from pathlib import Path
 
@@ -206,9 +205,9 @@ def _audit_export(args) -> int:
 
 
 def _write_private(path: Path, data: bytes) -> None:
-    fd = os.open(path, os.O_CREAT | os.O_WRONLY | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "wb") as f:
-        f.write(data)
+    from zoelife.private_files import write_private
+
+    write_private(path, data)
 
 
 def _backup(args) -> int:

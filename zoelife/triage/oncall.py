@@ -17,6 +17,7 @@ import json
 import logging
 import os
 import smtplib
+import ssl
 import urllib.request
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -109,7 +110,9 @@ def send_email(recipients: list[str], alert: Alert) -> None:
     message.set_content(alert.body())
     with smtplib.SMTP(host, port, timeout=10) as smtp:
         if os.environ.get("ZOELIFE_SMTP_STARTTLS") == "1":
-            smtp.starttls()
+            # Without a context smtplib encrypts but checks neither the certificate nor the
+            # host name: anyone on the path could read the alert and the SMTP password.
+            smtp.starttls(context=ssl.create_default_context())
         user = os.environ.get("ZOELIFE_SMTP_USER")
         if user:
             smtp.login(user, os.environ.get("ZOELIFE_SMTP_PASSWORD", ""))

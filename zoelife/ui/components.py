@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from urllib.parse import quote
 
 import streamlit as st
 from sqlalchemy import func, select
@@ -16,6 +17,7 @@ from sqlalchemy import func, select
 from zoelife import settings
 from zoelife.db.models import Request
 from zoelife.ui.db import reading
+from zoelife.ui.highlight import escape_text
 from zoelife.vocabulary import label
 
 CRISIS_BADGE = {"urgent": ("Urgent", "red"), "review": ("Review", "orange"), "none": ("", "gray")}
@@ -27,7 +29,6 @@ TREATMENT_COLOR = {
     "therapy": "gray",
     "other": "gray",
 }
-_MARKDOWN_SPECIALS = frozenset("\\`*_{}[]()#+-.!|<>~$:=")
 
 
 # --------------------------------------------------------------------------- page furniture
@@ -56,9 +57,19 @@ def empty_state(message: str, action_hint: str | None = None, *,
             st.caption(action_hint)
 
 
-def escape_markdown(text: str) -> str:
-    """Make arbitrary text inert inside Streamlit markdown (badges, captions we compose)."""
-    return "".join("\\" + c if c in _MARKDOWN_SPECIALS else c for c in str(text))
+def escape_markdown(text: object) -> str:
+    """Make arbitrary text inert inside Streamlit markdown: labels, captions, messages and badges
+    we compose around text from a file, a remote server or the public. The one escaping helper,
+    `zoelife.ui.highlight.escape_text` (which also keeps web and email addresses unclickable)."""
+    return escape_text(str(text))
+
+
+def contact_url(scheme: str, value: str) -> str:
+    """A `tel:` or `mailto:` link with the address percent-encoded, so nothing in it can add a
+    recipient, a subject or a body (`?cc=`, `&body=`)."""
+    if scheme not in ("tel", "mailto"):
+        raise ValueError(f"not a contact scheme: {scheme!r}")
+    return f"{scheme}:{quote(str(value), safe='@+' if scheme == 'mailto' else '+')}"
 
 
 def treatment_badges(codes) -> str:
