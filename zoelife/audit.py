@@ -77,7 +77,6 @@ VALUE_FIELDS = frozenset(
         "format",
         "kind",
         "reason_code",
-        "received_time_reason",
     }
 )
 
