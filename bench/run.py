@@ -178,10 +178,15 @@ def work_copy(n: int, tag: str) -> str:
     """A copy of the cached database for one benchmark, so runs never change the cache."""
     src = cached_db(n)
     dst = CACHE / f"work-{tag}-n{n}.db"
-    for suffix in ("", "-wal", "-shm"):
+    for suffix in ("", "-wal", "-shm", ".audit-key", ".audit-head"):
         Path(str(dst) + suffix).unlink(missing_ok=True)
     subprocess.run(["cp", "--reflink=auto", str(src), str(dst)], check=True)
     os.chmod(dst, 0o600)
+    # The copy's audit rows were signed with the cache's audit key (docs/security.md): it goes
+    # along, as it must with any copy of the database. Its checkpoints start afresh.
+    key = Path(str(src) + ".audit-key")
+    if key.exists():
+        shutil.copy(key, str(dst) + ".audit-key")
     url = f"sqlite:///{dst}"
     sync_indexes(url)
     from tests.scale.traffic import ensure_staff
@@ -231,7 +236,7 @@ def sync_indexes(url: str) -> None:
 
 def drop_work(url: str) -> None:
     path = url.removeprefix("sqlite:///")
-    for suffix in ("", "-wal", "-shm"):
+    for suffix in ("", "-wal", "-shm", ".audit-key", ".audit-head"):
         Path(path + suffix).unlink(missing_ok=True)
 
 
@@ -597,6 +602,8 @@ def bench_load(report: Report, sizes: list[str], seconds: float) -> None:
 
     db = PgDatabase("bench", server_url=pg)
     pg_url = db.create()
+    # A fresh database: fresh audit key and checkpoints too (servers inherit the setting).
+    os.environ["ZOELIFE_AUDIT_DIR"] = tempfile.mkdtemp(prefix="zoelife-bench-audit-")
     try:
         engine = make_engine(pg_url)
         upgrade(engine)

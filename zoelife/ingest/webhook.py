@@ -165,9 +165,9 @@ def claim_signature(session, key: str, now) -> bool:
         from sqlalchemy.dialects.postgresql import insert
     else:
         from sqlalchemy.dialects.sqlite import insert
-    done = session.execute(insert(table).values(signature=key, seen_at=now)
-                           .on_conflict_do_nothing())
-    return done.rowcount == 1
+    stored = session.execute(insert(table).values(signature=key, seen_at=now)
+                             .on_conflict_do_nothing().returning(table.c.signature))
+    return stored.scalar() is not None
 
 
 async def read_limited(request: Request, limit: int) -> bytes:

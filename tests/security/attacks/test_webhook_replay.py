@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 
 from tests.clock import FIXED_NOW
 from tests.security.attacks.webhook_harness import SECRET, client, post_signed, requests
-from zoelife.db.engine import make_engine, read_session
+from zoelife.db.engine import make_engine, read_session, write_session
 from zoelife.db.models import WebhookSignature
 from zoelife.ingest import webhook
 
@@ -92,3 +92,14 @@ def test_the_body_only_signature_still_works_for_senders_that_cannot_do_better(
                                webhook.SIGNATURE_HEADER: webhook.sign(body, SECRET)})
     assert resp.status_code == 202
     assert [r.external_id for r in requests(app_db)] == ["b1"]
+
+
+def test_a_signature_is_accepted_once_on_every_database(engine, clock):
+    """The replay store itself, on SQLite and PostgreSQL (the HTTP tests above run on SQLite)."""
+    key = "ab" * 32
+    for expected in (True, False):
+        with write_session(engine) as s:
+            assert webhook.claim_signature(s, key, FIXED_NOW) is expected
+    with write_session(engine) as s:  # after the window the row is pruned, the time check refuses
+        assert webhook.claim_signature(s, "cd" * 32, FIXED_NOW + dt.timedelta(minutes=11))
+        assert s.get(WebhookSignature, key) is None
