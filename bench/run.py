@@ -149,7 +149,7 @@ def cached_db(n: int) -> Path:
     for stale in CACHE.glob(f"demo-s{SEED}-n{n}-*.db*"):
         stale.unlink()
     building = path.with_suffix(".building")
-    for suffix in ("", "-wal", "-shm"):
+    for suffix in ("", "-wal", "-shm", ".audit-key", ".audit-head"):
         Path(str(building) + suffix).unlink(missing_ok=True)
     print(f"building the {n:,}-request demo database (cached in {path.name}) ...", flush=True)
     start = time.perf_counter()
@@ -169,6 +169,9 @@ def cached_db(n: int) -> Path:
         conn.exec_driver_sql("ANALYZE")
     engine.dispose()
     building.rename(path)
+    # The audit key that signed the demo's audit rows goes with the file (docs/security.md).
+    Path(str(building) + ".audit-key").rename(str(path) + ".audit-key")
+    Path(str(building) + ".audit-head").unlink(missing_ok=True)
     sync_indexes(f"sqlite:///{path}")
     print(f"  built in {time.perf_counter() - start:.0f} s", flush=True)
     return path
