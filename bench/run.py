@@ -170,7 +170,8 @@ def cached_db(n: int) -> Path:
     engine.dispose()
     building.rename(path)
     # The audit key that signed the demo's audit rows goes with the file (docs/security.md).
-    Path(str(building) + ".audit-key").rename(str(path) + ".audit-key")
+    if Path(str(building) + ".audit-key").exists():
+        Path(str(building) + ".audit-key").rename(str(path) + ".audit-key")
     Path(str(building) + ".audit-head").unlink(missing_ok=True)
     sync_indexes(f"sqlite:///{path}")
     print(f"  built in {time.perf_counter() - start:.0f} s", flush=True)
