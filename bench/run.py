@@ -149,7 +149,7 @@ def cached_db(n: int) -> Path:
     for stale in CACHE.glob(f"demo-s{SEED}-n{n}-*.db*"):
         stale.unlink()
     building = path.with_suffix(".building")
-    for suffix in ("", "-wal", "-shm"):
+    for suffix in ("", "-wal", "-shm", ".audit-key", ".audit-head"):
         Path(str(building) + suffix).unlink(missing_ok=True)
     print(f"building the {n:,}-request demo database (cached in {path.name}) ...", flush=True)
     start = time.perf_counter()
@@ -169,6 +169,10 @@ def cached_db(n: int) -> Path:
         conn.exec_driver_sql("ANALYZE")
     engine.dispose()
     building.rename(path)
+    # The audit key that signed the demo's audit rows goes with the file (docs/security.md).
+    if Path(str(building) + ".audit-key").exists():
+        Path(str(building) + ".audit-key").rename(str(path) + ".audit-key")
+    Path(str(building) + ".audit-head").unlink(missing_ok=True)
     sync_indexes(f"sqlite:///{path}")
     print(f"  built in {time.perf_counter() - start:.0f} s", flush=True)
     return path
@@ -178,10 +182,15 @@ def work_copy(n: int, tag: str) -> str:
     """A copy of the cached database for one benchmark, so runs never change the cache."""
     src = cached_db(n)
     dst = CACHE / f"work-{tag}-n{n}.db"
-    for suffix in ("", "-wal", "-shm"):
+    for suffix in ("", "-wal", "-shm", ".audit-key", ".audit-head"):
         Path(str(dst) + suffix).unlink(missing_ok=True)
     subprocess.run(["cp", "--reflink=auto", str(src), str(dst)], check=True)
     os.chmod(dst, 0o600)
+    # The copy's audit rows were signed with the cache's audit key (docs/security.md): it goes
+    # along, as it must with any copy of the database. Its checkpoints start afresh.
+    key = Path(str(src) + ".audit-key")
+    if key.exists():
+        shutil.copy(key, str(dst) + ".audit-key")
     url = f"sqlite:///{dst}"
     sync_indexes(url)
     from tests.scale.traffic import ensure_staff
@@ -231,7 +240,7 @@ def sync_indexes(url: str) -> None:
 
 def drop_work(url: str) -> None:
     path = url.removeprefix("sqlite:///")
-    for suffix in ("", "-wal", "-shm"):
+    for suffix in ("", "-wal", "-shm", ".audit-key", ".audit-head"):
         Path(path + suffix).unlink(missing_ok=True)
 
 
@@ -597,6 +606,8 @@ def bench_load(report: Report, sizes: list[str], seconds: float) -> None:
 
     db = PgDatabase("bench", server_url=pg)
     pg_url = db.create()
+    # A fresh database: fresh audit key and checkpoints too (servers inherit the setting).
+    os.environ["ZOELIFE_AUDIT_DIR"] = tempfile.mkdtemp(prefix="zoelife-bench-audit-")
     try:
         engine = make_engine(pg_url)
         upgrade(engine)

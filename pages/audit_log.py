@@ -19,6 +19,11 @@ page_header("Audit log", "Every sign-in, view, change, import and export, hash-c
 
 with reading() as session:
     known_actions = audit.actions(session)
+    # Cheap enough for every view: deleted tail rows or an emptied log show at once.
+    cut = audit.head_problem(session)
+if cut:
+    st.error(f"The audit log has been cut: {cut}. Run Verify the chain, and restore the "
+             "database from a backup.", icon=":material/gpp_bad:")
 
 c1, c2, c3, c4 = st.columns(4)
 action = c1.selectbox("Action", known_actions, index=None, placeholder="Any action")
@@ -61,7 +66,9 @@ with left:
         with reading() as session:
             result = audit.verify(session)
         if result.ok:
-            st.success(f"The chain is intact: {result.checked:,} events verified.")
+            legacy = (f" The first {result.legacy:,} were written before keying started and "
+                      "are hash-chained only." if result.legacy else "")
+            st.success(f"The chain is intact: {result.checked:,} events verified.{legacy}")
         else:
             st.error(f"The chain is broken at event {result.first_broken_seq}: {result.problem}.")
 with right:

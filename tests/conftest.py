@@ -86,11 +86,14 @@ def _truncate_pg(url: str) -> None:
 
 
 @pytest.fixture(params=BACKENDS)
-def db_url(request, sqlite_url) -> str:
+def db_url(request, sqlite_url, tmp_path, monkeypatch) -> str:
     if request.param == "sqlite":
-        return sqlite_url
+        return sqlite_url  # its audit key and checkpoints sit beside the file, in tmp_path
     url = request.getfixturevalue("pg_worker_url")
     _truncate_pg(url)
+    # The per-worker database is emptied for each test: so are its audit key and checkpoints
+    # (otherwise the checkpoint of the previous test would name this test's log truncated).
+    monkeypatch.setenv("ZOELIFE_AUDIT_DIR", str(tmp_path / "audit-pg"))
     return url
 
 

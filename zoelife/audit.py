@@ -1,7 +1,11 @@
 """The append-only, hash-chained audit log.
 
 Each row's `hash` is SHA-256 over its own canonical content and the previous row's hash, so a
-changed, removed or reordered row breaks the chain from that point on (`verify`).
+changed, removed or reordered row breaks the chain from that point on (`verify`). Since anyone
+who can write to the database can also recompute those hashes, each row also carries an HMAC
+with a key kept outside the database, and the chain's head is checkpointed outside it after
+every commit (`zoelife.audit_anchor`): re-hashed rows, deleted tail rows and an emptied table
+are named by `verify` too.
 
 Concurrency: the chain has one head, so appends are serialized. On PostgreSQL `record` takes a
 transaction-level advisory lock before reading the head; the lock is held until the caller's
@@ -19,14 +23,16 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import hmac
 import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select, text
+from sqlalchemy import event, func, select, text
 from sqlalchemy.orm import Session
 
+from zoelife import audit_anchor
 from zoelife.db.models import AuditEvent
 
 GENESIS_HASH = "0" * 64
@@ -168,9 +174,32 @@ def record(
         prev_hash=prev_hash,
     )
     event.hash = compute_hash(prev_hash, event)
+    anchor = audit_anchor.for_bind(session.get_bind())
+    event.mac = audit_anchor.mac(anchor.key(create=True), seq, event.hash)
     session.add(event)
     session.flush()
+    # The head is checkpointed once the transaction commits (`_checkpoint_after_commit`): a
+    # rolled-back row must not become a checkpoint that verification would then miss.
+    pending = session.info.setdefault(_PENDING_HEAD, {"anchor": anchor,
+                                                      "start": (seq - 1, prev_hash)})
+    pending["head"] = (seq, event.hash)
     return event
+
+
+_PENDING_HEAD = "zoelife_audit_head"
+
+
+@event.listens_for(Session, "after_commit")
+def _checkpoint_after_commit(session: Session) -> None:
+    pending = session.info.pop(_PENDING_HEAD, None)
+    if pending is not None:
+        seq, hash_ = pending["head"]
+        pending["anchor"].append("head", seq, hash_, start=pending["start"])
+
+
+@event.listens_for(Session, "after_rollback")
+def _forget_after_rollback(session: Session) -> None:
+    session.info.pop(_PENDING_HEAD, None)
 
 
 @dataclass(frozen=True)
@@ -179,34 +208,117 @@ class VerifyResult:
     checked: int
     first_broken_seq: int | None = None
     problem: str | None = None
+    legacy: int = 0  # rows from before keying started: hash-chained only
+    checkpoint_seq: int | None = None  # the checkpoint compared with
 
 
-def verify(session: Session, batch: int = 5000) -> VerifyResult:
-    """Walk the chain in order and name the first row that does not verify."""
+def _problem(checked: int, legacy: int, seq: int, text_: str,
+             checkpoint: int | None = None) -> VerifyResult:
+    return VerifyResult(False, checked, seq, text_, legacy, checkpoint)
+
+
+def verify(session: Session, batch: int = 5000, *,
+           anchor: audit_anchor.Anchor | None = None, checkpoints: bool = True) -> VerifyResult:
+    """Walk the chain in order and name the first row that does not verify, then compare the
+    end of the chain with the last checkpoint kept outside the database.
+
+    `anchor` names the key and checkpoint files (default: those of the session's database;
+    a backup file is checked with the live database's key). `checkpoints=False` skips the
+    comparison with the checkpoints (a backup is an older copy by nature). A verified head is
+    checkpointed."""
+    anchor = anchor or audit_anchor.for_bind(session.get_bind())
+    key = anchor.key(create=False)
+    marks = audit_anchor.Marks(None, None, False)
+    if checkpoints:
+        marks = anchor.marks()
+    start_seq = marks.start.seq if marks.start else None
+    mark = marks.head
+    mark_seq = mark.seq if mark else None
     prev_hash = GENESIS_HASH
     expected_seq = 1
-    checked = 0
+    checked = legacy = 0
     last_seq = 0
+    keyed_seen = False
     while True:
         rows = session.execute(
             select(AuditEvent).where(AuditEvent.seq > last_seq).order_by(AuditEvent.seq).limit(batch)
         ).scalars().all()
         if not rows:
-            return VerifyResult(True, checked)
+            break
         for row in rows:
             if row.seq != expected_seq:
-                return VerifyResult(False, checked, row.seq,
-                                    f"row {expected_seq} is missing (found {row.seq} next)")
+                return _problem(checked, legacy, row.seq,
+                                f"row {expected_seq} is missing (found {row.seq} next)", mark_seq)
             if row.prev_hash != prev_hash:
-                return VerifyResult(False, checked, row.seq,
-                                    "previous-hash link does not match the row before")
+                return _problem(checked, legacy, row.seq,
+                                "previous-hash link does not match the row before", mark_seq)
             if compute_hash(prev_hash, row) != row.hash:
-                return VerifyResult(False, checked, row.seq, "row content does not match its hash")
+                return _problem(checked, legacy, row.seq, "row content does not match its hash",
+                                mark_seq)
+            if row.mac is None:
+                if keyed_seen or (start_seq is not None and row.seq > start_seq):
+                    return _problem(
+                        checked, legacy, row.seq,
+                        "row carries no MAC although keying started before it (rows written "
+                        "or re-hashed without the audit key)", mark_seq)
+                legacy += 1
+            else:
+                keyed_seen = True
+                if key is None:
+                    return _problem(checked, legacy, row.seq,
+                                    f"the audit key is missing ({anchor.key_path} or "
+                                    f"{audit_anchor.KEY_ENV}): keyed rows cannot be verified",
+                                    mark_seq)
+                if not hmac.compare_digest(row.mac, audit_anchor.mac(key, row.seq, row.hash)):
+                    return _problem(checked, legacy, row.seq,
+                                    "row does not match its MAC (changed or re-hashed without "
+                                    "the audit key, or the key was replaced)", mark_seq)
+            for m in (marks.start, mark):
+                if m is not None and m.seq == row.seq and m.hash != row.hash:
+                    return _problem(checked, legacy, row.seq,
+                                    f"row differs from the checkpoint of {m.when} (the chain "
+                                    "was rewritten from here on)", mark_seq)
             prev_hash = row.hash
             expected_seq += 1
             checked += 1
             last_seq = row.seq
         session.expunge_all()
+    if checkpoints:
+        if mark is not None and last_seq < mark.seq:
+            missing = (f"every row is missing (the checkpoint of {mark.when} recorded "
+                       f"{mark.seq} rows)" if last_seq == 0 else
+                       f"rows {last_seq + 1} to {mark.seq} are missing: the log ends at "
+                       f"{last_seq} but the checkpoint of {mark.when} recorded {mark.seq}")
+            return _problem(checked, legacy, last_seq + 1, missing, mark_seq)
+        if not marks.exists and keyed_seen:
+            return _problem(checked, legacy, last_seq,
+                            f"the checkpoint file {anchor.head_path} is missing: deleted rows "
+                            "at the end cannot be ruled out", None)
+        if last_seq:
+            # Without a checkpoint file yet (a log from before keying), its head becomes the
+            # legacy boundary.
+            anchor.append("head", last_seq, prev_hash, start=(last_seq, prev_hash))
+    return VerifyResult(True, checked, legacy=legacy, checkpoint_seq=mark_seq)
+
+
+def head_problem(session: Session) -> str | None:
+    """A cheap check for every page view: does the newest row still reach the last
+    checkpoint? (Deleted tail rows, an emptied table, a rewritten head.) None when it does."""
+    anchor = audit_anchor.for_bind(session.get_bind())
+    mark = anchor.marks().head
+    if mark is None:
+        return None
+    last = session.execute(select(func.max(AuditEvent.seq))).scalar() or 0
+    if last < mark.seq:
+        if last == 0:
+            return (f"every audit row is missing (the checkpoint of {mark.when} recorded "
+                    f"{mark.seq} rows)")
+        return (f"audit rows {last + 1} to {mark.seq} are missing (the checkpoint of "
+                f"{mark.when} recorded {mark.seq})")
+    at = session.execute(select(AuditEvent.hash).where(AuditEvent.seq == mark.seq)).scalar()
+    if at != mark.hash:
+        return f"audit row {mark.seq} differs from the checkpoint of {mark.when}"
+    return None
 
 
 # --------------------------------------------------------------------------- search, export

@@ -46,7 +46,7 @@ from tests.scale.liveserver import WEBHOOK_SECRET
 from zoelife import audit, demo, settings
 from zoelife.db.engine import make_engine, read_session, write_session
 from zoelife.db.models import Request, SignInSession
-from zoelife.ingest.webhook import SIGNATURE_HEADER, sign
+from zoelife.ingest.webhook import sign_request
 from zoelife.intake import lifecycle
 from zoelife.security import accounts
 from zoelife.ui.gate import REFUSAL
@@ -239,18 +239,26 @@ def test_a_signed_webhook_submission_appears_on_an_open_queue_without_a_reload(c
     # Gone after any page load: proves the row arrives on this very page.
     tab.evaluate("() => { window.zoelifeJourneyMarker = 'still here'; }")
 
+    entry = f"wh-{uuid.uuid4().hex}"
     body = json.dumps({
-        "Entry Id": f"wh-{uuid.uuid4().hex}", "Name (First)": "Wanda", "Name (Last)": "Webhookson",
+        "Entry Id": entry, "Name (First)": "Wanda", "Name (Last)": "Webhookson",
         "Email": "wanda.webhookson@example.com", "Phone": "(555) 310-4400",
         "Treatments": "TMS", "Message": "Is TMS covered by my plan?",
     }).encode()
+    stamp = int(live_server_now().timestamp())
     post = urllib.request.Request(
         f"{clinic.base}/api/intake", data=body, method="POST",
-        headers={"Content-Type": "application/json",
-                 SIGNATURE_HEADER: sign(body, WEBHOOK_SECRET)})
+        headers={"Content-Type": "application/json"}
+        | sign_request(WEBHOOK_SECRET, "/api/intake", body, stamp))
     with urllib.request.urlopen(post, timeout=30) as answer:
-        assert answer.status == 201
-        request_id = json.loads(answer.read())["request_id"]
+        assert (answer.status, json.loads(answer.read())) == (202, {"status": "received"})
+    engine = clinic.engine()
+    try:
+        with read_session(engine) as session:
+            request_id = session.execute(select(Request.id).where(
+                Request.external_id == entry)).scalar_one()
+    finally:
+        engine.dispose()
     assert request_row(clinic, request_id).last_name == "Webhookson"
 
     # Nobody clicks: the queue's auto-refresh notices the arrival and redraws the table.

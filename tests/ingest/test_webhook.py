@@ -17,6 +17,7 @@ import httpx
 import pytest
 from sqlalchemy import func, select
 
+from tests.clock import live_server_now
 from zoelife.db.engine import make_engine, read_session
 from zoelife.db.models import AuditEvent, QuarantinedRow, Request, Submission
 from zoelife.ingest import webhook
@@ -84,9 +85,14 @@ def _count(engine, model) -> int:
         return s.execute(select(func.count()).select_from(model)).scalar()
 
 
-def _signed(body: bytes, secret: str = SECRET) -> dict[str, str]:
-    return {"Content-Type": "application/json",
-            "X-Zoelife-Signature": webhook.sign(body, secret)}
+def _signed(body: bytes, secret: str = SECRET, path: str = "/api/intake") -> dict[str, str]:
+    stamp = int(live_server_now().timestamp())
+    return {"Content-Type": "application/json"} | webhook.sign_request(secret, path, body, stamp)
+
+
+def _request(engine, external_id: str) -> Request:
+    with read_session(engine) as s:
+        return s.execute(select(Request).where(Request.external_id == external_id)).scalar_one()
 
 
 def _payload(n: int, **kw) -> dict:
@@ -100,12 +106,13 @@ def test_signed_json_creates_a_request(server):
     base, engine, _ = server
     body = json.dumps(_payload(1)).encode()
     resp = httpx.post(f"{base}/api/intake", content=body, headers=_signed(body))
-    assert resp.status_code == 201, resp.text
-    rid = resp.json()["request_id"]
+    assert resp.status_code == 202, resp.text
+    assert resp.json() == {"status": "received"}
+    rid = _request(engine, "wh-1").id
     with read_session(engine) as s:
         req = s.get(Request, rid)
-        assert (req.external_id, req.email, req.channel) == ("wh-1", "wren1@example.com",
-                                                             "web_form")
+        assert (req.source, req.email, req.channel) == ("web-form", "wren1@example.com",
+                                                        "web_form")
         assert req.utm_campaign == "tms-spring" and req.treatment_list == "tms"
         assert s.execute(select(AuditEvent).where(AuditEvent.action == "request.create",
                                                   AuditEvent.entity_id == str(rid))).first()
@@ -115,11 +122,14 @@ def test_replay_is_not_stored_twice(server):
     base, engine, _ = server
     body = json.dumps(_payload(2)).encode()
     first = httpx.post(f"{base}/api/intake", content=body, headers=_signed(body))
-    assert first.status_code == 201
+    assert first.status_code == 202
     before = _count(engine, Request)
-    again = httpx.post(f"{base}/api/intake", content=body, headers=_signed(body))
-    assert again.status_code == 200
-    assert again.json()["request_id"] == first.json()["request_id"]
+    # A re-delivery signed again is answered like the first (the same signature twice: 409).
+    later = int(live_server_now().timestamp()) + 1
+    again = httpx.post(f"{base}/api/intake", content=body,
+                       headers={"Content-Type": "application/json"}
+                       | webhook.sign_request(SECRET, "/api/intake", body, later))
+    assert (again.status_code, again.json()) == (first.status_code, first.json())
     assert _count(engine, Request) == before
 
 
@@ -127,14 +137,13 @@ def test_static_token(server):
     base, engine, _ = server
     before = _count(engine, Request)
     resp = httpx.post(f"{base}/api/intake", json=_payload(3), headers={"X-Zoelife-Token": TOKEN})
-    assert resp.status_code == 201
+    assert resp.status_code == 202
     assert _count(engine, Request) == before + 1
     # A per-source token serves that source only.
     resp = httpx.post(f"{base}/api/intake/gravity", json=_payload(4),
                       headers={"X-Zoelife-Token": GRAVITY_TOKEN})
-    assert resp.status_code == 201
-    with read_session(engine) as s:
-        assert s.get(Request, resp.json()["request_id"]).source == "gravity"
+    assert resp.status_code == 202
+    assert _request(engine, "wh-4").source == "gravity"
     resp = httpx.post(f"{base}/api/intake/gravity", json=_payload(5),
                       headers={"X-Zoelife-Token": TOKEN})
     assert resp.status_code == 401
@@ -173,12 +182,11 @@ def test_form_encoded_body(server):
             "Message": "Spravato or TMS?"}
     body = httpx.QueryParams(data).__str__().encode()
     headers = {"Content-Type": "application/x-www-form-urlencoded",
-               "X-Zoelife-Signature": webhook.sign(body, SECRET)}
+               "X-Zoelife-Signature": webhook.sign(body, SECRET)}  # body-only form
     resp = httpx.post(f"{base}/api/intake", content=body, headers=headers)
-    assert resp.status_code == 201, resp.text
-    with read_session(engine) as s:
-        req = s.get(Request, resp.json()["request_id"])
-        assert (req.first_name, req.treatment_list) == ("Quin", "spravato;tms")
+    assert resp.status_code == 202, resp.text
+    req = _request(engine, "wh-8")
+    assert (req.first_name, req.treatment_list) == ("Quin", "spravato;tms")
 
 
 def test_jotform_multipart(server):
@@ -190,11 +198,10 @@ def test_jotform_multipart(server):
                             "rawRequest": json.dumps(raw), "pretty": "Name:Sol Tate"},
                       files={"upload": ("x.txt", b"ignored")},
                       headers={"X-Zoelife-Token": TOKEN})
-    assert resp.status_code == 201, resp.text
-    with read_session(engine) as s:
-        req = s.get(Request, resp.json()["request_id"])
-        assert (req.external_id, req.first_name, req.last_name, req.email) == (
-            "5999", "Sol", "Tate", "sol@example.com")
+    assert resp.status_code == 202, resp.text
+    req = _request(engine, "5999")
+    assert (req.source, req.first_name, req.last_name, req.email) == (
+        "jotform", "Sol", "Tate", "sol@example.com")
 
 
 def test_unusable_submission_is_quarantined(server):

@@ -56,9 +56,16 @@ def test_created_request_has_normalized_contact_due_time_and_audit(engine):
 
 def test_same_source_and_external_id_is_never_stored_twice(engine):
     assert run(engine, inp(external_id="7")).kind == "created"
-    again = run(engine, inp(external_id="7", message="changed text"))
+    again = run(engine, inp(external_id="7", phone="212.555.0101"))  # same content, reformatted
     assert again.kind == "already_imported"
     assert count(engine, Request) == 1 and count(engine, IntakeKey) == 1
+    # Different content under the same id is not dropped: kept for review (security finding #11,
+    # tests/security/attacks/test_webhook_sources.py).
+    changed = run(engine, inp(external_id="7", message="changed text"))
+    assert (changed.kind, changed.review_reason) == (
+        "rejected", "id '7' was already received from website-contact-form with a different "
+                    "message; kept for review")
+    assert count(engine, Request) == 1 and count(engine, QuarantinedRow) == 1
 
 
 def test_duplicate_within_24h_attaches_and_reassesses(engine):

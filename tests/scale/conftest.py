@@ -54,9 +54,12 @@ class PgDatabase:
 
 
 @pytest.fixture
-def pg_database():
+def pg_database(tmp_path, monkeypatch):
     if not PG_URL:
         pytest.skip("ZOELIFE_TEST_DATABASE_URL is not set (PostgreSQL tests run in CI)")
+    # The database is made afresh under a fixed name: so are its audit key and checkpoints
+    # (servers started by the test inherit this setting).
+    monkeypatch.setenv("ZOELIFE_AUDIT_DIR", str(tmp_path / "audit"))
     db = PgDatabase(os.environ.get("PYTEST_XDIST_WORKER", "w"))
     db.create()
     try:

@@ -89,12 +89,21 @@ class WebhookClient:
         self.sign = sign
         self.acknowledged: list[str] = []
         self.bodies: dict[str, bytes] = {}
+        self._stamps: dict[bytes, int] = {}
         self._lock = threading.Lock()
 
     def headers(self, body: bytes) -> dict[str, str]:
         headers = {"Content-Type": "application/json"}
         if self.sign:
-            digest = hmac.new(WEBHOOK_SECRET.encode(), body, hashlib.sha256).hexdigest()
+            # Signed afresh for every attempt (time, path and body): a retry is a new signature,
+            # as a sender must do (the same signature twice is refused).
+            stamp = int(live_server_now().timestamp())
+            with self._lock:  # a retry within the same second still gets its own signature
+                stamp = max(stamp, self._stamps.get(body, 0) + 1)
+                self._stamps[body] = stamp
+            message = f"{stamp}.{WEBHOOK_PATH}/{self.source}.".encode() + body
+            digest = hmac.new(WEBHOOK_SECRET.encode(), message, hashlib.sha256).hexdigest()
+            headers["X-Zoelife-Timestamp"] = str(stamp)
             headers["X-Zoelife-Signature"] = f"sha256={digest}"
         else:
             headers["X-Zoelife-Token"] = WEBHOOK_TOKEN
@@ -115,7 +124,7 @@ class WebhookClient:
     def post(self, client: httpx.Client, external_id: str, i: int = 0) -> httpx.Response:
         body = self.body(external_id, i)
         response = client.post(self.url(), content=body, headers=self.headers(body))
-        if response.status_code in (200, 201):
+        if response.status_code in (200, 201, 202):
             with self._lock:
                 self.acknowledged.append(external_id)
         return response
@@ -147,7 +156,7 @@ class WebhookClient:
                         code = type(exc).__name__
                     took = time.perf_counter() - start
                     with lock:
-                        if code in (200, 201):
+                        if code in (200, 201, 202):
                             latencies.append(took)
                             ids.append(ext)
                         else:

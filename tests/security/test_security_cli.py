@@ -2,6 +2,7 @@
 
 import io
 import os
+import shutil
 import stat
 
 import pytest
@@ -97,6 +98,10 @@ def test_backup_and_restore_round_trip(sqlite_url, tmp_path, capsys):
     assert cli.main(["--database", sqlite_url, "backup", str(out)]) == 2  # no silent overwrite
 
     target = f"sqlite:///{tmp_path / 'restored.db'}"
+    # Restoring to another database needs the audit key that signed the backup's rows.
+    assert cli.main(["--database", target, "restore", str(out)]) == 2
+    assert "the audit key is missing" in capsys.readouterr().err
+    shutil.copy(tmp_path / "zoelife.db.audit-key", tmp_path / "restored.db.audit-key")
     assert cli.main(["--database", target, "restore", str(out)]) == 0
     eng = make_engine(target)
     with read_session(eng) as s:

@@ -184,8 +184,21 @@ class AuditEvent(Base):
     client_address: Mapped[str | None] = mapped_column(String(64))
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64))
+    # HMAC-SHA256 of (seq, hash) with a key kept outside the database; NULL only for rows
+    # written before keying started (see zoelife.audit_anchor).
+    mac: Mapped[str | None] = mapped_column(String(64))
 
     __table_args__ = (Index("ix_audit_events_entity", "entity", "entity_id"),)
+
+
+class WebhookSignature(Base):
+    """Timestamped webhook signatures already accepted: a replay inside the time window is
+    refused. Rows older than the window are pruned (zoelife.ingest.webhook)."""
+
+    __tablename__ = "webhook_signatures"
+
+    signature: Mapped[str] = mapped_column(String(64), primary_key=True)
+    seen_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, index=True)
 
 
 # --------------------------------------------------------------------------- people
@@ -365,6 +378,10 @@ class IntakeKey(Base):
     submission_id: Mapped[int | None] = mapped_column(ForeignKey("submissions.id"))
     quarantined_row_id: Mapped[int | None] = mapped_column(ForeignKey("quarantined_rows.id"))
     first_seen_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    # Per-field digests of what the first delivery said (no patient data in clear): a later
+    # delivery of the same key with different content is kept for review, not dropped.
+    # NULL for keys recorded before it existed.
+    content_digest: Mapped[str | None] = mapped_column(String(200))
 
 
 class Submission(Base):

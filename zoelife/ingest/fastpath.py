@@ -65,7 +65,9 @@ from zoelife.intake.service import (
     assess_input,
     assess_inputs,
     check_input,
+    content_digest,
     crisis_rank,
+    differing_fields,
     evidence_json,
     input_key,
     input_names,
@@ -107,6 +109,7 @@ class RowFacts(NamedTuple):
     # The new request's columns when the row is usable, less what deciding fills in
     # (id, person_id, repeat_of_id, attributed_content_id).
     values: dict[str, Any] | None
+    digest: str  # service.content_digest: a repeated key with other content is kept for review
 
 
 def facts_of_inputs(inputs: Sequence[RequestInput], schedule: Schedule, now: dt.datetime,
@@ -129,7 +132,7 @@ def _row_facts(inp: RequestInput, phone: Checked, email: Checked, names: tuple,
                assessment: Assessment, schedule: Schedule, now: dt.datetime,
                batch_id: int | None) -> RowFacts:
     first, last = names
-    reasons, warnings, received_at = check_input(inp, phone, email)
+    reasons, warnings, received_at = check_input(inp, phone, email, now=now)
     key = input_key(inp)
     values = None
     if not reasons:
@@ -145,7 +148,8 @@ def _row_facts(inp: RequestInput, phone: Checked, email: Checked, names: tuple,
         treatments=assessment.treatments, email=email.value, phone=phone.value,
         name_key=name_key(first, last), date_of_birth=inp.date_of_birth,
         received_at=received_at, warnings=warnings, reasons=reasons,
-        path_key=service.url_path_key(inp.landing_page), values=values)
+        path_key=service.url_path_key(inp.landing_page), values=values,
+        digest=content_digest(inp))
 
 
 def _facts_of_chunk(make_input: Callable[[Any], RequestInput], schedule: Schedule,
@@ -330,7 +334,8 @@ class FastReceiver:
         # Values present in the database: rows touching them go through `receive`.
         self.db_emails: set[str] = set()
         self.db_phones: set[str] = set()
-        self.db_keys: dict[tuple[str, str], tuple[str, int | None, int | None]] = {}
+        self.db_keys: dict[tuple[str, str],
+                           tuple[str, int | None, int | None, str | None]] = {}
         self.path_content: dict[str, int] = {}
         self.campaign_content: dict[str, int] = {}
 
@@ -348,7 +353,8 @@ class FastReceiver:
             for part in _chunks(sorted(set(exts))):
                 for row in conn.execute(_KEYS_HELD, {"source": src, "ids": part}):
                     self.db_keys[(src, row.external_id)] = (row.kind, row.request_id,
-                                                            row.submission_id)
+                                                            row.submission_id,
+                                                            row.content_digest)
         for query, values, held in ((_EMAILS_HELD, emails, self.db_emails),
                                     (_PHONES_HELD, phones, self.db_phones)):
             for part in _chunks(sorted(values)):
@@ -420,7 +426,8 @@ class FastReceiver:
         self.written_requests.clear()
         self.written_people.clear()
         for key, info in self.keys.items():
-            self.db_keys[key] = (info["kind"], info.get("request_id"), info.get("submission_id"))
+            self.db_keys[key] = (info["kind"], info.get("request_id"), info.get("submission_id"),
+                                 info.get("content_digest"))
         self.keys.clear()
 
     # -- deciding ---------------------------------------------------------------------
@@ -430,9 +437,13 @@ class FastReceiver:
         base = {"external_id": facts.external_id}
         known = self.keys.get(key)
         if known is None and key in self.db_keys:
-            kind, rid, sid = self.db_keys[key]
-            known = {"kind": kind, "request_id": rid, "submission_id": sid}
+            kind, rid, sid, digest = self.db_keys[key]
+            known = {"kind": kind, "request_id": rid, "submission_id": sid,
+                     "content_digest": digest}
         if known is not None and known["kind"] in ("request", "submission"):
+            if differing_fields(known.get("content_digest"), facts.digest):
+                # Same key, other content: `receive` keeps it for review.
+                return self._fallback(self.input_of(index), key, facts.crisis)
             return Outcome("already_imported", request_id=known.get("request_id"),
                            submission_id=known.get("submission_id"), crisis=facts.crisis,
                            **base)
@@ -477,7 +488,7 @@ class FastReceiver:
         values["attributed_content_id"] = self.attributed(facts.path_key,
                                                           values["utm_campaign"])
         rid = self._add_request(values, facts.treatments, facts.crisis)
-        self._add_key(key, "request", request_id=rid)
+        self._add_key(key, "request", request_id=rid, digest=facts.digest)
         return Outcome("created", request_id=rid, crisis=facts.crisis,
                        warnings=facts.warnings, repeat_of_id=repeat_of, possible_matches=added,
                        **base)
@@ -500,8 +511,8 @@ class FastReceiver:
                     self.db_phones.add(contact.phone)
         kind = {"created": "request", "duplicate": "submission",
                 "rejected": "quarantine"}.get(out.kind)
-        if kind:
-            self.db_keys[key] = (kind, out.request_id, out.submission_id)
+        if kind and not out.review_reason:  # a conflict leaves the first key as it was
+            self.db_keys[key] = (kind, out.request_id, out.submission_id, content_digest(inp))
         if out.kind == "already_imported":
             out.crisis = crisis
         return out
@@ -575,11 +586,11 @@ class FastReceiver:
                 "from_level": old, "to_level": new, "reason": reason, "changed_at": self.now,
                 "changed_by": None}
 
-    def _add_key(self, key, kind, *, request_id=None, submission_id=None,
+    def _add_key(self, key, kind, *, digest, request_id=None, submission_id=None,
                  quarantined_row_id=None) -> None:
         row = {"source": key[0], "external_id": key[1], "kind": kind, "request_id": request_id,
                "submission_id": submission_id, "quarantined_row_id": quarantined_row_id,
-               "first_seen_at": self.now}
+               "first_seen_at": self.now, "content_digest": digest}
         self.pending.keys.append(row)
         self.keys[key] = row
 
@@ -608,7 +619,8 @@ class FastReceiver:
         target["updated_at"] = self.now
         if target_id in self.written_requests:
             self.changed_requests.add(target_id)
-        self._add_key(key, "submission", request_id=target_id, submission_id=sid)
+        self._add_key(key, "submission", request_id=target_id, submission_id=sid,
+                      digest=facts.digest)
         return Outcome("duplicate", request_id=target_id, submission_id=sid,
                        crisis=facts.crisis, warnings=facts.warnings,
                        external_id=facts.external_id)
@@ -662,7 +674,8 @@ class FastReceiver:
                                                  "_as_received": raw}
             request_id = self._add_request(values, assessment.treatments, assessment.crisis)
             row["request_id"] = request_id
-        self._add_key(key, "quarantine", quarantined_row_id=qid, request_id=request_id)
+        self._add_key(key, "quarantine", quarantined_row_id=qid, request_id=request_id,
+                      digest=facts.digest)
         return Outcome("rejected", quarantined_row_id=qid, request_id=request_id,
                        crisis=assessment.crisis, reasons=reasons,
                        external_id=facts.external_id)
@@ -754,7 +767,8 @@ _REQUEST_DEFAULTS = {
 
 
 _KEYS = IntakeKey.__table__.c
-_KEYS_HELD = select(_KEYS.external_id, _KEYS.kind, _KEYS.request_id, _KEYS.submission_id).where(
+_KEYS_HELD = select(_KEYS.external_id, _KEYS.kind, _KEYS.request_id, _KEYS.submission_id,
+                    _KEYS.content_digest).where(
     _KEYS.source == bindparam("source"),
     _KEYS.external_id.in_(bindparam("ids", expanding=True)))
 _REQUESTS = Request.__table__.c

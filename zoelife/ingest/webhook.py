@@ -2,17 +2,27 @@
 server (Starlette routes served beside the pages through `st.App`).
 
 Authentication, either of:
-- `X-Zoelife-Signature: sha256=<hex>`: HMAC-SHA256 of the raw body with the secret in
-  `ZOELIFE_WEBHOOK_SECRET_<SOURCE>` (source upper-cased, other characters `_`) or
-  `ZOELIFE_WEBHOOK_SECRET`;
+- `X-Zoelife-Timestamp: <unix seconds>` and `X-Zoelife-Signature: sha256=<hex>`: HMAC-SHA256 of
+  `"{timestamp}.{path}.{body}"` with the source's secret. Refused more than 5 minutes away from
+  the server's clock, and refused when the same signature was already accepted (409): a
+  captured delivery cannot be posted again, nor to another path.
+- `X-Zoelife-Signature` alone: HMAC of the body only, for senders that cannot do better
+  (weaker: replayable to another path of the same secret, or after the window).
 - `X-Zoelife-Token: <token>` for tools that cannot sign (Gravity Forms, Jotform): compared in
-  constant time with `ZOELIFE_WEBHOOK_TOKEN_<SOURCE>` or `ZOELIFE_WEBHOOK_TOKEN`.
-No secret configured at all: 503. Bad or missing authentication: 401, nothing stored.
+  constant time.
+Credentials are bound to a source: `ZOELIFE_WEBHOOK_SECRET_<SOURCE>` / `_TOKEN_<SOURCE>` (source
+upper-cased, other characters `_`) are accepted on `/api/intake/<source>` only, and once a source
+has either, the global `ZOELIFE_WEBHOOK_SECRET` / `ZOELIFE_WEBHOOK_TOKEN` are not accepted
+there. The source is the path's, or `web-form` on `/api/intake`; never read from the payload.
+No credential configured at all: 503. Bad or missing authentication: 401, nothing stored.
 
 Bodies: JSON, form-encoded or multipart (Jotform's `rawRequest` and Typeform's `form_response`
-are unpacked). Over `ZOELIFE_WEBHOOK_MAX_BYTES` (default 256 KiB): 413.
-Answers: 201 new request (its id), 200 duplicate or repeated delivery, 422 unusable submission
-(quarantined and assessed all the same, reasons listed). Logs name the source and status only.
+are unpacked; the tool's own id and time win over fields of the same meaning from the form).
+Over `ZOELIFE_WEBHOOK_MAX_BYTES` (default 256 KiB): 413.
+Answers: 202 `{"status": "received"}` whatever became of a usable submission (new, duplicate,
+repeated, or a repeated id with different content kept for review): the answer never tells
+whether an id was known. 422 when the submission itself is unusable (quarantined and assessed
+all the same, reasons listed). Logs name the source and status only.
 """
 
 from __future__ import annotations
@@ -35,7 +45,10 @@ from starlette.routing import Route
 log = logging.getLogger(__name__)
 
 SIGNATURE_HEADER = "X-Zoelife-Signature"
+TIMESTAMP_HEADER = "X-Zoelife-Timestamp"
 TOKEN_HEADER = "X-Zoelife-Token"
+SIGNATURE_WINDOW_SECONDS = 300
+DEFAULT_SOURCE = "web-form"
 MAX_BYTES_ENV = "ZOELIFE_WEBHOOK_MAX_BYTES"
 DEFAULT_MAX_BYTES = 256 * 1024
 _SOURCE_RX = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,119}$")
@@ -66,27 +79,65 @@ def _env_name(base: str, source: str | None) -> str | None:
     return f"{base}_{re.sub(r'[^A-Z0-9]', '_', source.upper())}"
 
 
-def _configured(base: str, source: str | None) -> str | None:
-    per_source = _env_name(base, source)
-    value = (os.environ.get(per_source, "") if per_source else "").strip()
-    return value or os.environ.get(base, "").strip() or None
+def _env(name: str | None) -> str | None:
+    return (os.environ.get(name, "").strip() or None) if name else None
+
+
+def credentials(source: str | None) -> tuple[str | None, str | None]:
+    """(secret, token) accepted on this source's path. A source with a credential of its own
+    accepts only its own: the global ones would let any other sender write under its name."""
+    own = (_env(_env_name("ZOELIFE_WEBHOOK_SECRET", source)),
+           _env(_env_name("ZOELIFE_WEBHOOK_TOKEN", source)))
+    if any(own):
+        return own
+    return _env("ZOELIFE_WEBHOOK_SECRET"), _env("ZOELIFE_WEBHOOK_TOKEN")
 
 
 def sign(body: bytes, secret: str) -> str:
-    """The signature header value a sender computes (documented in docs/ingest.md)."""
+    """The body-only signature (weaker; for senders that cannot sign a timestamp and path)."""
     return "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
 
 
-def authenticate(headers, body: bytes, source: str | None) -> tuple[int, str] | None:
+def sign_request(secret: str, path: str, body: bytes, timestamp: int) -> dict[str, str]:
+    """The headers a sender adds (documented in docs/ingest.md): the signature covers the
+    time, the path (`/api/intake/<source>`) and the body."""
+    message = f"{timestamp}.{path}.".encode() + body
+    return {TIMESTAMP_HEADER: str(timestamp),
+            SIGNATURE_HEADER: "sha256=" + hmac.new(secret.encode(), message,
+                                                   hashlib.sha256).hexdigest()}
+
+
+def replay_key(headers) -> str | None:
+    """What a timestamped signature is remembered by, to refuse it a second time."""
+    signature = headers.get(SIGNATURE_HEADER)
+    if not signature or not headers.get(TIMESTAMP_HEADER):
+        return None
+    return hashlib.sha256(signature.strip().lower().encode()).hexdigest()
+
+
+def authenticate(headers, body: bytes, source: str | None, *, path: str = "",
+                 now: float | None = None) -> tuple[int, str] | None:
     """None when authenticated, else (status, message)."""
-    secret = _configured("ZOELIFE_WEBHOOK_SECRET", source)
-    token = _configured("ZOELIFE_WEBHOOK_TOKEN", source)
+    import time
+
+    secret, token = credentials(source)
     if not secret and not token:
         return 503, ("The webhook is not configured: set ZOELIFE_WEBHOOK_SECRET (signed) or "
                      "ZOELIFE_WEBHOOK_TOKEN (static secret header) on the server.")
     signature = headers.get(SIGNATURE_HEADER)
     if signature and secret:
-        expected = sign(body, secret)
+        stamp = headers.get(TIMESTAMP_HEADER)
+        if stamp is not None:
+            stamp = stamp.strip()
+            if not stamp.isdigit() or len(stamp) > 12:
+                return 401, f"{TIMESTAMP_HEADER} must be the time in Unix seconds."
+            now = time.time() if now is None else now
+            if abs(now - int(stamp)) > SIGNATURE_WINDOW_SECONDS:
+                return 401, (f"{TIMESTAMP_HEADER} is more than 5 minutes away from the "
+                             "server's clock; sign each delivery when it is sent.")
+            expected = sign_request(secret, path, body, int(stamp))[SIGNATURE_HEADER]
+        else:
+            expected = sign(body, secret)
         if hmac.compare_digest(signature.strip().lower().encode(), expected.encode()):
             return None
         return 401, "The signature does not match the body."
@@ -96,6 +147,27 @@ def authenticate(headers, body: bytes, source: str | None) -> tuple[int, str] | 
             return None
         return 401, "The token is not valid."
     return 401, f"Authentication required ({SIGNATURE_HEADER} or {TOKEN_HEADER})."
+
+
+def claim_signature(session, key: str, now) -> bool:
+    """Record a timestamped signature; False when it was already accepted. Signatures older
+    than twice the window cannot pass the time check any more and are pruned."""
+    import datetime as dt
+
+    from sqlalchemy import delete
+
+    from zoelife.db.models import WebhookSignature
+
+    table = WebhookSignature.__table__
+    session.execute(delete(table).where(
+        table.c.seen_at < now - dt.timedelta(seconds=2 * SIGNATURE_WINDOW_SECONDS)))
+    if session.get_bind().dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    stored = session.execute(insert(table).values(signature=key, seen_at=now)
+                             .on_conflict_do_nothing().returning(table.c.signature))
+    return stored.scalar() is not None
 
 
 async def read_limited(request: Request, limit: int) -> bytes:
@@ -112,12 +184,27 @@ async def read_limited(request: Request, limit: int) -> bytes:
     return b"".join(chunks)
 
 
-def _typeform(payload: dict[str, Any]) -> dict[str, Any]:
+class Payload(dict):
+    """A parsed body; `submitter_keys` are the keys whose names the person filling the form
+    can choose (Jotform's `rawRequest`, Typeform's hidden fields and answers): they never
+    provide the submission's id or time, which are the tool's own metadata."""
+
+    submitter_keys: frozenset[str] = frozenset()
+
+
+def _with_tool_metadata(tool: dict[str, Any], submitted: dict[str, Any]) -> Payload:
+    out = Payload(submitted | tool)  # the tool's own fields win over same-named answers
+    out.submitter_keys = frozenset(k for k in submitted if k not in tool)
+    return out
+
+
+def _typeform(payload: dict[str, Any]) -> Payload:
     resp = payload.get("form_response") or {}
     titles = {f.get("id"): f.get("title") for f in
               (resp.get("definition") or {}).get("fields", []) if isinstance(f, dict)}
-    out: dict[str, Any] = {"token": resp.get("token", ""),
-                           "submitted_at": resp.get("submitted_at", "")}
+    tool: dict[str, Any] = {"token": resp.get("token", ""),
+                            "submitted_at": resp.get("submitted_at", "")}
+    out: dict[str, Any] = {}
     for key, value in (resp.get("hidden") or {}).items():
         out[str(key)] = value
     for answer in resp.get("answers") or []:
@@ -130,7 +217,7 @@ def _typeform(payload: dict[str, Any]) -> dict[str, Any]:
         if isinstance(value, dict):
             value = value.get("labels") or value.get("label") or value.get("other") or value
         out[str(title)] = value
-    return out
+    return _with_tool_metadata(tool, out)
 
 
 async def parse_body(request: Request, body: bytes) -> dict[str, Any]:
@@ -191,7 +278,7 @@ def _unpack(data: dict[str, Any]) -> dict[str, Any]:
             inner = None
         if isinstance(inner, dict):
             rest = {k: v for k, v in data.items() if k not in ("rawRequest", "pretty")}
-            return rest | inner
+            return _with_tool_metadata(rest, inner)
     return data
 
 
@@ -210,45 +297,59 @@ def get_engine():
         return _engine
 
 
-def store(payload: dict[str, Any], source: str | None, client: str | None) -> tuple[int, dict]:
-    """Map, receive and commit one submission; returns (status, response body)."""
+_TOOL_ONLY_FIELDS = frozenset({"external_id", "received_at"})
+
+
+def store(payload: dict[str, Any], source: str | None, client: str | None, *,
+          signature: str | None = None) -> tuple[int, dict]:
+    """Map, receive and commit one submission; returns (status, response body).
+
+    `source` is the path's (the credential was checked for it), else `web-form`: never taken
+    from the payload, where anyone holding another credential could claim a source's ids.
+    `signature`: a timestamped signature's replay key, refused when already accepted."""
     import datetime as dt
 
     from zoelife import audit
     from zoelife.db.engine import DatabaseUnavailable, write_session
-    from zoelife.ingest.fields import DEFAULT_SOURCES, auto_mapping, detect_form_tool
+    from zoelife.ingest.fields import IGNORE, auto_mapping
     from zoelife.ingest.importer import to_input
-    from zoelife.ingest.readers import Record, flatten_record
+    from zoelife.ingest.readers import Record, clean_text, flatten_record
     from zoelife.intake.schedule import Schedule
     from zoelife.intake.service import receive
 
     values = flatten_record(payload)
-    tool = detect_form_tool(values)
-    src = source or (DEFAULT_SOURCES.get(tool) if tool else None) or "web-form"
+    src = source or DEFAULT_SOURCE
     mapping = auto_mapping(values)
+    submitted = {clean_text(str(k)) for k in getattr(payload, "submitter_keys", ())}
+    if submitted:
+        demoted = {h: IGNORE for h, target in mapping.items() if target in _TOOL_ONLY_FIELDS
+                   and any(h == k or h.startswith(f"{k} (") for k in submitted)}
+        if demoted:  # kept as extra fields, never the id or the time
+            mapping = auto_mapping(values, demoted)
     actor = audit.Actor(None, f"webhook:{src}"[:120], client)
     now = dt.datetime.now(dt.UTC)
     try:
         with write_session(get_engine()) as session:
+            if signature is not None and not claim_signature(session, signature, now):
+                return 409, {"status": "error",
+                             "message": "This signature was already used: sign each delivery "
+                                        "with its own timestamp."}
             schedule = Schedule.load(session)
             inp = to_input(Record(1, values), mapping, source=src, channel="web_form",
                            zone=schedule.zone)
             inp.row_number = None
+            inp.arrived_at = now
             if inp.received_at is None:
                 # A form tool posts at submission time: the arrival is the received time.
                 inp.received_at, inp.received_at_raw = now, None
             out = receive(session, inp, schedule=schedule, actor=actor, now=now)
     except DatabaseUnavailable as exc:
         return 503, {"status": "unavailable", "message": str(exc)}
-    if out.kind == "created":
-        return 201, {"status": "created", "request_id": out.request_id,
-                     "warnings": out.warnings}
-    if out.kind == "duplicate":
-        return 200, {"status": "duplicate", "request_id": out.request_id}
-    if out.kind == "already_imported":
-        return 200, {"status": "already_received", "request_id": out.request_id}
-    return 422, {"status": "rejected", "reasons": out.reasons,
-                 "quarantined_row_id": out.quarantined_row_id}
+    problems = [r for r in out.reasons if r != out.review_reason]
+    if out.kind == "rejected" and problems:
+        # What is wrong with this submission itself, the same whether its id was known or not.
+        return 422, {"status": "rejected", "reasons": problems}
+    return 202, {"status": "received"}
 
 
 async def intake(request: Request) -> JSONResponse:
@@ -261,7 +362,7 @@ async def intake(request: Request) -> JSONResponse:
         log.info("webhook %s: 413", source or "-")
         return JSONResponse({"status": "error",
                              "message": f"body larger than {max_bytes()} bytes"}, 413)
-    refused = authenticate(request.headers, body, source)
+    refused = authenticate(request.headers, body, source, path=request.url.path)
     if refused is not None:
         status, message = refused
         log.info("webhook %s: %s", source or "-", status)
@@ -273,7 +374,8 @@ async def intake(request: Request) -> JSONResponse:
         return JSONResponse({"status": "error", "message": str(exc)}, 400)
     client = request.client.host if request.client else None
     try:
-        status, answer = await run_in_threadpool(store, payload, source, client)
+        status, answer = await run_in_threadpool(store, payload, source, client,
+                                                 signature=replay_key(request.headers))
     except Exception as exc:  # noqa: BLE001 - answer 500 without echoing any patient data
         log.error("webhook %s: failed (%s)", source or "-", type(exc).__name__)
         return JSONResponse({"status": "error", "message": "internal error"}, 500)

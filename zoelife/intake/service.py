@@ -50,6 +50,13 @@ from zoelife.triage import CRISIS_RANK, Assessment, assess, assess_all, max_leve
 from zoelife.vocabulary import CHANNELS, SUBMITTERS, TREATMENTS
 
 DUPLICATE_WINDOW = dt.timedelta(hours=24)
+# A received time is the form's own word, so it is bounded: never more than a few minutes
+# after it reached us (clocks differ a little), never before this floor (the clinic's software
+# era; year 0001 and 1970 are what broken or hostile senders produce).
+RECEIVED_AHEAD_TOLERANCE = dt.timedelta(minutes=5)
+EARLIEST_RECEIVED_AT = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
+FORM_TIME_FIELD = "form_received_at"
+FORM_TIME_NOTE = "received_time_note"
 APPENDED_TEXT_MARKER = "\n\n--- later submission, {when} ---\n"
 
 # The canonical request fields every way in maps onto (ingest issue's field set).
@@ -94,6 +101,9 @@ class RequestInput:
     preferred_contact_time: str | None = None
     extra: dict[str, Any] = field(default_factory=dict)
     row_number: int | None = None
+    # When it reached us, for live deliveries (webhook): the received time is then kept within
+    # a few minutes before it, so due times and on-call alerts run from arrival.
+    arrived_at: dt.datetime | None = None
     raw: dict[str, Any] | None = None  # the row as received, kept on quarantine
     # Treatments already resolved to the vocabulary (manual entry picks them directly).
     treatment_codes: tuple[str, ...] = ()
@@ -121,6 +131,9 @@ class RequestInput:
 @dataclass
 class Outcome:
     kind: str  # created | duplicate | already_imported | rejected
+    # Set when the submission repeated a key already received with different content: it is
+    # kept for review (quarantined; urgent ones reach the queue), never dropped.
+    review_reason: str | None = None
     request_id: int | None = None
     submission_id: int | None = None
     quarantined_row_id: int | None = None
@@ -216,9 +229,15 @@ def crisis_rank(level: str, acknowledged: bool) -> int:
     return 2 if level == "review" else 3
 
 
-def check_input(inp: RequestInput, phone, email) -> tuple[list[str], list[str],
-                                                          dt.datetime | None]:
-    """Reject reasons, warnings and the usable received time of one submission."""
+def check_input(inp: RequestInput, phone, email, *, now: dt.datetime | None = None
+                ) -> tuple[list[str], list[str], dt.datetime | None]:
+    """Reject reasons, warnings and the usable received time of one submission.
+
+    A received time more than a few minutes after arrival (or after `now`, the import's time),
+    or before `EARLIEST_RECEIVED_AT`, is not used: arrival (or `now`) is, and the form's time
+    is kept as an extra field with the reason. A live delivery (`inp.arrived_at`) is also
+    received no earlier than a few minutes before it arrived: due times and on-call alerts
+    run from arrival, whatever the form says."""
     reasons: list[str] = []
     warnings: list[str] = []
     if phone.problem and email.ok:
@@ -235,8 +254,63 @@ def check_input(inp: RequestInput, phone, email) -> tuple[list[str], list[str],
         raw = (inp.received_at_raw or "").strip()
         reasons.append(f"received time {raw!r} could not be read" if raw
                        else "received time is missing")
-        received_at = None
+        return reasons, warnings, None
+    arrival = inp.arrived_at
+    reference = arrival or now
+    what = "arrival" if arrival else "the import"
+    note = None
+    if reference is not None and received_at > reference + RECEIVED_AHEAD_TOLERANCE:
+        note = f"the form's time is more than 5 minutes after {what}"
+    elif received_at < EARLIEST_RECEIVED_AT:
+        note = f"the form's time is before {EARLIEST_RECEIVED_AT:%Y-%m-%d}"
+    elif arrival is not None and received_at < arrival - RECEIVED_AHEAD_TOLERANCE:
+        note = "the form's time is more than 5 minutes before arrival"
+    if note is not None and reference is not None:
+        shown = (inp.received_at_raw or received_at.isoformat()).strip()[:80]
+        sentence = (f"received time {shown!r} not used: {note}; the time of {what} was used "
+                    f"(the form's time is kept as {FORM_TIME_FIELD})")
+        inp.extra = dict(inp.extra) | {FORM_TIME_FIELD: shown, FORM_TIME_NOTE: sentence}
+        warnings.append(sentence)
+        received_at = reference
+    elif arrival is not None:
+        received_at = min(received_at, arrival)
     return reasons, warnings, received_at
+
+
+def content_digest(inp: RequestInput) -> str:
+    """What a submission says about who and why, as short per-field digests (no patient data
+    in clear): `{"n": name, "e": email, "p": phone, "b": birth date, "m": message}`, empty
+    fields left out. Tool metadata (status, read flags, times) is not part of it, so a
+    cumulative export imported again matches what came before."""
+    first, last = input_names(inp)
+    fields = {
+        "n": name_key(first, last) or "",
+        "e": (inp.email or "").strip().casefold(),
+        "p": "".join(c for c in (inp.phone or "") if c.isdigit())[-10:],
+        "b": inp.date_of_birth.isoformat() if inp.date_of_birth else "",
+        "m": " ".join((inp.message or "").split()),
+    }
+    return json.dumps({k: hashlib.sha256(v.encode()).hexdigest()[:16]
+                       for k, v in fields.items() if v}, sort_keys=True, separators=(",", ":"))
+
+
+def differing_fields(stored: str | None, digest: str) -> list[str]:
+    """The fields both deliveries give that differ; [] for a key recorded before digests."""
+    if not stored:
+        return []
+    try:
+        before = json.loads(stored)
+    except ValueError:
+        return []
+    after = json.loads(digest)
+    names = {"n": "name", "e": "email", "p": "phone", "b": "birth date", "m": "message"}
+    return [names[k] for k in names if k in before and k in after and before[k] != after[k]]
+
+
+def conflict_key(external_id: str, digest: str) -> str:
+    """The ledger key of a repeated id with different content: one per distinct content, so
+    the same conflicting delivery sent again is recognized."""
+    return f"{external_id[:150]}~conflict-{hashlib.sha256(digest.encode()).hexdigest()[:16]}"
 
 
 def input_names(inp: RequestInput) -> tuple[str | None, str | None]:
@@ -285,21 +359,39 @@ def receive(
     source, external_id = input_key(inp)
     outcome_base = {"external_id": inp.external_id or ""}
 
+    digest = content_digest(inp)
     existing = _key(session, source, external_id)
+    review_reason = None
     if existing is not None and existing.kind in ("request", "submission"):
-        return Outcome("already_imported", request_id=existing.request_id,
-                       submission_id=existing.submission_id, **outcome_base)
+        differ = differing_fields(existing.content_digest, digest)
+        if not differ:
+            return Outcome("already_imported", request_id=existing.request_id,
+                           submission_id=existing.submission_id, **outcome_base)
+        # The same id with different content: a second form entry, an edited one, or someone
+        # else's delivery under a taken id. Never dropped: kept for review, and assessed.
+        review_reason = (f"id {external_id[:80]!r} was already received from {source} with a "
+                         f"different {', '.join(differ)}; kept for review")
+        external_id = conflict_key(external_id, digest)
+        existing = _key(session, source, external_id)
+        if existing is not None:  # this same conflicting content, sent again
+            return Outcome("already_imported", request_id=existing.request_id,
+                           quarantined_row_id=existing.quarantined_row_id,
+                           review_reason=review_reason, **outcome_base)
 
     assessment = assess_input(inp)
     phone = normalize_phone(inp.phone)
     email = normalize_email(inp.email)
-    reasons, warnings, received_at = check_input(inp, phone, email)
+    reasons, warnings, received_at = check_input(inp, phone, email, now=now)
     first, last = input_names(inp)
 
-    if reasons:
-        return _quarantine(session, inp, source, external_id, reasons, assessment, schedule,
-                           actor=actor, batch_id=batch_id, now=now, first=first, last=last,
-                           received_at=received_at, existing=existing, audit_each=audit_each)
+    if reasons or review_reason:
+        out = _quarantine(session, inp, source, external_id, [review_reason] * bool(review_reason)
+                          + reasons, assessment, schedule, actor=actor, batch_id=batch_id,
+                          now=now, first=first, last=last, received_at=received_at,
+                          existing=existing, audit_each=audit_each, digest=digest,
+                          contact=(email.value, phone.value) if review_reason else None)
+        out.review_reason = review_reason
+        return out
 
     fields = utm_fields(inp)
     channel = inp.channel if inp.channel in CHANNELS else "other"
@@ -323,7 +415,7 @@ def receive(
                                      first=first, last=last, email=email.value,
                                      phone=phone.value, received_at=received_at,
                                      existing=existing, audit_each=audit_each,
-                                     warnings=warnings)
+                                     warnings=warnings, digest=digest)
 
     if match.person_id is None:
         person = Person(first_name=first, last_name=last, name_key=name_key(first, last),
@@ -363,6 +455,7 @@ def receive(
                                usable=True)
     if existing is not None:  # a quarantined row imported again once fixed
         existing.kind = "request"
+        existing.content_digest = digest
         existing.request_id = request.id
         if existing.quarantined_row_id:
             row = session.get(QuarantinedRow, existing.quarantined_row_id)
@@ -371,7 +464,7 @@ def receive(
                 row.resolved_at = now
     else:
         session.add(IntakeKey(source=source, external_id=external_id, kind="request",
-                              request_id=request.id, first_seen_at=now))
+                              request_id=request.id, first_seen_at=now, content_digest=digest))
     session.flush()
     if audit_each:
         audit.record(session, actor, "request.create", "request", request.id,
@@ -517,7 +610,7 @@ def _open_duplicate_target(session: Session, person_id: int, treatments: frozens
 
 def _attach_duplicate(session, target: Request, inp, source, external_id, assessment,
                       schedule, *, actor, batch_id, now, first, last, email, phone,
-                      received_at, existing, audit_each, warnings) -> Outcome:
+                      received_at, existing, audit_each, warnings, digest=None) -> Outcome:
     submission = Submission(
         request_id=target.id, source=source, external_id=external_id,
         channel=inp.channel if inp.channel in CHANNELS else "other", received_at=received_at,
@@ -540,10 +633,11 @@ def _attach_duplicate(session, target: Request, inp, source, external_id, assess
         existing.kind = "submission"
         existing.submission_id = submission.id
         existing.request_id = target.id
+        existing.content_digest = digest
     else:
         session.add(IntakeKey(source=source, external_id=external_id, kind="submission",
                               request_id=target.id, submission_id=submission.id,
-                              first_seen_at=now))
+                              first_seen_at=now, content_digest=digest))
     session.flush()
     if audit_each:
         audit.record(session, actor, "request.duplicate_attached", "request", target.id,
@@ -584,7 +678,10 @@ def raise_crisis_from_text(session: Session, request: Request, schedule: Schedul
 
 
 def _quarantine(session, inp, source, external_id, reasons, assessment, schedule, *, actor,
-                batch_id, now, first, last, received_at, existing, audit_each) -> Outcome:
+                batch_id, now, first, last, received_at, existing, audit_each, digest=None,
+                contact: tuple[str | None, str | None] | None = None) -> Outcome:
+    """Keep an unusable (or, with `contact`, a conflicting but usable) submission for review;
+    an urgent one also becomes a request in the queue, with its contact when it has one."""
     reason = "; ".join(reasons)
     if existing is not None and existing.kind == "quarantine":
         row = session.get(QuarantinedRow, existing.quarantined_row_id)
@@ -608,22 +705,24 @@ def _quarantine(session, inp, source, external_id, reasons, assessment, schedule
     if assessment.crisis == "urgent":
         # An urgent message must reach the queue even when nobody can be called back yet.
         when = received_at or now
+        email, phone = contact or (None, None)
         request = _new_request(
             session, inp, source, external_id, assessment, schedule, now=now, first=first,
-            last=last, email=None, phone=None, received_at=when, person_id=None,
+            last=last, email=email, phone=phone, received_at=when, person_id=None,
             channel=inp.channel if inp.channel in CHANNELS else "other",
             submitter=inp.submitter if inp.submitter in SUBMITTERS else "other",
             batch_id=batch_id, repeat_of=None,
             fields={"utm_source": None, "utm_medium": None, "utm_campaign": None,
                     "utm_content": None, "utm_term": None},
-            usable=False,
+            usable=bool(email or phone),
         )
         request.extra = dict(inp.extra) | {"_quarantine_reason": reason,
                                            "_as_received": row.raw}
         row.request_id = request.id
         request_id = request.id
     session.add(IntakeKey(source=source, external_id=external_id, kind="quarantine",
-                          quarantined_row_id=row.id, request_id=request_id, first_seen_at=now))
+                          quarantined_row_id=row.id, request_id=request_id, first_seen_at=now,
+                          content_digest=digest))
     session.flush()
     if audit_each:
         audit.record(session, actor, "request.quarantine", "quarantined_row", row.id,

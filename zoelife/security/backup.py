@@ -14,8 +14,9 @@ from pathlib import Path
 
 from sqlalchemy import Engine, func, select
 
-from zoelife import audit
+from zoelife import audit, audit_anchor
 from zoelife.db.engine import make_engine, read_session
+from zoelife.db.models import AuditEvent
 from zoelife.private_files import create_private
 
 POSTGRES_GUIDANCE = (
@@ -40,8 +41,11 @@ def _private_file(path: Path) -> None:
     create_private(path)
 
 
-def check_file(path: Path) -> int:
-    """Raise BackupError unless `path` is an intact Zoelife database; return its audit rows."""
+def check_file(path: Path, anchor: audit_anchor.Anchor | None = None) -> int:
+    """Raise BackupError unless `path` is an intact Zoelife database; return its audit rows.
+
+    `anchor`: the live database's audit key (a backup file has none beside it). The
+    checkpoints are not compared: a backup is an older copy by nature."""
     if not path.is_file():
         raise BackupError(f"{path}: no such file")
     try:
@@ -60,11 +64,12 @@ def check_file(path: Path) -> int:
     engine = make_engine(f"sqlite:///{path}")
     try:
         with read_session(engine) as session:
-            chain = audit.verify(session)
+            chain = audit.verify(session, anchor=anchor, checkpoints=False)
     finally:
         engine.dispose()
     if not chain.ok:
-        raise BackupError(f"{path}: audit chain broken at seq {chain.first_broken_seq}")
+        raise BackupError(f"{path}: audit chain broken at seq {chain.first_broken_seq}: "
+                          f"{chain.problem}")
     return chain.checked
 
 
@@ -88,7 +93,7 @@ def backup(engine: Engine, out: Path, *, overwrite: bool = False) -> int:
     finally:
         raw.close()
     try:
-        rows = check_file(tmp)
+        rows = check_file(tmp, audit_anchor.for_bind(engine))
     except BackupError:
         tmp.unlink(missing_ok=True)
         raise
@@ -114,7 +119,8 @@ def restore(engine: Engine, source: Path, *, force: bool = False) -> int:
     from zoelife.db.migrate import upgrade
 
     _require_sqlite(engine)
-    rows = check_file(Path(source))
+    anchor = audit_anchor.for_bind(engine)
+    rows = check_file(Path(source), anchor)
     if not force and _holds_data(engine):
         raise BackupError("the target database already holds accounts or requests "
                           "(use --force to replace it)")
@@ -129,4 +135,10 @@ def restore(engine: Engine, source: Path, *, force: bool = False) -> int:
         src.close()
     engine.dispose()
     upgrade(engine)
+    # The restored log is shorter than the last checkpoint by design: say so outside the
+    # database, so that verification compares with the restored head from now on.
+    with read_session(engine) as session:
+        head = session.execute(select(AuditEvent.seq, AuditEvent.hash)
+                               .order_by(AuditEvent.seq.desc()).limit(1)).first()
+    anchor.append("restore", head.seq if head else 0, head.hash if head else audit.GENESIS_HASH)
     return rows

@@ -169,7 +169,9 @@ def _audit_verify(args) -> int:
     with read_session(_engine(args)) as session:
         result = audit.verify(session)
     if result.ok:
-        print(f"audit chain intact: {result.checked} rows")
+        legacy = (f"; the first {result.legacy} were written before keying started and are "
+                  "hash-chained only (legacy, unkeyed)" if result.legacy else "")
+        print(f"audit chain intact: {result.checked} rows{legacy}")
         return 0
     print(f"audit chain BROKEN at seq {result.first_broken_seq}: {result.problem} "
           f"({result.checked} rows verified before it)")
