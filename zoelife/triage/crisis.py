@@ -11,6 +11,7 @@ import re
 from bisect import bisect_right
 from dataclasses import dataclass
 
+from . import meaning
 from ._text import SENTENCE_BREAK, Folded, PhraseGroups, compile_phrases, load_toml
 
 CRISIS_LEVELS = ("urgent", "review", "none")
@@ -213,13 +214,18 @@ def _mostly_caps(text: str) -> bool:
 
 # ---------------------------------------------------------------- main entry
 def find_crisis_spans(folded: Folded, language: str) -> list[EvidenceSpan]:
-    """Every crisis match in the text, with its context-adjusted level."""
+    """Every crisis match in the text, with its context-adjusted level.
+
+    Three layers: the phrase lists (crisis.toml), the clause grammar over lexical fields
+    (fields.toml, ``meaning``), and the safety net: a word of the death, self-harm, means or
+    farewell fields that neither explains is ``review``, never ``none`` (idioms excepted)."""
     f = folded.folded
-    raw: list[tuple[int, int, str, str]] = []  # folded start, end, category, base level
+    # folded start, end, category, base level, may a denial lower it
+    raw: list[tuple[int, int, str, str, bool]] = []
     # Overlapping matches too ("started cutting" and "cutting myself").
     for m in _ALL.matches(f):
         name = m.lastgroup or ""
-        raw.append((m.start(), m.end(), name, _LEVEL_OF[name]))
+        raw.append((m.start(), m.end(), name, _LEVEL_OF[name], True))
     text = folded.text
     cs = []
     if _CS_CANDIDATE.search(text):
@@ -230,22 +236,28 @@ def find_crisis_spans(folded: Folded, language: str) -> list[EvidenceSpan]:
         for m in rx.finditer(text):
             fs, fe = folded.to_folded(m.start()), folded.to_folded(m.end())
             if fe > fs:
-                raw.append((fs, fe, _CS["category"], _CS["level"]))
-    if not raw:
+                raw.append((fs, fe, _CS["category"], _CS["level"], True))
+    found, net = meaning.find(folded)
+    phrases = _Coverage((r[0], r[1]) for r in raw)
+    for fd in found:
+        # Where a phrase matched, its category and extent are the more precise evidence.
+        if not phrases.overlaps(fd.start, fd.end):
+            raw.append((fd.start, fd.end, fd.category, "urgent", fd.negatable))
+    if not raw and not net:
         return []
 
     raw.sort(key=lambda r: (r[0], -r[1]))
     veto = bool(_INFO_VETO.search(f))
     spans: list[EvidenceSpan] = []
     seen: set[tuple[int, int]] = set()
-    for fs, fe, category, level in raw:
+    for fs, fe, category, level, negatable in raw:
         if (fs, fe) in seen:
             continue
         seen.add((fs, fe))
         s, e = _sentence(f, fs, fe)
         out_cat, out_level = category, level
         if level == "urgent":
-            if category in _NEGATABLE and _negated(f, fs, fe, s):
+            if negatable and category in _NEGATABLE and _negated(f, fs, fe, s):
                 out_cat, out_level = "negated", "review"
             elif _historical(f, fs, fe, s, e, category):
                 out_cat, out_level = "historical", "review"
@@ -255,7 +267,32 @@ def find_crisis_spans(folded: Folded, language: str) -> list[EvidenceSpan]:
                 out_cat = "third_party"
         ostart, oend = folded.span(fs, fe)
         spans.append(EvidenceSpan(ostart, oend, out_cat, out_level))
-    return _drop_contained(_inherit_context(spans))
+    spans = _drop_contained(_inherit_context(spans))
+    explained = _Coverage((sp.start, sp.end) for sp in spans)
+    for fd in net:
+        ostart, oend = folded.span(fd.start, fd.end)
+        if not explained.overlaps(ostart, oend):
+            spans.append(EvidenceSpan(ostart, oend, "unexplained", "review"))
+    spans.sort(key=lambda sp: (sp.start, -sp.end))
+    return spans
+
+
+class _Coverage:
+    """Merged intervals, asked whether [start, end) overlaps any of them."""
+
+    def __init__(self, intervals) -> None:
+        merged: list[list[int]] = []
+        for a, b in sorted(intervals):
+            if merged and a <= merged[-1][1]:
+                merged[-1][1] = max(merged[-1][1], b)
+            else:
+                merged.append([a, b])
+        self._starts = [a for a, _ in merged]
+        self._merged = merged
+
+    def overlaps(self, start: int, end: int) -> bool:
+        i = bisect_right(self._starts, end - 1) - 1  # last interval starting before end
+        return i >= 0 and self._merged[i][1] > start
 
 
 _FIRST = re.compile(r"\b(?:i|im|ive|id|me|myself|my self)\b")
