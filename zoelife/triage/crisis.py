@@ -12,7 +12,7 @@ from bisect import bisect_right
 from dataclasses import dataclass
 
 from . import meaning
-from ._text import SENTENCE_BREAK, Folded, PhraseGroups, compile_phrases, load_toml
+from ._text import SENTENCE_BREAK, Coverage, Folded, PhraseGroups, compile_phrases, load_toml
 
 CRISIS_LEVELS = ("urgent", "review", "none")
 CRISIS_RANK = {"urgent": 2, "review": 1, "none": 0}
@@ -237,8 +237,10 @@ def find_crisis_spans(folded: Folded, language: str) -> list[EvidenceSpan]:
             fs, fe = folded.to_folded(m.start()), folded.to_folded(m.end())
             if fe > fs:
                 raw.append((fs, fe, _CS["category"], _CS["level"], True))
-    found, net = meaning.find(folded)
-    phrases = _Coverage((r[0], r[1]) for r in raw)
+    found, net, idioms = meaning.find(folded, language)
+    if idioms:  # an idiom ("quiero matar dos pajaros") is never evidence, whichever layer
+        raw = [r for r in raw if not idioms.overlaps(r[0], r[1])]
+    phrases = Coverage((r[0], r[1]) for r in raw if r[3] == "urgent")
     for fd in found:
         # Where a phrase matched, its category and extent are the more precise evidence.
         if not phrases.overlaps(fd.start, fd.end):
@@ -246,7 +248,7 @@ def find_crisis_spans(folded: Folded, language: str) -> list[EvidenceSpan]:
     if not raw and not net:
         return []
 
-    raw.sort(key=lambda r: (r[0], -r[1]))
+    raw.sort(key=lambda r: (r[0], -r[1], -CRISIS_RANK[r[3]]))
     veto = bool(_INFO_VETO.search(f))
     spans: list[EvidenceSpan] = []
     seen: set[tuple[int, int]] = set()
@@ -268,31 +270,13 @@ def find_crisis_spans(folded: Folded, language: str) -> list[EvidenceSpan]:
         ostart, oend = folded.span(fs, fe)
         spans.append(EvidenceSpan(ostart, oend, out_cat, out_level))
     spans = _drop_contained(_inherit_context(spans))
-    explained = _Coverage((sp.start, sp.end) for sp in spans)
+    explained = Coverage((sp.start, sp.end) for sp in spans)
     for fd in net:
         ostart, oend = folded.span(fd.start, fd.end)
         if not explained.overlaps(ostart, oend):
             spans.append(EvidenceSpan(ostart, oend, "unexplained", "review"))
     spans.sort(key=lambda sp: (sp.start, -sp.end))
     return spans
-
-
-class _Coverage:
-    """Merged intervals, asked whether [start, end) overlaps any of them."""
-
-    def __init__(self, intervals) -> None:
-        merged: list[list[int]] = []
-        for a, b in sorted(intervals):
-            if merged and a <= merged[-1][1]:
-                merged[-1][1] = max(merged[-1][1], b)
-            else:
-                merged.append([a, b])
-        self._starts = [a for a, _ in merged]
-        self._merged = merged
-
-    def overlaps(self, start: int, end: int) -> bool:
-        i = bisect_right(self._starts, end - 1) - 1  # last interval starting before end
-        return i >= 0 and self._merged[i][1] > start
 
 
 _FIRST = re.compile(r"\b(?:i|im|ive|id|me|myself|my self)\b")

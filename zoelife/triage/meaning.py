@@ -23,7 +23,7 @@ import simplemma
 from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
-from ._text import _FOLD, SENTENCE_BREAK, Folded, compile_phrases, load_toml
+from ._text import _FOLD, SENTENCE_BREAK, Coverage, Folded, compile_phrases, load_toml
 
 _CFG = load_toml("fields.toml")
 FIELDS: dict[str, tuple[tuple[str, ...], ...]] = {}
@@ -41,6 +41,27 @@ _BY_FIRST: dict[str, list[tuple[str, tuple[str, ...]]]] = {}
 for _name, _entries in FIELDS.items():
     for _e in _entries:
         _BY_FIRST.setdefault(_e[0], []).append((_name, _e))
+_SINGLE: dict[str, frozenset[str]] = {}
+_MULTI: dict[str, list[tuple[str, tuple[str, ...]]]] = {}
+for _first, _items in _BY_FIRST.items():
+    _one = frozenset(fld for fld, ws in _items if len(ws) == 1)
+    if _one:
+        _SINGLE[_first] = _one
+    _many = [(fld, ws) for fld, ws in _items if len(ws) > 1]
+    if _many:
+        _MULTI[_first] = _many
+
+
+@lru_cache(maxsize=65536)
+def _singles(forms: tuple[str, ...]) -> frozenset[str]:
+    out: frozenset[str] = frozenset()
+    for form in forms:
+        one = _SINGLE.get(form)
+        if one:
+            out = out | one
+    return out
+
+
 # Single words of five letters or more, for near-miss matching.
 _FUZZY_VOCAB = sorted({e[0] for es in FIELDS.values() for e in es if len(e) == 1 and len(e[0]) >= 5})
 _TERMS = frozenset({"suicide", "suicidal", "suicidio", "suicida", "suicidarme", "selfharm",
@@ -76,12 +97,18 @@ def _fold(word: str) -> str:
     return word.translate(_FOLD)
 
 
+_LEMMA_LANGS = {"en": ("en",), "es": ("es",)}
+
+
 @lru_cache(maxsize=65536)
-def _forms(folded_word: str, original: str) -> tuple[str, ...]:
-    """The surface form and its English and Spanish lemmas (folded), and a near-miss of a
-    field word for an unknown word."""
+def _forms(folded_word: str, original: str, language: str = "") -> tuple[str, ...]:
+    """The surface form and its lemmas (folded) in the message's language, or in English and
+    Spanish both when it is mixed or unknown ("dice" is "die" only in English), and a
+    near-miss of a field word for an unknown word."""
     forms = {folded_word}
     for lang in ("en", "es"):
+        if language in _LEMMA_LANGS and lang != language and simplemma.is_known(original, language):
+            continue  # a word of the message's own language: its other-language lemma is noise
         forms.add(_fold(simplemma.lemmatize(original, lang=lang).lower()))
         if original != folded_word:
             forms.add(_fold(simplemma.lemmatize(folded_word, lang=lang).lower()))
@@ -122,7 +149,7 @@ def _matches_at(tokens: list[tuple[str, ...]], i: int, words: tuple[str, ...]) -
     return j - 1
 
 
-def tag(folded: Folded) -> tuple[list[tuple[int, int]], list[Hit]]:
+def tag(folded: Folded, language: str = "") -> tuple[list[tuple[int, int]], list[Hit], Coverage | None]:
     """Token offsets (folded) and every field hit in the message."""
     f = folded.folded
     text = folded.text
@@ -132,7 +159,7 @@ def tag(folded: Folded) -> tuple[list[tuple[int, int]], list[Hit]]:
         s, e = m.span()
         os_, oe = folded.span(s, e)
         spans.append((s, e))
-        forms.append(_forms(m.group(), text[os_:oe].lower()))
+        forms.append(_forms(m.group(), text[os_:oe].lower(), language))
     blocked = None
     idiom = [(m.start(), m.end()) for m in IDIOMS.finditer(f)]
     if idiom:  # both lists are in text order: one sweep
@@ -146,17 +173,20 @@ def tag(folded: Folded) -> tuple[list[tuple[int, int]], list[Hit]]:
     for i, fs in enumerate(forms):
         if blocked is not None and blocked[i]:
             continue
+        singles = _singles(fs)
+        for field in singles:
+            hits.append(Hit(field, i, i))
         seen: set[tuple[str, int]] = set()
         for form in fs:
-            for field, words in _BY_FIRST.get(form, ()):
-                last = _matches_at(forms, i, words) if len(words) > 1 else i
+            for field, words in _MULTI.get(form, ()):
+                last = _matches_at(forms, i, words)
                 if last is None or (field, last) in seen:
                     continue
                 if blocked is not None and any(blocked[i:last + 1]):
                     continue
                 seen.add((field, last))
                 hits.append(Hit(field, i, last))
-    return spans, hits
+    return spans, hits, (Coverage(idiom) if idiom else None)
 
 
 def _sentences(f: str, spans: list[tuple[int, int]]) -> list[int]:
@@ -180,11 +210,12 @@ def _grief(hit: Hit, words: list[str], sent: list[int]) -> bool:
                for k in range(lo, hit.first))
 
 
-def find(folded: Folded) -> tuple[list[Finding], list[Finding]]:
-    """(rule findings, unexplained net words) with folded offsets."""
-    spans, hits = tag(folded)
+def find(folded: Folded, language: str = "",
+         ) -> tuple[list[Finding], list[Finding], Coverage | None]:
+    """(rule findings, unexplained net words, idiom spans) with folded offsets."""
+    spans, hits, idioms = tag(folded, language)
     if not hits:
-        return [], []
+        return [], [], idioms
     f = folded.folded
     words = [f[s:e] for s, e in spans]
     sent = _sentences(f, spans)
@@ -215,7 +246,7 @@ def find(folded: Folded) -> tuple[list[Finding], list[Finding]]:
         for h in usable
         if h.field in NET
     ]
-    return found, net
+    return found, net, idioms
 
 
 def _fire(rule: dict, by_field: dict[str, list[Hit]], sent: list[int]) -> tuple[Hit, ...] | None:
