@@ -100,7 +100,9 @@ _AGO = re.compile(
     rf"(?<!\w){_NUM}[\s\-]+(?:(?:more|other)\s+)?(day|week|month|year|yr|mo)s?\s+(?:ago|back|before)\b"
 )
 _NUM_ES = r"(\d+|un|una|uno|dos|tres|cuatro|cinco|seis|siete|ocho|nueve|diez|unos|unas|pocos|pocas|varios|varias)"
-_HACE = re.compile(rf"\bhace\s+(?:(?:mas\s+de|casi)\s+)?{_NUM_ES}\s+(dia|semana|mes|ano)(?:e?s)?\b")
+_HACE = re.compile(
+    rf"\bhace\s+(?:(?:mas\s+de|casi|como|unos|unas|alrededor\s+de|aproximadamente)\s+)?"
+    rf"{_NUM_ES}\s+(dia|semana|mes|ano)(?:e?s)?\b")
 _YEAR = re.compile(r"(?<![\d/\-.])(19[5-9]\d|20[0-9]\d)(?![\d/\-])")
 _SINCE = re.compile(r"(?:since|desde|from)\s*$")
 _UNIT_MONTHS = {
@@ -187,10 +189,23 @@ def _historical(f: str, start: int, end: int, s: int, e: int, category: str) -> 
     return old
 
 
+# A question about what happens to someone in general: "what is your protocol if a patient
+# reports suicidal thoughts?", "¿atienden a personas con pensamientos suicidas?".
+_HYPOTHETICAL = re.compile(
+    r"\b(?:if|when|whether|someone|somebody|anyone|a patient|patients|people|persons|teens|"
+    r"si alguien|alguien|personas|pacientes|does|do you|can you|could you|is there|are there)\b")
+_OWN_NOW = re.compile(
+    r"\b(?:i|im|ive|i am|my) (?:have|having|has|feel|feeling|get|getting|been|am)\b(?! (?:a|my|no) )"
+    r"|\btengo\b|\bsiento\b")
+
+
 def _informational(f: str, start: int, end: int, s: int, e: int, veto: bool) -> bool:
     if veto:
         return False
     sent = f[s:e]
+    if ("?" in f[end : min(len(f), e + 1)] and _HYPOTHETICAL.search(sent)
+            and not _OWN_NOW.search(sent)):
+        return True
     if not _INFO_CUES.search(sent):
         return False
     if not (

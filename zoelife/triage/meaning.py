@@ -126,6 +126,13 @@ def _forms(folded_word: str, original: str, language: str = "") -> tuple[str, ..
     return tuple(forms)
 
 
+@lru_cache(maxsize=65536)
+def _unknown(word: str) -> bool:
+    """A word of five letters or more that neither the English nor the Spanish word list knows."""
+    return (len(word) >= 5 and word.isalpha() and not simplemma.is_known(word, lang="en")
+            and not simplemma.is_known(word, lang="es"))
+
+
 def _matches_at(tokens: list[tuple[str, ...]], i: int, words: tuple[str, ...]) -> int | None:
     """Index of the last token of ``words`` matched from token ``i``, or None."""
     j = i
@@ -161,6 +168,7 @@ def tag(folded: Folded, language: str = "") -> tuple[list[tuple[int, int]], list
         spans.append((s, e))
         forms.append(_forms(m.group(), text[os_:oe].lower(), language))
     blocked = None
+    spans_words = [f[a:b] for a, b in spans]
     idiom = [(m.start(), m.end()) for m in IDIOMS.finditer(f)]
     if idiom:  # both lists are in text order: one sweep
         blocked = []
@@ -176,6 +184,8 @@ def tag(folded: Folded, language: str = "") -> tuple[list[tuple[int, int]], list
         singles = _singles(fs)
         for field in singles:
             hits.append(Hit(field, i, i))
+        if not singles and _unknown(fs[0] if len(fs) == 1 else spans_words[i]):
+            hits.append(Hit("unknown_word", i, i))  # a brand or drug name the lists lack
         seen: set[tuple[str, int]] = set()
         for form in fs:
             for field, words in _MULTI.get(form, ()):
@@ -287,7 +297,7 @@ def _fire(rule: dict, by_field: dict[str, list[Hit]], sent: list[int]) -> tuple[
                     break
                 combo.append(best)
             else:
-                if rule["needs"][0] == ["negation"] and combo[1].first - anchor.last > 3:
+                if rule["needs"][0] == ["negation"] and combo[1].first - anchor.last > 4:
                     continue
                 return tuple(combo)
     return None
