@@ -68,13 +68,14 @@ _TERMS = frozenset({"suicide", "suicidal", "suicidio", "suicida", "suicidarme", 
                     "nssi", "autolesion"})
 # Death words that, after another person, are news of a death (grief), not a wish.
 _GRIEF_DEATH = frozenset({"die", "died", "dying", "dead", "death", "morir", "murio", "muerte",
+                          "muere", "murieron",
                           "muerto", "muerta", "funeral", "pass"})
 _OTHERS = frozenset(
     "he she his her him they their mom mother dad father husband wife son daughter brother "
     "sister friend grandmother grandfather grandma grandpa aunt uncle cousin boyfriend "
     "girlfriend partner teacher coworker patient client who whose dog cat pet mama papa "
     "madre padre esposo esposa hijo hija hermano hermana amigo amiga abuela abuelo tia tio "
-    "abuelita abuelito".split())
+    "abuelita abuelito perro perrito perrita gato gatito mascota".split())
 _TOKEN = re.compile(r"[a-z0-9]+")
 
 
@@ -215,9 +216,9 @@ def _grief(hit: Hit, words: list[str], sent: list[int]) -> bool:
     """A death word right after another person ("my dad died", "her death"): news, not a wish."""
     if words[hit.first] not in _GRIEF_DEATH and not words[hit.first].startswith(("die", "pass")):
         return False
-    lo = max(0, hit.first - 4)
+    lo, hi = max(0, hit.first - 4), min(len(words), hit.last + 4)  # "se me murio mi perrito"
     return any((words[k] in _OTHERS or words[k][:-1] in _OTHERS) and sent[k] == sent[hit.first]
-               for k in range(lo, hit.first))
+               for k in range(lo, hi) if k != hit.first)
 
 
 def find(folded: Folded, language: str = "",
