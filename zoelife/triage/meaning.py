@@ -34,7 +34,7 @@ RULES: tuple[dict, ...] = tuple(_CFG["rule"])
 IDIOMS = compile_phrases(load_toml("idioms.toml")["patterns"])
 
 _GAP = "..."
-_MAX_GAP = 3
+_MAX_GAP = 4
 
 # entry word -> [(field, entry words)]; entries indexed by their first word.
 _BY_FIRST: dict[str, list[tuple[str, tuple[str, ...]]]] = {}
@@ -196,7 +196,9 @@ def tag(folded: Folded, language: str = "") -> tuple[list[tuple[int, int]], list
                 if blocked is not None and any(blocked[i:last + 1]):
                     continue
                 seen.add((field, last))
-                hits.append(Hit(field, i, last))
+                # A phrase with a gap ("put ... aside") claims its first word only, so the
+                # words in the gap ("my pills") stay free for other fields.
+                hits.append(Hit(field, i, i if _GAP in words else last))
     return spans, hits, (Coverage(idiom) if idiom else None)
 
 
