@@ -157,4 +157,4 @@ def test_a_treatment_named_as_had_before_still_makes_the_topic():
     # outcomes is about TMS all the same.
     body = ("Many of our patients did TMS last year. For a few of them TMS did nothing. "
             "Most say TMS helped within weeks. Parking is free.")
-    assert infer_topics("What our patients told us", body) == {"tms"}
+    assert content.infer_topics("What our patients told us", body) == {"tms"}
