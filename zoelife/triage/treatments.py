@@ -86,7 +86,10 @@ _HIST = _CFG["history"]
 _PAST_BEFORE = re.compile(_HIST["past_before"])
 _PAST_AFTER = re.compile(_HIST["past_after"])
 _AGAIN = re.compile(_HIST["again"])
-_OTHER_RX = {name: compile_phrases(pats) for name, pats in _CFG["other_services"].items()}
+_OTHER_RX = {name: compile_phrases(pats) for name, pats in _CFG["other_services"].items()
+             if isinstance(pats, list)}
+_COMPARE = re.compile(_CFG["other_services"]["compare"])
+_AUDIENCE = compile_phrases(_CFG["audience"]["patterns"])
 
 
 def read_treatments(folded: Folded) -> TreatmentReading:
@@ -95,10 +98,15 @@ def read_treatments(folded: Folded) -> TreatmentReading:
     history: set[str] = set()
     others: list[str] = []
     taken: list[tuple[int, int]] = []
+    if _AUDIENCE.search(f):
+        return TreatmentReading(frozenset(), frozenset(), ())
     for name, rx in _OTHER_RX.items():
         for m in rx.finditer(f):
             s, _e = _clause_bounds(f, m.start(), m.end())
-            if _NEG.search(f[max(s, m.start() - 60) : m.start()]):
+            before = f[max(s, m.start() - 60) : m.start()]
+            if _NEG.search(before) or _PAST_BEFORE.search(before):
+                continue
+            if _COMPARE.search(f[max(s, m.start() - 30) : m.start()]):
                 continue
             taken.append((m.start(), m.end()))
             if name not in others:
