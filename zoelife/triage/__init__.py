@@ -19,7 +19,7 @@ from .crisis import (
     find_crisis_spans,
     max_level,
 )
-from .language import NAMES, detect_language, language_guess
+from .language import NAMES, detect_language, language_guess, reads_as_english_or_spanish
 from .treatments import TREATMENTS, read_treatments, treatments_from_labels
 
 __all__ = [
@@ -88,7 +88,15 @@ def assess_all(messages: Sequence[tuple[str | None, Iterable[str]]]) -> list[Ass
     for (i, text, labels), guess, evidence, reading in zip(texts, guesses, spans, found,
                                                           strict=True):
         if guess.language == "other":
-            # In a language the detector does not read: a person must read it.
+            # In a language the detector does not read: a person must read it. A word that
+            # only looks like an English or Spanish one ("Od pół roku", "idée suicidaire") is
+            # not read as English or Spanish: review, not urgent.
+            if not guess.mixed:
+                evidence = [
+                    sp if sp.level != "urgent" or reads_as_english_or_spanish(text[sp.start:sp.end])
+                    else EvidenceSpan(sp.start, sp.end, sp.category, "review")
+                    for sp in evidence
+                ]
             evidence.append(EvidenceSpan(0, len(text), "other_language", "review"))
         out[i] = Assessment(crisis_level(evidence), tuple(evidence),
                             reading.interest | labels, guess.language,

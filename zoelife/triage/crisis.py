@@ -88,6 +88,11 @@ _NUM_WORDS = {
     "ocho": 8,
     "nueve": 9,
     "diez": 10,
+    "once": 11,
+    "doce": 12,
+    "quince": 15,
+    "veinte": 20,
+    "treinta": 30,
     "unos": 3,
     "unas": 3,
     "pocos": 2,
@@ -99,7 +104,7 @@ _NUM = r"(\d+|a couple of|couple of|a couple|couple|a few|few|several|an|a|one|t
 _AGO = re.compile(
     rf"(?<!\w){_NUM}[\s\-]+(?:(?:more|other)\s+)?(day|week|month|year|yr|mo)s?\s+(?:ago|back|before)\b"
 )
-_NUM_ES = r"(\d+|un|una|uno|dos|tres|cuatro|cinco|seis|siete|ocho|nueve|diez|unos|unas|pocos|pocas|varios|varias)"
+_NUM_ES = r"(\d+|un|una|uno|dos|tres|cuatro|cinco|seis|siete|ocho|nueve|diez|once|doce|quince|veinte|treinta|unos|unas|pocos|pocas|varios|varias)"
 _HACE = re.compile(
     rf"\bhace\s+(?:(?:mas\s+de|casi|como|unos|unas|alrededor\s+de|aproximadamente)\s+)?"
     rf"{_NUM_ES}\s+(dia|semana|mes|ano)(?:e?s)?\b")
@@ -130,6 +135,9 @@ _TREATMENT_WORDS = re.compile(
     r"\b(?:spravato|es ?ketamine|ketamine|tms|neurostar|therapy|treatment|medication|infusion|nasal spray|esketamina|ketamina)\b"
 )
 _THIRD = re.compile(_CTX["third_party"]["markers"])
+_BEREAVEMENT = compile_phrases(_CTX["bereavement"]["patterns"])
+# Asking about treatments for work or study (a journalist, a thesis): terms are informational.
+_AUDIENCE = compile_phrases(load_toml("treatments.toml")["audience"]["patterns"])
 
 #: Longest text looked at around a match, in characters.
 _WINDOW = 200
@@ -193,7 +201,8 @@ def _historical(f: str, start: int, end: int, s: int, e: int, category: str) -> 
 # reports suicidal thoughts?", "¿atienden a personas con pensamientos suicidas?".
 _HYPOTHETICAL = re.compile(
     r"\b(?:if|when|whether|someone|somebody|anyone|a patient|patients|people|persons|teens|"
-    r"si alguien|alguien|personas|pacientes|does|do you|can you|could you|is there|are there)\b")
+    r"si alguien|alguien|personas|pacientes|un paciente|si un|que hacen|does|do you|do u|do yall|"
+    r"can you|could you|is there|are there|ask about)\b")
 _OWN_NOW = re.compile(
     r"\b(?:i|im|ive|i am|my) (?:have|having|has|feel|feeling|get|getting|been|am)\b(?! (?:a|my|no) )"
     r"|\btengo\b|\bsiento\b")
@@ -265,6 +274,8 @@ def find_crisis_spans(folded: Folded, language: str) -> list[EvidenceSpan]:
 
     raw.sort(key=lambda r: (r[0], -r[1], -CRISIS_RANK[r[3]]))
     veto = bool(_INFO_VETO.search(f))
+    inquiry = bool(_AUDIENCE.search(f))
+    losses = Coverage((m.start(), m.end()) for m in _BEREAVEMENT.finditer(f))
     spans: list[EvidenceSpan] = []
     seen: set[tuple[int, int]] = set()
     for fs, fe, category, level, negatable in raw:
@@ -278,8 +289,12 @@ def find_crisis_spans(folded: Folded, language: str) -> list[EvidenceSpan]:
                 out_cat, out_level = "negated", "review"
             elif _historical(f, fs, fe, s, e, category):
                 out_cat, out_level = "historical", "review"
-            elif category in _INFO_TERMS and _informational(f, fs, fe, s, e, veto):
+            elif category in _INFO_TERMS and (
+                    (inquiry and not _OWN_NOW.search(f, s, e))
+                    or _informational(f, fs, fe, s, e, veto)):
                 out_cat, out_level = "informational", "review"
+            elif losses.overlaps(fs, fe) and not _FIRST.search(f, max(s, fs - 40), fs):
+                out_cat, out_level = "bereavement", "review"
             elif _is_third_party(f, fs, fe, s, e):
                 out_cat = "third_party"
         ostart, oend = folded.span(fs, fe)

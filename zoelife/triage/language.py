@@ -125,3 +125,10 @@ def _shares(sample: str) -> tuple[float, float, bool]:
 @lru_cache(maxsize=65536)
 def _known(word: str, lang: str) -> bool:
     return simplemma.is_known(word, lang=lang)
+
+
+def reads_as_english_or_spanish(words: str) -> bool:
+    """Whether every word of ``words`` is an English or Spanish word (simplemma's lists): in a
+    message in another language, only such evidence is read as English or Spanish."""
+    found = [w.lower() for w in _WORD.findall(words)]
+    return bool(found) and all(_known(w, "en") or _known(w, "es") for w in found)
