@@ -29,6 +29,8 @@ MIN_LETTERS = 12
 CONFIDENT = 0.80
 #: Share of words simplemma knows as English or Spanish for a message to be read as such.
 KNOWN_SHARE = 0.60
+#: Share of English words above which a message is English without asking langid.
+PLAIN_ENGLISH = 0.85
 #: langid's probability for another language that makes a message "other" when fewer than
 #: KNOWN_SHARE of its words are English or Spanish.
 OTHER_CONFIDENT = 0.50
@@ -90,6 +92,11 @@ def _guess(sample: str) -> LanguageGuess:
     non_latin = len(_NON_LATIN.findall(sample)) if not sample.isascii() else 0
     if letters == 0:
         return _UNKNOWN
+    if letters >= MIN_LETTERS and not non_latin:
+        en_share, es_share, mixed = _shares(sample)
+        if en_share >= PLAIN_ENGLISH and en_share - es_share >= 0.2:
+            # Plainly English (most messages): no need to ask the model (half the time).
+            return LanguageGuess("en", "en", mixed)
     ranked = _identifier().rank(sample)
     top, p = ranked[0]
     probs = dict(ranked[:20])

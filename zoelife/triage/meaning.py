@@ -99,6 +99,8 @@ def _fold(word: str) -> str:
 
 
 _LEMMA_LANGS = {"en": ("en",), "es": ("es",)}
+# word -> forms, per message language, for plain ASCII messages (bounded below).
+_FORMS_BY_LANGUAGE: dict[str, dict[str, tuple[str, ...]]] = {}
 
 
 @lru_cache(maxsize=65536)
@@ -163,11 +165,22 @@ def tag(folded: Folded, language: str = "") -> tuple[list[tuple[int, int]], list
     text = folded.text
     spans: list[tuple[int, int]] = []
     forms: list[tuple[str, ...]] = []
+    plain = folded.folded is not None and text.isascii() and "'" not in text and "`" not in text
+    cache = _FORMS_BY_LANGUAGE.setdefault(language, {})
     for m in _TOKEN.finditer(f):
         s, e = m.span()
-        os_, oe = folded.span(s, e)
         spans.append((s, e))
-        forms.append(_forms(m.group(), text[os_:oe].lower(), language))
+        word = m.group()
+        if plain:  # the original word is the folded one (lower-cased): one cache look-up
+            got = cache.get(word)
+            if got is None:
+                if len(cache) > 200_000:  # an import of odd words: bounded memory
+                    cache.clear()
+                got = cache[word] = _forms(word, word, language)
+            forms.append(got)
+        else:
+            os_, oe = folded.span(s, e)
+            forms.append(_forms(word, text[os_:oe].lower(), language))
     blocked = None
     spans_words = [f[a:b] for a, b in spans]
     idiom = [(m.start(), m.end()) for m in IDIOMS.finditer(f)]
