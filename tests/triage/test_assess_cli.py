@@ -43,7 +43,7 @@ def test_one_message_as_an_argument_reads_as_a_summary(monkeypatch, capsys) -> N
     out = _run(monkeypatch, capsys, ["assess", "I burned my arm with a lighter last weekend. "
                                      "Can I get a therapist?"])
     assert out.splitlines()[0] == "1. URGENT  (language: English)"
-    assert '   urgent: self harm "burned my arm"' in out
+    assert '   urgent: self harm "burned my arm with a lighter"' in out
     assert "   treatments: therapy" in out
 
 
