@@ -125,8 +125,14 @@ with left:
     st.markdown("**Message**")
     with st.container(border=True):
         if r.message:
-            spans = assess(r.message).crisis_evidence
-            st.markdown(highlight_markdown(r.message, spans))
+            reading = assess(r.message)
+            st.markdown(highlight_markdown(r.message, reading.crisis_evidence))
+            if reading.language == "other":
+                st.warning(f"This message seems to be in {reading.language_name}, a language the "
+                           "crisis detector does not read: someone who reads it must check it.",
+                           icon=":material/translate:")
+            elif reading.language != "unknown":
+                st.caption(f"Language: {reading.language_name}.")
         else:
             st.caption("No message.")
     if r.extra:

@@ -150,3 +150,11 @@ def test_not_a_feed(engine):
 
     with pytest.raises(ReadError):
         content.import_content(engine, b"<html><body>hello</body>", name="page.html")
+
+
+def test_a_treatment_named_as_had_before_still_makes_the_topic():
+    # Triage reads "did TMS last year, nothing" as history, not interest; an article about
+    # outcomes is about TMS all the same.
+    body = ("Many of our patients did TMS last year. For a few of them TMS did nothing. "
+            "Most say TMS helped within weeks. Parking is free.")
+    assert content.infer_topics("What our patients told us", body) == {"tms"}

@@ -187,3 +187,14 @@ def test_note_assign_and_prescreen(app_db):
     row = read_db(app_db, lambda s: s.execute(select(EligibilityScreen)).scalar_one())
     assert row.treatment == "spravato" and row.result == "likely not eligible"
     assert any("likely not eligible" in t.value for t in at.text)
+
+
+def test_a_message_in_another_language_says_which_it_seems_to_be(app_db):
+    rid = seed(app_db, message="Olá, minha filha de 16 anos está muito triste e disse que quer "
+                               "morrer. Vocês atendem adolescentes?")
+    at = opened(app_db, rid)
+    assert not at.exception
+    warnings = [w.value for w in at.warning]
+    assert any("seems to be in Portuguese" in w and "does not read" in w for w in warnings)
+    level = read_db(app_db, lambda s: s.get(Request, rid).crisis_level)
+    assert level == "review"

@@ -114,6 +114,70 @@ def treatment_figures(frozen_only: bool = False) -> TreatmentFigures:
     return TreatmentFigures(len(rows), len(rows) - len(wrong), tuple(wrong))
 
 
+#: Blind probe rounds (tests/triage/data/blind_round*.jsonl), written by people who never saw the
+#: detector. Each was measured once before any fix it prompted; docs/triage.md records those
+#: figures. Fields: id, text, crisis, category, treatments, treatment_history, other_services,
+#: language, channel.
+BLIND_ROUNDS = ("blind_round1.jsonl", "blind_round2.jsonl", "blind_round3.jsonl")
+
+
+@dataclass(frozen=True)
+class BlindFigures:
+    n: int
+    urgent: int
+    urgent_hit: int
+    flagged: int
+    to_none_ids: tuple[str, ...]  # labelled urgent/review, assessed none: the safety property
+    none: int
+    none_flagged: int
+    review: int
+    raised_ids: tuple[str, ...]  # labelled review, assessed urgent
+    treatment_exact: int
+    other_language: int  # labelled in another language
+    other_language_read: int  # ... and at least review
+
+    def line(self, label: str) -> str:
+        return (
+            f"{label:<7} n={self.n:<4} urgent {self.urgent_hit}/{self.urgent} "
+            f"({self.urgent_hit / self.urgent:.1%})  review/urgent->none "
+            f"{len(self.to_none_ids)}/{self.flagged}  none flagged {self.none_flagged}/{self.none} "
+            f"({self.none_flagged / self.none:.1%})  review raised {len(self.raised_ids)}/"
+            f"{self.review} ({len(self.raised_ids) / self.review:.1%})  treatments exact "
+            f"{self.treatment_exact}/{self.n} ({self.treatment_exact / self.n:.1%})"
+        )
+
+
+@cache
+def blind_figures(name: str) -> BlindFigures:
+    rows = load(name)
+    urgent = hit = flagged = none = none_flagged = review = exact = other = other_read = 0
+    to_none: list[str] = []
+    raised: list[str] = []
+    for r in rows:
+        a = assess(r["text"])
+        label, got = r["crisis"], a.crisis
+        if label == "urgent":
+            urgent += 1
+            hit += got == "urgent"
+        if label == "review":
+            review += 1
+            if got == "urgent":
+                raised.append(r["id"])
+        if label == "none":
+            none += 1
+            none_flagged += got != "none"
+        else:
+            flagged += 1
+            if got == "none":
+                to_none.append(r["id"])
+        if r["language"] not in ("en", "es"):
+            other += 1
+            other_read += got != "none"
+        exact += sorted(a.treatments) == sorted(r["treatments"])
+    return BlindFigures(len(rows), urgent, hit, flagged, tuple(to_none), none, none_flagged,
+                        review, tuple(raised), exact, other, other_read)
+
+
 def summary_lines() -> list[str]:
     return [
         "crisis level (tests/triage/data/crisis_messages.jsonl):",
@@ -122,4 +186,7 @@ def summary_lines() -> list[str]:
         "treatment interest (tests/triage/data/treatment_messages.jsonl):",
         "  " + treatment_figures().line("all"),
         "  " + treatment_figures(frozen_only=True).line("frozen"),
+        "blind probe rounds (tests/triage/data/blind_round*.jsonl; before-fix figures in "
+        "docs/triage.md):",
+        *(f"  {blind_figures(name).line(f'round{i}')}" for i, name in enumerate(BLIND_ROUNDS, 1)),
     ]

@@ -195,3 +195,20 @@ def test_language() -> None:
     assert assess("Hola, quiero una cita para mi hijo por favor").language == "es"
     assert assess("Bonjour, je voudrais un rendez-vous pour mon fils").language == "other"
     assert assess("hi").language in {"en", "unknown"}
+
+
+@pytest.mark.parametrize("text", [
+    # Another person's completed suicide, told by someone who lost them: a loss to review.
+    "My brother died by suicide and I think I need grief counseling.",
+    "Mi papá se suicidó cuando yo tenía quince años y quiero terapia para mi hijo.",
+    # Asking about suicide care for work or study.
+    "I'm a journalist writing a piece about how ketamine clinics screen for suicide risk.",
+    # Dated by an age, or by "nothing since".
+    "I had one suicide attempt at 19 and was hospitalized; nothing since.",
+    # A word that only looks Spanish in a message in another language.
+    "Bonjour, je vous adresse une patiente pour Spravato. Elle nie toute idée suicidaire.",
+    # A question about what the clinic does.
+    "do u guys ask about suicide at the first appt? forms make me anxious",
+])
+def test_context_lowers_to_review_not_none(text: str) -> None:
+    assert assess(text).crisis == "review", text

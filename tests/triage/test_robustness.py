@@ -82,10 +82,10 @@ def test_typical_message_is_fast() -> None:
     )
     assess(text)
     n = 300
-    t0 = time.perf_counter()
+    t0 = time.process_time()
     for _ in range(n):
         assess(text)
-    per = (time.perf_counter() - t0) / n
+    per = (time.process_time() - t0) / n
     assert per < 0.005, f"{per * 1000:.2f} ms per message"
 
 
@@ -93,17 +93,17 @@ def test_huge_text_is_fast() -> None:
     chunk = "I'm dying to try TMS, deadlines are killing me. Días difíciles, ¿sabes? "
     text = (chunk * (100_000 // len(chunk) + 1))[:100_000]
     assess(text)
-    t0 = time.perf_counter()
+    t0 = time.process_time()
     a = assess(text)
-    took = time.perf_counter() - t0
+    took = time.process_time() - t0
     assert a.crisis == "none"
     assert took < 0.25, f"{took * 1000:.0f} ms for 100 KB"
 
 
 def test_huge_text_with_many_matches() -> None:
     text = "I want to die. " * 7000
-    t0 = time.perf_counter()
+    t0 = time.process_time()
     a = assess(text)
-    took = time.perf_counter() - t0
+    took = time.process_time() - t0
     assert a.crisis == "urgent"
     assert took < 1.0, f"{took * 1000:.0f} ms"

@@ -98,7 +98,11 @@ def boilerplate(bodies: list[str]) -> frozenset[str]:
 
 
 def _mentions(text: str) -> frozenset[str]:
-    return frozenset(t for t in assess(text).treatments if t in TREATMENTS and t != "other")
+    # An article naming a treatment as had before ("patients who did TMS last year") still
+    # mentions it: for topics, history and interest are the same mention.
+    a = assess(text)
+    return frozenset(t for t in a.treatments | a.treatment_history
+                     if t in TREATMENTS and t != "other")
 
 
 def infer_topics(title: str, body: str = "", skip: frozenset[str] = frozenset()) -> frozenset[str]:

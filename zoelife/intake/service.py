@@ -14,6 +14,7 @@ Everything happens in the caller's transaction.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hashlib
 import json
@@ -211,8 +212,7 @@ def assess_inputs(inputs: Sequence[RequestInput]) -> list[Assessment]:
     for i, (inp, result) in enumerate(zip(inputs, results, strict=True)):
         codes = set(result.treatments) | {t for t in inp.treatment_codes if t in TREATMENTS}
         if codes != set(result.treatments):
-            results[i] = Assessment(result.crisis, result.crisis_evidence, frozenset(codes),
-                                    result.language)
+            results[i] = dataclasses.replace(result, treatments=frozenset(codes))
     return results
 
 

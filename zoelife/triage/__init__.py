@@ -19,8 +19,8 @@ from .crisis import (
     find_crisis_spans,
     max_level,
 )
-from .language import detect_language
-from .treatments import TREATMENTS, treatments_from_labels, treatments_in
+from .language import NAMES, detect_language, language_guess, reads_as_english_or_spanish
+from .treatments import TREATMENTS, read_treatments, treatments_from_labels
 
 __all__ = [
     "CRISIS_LEVELS",
@@ -31,6 +31,7 @@ __all__ = [
     "assess",
     "assess_all",
     "detect_language",
+    "language_guess",
     "max_level",
     "treatments_from_labels",
 ]
@@ -40,8 +41,16 @@ __all__ = [
 class Assessment:
     crisis: str  # "urgent" | "review" | "none"
     crisis_evidence: tuple[EvidenceSpan, ...]
-    treatments: frozenset[str]  # subset of TREATMENTS
+    treatments: frozenset[str]  # subset of TREATMENTS, plus "other" for a service not offered
     language: str  # "en", "es", "other" or "unknown"
+    treatment_history: frozenset[str] = frozenset()  # had before, named as past, not asked for
+    other_services: tuple[str, ...] = ()  # services not offered that the person asks for
+    language_code: str = "unknown"  # what it seems to be: "en", "es", "pt", "vi", ...
+
+    @property
+    def language_name(self) -> str:
+        """The language the message seems to be in, for staff ("Portuguese")."""
+        return NAMES.get(self.language_code, self.language_code)
 
 
 _EMPTY = Assessment("none", (), frozenset(), "unknown")
@@ -73,15 +82,25 @@ def assess_all(messages: Sequence[tuple[str | None, Iterable[str]]]) -> list[Ass
             out.append(None)  # assessed below; never left as "none" by default
             texts.append((i, text, labels))
     folded = [Folded(text) for _, text, _ in texts]
-    languages = [detect_language(text, f) for (_, text, _), f in zip(texts, folded, strict=True)]
-    spans = [find_crisis_spans(f, lang) for f, lang in zip(folded, languages, strict=True)]
-    found = [treatments_in(f) for f in folded]
-    for (i, text, labels), language, evidence, treatments in zip(texts, languages, spans, found,
-                                                                strict=True):
-        if language == "other":
+    guesses = [language_guess(text) for _, text, _ in texts]
+    spans = [find_crisis_spans(f, g.language) for f, g in zip(folded, guesses, strict=True)]
+    found = [read_treatments(f) for f in folded]
+    for (i, text, labels), guess, evidence, reading in zip(texts, guesses, spans, found,
+                                                          strict=True):
+        if guess.language == "other":
+            # In a language the detector does not read: a person must read it. A word that
+            # only looks like an English or Spanish one ("Od pół roku", "idée suicidaire") is
+            # not read as English or Spanish: review, not urgent.
+            if not guess.mixed:
+                evidence = [
+                    sp if sp.level != "urgent" or reads_as_english_or_spanish(text[sp.start:sp.end])
+                    else EvidenceSpan(sp.start, sp.end, sp.category, "review")
+                    for sp in evidence
+                ]
             evidence.append(EvidenceSpan(0, len(text), "other_language", "review"))
         out[i] = Assessment(crisis_level(evidence), tuple(evidence),
-                            frozenset(treatments) | labels, language)
+                            reading.interest | labels, guess.language,
+                            reading.history - labels, reading.other_services, guess.code)
     if None in out:  # pragma: no cover - a bug: never let a message pass as "none" unread
         raise RuntimeError("a message was left unassessed")
     return cast(list[Assessment], out)

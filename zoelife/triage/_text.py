@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 import tomllib
 import unicodedata
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterator
 from functools import cache, cached_property
 from importlib import resources
@@ -283,3 +283,21 @@ def _first_of_item(item) -> tuple[set[str] | None, bool]:
 
 
 SENTENCE_BREAK = re.compile(r"[.!?;:\n\r]|\s[-–—]\s|¿|¡")
+
+
+class Coverage:
+    """Merged intervals, asked whether [start, end) overlaps any of them."""
+
+    def __init__(self, intervals) -> None:
+        merged: list[list[int]] = []
+        for a, b in sorted(intervals):
+            if merged and a <= merged[-1][1]:
+                merged[-1][1] = max(merged[-1][1], b)
+            else:
+                merged.append([a, b])
+        self._starts = [a for a, _ in merged]
+        self._merged = merged
+
+    def overlaps(self, start: int, end: int) -> bool:
+        i = bisect_right(self._starts, end - 1) - 1  # last interval starting before end
+        return i >= 0 and self._merged[i][1] > start

@@ -11,7 +11,8 @@ import re
 from bisect import bisect_right
 from dataclasses import dataclass
 
-from ._text import SENTENCE_BREAK, Folded, PhraseGroups, compile_phrases, load_toml
+from . import meaning
+from ._text import SENTENCE_BREAK, Coverage, Folded, PhraseGroups, compile_phrases, load_toml
 
 CRISIS_LEVELS = ("urgent", "review", "none")
 CRISIS_RANK = {"urgent": 2, "review": 1, "none": 0}
@@ -87,6 +88,11 @@ _NUM_WORDS = {
     "ocho": 8,
     "nueve": 9,
     "diez": 10,
+    "once": 11,
+    "doce": 12,
+    "quince": 15,
+    "veinte": 20,
+    "treinta": 30,
     "unos": 3,
     "unas": 3,
     "pocos": 2,
@@ -98,8 +104,10 @@ _NUM = r"(\d+|a couple of|couple of|a couple|couple|a few|few|several|an|a|one|t
 _AGO = re.compile(
     rf"(?<!\w){_NUM}[\s\-]+(?:(?:more|other)\s+)?(day|week|month|year|yr|mo)s?\s+(?:ago|back|before)\b"
 )
-_NUM_ES = r"(\d+|un|una|uno|dos|tres|cuatro|cinco|seis|siete|ocho|nueve|diez|unos|unas|pocos|pocas|varios|varias)"
-_HACE = re.compile(rf"\bhace\s+(?:(?:mas\s+de|casi)\s+)?{_NUM_ES}\s+(dia|semana|mes|ano)(?:e?s)?\b")
+_NUM_ES = r"(\d+|un|una|uno|dos|tres|cuatro|cinco|seis|siete|ocho|nueve|diez|once|doce|quince|veinte|treinta|unos|unas|pocos|pocas|varios|varias)"
+_HACE = re.compile(
+    rf"\bhace\s+(?:(?:mas\s+de|casi|como|unos|unas|alrededor\s+de|aproximadamente)\s+)?"
+    rf"{_NUM_ES}\s+(dia|semana|mes|ano)(?:e?s)?\b")
 _YEAR = re.compile(r"(?<![\d/\-.])(19[5-9]\d|20[0-9]\d)(?![\d/\-])")
 _SINCE = re.compile(r"(?:since|desde|from)\s*$")
 _UNIT_MONTHS = {
@@ -127,6 +135,9 @@ _TREATMENT_WORDS = re.compile(
     r"\b(?:spravato|es ?ketamine|ketamine|tms|neurostar|therapy|treatment|medication|infusion|nasal spray|esketamina|ketamina)\b"
 )
 _THIRD = re.compile(_CTX["third_party"]["markers"])
+_BEREAVEMENT = compile_phrases(_CTX["bereavement"]["patterns"])
+# Asking about treatments for work or study (a journalist, a thesis): terms are informational.
+_AUDIENCE = compile_phrases(load_toml("treatments.toml")["audience"]["patterns"])
 
 #: Longest text looked at around a match, in characters.
 _WINDOW = 200
@@ -186,10 +197,24 @@ def _historical(f: str, start: int, end: int, s: int, e: int, category: str) -> 
     return old
 
 
+# A question about what happens to someone in general: "what is your protocol if a patient
+# reports suicidal thoughts?", "¿atienden a personas con pensamientos suicidas?".
+_HYPOTHETICAL = re.compile(
+    r"\b(?:if|when|whether|someone|somebody|anyone|a patient|patients|people|persons|teens|"
+    r"si alguien|alguien|personas|pacientes|un paciente|si un|que hacen|does|do you|do u|do yall|"
+    r"can you|could you|is there|are there|ask about)\b")
+_OWN_NOW = re.compile(
+    r"\b(?:i|im|ive|i am|my) (?:have|having|has|feel|feeling|get|getting|been|am)\b(?! (?:a|my|no) )"
+    r"|\btengo\b|\bsiento\b")
+
+
 def _informational(f: str, start: int, end: int, s: int, e: int, veto: bool) -> bool:
     if veto:
         return False
     sent = f[s:e]
+    if ("?" in f[end : min(len(f), e + 1)] and _HYPOTHETICAL.search(sent)
+            and not _OWN_NOW.search(sent)):
+        return True
     if not _INFO_CUES.search(sent):
         return False
     if not (
@@ -213,13 +238,18 @@ def _mostly_caps(text: str) -> bool:
 
 # ---------------------------------------------------------------- main entry
 def find_crisis_spans(folded: Folded, language: str) -> list[EvidenceSpan]:
-    """Every crisis match in the text, with its context-adjusted level."""
+    """Every crisis match in the text, with its context-adjusted level.
+
+    Three layers: the phrase lists (crisis.toml), the clause grammar over lexical fields
+    (fields.toml, ``meaning``), and the safety net: a word of the death, self-harm, means or
+    farewell fields that neither explains is ``review``, never ``none`` (idioms excepted)."""
     f = folded.folded
-    raw: list[tuple[int, int, str, str]] = []  # folded start, end, category, base level
+    # folded start, end, category, base level, may a denial lower it
+    raw: list[tuple[int, int, str, str, bool]] = []
     # Overlapping matches too ("started cutting" and "cutting myself").
     for m in _ALL.matches(f):
         name = m.lastgroup or ""
-        raw.append((m.start(), m.end(), name, _LEVEL_OF[name]))
+        raw.append((m.start(), m.end(), name, _LEVEL_OF[name], True))
     text = folded.text
     cs = []
     if _CS_CANDIDATE.search(text):
@@ -230,32 +260,53 @@ def find_crisis_spans(folded: Folded, language: str) -> list[EvidenceSpan]:
         for m in rx.finditer(text):
             fs, fe = folded.to_folded(m.start()), folded.to_folded(m.end())
             if fe > fs:
-                raw.append((fs, fe, _CS["category"], _CS["level"]))
-    if not raw:
+                raw.append((fs, fe, _CS["category"], _CS["level"], True))
+    found, net, idioms = meaning.find(folded, language)
+    if idioms:  # an idiom ("quiero matar dos pajaros") is never evidence, whichever layer
+        raw = [r for r in raw if not idioms.overlaps(r[0], r[1])]
+    phrases = Coverage((r[0], r[1]) for r in raw if r[3] == "urgent")
+    for fd in found:
+        # Where a phrase matched, its category and extent are the more precise evidence.
+        if not phrases.overlaps(fd.start, fd.end):
+            raw.append((fd.start, fd.end, fd.category, "urgent", fd.negatable))
+    if not raw and not net:
         return []
 
-    raw.sort(key=lambda r: (r[0], -r[1]))
+    raw.sort(key=lambda r: (r[0], -r[1], -CRISIS_RANK[r[3]]))
     veto = bool(_INFO_VETO.search(f))
+    inquiry = bool(_AUDIENCE.search(f))
+    losses = Coverage((m.start(), m.end()) for m in _BEREAVEMENT.finditer(f))
     spans: list[EvidenceSpan] = []
     seen: set[tuple[int, int]] = set()
-    for fs, fe, category, level in raw:
+    for fs, fe, category, level, negatable in raw:
         if (fs, fe) in seen:
             continue
         seen.add((fs, fe))
         s, e = _sentence(f, fs, fe)
         out_cat, out_level = category, level
         if level == "urgent":
-            if category in _NEGATABLE and _negated(f, fs, fe, s):
+            if negatable and category in _NEGATABLE and _negated(f, fs, fe, s):
                 out_cat, out_level = "negated", "review"
             elif _historical(f, fs, fe, s, e, category):
                 out_cat, out_level = "historical", "review"
-            elif category in _INFO_TERMS and _informational(f, fs, fe, s, e, veto):
+            elif category in _INFO_TERMS and (
+                    (inquiry and not _OWN_NOW.search(f, s, e))
+                    or _informational(f, fs, fe, s, e, veto)):
                 out_cat, out_level = "informational", "review"
+            elif losses.overlaps(fs, fe) and not _FIRST.search(f, max(s, fs - 40), fs):
+                out_cat, out_level = "bereavement", "review"
             elif _is_third_party(f, fs, fe, s, e):
                 out_cat = "third_party"
         ostart, oend = folded.span(fs, fe)
         spans.append(EvidenceSpan(ostart, oend, out_cat, out_level))
-    return _drop_contained(_inherit_context(spans))
+    spans = _drop_contained(_inherit_context(spans))
+    explained = Coverage((sp.start, sp.end) for sp in spans)
+    for fd in net:
+        ostart, oend = folded.span(fd.start, fd.end)
+        if not explained.overlaps(ostart, oend):
+            spans.append(EvidenceSpan(ostart, oend, "unexplained", "review"))
+    spans.sort(key=lambda sp: (sp.start, -sp.end))
+    return spans
 
 
 _FIRST = re.compile(r"\b(?:i|im|ive|id|me|myself|my self)\b")

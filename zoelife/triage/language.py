@@ -1,65 +1,141 @@
-"""A deliberately simple language guess: stop-word counts on the folded text.
+"""Which language a message is in: py3langid's model (shipped inside the package, no download),
+checked against simplemma's English and Spanish word lists.
 
-Returns "en", "es", "other" (a language the crisis detector does not read) or "unknown"
-(too little text to tell: "hi", "call me", "TMS?").  Word lists: data/language.toml.
+``detect_language`` returns "en", "es", "other" (a language the crisis detector does not read:
+such a message is at least ``review``) or "unknown" (too little text to tell: "hi", "call me",
+"TMS?"). ``language_guess`` also names the language it seems to be ("pt", "vi", ...), which the
+request page shows.
+
+Why two libraries: langid's character n-grams name the language of a sentence well but are
+unsure on a few words and on clinical shorthand ("Pt w/ TRD, +SI passive"); simplemma's
+dictionaries say what share of the words are English or Spanish words. A message is read as
+English or Spanish when langid says so confidently, or when most of its words are English or
+Spanish words; it is "other" only when neither holds.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
+from functools import cache, lru_cache
 
-from ._text import Folded, load_toml
+import simplemma
 
-_CFG = load_toml("language.toml")
-_EN = frozenset(_CFG["en"])
-_ES = frozenset(_CFG["es"])
-_OTHER = {name: frozenset(words) for name, words in _CFG["other"].items()}
-_OTHER_OF: dict[str, tuple[str, ...]] = {}  # word -> the other languages that use it
-for _name, _words in _OTHER.items():
-    for _w in _words:
-        _OTHER_OF[_w] = (*_OTHER_OF.get(_w, ()), _name)
-_OTHER_WORDS = frozenset(_OTHER_OF)
-_WORD = re.compile(r"[^\W\d_]+")
+from ._text import Folded
+
+#: Below this many letters a message is "unknown" (unless in a non-Latin script).
+MIN_LETTERS = 12
+#: langid's normalised probability above which its answer is taken as it stands.
+CONFIDENT = 0.80
+#: Share of words simplemma knows as English or Spanish for a message to be read as such.
+KNOWN_SHARE = 0.60
+#: Share of English words above which a message is English without asking langid.
+PLAIN_ENGLISH = 0.85
+#: langid's probability for another language that makes a message "other" when fewer than
+#: KNOWN_SHARE of its words are English or Spanish.
+OTHER_CONFIDENT = 0.50
+#: Below this share of English or Spanish words a message is "other" whatever langid says.
+LOW_SHARE = 0.30
+_MAX_CHARS = 4000
+
+_LETTER = re.compile(r"[^\W\d_]")
 # Letters outside the Latin blocks (Latin-1, Latin Extended A/B, Latin Extended Additional).
 _NON_LATIN = re.compile(r"[^\W\d_A-Za-z\u00C0-\u024F\u1E00-\u1EFF]")
-_LATIN = re.compile(r"[A-Za-z\u00C0-\u024F\u1E00-\u1EFF]")
+_WORD = re.compile(r"[^\W\d_]{2,}")
 
-#: How many words of a long text are looked at (enough to decide, bounded time).
-_MAX_WORDS = 4000
-_MAX_CHARS = 40000
+NAMES = {
+    "en": "English", "es": "Spanish", "fr": "French", "pt": "Portuguese", "it": "Italian",
+    "de": "German", "vi": "Vietnamese", "zh": "Chinese", "ko": "Korean", "ja": "Japanese",
+    "ar": "Arabic", "ru": "Russian", "uk": "Ukrainian", "pl": "Polish", "ht": "Haitian Creole",
+    "tl": "Tagalog", "hi": "Hindi", "fa": "Persian", "ur": "Urdu", "bn": "Bengali",
+    "pa": "Punjabi", "so": "Somali", "am": "Amharic", "he": "Hebrew", "el": "Greek",
+    "tr": "Turkish", "nl": "Dutch", "ro": "Romanian", "hy": "Armenian", "km": "Khmer",
+    "th": "Thai", "lo": "Lao", "my": "Burmese", "ne": "Nepali", "sw": "Swahili",
+}
+
+
+@dataclass(frozen=True)
+class LanguageGuess:
+    language: str  # "en" | "es" | "other" | "unknown"
+    code: str  # what it seems to be: an ISO 639 code from langid, or "unknown"
+    mixed: bool  # English and Spanish both present (read in both anyway)
+
+    @property
+    def name(self) -> str:
+        return NAMES.get(self.code, self.code)
+
+
+_UNKNOWN = LanguageGuess("unknown", "unknown", False)
+
+
+@cache
+def _identifier():
+    # Loaded on first use (about half a second), not at import.
+    from py3langid.langid import MODEL_FILE, LanguageIdentifier
+
+    return LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
 
 
 def detect_language(text: str | None, folded: Folded | None = None) -> str:
+    return language_guess(text).language
+
+
+def language_guess(text: str | None) -> LanguageGuess:
     if not text or not text.strip():
-        return "unknown"
-    sample = text[:_MAX_CHARS]
-    if not sample.isascii():  # ASCII letters are all Latin: nothing to count
-        non_latin = len(_NON_LATIN.findall(sample))
-        latin = len(_LATIN.findall(sample))
-        if non_latin and non_latin > latin:
-            return "other"
-    ftext = (folded.folded if folded is not None else Folded(text).folded)[:_MAX_CHARS]
-    words = _WORD.findall(ftext)[:_MAX_WORDS]
+        return _UNKNOWN
+    return _guess(text[:_MAX_CHARS])
+
+
+@lru_cache(maxsize=2048)
+def _guess(sample: str) -> LanguageGuess:
+    letters = len(_LETTER.findall(sample))
+    non_latin = len(_NON_LATIN.findall(sample)) if not sample.isascii() else 0
+    if letters == 0:
+        return _UNKNOWN
+    if letters >= MIN_LETTERS and not non_latin:
+        en_share, es_share, mixed = _shares(sample)
+        if en_share >= PLAIN_ENGLISH and en_share - es_share >= 0.2:
+            # Plainly English (most messages): no need to ask the model (half the time).
+            return LanguageGuess("en", "en", mixed)
+    ranked = _identifier().rank(sample)
+    top, p = ranked[0]
+    probs = dict(ranked[:20])
+    if non_latin and non_latin * 2 > letters:
+        return LanguageGuess("other", top if top not in ("en", "es") else "unknown", False)
+    if letters < MIN_LETTERS:
+        return LanguageGuess("unknown", "unknown", False)
+    en_share, es_share, mixed = _shares(sample)
+    if top in ("en", "es") and p >= CONFIDENT:
+        return LanguageGuess(top, top, mixed)
+    known = max(en_share, es_share)
+    best = "en" if (en_share, probs.get("en", 0)) >= (es_share, probs.get("es", 0)) else "es"
+    if top not in ("en", "es") and p >= OTHER_CONFIDENT and known < KNOWN_SHARE:
+        return LanguageGuess("other", top, mixed)
+    if known >= LOW_SHARE or top in ("en", "es"):
+        return LanguageGuess(best, best, mixed)
+    return LanguageGuess("other", top if top not in ("en", "es") else "unknown", mixed)
+
+
+def _shares(sample: str) -> tuple[float, float, bool]:
+    """Share of words that simplemma knows as English, as Spanish; whether both are present."""
+    words = [w.lower() for w in _WORD.findall(sample)][:400]
     if not words:
-        return "unknown"
-    en, es, other = stop_word_counts(words)
-    best_other = max(other.values()) if other else 0
-    if best_other >= 2 and best_other > max(en, es):
-        return "other"
-    if en == 0 and es == 0:
-        return "unknown"
-    if es > en:
-        return "es"
-    return "en"
+        return 0.0, 0.0, False
+    en = sum(1 for w in words if _known(w, "en"))
+    es = sum(1 for w in words if _known(w, "es"))
+    only_en = sum(1 for w in words if _known(w, "en") and not _known(w, "es"))
+    only_es = sum(1 for w in words if _known(w, "es") and not _known(w, "en"))
+    mixed = only_en >= 3 and only_es >= 3
+    return en / len(words), es / len(words), mixed
 
 
-def stop_word_counts(words: list[str]) -> tuple[int, int, dict[str, int]]:
-    """How many of `words` are English, Spanish and each other language's stop words."""
-    en = sum(map(_EN.__contains__, words))
-    es = sum(map(_ES.__contains__, words))
-    other = dict.fromkeys(_OTHER, 0)
-    if not _OTHER_WORDS.isdisjoint(words):  # most messages hold none
-        for w in words:
-            for name in _OTHER_OF.get(w, ()):
-                other[name] += 1
-    return en, es, other
+@lru_cache(maxsize=65536)
+def _known(word: str, lang: str) -> bool:
+    return simplemma.is_known(word, lang=lang)
+
+
+def reads_as_english_or_spanish(words: str) -> bool:
+    """Whether every word of ``words`` is an English or Spanish word (simplemma's lists): in a
+    message in another language, only such evidence is read as English or Spanish."""
+    found = [w.lower() for w in _WORD.findall(words)]
+    return bool(found) and all(_known(w, "en") or _known(w, "es") for w in found)

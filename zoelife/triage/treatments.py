@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from dataclasses import dataclass
 from functools import lru_cache
 
 from ._text import SENTENCE_BREAK, Folded, compile_groups, compile_phrases, load_toml
@@ -70,18 +71,67 @@ def _accept(name: str, f: str, m: re.Match[str]) -> bool:
 
 
 def treatments_in(folded: Folded) -> set[str]:
+    """Treatments the text asks for (a treatment only had before is not among them)."""
+    return set(read_treatments(folded).interest)
+
+
+@dataclass(frozen=True)
+class TreatmentReading:
+    interest: frozenset[str]  # asked for now; "other" when a service not offered is asked for
+    history: frozenset[str]  # had before and named as past ("did TMS last fall, nothing")
+    other_services: tuple[str, ...]  # services not offered that the person asks for
+
+
+_HIST = _CFG["history"]
+_PAST_BEFORE = re.compile(_HIST["past_before"])
+_PAST_AFTER = re.compile(_HIST["past_after"])
+_AGAIN = re.compile(_HIST["again"])
+_OTHER_RX = {name: compile_phrases(pats) for name, pats in _CFG["other_services"].items()
+             if isinstance(pats, list)}
+_COMPARE = re.compile(_CFG["other_services"]["compare"])
+_AUDIENCE = compile_phrases(_CFG["audience"]["patterns"])
+
+
+def read_treatments(folded: Folded) -> TreatmentReading:
     f = folded.folded
-    found: set[str] = set()
+    interest: set[str] = set()
+    history: set[str] = set()
+    others: list[str] = []
+    taken: list[tuple[int, int]] = []
+    if _AUDIENCE.search(f):
+        return TreatmentReading(frozenset(), frozenset(), ())
+    for name, rx in _OTHER_RX.items():
+        for m in rx.finditer(f):
+            s, _e = _clause_bounds(f, m.start(), m.end())
+            before = f[max(s, m.start() - 60) : m.start()]
+            if _NEG.search(before) or _PAST_BEFORE.search(before):
+                continue
+            if _COMPARE.search(f[max(s, m.start() - 30) : m.start()]):
+                continue
+            taken.append((m.start(), m.end()))
+            if name not in others:
+                others.append(name)
     search = _ALL.search
     m = search(f)
     while m is not None:
         name = m.lastgroup or ""
-        if name not in found and _accept(name, f, m):
-            found.add(name)
-            if len(found) == len(_RX):
-                break
+        if name in interest or (taken and any(a <= m.start() < b for a, b in taken)):
+            m = search(f, m.start() + 1)
+            continue
+        if _accept(name, f, m):
+            s, e = _clause_bounds(f, m.start(), m.end())
+            before = f[max(s, m.start() - 60) : m.start()]
+            after = f[m.end() : min(e, m.end() + 60)]
+            if _PAST_BEFORE.search(before) or _PAST_AFTER.match(after):
+                history.add(name)
+                if _AGAIN.search(f[s:e]):
+                    interest.add(name)
+            else:
+                interest.add(name)
         m = search(f, m.start() + 1)  # overlapping: "nasal spray ketamine"
-    return found
+    if others:
+        interest.add("other")
+    return TreatmentReading(frozenset(interest), frozenset(history - interest), tuple(others))
 
 
 def treatments_from_labels(values: Iterable[object] | None) -> frozenset[str]:

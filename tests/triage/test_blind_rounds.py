@@ -1,0 +1,70 @@
+"""The blind probe rounds as frozen regression sets (tests/triage/data/blind_round*.jsonl).
+
+They were written by people who never saw the detector and measured once before any fix they
+prompted (docs/triage.md keeps those figures). What is asserted here is the safety property the
+product promises, not exact levels: no message labelled urgent or review comes out `none`, and
+every message in a language the detector does not read is at least `review`. Urgent recall,
+false flags and treatment sets are printed at the end of every run (tests/conftest.py), and
+held at the levels reached so that a change that loses ground fails.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.triage.evaluation import BLIND_ROUNDS, blind_figures, load
+from zoelife.triage import assess
+
+
+@pytest.mark.parametrize("name", BLIND_ROUNDS)
+def test_no_flagged_blind_message_comes_out_none(name: str) -> None:
+    fig = blind_figures(name)
+    assert fig.to_none_ids == (), f"urgent/review messages assessed none: {fig.to_none_ids}"
+
+
+@pytest.mark.parametrize("name", BLIND_ROUNDS)
+def test_every_message_in_another_language_is_read_by_a_person(name: str) -> None:
+    fig = blind_figures(name)
+    assert fig.other_language_read == fig.other_language
+
+
+# Levels reached after the fixes (docs/triage.md): a change may raise them, never lower them.
+FLOORS = {
+    "blind_round1.jsonl": {"urgent": 78, "none_flag_max": 0.05, "treatments": 171},
+    "blind_round2.jsonl": {"urgent": 66, "none_flag_max": 0.05, "treatments": 166},
+    "blind_round3.jsonl": {"urgent": 63, "none_flag_max": 0.10, "treatments": 159},
+}
+
+
+@pytest.mark.parametrize("name", BLIND_ROUNDS)
+def test_blind_figures_hold_their_ground(name: str) -> None:
+    fig = blind_figures(name)
+    floor = FLOORS[name]
+    assert fig.urgent_hit >= floor["urgent"]
+    assert fig.none_flagged / fig.none <= floor["none_flag_max"]
+    assert fig.treatment_exact >= floor["treatments"]
+
+
+def test_the_blind_rounds_are_complete_and_labelled() -> None:
+    for name in BLIND_ROUNDS:
+        rows = load(name)
+        assert len(rows) >= 170
+        assert len({r["id"] for r in rows}) == len(rows)
+        assert {r["crisis"] for r in rows} == {"urgent", "review", "none"}
+
+
+# Wordings written for this test, none of them in any list as written; the phrase-list detector
+# that came before this design found nothing in any of them (all `none`).
+@pytest.mark.parametrize("text", [
+    "been putting my late dad's oxycodone aside in a drawer, not sure why",  # means set aside
+    "i held a match to my palm until it blistered last night",  # self-harm, method not listed
+    "ive started keeping a razor blade in my wallet",  # carrying means
+    "hoping i get into a wreck on the way home so it all ends",  # passive wish
+    "I looked up which medicines in my cabinet would be enough",  # researching
+    "my cousin keeps talking about how easy it would be from the roof of her building",
+    "wrote out who gets what, just in case",  # affairs in order
+    "I caught myself thinking how nobody would have to deal with me if I wasnt around",
+    "my brother says he is gonna aventarse del puente",  # mixed languages, third party
+])
+def test_unseen_wordings_are_urgent(text: str) -> None:
+    assert assess(text).crisis == "urgent", text

@@ -1,0 +1,78 @@
+"""`zoelife assess`: the triage of messages from the command line.
+
+Messages come one per line on stdin, or as one argument. Nothing is stored or logged; the
+output goes to stdout only.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Iterable
+
+from zoelife.triage import Assessment, assess_all
+
+_LEVEL_WORD = {"urgent": "URGENT", "review": "review", "none": "none"}
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "assess",
+        help="crisis level, reasons, treatments and language of messages (one per line on stdin)",
+        description="Assess messages: one message as an argument, or one per line on stdin. "
+        "Prints a readable summary per message, or with --json one JSON object per line, "
+        "in input order.")
+    p.add_argument("message", nargs="?", help="one message (default: read lines from stdin)")
+    p.add_argument("--json", action="store_true",
+                   help="one JSON object per input line: crisis, reasons, treatments, "
+                        "treatment_history, other_services, language")
+    p.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    texts = [args.message] if args.message is not None else _lines(sys.stdin)
+    results = assess_all([(t, ()) for t in texts])
+    for i, (text, a) in enumerate(zip(texts, results, strict=True), 1):
+        if args.json:
+            print(json.dumps(as_json(text, a), ensure_ascii=False))
+        else:
+            print(summary(i, text, a))
+    return 0
+
+
+def _lines(stream: Iterable[str]) -> list[str]:
+    return [line.rstrip("\r\n") for line in stream]
+
+
+def reasons(text: str, a: Assessment) -> list[dict[str, str]]:
+    return [
+        {"category": sp.category, "level": sp.level,
+         "words": "" if sp.category == "other_language" else text[sp.start:sp.end]}
+        for sp in a.crisis_evidence
+    ]
+
+
+def as_json(text: str, a: Assessment) -> dict:
+    return {
+        "crisis": a.crisis,
+        "reasons": reasons(text, a),
+        "treatments": sorted(a.treatments),
+        "treatment_history": sorted(a.treatment_history),
+        "other_services": list(a.other_services),
+        "language": a.language_code,
+    }
+
+
+def summary(number: int, text: str, a: Assessment) -> str:
+    lines = [f"{number}. {_LEVEL_WORD[a.crisis]}  (language: {a.language_name})"]
+    for r in reasons(text, a):
+        why = "in a language the detector does not read" if r["category"] == "other_language" \
+            else f'"{r["words"]}"'
+        lines.append(f"   {r['level']}: {r['category'].replace('_', ' ')} {why}")
+    lines.append("   treatments: " + (", ".join(sorted(a.treatments)) or "none named"))
+    if a.treatment_history:
+        lines.append("   had before: " + ", ".join(sorted(a.treatment_history)))
+    if a.other_services:
+        lines.append("   not offered here: " + ", ".join(a.other_services))
+    return "\n".join(lines)

@@ -1,0 +1,323 @@
+"""Meaning, not phrases: lexical fields combined by a small clause grammar (data/fields.toml),
+and the safety net under it.
+
+Every word of a message is tagged with the fields it belongs to (who, acts, means, body parts,
+death, desire, preparation, ...). A word belongs to a field when its surface form, its English
+lemma or its Spanish lemma (simplemma) is listed there, or, for an unknown word of five letters
+or more, when it is one edit from a listed word (rapidfuzz: "sucidal", "overdoes").
+A rule fires when one sentence holds a word of each of its groups close together ("want" +
+"disappear", "burn" + "arm", "google" + "least painful"), whatever the exact wording.
+
+The safety net: a word of a ``net`` field (death, overdose, lethal means, farewell, ...) that no
+rule or phrase explains still makes the message ``review``; only an idiom listed in
+data/idioms.toml ("dying to try", "killing it at work") takes it out.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+import simplemma
+from rapidfuzz import process
+from rapidfuzz.distance import Levenshtein
+
+from ._text import _FOLD, SENTENCE_BREAK, Coverage, Folded, compile_phrases, load_toml
+
+_CFG = load_toml("fields.toml")
+FIELDS: dict[str, tuple[tuple[str, ...], ...]] = {}
+for _name, _entries in _CFG["field"].items():
+    FIELDS[_name] = tuple(tuple(e.split()) for e in _entries)
+NET = frozenset(_CFG["net"])
+RULES: tuple[dict, ...] = tuple(_CFG["rule"])
+IDIOMS = compile_phrases(load_toml("idioms.toml")["patterns"])
+
+_GAP = "..."
+_MAX_GAP = 4
+
+# entry word -> [(field, entry words)]; entries indexed by their first word.
+_BY_FIRST: dict[str, list[tuple[str, tuple[str, ...]]]] = {}
+for _name, _entries in FIELDS.items():
+    for _e in _entries:
+        _BY_FIRST.setdefault(_e[0], []).append((_name, _e))
+_SINGLE: dict[str, frozenset[str]] = {}
+_MULTI: dict[str, list[tuple[str, tuple[str, ...]]]] = {}
+for _first, _items in _BY_FIRST.items():
+    _one = frozenset(fld for fld, ws in _items if len(ws) == 1)
+    if _one:
+        _SINGLE[_first] = _one
+    _many = [(fld, ws) for fld, ws in _items if len(ws) > 1]
+    if _many:
+        _MULTI[_first] = _many
+
+
+@lru_cache(maxsize=65536)
+def _singles(forms: tuple[str, ...]) -> frozenset[str]:
+    out: frozenset[str] = frozenset()
+    for form in forms:
+        one = _SINGLE.get(form)
+        if one:
+            out = out | one
+    return out
+
+
+# Single words of five letters or more, for near-miss matching.
+_FUZZY_VOCAB = sorted({e[0] for es in FIELDS.values() for e in es if len(e) == 1 and len(e[0]) >= 5})
+_TERMS = frozenset({"suicide", "suicidal", "suicidio", "suicida", "suicidarme", "selfharm",
+                    "nssi", "autolesion"})
+# Death words that, after another person, are news of a death (grief), not a wish.
+_GRIEF_DEATH = frozenset({"die", "died", "dying", "dead", "death", "morir", "murio", "muerte",
+                          "muere", "murieron",
+                          "muerto", "muerta", "funeral", "pass"})
+_OTHERS = frozenset(
+    "he she his her him they their mom mother dad father husband wife son daughter brother "
+    "sister friend grandmother grandfather grandma grandpa aunt uncle cousin boyfriend "
+    "girlfriend partner teacher coworker patient client who whose dog cat pet mama papa "
+    "madre padre esposo esposa hijo hija hermano hermana amigo amiga abuela abuelo tia tio "
+    "abuelita abuelito perro perrito perrita gato gatito mascota".split())
+_TOKEN = re.compile(r"[a-z0-9]+")
+
+
+@dataclass(frozen=True)
+class Hit:
+    field: str
+    first: int  # token index of the first word
+    last: int  # token index of the last word
+
+
+@dataclass(frozen=True)
+class Finding:
+    start: int  # folded offsets
+    end: int
+    category: str
+    negatable: bool
+
+
+def _fold(word: str) -> str:
+    return word.translate(_FOLD)
+
+
+_LEMMA_LANGS = {"en": ("en",), "es": ("es",)}
+# word -> forms, per message language, for plain ASCII messages (bounded below).
+_FORMS_BY_LANGUAGE: dict[str, dict[str, tuple[str, ...]]] = {}
+
+
+@lru_cache(maxsize=65536)
+def _forms(folded_word: str, original: str, language: str = "") -> tuple[str, ...]:
+    """The surface form and its lemmas (folded) in the message's language, or in English and
+    Spanish both when it is mixed or unknown ("dice" is "die" only in English), and a
+    near-miss of a field word for an unknown word."""
+    forms = {folded_word}
+    for lang in ("en", "es"):
+        if language in _LEMMA_LANGS and lang != language and simplemma.is_known(original, language):
+            continue  # a word of the message's own language: its other-language lemma is noise
+        forms.add(_fold(simplemma.lemmatize(original, lang=lang).lower()))
+        if original != folded_word:
+            forms.add(_fold(simplemma.lemmatize(folded_word, lang=lang).lower()))
+    if (
+        len(folded_word) >= 5
+        and not any(f in _BY_FIRST for f in forms)
+        and not simplemma.is_known(folded_word, lang="en")
+        and not simplemma.is_known(original, lang="es")
+    ):
+        cutoff = 2 if len(folded_word) >= 8 else 1
+        near = process.extractOne(folded_word, _FUZZY_VOCAB, scorer=Levenshtein.distance,
+                                  score_cutoff=cutoff)
+        if near is not None:
+            forms.add(near[0])
+    return tuple(forms)
+
+
+@lru_cache(maxsize=65536)
+def _unknown(word: str) -> bool:
+    """A word of five letters or more that neither the English nor the Spanish word list knows."""
+    return (len(word) >= 5 and word.isalpha() and not simplemma.is_known(word, lang="en")
+            and not simplemma.is_known(word, lang="es"))
+
+
+def _matches_at(tokens: list[tuple[str, ...]], i: int, words: tuple[str, ...]) -> int | None:
+    """Index of the last token of ``words`` matched from token ``i``, or None."""
+    j = i
+    k = 0
+    while k < len(words):
+        w = words[k]
+        if w == _GAP:
+            nxt = words[k + 1]
+            for skip in range(0, _MAX_GAP + 1):
+                if j + skip < len(tokens) and nxt in tokens[j + skip]:
+                    j += skip
+                    break
+            else:
+                return None
+            k += 1
+            continue
+        if j >= len(tokens) or w not in tokens[j]:
+            return None
+        j += 1
+        k += 1
+    return j - 1
+
+
+def tag(folded: Folded, language: str = "") -> tuple[list[tuple[int, int]], list[Hit], Coverage | None]:
+    """Token offsets (folded) and every field hit in the message."""
+    f = folded.folded
+    text = folded.text
+    spans: list[tuple[int, int]] = []
+    forms: list[tuple[str, ...]] = []
+    plain = folded.folded is not None and text.isascii() and "'" not in text and "`" not in text
+    cache = _FORMS_BY_LANGUAGE.setdefault(language, {})
+    for m in _TOKEN.finditer(f):
+        s, e = m.span()
+        spans.append((s, e))
+        word = m.group()
+        if plain:  # the original word is the folded one (lower-cased): one cache look-up
+            got = cache.get(word)
+            if got is None:
+                if len(cache) > 200_000:  # an import of odd words: bounded memory
+                    cache.clear()
+                got = cache[word] = _forms(word, word, language)
+            forms.append(got)
+        else:
+            os_, oe = folded.span(s, e)
+            forms.append(_forms(word, text[os_:oe].lower(), language))
+    blocked = None
+    spans_words = [f[a:b] for a, b in spans]
+    idiom = [(m.start(), m.end()) for m in IDIOMS.finditer(f)]
+    if idiom:  # both lists are in text order: one sweep
+        blocked = []
+        k = 0
+        for s, _ in spans:
+            while k < len(idiom) and idiom[k][1] <= s:
+                k += 1
+            blocked.append(k < len(idiom) and idiom[k][0] <= s)
+    hits: list[Hit] = []
+    for i, fs in enumerate(forms):
+        if blocked is not None and blocked[i]:
+            continue
+        singles = _singles(fs)
+        for field in singles:
+            hits.append(Hit(field, i, i))
+        if not singles and _unknown(fs[0] if len(fs) == 1 else spans_words[i]):
+            hits.append(Hit("unknown_word", i, i))  # a brand or drug name the lists lack
+        seen: set[tuple[str, int]] = set()
+        for form in fs:
+            for field, words in _MULTI.get(form, ()):
+                last = _matches_at(forms, i, words)
+                if last is None or (field, last) in seen:
+                    continue
+                if blocked is not None and any(blocked[i:last + 1]):
+                    continue
+                seen.add((field, last))
+                # A phrase with a gap ("put ... aside") claims its first word only, so the
+                # words in the gap ("my pills") stay free for other fields.
+                hits.append(Hit(field, i, i if _GAP in words else last))
+    return spans, hits, (Coverage(idiom) if idiom else None)
+
+
+def _sentences(f: str, spans: list[tuple[int, int]]) -> list[int]:
+    """Sentence number of each token."""
+    breaks = [m.start() for m in SENTENCE_BREAK.finditer(f)]
+    out = []
+    b = 0
+    for s, _ in spans:
+        while b < len(breaks) and breaks[b] < s:
+            b += 1
+        out.append(b)
+    return out
+
+
+def _grief(hit: Hit, words: list[str], sent: list[int]) -> bool:
+    """A death word right after another person ("my dad died", "her death"): news, not a wish."""
+    if words[hit.first] not in _GRIEF_DEATH and not words[hit.first].startswith(("die", "pass")):
+        return False
+    lo, hi = max(0, hit.first - 4), min(len(words), hit.last + 4)  # "se me murio mi perrito"
+    return any((words[k] in _OTHERS or words[k][:-1] in _OTHERS) and sent[k] == sent[hit.first]
+               for k in range(lo, hi) if k != hit.first)
+
+
+def find(folded: Folded, language: str = "",
+         ) -> tuple[list[Finding], list[Finding], Coverage | None]:
+    """(rule findings, unexplained net words, idiom spans) with folded offsets."""
+    spans, hits, idioms = tag(folded, language)
+    if not hits:
+        return [], [], idioms
+    f = folded.folded
+    words = [f[s:e] for s, e in spans]
+    sent = _sentences(f, spans)
+    grief = {h for h in hits if h.field == "death" and _grief(h, words, sent)}
+    usable = [h for h in hits if h not in grief]
+    by_field: dict[str, list[Hit]] = {}
+    for h in usable:
+        by_field.setdefault(h.field, []).append(h)
+    found: list[Finding] = []
+    for rule in RULES:
+        combo = _fire(rule, by_field, sent)
+        if combo is None:
+            continue
+        first = min(h.first for h in combo)
+        last = max(h.last for h in combo)
+        category = rule["category"]
+        if any(words[k] in _TERMS for h in combo for k in range(h.first, h.last + 1)):
+            category = "active_ideation"  # a term: the informational rule may apply
+        if rule.get("message"):
+            for h in combo:  # far apart: one span per part
+                found.append(Finding(spans[h.first][0], spans[h.last][1], category,
+                                     rule.get("negatable", True)))
+        else:
+            found.append(Finding(spans[first][0], spans[last][1], category,
+                                 rule.get("negatable", True)))
+    net = [
+        Finding(spans[h.first][0], spans[h.last][1], "unexplained", False)
+        for h in usable
+        if h.field in NET
+    ]
+    return found, net, idioms
+
+
+def _fire(rule: dict, by_field: dict[str, list[Hit]], sent: list[int]) -> tuple[Hit, ...] | None:
+    whole = rule.get("message", False)
+    groups: list[dict[int, list[Hit]]] = []
+    for group in rule["needs"]:
+        by_sent: dict[int, list[Hit]] = {}
+        for fld in group:
+            for h in by_field.get(fld, ()):
+                by_sent.setdefault(0 if whole else sent[h.first], []).append(h)
+        if not by_sent:
+            return None
+        groups.append(by_sent)
+    window = rule.get("window", 10)
+    ordered = rule.get("ordered", False) or rule["needs"][0] == ["negation"]
+    distinct = rule.get("distinct", False)
+    for key, anchors in groups[0].items():
+        if any(key not in g for g in groups[1:]):
+            continue
+        for anchor in anchors:
+            combo = [anchor]
+            for group in groups[1:]:
+                best = None
+                for h in group[key]:
+                    if any(_overlap(h, c) for c in combo):
+                        continue
+                    if distinct and any(h.field == c.field and h.first == c.first for c in combo):
+                        continue
+                    if not whole:
+                        lo = min(h.first, *(c.first for c in combo))
+                        if max(h.last, *(c.last for c in combo)) - lo > window:
+                            continue
+                        if ordered and h.first < combo[-1].last:
+                            continue
+                    if best is None or abs(h.first - anchor.first) < abs(best.first - anchor.first):
+                        best = h
+                if best is None:
+                    break
+                combo.append(best)
+            else:
+                if rule["needs"][0] == ["negation"] and combo[1].first - anchor.last > 4:
+                    continue
+                return tuple(combo)
+    return None
+
+
+def _overlap(a: Hit, b: Hit) -> bool:
+    return a.first <= b.last and b.first <= a.last
