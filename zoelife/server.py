@@ -19,7 +19,8 @@ log = logging.getLogger(__name__)
 def routes() -> list[BaseRoute]:
     found: list[BaseRoute] = []
     # Each route module is optional so that a part of the product can be built separately.
-    for module_name in ("zoelife.ingest.webhook", "zoelife.security.web"):
+    for module_name in ("zoelife.ingest.webhook", "zoelife.security.web",
+                        "zoelife.security.downloads"):
         try:
             module = __import__(module_name, fromlist=["routes"])
         except ModuleNotFoundError as exc:
