@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 from typing import NoReturn
 from urllib.parse import urlencode, urlsplit
 
@@ -24,7 +25,7 @@ from zoelife.security import accounts, auth, sessions
 from zoelife.security.passwords import MIN_LENGTH, PasswordRejected
 from zoelife.security.sessions import SessionUser
 from zoelife.security.web import COOKIE_NAME, safe_next
-from zoelife.ui.db import reading, writing
+from zoelife.ui.db import faults_shown, reading, writing
 
 TOKEN_KEY = "zoelife_token"
 _GRANT_KEY = "_zoelife_cookie_grant"
@@ -173,7 +174,38 @@ def require(*roles: str, activity: bool = True) -> SessionUser:
         st.error(REFUSAL, icon=":material/block:")
         st.stop()
     emit_cookie_redirect()
+    _watch_sign_in()
     return user
+
+
+SESSION_CHECK_ENV = "ZOELIFE_SESSION_CHECK_SECONDS"
+DEFAULT_SESSION_CHECK_SECONDS = 15.0
+
+
+def session_check_seconds() -> float:
+    """How often an open page re-checks its sign-in (default 15 s; the browser tests shorten
+    it). Between checks a lapsed page may show what it showed for at most this long."""
+    try:
+        seconds = float(os.environ.get(SESSION_CHECK_ENV, DEFAULT_SESSION_CHECK_SECONDS))
+    except ValueError:
+        return DEFAULT_SESSION_CHECK_SECONDS
+    return seconds if seconds >= 1 else DEFAULT_SESSION_CHECK_SECONDS
+
+
+def _watch_sign_in() -> None:
+    """A timer on every signed-in page: when the sign-in has lapsed (idle or absolute limit),
+    been ended (signed out elsewhere, password changed) or the account was disabled or its
+    roles changed, rerun the whole page, whose gate then shows the sign-in screen instead of
+    the patient data still on screen. The check is not activity: an open page left alone
+    must not keep its sign-in alive."""
+
+    @st.fragment(run_every=dt.timedelta(seconds=session_check_seconds()))
+    @faults_shown(key="sign_in_watch_retry")  # its automatic runs are outside the page's handler
+    def sign_in_watch() -> None:
+        if current_user(activity=False) is None:
+            st.rerun(scope="app")
+
+    sign_in_watch()
 
 
 def sign_out() -> None:
