@@ -112,12 +112,16 @@ def end(session: Session, token: str | None, reason: str = "signed_out",
 
 
 def end_all_for_user(session: Session, user_id: int, reason: str,
-                     now: dt.datetime | None = None) -> int:
+                     now: dt.datetime | None = None, *,
+                     except_session_id: int | None = None) -> int:
+    """End every open sign-in of the user (but `except_session_id`); how many were open."""
     now = now or dt.datetime.now(dt.UTC)
+    query = update(SignInSession).where(SignInSession.user_id == user_id,
+                                        SignInSession.ended_at.is_(None))
+    if except_session_id is not None:
+        query = query.where(SignInSession.id != except_session_id)
     result = session.execute(
-        update(SignInSession)
-        .where(SignInSession.user_id == user_id, SignInSession.ended_at.is_(None))
-        .values(ended_at=now, end_reason=reason, grant_hash=None, grant_expires_at=None)
+        query.values(ended_at=now, end_reason=reason, grant_hash=None, grant_expires_at=None)
     )
     return result.rowcount
 

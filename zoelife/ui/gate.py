@@ -352,12 +352,20 @@ def change_password_screen(user: SessionUser, *, forced: bool = False) -> None:
     if new != repeat:
         st.error("The two new passwords differ.")
         return
+    wrong = None
     try:
         with writing() as session:
             account = accounts.get_user(session, user.user_id)
-            accounts.change_own_password(session, account, current, new, actor=actor(user))
+            try:
+                accounts.change_own_password(session, account, current, new, actor=actor(user),
+                                             keep_session_id=user.session_id)
+            except accounts.WrongCurrentPassword as exc:
+                wrong = exc  # leave the block normally: the counted failure is kept
     except (PasswordRejected, accounts.AccountError) as exc:
         st.error(str(exc))
+        return
+    if wrong is not None:
+        st.error(str(wrong))
         return
     st.success("Your password was changed.")
     if forced:
