@@ -21,7 +21,7 @@ from urllib.parse import urlencode, urlsplit
 import streamlit as st
 
 from zoelife import audit, settings
-from zoelife.security import accounts, auth, sessions
+from zoelife.security import accounts, auth, sessions, setup_code
 from zoelife.security.passwords import MIN_LENGTH, PasswordRejected
 from zoelife.security.sessions import SessionUser
 from zoelife.security.web import COOKIE_NAME, safe_next
@@ -378,7 +378,13 @@ def first_run_screen() -> None:
         "No administrator exists yet. Create the first administrator account; "
         "there is no default account."
     )
+    st.info("To show that you run this server, enter the one-time setup code that "
+            "`zoelife db upgrade` printed on the server's console (`make run` runs it). "
+            "Run it again for a new code, or create the administrator on the server with "
+            "`zoelife users add NAME --role admin`.", icon=":material/key:")
     with st.form("first_admin"):
+        code = st.text_input("Setup code", type="password", autocomplete="one-time-code",
+                             max_chars=64)
         username = st.text_input("Administrator user name")
         display_name = st.text_input("Full name")
         password = st.text_input("Password (at least 12 characters)", type="password",
@@ -394,17 +400,25 @@ def first_run_screen() -> None:
         st.error("The two passwords differ.")
         return
     roles = {"admin", "front_desk", "manager"} if also_front_desk else {"admin"}
+    who = audit.Actor(None, "first-run", client_address())
     try:
         with writing() as session:
             if accounts.has_admin(session):
                 st.error("An administrator was created meanwhile. Sign in instead.")
                 return
-            user = accounts.create_user(session, username, password, roles,
-                                        display_name=display_name or username,
-                                        actor=audit.Actor(None, "first-run", client_address()))
-            token = sessions.start(session, user, client_address=client_address())
+            # One transaction: the code is spent only with the administrator it created; a
+            # wrong code leaves the block normally, so its audit row is kept.
+            code_ok = setup_code.redeem(session, code, actor=who)
+            if code_ok:
+                user = accounts.create_user(session, username, password, roles,
+                                            display_name=display_name or username, actor=who)
+                token = sessions.start(session, user, client_address=client_address())
     except (accounts.AccountError, PasswordRejected) as exc:
         st.error(str(exc))
+        return
+    if not code_ok:
+        st.error("That setup code is not right. Enter the latest code `zoelife db upgrade` "
+                 "printed on the server's console.")
         return
     _signed_in(token)
     if load_demo:

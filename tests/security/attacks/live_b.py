@@ -6,39 +6,24 @@ from __future__ import annotations
 
 import datetime as dt
 import shutil
-import socket
 from contextlib import contextmanager
 from pathlib import Path
 
 from tests.clock import live_server_now
 from tests.scale.liveserver import LiveServer
+from tests.scale.pgcluster import free_port
 from zoelife import audit
 from zoelife.db.engine import make_engine, write_session
 from zoelife.security import accounts, sessions
 from zoelife.security.web import COOKIE_NAME
 
 PASSWORD = "correct horse battery staple"
-# The ports this project's live-server security tests may bind.
-PORTS = range(8620, 8630)
-
-
-def server_port() -> int:
-    for port in PORTS:
-        with socket.socket() as s:
-            try:
-                s.bind(("127.0.0.1", port))
-            except OSError:
-                continue
-            return port
-    raise RuntimeError(f"no free port in {PORTS.start}-{PORTS.stop - 1}")
-
-
 @contextmanager
 def live_server(folder: Path, sqlite_template: Path, env: dict | None = None):
     db = folder / "zoelife.db"
     shutil.copy(sqlite_template, db)
     url = f"sqlite:///{db}"
-    server = LiveServer(url, port=server_port(), env=env, log_path=folder / "server.log")
+    server = LiveServer(url, port=free_port(), env=env, log_path=folder / "server.log")
     engine = make_engine(url)
     try:
         server.start()
