@@ -89,7 +89,10 @@ def test_first_run_creates_the_admin_loads_the_demo_and_the_sign_in_holds(empty_
     assert requests >= 1000, requests  # the demo clinic, not a handful of rows
     no_exception(tab)
 
-    tab.get_by_role("button", name="Sign out").click()
+    # Signing out ends with a POST to /auth/signout (clears the cookie, reloads the page).
+    with tab.expect_response(lambda r: "/auth/signout" in r.url):
+        tab.get_by_role("button", name="Sign out").click()
+    tab.wait_for_load_state()
     expect(tab.get_by_role("heading", name="Sign in")).to_be_visible()
     expect(tab.get_by_text("Signed in as Fern First")).to_have_count(0)
 

@@ -157,9 +157,10 @@ def test_sign_in_screen_signs_in_and_sends_the_browser_for_the_cookie(app_db):
     html = [h.proto.body for h in at.get("html")]
     assert len(html) == 1 and "/auth/cookie?grant=" in html[0]
     grant = html[0].split("grant=")[1].split("&")[0]
+    nonce = html[0].split("zoelife_grant_nonce=")[1].split(";")[0]
     eng = _db(app_db)
     with write_session(eng) as s:
-        assert sessions.redeem_grant(s, grant)
+        assert sessions.redeem_grant(s, grant, nonce)
     # The redirect is sent once only.
     at.run()
     assert not at.get("html")

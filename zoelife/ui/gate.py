@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import re
 from typing import NoReturn
 from urllib.parse import urlencode, urlsplit
 
@@ -24,7 +25,7 @@ from zoelife import audit, settings
 from zoelife.security import accounts, auth, sessions, setup_code
 from zoelife.security.passwords import MIN_LENGTH, PasswordRejected
 from zoelife.security.sessions import SessionUser
-from zoelife.security.web import COOKIE_NAME, safe_next
+from zoelife.security.web import COOKIE_NAME, NONCE_COOKIE, NONCE_PATH, safe_next
 from zoelife.ui.db import faults_shown, reading, writing
 
 TOKEN_KEY = "zoelife_token"
@@ -233,7 +234,7 @@ def _signed_in(token: str) -> None:
     with writing() as session:
         grant = sessions.issue_grant(session, token)
     if grant:
-        st.session_state[_GRANT_KEY] = grant
+        st.session_state[_GRANT_KEY] = tuple(grant)
 
 
 def _current_path() -> str:
@@ -254,17 +255,39 @@ def cookie_url(grant: str, next_path: str = "/") -> str:
     return "/auth/cookie?" + urlencode({"grant": grant, "next": safe_next(next_path)})
 
 
-_REDIRECTS = ("/auth/cookie?", "/auth/signout?")
+_SAFE_NONCE = re.compile(r"^[A-Za-z0-9_-]{1,100}$")
 
 
-def _redirect(url: str) -> None:
-    # Our own fixed script and a URL we built (URL-safe grant, a path `safe_next` allowed: only
-    # [A-Za-z0-9-._~/%?=&+]): no public text can reach the HTML.
-    if not url.startswith(_REDIRECTS):
-        raise ValueError("redirects go to the app's own /auth routes only")
-    target = json.dumps(url).replace("</", "<\\/")
-    st.html(f"<script>window.location.replace({target});</script>",
-            unsafe_allow_javascript=True)
+def _script(js: str) -> None:
+    st.html(f"<script>{js}</script>", unsafe_allow_javascript=True)
+
+
+def _redirect(url: str, nonce: str | None = None) -> None:
+    """Send the browser to /auth/cookie, first setting the grant's nonce cookie in it (only
+    this browser then can redeem the grant). Our own fixed script and a URL we built (URL-safe
+    grant, a path `safe_next` allowed: only [A-Za-z0-9-._~/%?=&+]): no public text can reach
+    the HTML."""
+    if not url.startswith("/auth/cookie?"):
+        raise ValueError("redirects go to the app's own /auth/cookie route only")
+    js = ""
+    if nonce is not None:
+        if not _SAFE_NONCE.match(nonce):
+            raise ValueError("a grant nonce is URL-safe base64")
+        js = (f'document.cookie = "{NONCE_COOKIE}={nonce}; Path={NONCE_PATH}; Max-Age=60; '
+              'SameSite=Strict" + (location.protocol === "https:" ? "; Secure" : "");')
+    _script(js + f"window.location.replace({_js_string(url)});")
+
+
+def _post(url: str) -> None:
+    """Submit an empty form to /auth/signout: a same-origin POST (a GET signs nobody out)."""
+    if not url.startswith("/auth/signout?"):
+        raise ValueError("sign-out posts go to the app's own /auth/signout route only")
+    _script('const f = document.createElement("form"); f.method = "post"; '
+            f"f.action = {_js_string(url)}; document.body.appendChild(f); f.submit();")
+
+
+def _js_string(url: str) -> str:
+    return json.dumps(url).replace("</", "<\\/")
 
 
 def just_signed_in() -> bool:
@@ -274,9 +297,10 @@ def just_signed_in() -> bool:
 
 def emit_cookie_redirect() -> None:
     """Once after signing in: send the browser through /auth/cookie and back to this page."""
-    grant = st.session_state.pop(_GRANT_KEY, None)
-    if grant:
-        _redirect(cookie_url(grant, _current_path()))
+    pending = st.session_state.pop(_GRANT_KEY, None)
+    if pending:
+        grant, nonce = pending
+        _redirect(cookie_url(grant, _current_path()), nonce)
 
 
 def emit_cookie_clear() -> None:
@@ -288,7 +312,7 @@ def emit_cookie_clear() -> None:
         except Exception:  # noqa: BLE001
             has_cookie = False
         if has_cookie:
-            _redirect("/auth/signout?" + urlencode({"next": _current_path()}))
+            _post("/auth/signout?" + urlencode({"next": _current_path()}))
 
 
 # --------------------------------------------------------------------------- screens
