@@ -75,6 +75,10 @@ def authorize(request: Request, role: str) -> SessionUser | Refusal:
     with write_session(engine()) as session:
         # A download is a deliberate click, so it counts as activity like any other.
         user = sessions.resolve(session, token)
+        if user is not None and (user.must_change_password or not user.has(role)):
+            # A signed-in account asking for a file its role does not open: worth a look.
+            audit.record(session, _actor(user, request), "download.refused", "download",
+                         request.url.path.rsplit("/", 1)[-1], {})
     if user is None:
         return Refusal(401, SIGN_IN_NEEDED)
     if user.must_change_password or not user.has(role):

@@ -117,6 +117,9 @@ def test_the_wrong_role_is_refused(server, username, path):
     assert resp.status_code == 403
     assert resp.headers["cache-control"] == "no-store"
     _no_patient_data(resp)
+    refused = _last_event(engine, "download.refused")
+    assert refused.actor_label == username
+    assert (refused.entity, refused.entity_id) == ("download", path.rsplit("/", 1)[-1])
 
 
 def test_another_site_cannot_start_a_download(server):
