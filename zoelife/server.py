@@ -1,6 +1,7 @@
 """Extra routes served by the app's own server beside the Streamlit UI (`st.App`).
 
-Each way in adds its Starlette routes here: the web-form webhook, the sign-in cookie route.
+Each way in or out adds its Starlette routes here: the web-form webhook, the sign-in cookie
+routes, the signed-in downloads.
 """
 
 from __future__ import annotations
