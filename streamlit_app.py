@@ -1,7 +1,7 @@
 """Zoelife Intake: entry point.
 
 `streamlit run streamlit_app.py` serves the pages and, through `st.App`, the extra routes in
-`zoelife.server` (webhook, sign-in cookie). The same file runs as the page script for every
+`zoelife.server` (webhook, sign-in cookie, downloads). The same file runs as the page script for every
 browser session and under AppTest.
 """
 

@@ -8,6 +8,7 @@ from zoelife.security import sessions
 from zoelife.ui.components import local_time, page_header
 from zoelife.ui.db import reading, writing
 from zoelife.ui.gate import actor, change_password_screen, require
+from zoelife.ui.tables import people_table
 
 user = require()
 page_header("My account", f"Signed in as {user.username}.")
@@ -21,7 +22,7 @@ st.subheader("My sign-ins")
 with reading() as session:
     mine = sessions.open_sessions(session, user.user_id)
     zone = settings.clinic_zone(session)
-st.dataframe(pd.DataFrame([{
+people_table(pd.DataFrame([{
     "This one": row.id == user.session_id,
     "Since": local_time(row.created_at, zone),
     "Last activity": local_time(row.last_activity_at, zone),

@@ -7,9 +7,11 @@ import pandas as pd
 import streamlit as st
 
 from zoelife import audit
+from zoelife.security import downloads
 from zoelife.ui.components import page_header
-from zoelife.ui.db import reading, writing
-from zoelife.ui.gate import actor, require
+from zoelife.ui.db import reading
+from zoelife.ui.gate import require
+from zoelife.ui.tables import download_link, people_table
 
 PAGE_SIZE = 50
 
@@ -46,7 +48,7 @@ page_no = st.number_input("Page", min_value=1, max_value=pages, value=1, step=1)
 with reading() as session:
     rows, total = audit.search(session, flt, limit=PAGE_SIZE, offset=(page_no - 1) * PAGE_SIZE)
 st.caption(f"{total:,} matching events; page {page_no} of {pages}")
-st.dataframe(
+people_table(
     pd.DataFrame([{
         "Seq": r.seq,
         "When (UTC)": r.occurred_at.astimezone(dt.UTC).strftime("%Y-%m-%d %H:%M:%S"),
@@ -72,14 +74,9 @@ with left:
         else:
             st.error(f"The chain is broken at event {result.first_broken_seq}: {result.problem}.")
 with right:
-    if st.button("Prepare export (CSV)", icon=":material/download:"):
-        with reading() as session:
-            data = audit.export_csv(session, flt)
-        with writing() as session:
-            audit.record(session, actor(user), "audit.export", "audit_events", None,
-                         {"rows": data.count("\n") - 1, "format": "csv"})
-        st.session_state["_audit_export"] = data
-    data = st.session_state.get("_audit_export")
-    if data:
-        st.download_button("Download audit log CSV", data, file_name="zoelife-audit.csv",
-                           mime="text/csv", on_click="ignore")
+    # The server's route builds the file with these filters, checks the sign-in and audits it.
+    download_link("Download audit log (CSV)", downloads.AUDIT_PATH, {
+        "action": action or "", "who": who, "entity_id": entity_id,
+        "since": since.date().isoformat() if since else "",
+        "until": (until - dt.timedelta(days=1)).date().isoformat() if until else ""},
+        help="The events matching the filters above; the download is recorded in the audit log.")

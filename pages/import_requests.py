@@ -4,13 +4,15 @@ rows to fix and import again; the export of every request."""
 import pandas as pd
 import streamlit as st
 
-from zoelife.ingest import export, quarantine
+from zoelife.ingest import quarantine
 from zoelife.ingest.fields import CANONICAL_FIELDS, DEFAULT_SOURCES, IGNORE
 from zoelife.ingest.importer import import_requests, prepare
 from zoelife.ingest.readers import ReadError
+from zoelife.security import downloads
 from zoelife.ui.components import escape_markdown, page_header
-from zoelife.ui.db import get_engine, reading, writing
+from zoelife.ui.db import get_engine, reading
 from zoelife.ui.gate import actor, require
+from zoelife.ui.tables import download_link, people_table
 from zoelife.vocabulary import CHANNELS, label
 
 PAGE_SIZE = 25
@@ -29,7 +31,8 @@ RESULT_COLUMNS = {
     "warning": st.column_config.TextColumn("Warning"),
 }
 
-user = require("front_desk", "admin")
+# Patient data: the front desk's (an admin is IT and sees none, docs/security.md).
+user = require("front_desk")
 page_header("Import requests", "Upload the export of your form tool (Gravity Forms, WPForms, "
             "Jotform, Google Forms, Typeform) as CSV or JSON. Rows already imported are "
             "skipped, so a cumulative export can be uploaded again.")
@@ -53,7 +56,7 @@ if uploaded is not None:
         tool = TOOL_NAMES.get(prep.form_tool, "an unknown form tool")
         st.caption(f"{len(prep.table.records):,} rows; looks like {tool}.")
         st.subheader("First rows", anchor=False)
-        st.dataframe(pd.DataFrame([r.values for r in prep.table.records[:5]],
+        people_table(pd.DataFrame([r.values for r in prep.table.records[:5]],
                                   columns=prep.table.headers).astype(str),
                      hide_index=True, width="stretch")
         st.subheader("Columns", anchor=False)
@@ -109,11 +112,11 @@ if result:
     if result["rejects"]:
         st.caption("Rejected rows are kept in quarantine below; fix them in the file and "
                    "import it again.")
-        st.dataframe(pd.DataFrame(result["rejects"]), hide_index=True, width="stretch",
+        people_table(pd.DataFrame(result["rejects"]), hide_index=True, width="stretch",
                      column_config=RESULT_COLUMNS)
     if result["warnings"]:
         st.caption("Imported with a warning")
-        st.dataframe(pd.DataFrame(result["warnings"]), hide_index=True, width="stretch",
+        people_table(pd.DataFrame(result["warnings"]), hide_index=True, width="stretch",
                      column_config=RESULT_COLUMNS)
 
 st.divider()
@@ -129,29 +132,18 @@ else:
     with reading() as session:
         rows = quarantine.list_open(session, offset=(page_no - 1) * PAGE_SIZE, limit=PAGE_SIZE)
     st.caption(f"{open_count:,} row(s) could not be imported.")
-    st.dataframe(pd.DataFrame([{
+    people_table(pd.DataFrame([{
         "Source": r.source, "Row": r.row_number, "Id": r.external_id or "",
         "Reason": r.reason, "Crisis": label(r.crisis_level),
         "In queue": "yes" if r.request_id else "",
         "As received": "; ".join(f"{k}: {v}" for k, v in r.raw.items() if v),
     } for r in rows]), hide_index=True, width="stretch")
-    if st.button("Prepare quarantine download"):
-        with writing() as session:
-            st.session_state["_quarantine_csv"] = quarantine.csv_text(session,
-                                                                      actor=actor(user))
-    if st.session_state.get("_quarantine_csv"):
-        st.download_button("Download quarantined rows (CSV)",
-                           st.session_state["_quarantine_csv"], file_name="quarantine.csv",
-                           mime="text/csv")
+    download_link("Download quarantined rows (CSV)", downloads.QUARANTINE_PATH,
+                  help="Every open quarantined row; the download is recorded in the audit log.")
 
 st.divider()
 st.subheader("Export", anchor=False)
 st.caption("Every request, closed ones included, one row each. The export is recorded in the "
            "audit log.")
-if st.button("Prepare requests export"):
-    st.session_state["_requests_csv"] = export.requests_csv_text(get_engine(),
-                                                                 actor=actor(user))
-if st.session_state.get("_requests_csv"):
-    st.download_button("Download requests (CSV)", st.session_state["_requests_csv"],
-                       file_name="requests.csv", mime="text/csv")
-    st.caption(escape_markdown("Spreadsheet formulas are neutralized with a leading '."))
+download_link("Download requests (CSV)", downloads.REQUESTS_PATH)
+st.caption(escape_markdown("Spreadsheet formulas are neutralized with a leading '."))

@@ -11,6 +11,7 @@ from zoelife.ui import request_widgets as w
 from zoelife.ui.components import local_time, page_header, relative_time
 from zoelife.ui.db import faults_shown, reading
 from zoelife.ui.gate import actor, current_user, require
+from zoelife.ui.tables import people_table
 from zoelife.vocabulary import CHANNELS, CRISIS_LEVELS, STATUSES, TREATMENTS, label
 
 user = require("front_desk")
@@ -178,7 +179,7 @@ table = pd.DataFrame(
              "Crisis", "Status", "Assignee", "Due", "Attempts", "Next attempt", "Markers"],
 )
 if rows:
-    event = st.dataframe(
+    event = people_table(
         table, key="queue_table", on_select="rerun", selection_mode="single-row",
         hide_index=True, width="stretch",
         # What the front desk acts on first stays in view at 1366x768; the rest scrolls.

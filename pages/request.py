@@ -23,6 +23,7 @@ from zoelife.ui.components import (
 from zoelife.ui.db import reading, writing
 from zoelife.ui.gate import actor, require
 from zoelife.ui.highlight import highlight_markdown
+from zoelife.ui.tables import people_table
 from zoelife.vocabulary import (
     ATTEMPT_METHODS,
     ATTEMPT_OUTCOMES,
@@ -165,7 +166,7 @@ with right:
         if r.is_open and r.reached_at is None else None,
         "Attempts": str(r.attempt_count),
     }
-    st.dataframe(pd.DataFrame([{"": k, " ": v} for k, v in facts.items() if v]),
+    people_table(pd.DataFrame([{"": k, " ": v} for k, v in facts.items() if v]),
                  hide_index=True, width="stretch")
 
 # --------------------------------------------------------------------------- actions
@@ -394,7 +395,7 @@ h1, h2 = st.columns(2)
 with h1:
     st.markdown("**Contact attempts**")
     if detail.attempts:
-        st.dataframe(pd.DataFrame([{
+        people_table(pd.DataFrame([{
             "When": fmt(a.attempted_at), "Who": staff(a.staff_user_id), "How": label(a.method),
             "Outcome": label(a.outcome), "Note": a.note or ""} for a in detail.attempts]),
             hide_index=True, width="stretch")
@@ -403,7 +404,7 @@ with h1:
 with h2:
     st.markdown("**Status history**")
     if detail.status_history:
-        st.dataframe(pd.DataFrame([{
+        people_table(pd.DataFrame([{
             "When": fmt(h.changed_at), "Who": staff(h.changed_by),
             "Move": f"{label(h.from_status)} -> {label(h.to_status)}",
             "Why": " ".join(x for x in (label(h.close_reason) if h.close_reason else "",

@@ -8,6 +8,7 @@ from zoelife.security.passwords import MIN_LENGTH, PasswordRejected
 from zoelife.ui.components import page_header
 from zoelife.ui.db import reading, writing
 from zoelife.ui.gate import actor, require
+from zoelife.ui.tables import people_table
 from zoelife.vocabulary import ROLES, label
 
 user = require("admin")
@@ -22,7 +23,7 @@ with reading() as session:
     for row in sessions.open_sessions(session):
         open_counts[row.user_id] = open_counts.get(row.user_id, 0) + 1
 
-st.dataframe(
+people_table(
     pd.DataFrame([{
         "User name": u.username,
         "Name": u.display_name,

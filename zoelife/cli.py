@@ -49,7 +49,29 @@ def _db_upgrade(args: argparse.Namespace) -> int:
     upgrade(engine)
     after = current_revision(engine)
     print(f"database at revision {after}" + ("" if before == after else f" (was {before})"))
+    _print_setup_code(engine)
     return 0
+
+
+def _print_setup_code(engine) -> None:
+    """While no administrator exists, the code the first-run screen asks for (only someone at
+    this console sees it; see zoelife.security.setup_code)."""
+    from sqlalchemy.exc import IntegrityError
+
+    from zoelife.db.engine import write_session
+    from zoelife.security import setup_code
+
+    try:
+        with write_session(engine) as session:
+            code = setup_code.issue(session)
+    except IntegrityError:
+        # Another server's upgrade stored its code at the same moment: replace that one.
+        with write_session(engine) as session:
+            code = setup_code.issue(session)
+    if code:
+        print(f"No administrator yet. One-time setup code for the first-run screen: {code}\n"
+              "(a new code replaces this one; or create the administrator here with "
+              "`zoelife users add NAME --role admin`)")
 
 
 def _db_current(args: argparse.Namespace) -> int:

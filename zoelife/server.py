@@ -1,6 +1,7 @@
 """Extra routes served by the app's own server beside the Streamlit UI (`st.App`).
 
-Each way in adds its Starlette routes here: the web-form webhook, the sign-in cookie route.
+Each way in or out adds its Starlette routes here: the web-form webhook, the sign-in cookie
+routes, the signed-in downloads.
 """
 
 from __future__ import annotations
@@ -19,7 +20,8 @@ log = logging.getLogger(__name__)
 def routes() -> list[BaseRoute]:
     found: list[BaseRoute] = []
     # Each route module is optional so that a part of the product can be built separately.
-    for module_name in ("zoelife.ingest.webhook", "zoelife.security.web"):
+    for module_name in ("zoelife.ingest.webhook", "zoelife.security.web",
+                        "zoelife.security.downloads"):
         try:
             module = __import__(module_name, fromlist=["routes"])
         except ModuleNotFoundError as exc:

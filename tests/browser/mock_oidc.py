@@ -26,6 +26,7 @@ import base64
 import hashlib
 import html
 import json
+import os
 import secrets
 import threading
 from dataclasses import dataclass, field
@@ -36,6 +37,7 @@ from joserfc import jwt
 from joserfc.jwk import RSAKey
 
 from tests.clock import live_server_now
+from tests.scale.pgcluster import free_port
 
 CODE_LIFETIME_S = 60
 TOKEN_LIFETIME_S = 3600
@@ -79,7 +81,9 @@ class MockOIDCProvider:
         class Handler(_Handler):
             oidc = provider
 
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        # Any free port, or one of ZOELIFE_TEST_PORTS where tests may bind only those.
+        port = free_port() if os.environ.get("ZOELIFE_TEST_PORTS") else 0
+        self._server = ThreadingHTTPServer(("127.0.0.1", port), Handler)
         self._server.daemon_threads = True
         self.issuer = f"http://127.0.0.1:{self._server.server_address[1]}"
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True,

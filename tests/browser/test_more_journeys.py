@@ -7,6 +7,8 @@ the demo clinic of test_journeys.py; its own `xdist_group` lets it run beside th
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
 from collections.abc import Iterator
 
 import pytest
@@ -39,6 +41,13 @@ def empty_clinic(tmp_path_factory) -> Iterator[Clinic]:
         yield Clinic(base, db_url, workdir / "streamlit.log")
 
 
+def console_setup_code(db_url: str) -> str:
+    """What the operator reads on the server's console: `zoelife db upgrade`'s setup code."""
+    out = subprocess.run([sys.executable, "-m", "zoelife", "--database", db_url, "db",
+                          "upgrade"], check=True, capture_output=True, text=True).stdout
+    return re.search(r"first-run screen: ([0-9A-Z-]+)", out).group(1)
+
+
 def _counts(clinic: Clinic) -> tuple[list[tuple[str, set[str]]], int]:
     engine = clinic.engine()
     try:
@@ -57,6 +66,7 @@ def test_first_run_creates_the_admin_loads_the_demo_and_the_sign_in_holds(empty_
     expect(tab.get_by_role("heading", name="Welcome to Zoelife Intake")).to_be_visible()
     assert _counts(empty_clinic) == ([], 0)
 
+    tab.get_by_label("Setup code").fill(console_setup_code(empty_clinic.db_url))
     tab.get_by_role("textbox", name="Administrator user name").fill("fern.first")
     tab.get_by_role("textbox", name="Full name").fill("Fern First")
     tab.get_by_role("textbox", name="Password (at least 12 characters)").fill(PASSWORD)
@@ -79,7 +89,10 @@ def test_first_run_creates_the_admin_loads_the_demo_and_the_sign_in_holds(empty_
     assert requests >= 1000, requests  # the demo clinic, not a handful of rows
     no_exception(tab)
 
-    tab.get_by_role("button", name="Sign out").click()
+    # Signing out ends with a POST to /auth/signout (clears the cookie, reloads the page).
+    with tab.expect_response(lambda r: "/auth/signout" in r.url):
+        tab.get_by_role("button", name="Sign out").click()
+    tab.wait_for_load_state()
     expect(tab.get_by_role("heading", name="Sign in")).to_be_visible()
     expect(tab.get_by_text("Signed in as Fern First")).to_have_count(0)
 

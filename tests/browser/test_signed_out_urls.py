@@ -60,7 +60,11 @@ def test_a_page_url_opened_signed_out_shows_only_the_sign_in_and_leads_to_that_p
     sign_in(tab, base, "admin", "Ada Admin", path="settings")
     expect(tab.get_by_role("heading", name="Settings")).to_be_visible()
     expect(tab).to_have_url(f"{base}/settings")
-    tab.get_by_role("button", name="Sign out").click()
+    # Signing out ends with a POST to /auth/signout that clears the cookie and reloads the
+    # page: wait for it, or the next goto races that navigation.
+    with tab.expect_response(lambda r: "/auth/signout" in r.url):
+        tab.get_by_role("button", name="Sign out").click()
+    tab.wait_for_load_state()
     expect(tab.get_by_role("heading", name="Sign in")).to_be_visible()
 
     # A request's URL keeps its id through the sign-in.

@@ -202,13 +202,20 @@ def test_the_redirect_script_holds_only_a_url_the_app_built(monkeypatch, next_pa
 
     written = []
     monkeypatch.setattr(gate.st, "html", lambda body, **kw: written.append((body, kw)))
-    gate._redirect(gate.cookie_url("AbC-123_xyz", next_path))
+    gate._redirect(gate.cookie_url("AbC-123_xyz", next_path), "n0nce_-Z")
     body, kw = written[0]
     assert kw == {"unsafe_allow_javascript": True}
-    assert body.startswith('<script>window.location.replace("/auth/cookie?grant=AbC-123_xyz')
+    assert body.startswith('<script>document.cookie = "zoelife_grant_nonce=n0nce_-Z; '
+                           'Path=/auth/cookie; Max-Age=60; SameSite=Strict"')
+    assert 'window.location.replace("/auth/cookie?grant=AbC-123_xyz' in body
     assert body.endswith('");</script>')
     inner = body[len("<script>"):-len("</script>")]
     assert "<" not in inner and ">" not in inner and "javascript:" not in inner
-    for foreign in ("https://evil.example/", "javascript:alert(1)", "/queue"):
+    for foreign in ("https://evil.example/", "javascript:alert(1)", "/queue",
+                    "/auth/signout?next=/"):
         with pytest.raises(ValueError):
             gate._redirect(foreign)
+    with pytest.raises(ValueError):
+        gate._redirect(gate.cookie_url("AbC", "/"), 'x"; alert(1); "')
+    with pytest.raises(ValueError):
+        gate._post("/auth/cookie?grant=x")

@@ -24,6 +24,19 @@ def find_pg_bin() -> Path | None:
 
 
 def free_port() -> int:
+    """A free loopback port; the first free one of ZOELIFE_TEST_PORTS (e.g. `8620-8629`) when
+    set, for machines where tests may bind only some ports."""
+    span = os.environ.get("ZOELIFE_TEST_PORTS", "").strip()
+    if span:
+        low, _, high = span.partition("-")
+        for port in range(int(low), int(high or low) + 1):
+            with socket.socket() as s:
+                try:
+                    s.bind(("127.0.0.1", port))
+                except OSError:
+                    continue
+                return port
+        raise RuntimeError(f"no free port in ZOELIFE_TEST_PORTS={span}")
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]

@@ -119,10 +119,13 @@ def test_cookie_grant_is_one_time_short_lived_and_names_the_same_sign_in(engine)
     with write_session(engine) as s:
         grant = sessions.issue_grant(s, token)
     with write_session(engine) as s:
-        cookie = sessions.redeem_grant(s, grant)
-    assert cookie and cookie != token and grant not in (token, cookie)
+        assert sessions.redeem_grant(s, grant.grant, None) is None  # the nonce is needed
+        assert sessions.redeem_grant(s, grant.grant, "another-browser") is None
     with write_session(engine) as s:
-        assert sessions.redeem_grant(s, grant) is None  # used
+        cookie = sessions.redeem_grant(s, *grant)
+    assert cookie and cookie != token and grant.grant not in (token, cookie)
+    with write_session(engine) as s:
+        assert sessions.redeem_grant(s, *grant) is None  # used
     page_user = _resolve(engine, token, FIXED_NOW)
     cookie_user = _resolve(engine, cookie, FIXED_NOW)
     assert page_user.session_id == cookie_user.session_id
@@ -135,7 +138,7 @@ def test_cookie_grant_is_one_time_short_lived_and_names_the_same_sign_in(engine)
     with write_session(engine) as s:
         late = sessions.issue_grant(s, token2)
     with write_session(engine) as s:
-        assert sessions.redeem_grant(s, late, now=FIXED_NOW
+        assert sessions.redeem_grant(s, *late, now=FIXED_NOW
                                      + dt.timedelta(seconds=61)) is None
     with read_session(engine) as s:
         hashes = [r.token_hash for r in s.execute(select(SignInSession)).scalars()]

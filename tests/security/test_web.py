@@ -32,29 +32,43 @@ def _signed_in(db_url):
     return eng, token, grant
 
 
+def _redeem(client, grant, **kw):
+    """/auth/cookie as the browser that signed in calls it: with the grant's nonce cookie."""
+    client.cookies.set(web.NONCE_COOKIE, grant.nonce)
+    try:
+        return client.get("/auth/cookie", params={"grant": grant.grant, **kw.pop("params", {})},
+                          follow_redirects=False, **kw)
+    finally:
+        client.cookies.delete(web.NONCE_COOKIE)
+
+
+def _session_cookie(r) -> str | None:
+    """The Set-Cookie header of the sign-in cookie (the nonce cookie is cleared beside it)."""
+    found = [c for c in r.headers.get_list("set-cookie") if c.startswith(f"{web.COOKIE_NAME}=")]
+    return found[0] if found else None
+
+
 def test_cookie_route_sets_an_httponly_samesite_cookie_and_redirects(client, app_db):
     eng, token, grant = _signed_in(app_db)
-    r = client.get("/auth/cookie", params={"grant": grant, "next": "/queue"},
-                   follow_redirects=False)
+    r = _redeem(client, grant, params={"next": "/queue"})
     assert r.status_code == 303 and r.headers["location"] == "/queue"
-    cookie = r.headers["set-cookie"]
-    assert cookie.startswith(f"{web.COOKIE_NAME}=")
+    cookie = _session_cookie(r)
+    assert cookie is not None
     assert "HttpOnly" in cookie and "SameSite=lax" in cookie and "Path=/" in cookie
-    assert "Secure" not in cookie and token not in cookie and grant not in cookie
+    assert "Secure" not in cookie and token not in cookie and grant.grant not in cookie
     assert r.headers["cache-control"] == "no-store"
     value = cookie.split(";")[0].split("=", 1)[1]
     with write_session(eng) as s:
         assert sessions.resolve(s, value).username == "desk"
     # The grant works once.
-    again = client.get("/auth/cookie", params={"grant": grant}, follow_redirects=False)
-    assert again.status_code == 303 and "set-cookie" not in again.headers
+    again = _redeem(client, grant)
+    assert again.status_code == 303 and _session_cookie(again) is None
 
 
 def test_cookie_is_secure_behind_https(client, app_db):
     _eng, _token, grant = _signed_in(app_db)
-    r = client.get("/auth/cookie", params={"grant": grant}, follow_redirects=False,
-                   headers={"X-Forwarded-Proto": "https"})
-    assert "Secure" in r.headers["set-cookie"]
+    r = _redeem(client, grant, headers={"X-Forwarded-Proto": "https"})
+    assert "Secure" in _session_cookie(r)
 
 
 @pytest.mark.parametrize("target", ["https://evil.example/", "//evil.example/x", "/\\evil",
@@ -71,17 +85,17 @@ def test_an_unknown_or_expired_grant_sets_nothing(client, app_db):
         stale = sessions.issue_grant(s, token)
         row = s.query(SignInSession).one()
         row.grant_expires_at = FIXED_NOW - dt.timedelta(seconds=1)
-    for grant in ("made-up", stale):
-        r = client.get("/auth/cookie", params={"grant": grant}, follow_redirects=False)
-        assert "set-cookie" not in r.headers
+    for grant in (sessions.CookieGrant("made-up", "made-up"), stale):
+        r = _redeem(client, grant)
+        assert _session_cookie(r) is None
 
 
 def test_signout_route_ends_the_sign_in_and_clears_the_cookie(client, app_db):
     eng, token, grant = _signed_in(app_db)
-    r = client.get("/auth/cookie", params={"grant": grant}, follow_redirects=False)
-    cookie = r.headers["set-cookie"].split(";")[0].split("=", 1)[1]
+    r = _redeem(client, grant)
+    cookie = _session_cookie(r).split(";")[0].split("=", 1)[1]
     client.cookies.set(web.COOKIE_NAME, cookie)
-    out = client.get("/auth/signout", follow_redirects=False)
+    out = client.post("/auth/signout", follow_redirects=False)
     assert out.status_code == 303
     assert f'{web.COOKIE_NAME}=""' in out.headers["set-cookie"] or \
         "Max-Age=0" in out.headers["set-cookie"]

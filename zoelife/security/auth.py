@@ -90,6 +90,33 @@ def sign_in(session: Session, username: str, password: str, *,
     return SignInResult(token, None, user.must_change_password, user.id)
 
 
+WRONG_CURRENT_PASSWORD = "The current password is not right."
+THROTTLED_CURRENT_PASSWORD = ("Too many wrong passwords for this account. Wait a few minutes, "
+                              "then try again.")
+
+
+def check_current_password(session: Session, user, password: str, *,
+                           actor: audit.Actor | None, now: dt.datetime | None = None) -> str | None:
+    """None when `password` is the account's current one; otherwise why not, after counting
+    the failure against the account's sign-in throttle and auditing it. While the account
+    waits, nothing is checked (a right guess is not confirmed)."""
+    now = now or dt.datetime.now(dt.UTC)
+    who = actor or audit.Actor(user.id, user.username, None)
+    if user.throttled_until is not None and now < user.throttled_until:
+        verify_password(None, password or "")
+        audit.record(session, who, "password_change.failure", "staff_user", user.id,
+                     {"reason_code": "throttled"})
+        return THROTTLED_CURRENT_PASSWORD
+    if not verify_password(user.password_hash, password or ""):
+        _count_failure(session, user, who, now)
+        audit.record(session, who, "password_change.failure", "staff_user", user.id,
+                     {"reason_code": "bad_credentials"})
+        return WRONG_CURRENT_PASSWORD
+    user.failed_sign_ins = 0
+    user.throttled_until = None
+    return None
+
+
 def _count_failure(session: Session, user, who: audit.Actor, now: dt.datetime) -> None:
     last = user.last_failed_sign_in_at
     if last is not None and now - last >= RESET_AFTER:

@@ -10,6 +10,7 @@ import datetime as dt
 import hashlib
 import secrets
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
@@ -112,12 +113,16 @@ def end(session: Session, token: str | None, reason: str = "signed_out",
 
 
 def end_all_for_user(session: Session, user_id: int, reason: str,
-                     now: dt.datetime | None = None) -> int:
+                     now: dt.datetime | None = None, *,
+                     except_session_id: int | None = None) -> int:
+    """End every open sign-in of the user (but `except_session_id`); how many were open."""
     now = now or dt.datetime.now(dt.UTC)
+    query = update(SignInSession).where(SignInSession.user_id == user_id,
+                                        SignInSession.ended_at.is_(None))
+    if except_session_id is not None:
+        query = query.where(SignInSession.id != except_session_id)
     result = session.execute(
-        update(SignInSession)
-        .where(SignInSession.user_id == user_id, SignInSession.ended_at.is_(None))
-        .values(ended_at=now, end_reason=reason, grant_hash=None, grant_expires_at=None)
+        query.values(ended_at=now, end_reason=reason, grant_hash=None, grant_expires_at=None)
     )
     return result.rowcount
 
@@ -159,30 +164,46 @@ def open_sessions(session: Session, user_id: int | None = None,
 GRANT_SECONDS = 60
 
 
-def issue_grant(session: Session, token: str, now: dt.datetime | None = None) -> str | None:
+class CookieGrant(NamedTuple):
+    """What the page that signed in hands its own browser: `grant` travels in the URL,
+    `nonce` in a short-lived cookie the page sets just before sending the browser there."""
+
+    grant: str
+    nonce: str
+
+
+def _grant_digest(grant: str, nonce: str) -> str:
+    return token_hash(f"{grant}.{nonce}")
+
+
+def issue_grant(session: Session, token: str, now: dt.datetime | None = None) -> CookieGrant | None:
     """A one-time, 60-second grant the browser exchanges for the HttpOnly cookie.
 
     The grant is what travels in the URL, never a sign-in token: it is useless once used or
-    after a minute, and the database keeps only its hash."""
+    after a minute, and the database keeps only its hash. It is bound to a nonce that only the
+    browser that signed in holds (as a cookie), so a grant URL that leaks, or one an attacker
+    got for their own sign-in and sends to a colleague (login CSRF), opens nothing elsewhere."""
     now = now or dt.datetime.now(dt.UTC)
     row = _find(session, token)
     if row is None or row.ended_at is not None:
         return None
-    grant = secrets.token_urlsafe(32)
-    row.grant_hash = token_hash(grant)
+    grant, nonce = secrets.token_urlsafe(32), secrets.token_urlsafe(24)
+    row.grant_hash = _grant_digest(grant, nonce)
     row.grant_expires_at = now + dt.timedelta(seconds=GRANT_SECONDS)
     session.flush()
-    return grant
+    return CookieGrant(grant, nonce)
 
 
-def redeem_grant(session: Session, grant: str | None,
+def redeem_grant(session: Session, grant: str | None, nonce: str | None,
                  now: dt.datetime | None = None) -> str | None:
-    """Consume a grant: the cookie token for its sign-in, or None (unknown, used, expired)."""
-    if not isinstance(grant, str) or not grant or len(grant) > 200:
-        return None
+    """Consume a grant presented with its nonce: the cookie token for its sign-in, or None
+    (unknown, used, expired, or without the nonce of the browser it was issued to)."""
+    for part in (grant, nonce):
+        if not isinstance(part, str) or not part or len(part) > 200:
+            return None
     now = now or dt.datetime.now(dt.UTC)
     row = session.execute(
-        select(SignInSession).where(SignInSession.grant_hash == token_hash(grant))
+        select(SignInSession).where(SignInSession.grant_hash == _grant_digest(grant, nonce))
     ).scalar_one_or_none()
     if row is None:
         return None

@@ -1,21 +1,28 @@
 """Sign-in routes served by the app's own server (through `st.App`, see zoelife.server).
 
 A Streamlit page cannot set an HttpOnly cookie, so after a successful sign-in the page issues a
-one-time, 60-second grant (`sessions.issue_grant`) and sends the browser to
-`GET /auth/cookie?grant=…&next=/queue`. This route redeems the grant for a cookie token of the
-same server-side sign-in, sets `zoelife_session` (HttpOnly, SameSite=Lax, Path=/, Secure when
-the request came over HTTPS) and redirects to `next`, a path on this site only. A reload or a new
-tab then reads the cookie through `st.context.cookies`. `GET /auth/signout` ends the sign-in the
-cookie names and clears the cookie. Neither URL carries patient data or a sign-in token.
+one-time, 60-second grant (`sessions.issue_grant`), sets a nonce cookie bound to that grant in
+its own browser (`zoelife_grant_nonce`, Path=/auth/cookie, 60 s, SameSite=Strict) and sends the
+browser to `GET /auth/cookie?grant=…&next=/queue`. This route redeems the grant, presented with
+that nonce, for a cookie token of the same server-side sign-in, sets `zoelife_session` (HttpOnly,
+SameSite=Lax, Path=/, Secure when the request came over HTTPS) and redirects to `next`, a path on
+this site only. A reload or a new tab then reads the cookie through `st.context.cookies`. The
+nonce means a grant works only in the browser that signed in: a leaked grant URL, or one an
+attacker obtained for their own account and sent to a colleague (login CSRF), sets nothing.
+
+`POST /auth/signout` (same-origin only) ends the sign-in the cookie names and clears the
+cookie; the page submits it after signing out. A GET, or a POST another site's page makes the
+browser send, signs nobody out. Neither URL carries patient data or a sign-in token.
 """
 
 from __future__ import annotations
 
 import logging
 import re
+from urllib.parse import urlsplit
 
 from starlette.requests import Request
-from starlette.responses import RedirectResponse
+from starlette.responses import PlainTextResponse, RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from zoelife import audit
@@ -24,6 +31,8 @@ log = logging.getLogger(__name__)
 
 COOKIE_NAME = "zoelife_session"
 COOKIE_PATH = "/"
+NONCE_COOKIE = "zoelife_grant_nonce"
+NONCE_PATH = "/auth/cookie"
 # Same-site paths only: no scheme, no host, no "//" (protocol-relative) and no backslash.
 _SAFE_NEXT = re.compile(r"^/(?![/\\])[A-Za-z0-9\-._~/%?=&+]*$")
 
@@ -37,6 +46,19 @@ def safe_next(value: str | None) -> str:
 def _is_https(request: Request) -> bool:
     forwarded = request.headers.get("x-forwarded-proto", "").split(",")[0].strip().lower()
     return request.url.scheme == "https" or forwarded == "https"
+
+
+def same_origin(request: Request) -> bool:
+    """Sent by a page of this site (or by no browser at all). Browsers send Sec-Fetch-Site;
+    older ones at least Origin on a POST; a request with neither came from no web page."""
+    site = request.headers.get("sec-fetch-site")
+    if site is not None:
+        return site == "same-origin"
+    origin = request.headers.get("origin")
+    if origin is None:
+        return True
+    host = request.headers.get("x-forwarded-host") or request.headers.get("host") or ""
+    return urlsplit(origin).netloc.lower() == host.split(",")[0].strip().lower()
 
 
 def _client(request: Request) -> str | None:
@@ -71,9 +93,14 @@ def cookie_route(request: Request) -> RedirectResponse:
     from zoelife.security import sessions
 
     target = safe_next(request.query_params.get("next"))
-    with write_session(_engine()) as session:
-        cookie_token = sessions.redeem_grant(session, request.query_params.get("grant"))
+    cookie_token = None
+    if request.headers.get("sec-fetch-site", "same-origin") == "same-origin":
+        with write_session(_engine()) as session:
+            cookie_token = sessions.redeem_grant(session, request.query_params.get("grant"),
+                                                 request.cookies.get(NONCE_COOKIE))
     response = _no_store(RedirectResponse(target, status_code=303))
+    response.delete_cookie(NONCE_COOKIE, path=NONCE_PATH, samesite="strict",
+                           secure=_is_https(request))
     if cookie_token is None:
         # An expired or reused grant: the page still shows the sign-in, nothing more to say.
         return response
@@ -82,10 +109,14 @@ def cookie_route(request: Request) -> RedirectResponse:
     return response
 
 
-def signout_route(request: Request) -> RedirectResponse:
+def signout_route(request: Request) -> Response:
     from zoelife.db.engine import write_session
     from zoelife.security import sessions
 
+    if not same_origin(request):
+        # Another site's page cannot sign staff out (nor learn anything from trying).
+        return PlainTextResponse("Sign out from Zoelife Intake itself.", status_code=403,
+                                 headers={"Cache-Control": "no-store"})
     token = request.cookies.get(COOKIE_NAME)
     if token:
         with write_session(_engine()) as session:
@@ -103,5 +134,5 @@ def signout_route(request: Request) -> RedirectResponse:
 def routes() -> list[BaseRoute]:
     return [
         Route("/auth/cookie", cookie_route, methods=["GET"]),
-        Route("/auth/signout", signout_route, methods=["GET"]),
+        Route("/auth/signout", signout_route, methods=["POST"]),
     ]

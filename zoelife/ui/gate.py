@@ -14,17 +14,19 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
+import re
 from typing import NoReturn
 from urllib.parse import urlencode, urlsplit
 
 import streamlit as st
 
 from zoelife import audit, settings
-from zoelife.security import accounts, auth, sessions
+from zoelife.security import accounts, auth, sessions, setup_code
 from zoelife.security.passwords import MIN_LENGTH, PasswordRejected
 from zoelife.security.sessions import SessionUser
-from zoelife.security.web import COOKIE_NAME, safe_next
-from zoelife.ui.db import reading, writing
+from zoelife.security.web import COOKIE_NAME, NONCE_COOKIE, NONCE_PATH, safe_next
+from zoelife.ui.db import faults_shown, reading, writing
 
 TOKEN_KEY = "zoelife_token"
 _GRANT_KEY = "_zoelife_cookie_grant"
@@ -173,7 +175,38 @@ def require(*roles: str, activity: bool = True) -> SessionUser:
         st.error(REFUSAL, icon=":material/block:")
         st.stop()
     emit_cookie_redirect()
+    _watch_sign_in()
     return user
+
+
+SESSION_CHECK_ENV = "ZOELIFE_SESSION_CHECK_SECONDS"
+DEFAULT_SESSION_CHECK_SECONDS = 15.0
+
+
+def session_check_seconds() -> float:
+    """How often an open page re-checks its sign-in (default 15 s; the browser tests shorten
+    it). Between checks a lapsed page may show what it showed for at most this long."""
+    try:
+        seconds = float(os.environ.get(SESSION_CHECK_ENV, DEFAULT_SESSION_CHECK_SECONDS))
+    except ValueError:
+        return DEFAULT_SESSION_CHECK_SECONDS
+    return seconds if seconds >= 1 else DEFAULT_SESSION_CHECK_SECONDS
+
+
+def _watch_sign_in() -> None:
+    """A timer on every signed-in page: when the sign-in has lapsed (idle or absolute limit),
+    been ended (signed out elsewhere, password changed) or the account was disabled or its
+    roles changed, rerun the whole page, whose gate then shows the sign-in screen instead of
+    the patient data still on screen. The check is not activity: an open page left alone
+    must not keep its sign-in alive."""
+
+    @st.fragment(run_every=dt.timedelta(seconds=session_check_seconds()))
+    @faults_shown(key="sign_in_watch_retry")  # its automatic runs are outside the page's handler
+    def sign_in_watch() -> None:
+        if current_user(activity=False) is None:
+            st.rerun(scope="app")
+
+    sign_in_watch()
 
 
 def sign_out() -> None:
@@ -201,7 +234,7 @@ def _signed_in(token: str) -> None:
     with writing() as session:
         grant = sessions.issue_grant(session, token)
     if grant:
-        st.session_state[_GRANT_KEY] = grant
+        st.session_state[_GRANT_KEY] = tuple(grant)
 
 
 def _current_path() -> str:
@@ -222,17 +255,39 @@ def cookie_url(grant: str, next_path: str = "/") -> str:
     return "/auth/cookie?" + urlencode({"grant": grant, "next": safe_next(next_path)})
 
 
-_REDIRECTS = ("/auth/cookie?", "/auth/signout?")
+_SAFE_NONCE = re.compile(r"^[A-Za-z0-9_-]{1,100}$")
 
 
-def _redirect(url: str) -> None:
-    # Our own fixed script and a URL we built (URL-safe grant, a path `safe_next` allowed: only
-    # [A-Za-z0-9-._~/%?=&+]): no public text can reach the HTML.
-    if not url.startswith(_REDIRECTS):
-        raise ValueError("redirects go to the app's own /auth routes only")
-    target = json.dumps(url).replace("</", "<\\/")
-    st.html(f"<script>window.location.replace({target});</script>",
-            unsafe_allow_javascript=True)
+def _script(js: str) -> None:
+    st.html(f"<script>{js}</script>", unsafe_allow_javascript=True)
+
+
+def _redirect(url: str, nonce: str | None = None) -> None:
+    """Send the browser to /auth/cookie, first setting the grant's nonce cookie in it (only
+    this browser then can redeem the grant). Our own fixed script and a URL we built (URL-safe
+    grant, a path `safe_next` allowed: only [A-Za-z0-9-._~/%?=&+]): no public text can reach
+    the HTML."""
+    if not url.startswith("/auth/cookie?"):
+        raise ValueError("redirects go to the app's own /auth/cookie route only")
+    js = ""
+    if nonce is not None:
+        if not _SAFE_NONCE.match(nonce):
+            raise ValueError("a grant nonce is URL-safe base64")
+        js = (f'document.cookie = "{NONCE_COOKIE}={nonce}; Path={NONCE_PATH}; Max-Age=60; '
+              'SameSite=Strict" + (location.protocol === "https:" ? "; Secure" : "");')
+    _script(js + f"window.location.replace({_js_string(url)});")
+
+
+def _post(url: str) -> None:
+    """Submit an empty form to /auth/signout: a same-origin POST (a GET signs nobody out)."""
+    if not url.startswith("/auth/signout?"):
+        raise ValueError("sign-out posts go to the app's own /auth/signout route only")
+    _script('const f = document.createElement("form"); f.method = "post"; '
+            f"f.action = {_js_string(url)}; document.body.appendChild(f); f.submit();")
+
+
+def _js_string(url: str) -> str:
+    return json.dumps(url).replace("</", "<\\/")
 
 
 def just_signed_in() -> bool:
@@ -242,9 +297,10 @@ def just_signed_in() -> bool:
 
 def emit_cookie_redirect() -> None:
     """Once after signing in: send the browser through /auth/cookie and back to this page."""
-    grant = st.session_state.pop(_GRANT_KEY, None)
-    if grant:
-        _redirect(cookie_url(grant, _current_path()))
+    pending = st.session_state.pop(_GRANT_KEY, None)
+    if pending:
+        grant, nonce = pending
+        _redirect(cookie_url(grant, _current_path()), nonce)
 
 
 def emit_cookie_clear() -> None:
@@ -256,7 +312,7 @@ def emit_cookie_clear() -> None:
         except Exception:  # noqa: BLE001
             has_cookie = False
         if has_cookie:
-            _redirect("/auth/signout?" + urlencode({"next": _current_path()}))
+            _post("/auth/signout?" + urlencode({"next": _current_path()}))
 
 
 # --------------------------------------------------------------------------- screens
@@ -320,12 +376,20 @@ def change_password_screen(user: SessionUser, *, forced: bool = False) -> None:
     if new != repeat:
         st.error("The two new passwords differ.")
         return
+    wrong = None
     try:
         with writing() as session:
             account = accounts.get_user(session, user.user_id)
-            accounts.change_own_password(session, account, current, new, actor=actor(user))
+            try:
+                accounts.change_own_password(session, account, current, new, actor=actor(user),
+                                             keep_session_id=user.session_id)
+            except accounts.WrongCurrentPassword as exc:
+                wrong = exc  # leave the block normally: the counted failure is kept
     except (PasswordRejected, accounts.AccountError) as exc:
         st.error(str(exc))
+        return
+    if wrong is not None:
+        st.error(str(wrong))
         return
     st.success("Your password was changed.")
     if forced:
@@ -338,7 +402,13 @@ def first_run_screen() -> None:
         "No administrator exists yet. Create the first administrator account; "
         "there is no default account."
     )
+    st.info("To show that you run this server, enter the one-time setup code that "
+            "`zoelife db upgrade` printed on the server's console (`make run` runs it). "
+            "Run it again for a new code, or create the administrator on the server with "
+            "`zoelife users add NAME --role admin`.", icon=":material/key:")
     with st.form("first_admin"):
+        code = st.text_input("Setup code", type="password", autocomplete="one-time-code",
+                             max_chars=64)
         username = st.text_input("Administrator user name")
         display_name = st.text_input("Full name")
         password = st.text_input("Password (at least 12 characters)", type="password",
@@ -354,17 +424,25 @@ def first_run_screen() -> None:
         st.error("The two passwords differ.")
         return
     roles = {"admin", "front_desk", "manager"} if also_front_desk else {"admin"}
+    who = audit.Actor(None, "first-run", client_address())
     try:
         with writing() as session:
             if accounts.has_admin(session):
                 st.error("An administrator was created meanwhile. Sign in instead.")
                 return
-            user = accounts.create_user(session, username, password, roles,
-                                        display_name=display_name or username,
-                                        actor=audit.Actor(None, "first-run", client_address()))
-            token = sessions.start(session, user, client_address=client_address())
+            # One transaction: the code is spent only with the administrator it created; a
+            # wrong code leaves the block normally, so its audit row is kept.
+            code_ok = setup_code.redeem(session, code, actor=who)
+            if code_ok:
+                user = accounts.create_user(session, username, password, roles,
+                                            display_name=display_name or username, actor=who)
+                token = sessions.start(session, user, client_address=client_address())
     except (accounts.AccountError, PasswordRejected) as exc:
         st.error(str(exc))
+        return
+    if not code_ok:
+        st.error("That setup code is not right. Enter the latest code `zoelife db upgrade` "
+                 "printed on the server's console.")
         return
     _signed_in(token)
     if load_demo:

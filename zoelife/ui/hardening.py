@@ -14,7 +14,11 @@ def xsrf_enabled() -> bool:
 
 
 def check_hardening() -> None:
-    """Refuse to start the server with XSRF protection off (the sign-in form relies on it)."""
+    """Refuse to start the server with XSRF protection off (the sign-in form relies on it);
+    turn off the table toolbar's unaudited CSV download (zoelife.ui.tables)."""
+    from zoelife.ui.tables import data_export_off
+
+    data_export_off()
     if not xsrf_enabled():
         raise XsrfDisabled(
             "server.enableXsrfProtection is off; Zoelife Intake refuses to start without it. "

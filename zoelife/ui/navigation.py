@@ -28,8 +28,9 @@ PAGES: tuple[PageSpec, ...] = (
              "Front desk", "request", hidden=True),
     PageSpec("pages/new_request.py", "New request", ":material/add_call:",
              frozenset({"front_desk"}), "Front desk", "new-request"),
+    # Patient data: the front desk's; an admin is IT and sees none (docs/security.md).
     PageSpec("pages/import_requests.py", "Import requests", ":material/upload_file:",
-             frozenset({"front_desk", "admin"}), "Front desk", "import"),
+             frozenset({"front_desk"}), "Front desk", "import"),
     PageSpec("pages/trends.py", "Inquiry trends", ":material/show_chart:",
              frozenset({"manager"}), "Insights", "trends"),
     PageSpec("pages/impact.py", "Content impact", ":material/campaign:",
