@@ -62,6 +62,8 @@ def test_request_page_renders_no_attacker_link(clinic):
     sign_in(page, base, "desk", "Desk", f"request?id={rid}")
     expect(page.get_by_text("I want to end my life")).to_be_visible()
     expect(page.get_by_text("https://evil.test/login")).to_be_visible()  # shown, as text
+    # The contact column may draw after the message: wait for its Email button.
+    expect(page.locator('a[href^="mailto:"]')).to_have_count(1)
     links, images, mailtos = _evil(page)
     assert links == [] and images == []
     assert len(mailtos) == 1
