@@ -252,12 +252,12 @@ def store(payload: dict[str, Any], source: str | None, client: str | None) -> tu
     import datetime as dt
 
     from zoelife import audit
-    from zoelife.db.engine import DatabaseUnavailable, write_session
+    from zoelife.db.engine import as_unavailable, read_session, write_session
     from zoelife.ingest.fields import DEFAULT_SOURCES, auto_mapping, detect_form_tool
     from zoelife.ingest.importer import to_input
     from zoelife.ingest.readers import Record, flatten_record
     from zoelife.intake.schedule import Schedule
-    from zoelife.intake.service import receive
+    from zoelife.intake.service import assess_input, receive
 
     values = flatten_record(payload)
     tool = detect_form_tool(values)
@@ -265,18 +265,27 @@ def store(payload: dict[str, Any], source: str | None, client: str | None) -> tu
     mapping = auto_mapping(values)
     actor = audit.Actor(None, f"webhook:{src}"[:120], client)
     now = dt.datetime.now(dt.UTC)
+    engine = get_engine()
     try:
-        with write_session(get_engine()) as session:
+        # Mapping and triage happen before the write transaction: on SQLite every writer of
+        # the process (page runs included) waits for the one that holds it.
+        with read_session(engine) as session:
             schedule = Schedule.load(session)
-            inp = to_input(Record(1, values), mapping, source=src, channel="web_form",
-                           zone=schedule.zone)
-            inp.row_number = None
-            if inp.received_at is None:
-                # A form tool posts at submission time: the arrival is the received time.
-                inp.received_at, inp.received_at_raw = now, None
-            out = receive(session, inp, schedule=schedule, actor=actor, now=now)
-    except DatabaseUnavailable as exc:
-        return 503, {"status": "unavailable", "message": str(exc)}
+        inp = to_input(Record(1, values), mapping, source=src, channel="web_form",
+                       zone=schedule.zone)
+        inp.row_number = None
+        if inp.received_at is None:
+            # A form tool posts at submission time: the arrival is the received time.
+            inp.received_at, inp.received_at_raw = now, None
+        assessment = assess_input(inp)
+        with write_session(engine) as session:
+            out = receive(session, inp, schedule=schedule, actor=actor, now=now,
+                          assessment=assessment)
+    except Exception as exc:
+        fault = as_unavailable(exc)
+        if fault is None:
+            raise
+        return 503, {"status": "unavailable", "message": str(fault)}
     if out.kind == "created":
         return 201, {"status": "created", "request_id": out.request_id,
                      "warnings": out.warnings}

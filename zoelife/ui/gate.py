@@ -24,7 +24,7 @@ from zoelife.security import accounts, auth, sessions
 from zoelife.security.passwords import MIN_LENGTH, PasswordRejected
 from zoelife.security.sessions import SessionUser
 from zoelife.security.web import COOKIE_NAME, safe_next
-from zoelife.ui.db import reading, writing
+from zoelife.ui.db import get_engine, reading, writing
 
 TOKEN_KEY = "zoelife_token"
 _GRANT_KEY = "_zoelife_cookie_grant"
@@ -104,8 +104,13 @@ def current_user(*, activity: bool = True) -> SessionUser | None:
     token = _token()
     user = None
     if token:
-        with writing() as session:
-            user = sessions.resolve(session, token, activity=activity)
+        # Read first: a write transaction (the process-wide write lock on SQLite) only when a
+        # lapsed sign-in must be ended or activity is due (at most once a minute).
+        with reading() as session:
+            user, needs_write = sessions.peek(session, token, activity=activity)
+        if needs_write:
+            with writing() as session:
+                user = sessions.resolve(session, token, activity=activity)
     if user is not None:
         st.session_state[TOKEN_KEY] = token
         st.session_state[_HAD_SESSION_KEY] = user.method
@@ -294,8 +299,9 @@ def sign_in_screen() -> None:
                                  max_chars=512)
         submitted = st.form_submit_button("Sign in", type="primary")
     if submitted:
-        with writing() as session:
-            result = auth.sign_in(session, username, password, client_address=client_address())
+        # The password is checked before any write lock is taken (auth.sign_in_engine).
+        result = auth.sign_in_engine(get_engine(), username, password,
+                                     client_address=client_address())
         if result.token:
             _signed_in(result.token)
             st.rerun()
