@@ -26,7 +26,6 @@ import json
 import logging
 import os
 import re
-import threading
 from typing import Any
 from urllib.parse import parse_qsl
 
@@ -48,9 +47,6 @@ READ_SECONDS = 10.0
 MAX_FIELDS = 1000
 _SOURCE_RX = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,119}$")
 
-_engine = None
-_engine_url: str | None = None
-_engine_lock = threading.Lock()
 
 
 class BodyTooLarge(Exception):
@@ -233,18 +229,10 @@ def _unpack(data: dict[str, Any]) -> dict[str, Any]:
 
 
 def get_engine():
-    """One engine per server process, migrated once."""
-    global _engine, _engine_url
-    from zoelife.db import migrate
-    from zoelife.db.engine import database_url, make_engine
+    """The server process's one engine, shared with the pages (zoelife.db.engine)."""
+    from zoelife.db.engine import shared_engine
 
-    url = database_url()
-    with _engine_lock:
-        if _engine is None or _engine_url != url:
-            engine = make_engine(url)
-            migrate.upgrade(engine)
-            _engine, _engine_url = engine, url
-        return _engine
+    return shared_engine()
 
 
 def store(payload: dict[str, Any], source: str | None, client: str | None) -> tuple[int, dict]:

@@ -20,10 +20,11 @@ from urllib.parse import urlencode, urlsplit
 import streamlit as st
 
 from zoelife import audit, settings
-from zoelife.security import accounts, auth, sessions
+from zoelife.security import accounts, auth, limits, sessions
 from zoelife.security.passwords import MIN_LENGTH, PasswordRejected
 from zoelife.security.sessions import SessionUser
 from zoelife.security.web import COOKIE_NAME, safe_next
+from zoelife.ui import resilience
 from zoelife.ui.db import get_engine, reading, writing
 
 TOKEN_KEY = "zoelife_token"
@@ -299,6 +300,10 @@ def sign_in_screen() -> None:
                                  max_chars=512)
         submitted = st.form_submit_button("Sign in", type="primary")
     if submitted:
+        address = resilience.visitor_key()  # None under AppTest: no per-address bound there
+        if address is not None and not limits.SIGN_IN_ATTEMPTS.allow(address):
+            st.error("Too many sign-in attempts from this address. Wait a minute and try again.")
+            return
         # The password is checked before any write lock is taken (auth.sign_in_engine).
         result = auth.sign_in_engine(get_engine(), username, password,
                                      client_address=client_address())

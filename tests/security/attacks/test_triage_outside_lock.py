@@ -102,7 +102,6 @@ def test_a_duplicate_with_a_long_message_still_raises_the_level(engine):
 
 
 def test_the_webhook_assesses_before_its_write_transaction(app_db, monkeypatch, writes):
-    monkeypatch.setattr(webhook, "_engine", None)
     seen = []
     real = service.assess_all
 
