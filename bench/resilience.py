@@ -105,9 +105,10 @@ class Traffic:
                 if tab is None:
                     tab = StreamlitTab(self.base, session_cookie=self.desk_cookie, timeout=30)
                 run = tab.run("queue")
-                if run.finished and run.shows("Signed in as"):
-                    self.window.refreshes.append(run.seconds)
-                else:
+                # A refresh that never finished counts with the time waited (the tab's timeout)
+                # as well as a failure: a frozen server must show in the latency.
+                self.window.refreshes.append(run.seconds)
+                if not (run.finished and run.shows("Signed in as")):
                     self.window.refresh_errors += 1
                     tab.close()
                     tab = None
@@ -457,7 +458,8 @@ def run(app_root: Path, requests: int) -> tuple[list[Result], dict]:
     ctx = Context(server, cookies, first_day, today)
     traffic = Traffic(server.base, cookies["front_desk"])
     results: list[Result] = []
-    info = {"requests": requests, "app_root": str(app_root)}
+    info = {"requests": requests, "app_root": str(app_root),
+            "load": f"load average {os.getloadavg()[0]:.1f} at start"}
     try:
         # Warm up: the first run of each page imports its modules (Altair, the importer...),
         # which would otherwise count as the first attack's memory. Then the baseline.
@@ -506,6 +508,7 @@ def run(app_root: Path, requests: int) -> tuple[list[Result], dict]:
         traffic.stop()
         server.stop()
         shutil.rmtree(folder, ignore_errors=True)
+        info["load"] += f", {os.getloadavg()[0]:.1f} at the end"
     return results, info
 
 
@@ -528,7 +531,8 @@ def table(results: list[Result]) -> str:
 def write(results: list[Result], info: dict, label: str) -> None:
     when = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
     section = (f"### {label}\n\n`{info['command']}` ({when}; demo clinic of {info['requests']:,} "
-               f"requests; baseline {info['baseline']})\n\n{table(results)}\n")
+               f"requests; baseline {info['baseline']}; machine {info['load']} on "
+               f"{os.cpu_count()} cores)\n\n{table(results)}\n")
     existing = RESULTS.read_text() if RESULTS.exists() else ""
     if BEGIN in existing:
         head, rest = existing.split(BEGIN, 1)

@@ -48,7 +48,9 @@ class StreamlitTab:
         self.ws = connect(base.replace("http://", "ws://") + "/_stcore/stream",
                           subprotocols=["streamlit", self.xsrf],
                           additional_headers={"Cookie": cookie, "Origin": base},
-                          max_size=None, open_timeout=timeout)
+                          max_size=None, open_timeout=timeout,
+                          # A frozen server shows as a slow run, not a dropped socket.
+                          ping_interval=None)
         self.session_id: str | None = None
 
     def close(self) -> None:

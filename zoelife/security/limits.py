@@ -55,8 +55,11 @@ class RateLimiter:
 
 
 class Uploaders:
-    def __init__(self) -> None:
-        self._sessions: dict[str, int] = {}  # Streamlit session id -> staff user id
+    def __init__(self, max_sessions: int = 5_000) -> None:
+        # Streamlit session id -> staff user id; the oldest entry goes beyond max_sessions
+        # (closed tabs are never told apart from idle ones here).
+        self._sessions: OrderedDict[str, int] = OrderedDict()
+        self.max_sessions = max_sessions
         self._lock = threading.Lock()
 
     def record(self, session_id: str | None, user_id: int | None,
@@ -66,7 +69,10 @@ class Uploaders:
             return
         with self._lock:
             if user_id is not None and UPLOAD_ROLES & set(roles):
+                self._sessions.pop(session_id, None)
                 self._sessions[session_id] = user_id
+                while len(self._sessions) > self.max_sessions:
+                    self._sessions.popitem(last=False)
             else:
                 self._sessions.pop(session_id, None)
 
