@@ -23,6 +23,7 @@ import datetime as dt
 import gc
 import json
 import os
+import re
 import shutil
 import socket
 import statistics
@@ -545,16 +546,16 @@ def write(results: list[Result], info: dict, label: str) -> None:
         body, tail = rest.split(END, 1) if END in rest else (rest, "")
     else:
         head, body, tail = existing.rstrip() + "\n\n", "", "\n"
-    parts = [p for p in body.split("\n### ") if p.strip() and not p.lstrip("# ").startswith(
-        label)]
+    # Sections start with "### title"; the text before the first is the intro, rewritten here.
+    # Other runs' sections (another label) and hand-written ones are kept, after this run's.
+    kept = [part for part in re.split(r"(?m)^### ", body)[1:]
+            if part.split("\n", 1)[0].strip() and not part.startswith(label)]
     intro = ("## Resilience\n\nEach attack of the review against a live server while a "
              "front-desk tab refreshes the queue and a sender posts signed webhook deliveries "
              "(`bench/resilience.py`). Targets: the server survives, nothing acknowledged is "
              "lost, staff refresh p99 < 1 s and within 3x of the baseline, RSS back within "
              "50 MB.\n")
-    kept = [p if p.startswith("### ") else "### " + p for p in parts
-            if not p.startswith("## Resilience")]
-    body = "\n".join([intro, section, *[k.rstrip() + "\n" for k in kept]])
+    body = "\n".join([intro, section, *["### " + k.rstrip() + "\n" for k in kept]])
     RESULTS.write_text(head + BEGIN + "\n" + body + END + tail)
     print(f"wrote {RESULTS.relative_to(ROOT)}")
 
