@@ -68,6 +68,7 @@ def test_a_manager_uploads_and_the_entity_chain_feed_is_refused_with_the_server_
         live, tokens):
     with StreamlitTab(live.base, session_cookie=tokens["manager"]) as tab:
         first = tab.run("content")
+        assert first.finished, (first.alerts, first.texts)
         kind, uploader = first.widgets["RSS/Atom feed or CSV (title,url,published_at,channel,topics)"]
         data = entity_chain()
         status, file_id = tab.upload("feed.xml", data)
