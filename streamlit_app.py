@@ -6,17 +6,23 @@ browser session and under AppTest.
 """
 
 import streamlit as st
+from starlette.middleware import Middleware
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from zoelife.security.headers import middleware
 from zoelife.server import lifespan, routes
 from zoelife.ui.app import ignore_pages_directory
 from zoelife.ui.hardening import check_hardening
+from zoelife.ui.resilience import UploadGate, ignore_developer_messages
 
 check_hardening()
 # Routing is st.navigation's alone, from the very first page load (see the function).
 ignore_pages_directory()
-app = st.App(__file__, routes=routes(), lifespan=lifespan, middleware=middleware())
+# Streamlit's own endpoints, bounded for visitors who never sign in (see the module); the
+# security headers wrap every answer, the upload gate's refusals included.
+ignore_developer_messages()
+app = st.App(__file__, routes=routes(), lifespan=lifespan,
+             middleware=[*middleware(), Middleware(UploadGate)])
 
 # The server also imports this file once outside any browser session, to find `app`;
 # only a real session (or AppTest) renders pages.

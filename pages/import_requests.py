@@ -37,6 +37,9 @@ page_header("Import requests", "Upload the export of your form tool (Gravity For
             "Jotform, Google Forms, Typeform) as CSV or JSON. Rows already imported are "
             "skipped, so a cumulative export can be uploaded again.")
 
+# Columns offered for mapping (and previewed); the rest keep their automatic mapping.
+MAX_MAPPED_COLUMNS = 200
+
 uploaded = st.file_uploader("Export file", type=["csv", "json", "jsonl", "txt"])
 if uploaded is not None:
     data = uploaded.getvalue()
@@ -56,16 +59,24 @@ if uploaded is not None:
         tool = TOOL_NAMES.get(prep.form_tool, "an unknown form tool")
         st.caption(f"{len(prep.table.records):,} rows; looks like {tool}.")
         st.subheader("First rows", anchor=False)
-        people_table(pd.DataFrame([r.values for r in prep.table.records[:5]],
-                                  columns=prep.table.headers).astype(str),
+        # One widget per column: a 20,000-column file hung the browser for over 90 s.
+        shown = prep.table.headers[:MAX_MAPPED_COLUMNS]
+        people_table(pd.DataFrame([r.values[:MAX_MAPPED_COLUMNS] for r in prep.table.records[:5]],
+                                  columns=shown).astype(str),
                      hide_index=True, width="stretch")
         st.subheader("Columns", anchor=False)
         st.caption("What each column of the file means. Columns kept as extra fields are "
                    "stored with the request, never dropped.")
         options = [NO_FIELD, *CANONICAL_FIELDS]
         mapping: dict[str, str] = {}
+        if len(prep.table.headers) > MAX_MAPPED_COLUMNS:
+            st.info(f"This file has {len(prep.table.headers):,} columns. The first "
+                    f"{MAX_MAPPED_COLUMNS} are shown and can be mapped here; the other "
+                    f"{len(prep.table.headers) - MAX_MAPPED_COLUMNS:,} keep their automatic "
+                    "mapping (a known column to its field, any other as an extra field stored "
+                    "with the request): nothing is dropped.", icon=":material/view_column:")
         with st.expander("Column mapping", expanded=True):
-            for i, header in enumerate(prep.table.headers):
+            for i, header in enumerate(shown):
                 chosen = prep.mapping.get(header) or NO_FIELD
                 # A column name is the file's text: shown as typed, never as markdown.
                 value = st.selectbox(escape_markdown(header), options, index=options.index(chosen),

@@ -29,6 +29,9 @@ with right:
                      format_func=lambda g: g.capitalize(), key="grain")
 if period is None:
     st.stop()
+period, grain, fitted = queries.fit(period, grain)
+if fitted:
+    st.info(fitted, icon=":material/info:")
 
 over_time, heat = iw.speed(period, grain)
 contacted = int(over_time["contacted"].sum())

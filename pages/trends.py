@@ -35,6 +35,9 @@ with right:
                                       key="content_channels")
 if period is None:
     st.stop()
+period, grain, fitted = queries.fit(period, grain)
+if fitted:
+    st.info(fitted, icon=":material/info:")
 
 buckets, markers, total = iw.trends(period, split, grain, treatments, channels,
                                     content_channels)

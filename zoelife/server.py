@@ -37,7 +37,14 @@ ONCALL_CHECK_SECONDS_ENV = "ZOELIFE_ONCALL_CHECK_SECONDS"
 
 @asynccontextmanager
 async def lifespan(_app) -> AsyncIterator[None]:
-    """Background duties of the server process: the on-call alert check."""
+    """Background duties of the server process: the on-call alert check. At start, a warning
+    when this Python's bundled expat has known crash bugs (feeds are parsed in a limited child
+    process all the same; docs/deploy.md says which Python to deploy on)."""
+    from zoelife.ingest.feedparse import expat_warning
+
+    warning = expat_warning()
+    if warning:
+        log.warning(warning)
     seconds = float(os.environ.get(ONCALL_CHECK_SECONDS_ENV, "60"))
     task = asyncio.create_task(_oncall_loop(seconds)) if seconds > 0 else None
     try:

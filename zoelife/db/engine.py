@@ -92,6 +92,33 @@ def _drop_row_detail(context):
         dialect=context.dialect)
 
 
+_SHARED: dict[str, Engine] = {}
+_SHARED_GUARD = threading.Lock()
+
+
+def shared_engine(url: str | None = None) -> Engine:
+    """The server process's one engine for `url` (default: the configured database), built and
+    upgraded to the current schema once, however many sessions ask at once.
+
+    Held here rather than in Streamlit's `st.cache_resource`, which any visitor's websocket can
+    empty with a `clear_cache` message: that rebuilt the engine and re-ran the migrations once
+    per message (53 anonymous messages, 53 rebuilds), and gave the pages and the webhook
+    different engines, hence different writer locks."""
+    from zoelife.db import migrate
+
+    url = url or database_url()
+    engine = _SHARED.get(url)
+    if engine is not None:
+        return engine
+    with _SHARED_GUARD:
+        engine = _SHARED.get(url)
+        if engine is None:
+            engine = make_engine(url)
+            migrate.upgrade(engine)
+            _SHARED[url] = engine
+        return engine
+
+
 def _use_wal(cursor) -> None:
     """Put the file in WAL mode (kept in the file once set). The switch needs the file to itself
     for a moment, and SQLite answers "database is locked" at once, without the busy timeout,

@@ -72,6 +72,7 @@ from zoelife.intake.service import (
     input_key,
     input_names,
     quarantine_raw,
+    reassessed_extra_text,
     request_values,
     utm_fields,
 )
@@ -615,7 +616,7 @@ class FastReceiver:
             target["search_text"] = search_text(target["first_name"], target["last_name"],
                                                 target["email"], target["phone"],
                                                 target["message"])
-        self._raise_crisis(target)
+        self._raise_crisis(target, facts.crisis)
         target["updated_at"] = self.now
         if target_id in self.written_requests:
             self.changed_requests.add(target_id)
@@ -625,12 +626,12 @@ class FastReceiver:
                        crisis=facts.crisis, warnings=facts.warnings,
                        external_id=facts.external_id)
 
-    def _raise_crisis(self, target: dict) -> None:
-        """`service.raise_crisis_from_text` on a request not written yet."""
-        extra_text = "\n".join(f"{k}: {v}" for k, v in (target["extra"] or {}).items()
-                               if isinstance(v, str))
+    def _raise_crisis(self, target: dict, also: str) -> None:
+        """`service.raise_crisis_from_text` on a request not written yet; `also` is the new
+        submission's own level (its message overflow included)."""
+        extra_text = reassessed_extra_text(target["extra"])
         result = assess((target["message"] or "") + "\n" + extra_text)
-        new_level = max_level(target["crisis_level"], result.crisis)
+        new_level = max_level(max_level(target["crisis_level"], result.crisis), also)
         if CRISIS_RANK[new_level] <= CRISIS_RANK[target["crisis_level"]]:
             return
         old = target["crisis_level"]

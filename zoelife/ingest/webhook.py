@@ -18,7 +18,9 @@ No credential configured at all: 503. Bad or missing authentication: 401, nothin
 
 Bodies: JSON, form-encoded or multipart (Jotform's `rawRequest` and Typeform's `form_response`
 are unpacked; the tool's own id and time win over fields of the same meaning from the form).
-Over `ZOELIFE_WEBHOOK_MAX_BYTES` (default 256 KiB): 413.
+Over `ZOELIFE_WEBHOOK_MAX_BYTES` (default 256 KiB): 413; a body not received within
+`READ_SECONDS` (10 s, however slowly it trickles): 408; more than `MAX_FIELDS` fields: 400. JSON
+and form bodies are parsed off the event loop, in linear time.
 Answers: 202 `{"status": "received"}` whatever became of a usable submission (new, duplicate,
 repeated, or a repeated id with different content kept for review): the answer never tells
 whether an id was known. 422 when the submission itself is unusable (quarantined and assessed
@@ -27,13 +29,13 @@ all the same, reasons listed). Logs name the source and status only.
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import hmac
 import json
 import logging
 import os
 import re
-import threading
 from typing import Any
 from urllib.parse import parse_qsl
 
@@ -51,14 +53,20 @@ SIGNATURE_WINDOW_SECONDS = 300
 DEFAULT_SOURCE = "web-form"
 MAX_BYTES_ENV = "ZOELIFE_WEBHOOK_MAX_BYTES"
 DEFAULT_MAX_BYTES = 256 * 1024
+# A form tool sends its whole body at once; a body trickling in for longer is holding a
+# connection (and its buffer) open, not delivering.
+READ_SECONDS = 10.0
+# A contact form has tens of fields; tens of thousands of repeated keys were an attack.
+MAX_FIELDS = 1000
 _SOURCE_RX = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,119}$")
 
-_engine = None
-_engine_url: str | None = None
-_engine_lock = threading.Lock()
 
 
 class BodyTooLarge(Exception):
+    pass
+
+
+class BodyTimeout(Exception):
     pass
 
 
@@ -170,17 +178,23 @@ def claim_signature(session, key: str, now) -> bool:
     return stored.scalar() is not None
 
 
-async def read_limited(request: Request, limit: int) -> bytes:
+async def read_limited(request: Request, limit: int, seconds: float | None = None) -> bytes:
+    """The body, at most `limit` bytes (else BodyTooLarge), received within `seconds` in all
+    (else BodyTimeout)."""
     declared = request.headers.get("content-length")
     if declared and declared.isdigit() and int(declared) > limit:
         raise BodyTooLarge
     chunks: list[bytes] = []
     size = 0
-    async for chunk in request.stream():
-        size += len(chunk)
-        if size > limit:
-            raise BodyTooLarge
-        chunks.append(chunk)
+    try:
+        async with asyncio.timeout(READ_SECONDS if seconds is None else seconds):
+            async for chunk in request.stream():
+                size += len(chunk)
+                if size > limit:
+                    raise BodyTooLarge
+                chunks.append(chunk)
+    except TimeoutError:
+        raise BodyTimeout from None
     return b"".join(chunks)
 
 
@@ -196,6 +210,48 @@ def _with_tool_metadata(tool: dict[str, Any], submitted: dict[str, Any]) -> Payl
     out = Payload(submitted | tool)  # the tool's own fields win over same-named answers
     out.submitter_keys = frozenset(k for k in submitted if k not in tool)
     return out
+
+
+def _add(data: dict[str, Any], k: str, v: str, *, list_marker: bool) -> None:
+    """One form field into `data`: a key seen again becomes a list, appended in place (a new
+    list per repeat made 87,000 repeated keys quadratic: 5.7 s on the event loop)."""
+    key = k[:-2] if k.endswith("[]") else k
+    if key in data:
+        prev = data[key]
+        if isinstance(prev, list):
+            prev.append(v)
+        else:
+            data[key] = [prev, v]
+    else:
+        data[key] = [v] if list_marker and k.endswith("[]") else v
+
+
+def parse_form(body: bytes) -> dict[str, Any]:
+    try:
+        pairs = parse_qsl(body.decode("utf-8"), keep_blank_values=True,
+                          max_num_fields=MAX_FIELDS)
+    except UnicodeDecodeError:
+        raise BadBody("the form body is not UTF-8") from None
+    except ValueError:
+        raise BadBody(f"the form body has more than {MAX_FIELDS} fields") from None
+    data: dict[str, Any] = {}
+    for k, v in pairs:
+        _add(data, k, v, list_marker=True)
+    return _unpack(data)
+
+
+def parse_json(body: bytes) -> dict[str, Any]:
+    try:
+        payload = json.loads(body.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError, RecursionError):
+        raise BadBody("the body is not valid JSON, form-encoded or multipart data") from None
+    if isinstance(payload, list) and len(payload) == 1:
+        payload = payload[0]
+    if not isinstance(payload, dict):
+        raise BadBody("the JSON body must be one object")
+    if len(payload) > MAX_FIELDS:
+        raise BadBody(f"the JSON body has more than {MAX_FIELDS} fields")
+    return _unpack(payload)
 
 
 def _typeform(payload: dict[str, Any]) -> Payload:
@@ -223,47 +279,24 @@ def _typeform(payload: dict[str, Any]) -> Payload:
 async def parse_body(request: Request, body: bytes) -> dict[str, Any]:
     ctype = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if ctype == "application/x-www-form-urlencoded":
-        try:
-            pairs = parse_qsl(body.decode("utf-8"), keep_blank_values=True)
-        except UnicodeDecodeError:
-            raise BadBody("the form body is not UTF-8") from None
-        data: dict[str, Any] = {}
-        for k, v in pairs:
-            key = k[:-2] if k.endswith("[]") else k
-            if key in data:
-                prev = data[key]
-                data[key] = (prev if isinstance(prev, list) else [prev]) + [v]
-            else:
-                data[key] = [v] if k.endswith("[]") else v
-        return _unpack(data)
+        return await run_in_threadpool(parse_form, body)
     if ctype == "multipart/form-data":
         async def replay() -> dict[str, Any]:
             return {"type": "http.request", "body": body, "more_body": False}
 
         try:
-            form = await Request(request.scope, replay).form()
+            form = await Request(request.scope, replay).form(max_files=MAX_FIELDS,
+                                                             max_fields=MAX_FIELDS)
         except Exception:  # noqa: BLE001 - any parser failure is a bad body
-            raise BadBody("the multipart body cannot be read") from None
-        data = {}
+            raise BadBody("the multipart body cannot be read (or has more than "
+                          f"{MAX_FIELDS} fields)") from None
+        data: dict[str, Any] = {}
         for k, v in form.multi_items():
             if not isinstance(v, str):
                 continue  # uploaded files are not part of a request
-            key = k[:-2] if k.endswith("[]") else k
-            if key in data:
-                prev = data[key]
-                data[key] = (prev if isinstance(prev, list) else [prev]) + [v]
-            else:
-                data[key] = v
+            _add(data, k, v, list_marker=False)
         return _unpack(data)
-    try:
-        payload = json.loads(body.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError, RecursionError):
-        raise BadBody("the body is not valid JSON, form-encoded or multipart data") from None
-    if isinstance(payload, list) and len(payload) == 1:
-        payload = payload[0]
-    if not isinstance(payload, dict):
-        raise BadBody("the JSON body must be one object")
-    return _unpack(payload)
+    return await run_in_threadpool(parse_json, body)
 
 
 def _unpack(data: dict[str, Any]) -> dict[str, Any]:
@@ -283,18 +316,10 @@ def _unpack(data: dict[str, Any]) -> dict[str, Any]:
 
 
 def get_engine():
-    """One engine per server process, migrated once."""
-    global _engine, _engine_url
-    from zoelife.db import migrate
-    from zoelife.db.engine import database_url, make_engine
+    """The server process's one engine, shared with the pages (zoelife.db.engine)."""
+    from zoelife.db.engine import shared_engine
 
-    url = database_url()
-    with _engine_lock:
-        if _engine is None or _engine_url != url:
-            engine = make_engine(url)
-            migrate.upgrade(engine)
-            _engine, _engine_url = engine, url
-        return _engine
+    return shared_engine()
 
 
 _TOOL_ONLY_FIELDS = frozenset({"external_id", "received_at"})
@@ -310,12 +335,12 @@ def store(payload: dict[str, Any], source: str | None, client: str | None, *,
     import datetime as dt
 
     from zoelife import audit
-    from zoelife.db.engine import DatabaseUnavailable, write_session
+    from zoelife.db.engine import as_unavailable, read_session, write_session
     from zoelife.ingest.fields import IGNORE, auto_mapping
     from zoelife.ingest.importer import to_input
     from zoelife.ingest.readers import Record, clean_text, flatten_record
     from zoelife.intake.schedule import Schedule
-    from zoelife.intake.service import receive
+    from zoelife.intake.service import assess_input, receive
 
     values = flatten_record(payload)
     src = source or DEFAULT_SOURCE
@@ -328,23 +353,32 @@ def store(payload: dict[str, Any], source: str | None, client: str | None, *,
             mapping = auto_mapping(values, demoted)
     actor = audit.Actor(None, f"webhook:{src}"[:120], client)
     now = dt.datetime.now(dt.UTC)
+    engine = get_engine()
     try:
-        with write_session(get_engine()) as session:
+        # Mapping and triage happen before the write transaction: on SQLite every writer of
+        # the process (page runs included) waits for the one that holds it.
+        with read_session(engine) as session:
+            schedule = Schedule.load(session)
+        inp = to_input(Record(1, values), mapping, source=src, channel="web_form",
+                       zone=schedule.zone)
+        inp.row_number = None
+        inp.arrived_at = now
+        if inp.received_at is None:
+            # A form tool posts at submission time: the arrival is the received time.
+            inp.received_at, inp.received_at_raw = now, None
+        assessment = assess_input(inp)
+        with write_session(engine) as session:
             if signature is not None and not claim_signature(session, signature, now):
                 return 409, {"status": "error",
                              "message": "This signature was already used: sign each delivery "
                                         "with its own timestamp."}
-            schedule = Schedule.load(session)
-            inp = to_input(Record(1, values), mapping, source=src, channel="web_form",
-                           zone=schedule.zone)
-            inp.row_number = None
-            inp.arrived_at = now
-            if inp.received_at is None:
-                # A form tool posts at submission time: the arrival is the received time.
-                inp.received_at, inp.received_at_raw = now, None
-            out = receive(session, inp, schedule=schedule, actor=actor, now=now)
-    except DatabaseUnavailable as exc:
-        return 503, {"status": "unavailable", "message": str(exc)}
+            out = receive(session, inp, schedule=schedule, actor=actor, now=now,
+                          assessment=assessment)
+    except Exception as exc:
+        fault = as_unavailable(exc)
+        if fault is None:
+            raise
+        return 503, {"status": "unavailable", "message": str(fault)}
     problems = [r for r in out.reasons if r != out.review_reason]
     if out.kind == "rejected" and problems:
         # What is wrong with this submission itself, the same whether its id was known or not.
@@ -362,6 +396,11 @@ async def intake(request: Request) -> JSONResponse:
         log.info("webhook %s: 413", source or "-")
         return JSONResponse({"status": "error",
                              "message": f"body larger than {max_bytes()} bytes"}, 413)
+    except BodyTimeout:
+        log.info("webhook %s: 408", source or "-")
+        return JSONResponse({"status": "error", "message": "the body did not arrive within "
+                             f"{READ_SECONDS:g} seconds"}, 408,
+                            headers={"Connection": "close"})
     refused = authenticate(request.headers, body, source, path=request.url.path)
     if refused is not None:
         status, message = refused

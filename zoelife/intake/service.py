@@ -58,6 +58,15 @@ RECEIVED_AHEAD_TOLERANCE = dt.timedelta(minutes=5)
 EARLIEST_RECEIVED_AT = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
 FORM_TIME_FIELD = "form_received_at"
 FORM_TIME_NOTE = "received_time_note"
+# The message kept (and assessed with evidence) as the request's message. A longer one keeps
+# its rest in the extra field MESSAGE_OVERFLOW_FIELD, never dropped, and that rest is assessed
+# in chunks of OVERFLOW_CHUNK characters: a 250 KB message took 2-3 s to assess whole (the
+# time grows with the matches), and the crisis flag must still see a clause at its very end.
+MESSAGE_MAX_CHARS = 10_000
+MESSAGE_OVERFLOW_FIELD = "message (continued)"
+OVERFLOW_CHUNK = 10_000
+# Chunks overlap so a clause across a chunk boundary is read whole in one of them.
+OVERFLOW_OVERLAP = 400
 APPENDED_TEXT_MARKER = "\n\n--- later submission, {when} ---\n"
 
 # The canonical request fields every way in maps onto (ingest issue's field set).
@@ -109,10 +118,27 @@ class RequestInput:
     # Treatments already resolved to the vocabulary (manual entry picks them directly).
     treatment_codes: tuple[str, ...] = ()
 
+    def __post_init__(self) -> None:
+        # Every way in builds a RequestInput: the cap holds for all of them.
+        if isinstance(self.message, str) and len(self.message) > MESSAGE_MAX_CHARS:
+            self.extra = dict(self.extra)
+            rest = self.message[MESSAGE_MAX_CHARS:]
+            earlier = self.extra.get(MESSAGE_OVERFLOW_FIELD)
+            self.extra[MESSAGE_OVERFLOW_FIELD] = (
+                rest if not isinstance(earlier, str) else rest + "\n" + earlier)
+            self.message = self.message[:MESSAGE_MAX_CHARS]
+
+    def overflow(self) -> str:
+        value = self.extra.get(MESSAGE_OVERFLOW_FIELD)
+        return value if isinstance(value, str) else ""
+
     def all_text(self) -> str:
-        """Every free-text answer, message first: what the crisis detector reads."""
+        """Every free-text answer, message first: what the crisis detector reads (the
+        message's overflow apart: `assess_inputs` reads it in chunks)."""
         parts = [self.message or ""]
         for key, value in self.extra.items():
+            if key == MESSAGE_OVERFLOW_FIELD:
+                continue
             if isinstance(value, str) and value.strip():
                 parts.append(f"{key}: {value}")
         for value in (self.heard_about, self.preferred_contact_time, self.insurance):
@@ -211,9 +237,32 @@ def assess_inputs(inputs: Sequence[RequestInput]) -> list[Assessment]:
     results = assess_all([(inp.all_text(), inp.treatments) for inp in inputs])
     for i, (inp, result) in enumerate(zip(inputs, results, strict=True)):
         codes = set(result.treatments) | {t for t in inp.treatment_codes if t in TREATMENTS}
-        if codes != set(result.treatments):
-            results[i] = dataclasses.replace(result, treatments=frozenset(codes))
+        level = result.crisis
+        if inp.overflow():
+            level = max_level(level, assess_overflow(inp.overflow()))
+        if codes != set(result.treatments) or level != result.crisis:
+            results[i] = dataclasses.replace(result, crisis=level, treatments=frozenset(codes))
     return results
+
+
+def assess_overflow(text: str) -> str:
+    """The crisis level of a message's overflow, read in overlapping chunks of bounded size,
+    stopping at the first `urgent` one (nothing can raise the level further)."""
+    level = "none"
+    step = OVERFLOW_CHUNK - OVERFLOW_OVERLAP
+    for start in range(0, max(len(text) - OVERFLOW_OVERLAP, 1), step):
+        level = max_level(level, assess(text[start:start + OVERFLOW_CHUNK]).crisis)
+        if level == "urgent":
+            break
+    return level
+
+
+def reassessed_extra_text(extra: dict[str, Any] | None) -> str:
+    """The request's extra fields as the crisis detector reads them again when new text
+    arrives. The message overflow is left out: it was assessed (in chunks) when it came, and
+    the level it gave stands, since new text can only raise a level."""
+    return "\n".join(f"{k}: {v}" for k, v in (extra or {}).items()
+                     if isinstance(v, str) and k != MESSAGE_OVERFLOW_FIELD)
 
 
 def evidence_json(assessment: Assessment) -> list[dict[str, Any]]:
@@ -353,7 +402,10 @@ def receive(
     batch_id: int | None = None,
     audit_each: bool = True,
     now: dt.datetime | None = None,
+    assessment: Assessment | None = None,
 ) -> Outcome:
+    """`assessment`: `assess_input(inp)` worked out before the write transaction began, so a
+    long message is not assessed while every other writer waits (see `receive_one`)."""
     now = now or dt.datetime.now(dt.UTC)
     actor = actor or audit.SYSTEM
     source, external_id = input_key(inp)
@@ -378,7 +430,7 @@ def receive(
                            quarantined_row_id=existing.quarantined_row_id,
                            review_reason=review_reason, **outcome_base)
 
-    assessment = assess_input(inp)
+    assessment = assessment or assess_input(inp)
     phone = normalize_phone(inp.phone)
     email = normalize_email(inp.email)
     reasons, warnings, received_at = check_input(inp, phone, email, now=now)
@@ -627,7 +679,7 @@ def _attach_duplicate(session, target: Request, inp, source, external_id, assess
         target.message = (target.message or "") + APPENDED_TEXT_MARKER.format(when=when) + inp.message
         target.search_text = search_text(target.first_name, target.last_name, target.email,
                                          target.phone, target.message)
-    raise_crisis_from_text(session, target, schedule, now=now)
+    raise_crisis_from_text(session, target, schedule, now=now, also=assessment)
     target.updated_at = now
     if existing is not None:
         existing.kind = "submission"
@@ -647,17 +699,19 @@ def _attach_duplicate(session, target: Request, inp, source, external_id, assess
 
 
 def raise_crisis_from_text(session: Session, request: Request, schedule: Schedule, *,
-                           now: dt.datetime, text: str | None = None) -> bool:
+                           now: dt.datetime, text: str | None = None,
+                           also: Assessment | None = None) -> bool:
     """Assess the request's whole text again; new text can only raise the level.
 
-    A manual level stands until new text arrives; new text can still raise it. Returns True
+    A manual level stands until new text arrives; new text can still raise it. `also`: the
+    assessment of the new submission (its message overflow included). Returns True
     when the level rose (an urgent rise needs a fresh acknowledgement).
     """
-    extra_text = "\n".join(
-        f"{k}: {v}" for k, v in (request.extra or {}).items() if isinstance(v, str)
-    )
+    extra_text = reassessed_extra_text(request.extra)
     result = assess(text if text is not None else (request.message or "") + "\n" + extra_text)
     new_level = max_level(request.crisis_level, result.crisis)
+    if also is not None:
+        new_level = max_level(new_level, also.crisis)
     if CRISIS_RANK[new_level] <= CRISIS_RANK[request.crisis_level]:
         return False
     old = request.crisis_level

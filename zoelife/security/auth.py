@@ -17,9 +17,12 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from zoelife import audit
+from zoelife.db.engine import read_session, write_session
+from zoelife.db.models import StaffUser
 from zoelife.security import accounts, ratelimit, sessions
 from zoelife.security.passwords import hash_password, needs_rehash, verify_password
 
@@ -49,30 +52,58 @@ def delay_after(failures: int) -> dt.timedelta:
     return min(BASE_DELAY * (2 ** min(failures - FREE_FAILURES - 1, 20)), MAX_DELAY)
 
 
-def sign_in(session: Session, username: str, password: str, *,
-            client_address: str | None = None, now: dt.datetime | None = None) -> SignInResult:
-    now = now or dt.datetime.now(dt.UTC)
-    # Before the account is looked up or any password checked (see ratelimit).
-    decision = ratelimit.LIMITER.attempt(client_address, now)
-    if not decision.allowed:
-        if decision.first_refusal:
-            audit.record(session, audit.Actor(None, "unknown", client_address),
-                         "sign_in.failure", "staff_user", None,
-                         {"reason_code": f"rate_limited_{decision.reason}"})
-        return SignInResult(None, RATE_LIMITED_MESSAGE)
-    user = accounts.find_by_username(session, username or "")
-    who = audit.Actor(user.id if user else None, "unknown" if user is None else user.username,
-                      client_address)
+@dataclass(frozen=True)
+class _Seen:
+    """What a sign-in attempt read of the account before checking the password."""
 
-    if user is not None and user.throttled_until is not None and now < user.throttled_until:
+    user_id: int | None
+    username: str | None
+    password_hash: str | None
+    throttled: bool
+
+
+@dataclass(frozen=True)
+class _Checked:
+    seen: _Seen
+    ok: bool  # the password matched (never checked while throttled)
+    new_hash: str | None  # a stronger hash of the same password, made outside any lock
+
+
+def _see(session: Session, username: str, now: dt.datetime) -> _Seen:
+    user = accounts.find_by_username(session, username or "")
+    if user is None:
+        return _Seen(None, None, None, False)
+    throttled = user.throttled_until is not None and now < user.throttled_until
+    return _Seen(user.id, user.username, user.password_hash, throttled)
+
+
+def _check(seen: _Seen, password: str) -> _Checked:
+    """The slow part (Argon2, tens of milliseconds of CPU): no transaction needed."""
+    if seen.throttled:
         # Spend the time of a real check so the wait is not an oracle for the account's
         # existence, but do not check: a right guess during the wait must not be confirmed.
         verify_password(None, password or "")
+        return _Checked(seen, False, None)
+    ok = verify_password(seen.password_hash, password or "")
+    new_hash = hash_password(password) if ok and needs_rehash(seen.password_hash) else None
+    return _Checked(seen, ok, new_hash)
+
+
+def _record(session: Session, checked: _Checked, *, client_address: str | None,
+            now: dt.datetime) -> SignInResult:
+    """The outcome of a checked attempt, written (and audited) in `session`."""
+    seen = checked.seen
+    user = session.get(StaffUser, seen.user_id) if seen.user_id is not None else None
+    who = audit.Actor(user.id if user else None, "unknown" if user is None else user.username,
+                      client_address)
+    throttled = seen.throttled or (user is not None and user.throttled_until is not None
+                                   and now < user.throttled_until)
+    if user is not None and throttled:
         audit.record(session, who, "sign_in.failure", "staff_user", user.id,
                      {"reason_code": "throttled"})
         return SignInResult(None, FAILURE_MESSAGE)
-
-    ok = verify_password(user.password_hash if user else None, password or "")
+    # A password changed or reset since it was read: the check no longer counts.
+    ok = checked.ok and user is not None and user.password_hash == seen.password_hash
     if not ok or user is None or not user.is_active:
         if user is not None:
             _count_failure(session, user, who, now)
@@ -80,8 +111,8 @@ def sign_in(session: Session, username: str, password: str, *,
                      {"reason_code": "bad_credentials" if user is None or not ok
                       else "disabled"})
         return SignInResult(None, FAILURE_MESSAGE)
-    if needs_rehash(user.password_hash):
-        user.password_hash = hash_password(password)
+    if checked.new_hash:
+        user.password_hash = checked.new_hash
     user.failed_sign_ins = 0
     user.throttled_until = None
     token = sessions.start(session, user, method="password", client_address=client_address,
@@ -115,6 +146,51 @@ def check_current_password(session: Session, user, password: str, *,
     user.failed_sign_ins = 0
     user.throttled_until = None
     return None
+
+
+def _rate_limited(client_address: str | None, now: dt.datetime):
+    """The limiter's refusal of this attempt, or None. Asked before the account is looked up
+    or any password checked (see ratelimit)."""
+    decision = ratelimit.LIMITER.attempt(client_address, now)
+    return None if decision.allowed else decision
+
+
+def _refused(session: Session, decision, client_address: str | None) -> SignInResult:
+    if decision.first_refusal:  # one audit row per refused burst, not one per attempt
+        audit.record(session, audit.Actor(None, "unknown", client_address),
+                     "sign_in.failure", "staff_user", None,
+                     {"reason_code": f"rate_limited_{decision.reason}"})
+    return SignInResult(None, RATE_LIMITED_MESSAGE)
+
+
+def sign_in(session: Session, username: str, password: str, *,
+            client_address: str | None = None, now: dt.datetime | None = None) -> SignInResult:
+    """Check and record one attempt in the caller's transaction (CLI, tests)."""
+    now = now or dt.datetime.now(dt.UTC)
+    refusal = _rate_limited(client_address, now)
+    if refusal is not None:
+        return _refused(session, refusal, client_address)
+    checked = _check(_see(session, username, now), password)
+    return _record(session, checked, client_address=client_address, now=now)
+
+
+def sign_in_engine(engine: Engine, username: str, password: str, *,
+                   client_address: str | None = None,
+                   now: dt.datetime | None = None) -> SignInResult:
+    """`sign_in` for the server: the account is read, the password checked with no
+    transaction open, and only then is the outcome written. On SQLite a write transaction
+    holds the process-wide write lock, which every page run and webhook delivery may need:
+    a sign-in form hammered with guesses must not hold it through each Argon2 check."""
+    now = now or dt.datetime.now(dt.UTC)
+    refusal = _rate_limited(client_address, now)
+    if refusal is not None:
+        with write_session(engine) as session:
+            return _refused(session, refusal, client_address)
+    with read_session(engine) as session:
+        seen = _see(session, username, now)
+    checked = _check(seen, password)
+    with write_session(engine) as session:
+        return _record(session, checked, client_address=client_address, now=now)
 
 
 def _count_failure(session: Session, user, who: audit.Actor, now: dt.datetime) -> None:

@@ -57,11 +57,55 @@ def start(session: Session, user: StaffUser, *, method: str = "password",
     return token
 
 
+# Activity is recorded at most once a minute per sign-in: every page run asks who is signed
+# in, and recording each one took the process-wide write lock (on SQLite) on every run. The
+# idle limit is counted in minutes, so a sign-in may lapse up to this much early, never late.
+ACTIVITY_GRANULARITY = dt.timedelta(minutes=1)
+
+
+def _lapse_reason(session: Session, row: SignInSession, user: StaffUser | None,
+                  now: dt.datetime) -> str | None:
+    idle = dt.timedelta(minutes=settings.get(session, "idle_timeout_minutes"))
+    if user is None or not user.is_active:
+        return "user_disabled"
+    if roles_string(user.role_names) != row.roles_at_sign_in:
+        return "roles_changed"
+    if now >= row.expires_at:
+        return "absolute_timeout"
+    if now - row.last_activity_at >= idle:
+        return "idle_timeout"
+    return None
+
+
+def _session_user(user: StaffUser, row: SignInSession) -> SessionUser:
+    return SessionUser(user.id, user.username, user.display_name, user.role_names, row.id,
+                       user.must_change_password, row.method)
+
+
+def peek(session: Session, token: str | None, *, activity: bool = True,
+         now: dt.datetime | None = None) -> tuple[SessionUser | None, bool]:
+    """`resolve` without writing: (the signed-in user or None, whether `resolve` must run in a
+    write transaction: the sign-in lapsed and must be ended, or activity is due to be
+    recorded). Most page runs need no write at all."""
+    if not isinstance(token, str) or not token:
+        return None, False
+    now = now or dt.datetime.now(dt.UTC)
+    row = _find(session, token)
+    if row is None or row.ended_at is not None:
+        return None, False
+    user = session.get(StaffUser, row.user_id)
+    if _lapse_reason(session, row, user, now):
+        return None, True
+    due = activity and now - row.last_activity_at >= ACTIVITY_GRANULARITY
+    return _session_user(user, row), due
+
+
 def resolve(session: Session, token: str | None, *, activity: bool = True,
             now: dt.datetime | None = None) -> SessionUser | None:
     """The signed-in user for `token`, or None (and the session ended) when it has lapsed.
 
     `activity=False` for automatic refreshes: they read the session without extending it.
+    Activity is recorded at most once per ACTIVITY_GRANULARITY.
     """
     if not isinstance(token, str) or not token:
         return None
@@ -70,16 +114,7 @@ def resolve(session: Session, token: str | None, *, activity: bool = True,
     if row is None or row.ended_at is not None:
         return None
     user = session.get(StaffUser, row.user_id)
-    idle = dt.timedelta(minutes=settings.get(session, "idle_timeout_minutes"))
-    reason = None
-    if user is None or not user.is_active:
-        reason = "user_disabled"
-    elif roles_string(user.role_names) != row.roles_at_sign_in:
-        reason = "roles_changed"
-    elif now >= row.expires_at:
-        reason = "absolute_timeout"
-    elif now - row.last_activity_at >= idle:
-        reason = "idle_timeout"
+    reason = _lapse_reason(session, row, user, now)
     if reason:
         row.ended_at = now
         row.end_reason = reason
@@ -92,11 +127,10 @@ def resolve(session: Session, token: str | None, *, activity: bool = True,
                                           row.client_address),
                      "session.end", "sign_in_session", row.id, {"reason_code": reason})
         return None
-    if activity:
+    if activity and now - row.last_activity_at >= ACTIVITY_GRANULARITY:
         row.last_activity_at = now
         session.flush()
-    return SessionUser(user.id, user.username, user.display_name, user.role_names, row.id,
-                       user.must_change_password, row.method)
+    return _session_user(user, row)
 
 
 def end(session: Session, token: str | None, reason: str = "signed_out",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from zoelife.ui import resilience
 from zoelife.ui.components import escape_markdown
 from zoelife.ui.db import faults_shown
 from zoelife.ui.hardening import xsrf_enabled
@@ -61,8 +62,14 @@ def _gate_only(screen, title: str, url_path: str):
 
 def _run(gate) -> None:
     user = gate.current_user()
+    resilience.record_session(user)
     if user is None:
-        _gate_only(gate.sign_in_screen, "Sign in", "sign-in").run()
+        # Runs of visitors who never signed in are bounded per address and one at a time.
+        with resilience.anonymous_turn(resilience.visitor_key()) as refused:
+            if refused:
+                st.warning(refused, icon=":material/hourglass_top:")
+                return
+            _gate_only(gate.sign_in_screen, "Sign in", "sign-in").run()
         return
     if user.must_change_password:
         nav = _gate_only(lambda: gate.change_password_screen(user, forced=True),

@@ -12,23 +12,16 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from zoelife.db import engine as db_engine
-from zoelife.db import migrate
 
 log = logging.getLogger(__name__)
 
 RETRY_LABEL = "Try again"
 
 
-@st.cache_resource(show_spinner=False)
-def _engine_for(url: str) -> Engine:
-    # Holds no patient data: the engine is a connection pool shared by every session.
-    engine = db_engine.make_engine(url)
-    migrate.upgrade(engine)
-    return engine
-
-
 def get_engine() -> Engine:
-    return _engine_for(db_engine.database_url())
+    # The process's one engine (a connection pool, no patient data), shared with the webhook;
+    # not in st.cache_resource, which a visitor's `clear_cache` message empties.
+    return db_engine.shared_engine()
 
 
 @contextmanager

@@ -26,7 +26,7 @@ from zoelife.security import accounts, auth, sessions, setup_code
 from zoelife.security.passwords import MIN_LENGTH, PasswordRejected
 from zoelife.security.sessions import SessionUser
 from zoelife.security.web import COOKIE_NAME, NONCE_COOKIE, NONCE_PATH, safe_next
-from zoelife.ui.db import faults_shown, reading, writing
+from zoelife.ui.db import faults_shown, get_engine, reading, writing
 
 TOKEN_KEY = "zoelife_token"
 _GRANT_KEY = "_zoelife_cookie_grant"
@@ -106,8 +106,13 @@ def current_user(*, activity: bool = True) -> SessionUser | None:
     token = _token()
     user = None
     if token:
-        with writing() as session:
-            user = sessions.resolve(session, token, activity=activity)
+        # Read first: a write transaction (the process-wide write lock on SQLite) only when a
+        # lapsed sign-in must be ended or activity is due (at most once a minute).
+        with reading() as session:
+            user, needs_write = sessions.peek(session, token, activity=activity)
+        if needs_write:
+            with writing() as session:
+                user = sessions.resolve(session, token, activity=activity)
     if user is not None:
         st.session_state[TOKEN_KEY] = token
         st.session_state[_HAD_SESSION_KEY] = user.method
@@ -350,8 +355,10 @@ def sign_in_screen() -> None:
                                  max_chars=512)
         submitted = st.form_submit_button("Sign in", type="primary")
     if submitted:
-        with writing() as session:
-            result = auth.sign_in(session, username, password, client_address=client_address())
+        # Bounded per address and overall inside auth (ratelimit); the password is checked
+        # before any write lock is taken (auth.sign_in_engine).
+        result = auth.sign_in_engine(get_engine(), username, password,
+                                     client_address=client_address())
         if result.token:
             _signed_in(result.token)
             st.rerun()

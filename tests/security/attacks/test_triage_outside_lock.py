@@ -1,0 +1,170 @@
+"""Attack: starving the clinic's server through its one write lock.
+
+Found in review: four webhook deliveries with 250 KB messages ran one after another at ~3.4 s
+each, and a front-desk queue refresh meanwhile took 13.1 s instead of 0.24 s. The message was
+assessed inside the write transaction (on SQLite, a process-wide lock), and every page run took
+the same lock to record the sign-in's activity; a sign-in attempt checked its password (Argon2)
+inside it too.
+Controls: a message is capped at MESSAGE_MAX_CHARS as the request's message (the rest kept in
+the extra field "message (continued)", assessed in bounded chunks: a risk clause at the very end
+still flags the request); the webhook assesses before its write transaction; page runs read the
+sign-in and write only when activity is due (once a minute) or it lapsed; the password is
+checked before any write transaction.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+
+import pytest
+from sqlalchemy import select
+
+from tests.apptest import make_user, page, read_db, sign_in
+from tests.clock import FIXED_NOW
+from zoelife.db import engine as db_engine
+from zoelife.db.engine import write_session
+from zoelife.db.models import Request, SignInSession, Submission
+from zoelife.ingest import webhook
+from zoelife.intake import service
+from zoelife.intake.schedule import Schedule
+from zoelife.intake.service import RequestInput, receive
+from zoelife.security import auth, sessions
+
+FILLER = "We are looking for help with depression and would like to hear about TMS. "
+RISK = "I want to kill myself tonight."
+
+
+def long_message(size: int = 250_000) -> str:
+    return (FILLER * (size // len(FILLER) + 1))[:size - len(RISK) - 1] + " " + RISK
+
+
+@pytest.fixture
+def writes(monkeypatch):
+    """Counts write transactions, and says whether one is open right now."""
+    state = {"open": 0, "count": 0}
+    real = db_engine.write_session
+
+    @contextlib.contextmanager
+    def counted(engine):
+        state["count"] += 1
+        state["open"] += 1
+        try:
+            with real(engine) as session:
+                yield session
+        finally:
+            state["open"] -= 1
+
+    monkeypatch.setattr(db_engine, "write_session", counted)
+    return state
+
+
+def _inp(external_id: str, message: str, **kw) -> RequestInput:
+    return RequestInput(source="test-form", external_id=external_id, received_at=FIXED_NOW,
+                        first_name="Rowan", last_name="Vale", email="rowan@example.org",
+                        message=message, **kw)
+
+
+def test_a_risk_clause_at_the_end_of_a_250kb_message_flags_it_and_nothing_is_lost(engine):
+    message = long_message()
+    with write_session(engine) as s:
+        out = receive(s, _inp("long-1", message), schedule=Schedule.load(s), now=FIXED_NOW)
+    assert out.crisis == "urgent"
+    stored = read_db(engine.url.render_as_string(hide_password=False), lambda s: s.execute(
+        select(Request.message, Request.extra, Request.crisis_level)).one())
+    kept, extra, level = stored
+    assert level == "urgent"
+    assert len(kept) == service.MESSAGE_MAX_CHARS
+    assert kept + extra[service.MESSAGE_OVERFLOW_FIELD] == message
+
+
+def test_a_clause_across_a_chunk_boundary_is_still_read():
+    boundary = service.MESSAGE_MAX_CHARS + service.OVERFLOW_CHUNK - service.OVERFLOW_OVERLAP
+    text = (FILLER * 400)[:boundary - 12] + " " + RISK + " " + FILLER * 10
+    inp = _inp("x", text)
+    assert RISK in inp.overflow()
+    assert service.assess_input(inp).crisis == "urgent"
+
+
+def test_a_duplicate_with_a_long_message_still_raises_the_level(engine):
+    with write_session(engine) as s:
+        first = receive(s, _inp("dup-1", "Do you take Aetna for TMS?", treatment_codes=("tms",)),
+                        schedule=Schedule.load(s), now=FIXED_NOW)
+    with write_session(engine) as s:
+        later = receive(s, _inp("dup-2", long_message(60_000), treatment_codes=("tms",)),
+                        schedule=Schedule.load(s), now=FIXED_NOW + dt.timedelta(hours=1))
+    assert later.kind == "duplicate" and later.request_id == first.request_id
+    url = engine.url.render_as_string(hide_password=False)
+    level = read_db(url, lambda s: s.get(Request, first.request_id).crisis_level)
+    assert level == "urgent"
+    fields = read_db(url, lambda s: s.execute(select(Submission.fields)).scalar_one())
+    assert fields["extra"][service.MESSAGE_OVERFLOW_FIELD].endswith(RISK)
+
+
+def test_the_webhook_assesses_before_its_write_transaction(app_db, monkeypatch, writes):
+    seen = []
+    real = service.assess_all
+
+    def spy(messages):
+        seen.append(writes["open"])
+        return real(messages)
+
+    monkeypatch.setattr(service, "assess_all", spy)
+    status, answer = webhook.store({"Entry Id": "wh-long", "Email": "rowan@example.org",
+                                    "Message": long_message()}, "test-form", "127.0.0.1")
+    assert status == 201
+    assert seen and all(open_ == 0 for open_ in seen)
+    level = read_db(app_db, lambda s: s.get(Request, answer["request_id"]).crisis_level)
+    assert level == "urgent"
+
+
+def test_page_runs_write_the_sign_in_at_most_once_a_minute(app_db, writes):
+    at = page("pages/queue.py")
+    sign_in(at, app_db, roles=("front_desk",))
+    at.run()
+    assert not at.exception
+    before = writes["count"]
+    at.run()
+    at.run()
+    assert writes["count"] == before  # nothing to write: activity was recorded < 1 min ago
+
+
+def test_activity_is_still_recorded_after_a_minute(engine):
+    with write_session(engine) as s:
+        user = make_user_in(s)
+        token = sessions.start(s, user, now=FIXED_NOW)
+    with write_session(engine) as s:
+        assert sessions.peek(s, token, now=FIXED_NOW + dt.timedelta(seconds=30))[1] is False
+        assert sessions.peek(s, token, now=FIXED_NOW + dt.timedelta(seconds=61))[1] is True
+        sessions.resolve(s, token, now=FIXED_NOW + dt.timedelta(seconds=61))
+    with write_session(engine) as s:
+        row = s.execute(select(SignInSession)).scalar_one()
+        assert row.last_activity_at == FIXED_NOW + dt.timedelta(seconds=61)
+
+
+def make_user_in(session):
+    from zoelife import audit
+    from zoelife.security import accounts
+
+    return accounts.create_user(session, "desk.one", "correct horse battery staple",
+                                {"front_desk"}, display_name="Desk One", actor=audit.SYSTEM)
+
+
+def test_the_sign_in_form_checks_the_password_outside_any_write(app_db, monkeypatch, writes):
+    make_user(app_db, "the.admin", {"admin"})
+    make_user(app_db, "desk.one", {"front_desk"})
+    checked_inside = []
+    real = auth.verify_password
+
+    def spy(hashed, password):
+        checked_inside.append(writes["open"])
+        return real(hashed, password)
+
+    monkeypatch.setattr(auth, "verify_password", spy)
+    at = page("streamlit_app.py")
+    at.run()
+    next(t for t in at.text_input if t.label == "User name").input("desk.one")
+    next(t for t in at.text_input if t.label == "Password").input("wrong password, twelve")
+    next(b for b in at.button if b.label == "Sign in").click().run()
+    assert not at.exception
+    assert checked_inside == [0]
