@@ -130,7 +130,7 @@ class Traffic:
                 self.window.posted += 1
                 try:
                     response = self.webhook.post(client, f"res-{self._n}", self._n)
-                    if response.status_code in (200, 201):
+                    if response.status_code in (200, 201, 202):
                         self.window.acknowledged += 1
                     else:
                         self.window.webhook_errors += 1

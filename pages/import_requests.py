@@ -61,7 +61,7 @@ if uploaded is not None:
         st.subheader("First rows", anchor=False)
         # One widget per column: a 20,000-column file hung the browser for over 90 s.
         shown = prep.table.headers[:MAX_MAPPED_COLUMNS]
-        people_table(pd.DataFrame([r.values[:MAX_MAPPED_COLUMNS] for r in prep.table.records[:5]],
+        people_table(pd.DataFrame([r.values for r in prep.table.records[:5]],
                                   columns=shown).astype(str),
                      hide_index=True, width="stretch")
         st.subheader("Columns", anchor=False)

@@ -87,11 +87,11 @@ def test_bodies_are_parsed_off_the_event_loop(monkeypatch, ctype, body):
 
     monkeypatch.setattr(webhook, "parse_form", spy("form"))
     monkeypatch.setattr(webhook, "parse_json", spy("json"))
-    monkeypatch.setattr(webhook, "store", lambda payload, source, client: (201, {"ok": True}))
+    monkeypatch.setattr(webhook, "store", lambda payload, source, client, **_: (202, {"ok": True}))
     monkeypatch.setenv("ZOELIFE_WEBHOOK_SECRET", WEBHOOK_SECRET)
     with TestClient(Starlette(routes=webhook.routes())) as client:
         response = client.post("/api/intake", content=body, headers=_signed(body, ctype))
-    assert response.status_code == 201
+    assert response.status_code == 202
     assert seen == ["worker thread"]
 
 
