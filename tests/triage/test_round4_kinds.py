@@ -1,0 +1,86 @@
+"""The kinds of message blind round 4 found missing (docs/triage.md), in wordings written for
+this test: none of them is a probe's sentence, and the detector before these fixes read every
+urgent one below as `review` or `none`, and every `none` one as flagged."""
+
+from __future__ import annotations
+
+import pytest
+
+from zoelife.triage import assess
+
+
+@pytest.mark.parametrize("text", [
+    # a first-person future without oneself
+    "honestly i can't picture myself still around next spring",
+    "ya no me veo viva para diciembre",
+    # a conditional ending: the last option, then an ending
+    "this is my last resort. if it fails, I'm done with everything",
+    "es mi ultimo recurso, si no sirve hasta aqui llego",
+    # a date or a decision set for ending everything
+    "after the holidays I'm done with it all",
+    # not caring whether one lives
+    "I've stopped caring whether I wake up or not",
+    "ya no me importa lo que me pase",
+    # notes and letters for family, or written and destroyed; papers in order
+    "escribí una carta para mi esposa y otra para mi hija",
+    "I wrote a note on sunday, then burned it in the sink",
+    "dejé una nota para mis hijos y todo en orden",
+    # medicines kept or hidden in secret, someone else's
+    "my boyfriend's xanax is in my drawer, I've been secretly holding onto it",
+    "my husband's leftover percocet, I kept it quietly in my purse",
+    # an injury said not to be an accident
+    "got 4 stitches in my forearm, said it was an accident with a knife but it wasnt",
+    # ligatures and strangulation games, third party
+    "my daughter has been tying a cord around her neck in her room",
+    "my son told me about the choking game and that he tries it alone",
+    "mi hijo se amarra el cinturon al cuello",
+    # drinking so as not to think about it: a purpose, not a denial
+    "I've been drinking so I don't have to think about dying",
+    # a recent attempt inside an eligibility question
+    "Is TMS okay if I tried to kill myself last month? asking for eligibility",
+    # a container of pills swallowed, Spanish and English
+    "mi hermano se tomo un bote de pastillas anoche",
+    "se tomó una caja de pastillas ayer",
+    # a car run in a closed garage
+    "my sister ran the car in the garage with the door shut last night",
+    # one's death as others' gain
+    "he keeps saying at least we'd get the life insurance money",
+    # one's own funeral imagined (not news of another's death)
+    "I keep picturing my funeral and who would show up",
+])
+def test_round4_kinds_are_urgent(text: str) -> None:
+    assert assess(text).crisis == "urgent", text
+
+
+@pytest.mark.parametrize("text", [
+    "my son slams doors and punches his pillow when we take his phone, normal?",
+    "Ugh, I could kill my sister for booking this without asking, but ok, therapy it is",
+    "Every panic attack I'm sure I'm dying, my heart races. Can I try medication?",
+    "my job applications are going to be the death of me, need a therapist",
+])
+def test_round4_everyday_wordings_stay_none(text: str) -> None:
+    assert assess(text).crisis == "none", text
+
+
+# Guards on the reach of the new rules (they were `none` before the rules existed too): a
+# note for work, an accident that was one, a car that runs fine, an insurer's count.
+@pytest.mark.parametrize("text", [
+    "The insurer says I haven't tried enough antidepressants yet for TMS.",
+    "my car is running fine now, so I can make the Tuesday slot",
+    "can I get a work note? I wrote a note to my boss already",
+    "my kid got stitches after falling off his bike, it was an accident",
+    "I've already decided I'm done with SSRIs, I want TMS",
+    "I don't care what happens with the insurance, just book me",
+])
+def test_the_new_rules_leave_everyday_wordings_alone(text: str) -> None:
+    assert assess(text).crisis == "none", text
+
+
+@pytest.mark.parametrize("text", [
+    "need help now",
+    "Is it true Spravato can cause suicidal thoughts as a side effect?",
+    "¿El TMS puede provocar pensamientos suicidas? Yo no los tengo.",
+    "Mi hermana no es suicida, pero no quiere salir de la cama. ¿Hacen terapia?",
+])
+def test_round4_review_wordings_are_review(text: str) -> None:
+    assert assess(text).crisis == "review", text
