@@ -33,6 +33,7 @@ FLOORS = {
     "blind_round1.jsonl": {"urgent": 78, "none_flag_max": 0.05, "treatments": 171},
     "blind_round2.jsonl": {"urgent": 66, "none_flag_max": 0.05, "treatments": 166},
     "blind_round3.jsonl": {"urgent": 63, "none_flag_max": 0.10, "treatments": 159},
+    "blind_round4.jsonl": {"urgent": 60, "none_flag_max": 0.06, "treatments": 134},
 }
 
 
