@@ -47,6 +47,11 @@ from zoelife.triage import assess
     "he keeps saying at least we'd get the life insurance money",
     # one's own funeral imagined (not news of another's death)
     "I keep picturing my funeral and who would show up",
+    # more of a medicine than meant
+    "took double my dose of seroquel yesterday to knock myself out",
+    "me tome varias pastillas de mas anoche",
+    # going away forever
+    "me quiero ir para siempre",
 ])
 def test_round4_kinds_are_urgent(text: str) -> None:
     assert assess(text).crisis == "urgent", text
@@ -71,6 +76,8 @@ def test_round4_everyday_wordings_stay_none(text: str) -> None:
     "my kid got stitches after falling off his bike, it was an accident",
     "I've already decided I'm done with SSRIs, I want TMS",
     "I don't care what happens with the insurance, just book me",
+    "I took an extra vitamin D pill, is that ok with TMS?",
+    "I struggle with alcohol, need therapy",
 ])
 def test_the_new_rules_leave_everyday_wordings_alone(text: str) -> None:
     assert assess(text).crisis == "none", text
@@ -80,6 +87,7 @@ def test_the_new_rules_leave_everyday_wordings_alone(text: str) -> None:
     "need help now",
     "Is it true Spravato can cause suicidal thoughts as a side effect?",
     "¿El TMS puede provocar pensamientos suicidas? Yo no los tengo.",
+    "mixing my xanax with alcohol every night now",
     "Mi hermana no es suicida, pero no quiere salir de la cama. ¿Hacen terapia?",
 ])
 def test_round4_review_wordings_are_review(text: str) -> None:
