@@ -52,6 +52,12 @@ from zoelife.triage import assess
     "me tome varias pastillas de mas anoche",
     # going away forever
     "me quiero ir para siempre",
+    # a decision and a date for everything ending; a conditional with the treatment named
+    "ya decidi que despues de navidad se acaba todo",
+    "if TMS fails i'm out for good",
+    "I'm giving this one more month and then I'm checking out",
+    # an injury owned after calling it something else
+    "told the ER nurse I fell, really I did it to myself",
 ])
 def test_round4_kinds_are_urgent(text: str) -> None:
     assert assess(text).crisis == "urgent", text
@@ -78,6 +84,8 @@ def test_round4_everyday_wordings_stay_none(text: str) -> None:
     "I don't care what happens with the insurance, just book me",
     "I took an extra vitamin D pill, is that ok with TMS?",
     "I struggle with alcohol, need therapy",
+    "if TMS fails I will try ketamine",
+    "one more month of waiting and I'm done with this insurance",
 ])
 def test_the_new_rules_leave_everyday_wordings_alone(text: str) -> None:
     assert assess(text).crisis == "none", text
