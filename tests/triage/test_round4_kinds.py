@@ -86,6 +86,12 @@ def test_round4_everyday_wordings_stay_none(text: str) -> None:
     "I struggle with alcohol, need therapy",
     "if TMS fails I will try ketamine",
     "one more month of waiting and I'm done with this insurance",
+    "I keep my pills in a pill organizer just in case I forget",
+    "I have leftover Zoloft from my old prescription, should I bring it?",
+    "can you send the letters to my wife? she handles my paperwork",
+    "I wrote a note to my son's teacher about his ADHD",
+    "my daughter wrote letters to her grandparents for christmas",
+    "I don't see myself here in five years, I want to change careers",
 ])
 def test_the_new_rules_leave_everyday_wordings_alone(text: str) -> None:
     assert assess(text).crisis == "none", text
