@@ -92,6 +92,9 @@ def test_round4_everyday_wordings_stay_none(text: str) -> None:
     "I wrote a note to my son's teacher about his ADHD",
     "my daughter wrote letters to her grandparents for christmas",
     "I don't see myself here in five years, I want to change careers",
+    "me tomo el clonazepam todas las noches",
+    "if it fails we will appeal, that's it for now",
+    "i keep it running in the garage in winter to warm up",
 ])
 def test_the_new_rules_leave_everyday_wordings_alone(text: str) -> None:
     assert assess(text).crisis == "none", text
@@ -106,3 +109,38 @@ def test_the_new_rules_leave_everyday_wordings_alone(text: str) -> None:
 ])
 def test_round4_review_wordings_are_review(text: str) -> None:
     assert assess(text).crisis == "review", text
+
+
+# A second set of fresh wordings of the same kinds, written after the first fixes; measured once
+# before the fixes they prompted (8 of 20 urgent, 9 of 10 everyday ones `none`; the code before
+# round 4: 5 of 20). Those the code before round 4 already read as urgent are left out here.
+@pytest.mark.parametrize("text", [
+    "new meds are the last thing I'm trying. if they flop, that's it, I'm finished with everything",
+    "already picked the day, after my sister's wedding, then i'm done with it all",
+    "I put my will and my passwords in an envelope for my wife",
+    "I've been pocketing a few of my grandma's sleeping pills each week, nobody knows",
+    "my 14yo has been doing the blackout challenge in his room",
+    "si la terapia no funciona, ya no le veo caso a seguir",
+    "mi novio se tomo todo el blister de clonazepam",
+    "stopped caring whether I see tomorrow",
+    "do you treat people who attempted recently? I did, 3 weeks ago",
+    "hay dias que me imagino mi propio funeral",
+    "I sit in my car in the garage with it running and think about not opening the door",
+    "this is my final attempt at treatment, after that I won't be around",
+    "been looking at how much of my lithium would be too much",
+    "I don't expect to make it to spring honestly",
+    "I lost my will to live",
+])
+def test_second_fresh_set_is_urgent(text: str) -> None:
+    assert assess(text).crisis == "urgent", text
+
+
+def test_an_injury_owned_in_spanish_is_read_by_a_person() -> None:
+    assert assess("me hice esto yo misma, no fue el gato").crisis == "review"
+
+
+@pytest.mark.parametrize("text", [
+    "I cut my finger cooking, not a big deal, can I still do ketamine?",
+])
+def test_second_fresh_set_everyday_wordings_stay_none(text: str) -> None:
+    assert assess(text).crisis == "none", text

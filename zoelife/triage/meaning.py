@@ -77,7 +77,7 @@ _OTHERS = frozenset(
     "madre padre esposo esposa hijo hija hermano hermana amigo amiga abuela abuelo tia tio "
     "abuelita abuelito perro perrito perrita gato gatito mascota".split())
 _TOKEN = re.compile(r"[a-z0-9]+")
-_OWN = frozenset({"my", "mi", "own"})
+_OWN = frozenset({"my", "mi", "own", "propio", "propia"})
 
 
 @dataclass(frozen=True)
