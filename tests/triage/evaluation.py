@@ -118,7 +118,8 @@ def treatment_figures(frozen_only: bool = False) -> TreatmentFigures:
 #: detector. Each was measured once before any fix it prompted; docs/triage.md records those
 #: figures. Fields: id, text, crisis, category, treatments, treatment_history, other_services,
 #: language, channel.
-BLIND_ROUNDS = ("blind_round1.jsonl", "blind_round2.jsonl", "blind_round3.jsonl")
+BLIND_ROUNDS = ("blind_round1.jsonl", "blind_round2.jsonl", "blind_round3.jsonl",
+                "blind_round4.jsonl")
 
 
 @dataclass(frozen=True)

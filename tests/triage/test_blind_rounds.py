@@ -30,9 +30,10 @@ def test_every_message_in_another_language_is_read_by_a_person(name: str) -> Non
 
 # Levels reached after the fixes (docs/triage.md): a change may raise them, never lower them.
 FLOORS = {
-    "blind_round1.jsonl": {"urgent": 78, "none_flag_max": 0.05, "treatments": 171},
-    "blind_round2.jsonl": {"urgent": 66, "none_flag_max": 0.05, "treatments": 166},
-    "blind_round3.jsonl": {"urgent": 63, "none_flag_max": 0.10, "treatments": 159},
+    "blind_round1.jsonl": {"urgent": 78, "none_flag_max": 0.05, "treatments": 173},
+    "blind_round2.jsonl": {"urgent": 66, "none_flag_max": 0.05, "treatments": 168},
+    "blind_round3.jsonl": {"urgent": 63, "none_flag_max": 0.10, "treatments": 162},
+    "blind_round4.jsonl": {"urgent": 60, "none_flag_max": 0.06, "treatments": 157},
 }
 
 

@@ -75,3 +75,27 @@ def test_form_treatments_union_with_text() -> None:
     assert a.treatments == {"tms", "medication_management"}
     assert assess(None, ["Spravato (esketamine)"]).treatments == {"spravato"}
     assert assess("", ["Spravato (esketamine)"]).crisis == "none"
+
+
+# Kinds blind round 4 found (new wordings, not its sentences): names in scripts written without
+# spaces, plural therapists, "do you have a therapist" asked (not owned), plain med-management
+# words, Spanish history ("llevo seis medicamentos"), the magnets in Spanish, school clearance.
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("ケタミンの点滴について教えてください", {"ketamine"}),
+        ("母のためにスプラバートの予約をしたいです", {"spravato"}),
+        ("케타민 치료 가능한가요?", {"ketamine"}),
+        ("想找心理治疗师，周末可以吗", {"therapy"}),
+        ("do you have any therapists who speak Tagalog?", {"therapy"}),
+        ("Does your office have a therapist open on Saturdays?", {"therapy"}),
+        ("I need someone to take over my lithium when I move", {"medication_management"}),
+        ("can I book a med appointment for next week", {"medication_management"}),
+        ("maybe something to help with sleep, I'm exhausted", {"medication_management"}),
+        ("quiero probar el tratamiento con imanes", {"tms"}),
+        ("llevo cuatro medicamentos y nada. ¿Qué es el spravato?", {"spravato"}),
+        ("do you write clearance letters for kids going back to class?", {"other"}),
+    ],
+)
+def test_round4_treatment_kinds(text: str, expected: set[str]) -> None:
+    assert assess(text).treatments == frozenset(expected), text

@@ -49,6 +49,8 @@ _CS_CANDIDATE = re.compile(r"S[/I.]|\+|NSSI")
 _NEG_CUES = frozenset(_CTX["negation"]["cues"])
 _NEG_FILLER = frozenset(_CTX["negation"]["filler"])
 _NEG_AFTER = re.compile(_CTX["negation"]["after"])
+# "so I don't have to think about killing myself": a purpose, not a denial.
+_NOT_DENIAL = re.compile(f'(?:{_CTX["negation"]["purpose"]})$')
 _NEGATABLE = frozenset(_CTX["negation"]["categories"])
 _TOKEN = re.compile(r"[a-z0-9]+|[,/:+]")
 
@@ -157,6 +159,8 @@ def _sentence(f: str, start: int, end: int) -> tuple[int, int]:
 def _negated(f: str, start: int, end: int, sent_start: int) -> bool:
     if _NEG_AFTER.match(f, end, min(len(f), end + 60)):
         return True
+    if _NOT_DENIAL.search(f, max(sent_start, start - 60), start):
+        return False
     tokens = _TOKEN.findall(f, max(sent_start, start - 80), start)
     for tok in reversed(tokens[-10:]):
         if tok in _NEG_CUES:

@@ -77,6 +77,7 @@ _OTHERS = frozenset(
     "madre padre esposo esposa hijo hija hermano hermana amigo amiga abuela abuelo tia tio "
     "abuelita abuelito perro perrito perrita gato gatito mascota".split())
 _TOKEN = re.compile(r"[a-z0-9]+")
+_OWN = frozenset({"my", "mi", "own", "propio", "propia"})
 
 
 @dataclass(frozen=True)
@@ -230,6 +231,8 @@ def _sentences(f: str, spans: list[tuple[int, int]]) -> list[int]:
 def _grief(hit: Hit, words: list[str], sent: list[int]) -> bool:
     """A death word right after another person ("my dad died", "her death"): news, not a wish."""
     if words[hit.first] not in _GRIEF_DEATH and not words[hit.first].startswith(("die", "pass")):
+        return False
+    if hit.first > 0 and words[hit.first - 1] in _OWN:  # "imagining my funeral": one's own
         return False
     lo, hi = max(0, hit.first - 4), min(len(words), hit.last + 4)  # "se me murio mi perrito"
     return any((words[k] in _OTHERS or words[k][:-1] in _OTHERS) and sent[k] == sent[hit.first]

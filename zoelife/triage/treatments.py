@@ -90,6 +90,9 @@ _OTHER_RX = {name: compile_phrases(pats) for name, pats in _CFG["other_services"
              if isinstance(pats, list)}
 _COMPARE = re.compile(_CFG["other_services"]["compare"])
 _AUDIENCE = compile_phrases(_CFG["audience"]["patterns"])
+# Scripts without spaces between words: a name is found inside a run of characters.
+_UNSPACED = {name: re.compile("|".join(f"(?:{p})" for p in pats))
+             for name, pats in _CFG.get("unspaced", {}).items()}
 
 
 def read_treatments(folded: Folded) -> TreatmentReading:
@@ -129,6 +132,8 @@ def read_treatments(folded: Folded) -> TreatmentReading:
             else:
                 interest.add(name)
         m = search(f, m.start() + 1)  # overlapping: "nasal spray ketamine"
+    if not f.isascii():
+        interest.update(name for name, rx in _UNSPACED.items() if rx.search(f))
     if others:
         interest.add("other")
     return TreatmentReading(frozenset(interest), frozenset(history - interest), tuple(others))
