@@ -8,7 +8,7 @@ recombined, re-cased, with typos), then:
 * writes one line per message with every field of its assessment (crisis level, evidence
   spans, treatments, treatment history, other services, language, language code) and prints
   the SHA-256 digest of the whole: a speed-up must leave that digest unchanged;
-* prints per-message mean and p99 of `assess`, the time of `assess_all` over the corpus, of a
+* prints (in CPU time: the host is shared) per-message mean and p99 of `assess`, the time of `assess_all` over the corpus, of a
   2,000-character message, and the first-call (cold) cost in a fresh process.
 
     bench/triage_speed.py                       digest and timings (20,000 generated messages)
@@ -167,13 +167,13 @@ def long_message(chars: int = 2000) -> str:
 
 _COLD = """
 import time, sys
-t0 = time.perf_counter()
+t0 = time.process_time()
 from zoelife import triage
-t1 = time.perf_counter()
+t1 = time.process_time()
 triage.assess("Hi, I have been thinking about ending it all. Interested in Spravato, do you take Aetna?")
-t2 = time.perf_counter()
+t2 = time.process_time()
 triage.assess("Necesito una cita para mi madre, tiene depresion y no se que hacer.")
-t3 = time.perf_counter()
+t3 = time.process_time()
 print(f"{(t1 - t0) * 1000:.0f} {(t2 - t1) * 1000:.0f} {(t3 - t2) * 1000:.1f}")
 """
 
@@ -213,12 +213,13 @@ def main() -> int:
               f"second (Spanish) {c_second:.1f} ms")
     # Per-message: one `assess` each, in corpus order, after the first call's loading.
     triage.assess("warm up the lazily loaded models")
+    triage.assess("Necesito una cita para mi madre, tiene depresion y no se que hacer.")
     times = []
     results = []
     for text, form in pairs:
-        t = time.perf_counter()
+        t = time.process_time()
         results.append(triage.assess(text, form))
-        times.append(time.perf_counter() - t)
+        times.append(time.process_time() - t)
     body = "\n".join(lines(pairs, results)) + "\n"
     digest = hashlib.sha256(body.encode("utf-8")).hexdigest()
     if args.out:
@@ -234,9 +235,9 @@ def main() -> int:
         # The batch path (an import), over messages this process has not seen yet: a second
         # corpus with another seed, so no per-message cache is warm for it.
         fresh = [(t, ()) for t in generated_texts(5_000, seed=99) if t]
-        t = time.perf_counter()
+        t = time.process_time()
         batch = triage.assess_all(fresh)
-        per = (time.perf_counter() - t) / len(fresh)
+        per = (time.process_time() - t) / len(fresh)
         print(f"assess_all over {len(fresh):,} unseen messages: {per * 1000:.3f} ms a message")
         single = [triage.assess(text) for text, _ in fresh]
         if [record(a) for a in batch] != [record(a) for a in single]:
@@ -246,9 +247,9 @@ def main() -> int:
         runs = []
         for i in range(20):
             text = long if i == 0 else long[:-5] + f" {i:04d}"  # defeat per-text caches
-            t = time.perf_counter()
+            t = time.process_time()
             triage.assess(text)
-            runs.append(time.perf_counter() - t)
+            runs.append(time.process_time() - t)
         print(f"2,000-character message: first {runs[0] * 1000:.2f} ms, "
               f"median {statistics.median(runs) * 1000:.2f} ms")
     if args.expect and args.expect != digest:
