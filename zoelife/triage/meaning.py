@@ -32,6 +32,15 @@ for _name, _entries in _CFG["field"].items():
     FIELDS[_name] = tuple(tuple(e.split()) for e in _entries)
 NET = frozenset(_CFG["net"])
 RULES: tuple[dict, ...] = tuple(_CFG["rule"])
+_RULE_NEEDS = tuple((rule, tuple(frozenset(group) for group in rule["needs"])) for rule in RULES)
+
+
+@lru_cache(maxsize=8192)
+def _possible_rules(present: frozenset[str]) -> tuple[dict, ...]:
+    """The rules, in order, with a hit in each of their groups: the others cannot fire.
+    Messages share few distinct sets of fields, so this is worked out once for each."""
+    return tuple(rule for rule, needs in _RULE_NEEDS
+                 if not any(present.isdisjoint(group) for group in needs))
 IDIOMS = compile_phrases(load_toml("idioms.toml")["patterns"])
 
 _GAP = "..."
@@ -225,7 +234,10 @@ def tag(folded: Folded, language: str = "") -> tuple[list[tuple[int, int]], list
         if not multi:
             continue
         seen: set[tuple[str, int]] = set()
+        nxt = forms[i + 1] if i + 1 < len(forms) else ()
         for field, words in multi:
+            if words[1] != _GAP and words[1] not in nxt:
+                continue  # most phrases stop at their second word ("i" + "want")
             last = _matches_at(forms, i, words)
             if last is None or (field, last) in seen:
                 continue
@@ -274,7 +286,7 @@ def find(folded: Folded, language: str = "",
     for h in usable:
         by_field.setdefault(h.field, []).append(h)
     found: list[Finding] = []
-    for rule in RULES:
+    for rule in _possible_rules(frozenset(by_field)):
         combo = _fire(rule, by_field, sent)
         if combo is None:
             continue
