@@ -233,10 +233,10 @@ def _informational(f: str, start: int, end: int, s: int, e: int, veto: bool) -> 
 
 
 def _mostly_caps(text: str) -> bool:
-    letters = [c for c in text[:2000] if c.isalpha()]
+    letters = list(filter(str.isalpha, text[:2000]))  # in C: a long message costs 0.15 ms else
     if len(letters) < 8:
         return False
-    upper = sum(1 for c in letters if c.isupper())
+    upper = sum(map(str.isupper, letters))
     return upper / len(letters) > 0.6
 
 

@@ -92,8 +92,9 @@ def _guess(sample: str) -> LanguageGuess:
     non_latin = len(_NON_LATIN.findall(sample)) if not sample.isascii() else 0
     if letters == 0:
         return _UNKNOWN
+    shares = None
     if letters >= MIN_LETTERS and not non_latin:
-        en_share, es_share, mixed = _shares(sample)
+        shares = en_share, es_share, mixed = _shares(sample)
         if en_share >= PLAIN_ENGLISH and en_share - es_share >= 0.2:
             # Plainly English (most messages): no need to ask the model (half the time).
             return LanguageGuess("en", "en", mixed)
@@ -104,7 +105,7 @@ def _guess(sample: str) -> LanguageGuess:
         return LanguageGuess("other", top if top not in ("en", "es") else "unknown", False)
     if letters < MIN_LETTERS:
         return LanguageGuess("unknown", "unknown", False)
-    en_share, es_share, mixed = _shares(sample)
+    en_share, es_share, mixed = shares if shares is not None else _shares(sample)
     if top in ("en", "es") and p >= CONFIDENT:
         return LanguageGuess(top, top, mixed)
     known = max(en_share, es_share)
@@ -118,15 +119,38 @@ def _guess(sample: str) -> LanguageGuess:
 
 def _shares(sample: str) -> tuple[float, float, bool]:
     """Share of words that simplemma knows as English, as Spanish; whether both are present."""
-    words = [w.lower() for w in _WORD.findall(sample)][:400]
+    words = _WORD.findall(sample)[:400]
     if not words:
         return 0.0, 0.0, False
-    en = sum(1 for w in words if _known(w, "en"))
-    es = sum(1 for w in words if _known(w, "es"))
-    only_en = sum(1 for w in words if _known(w, "en") and not _known(w, "es"))
-    only_es = sum(1 for w in words if _known(w, "es") and not _known(w, "en"))
+    en = es = only_en = only_es = 0
+    for w in words:
+        kind = _KIND.get(w)
+        if kind is None:
+            kind = _kind(w)
+        if kind:
+            if kind & 1:
+                en += 1
+                if kind == 1:
+                    only_en += 1
+            if kind & 2:
+                es += 1
+                if kind == 2:
+                    only_es += 1
     mixed = only_en >= 3 and only_es >= 3
     return en / len(words), es / len(words), mixed
+
+
+# word as written -> 1 English, 2 Spanish, 3 both, 0 neither (simplemma, lower-cased).
+_KIND: dict[str, int] = {}
+
+
+def _kind(word: str) -> int:
+    lower = word.lower()
+    kind = _known(lower, "en") | (_known(lower, "es") << 1)
+    if len(_KIND) > 200_000:  # an import of odd words: bounded memory
+        _KIND.clear()
+    _KIND[word] = kind
+    return kind
 
 
 @lru_cache(maxsize=65536)

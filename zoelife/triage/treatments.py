@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
-from ._text import SENTENCE_BREAK, Folded, compile_groups, compile_phrases, load_toml
+from ._text import SENTENCE_BREAK, Folded, PhraseGroups, compile_phrases, load_toml
 
 TREATMENTS = ("spravato", "tms", "ketamine", "medication_management", "therapy")
 
@@ -20,7 +20,9 @@ _CFG = load_toml("treatments.toml")
 _RX: dict[str, re.Pattern[str]] = {
     name: compile_phrases(spec["patterns"]) for name, spec in _CFG["treatment"].items()
 }
-_ALL = compile_groups({name: spec["patterns"] for name, spec in _CFG["treatment"].items()})
+# Every treatment phrase at once, overlapping matches included (the words of "nasal spray
+# ketamine"), tried at a word start only against the phrases that can begin there.
+_ALL = PhraseGroups({name: spec["patterns"] for name, spec in _CFG["treatment"].items()})
 _THERAPY = _CFG["treatment"]["therapy"]
 _NOT_AFTER = re.compile(_THERAPY["not_after"])
 _NOT_BEFORE = re.compile(_THERAPY["not_before"])
@@ -88,6 +90,10 @@ _PAST_AFTER = re.compile(_HIST["past_after"])
 _AGAIN = re.compile(_HIST["again"])
 _OTHER_RX = {name: compile_phrases(pats) for name, pats in _CFG["other_services"].items()
              if isinstance(pats, list)}
+# Whether any service not offered is named at all: most messages name none, and one pass
+# then replaces a pass per service.
+_ANY_OTHER = PhraseGroups({f"s{i}": pats for i, pats in enumerate(
+    pats for pats in _CFG["other_services"].values() if isinstance(pats, list))})
 _COMPARE = re.compile(_CFG["other_services"]["compare"])
 _AUDIENCE = compile_phrases(_CFG["audience"]["patterns"])
 # Scripts without spaces between words: a name is found inside a run of characters.
@@ -103,7 +109,7 @@ def read_treatments(folded: Folded) -> TreatmentReading:
     taken: list[tuple[int, int]] = []
     if _AUDIENCE.search(f):
         return TreatmentReading(frozenset(), frozenset(), ())
-    for name, rx in _OTHER_RX.items():
+    for name, rx in _OTHER_RX.items() if next(_ANY_OTHER.matches(f), None) else ():
         for m in rx.finditer(f):
             s, _e = _clause_bounds(f, m.start(), m.end())
             before = f[max(s, m.start() - 60) : m.start()]
@@ -114,12 +120,9 @@ def read_treatments(folded: Folded) -> TreatmentReading:
             taken.append((m.start(), m.end()))
             if name not in others:
                 others.append(name)
-    search = _ALL.search
-    m = search(f)
-    while m is not None:
+    for m in _ALL.matches(f):  # overlapping: "nasal spray ketamine"
         name = m.lastgroup or ""
         if name in interest or (taken and any(a <= m.start() < b for a, b in taken)):
-            m = search(f, m.start() + 1)
             continue
         if _accept(name, f, m):
             s, e = _clause_bounds(f, m.start(), m.end())
@@ -131,7 +134,6 @@ def read_treatments(folded: Folded) -> TreatmentReading:
                     interest.add(name)
             else:
                 interest.add(name)
-        m = search(f, m.start() + 1)  # overlapping: "nasal spray ketamine"
     if not f.isascii():
         interest.update(name for name, rx in _UNSPACED.items() if rx.search(f))
     if others:
