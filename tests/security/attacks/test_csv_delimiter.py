@@ -18,6 +18,7 @@ from hypothesis import strategies as st
 
 from zoelife.ingest.fields import _ALIASES, fold_header
 from zoelife.ingest.readers import ReadError, read_table
+from zoelife.spreadsheet import unneutralize
 
 DELIMITERS = ",;\t|"
 
@@ -44,8 +45,9 @@ def _csv(rows, delimiter: str) -> bytes:
 # Any text, and text made of the characters that steered the sniffer (other delimiters, quotes).
 cells = st.text(st.characters(blacklist_categories=("Cs",), blacklist_characters="\0"),
                 max_size=40) | st.text(st.sampled_from(list(",;\t|'\" a\n")), max_size=600)
-# (A leading apostrophe before a formula character is an export's guard, removed by design.)
-cells = cells.filter(lambda c: not c.startswith("'"))
+# An apostrophe before a formula character, at a cell's start or after a separator inside it,
+# is an export's guard, removed by design (zoelife.spreadsheet.unneutralize): the rows read back
+# are compared with the cells unguarded.
 
 
 @settings(max_examples=150, deadline=None)
@@ -57,7 +59,8 @@ def test_the_header_decides_the_delimiter_whatever_the_rows_hold(names, delimite
     rows = [r for r in rows if "".join(r).strip()]  # blank rows are skipped by design
     table = read_table(_csv([names, *rows], delimiter), name="x.csv")
     assert table.headers == names
-    assert [list(r.values.values()) for r in table.records] == rows
+    assert [list(r.values.values()) for r in table.records] == \
+        [[unneutralize(c) for c in r] for r in rows]
 
 
 def test_known_names_are_the_importers_own():
