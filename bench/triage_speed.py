@@ -135,16 +135,10 @@ def corpus(n: int) -> list[tuple[str, tuple[str, ...]]]:
 
 
 def record(a) -> dict:
-    """Every field of an assessment, in a stable form."""
-    return {
-        "crisis": a.crisis,
-        "evidence": [[e.start, e.end, e.category, e.level] for e in a.crisis_evidence],
-        "treatments": sorted(a.treatments),
-        "treatment_history": sorted(a.treatment_history),
-        "other_services": list(a.other_services),
-        "language": a.language,
-        "language_code": a.language_code,
-    }
+    """Every field of an assessment, in a stable form (one definition with the golden test)."""
+    from tests.triage.evaluation import golden_record
+
+    return golden_record(a)
 
 
 def lines(pairs, results) -> list[str]:

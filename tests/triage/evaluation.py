@@ -18,6 +18,20 @@ DATA = Path(__file__).parent / "data"
 
 
 @cache
+def golden_record(a) -> dict:
+    """Every field of an assessment, in a stable form: what `bench/triage_speed.py` digests and
+    writes to tests/triage/golden/assessments.jsonl, and what the golden test compares."""
+    return {
+        "crisis": a.crisis,
+        "evidence": [[e.start, e.end, e.category, e.level] for e in a.crisis_evidence],
+        "treatments": sorted(a.treatments),
+        "treatment_history": sorted(a.treatment_history),
+        "other_services": list(a.other_services),
+        "language": a.language,
+        "language_code": a.language_code,
+    }
+
+
 def load(name: str) -> tuple[dict, ...]:
     with (DATA / name).open(encoding="utf-8") as fh:
         return tuple(json.loads(line) for line in fh if line.strip())

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.triage.evaluation import golden_record
 from zoelife.triage import assess, assess_all
 
 GOLDEN = Path(__file__).parent / "golden" / "assessments.jsonl"
@@ -26,17 +27,7 @@ def _golden() -> list[dict]:
 
 
 def _record(text: str, form: list[str], a) -> dict:
-    return {
-        "text": text,
-        "form": form,
-        "crisis": a.crisis,
-        "evidence": [[e.start, e.end, e.category, e.level] for e in a.crisis_evidence],
-        "treatments": sorted(a.treatments),
-        "treatment_history": sorted(a.treatment_history),
-        "other_services": list(a.other_services),
-        "language": a.language,
-        "language_code": a.language_code,
-    }
+    return {"text": text, "form": form, **golden_record(a)}
 
 
 def test_golden_file_covers_every_labelled_message():
