@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
+import time
 import uuid
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -17,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Page, expect
 
 from tests.apptest import PASSWORD
@@ -105,13 +107,63 @@ def sign_in(page: Page, base: str, username: str, display_name: str, path: str =
     expect(page.get_by_role("heading", name="Sign in")).to_be_visible()
     page.get_by_role("textbox", name="User name").fill(username)
     page.get_by_role("textbox", name="Password").fill(PASSWORD)
-    # Signing in sends the browser once through /auth/cookie and back (a full page load). Wait
-    # for that navigation itself: the page before it already shows the signed-in sidebar, and
-    # a click made there is lost when the browser leaves it (seen once: "Sign out" ignored).
-    with page.expect_navigation():
-        page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url(re.compile(r"^(?!.*/auth/).*$"))
-    expect(page.get_by_text(f"Signed in as {display_name}")).to_be_visible()
+    trail = _NavigationTrail(page)
+    try:
+        # Signing in asks /auth/cookie in the background for the sign-in cookie; wait for its
+        # answer, so that a reload or a new tab the journey opens next is signed in too.
+        with page.expect_response(lambda r: "/auth/cookie" in r.url):
+            page.get_by_role("button", name="Sign in").click()
+        expect(page.get_by_text(f"Signed in as {display_name}")).to_be_visible()
+    except (AssertionError, PlaywrightError) as exc:
+        raise AssertionError(f"{exc}\nwhat the browser did after the click:\n{trail}") from exc
+    finally:
+        trail.stop()
+
+
+class _NavigationTrail:
+    """What the browser did after "Sign in" was clicked (navigations, /auth requests and
+    their answers, console errors): printed when a sign-in fails, so a rare failure on CI
+    says where the sign-in went."""
+
+    def __init__(self, page: Page) -> None:
+        self.page = page
+        self.events: list[str] = []
+        self._handlers = {
+            "framenavigated": lambda f: f == page.main_frame and self._add(
+                f"navigated to {_path(f.url)}"),
+            "request": lambda r: "/auth/" in r.url and self._add(
+                f"request {r.method} {_path(r.url)} (cookie header: "
+                f"{'yes' if 'cookie' in r.headers else 'no'})"),
+            "response": lambda r: "/auth/" in r.url and self._add(
+                f"response {r.status} {_path(r.url)} set-cookie: "
+                f"{_cookie_names(r.headers.get('set-cookie', ''))}"),
+            "requestfailed": lambda r: "/auth/" in r.url and self._add(
+                f"request failed {_path(r.url)}: {r.failure}"),
+            "console": lambda m: m.type == "error" and self._add(f"console error: {m.text[:200]}"),
+            "websocket": lambda w: self._add("websocket opened"),
+        }
+        self._start = time.monotonic()
+        for event, handler in self._handlers.items():
+            page.on(event, handler)
+
+    def _add(self, line: str) -> None:
+        self.events.append(f"{time.monotonic() - self._start:7.2f}s {line}")
+
+    def stop(self) -> None:
+        for event, handler in self._handlers.items():
+            self.page.remove_listener(event, handler)
+
+    def __str__(self) -> str:
+        return "\n".join(self.events) or "(nothing)"
+
+
+def _path(url: str) -> str:
+    """The URL without its query (a grant is one-time, but it has no place in a log)."""
+    return url.split("?")[0]
+
+
+def _cookie_names(header: str) -> str:
+    return ", ".join(part.split("=")[0].strip() for part in header.split("\n") if part) or "none"
 
 
 def choose(page: Page, label: str, option: str) -> None:

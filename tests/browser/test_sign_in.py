@@ -21,7 +21,7 @@ def test_sign_in_survives_a_reload_and_sign_out_survives_one_too(server_db, stre
     # Signing in sends the browser once through /auth/cookie, which sets the cookie.
     with page.expect_response(lambda r: "/auth/cookie" in r.url, timeout=30_000) as grant:
         page.get_by_role("button", name="Sign in").click()
-    assert grant.value.status == 303
+    assert grant.value.status == 204
     page.wait_for_load_state()
     expect(page.get_by_text("Signed in as Boss")).to_be_visible(timeout=30_000)
     # An HttpOnly, SameSite=Lax cookie the page's scripts cannot read.

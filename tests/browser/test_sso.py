@@ -169,7 +169,7 @@ def sso_sign_in(page: Page, clinic: SSOClinic, email: str) -> None:
     page.get_by_label("Email address").fill(email)
     with page.expect_response(lambda r: "/auth/cookie" in r.url) as grant:
         page.get_by_role("button", name="Continue").click()
-    assert grant.value.status == 303
+    assert grant.value.status == 204
     page.wait_for_url(re.compile(r"^(?!.*/(auth|oauth2callback)).*$"))
     expect(page.get_by_text(f"Signed in as {STAFF[email][1]}")).to_be_visible()
 

@@ -191,31 +191,29 @@ def test_upload_size_is_limited_in_the_shipped_config():
     assert 1 <= config_toml["server"]["maxUploadSize"] <= 200
 
 
-@pytest.mark.parametrize("next_path", ["/queue?status=new", "/request?id=7",
-                                       "/x</script><img src=x onerror=alert(1)>",
-                                       "javascript:alert(1)", "//evil.example/"])
-def test_the_redirect_script_holds_only_a_url_the_app_built(monkeypatch, next_path):
-    """The one raw HTML the gate writes: a fixed script around a URL made of a URL-safe grant
-    and a path `safe_next` allowed, JSON-quoted. Nothing typed into a URL reaches it as
-    markup, and no other destination can be given to it."""
+def test_the_grant_script_holds_only_a_url_the_app_built(monkeypatch):
+    """The one raw HTML the gate writes: a fixed script around a URL made of a URL-safe grant,
+    JSON-quoted, asked for in the background (a fetch: nothing the page does meanwhile can
+    cancel it). No other destination can be given to it."""
     from zoelife.ui import gate
 
     written = []
     monkeypatch.setattr(gate.st, "html", lambda body, **kw: written.append((body, kw)))
-    gate._redirect(gate.cookie_url("AbC-123_xyz", next_path), "n0nce_-Z")
+    gate._exchange_grant(gate.cookie_url("AbC-123_xyz"), "n0nce_-Z")
     body, kw = written[0]
     assert kw == {"unsafe_allow_javascript": True}
     assert body.startswith('<script>document.cookie = "zoelife_grant_nonce=n0nce_-Z; '
                            'Path=/auth/cookie; Max-Age=60; SameSite=Strict"')
-    assert 'window.location.replace("/auth/cookie?grant=AbC-123_xyz' in body
-    assert body.endswith('");</script>')
+    assert 'fetch("/auth/cookie?grant=AbC-123_xyz", {credentials: "same-origin"' in body
+    assert "location" not in body.replace("location.protocol", "")
+    assert body.endswith(");</script>")
     inner = body[len("<script>"):-len("</script>")]
     assert "<" not in inner and ">" not in inner and "javascript:" not in inner
     for foreign in ("https://evil.example/", "javascript:alert(1)", "/queue",
                     "/auth/signout?next=/"):
         with pytest.raises(ValueError):
-            gate._redirect(foreign)
+            gate._exchange_grant(foreign, "n0nce")
     with pytest.raises(ValueError):
-        gate._redirect(gate.cookie_url("AbC", "/"), 'x"; alert(1); "')
+        gate._exchange_grant(gate.cookie_url("AbC"), 'x"; alert(1); "')
     with pytest.raises(ValueError):
         gate._post("/auth/cookie?grant=x")

@@ -2,13 +2,14 @@
 
 A Streamlit page cannot set an HttpOnly cookie, so after a successful sign-in the page issues a
 one-time, 60-second grant (`sessions.issue_grant`), sets a nonce cookie bound to that grant in
-its own browser (`zoelife_grant_nonce`, Path=/auth/cookie, 60 s, SameSite=Strict) and sends the
-browser to `GET /auth/cookie?grant=…&next=/queue`. This route redeems the grant, presented with
-that nonce, for a cookie token of the same server-side sign-in, sets `zoelife_session` (HttpOnly,
-SameSite=Lax, Path=/, Secure when the request came over HTTPS) and redirects to `next`, a path on
-this site only. A reload or a new tab then reads the cookie through `st.context.cookies`. The
-nonce means a grant works only in the browser that signed in: a leaked grant URL, or one an
-attacker obtained for their own account and sent to a colleague (login CSRF), sets nothing.
+its own browser (`zoelife_grant_nonce`, Path=/auth/cookie, 60 s, SameSite=Strict) and asks
+`GET /auth/cookie?grant=…` in the background (a fetch, not a navigation). This route redeems
+the grant, presented with that nonce, for a cookie token of the same server-side sign-in and
+answers 204 with `zoelife_session` (HttpOnly, SameSite=Lax, Path=/, Secure when the request
+came over HTTPS). A reload or a new tab then reads the cookie through `st.context.cookies`.
+The nonce means a grant works only in the browser that signed in: a leaked grant URL, or one
+an attacker obtained for their own account and sent to a colleague (login CSRF), sets nothing.
+A 204 answer leaves a browser that opens the URL itself where it was.
 
 `POST /auth/signout` (same-origin only) ends the sign-in the cookie names and clears the
 cookie; the page submits it after signing out. A GET, or a POST another site's page makes the
@@ -82,23 +83,22 @@ def _engine():
 _ENGINES: dict = {}
 
 
-def _no_store(response: RedirectResponse) -> RedirectResponse:
+def _no_store(response: Response) -> Response:
     response.headers["Cache-Control"] = "no-store"
     response.headers["Referrer-Policy"] = "no-referrer"
     return response
 
 
-def cookie_route(request: Request) -> RedirectResponse:
+def cookie_route(request: Request) -> Response:
     from zoelife.db.engine import write_session
     from zoelife.security import sessions
 
-    target = safe_next(request.query_params.get("next"))
     cookie_token = None
     if request.headers.get("sec-fetch-site", "same-origin") == "same-origin":
         with write_session(_engine()) as session:
             cookie_token = sessions.redeem_grant(session, request.query_params.get("grant"),
                                                  request.cookies.get(NONCE_COOKIE))
-    response = _no_store(RedirectResponse(target, status_code=303))
+    response = _no_store(Response(status_code=204))
     response.delete_cookie(NONCE_COOKIE, path=NONCE_PATH, samesite="strict",
                            secure=_is_https(request))
     if cookie_token is None:

@@ -100,8 +100,7 @@ def _run(gate) -> None:
     if gate.just_signed_in() and nav.url_path not in allowed_urls:
         # Signed in on the URL of a page this account may not open: start where it may.
         st.switch_page(start)
-    # After st.navigation, so that the way back from /auth/cookie names the page shown.
-    gate.emit_cookie_redirect()
+    gate.emit_cookie_request()
     _sign_out_control(gate, user)
     nav.run()
 

@@ -4,9 +4,9 @@ Every page calls `require(role, ...)` first, so a page opened by URL without the
 refusal and never its data, whether or not it was reached through the navigation.
 
 Where the sign-in lives: a server-side row (zoelife.security.sessions). The page keeps its token
-in `st.session_state`; right after signing in, the browser is sent once through
-`/auth/cookie` (zoelife.security.web), which sets an HttpOnly cookie holding a second token of
-the same sign-in, so a reload or a new tab stays signed in (`st.context.cookies`). Ending the
+in `st.session_state`; right after signing in, the page asks `/auth/cookie`
+(zoelife.security.web) in the background for an HttpOnly cookie holding a second token of the
+same sign-in, so a reload or a new tab stays signed in (`st.context.cookies`). Ending the
 sign-in on the server ends both tokens.
 """
 
@@ -33,6 +33,9 @@ _GRANT_KEY = "_zoelife_cookie_grant"
 _CLEAR_COOKIE_KEY = "_zoelife_clear_cookie"
 _SSO_REFUSED_KEY = "_zoelife_sso_refused"
 _HAD_SESSION_KEY = "_zoelife_had_session"
+# This tab asked /auth/cookie for the sign-in cookie: the browser holds it, although this
+# session's own view of the cookies (taken when its page loaded) does not show it.
+_COOKIE_ASKED_KEY = "_zoelife_cookie_asked"
 
 REFUSAL = "This page is not available to your account. Ask an administrator if you need access."
 
@@ -179,7 +182,7 @@ def require(*roles: str, activity: bool = True) -> SessionUser:
     if roles and not user.has(*roles):
         st.error(REFUSAL, icon=":material/block:")
         st.stop()
-    emit_cookie_redirect()
+    emit_cookie_request()
     _watch_sign_in()
     return user
 
@@ -256,8 +259,8 @@ def _current_path() -> str:
     return safe_next(f"{path}?{urlencode(params)}" if params else path)
 
 
-def cookie_url(grant: str, next_path: str = "/") -> str:
-    return "/auth/cookie?" + urlencode({"grant": grant, "next": safe_next(next_path)})
+def cookie_url(grant: str) -> str:
+    return "/auth/cookie?" + urlencode({"grant": grant})
 
 
 _SAFE_NONCE = re.compile(r"^[A-Za-z0-9_-]{1,100}$")
@@ -267,20 +270,21 @@ def _script(js: str) -> None:
     st.html(f"<script>{js}</script>", unsafe_allow_javascript=True)
 
 
-def _redirect(url: str, nonce: str | None = None) -> None:
-    """Send the browser to /auth/cookie, first setting the grant's nonce cookie in it (only
-    this browser then can redeem the grant). Our own fixed script and a URL we built (URL-safe
-    grant, a path `safe_next` allowed: only [A-Za-z0-9-._~/%?=&+]): no public text can reach
-    the HTML."""
+def _exchange_grant(url: str, nonce: str) -> None:
+    """Set the grant's nonce cookie in this browser (only it then can redeem the grant) and
+    redeem the grant at /auth/cookie with a background request, whose answer sets the
+    HttpOnly sign-in cookie. A request, not a navigation: the page stays as it is, and nothing
+    the page does meanwhile (Streamlit updating the address bar, a second run) can cancel it
+    after the server spent the grant, which once left a sign-in without its cookie. Our own
+    fixed script and a URL we built (a URL-safe grant): no public text can reach the HTML."""
     if not url.startswith("/auth/cookie?"):
-        raise ValueError("redirects go to the app's own /auth/cookie route only")
-    js = ""
-    if nonce is not None:
-        if not _SAFE_NONCE.match(nonce):
-            raise ValueError("a grant nonce is URL-safe base64")
-        js = (f'document.cookie = "{NONCE_COOKIE}={nonce}; Path={NONCE_PATH}; Max-Age=60; '
-              'SameSite=Strict" + (location.protocol === "https:" ? "; Secure" : "");')
-    _script(js + f"window.location.replace({_js_string(url)});")
+        raise ValueError("grants are redeemed at the app's own /auth/cookie route only")
+    if not _SAFE_NONCE.match(nonce):
+        raise ValueError("a grant nonce is URL-safe base64")
+    _script(f'document.cookie = "{NONCE_COOKIE}={nonce}; Path={NONCE_PATH}; Max-Age=60; '
+            'SameSite=Strict" + (location.protocol === "https:" ? "; Secure" : "");'
+            f'fetch({_js_string(url)}, {{credentials: "same-origin", cache: "no-store", '
+            'redirect: "manual"});')
 
 
 def _post(url: str) -> None:
@@ -296,16 +300,17 @@ def _js_string(url: str) -> str:
 
 
 def just_signed_in() -> bool:
-    """Signed in during this page's life, the browser not yet sent through /auth/cookie."""
+    """Signed in during this page's life, the cookie not yet asked for."""
     return bool(st.session_state.get(_GRANT_KEY))
 
 
-def emit_cookie_redirect() -> None:
-    """Once after signing in: send the browser through /auth/cookie and back to this page."""
+def emit_cookie_request() -> None:
+    """Once after signing in: have the browser redeem the grant for the sign-in cookie."""
     pending = st.session_state.pop(_GRANT_KEY, None)
     if pending:
         grant, nonce = pending
-        _redirect(cookie_url(grant, _current_path()), nonce)
+        _exchange_grant(cookie_url(grant), nonce)
+        st.session_state[_COOKIE_ASKED_KEY] = True
 
 
 def emit_cookie_clear() -> None:
@@ -316,7 +321,7 @@ def emit_cookie_clear() -> None:
             has_cookie = bool(st.context.cookies.get(COOKIE_NAME))
         except Exception:  # noqa: BLE001
             has_cookie = False
-        if has_cookie:
+        if has_cookie or st.session_state.pop(_COOKIE_ASKED_KEY, False):
             _post("/auth/signout?" + urlencode({"next": _current_path()}))
 
 
