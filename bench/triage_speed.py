@@ -1,6 +1,6 @@
 """Triage speed and equivalence harness: `.venv/bin/python bench/triage_speed.py`.
 
-Assesses every message of the labelled and blind sets (tests/triage/data/*.jsonl) and a corpus
+Assesses every message of the labelled and blind sets (zoelife/triage/data/examples/*.jsonl) and a corpus
 of distinct, realistic messages built from the project's own message generators (the demo
 clinic, the import benchmark's export, the ingest tests' rows, the labelled sets' sentences;
 recombined, re-cased, with typos), then:
@@ -35,7 +35,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-DATA = ROOT / "tests" / "triage" / "data"
+DATA = ROOT / "zoelife" / "triage" / "data" / "examples"
 GOLDEN = ROOT / "tests" / "triage" / "golden" / "assessments.jsonl"
 #: Generated messages kept in the golden file beside the labelled sets.
 GOLDEN_GENERATED = 2_000
@@ -44,7 +44,7 @@ FORM_LABELS = ["", "", "", "Spravato", "TMS", "Ketamine", "Medication management
 
 
 def labelled_texts() -> list[str]:
-    """Every message of tests/triage/data/*.jsonl, file by file, in file order."""
+    """Every message of zoelife/triage/data/examples/*.jsonl, file by file, in file order."""
     out = []
     for path in sorted(DATA.glob("*.jsonl")):
         for line in path.read_text(encoding="utf-8").splitlines():

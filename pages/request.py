@@ -128,6 +128,10 @@ with left:
         if r.message:
             reading = assess(r.message)
             st.markdown(highlight_markdown(r.message, reading.crisis_evidence))
+            if reading.raised_by_learned_net:
+                st.caption("No rule matched here: the learned net marked it because it resembles "
+                           "messages people flagged before (highlighted: the words that weighed "
+                           "most). Read the whole message.")
             if reading.language == "other":
                 st.warning(f"This message seems to be in {reading.language_name}, a language the "
                            "crisis detector does not read: someone who reads it must check it.",

@@ -198,3 +198,19 @@ def test_a_message_in_another_language_says_which_it_seems_to_be(app_db):
     assert any("seems to be in Portuguese" in w and "does not read" in w for w in warnings)
     level = read_db(app_db, lambda s: s.get(Request, rid).crisis_level)
     assert level == "review"
+
+
+def test_a_message_only_the_learned_net_marked_says_so(app_db):
+    """No rule reads "almost there" as risk; the learned net asks a person to read it, and the
+    page says that it was the net, not a rule."""
+    rid = seed(app_db, message="tired of fighting it. almost there, everything is arranged and "
+                               "the letters are written. do u take walk ins")
+    at = opened(app_db, rid)
+    assert not at.exception
+    assert any("the learned net marked it" in c.value for c in at.caption)
+    engine = make_engine(app_db)
+    plain = make_request(engine, received_at=FIXED_NOW - dt.timedelta(hours=2), first_name="Paz",
+                         last_name="Plain", phone="(212) 555-0199", now=FIXED_NOW,
+                         message="Do you take Aetna for TMS? I'd like a consult next week.")
+    engine.dispose()
+    assert not any("learned net" in c.value for c in opened(app_db, plain).caption)

@@ -1,4 +1,4 @@
-"""Figures for the labelled message sets in tests/triage/data (shared by the tests and conftest).
+"""Figures for the labelled message sets in zoelife/triage/data/examples (shared by the tests and conftest).
 
 The sets were written before the detector, then a random third of each was frozen with
 ``random.Random(20261126).sample(range(n), n // 3)`` (the ``frozen`` field).  Frozen messages are
@@ -10,11 +10,9 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from functools import cache
-from pathlib import Path
 
 from zoelife.triage import assess
-
-DATA = Path(__file__).parent / "data"
+from zoelife.triage.learned import EXAMPLES as DATA
 
 
 @cache
@@ -30,6 +28,19 @@ def golden_record(a) -> dict:
         "language": a.language,
         "language_code": a.language_code,
     }
+
+
+def assess_by_rules(text: str):
+    """`assess` with the learned net switched off (thresholds no probability reaches): what
+    the fields, rules, context and safety net alone make of `text`."""
+    from zoelife.triage import learned
+
+    saved = learned.REVIEW_AT, learned.URGENT_AT
+    learned.REVIEW_AT = learned.URGENT_AT = 2.0
+    try:
+        return assess(text)
+    finally:
+        learned.REVIEW_AT, learned.URGENT_AT = saved
 
 
 def load(name: str) -> tuple[dict, ...]:
@@ -128,12 +139,12 @@ def treatment_figures(frozen_only: bool = False) -> TreatmentFigures:
     return TreatmentFigures(len(rows), len(rows) - len(wrong), tuple(wrong))
 
 
-#: Blind probe rounds (tests/triage/data/blind_round*.jsonl), written by people who never saw the
+#: Blind probe rounds (zoelife/triage/data/examples/blind_round*.jsonl), written by people who never saw the
 #: detector. Each was measured once before any fix it prompted; docs/triage.md records those
 #: figures. Fields: id, text, crisis, category, treatments, treatment_history, other_services,
 #: language, channel.
 BLIND_ROUNDS = ("blind_round1.jsonl", "blind_round2.jsonl", "blind_round3.jsonl",
-                "blind_round4.jsonl")
+                "blind_round4.jsonl", "blind_round5.jsonl")
 
 
 @dataclass(frozen=True)
@@ -195,13 +206,13 @@ def blind_figures(name: str) -> BlindFigures:
 
 def summary_lines() -> list[str]:
     return [
-        "crisis level (tests/triage/data/crisis_messages.jsonl):",
+        "crisis level (zoelife/triage/data/examples/crisis_messages.jsonl):",
         "  " + crisis_figures().line("all"),
         "  " + crisis_figures(frozen_only=True).line("frozen"),
-        "treatment interest (tests/triage/data/treatment_messages.jsonl):",
+        "treatment interest (zoelife/triage/data/examples/treatment_messages.jsonl):",
         "  " + treatment_figures().line("all"),
         "  " + treatment_figures(frozen_only=True).line("frozen"),
-        "blind probe rounds (tests/triage/data/blind_round*.jsonl; before-fix figures in "
+        "blind probe rounds (zoelife/triage/data/examples/blind_round*.jsonl; before-fix figures in "
         "docs/triage.md):",
         *(f"  {blind_figures(name).line(f'round{i}')}" for i, name in enumerate(BLIND_ROUNDS, 1)),
     ]

@@ -1,4 +1,4 @@
-"""The blind probe rounds as frozen regression sets (tests/triage/data/blind_round*.jsonl).
+"""The blind probe rounds as frozen regression sets (zoelife/triage/data/examples/blind_round*.jsonl).
 
 They were written by people who never saw the detector and measured once before any fix they
 prompted (docs/triage.md keeps those figures). What is asserted here is the safety property the
@@ -34,6 +34,7 @@ FLOORS = {
     "blind_round2.jsonl": {"urgent": 66, "none_flag_max": 0.05, "treatments": 168},
     "blind_round3.jsonl": {"urgent": 63, "none_flag_max": 0.10, "treatments": 162},
     "blind_round4.jsonl": {"urgent": 60, "none_flag_max": 0.06, "treatments": 157},
+    "blind_round5.jsonl": {"urgent": 57, "none_flag_max": 0.08, "treatments": 159},
 }
 
 

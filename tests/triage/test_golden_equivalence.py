@@ -1,5 +1,5 @@
 """Speed work must not change a single result: every field of the assessment of each message of
-the labelled and blind sets (tests/triage/data/*.jsonl), and of 2,000 generated messages with
+the labelled and blind sets (zoelife/triage/data/examples/*.jsonl), and of 2,000 generated messages with
 form values, is compared with tests/triage/golden/assessments.jsonl.
 
 The golden file was written by `bench/triage_speed.py --write-golden` on the triage as it was
@@ -16,9 +16,10 @@ import pytest
 
 from tests.triage.evaluation import golden_record
 from zoelife.triage import assess, assess_all
+from zoelife.triage.learned import EXAMPLES
 
 GOLDEN = Path(__file__).parent / "golden" / "assessments.jsonl"
-DATA = Path(__file__).parent / "data"
+DATA = EXAMPLES
 
 
 def _golden() -> list[dict]:

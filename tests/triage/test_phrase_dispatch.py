@@ -18,8 +18,9 @@ from hypothesis import strategies as st
 
 from zoelife.triage import crisis, treatments
 from zoelife.triage._text import Folded, PhraseGroups, expand, first_characters
+from zoelife.triage.learned import EXAMPLES
 
-DATA = Path(__file__).parent / "data"
+DATA = EXAMPLES
 SEED = Path(__file__).parents[2] / "zoelife" / "data" / "seed_article.txt"
 
 
@@ -37,11 +38,12 @@ def _dispatched(groups: PhraseGroups, text: str) -> list[tuple[int, int, str | N
 
 
 def _labelled_texts() -> list[str]:
-    texts = []
+    texts: list[str] = []
     for path in sorted(DATA.glob("*.jsonl")):
         for line in path.read_text(encoding="utf-8").splitlines():
             if line.strip():
                 texts.append(json.loads(line)["text"])
+    assert len(texts) > 1000, f"the labelled messages are missing from {DATA}"
     return texts
 
 

@@ -1,4 +1,4 @@
-"""Regression tests on the probe messages (tests/triage/data/*_probes.jsonl).
+"""Regression tests on the probe messages (zoelife/triage/data/examples/*_probes.jsonl).
 
 Unlike the labelled evaluation sets, the probes were written AFTER the detector, in three rounds,
 to look for wordings it missed; each round was measured first and then fixed (docs/triage.md

@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import pytest
 
-from zoelife.triage import assess
+from tests.triage.evaluation import assess_by_rules
+from zoelife.triage import assess, learned
 
 
 @pytest.mark.parametrize("text", [
@@ -97,7 +98,11 @@ def test_round4_everyday_wordings_stay_none(text: str) -> None:
     "i keep it running in the garage in winter to warm up",
 ])
 def test_the_new_rules_leave_everyday_wordings_alone(text: str) -> None:
-    assert assess(text).crisis == "none", text
+    assert assess_by_rules(text).crisis == "none", text
+    # The learned net may still raise one (near misses of the rules resemble what they catch;
+    # its cost is in docs/triage.md): then all the evidence is the net's.
+    assert {e.category for e in assess(text).crisis_evidence} <= {
+        learned.REVIEW_CATEGORY, learned.URGENT_CATEGORY}, text
 
 
 @pytest.mark.parametrize("text", [

@@ -10,6 +10,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import cast
 
+from . import learned
 from ._text import Folded
 from .crisis import (
     CRISIS_LEVELS,
@@ -46,6 +47,13 @@ class Assessment:
     treatment_history: frozenset[str] = frozenset()  # had before, named as past, not asked for
     other_services: tuple[str, ...] = ()  # services not offered that the person asks for
     language_code: str = "unknown"  # what it seems to be: "en", "es", "pt", "vi", ...
+
+    @property
+    def raised_by_learned_net(self) -> bool:
+        """The level is the learned net's: no rule gave it (the request page says so)."""
+        top = [e for e in self.crisis_evidence if e.level == self.crisis]
+        return bool(top) and all(
+            e.category in (learned.REVIEW_CATEGORY, learned.URGENT_CATEGORY) for e in top)
 
     @property
     def language_name(self) -> str:
@@ -109,8 +117,34 @@ def assess_all(messages: Sequence[tuple[str | None, Iterable[str]]]) -> list[Ass
         out[i] = Assessment(crisis_level(evidence), tuple(evidence),
                             reading.interest | labels, guess.language,
                             reading.history - labels, reading.other_services, guess.code)
+    _second_reading(out, texts)
     for i, seen in repeats:
         out[i] = out[seen]
     if None in out:  # pragma: no cover - a bug: never let a message pass as "none" unread
         raise RuntimeError("a message was left unassessed")
     return cast(list[Assessment], out)
+
+
+def _second_reading(out: list[Assessment | None], texts: list[tuple[int, str, frozenset[str]]],
+                    ) -> None:
+    """The learned net (zoelife.triage.learned) reads every message the rules left below
+    `urgent` and raises those that resemble what people flagged, or called urgent."""
+    below = [(i, text) for i, text, _ in texts if out[i].crisis != "urgent"]
+    if not below:
+        return
+    model = learned.net()
+    for (i, text), (flagged, urgent) in zip(below, model.chances([t for _, t in below]),
+                                            strict=True):
+        found = out[i]
+        if urgent >= learned.URGENT_AT and found.language != "other":
+            level, category = "urgent", learned.URGENT_CATEGORY
+        elif flagged >= learned.REVIEW_AT and found.crisis == "none":
+            level, category = "review", learned.REVIEW_CATEGORY
+        else:
+            continue
+        spans = learned.spans_of(text, model.weightiest_words(text, level))
+        out[i] = Assessment(
+            level,
+            found.crisis_evidence + tuple(EvidenceSpan(s, e, category, level) for s, e in spans),
+            found.treatments, found.language, found.treatment_history, found.other_services,
+            found.language_code)

@@ -1,0 +1,73 @@
+"""The learned net (zoelife.triage.learned): a second reader that only ever raises a level."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.triage.evaluation import assess_by_rules, load
+from zoelife import triage
+from zoelife.triage import learned
+from zoelife.triage.learned import EXAMPLES, LearnedNet, examples
+
+LEVEL = {"none": 0, "review": 1, "urgent": 2}
+ALL_FILES = sorted(p.name for p in EXAMPLES.glob("*.jsonl"))
+
+
+@pytest.fixture(scope="module")
+def rules_only():
+    """assess_all with the net switched off."""
+    return lambda texts: [assess_by_rules(t) for t in texts]
+
+
+def test_the_net_never_lowers_a_level_the_rules_gave(rules_only):
+    texts = [r["text"] for name in ALL_FILES for r in load(name)]
+    with_net = triage.assess_all([(t, ()) for t in texts])
+    without = rules_only(texts)
+    assert all(LEVEL[a.crisis] >= LEVEL[b.crisis] for a, b in zip(with_net, without, strict=True))
+    # ... and it does raise some: the layer is not idle.
+    assert sum(a.crisis != b.crisis for a, b in zip(with_net, without, strict=True)) > 0
+
+
+def test_a_raised_message_shows_the_words_that_weighed(rules_only):
+    text = ("tired of fighting it. almost there, everything is arranged and the letters "
+            "are written. do u take walk ins")
+    [before] = rules_only([text])
+    after = triage.assess(text)
+    raised = [e for e in after.crisis_evidence
+              if e.category in (learned.REVIEW_CATEGORY, learned.URGENT_CATEGORY)]
+    assert before.crisis != "urgent"  # what the net is for: the rules do not read it as urgent
+    assert raised, after
+    for span in raised:
+        assert 0 <= span.start < span.end <= len(text)
+        assert span.level == after.crisis
+    assert after.raised_by_learned_net
+    assert not triage.assess("I want to kill myself tonight").raised_by_learned_net
+
+
+def test_a_message_in_another_language_is_never_raised_to_urgent_by_the_net():
+    for r in load("blind_round5.jsonl") + load("blind_round4.jsonl"):
+        a = triage.assess(r["text"])
+        if a.language == "other":
+            assert not [e for e in a.crisis_evidence if e.category == learned.URGENT_CATEGORY]
+
+
+def test_idioms_and_routine_questions_stay_none():
+    for text in ("I'm dying to try TMS, when is your next opening?",
+                 "Killing it at work lately, but my anxiety is still high. Med management?",
+                 "Do you take Aetna for Spravato? I'd like an appointment next week.",
+                 "Can I reschedule my consult to Thursday afternoon?"):
+        assert triage.assess(text).crisis == "none", text
+
+
+def test_training_is_deterministic():
+    sample = [r["text"] for r in load("blind_round5.jsonl")[:40]]
+    one, two = LearnedNet(examples()), LearnedNet(examples())
+    assert one.chances(sample) == two.chances(sample)
+
+
+def test_the_examples_hold_every_labelled_file_and_both_labels():
+    found = examples()
+    assert len(found) == sum(len(load(n)) for n in ALL_FILES if n.startswith(("crisis_", "blind_")))
+    assert any(e.urgent for e in found) and any(not e.flagged for e in found)
+    held_out = examples(exclude=("blind_round5.jsonl",))
+    assert len(held_out) == len(found) - len(load("blind_round5.jsonl"))

@@ -1,0 +1,134 @@
+"""The learned net: a second reader under the rules, for wordings nobody wrote a rule for.
+
+Each blind round found messages about suicide or self-harm worded in ways no field or rule of
+`fields.toml` held ("I've picked the date", "won't be your problem much longer", "walking out
+into the lake"), so a new wording still came out `none` until someone wrote its rule. This
+layer does not wait for the rule: a linear model (scikit-learn: TF-IDF over character 3-5-grams
+inside words and over words and word pairs, logistic regression) is trained on every message
+of `data/examples/` whose crisis level a person labelled (the labelled sets, the probes and
+every frozen blind round), and gives two probabilities: that a person would flag the message
+(urgent or review), and that they would call it urgent.
+
+It only ever raises a level, never lowers one: a `none` message to `review` (category
+`resembles_flagged`) when the first is at least REVIEW_AT; an English or Spanish message the
+rules left below `urgent` to `urgent` (category `resembles_urgent`) when the second is at least
+URGENT_AT ("anything in doubt" is urgent; a message in a language the rules do not read stays
+`review`, for a person to read). Both thresholds were chosen by cross-validation (each blind
+round with a quarter of the labelled sets held out in turn), not on a round being measured:
+REVIEW_AT is the lowest at which the `none` messages flagged by the rules and the net together
+stay at 10%; URGENT_AT the lowest at which `none` messages raised to urgent stay under 2% and
+`review` messages raised stay under 10% (docs/triage.md, "The learned net"). The evidence it
+shows staff is the words that weighed most.
+
+Trained once per process on first use (about a second), deterministically: the same examples
+give the same model in every process. No download, no file written.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+EXAMPLES = Path(__file__).parent / "data" / "examples"
+# Files of EXAMPLES whose messages carry a crisis level a person gave ("label" or "crisis").
+CRISIS_EXAMPLES = ("crisis_messages.jsonl", "crisis_probes.jsonl", "blind_round*.jsonl")
+REVIEW_AT = 0.72
+URGENT_AT = 0.90
+REVIEW_CATEGORY = "resembles_flagged"
+URGENT_CATEGORY = "resembles_urgent"
+# Words shown as the net's evidence: the few that weighed most.
+EVIDENCE_WORDS = 3
+
+
+@dataclass(frozen=True)
+class Example:
+    text: str
+    flagged: bool  # a person labelled it urgent or review
+    urgent: bool
+
+
+def examples(exclude: Sequence[str] = ()) -> list[Example]:
+    """Every labelled message of EXAMPLES, file by file in name order (`exclude`: file names
+    left out, to measure the net on a round it has not read)."""
+    found: list[Example] = []
+    for pattern in CRISIS_EXAMPLES:
+        for path in sorted(EXAMPLES.glob(pattern)):
+            if path.name in exclude:
+                continue
+            with path.open(encoding="utf-8") as fh:
+                for line in fh:
+                    if line.strip():
+                        row = json.loads(line)
+                        level = row.get("label") or row.get("crisis")
+                        found.append(Example(row["text"], level != "none", level == "urgent"))
+    return found
+
+
+class LearnedNet:
+    def __init__(self, training: Sequence[Example]) -> None:
+        from sklearn.feature_extraction.text import TfidfVectorizer
+        from sklearn.pipeline import make_union
+
+        self._words = TfidfVectorizer(analyzer="word", ngram_range=(1, 2), sublinear_tf=True)
+        self._features = make_union(
+            TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5), min_df=2, sublinear_tf=True),
+            self._words,
+        )
+        matrix = self._features.fit_transform([e.text for e in training])
+        n_char = len(self._features.transformer_list[0][1].vocabulary_)
+        self._flagged = self._fit(matrix, [e.flagged for e in training])
+        self._urgent = self._fit(matrix, [e.urgent for e in training])
+        self._word_weights = {"review": self._flagged.coef_[0][n_char:],
+                              "urgent": self._urgent.coef_[0][n_char:]}
+
+    @staticmethod
+    def _fit(matrix, labels):
+        from sklearn.linear_model import LogisticRegression
+
+        # liblinear: deterministic, no random state to carry.
+        return LogisticRegression(C=10, max_iter=3000, class_weight="balanced",
+                                  solver="liblinear").fit(matrix, labels)
+
+    def chances(self, texts: Sequence[str]) -> list[tuple[float, float]]:
+        """(flagged, urgent) probabilities of each text."""
+        if not texts:
+            return []
+        matrix = self._features.transform(texts)
+        flagged = self._flagged.predict_proba(matrix)[:, 1]
+        urgent = self._urgent.predict_proba(matrix)[:, 1]
+        return [(float(f), float(u)) for f, u in zip(flagged, urgent, strict=True)]
+
+    def weightiest_words(self, text: str, level: str) -> list[str]:
+        """The words (or word pairs) of `text` that weighed most towards `level`."""
+        row = self._words.transform([text])
+        names = self._words.get_feature_names_out()
+        weights = self._word_weights[level]
+        scored = sorted(((row[0, j] * weights[j], names[j]) for j in row.indices), reverse=True)
+        return [name for score, name in scored[:EVIDENCE_WORDS] if score > 0]
+
+
+_NET: LearnedNet | None = None
+_LOCK = threading.Lock()
+
+
+def net() -> LearnedNet:
+    global _NET
+    with _LOCK:
+        if _NET is None:
+            _NET = LearnedNet(examples())
+        return _NET
+
+
+def spans_of(text: str, words: Sequence[str]) -> list[tuple[int, int]]:
+    """Where each word (a lower-case token sequence of the vectorizer) first appears in `text`,
+    case-insensitively; the whole text when none can be placed."""
+    lowered = text.lower()
+    found = []
+    for word in words:
+        at = lowered.find(word)
+        if at >= 0:
+            found.append((at, at + len(word)))
+    return sorted(found) or [(0, len(text))]
