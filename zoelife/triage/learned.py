@@ -20,7 +20,7 @@ stay at 10%; URGENT_AT the lowest at which `none` messages raised to urgent stay
 `review` messages raised stay under 10% (docs/triage.md, "The learned net"). The evidence it
 shows staff is the words that weighed most.
 
-Trained once per process on first use (about a second), deterministically: the same examples
+Trained once per process on first use (a few seconds of CPU), deterministically: the same examples
 give the same model in every process. No download, no file written.
 """
 
