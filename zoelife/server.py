@@ -37,21 +37,32 @@ ONCALL_CHECK_SECONDS_ENV = "ZOELIFE_ONCALL_CHECK_SECONDS"
 
 @asynccontextmanager
 async def lifespan(_app) -> AsyncIterator[None]:
-    """Background duties of the server process: the on-call alert check. At start, a warning
-    when this Python's bundled expat has known crash bugs (feeds are parsed in a limited child
-    process all the same; docs/deploy.md says which Python to deploy on)."""
+    """Background duties of the server process: the on-call alert check, and training the
+    learned crisis net once. At start, a warning when this Python's bundled expat has known
+    crash bugs (feeds are parsed in a limited child process all the same; docs/deploy.md says
+    which Python to deploy on)."""
     from zoelife.ingest.feedparse import expat_warning
 
     warning = expat_warning()
     if warning:
         log.warning(warning)
+    # The learned crisis net trains on first use (seconds of CPU): at start, in the background,
+    # not in the first crisis message's webhook call or the first request page someone opens.
+    warming = asyncio.create_task(asyncio.to_thread(_warm_triage))
     seconds = float(os.environ.get(ONCALL_CHECK_SECONDS_ENV, "60"))
     task = asyncio.create_task(_oncall_loop(seconds)) if seconds > 0 else None
     try:
         yield
     finally:
+        warming.cancel()
         if task is not None:
             task.cancel()
+
+
+def _warm_triage() -> None:
+    from zoelife.triage import learned
+
+    learned.net()
 
 
 async def _oncall_loop(seconds: float) -> None:
