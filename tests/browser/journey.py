@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import re
 import time
 import uuid
 from collections.abc import Iterable, Iterator
