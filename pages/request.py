@@ -163,9 +163,10 @@ st.divider()
 actions.unreachable_offer(r, who=who, seen_version=seen_version,
                           max_attempts=values["max_contact_attempts"])
 
+# Keyed, so a rerun from inside a tab (picking a move, saving) stays on that tab.
 tab_attempt, tab_status, tab_assign, tab_crisis, tab_details, tab_note, tab_people, tab_elig = (
     st.tabs(["Log attempt", "Status", "Assign", "Crisis level", "Details", "Note", "People",
-             "Eligibility"]))
+             "Eligibility"], key=f"request_tab_{r.id}", on_change="rerun"))
 
 with tab_attempt:
     actions.attempt_panel(r, who=who, seen_version=seen_version, zone=zone)

@@ -15,6 +15,7 @@ from sqlalchemy import select
 
 from tests.browser.journey import (
     Clinic,
+    choose,
     clinic_database,
     no_exception,
     plant_request,
@@ -83,4 +84,23 @@ def test_a_call_from_a_known_number_is_logged_on_the_open_request(clinic, tab):
                          "Called in. Wants to know about TMS coverage, free after 3pm")]
     row = request_row(clinic, request_id)
     assert row.status == "in_progress" and row.reached_at is not None
+    no_exception(tab)
+
+
+def test_picking_a_move_shows_its_fields_on_the_same_tab(clinic, tab):
+    """What AppTest cannot see: choosing a move reruns the page, and the tabs must stay on
+    Status (untracked tabs went back to the first one, hiding the form just asked for)."""
+    request_id = plant_request(clinic, first="Sol", last="Status", message="Spravato?",
+                               treatments=("Spravato",))
+    sign_in(tab, clinic.base, "desk", "Dana Desk", path=f"request?id={request_id}")
+    expect(tab.get_by_role("heading", name=f"Request #{request_id}")).to_be_visible()
+    tab.get_by_role("tab", name="Status").click()
+    tab.get_by_role("radio", name="Closed").click()
+    expect(tab.get_by_role("tab", name="Status", selected=True)).to_be_visible()
+    expect(tab.get_by_role("button", name="Close request")).to_be_visible()
+    expect(tab.get_by_label("Appointment kind")).to_have_count(0)
+    choose(tab, "Close reason", "Declined")
+    tab.get_by_role("button", name="Close request").click()
+    expect(tab.get_by_text("Status changed to closed.")).to_be_visible()
+    assert request_row(clinic, request_id).close_reason == "declined"
     no_exception(tab)
