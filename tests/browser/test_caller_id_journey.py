@@ -57,7 +57,7 @@ def test_a_call_from_a_known_number_is_logged_on_the_open_request(clinic, tab):
     # The web form brought Carmen's request in yesterday (plant_request: +1 212 555 0142).
     request_id = plant_request(clinic, first="Carmen", last="Caller", minutes_ago=60 * 20,
                                message="Is TMS covered by my insurance?", treatments=("TMS",))
-    sign_in(tab, clinic.base, "desk", "Dana Desk", path="new-request")
+    sign_in(tab, clinic.base, "desk", "Dana Desk", path="new")
     expect(tab.get_by_role("heading", name="New request")).to_be_visible()
 
     # She calls back. The number is typed as the caller ID shows it; no Enter, no Tab: the
