@@ -209,3 +209,44 @@ def test_what_the_caller_said_can_raise_the_crisis_level(engine):
         callerid.log_call(s, rid, actor=ACTOR, note="all fine now", now=T0 + dt.timedelta(hours=2))
     with read_session(engine) as s:
         assert s.get(Request, rid).crisis_level == "urgent"
+
+
+@pytest.mark.parametrize("prefix,bounds", [
+    ("+1212555", ("+1212555", "+1212556")),
+    ("+1212559", ("+1212559", "+121256")),
+    ("maria lo", ("maria lo", "maria lp")),
+    ("maria loz", ("maria loz", "maria lp")),
+    ("maria ", ("maria ", "marib")),
+    ("zz", None),
+    ("josé", None),  # another script or accent: looked up whole
+    ("", None),
+])
+def test_prefix_bounds(prefix, bounds):
+    assert callerid.prefix_bounds(prefix) == bounds
+
+
+SORTED_SAMPLES = ["+12125550188", "+1212555", "+12125559999", "+1212556", "+121255", "+12125",
+                  "maria lopez", "maria lo", "maria loz z", "maria lp", "mariallx", "maria l",
+                  "maria", "marib", "maria  lo", "maria_lo", "maria lo9"]
+
+
+def test_prefix_bounds_hold_under_the_databases_collations(engine):
+    """Every sample that starts with the prefix sorts inside its bounds, as the database
+    compares: SQLite's binary order; PostgreSQL's C collation and, where the server has it,
+    ICU's en-US (where ':' sorts below the digits and a plain next-character bound failed)."""
+    collations = [None]
+    with engine.connect() as conn:
+        if conn.dialect.name == "postgresql":
+            collations = ['"C"'] + [f'"{c}"' for c in conn.execute(text(
+                "SELECT collname FROM pg_collation WHERE collname = 'en-US-x-icu'")).scalars()]
+        for collate in collations:
+            clause = f" COLLATE {collate}" if collate else ""
+            for prefix in ("+1212555", "+1212559", "maria lo", "maria loz", "maria l"):
+                low, high = callerid.prefix_bounds(prefix)
+                for sample in SORTED_SAMPLES:
+                    inside = conn.execute(
+                        text(f"SELECT CAST(:s AS VARCHAR){clause} >= CAST(:low AS VARCHAR)"
+                             f" AND CAST(:s AS VARCHAR){clause} < CAST(:high AS VARCHAR)"),
+                        {"s": sample, "low": low, "high": high}).scalar()
+                    if sample.startswith(prefix):
+                        assert inside, (collate, prefix, sample, low, high)

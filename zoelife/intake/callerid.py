@@ -8,8 +8,9 @@ key). Each key is read through an index with a LIMIT, so a lookup costs about th
 - a whole phone number (`normalize_phone`) or email (`normalize_email`): equality on the indexed
   `requests.phone` / `requests.email`, newest first;
 - a number still being typed (7 digits or more): a range on `requests.phone` (E.164 text, so the
-  digits typed so far are a prefix of it);
-- a first and a last name: a range on the indexed `people.name_key` (the typed key is a prefix).
+  digits typed so far are a prefix of it; `prefix_bounds`);
+- a first and a last name: a range on the indexed `people.name_key` (the typed key is a prefix;
+  a name in another script is looked up whole).
 
 As in `matching`, the same phone or email with a different name is not the same person: such a
 request is shown with `name_differs` and is never the suggested one. When a caller matches an
@@ -38,8 +39,6 @@ OPEN_SHOWN = 5  # open requests offered
 CLOSED_SHOWN = 3  # earlier closed requests named
 PREFIX_DIGITS = 7  # a number being typed is looked up once it holds this many digits
 _NOT_DIGIT = re.compile(r"\D")
-# Just above every digit in ASCII: `phone < prefix + ":"` ends the range of `prefix`.
-_AFTER_DIGITS = ":"
 
 
 @dataclass(frozen=True)
@@ -101,8 +100,27 @@ def _name_prefix(first: str | None, last: str | None) -> str | None:
     return name_key(first, last)
 
 
-def _upper_bound(prefix: str) -> str:
-    return prefix[:-1] + chr(ord(prefix[-1]) + 1)
+_STEPS = "0123456789abcdefghijklmnopqrstuvwxyz"
+
+
+def prefix_bounds(prefix: str) -> tuple[str, str] | None:
+    """`(low, high)` such that every string starting with `prefix` sorts in `[low, high)` under
+    the binary order and under the usual database collations (PostgreSQL's C, ICU and glibc
+    ones), so the range can be read from an index; None when no such bound is sure.
+
+    `high` steps the last digit or letter up ('+1212555' -> '+1212556', 'maria lo' ->
+    'maria lp'), after dropping a trailing 9, z or separator ('maria loz' -> 'maria lp'): a
+    character such as ':' just above '9' in ASCII sorts below the digits in ICU and is
+    ignored by glibc. The range alone may still admit a few other strings under a collation
+    that ignores spaces: callers also filter with `startswith`."""
+    if not prefix or not prefix.isascii():
+        return None
+    stem = prefix.rstrip("9z +_")
+    while stem and stem[-1] not in _STEPS:
+        stem = stem[:-1].rstrip("9z +_")
+    if not stem:
+        return None
+    return prefix, stem[:-1] + _STEPS[_STEPS.index(stem[-1]) + 1]
 
 
 def _differs(typed_key: str | None, known_key: str | None, typed_dob: dt.date | None,
@@ -143,20 +161,22 @@ def lookup(session: Session, *, phone: str | None = None, email: str | None = No
 
     if exact_phone:
         scan(Request.phone == exact_phone, "same phone")
-    if phone_prefix and not (found or loose):
+    bounds = prefix_bounds(phone_prefix) if phone_prefix else None
+    if bounds and not (found or loose):
         # A range read in index order: newest first would sort every number of the prefix.
-        scan(and_(Request.phone >= phone_prefix,
-                  Request.phone < phone_prefix + _AFTER_DIGITS), "same phone",
+        scan(and_(Request.phone >= bounds[0], Request.phone < bounds[1],
+                  Request.phone.startswith(phone_prefix, autoescape=True)), "same phone",
              newest_first=False)
     if exact_email:
         scan(Request.email == exact_email, "same email")
     if prefix:
+        bounds = prefix_bounds(prefix)
+        # A name in another script is looked up whole: no range bound is sure for it.
+        by_name = (and_(Person.name_key >= bounds[0], Person.name_key < bounds[1],
+                        Person.name_key.startswith(prefix, autoescape=True))
+                   if bounds else Person.name_key == prefix)
         rows = session.execute(
-            select(Person.id).where(Person.name_key >= prefix,
-                                    Person.name_key < _upper_bound(prefix),
-                                    Person.name_key.startswith(prefix, autoescape=True),
-                                    Person.merged_into_id.is_(None))
-            .limit(SCAN_LIMIT)
+            select(Person.id).where(by_name, Person.merged_into_id.is_(None)).limit(SCAN_LIMIT)
         ).scalars().all()
         for person_id in rows:
             found.setdefault(person_id, "same name")
