@@ -10,9 +10,9 @@ from zoelife.intake import lifecycle, queue
 from zoelife.intake.normalize import format_phone
 from zoelife.triage import assess
 from zoelife.triage import eligibility as elig
+from zoelife.ui import request_actions as actions
 from zoelife.ui import request_widgets as w
 from zoelife.ui.components import (
-    contact_url,
     crisis_badge,
     escape_markdown,
     local_time,
@@ -25,8 +25,6 @@ from zoelife.ui.gate import actor, require
 from zoelife.ui.highlight import highlight_markdown
 from zoelife.ui.tables import people_table
 from zoelife.vocabulary import (
-    ATTEMPT_METHODS,
-    ATTEMPT_OUTCOMES,
     CRISIS_LEVELS,
     PRIOR_AUTH_STATUSES,
     SUBMITTERS,
@@ -90,6 +88,7 @@ def staff(user_id):
 name = " ".join(p for p in (r.first_name, r.last_name) if p) or "(no name)"
 page_header(f"Request #{r.id}")
 w.show_flash()
+w.watch_arrivals()
 st.subheader(escape_markdown(name))
 st.markdown(" ".join(x for x in (
     f":blue-badge[{label(r.status)}]",
@@ -112,13 +111,8 @@ if r.crisis_level == "urgent":
                     "- **988 Suicide & Crisis Lifeline**: call or text 988.")
         st.text(values["crisis_protocol_text"])
         st.text("Escalation: " + values["crisis_escalation_step"])
-        if r.crisis_acknowledged_at is None:
-            if st.button("Acknowledge urgent request", type="primary", key=f"ack_{r.id}"):
-                w.perform(lambda s: lifecycle.acknowledge(s, r.id, actor=who),
-                          success="Urgent request acknowledged.")
-        else:
-            st.caption(f"Acknowledged by {escape_markdown(detail.acknowledged_by_name or '')} "
-                       f"{relative_time(r.crisis_acknowledged_at, now)}.")
+        actions.acknowledge_button(r, who=who, acknowledged_by=detail.acknowledged_by_name,
+                                   now=now)
 
 # --------------------------------------------------------------------------- the person
 left, right = st.columns([3, 2])
@@ -145,12 +139,7 @@ with left:
             st.json({k: v for k, v in r.extra.items() if not str(k).startswith("_")})
 with right:
     st.markdown("**Contact**")
-    if r.phone:
-        st.link_button(f"Call {format_phone(r.phone)}",
-                       contact_url("tel", r.phone), icon=":material/call:")
-    if r.email:
-        st.link_button(f"Email {escape_markdown(r.email)}", contact_url("mailto", r.email),
-                       icon=":material/mail:")
+    actions.contact_buttons(r)
     if not r.has_usable_contact:
         st.warning("No usable phone or email was received.")
     facts = {
@@ -175,80 +164,20 @@ with right:
 
 # --------------------------------------------------------------------------- actions
 st.divider()
-unreached = r.is_open and r.reached_at is None
-if unreached and r.attempt_count >= values["max_contact_attempts"]:
-    st.warning(f"{r.attempt_count} attempts without reaching them: consider closing as "
-               "unreachable.")
+actions.unreachable_offer(r, who=who, seen_version=seen_version,
+                          max_attempts=values["max_contact_attempts"])
 
+# Keyed, so a rerun from inside a tab (picking a move, saving) stays on that tab.
 tab_attempt, tab_status, tab_assign, tab_crisis, tab_details, tab_note, tab_people, tab_elig = (
     st.tabs(["Log attempt", "Status", "Assign", "Crisis level", "Details", "Note", "People",
-             "Eligibility"]))
+             "Eligibility"], key=f"request_tab_{r.id}", on_change="rerun"))
 
 with tab_attempt:
-    if not r.is_open:
-        st.caption("Reopen the request to log contact attempts.")
-    else:
-        with st.form(f"attempt_{r.id}", clear_on_submit=True):
-            c1, c2 = st.columns(2)
-            method = c1.radio("How", ATTEMPT_METHODS, format_func=label, horizontal=True)
-            outcome = c2.selectbox("Outcome", ATTEMPT_OUTCOMES, format_func=label)
-            note = st.text_input("Note (optional)")
-            if st.form_submit_button("Log attempt", type="primary"):
-                def _attempt(s):
-                    return lifecycle.log_attempt(s, r.id, actor=who, method=method,
-                                                 outcome=outcome, note=note)
-                try:
-                    with writing() as session:
-                        result = _attempt(session)
-                except lifecycle.LifecycleError as exc:
-                    st.error(str(exc))
-                else:
-                    message = f"Attempt logged ({label(outcome).lower()})."
-                    if result.moved:
-                        message += f" Status is now {label(result.status).lower()}."
-                    w.flash("success", message)
-                    if result.suggest_unreachable:
-                        w.flash("stale", "That was the last planned attempt: consider closing "
-                                         "as unreachable.")
-                    st.session_state[SEEN_KEY] = result.version
-                    st.rerun()
+    actions.attempt_panel(r, who=who, seen_version=seen_version, zone=zone)
 
 with tab_status:
-    moves = lifecycle.allowed_moves(r.status)
-    with st.form(f"status_{r.id}"):
-        to = st.selectbox("Move to", moves, format_func=label)
-        close_reason = st.selectbox("Close reason (when closing)",
-                                    lifecycle.allowed_close_reasons(r.status), format_func=label,
-                                    index=None)
-        c1, c2, c3 = st.columns(3)
-        appt_date = c1.date_input("Appointment date (when scheduling)", value=None)
-        appt_time = c2.time_input("Appointment time", value=None)
-        appt_kind = c3.text_input("Appointment kind", placeholder="e.g. TMS consultation")
-        reason = st.text_input("Reason (needed to reopen)")
-        if st.form_submit_button("Change status", type="primary"):
-            appointment_at = None
-            if appt_date and appt_time:
-                appointment_at = dt.datetime.combine(appt_date, appt_time, tzinfo=zone)
-            w.perform(lambda s: lifecycle.change_status(
-                s, r.id, actor=who, seen_version=seen_version, to_status=to,
-                close_reason=close_reason if to == "closed" else None, reason=reason,
-                appointment_at=appointment_at, appointment_kind=appt_kind),
-                success=f"Status changed to {label(to).lower()}.")
-    if r.is_open:
-        st.markdown("**Mark as duplicate of another open request**")
-        options = [t[0] for t in merge_targets]
-        c1, c2 = st.columns([3, 1], vertical_alignment="bottom")
-        target = c1.number_input("Duplicate of request #", min_value=1, step=1, value=None,
-                                 key=f"dup_target_{r.id}",
-                                 help="The same person's open requests: "
-                                      + (", ".join(f"#{i}" for i in options) or "none"))
-        if c2.button("Mark as duplicate", key=f"dup_{r.id}"):
-            if not target:
-                st.error("Enter the number of the request this one duplicates.")
-            else:
-                w.perform(lambda s: lifecycle.mark_duplicate(
-                    s, r.id, actor=who, seen_version=seen_version, duplicate_of_id=int(target)),
-                    success=f"Closed as a duplicate of request #{int(target)}.")
+    actions.status_panel(r, who=who, seen_version=seen_version, zone=zone,
+                         merge_targets=merge_targets)
 
 with tab_assign:
     c1, c2 = st.columns(2)

@@ -28,7 +28,6 @@ from sqlalchemy import select, update
 from tests.browser.journey import (
     VIEWPORT,
     Clinic,
-    choose,
     clinic_database,
     grid_row,
     grid_rows,
@@ -118,23 +117,21 @@ def test_front_desk_acknowledges_opens_calls_and_schedules_an_urgent_request(cli
     expect(tab.get_by_text(re.compile(r"^Call \("))).to_be_visible()  # contact fully drawn
     screenshot(tab, "request")
 
-    # Log a call that reached the person.
-    tab.get_by_role("tab", name="Log attempt").click()
-    tab.get_by_role("radio", name="Call").check()
-    choose(tab, "Outcome", "Reached")
-    tab.get_by_role("button", name="Log attempt").click()
-    expect(tab.get_by_text("Attempt logged (reached). Status is now in progress.")).to_be_visible()
+    # Acknowledging claimed it for the front desk who took the crisis in hand.
+    expect(tab.get_by_text("Assigned to Dana Desk.")).to_be_visible()
 
-    # Schedule it.
-    tab.get_by_role("tab", name="Status").click()
-    choose(tab, "Move to", "Scheduled")
+    # A call that reached the person is one click, and the scheduling form opens below it.
+    tab.get_by_role("tab", name="Log attempt").click()
+    tab.get_by_role("button", name="Reached → schedule").click()
+    expect(tab.get_by_text("Attempt logged (reached). Status is now in progress.")).to_be_visible()
+    expect(tab.get_by_text("Schedule the appointment")).to_be_visible()
     # Date and time fields are typed segment by segment, as with a keyboard.
-    tab.get_by_role("spinbutton", name="year, Appointment date (when scheduling)").click()
+    tab.get_by_role("spinbutton", name="year, Appointment date").click()
     tab.keyboard.type((live_server_now().date() + dt.timedelta(days=3)).strftime("%Y%m%d"))
     tab.get_by_role("spinbutton", name="hour, Appointment time").click()
     tab.keyboard.type("1000")
     tab.get_by_label("Appointment kind").fill("Ketamine consultation")
-    tab.get_by_role("button", name="Change status").click()
+    tab.get_by_role("button", name="Schedule", exact=True).click()
     expect(tab.get_by_text("Status changed to scheduled.")).to_be_visible()
     row = request_row(clinic, request_id)
     assert row.status == "scheduled" and row.first_contact_at is not None

@@ -14,10 +14,21 @@ T0 = dt.datetime(2026, 3, 2, 15, 0, tzinfo=dt.UTC)  # a Monday, 10:00 in New Yor
 _ids = itertools.count(1)
 
 
+def _letters(n: int) -> str:
+    """1 -> 'a', 26 -> 'z', 27 -> 'aa': a suffix without digits, so that the default names and
+    emails never hold a number a search test looks for ("100" once 100 requests were made)."""
+    out = ""
+    while n:
+        n, r = divmod(n - 1, 26)
+        out = chr(ord("a") + r) + out
+    return out
+
+
 def make_request(engine, *, now=None, **kw) -> int:
     n = next(_ids)
+    tag = _letters(n)
     base = dict(source="test", external_id=f"t-{n}", received_at=T0,
-                first_name="Dana", last_name=f"Reyes{n}", email=f"dana{n}@example.com",
+                first_name="Dana", last_name=f"Reyes{tag}", email=f"dana{tag}@example.com",
                 phone=None, message="Interested in TMS for depression", treatments=("TMS",))
     base.update(kw)
     with write_session(engine) as s:

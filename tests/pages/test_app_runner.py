@@ -4,7 +4,7 @@ signed out, where signing in there lands, and a database that cannot be used.
 AppTest turns Streamlit's legacy `pages/` mode back on before each run (a real server never sees
 it: zoelife.ui.app.ignore_pages_directory), and in that mode a page whose URL is its file name
 runs on its own, without streamlit_app.py. So these tests open pages whose URL differs from the
-file name (/settings, /audit, /new-request, /import), which only the app's navigation knows.
+file name (/settings, /audit, /new, /import), which only the app's navigation knows.
 """
 
 from __future__ import annotations
@@ -70,7 +70,7 @@ def cookie_requests(at) -> int:
 
 @pytest.mark.parametrize(("page_path", "url_path"), [
     ("pages/clinic_settings.py", "settings"), ("pages/audit_log.py", "audit"),
-    ("pages/new_request.py", "new-request"), ("pages/import_requests.py", "import")])
+    ("pages/new_request.py", "new"), ("pages/import_requests.py", "import")])
 def test_signed_out_a_page_url_shows_only_the_sign_in(clinic, page_path, url_path):
     at = opened_signed_out(page_path, url_path)
     assert not at.exception

@@ -17,7 +17,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from zoelife import audit
@@ -122,13 +122,15 @@ class AttemptResult:
 
 
 def log_attempt(session: Session, request_id: int, *, actor: audit.Actor, method: str,
-                outcome: str, note: str | None = None, schedule: Schedule | None = None,
+                outcome: str | None, note: str | None = None, schedule: Schedule | None = None,
                 now: dt.datetime | None = None) -> AttemptResult:
     """Append one contact attempt and apply its move (never refused as stale: it is an append).
 
     `reached` moves new/attempted to in_progress; any other outcome moves new to attempted.
     """
     now = _now(now)
+    if not outcome:
+        raise LifecycleError("Choose the attempt's outcome: what happened when you tried.")
     if method not in ATTEMPT_METHODS:
         raise LifecycleError(f"Unknown contact method {method!r}; use one of "
                              f"{', '.join(ATTEMPT_METHODS)}.")
@@ -198,6 +200,51 @@ def allowed_close_reasons(from_status: str) -> tuple[str, ...]:
     """Close reasons offered from `from_status` (duplicate goes through mark_duplicate)."""
     return tuple(r for r in CLOSE_REASONS
                  if r != "duplicate" and (r != "became_patient" or from_status == "scheduled"))
+
+
+@dataclass(frozen=True)
+class MoveForm:
+    """What a status move asks for, so a form shows only those fields."""
+
+    to_status: str
+    close_reasons: tuple[str, ...] = ()  # closing: pick one of these (no default)
+    appointment: bool = False  # scheduling: date, time (clinic zone) and kind
+    reason: str | None = None  # None: no reason field; "required" or "optional"
+
+
+def move_form(from_status: str, to_status: str) -> MoveForm:
+    """The fields of one allowed move (DESIGN.md's status table)."""
+    if to_status not in allowed_moves(from_status):
+        raise MoveNotAllowed(f"A request that is {label(from_status).lower()} cannot move to "
+                             f"{label(to_status).lower()}.")
+    if to_status == "closed":
+        return MoveForm(to_status, close_reasons=allowed_close_reasons(from_status),
+                        reason="optional")
+    if to_status == "scheduled":
+        return MoveForm(to_status, appointment=True)
+    if from_status == "closed":
+        return MoveForm(to_status, reason="required")  # a reopen
+    return MoveForm(to_status, reason="optional")
+
+
+def offers_unreachable(request: Request, max_attempts: int) -> bool:
+    """After the cadence's last unanswered attempt the page offers to close as unreachable."""
+    return (request.is_open and request.reached_at is None
+            and request.attempt_count >= max_attempts
+            and "closed" in allowed_moves(request.status))
+
+
+def close_unreachable(session: Session, request_id: int, *, actor: audit.Actor,
+                      seen_version: int, now: dt.datetime | None = None) -> int:
+    """Close after the cadence ran out without reaching the person; returns the new version."""
+    count = session.execute(
+        select(Request.attempt_count).where(Request.id == request_id)).scalar()
+    if count is None:
+        raise NotFound(f"Request {request_id} does not exist.")
+    return change_status(session, request_id, actor=actor, seen_version=seen_version,
+                         to_status="closed", close_reason="unreachable",
+                         reason=f"not reached after {count} attempt{'s' if count != 1 else ''}",
+                         now=now)
 
 
 def change_status(session: Session, request_id: int, *, actor: audit.Actor, seen_version: int,
@@ -284,28 +331,62 @@ def mark_duplicate(session: Session, request_id: int, *, actor: audit.Actor, see
 # --------------------------------------------------------------------------- crisis
 
 
+@dataclass(frozen=True)
+class Acknowledgement:
+    """What acknowledging did: true when this call acknowledged the request."""
+
+    acknowledged: bool
+    claimed: bool = False  # it was unassigned and is now assigned to the acknowledging user
+
+    def __bool__(self) -> bool:
+        return self.acknowledged
+
+
+def _is_front_desk(session: Session, user_id: int | None) -> bool:
+    if user_id is None:
+        return False
+    return session.execute(
+        select(StaffUser.id).join(StaffRole, StaffRole.user_id == StaffUser.id)
+        .where(StaffUser.id == user_id, StaffUser.is_active.is_(True),
+               StaffRole.role == "front_desk")
+    ).first() is not None
+
+
 def acknowledge(session: Session, request_id: int, *, actor: audit.Actor,
-                now: dt.datetime | None = None) -> bool:
-    """Acknowledge an urgent request, once for everyone. False when there was nothing to do
-    (already acknowledged, or no longer urgent): acknowledging is never refused as stale."""
+                now: dt.datetime | None = None) -> Acknowledgement:
+    """Acknowledge an urgent request, once for everyone, and claim it for the acknowledging
+    front-desk user when nobody has it: whoever took the crisis in hand follows it up.
+
+    Falsy when there was nothing to do (already acknowledged, or no longer urgent):
+    acknowledging is never refused as stale, and never takes a request from its assignee."""
     now = _now(now)
+    claim = _is_front_desk(session, actor.user_id)
+    before = session.execute(
+        select(Request.assignee_id).where(Request.id == request_id).with_for_update()
+    ).first()
+    values: dict[str, Any] = dict(
+        crisis_acknowledged_at=now, crisis_acknowledged_by=actor.user_id,
+        crisis_rank=crisis_rank("urgent", True), version=Request.version + 1, updated_at=now)
+    if claim:
+        values["assignee_id"] = func.coalesce(Request.assignee_id, actor.user_id)
     result = session.execute(
         update(Request)
         .where(Request.id == request_id, Request.crisis_level == "urgent",
                Request.crisis_acknowledged_at.is_(None))
-        .values(crisis_acknowledged_at=now, crisis_acknowledged_by=actor.user_id,
-                crisis_rank=crisis_rank("urgent", True), version=Request.version + 1,
-                updated_at=now)
+        .values(**values)
         .execution_options(synchronize_session=False)
     )
     if result.rowcount != 1:
-        return False
+        return Acknowledgement(False)
+    claimed = claim and before is not None and before.assignee_id is None
     session.add(CrisisChange(request_id=request_id, kind="acknowledged", from_level="urgent",
                              to_level="urgent", changed_at=now, changed_by=actor.user_id))
     session.flush()
-    audit.record(session, actor, "request.acknowledge", "request", request_id,
-                 {"crisis_level": "urgent"})
-    return True
+    changes: dict[str, Any] = {"crisis_level": "urgent"}
+    if claimed:
+        changes["assignee_id"] = [None, actor.user_id]
+    audit.record(session, actor, "request.acknowledge", "request", request_id, changes)
+    return Acknowledgement(True, claimed)
 
 
 def set_crisis_level(session: Session, request_id: int, *, actor: audit.Actor,

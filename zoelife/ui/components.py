@@ -65,9 +65,9 @@ def escape_markdown(text: object) -> str:
 
 
 def contact_url(scheme: str, value: str) -> str:
-    """A `tel:` or `mailto:` link with the address percent-encoded, so nothing in it can add a
-    recipient, a subject or a body (`?cc=`, `&body=`)."""
-    if scheme not in ("tel", "mailto"):
+    """A `tel:`, `sms:` or `mailto:` link with the address percent-encoded, so nothing in it can
+    add a recipient, a subject or a body (`?cc=`, `&body=`)."""
+    if scheme not in ("tel", "sms", "mailto"):
         raise ValueError(f"not a contact scheme: {scheme!r}")
     return f"{scheme}:{quote(str(value), safe='@+' if scheme == 'mailto' else '+')}"
 

@@ -27,7 +27,7 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("pages/request.py", "Request", ":material/person:", frozenset({"front_desk"}),
              "Front desk", "request", hidden=True),
     PageSpec("pages/new_request.py", "New request", ":material/add_call:",
-             frozenset({"front_desk"}), "Front desk", "new-request"),
+             frozenset({"front_desk"}), "Front desk", "new"),
     # Patient data: the front desk's; an admin is IT and sees none (docs/security.md).
     PageSpec("pages/import_requests.py", "Import requests", ":material/upload_file:",
              frozenset({"front_desk"}), "Front desk", "import"),

@@ -16,8 +16,9 @@ import streamlit as st
 
 from zoelife import settings
 from zoelife.db.engine import DatabaseUnavailable
-from zoelife.intake import lifecycle
-from zoelife.ui.db import reading, writing
+from zoelife.intake import arrivals, lifecycle
+from zoelife.intake.queue import latest_request_id
+from zoelife.ui.db import faults_shown, reading, writing
 
 FLASH_KEY = "_request_flash"
 REQUEST_ID_KEY = "request_id"
@@ -53,11 +54,13 @@ def show_flash() -> None:
             st.success(message)
 
 
-def perform(action: Callable[[Any], Any], success: str | None = None) -> Any:
+def perform(action: Callable[[Any], Any], success: str | None = None,
+            on_success: Callable[[Any], None] | None = None) -> Any:
     """Run `action(session)` in one write transaction.
 
     Stale edits flash the refusal and rerun with fresh state; other refusals show in place and
-    return None. On success, flash `success` and rerun.
+    return None. On success, call `on_success(result)` (after the commit: it may flash its own
+    messages or set what the next run shows), flash `success` and rerun.
     """
     try:
         with writing() as session:
@@ -72,6 +75,8 @@ def perform(action: Callable[[Any], Any], success: str | None = None) -> Any:
         # Rolled back whole; the message names no patient data and says whether to retry.
         st.error(str(exc))
         return None
+    if on_success is not None:
+        on_success(result)
     if success:
         flash("success", success)
     st.rerun()
@@ -104,3 +109,45 @@ def due_text(due: dt.datetime | None, now: dt.datetime) -> str:
 def open_request(request_id: int) -> None:
     st.session_state[REQUEST_ID_KEY] = int(request_id)
     st.switch_page("pages/request.py", query_params={"id": str(int(request_id))})
+
+
+# --------------------------------------------------------------------------- arrival toasts
+
+# The newest request id this tab has announced; the queue's watcher uses the same key, so
+# moving between the queue and a request never announces an arrival twice.
+ARRIVALS_SEEN_KEY = "q_latest_seen"
+
+
+def arrival_messages(seen_id: int) -> list[str]:
+    """Toasts for the requests newer than `seen_id`: "New web request #412, urgent" with a
+    link to it (markdown built from our own words and the id only), urgent ones first."""
+    with reading() as session:
+        shown, total = arrivals.arrivals_after(session, seen_id)
+    messages = [f"{a.describe()}: [open #{a.id}](request?id={a.id})" for a in shown]
+    if total > len(shown):
+        more = total - len(shown)
+        messages.append(f"{more} more new request{'s' if more != 1 else ''}: see the queue.")
+    return messages
+
+
+def flash_arrivals(seen_id: int) -> None:
+    """For a watcher that reruns the whole page: the toasts show at the top of the next run."""
+    for message in arrival_messages(seen_id):
+        flash("toast", message)
+
+
+def watch_arrivals() -> None:
+    """On a page other than the queue: toast new arrivals as they come, without rerunning
+    the page (a form being filled in stays as it is). Not user activity."""
+    @st.fragment(run_every=dt.timedelta(seconds=queue_refresh_seconds()))
+    @faults_shown(key="arrivals_watch_retry")
+    def arrivals_watch() -> None:
+        with reading() as session:
+            latest = latest_request_id(session)
+        seen = st.session_state.setdefault(ARRIVALS_SEEN_KEY, latest)
+        if latest > seen:
+            st.session_state[ARRIVALS_SEEN_KEY] = latest
+            for message in arrival_messages(seen):
+                st.toast(message, icon=":material/notifications:")
+
+    arrivals_watch()
