@@ -19,6 +19,10 @@ if span is None:
     st.stop()
 today = iw.clinic_today()
 
+st.subheader("How fast we answer, how many we reach, how many start")
+iw.headline_section()
+
+st.subheader("Inquiries over time")
 left, right = st.columns([2, 3])
 with left:
     period = iw.period_picker(span, today)
