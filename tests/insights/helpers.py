@@ -142,15 +142,30 @@ def charts_of(at) -> list[tuple[dict, dict[str, pd.DataFrame]]]:
     return found
 
 
-def layer_data(spec: dict, datasets: dict[str, pd.DataFrame], mark: str) -> pd.DataFrame:
-    """The dataset behind the first layer (or the chart itself) with the given mark type."""
-    views = spec.get("layer") or spec.get("hconcat") or [spec]
-    for view in views:
-        m = view.get("mark")
-        mtype = m.get("type") if isinstance(m, dict) else m
-        if mtype == mark:
-            name = (view.get("data") or spec.get("data"))["name"]
-            return datasets[name]
+def views(spec: dict, inherited: dict | None = None):
+    """Every leaf view of a chart spec (through layers and concatenations), depth first, with
+    the data it draws (its own or its nearest parent's)."""
+    data = spec.get("data") or inherited
+    children = spec.get("layer") or spec.get("hconcat") or spec.get("vconcat")
+    if not children:
+        yield spec, data
+        return
+    for child in children:
+        yield from views(child, data)
+
+
+def mark_of(view: dict) -> dict:
+    m = view.get("mark")
+    return m if isinstance(m, dict) else {"type": m}
+
+
+def layer_data(spec: dict, datasets: dict[str, pd.DataFrame], mark: str, *,
+               shape: str | None = None) -> pd.DataFrame:
+    """The dataset behind the first view with the given mark type (and point shape)."""
+    for view, data in views(spec):
+        m = mark_of(view)
+        if m.get("type") == mark and (shape is None or m.get("shape") == shape):
+            return datasets[data["name"]]
     raise AssertionError(f"no {mark} layer in the chart")
 
 

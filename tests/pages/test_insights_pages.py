@@ -15,9 +15,11 @@ from tests.insights.helpers import (
     attempt,
     charts_of,
     layer_data,
+    mark_of,
     move,
     page_text,
     receive_one,
+    views,
 )
 from zoelife import demo
 from zoelife.db.engine import make_engine, read_session
@@ -95,15 +97,15 @@ def test_trends_counts_and_content_markers(known):
     assert week == {"TMS": 2, "Spravato": 1, "Ketamine": 0}  # a two-treatment request twice
     assert lines[lines["period"] == "2026-03-09"].set_index("series")["inquiries"].to_dict() \
         == {"TMS": 0, "Spravato": 0, "Ketamine": 1}  # spam not counted
-    marks = layer_data(spec, data, "point")
+    marks = layer_data(spec, data, "point", shape="triangle-down")
     assert sorted(marks["title"]) == ["Ketamine Q&A", "TMS explained"]
     assert set(marks["topic"]) == {"TMS", "Ketamine"}
     # Interactive: legend toggles and zoom/pan on time; tooltips carry title, channel, date.
-    params = {p["name"]: p for view in spec["layer"] for p in view.get("params", [])} | {
+    params = {p["name"]: p for view, _ in views(spec) for p in view.get("params", [])} | {
         p["name"]: p for p in spec.get("params", [])}
     assert params["time_zoom"]["bind"] == "scales"
     assert params["series_toggle"]["bind"] == "legend"
-    flag = next(v for v in spec["layer"] if v["mark"]["type"] == "point")
+    flag = next(v for v, _ in views(spec) if mark_of(v).get("shape") == "triangle-down")
     assert {t["field"] for t in flag["encoding"]["tooltip"]} >= {"title", "content_channel",
                                                                   "published"}
     assert any("Inquiries received per week" in c.value for c in at.caption)
@@ -119,7 +121,8 @@ def test_trends_counts_and_content_markers(known):
     (spec, data), = charts_of(at)
     lines = layer_data(spec, data, "line")
     assert lines.set_index("series")["inquiries"].to_dict() == {"Web form": 2}
-    assert list(layer_data(spec, data, "point")["title"]) == ["TMS explained"]
+    assert list(layer_data(spec, data, "point", shape="triangle-down")["title"]) == \
+        ["TMS explained"]
     assert _trend_metrics(at) == ["2", "1"]
 
 

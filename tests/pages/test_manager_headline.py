@@ -86,7 +86,7 @@ def test_a_week_beside_the_week_before(known):
 
     # Aggregates only: no name or address of anyone in the clinic, anywhere on the page.
     text = page_text(at)
-    for first, last, email in people:
+    for _first, last, email in people:
         assert last not in text and email not in text
 
 

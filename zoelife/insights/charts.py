@@ -43,34 +43,66 @@ def topic_label(topic: str) -> str:
     return ", ".join(label(t.strip()) for t in topic.split(","))
 
 
+def _incomplete_links(data: pd.DataFrame) -> pd.DataFrame:
+    """For each series, the incomplete first or last bucket with its complete neighbour, as
+    two-point segments (`segment` keeps the start's apart from the end's)."""
+    rows = []
+    for _, points in data.groupby("series", sort=False):
+        points = points.sort_values("period").reset_index(drop=True)
+        last = len(points) - 1
+        for i, neighbour, segment in ((0, 1, "start"), (last, last - 1, "end")):
+            if last >= 1 and not points.loc[i, "complete"]:
+                pair = points.loc[sorted((i, neighbour))].assign(segment=segment)
+                rows.append(pair)
+    if not rows:
+        return data.iloc[0:0].assign(segment=pd.Series(dtype=str))
+    return pd.concat(rows, ignore_index=True).drop_duplicates(["series", "period", "segment"])
+
+
 def trends_chart(buckets: pd.DataFrame, markers: pd.DataFrame, *, split: str,
-                 grain: str) -> alt.LayerChart | alt.Chart:
-    """Inquiries per bucket and category, with one marker per content item at its date."""
+                 grain: str) -> alt.LayerChart:
+    """Inquiries per bucket and category, with one marker per content item at its date.
+
+    A bucket not over yet, or cut by the period (`complete` false), is drawn as a hollow dot
+    on a dashed line: its count is lower because it has fewer days, not fewer inquiries."""
     codes = TREATMENTS if split == "treatment" else CHANNELS
     present = [c for c in codes if c in set(buckets["category"])]
+    complete = (buckets["complete"].astype(bool) if "complete" in buckets
+                else pd.Series(True, index=buckets.index))
     data = pd.DataFrame({
         "period": [b.isoformat() for b in buckets["bucket"]],
         "series": [label(c) for c in buckets["category"]],
         "inquiries": buckets["count"].astype(int),
         "days": buckets["days"].astype(int),
+        "complete": complete.to_numpy(),
+        "counted": ["all its days" if c else "so far / part of the period"
+                    for c in complete],
     })
     legend_pick = alt.selection_point(fields=["series"], bind="legend", name="series_toggle")
     zoom = alt.selection_interval(bind="scales", encodings=["x"], name="time_zoom")
     title = {"treatment": "Treatment interest", "channel": "Channel"}[split]
-    lines = alt.Chart(data).mark_line(point=True).encode(
-        x=alt.X("period:T", title=f"{grain.capitalize()} (clinic time zone)"),
-        y=alt.Y("inquiries:Q", title="Inquiries"),
-        color=alt.Color("series:N", title=title, scale=_scale(present, TREATMENT_COLORS
-                                                               if split == "treatment"
-                                                               else CHANNEL_COLORS)),
-        opacity=alt.condition(legend_pick, alt.value(1.0), alt.value(0.12)),
-        tooltip=[alt.Tooltip("period:T", title=grain.capitalize()),
-                 alt.Tooltip("series:N", title=title),
-                 alt.Tooltip("inquiries:Q", title="Inquiries"),
-                 alt.Tooltip("days:Q", title="Days counted")],
-    ).add_params(legend_pick, zoom)
+    x = alt.X("period:T", title=f"{grain.capitalize()} (clinic time zone)")
+    y = alt.Y("inquiries:Q", title="Inquiries")
+    color = alt.Color("series:N", title=title,
+                      scale=_scale(present, TREATMENT_COLORS if split == "treatment"
+                                   else CHANNEL_COLORS))
+    opacity = alt.condition(legend_pick, alt.value(1.0), alt.value(0.12))
+    tooltip = [alt.Tooltip("period:T", title=grain.capitalize()),
+               alt.Tooltip("series:N", title=title),
+               alt.Tooltip("inquiries:Q", title="Inquiries"),
+               alt.Tooltip("days:Q", title="Days counted"),
+               alt.Tooltip("counted:N", title="Counted")]
+    base = alt.Chart(data)
+    lines = base.transform_filter("datum.complete").mark_line().encode(
+        x=x, y=y, color=color, opacity=opacity).add_params(legend_pick, zoom)
+    dashed = alt.Chart(_incomplete_links(data)).mark_line(strokeDash=[5, 4]).encode(
+        x=x, y=y, color=color, opacity=opacity, detail="segment:N")
+    points = base.mark_point(filled=True, size=40).encode(
+        x=x, y=y, color=color, opacity=opacity, tooltip=tooltip,
+        fillOpacity=alt.condition("datum.complete", alt.value(1.0), alt.value(0.0)))
+    series = alt.layer(lines, dashed, points)
     if markers.empty:
-        return lines.properties(height=380)
+        return series.properties(height=380)
     marks = pd.DataFrame({
         "published": [d.isoformat() for d in markers["date"]],
         "title": markers["title"].astype(str),
@@ -79,18 +111,21 @@ def trends_chart(buckets: pd.DataFrame, markers: pd.DataFrame, *, split: str,
     })
     topic_pick = alt.selection_point(fields=["topic"], bind="legend", name="topic_toggle")
     scale = _topic_scale(sorted({t for t in markers["topic"]}, key=str))
-    tooltip = [alt.Tooltip("title:N", title="Content"),
-               alt.Tooltip("content_channel:N", title="Channel"),
-               alt.Tooltip("topic:N", title="Topic"),
-               alt.Tooltip("published:T", title="Published")]
-    color = alt.Color("topic:N", title="Content topic", scale=scale)
-    opacity = alt.condition(topic_pick, alt.value(0.9), alt.value(0.08))
+    marker_tooltip = [alt.Tooltip("title:N", title="Content"),
+                      alt.Tooltip("content_channel:N", title="Channel"),
+                      alt.Tooltip("topic:N", title="Topic"),
+                      alt.Tooltip("published:T", title="Published")]
+    # One legend for both marker layers: they share the topic scale.
+    marker_color = alt.Color("topic:N", title="Content topic", scale=scale)
+    marker_opacity = alt.condition(topic_pick, alt.value(0.9), alt.value(0.08))
     rules = alt.Chart(marks).mark_rule(strokeDash=[4, 3], strokeWidth=1.5).encode(
-        x="published:T", color=color, opacity=opacity, tooltip=tooltip)
+        x="published:T", color=marker_color, opacity=marker_opacity, tooltip=marker_tooltip)
     flags = alt.Chart(marks).mark_point(shape="triangle-down", size=140, filled=True).encode(
-        x="published:T", y=alt.value(6), color=color, opacity=opacity, tooltip=tooltip,
+        x="published:T", y=alt.value(6), color=marker_color, opacity=marker_opacity,
+        tooltip=marker_tooltip,
     ).add_params(topic_pick)
-    return (alt.layer(lines, rules, flags).resolve_scale(color="independent")
+    content = alt.layer(rules, flags)
+    return (alt.layer(series, content).resolve_scale(color="independent")
             .properties(height=380))
 
 

@@ -25,6 +25,7 @@ from zoelife.ui.gate import actor
 from zoelife.vocabulary import CHANNELS, TREATMENTS, label
 
 CACHE_TTL = 60
+ROW_PX = 35  # a table row's height
 
 
 def clinic_today() -> dt.date:
@@ -42,7 +43,8 @@ def data_range() -> tuple[dt.date, dt.date] | None:
 @st.cache_data(ttl=CACHE_TTL, show_spinner=False)
 def _trends(db_url: str, start: dt.date, end: dt.date, split: str, grain: str,
             treatments: tuple[str, ...], channels: tuple[str, ...],
-            content_channels: tuple[str, ...]) -> tuple[pd.DataFrame, pd.DataFrame, int]:
+            content_channels: tuple[str, ...], today: dt.date,
+            ) -> tuple[pd.DataFrame, pd.DataFrame, int, list[str]]:
     period = queries.Period(start, end)
     with reading() as session:
         daily = queries.daily_counts(session, period, split, treatments=treatments,
@@ -53,15 +55,23 @@ def _trends(db_url: str, start: dt.date, end: dt.date, split: str, grain: str,
                                         channels=channels)
     codes = TREATMENTS if split == "treatment" else CHANNELS
     chosen = treatments if split == "treatment" else channels
-    present = set(daily["category"])
-    categories = [c for c in codes if (c in chosen if chosen else c in present)]
-    return queries.roll_up(daily, period, grain, categories), markers, total
+    if chosen:
+        categories, hidden = [c for c in codes if c in chosen], []
+    else:
+        categories, hidden = queries.top_categories(daily, codes)
+    buckets = queries.roll_up(daily, period, grain, categories)
+    buckets["complete"] = [queries.bucket_complete(b, grain, period, today)
+                           for b in buckets["bucket"]]
+    return buckets, markers, total, hidden
 
 
 def trends(period: queries.Period, split: str, grain: str, treatments, channels,
-           content_channels):
+           content_channels, today: dt.date):
+    """(buckets with a `complete` flag, content markers, distinct inquiries, the categories
+    left out of the chart: without a choice on the split's filter, only the
+    `queries.DEFAULT_SERIES` largest are drawn)."""
     return _trends(database_url(), period.start, period.end, split, grain, tuple(treatments),
-                   tuple(channels), tuple(content_channels))
+                   tuple(channels), tuple(content_channels), today)
 
 
 @st.cache_data(ttl=CACHE_TTL, show_spinner=False)
@@ -226,24 +236,25 @@ HEADLINE_SHORT = {"median": "1st attempt", "reached_1h": "≤ 1 bus. hour",
 
 
 def _text_width(values, least: int) -> int:
-    """Pixels a column needs for its longest text (about 7.5 px a character at the table's
-    font), so that big clinics' counts widen the column instead of being cut."""
+    """Pixels a column needs for its longest text (about 6.6 px a character at the table's
+    font, and its padding), so that big clinics' counts widen the column instead of being
+    cut."""
     longest = max((len(str(v)) for v in values), default=0)
-    return max(least, round(7.5 * longest) + 20)
+    return max(least, round(6.6 * longest) + 18)
 
 
 def _headline_columns(table: pd.DataFrame, by: str) -> dict:
     group = by.capitalize()
-    config = {group: st.column_config.TextColumn(group, width=_text_width(table[group], 170)),
+    config = {group: st.column_config.TextColumn(group, width=_text_width(table[group], 120)),
               "Window": st.column_config.TextColumn("Window",
                                                     width=_text_width(table["Window"], 90)),
-              "Inquiries": st.column_config.NumberColumn("Inquiries", width=75)}
+              "Inquiries": st.column_config.NumberColumn("Inquiries", width=72)}
     for key, short in HEADLINE_SHORT.items():
         title, help_text = HEADLINE_MEASURES[key]
         count = "(in brackets: inquiries attempted)" if key == "median" else \
             "(in brackets: how many, of how many)"
         config[short] = st.column_config.TextColumn(
-            short, width=_text_width(table[short], 95), help=f"{title} {count}. {help_text}")
+            short, width=_text_width(table[short], 88), help=f"{title} {count}. {help_text}")
     return config
 
 
@@ -252,9 +263,9 @@ def _headline_tab(frame: pd.DataFrame, by: str, days: int) -> None:
     if table.empty:
         st.info("No inquiries in either window.")
         return
-    # Every row shown (at most a dozen): 35 px a row and the header.
-    st.dataframe(table, hide_index=True, width="stretch", height=35 * (len(table) + 1) + 3,
-                 column_config=_headline_columns(table, by))
+    # Every row shown (at most a dozen): a row's height for each and the header.
+    st.dataframe(table, hide_index=True, width="stretch", row_height=ROW_PX,
+                 height=ROW_PX * (len(table) + 1) + 2, column_config=_headline_columns(table, by))
 
 
 def headline_table(frame: pd.DataFrame, by: str, days: int) -> pd.DataFrame:
