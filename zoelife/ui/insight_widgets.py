@@ -76,17 +76,27 @@ def trends(period: queries.Period, split: str, grain: str, treatments, channels,
 
 @st.cache_data(ttl=CACHE_TTL, show_spinner=False)
 def _impact(db_url: str, window: int, baseline: int, today: dt.date,
-            content_channels: tuple[str, ...], topics: tuple[str, ...]) -> pd.DataFrame:
+            content_channels: tuple[str, ...], topics: tuple[str, ...],
+            start: dt.date | None, end: dt.date | None) -> pd.DataFrame:
+    published = queries.Period(start, end) if start is not None and end is not None else None
     with reading() as session:
         frame = impact.content_impact(session, window_days=window, baseline_days=baseline,
                                       today=today, content_channels=content_channels,
-                                      topics=topics)
+                                      topics=topics, published=published)
     return impact.ranked(frame)
 
 
-def impact_table(window: int, baseline: int, today: dt.date, content_channels, topics):
+def impact_table(window: int, baseline: int, today: dt.date, content_channels, topics,
+                 published: queries.Period | None = None):
     return _impact(database_url(), window, baseline, today, tuple(content_channels),
-                   tuple(topics))
+                   tuple(topics), published.start if published else None,
+                   published.end if published else None)
+
+
+def published_range(today: dt.date) -> tuple[dt.date, dt.date] | None:
+    # Not cached: one small aggregate, and content added a moment ago must count.
+    with reading() as session:
+        return impact.published_range(session, today)
 
 
 @st.cache_data(ttl=CACHE_TTL, show_spinner=False)
@@ -243,6 +253,17 @@ def _text_width(values, least: int) -> int:
     return max(least, round(6.6 * longest) + 18)
 
 
+def fitted_columns(table: pd.DataFrame, text: list[str] = ()) -> dict:
+    """Column settings that give every column the width of its header and its longest value,
+    so that no header or cell is cut (the table scrolls sideways when they are many)."""
+    config = {}
+    for col in table.columns:
+        width = _text_width([col, *table[col].astype(str)], 60)
+        kind = st.column_config.TextColumn if col in text else st.column_config.NumberColumn
+        config[col] = kind(col, width=width)
+    return config
+
+
 def _headline_columns(table: pd.DataFrame, by: str) -> dict:
     group = by.capitalize()
     config = {group: st.column_config.TextColumn(group, width=_text_width(table[group], 120)),
@@ -298,12 +319,13 @@ def headline_table(frame: pd.DataFrame, by: str, days: int) -> pd.DataFrame:
 
 
 def period_picker(span: tuple[dt.date, dt.date], today: dt.date, *, default_days: int = 365,
-                  key: str = "period") -> queries.Period | None:
+                  key: str = "period", title: str = "Period (clinic time zone)",
+                  help: str | None = None) -> queries.Period | None:
     """A date range limited to the data; None (with a note) until both ends are chosen."""
     last = max(span[1], today)
     start_default = max(span[0], last - dt.timedelta(days=default_days - 1))
-    value = st.date_input("Period (clinic time zone)", value=(start_default, last),
-                          min_value=span[0], max_value=last, key=key)
+    value = st.date_input(title, value=(start_default, last), min_value=span[0],
+                          max_value=last, key=key, help=help)
     if not isinstance(value, tuple | list) or len(value) != 2:
         st.info("Choose the last day of the period too.")
         return None
