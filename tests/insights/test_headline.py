@@ -104,43 +104,110 @@ def test_without_inquiries_a_window_has_no_rows(clinic):
     assert frame.empty and list(frame.columns) == hl.COLUMNS
 
 
-# --------------------------------------------------------------------------- business clock
+# --------------------------------------------------------------------------- business time
 
 ZONES = ("America/New_York", "Australia/Sydney", "Pacific/Kiritimati", "Pacific/Pago_Pago",
          "Europe/London")
 
 
 @pytest.mark.parametrize("zone", ZONES)
-def test_the_clock_agrees_with_the_schedule_across_time_changes(zone):
-    """clock(add_business_time(t, d)) - clock(t) == d: the clock counts open hours as the
-    stored due times do, over two daylight-saving changes, a holiday and a clinic open until
-    midnight (UTC days then touch three local days in the far zones)."""
+def test_business_time_agrees_with_the_schedule_across_time_changes(zone):
+    """elapsed(add_business_time(t, d)) - elapsed(t) == d for a request received at t: the
+    receipt day's openings count open hours as the stored due times do, over daylight-saving
+    changes, holidays and a clinic open around midnight."""
     hours = dict(DEFAULT_BUSINESS_HOURS, sat=["00:00", "23:59"], sun=["10:00", "12:30"])
     schedule = _schedule(zone, hours, holidays=["2026-03-10", "2026-10-07"])
-    start = dt.datetime(2026, 2, 20, tzinfo=dt.UTC)
-    clock = hl.business_clock(schedule, start, start + dt.timedelta(days=300))
+    local = ZoneInfo(zone)
     rng = random.Random(zone)
-    for _ in range(400):
-        t = start + dt.timedelta(seconds=rng.randrange(0, 250 * 86400))
-        delta = dt.timedelta(minutes=rng.randrange(0, 60 * 40))
+    for _ in range(300):
+        day = dt.date(2026, 2, 20) + dt.timedelta(days=rng.randrange(0, 250))
+        row = hl.receipt_day(schedule, day)
+        start = dt.datetime.combine(day, dt.time(0), tzinfo=local)
+        t = start + dt.timedelta(seconds=rng.randrange(0, 23 * 3600))
+        delta = dt.timedelta(minutes=rng.randrange(0, 60 * 100))
         end = schedule.add_business_time(t, delta)
-        assert clock.at(end) - clock.at(t) == pytest.approx(delta.total_seconds(), abs=1e-3), \
-            (zone, t, delta)
-    assert clock.at(start - dt.timedelta(days=1)) is None
+        assert end.timestamp() <= row.horizon, (zone, t, delta)  # 100 h < the horizon
+        assert row.elapsed(hl.epoch_seconds(end)) - row.elapsed(hl.epoch_seconds(t)) == \
+            pytest.approx(delta.total_seconds(), abs=1e-3), (zone, t, delta)
+        later = row.horizon + 1
+        assert row.elapsed(later) is None
 
 
-def test_the_clock_stands_still_while_the_clinic_is_closed():
+def test_business_time_stands_still_while_the_clinic_is_closed():
     schedule = _schedule(holidays=["2026-03-06"])
     zone = ZoneInfo("America/New_York")
-    clock = hl.business_clock(schedule, dt.datetime(2026, 3, 1, tzinfo=dt.UTC),
-                              dt.datetime(2026, 3, 12, tzinfo=dt.UTC))
+    row = hl.receipt_day(schedule, dt.date(2026, 3, 5))  # a Thursday
 
     def at(day, hour, minute=0):
-        return clock.at(dt.datetime(2026, 3, day, hour, minute, tzinfo=zone))
+        return row.elapsed(dt.datetime(2026, 3, day, hour, minute, tzinfo=zone).timestamp())
 
-    assert at(5, 17) - at(5, 8) == 9 * 3600  # Thursday: nine open hours
+    assert at(5, 7) == 0 and at(5, 17) == 9 * 3600  # Thursday: nine open hours
     assert at(9, 8) == at(5, 17)  # Friday's holiday, the weekend: nothing
     # Sunday March 8th the clocks go forward; Monday still has nine open hours.
     assert at(9, 17) - at(9, 7) == 9 * 3600
-    assert hl.next_business_day_close(schedule, dt.date(2026, 3, 5)) == \
-        dt.datetime(2026, 3, 9, 17, tzinfo=zone)  # Thursday's deadline skips the holiday
+    # The openings reach 120 business hours: 14 days of nine hours (126), to March 25th.
+    assert len(row.openings) == 14
+    assert row.horizon == dt.datetime(2026, 3, 25, 17, tzinfo=zone).timestamp()
+    assert row.deadline == dt.datetime(2026, 3, 9, 17, tzinfo=zone).timestamp()  # skips Friday
+    # A clinic open two hours on Mondays stops after HORIZON_MAX_DAYS.
+    sparse = _schedule(hours={**{d: None for d in DEFAULT_BUSINESS_HOURS},
+                              "mon": ["09:00", "11:00"]})
+    assert len(hl.receipt_day(sparse, dt.date(2026, 3, 5)).openings) == 9  # 62 days: 9 Mondays
+
+
+def test_the_headline_agrees_with_the_funnel_on_the_demo_clinic(engine):
+    """Inquiries, reached, scheduled and started treatment, overall, by channel and by
+    treatment (from each request's treatment list), are the Funnel's counts for the same days
+    (from request_treatments): two ways of counting, one answer."""
+    from zoelife import demo
+    from zoelife.insights import queries
+
+    now = dt.datetime(2026, 11, 26, 23, 0, tzinfo=dt.UTC)
+    demo.load_demo(engine, requests=1500, seed=5, now=now)
+    current, previous = hl.windows(dt.date(2026, 11, 26), 90)
+    with read_session(engine) as s:
+        frame = hl.headline(s, current, previous, now=now)
+        funnels = {by: queries.funnel(s, current, by).set_index("group")
+                   for by in ("channel", "treatment")}
+    mine = frame[frame["window"] == "current"]
+    assert int(mine[mine["by"] == "all"]["inquiries"].iloc[0]) == \
+        int(funnels["channel"]["received"].sum()) > 100
+    for by, funnel in funnels.items():
+        got = mine[mine["by"] == by].set_index("group")
+        assert set(got.index) == set(funnel.index), by
+        for ours, theirs in (("inquiries", "received"), ("reached", "reached"),
+                             ("scheduled", "scheduled"), ("became_patient", "became_patient")):
+            assert got[ours].to_dict() == funnel[theirs].to_dict(), (by, ours)
+    # Shares stay shares: never more judged than inquiries, never more successes than judged.
+    assert (frame["judged_1h"] <= frame["inquiries"]).all()
+    assert (frame["reached_1h"] <= frame["judged_1h"]).all()
+    assert (frame["reached_1d"] <= frame["judged_1d"]).all()
+    assert (frame["reached_1h"] <= frame["reached"]).all()
+    assert (frame["attempted"] >= frame["reached"]).all()
+
+
+def test_a_first_attempt_weeks_later_counts_as_more_than_the_horizon(engine):
+    from tests.insights.helpers import attempt, receive_one
+
+    monday, tuesday = dt.date(2026, 3, 2), dt.date(2026, 3, 3)
+    soon = receive_one(engine, at_local(monday, 10), treatments=("TMS",))
+    attempt(engine, soon, at_local(monday, 10, 50), "reached")  # 50 minutes
+    late = receive_one(engine, at_local(tuesday, 9), treatments=("TMS",))
+    attempt(engine, late, at_local(dt.date(2026, 4, 6), 9), "reached")  # five weeks on
+    now = at_local(dt.date(2026, 4, 8), 12)
+    with read_session(engine) as s:
+        both = hl.headline(s, Period(monday, tuesday), Period(dt.date(2026, 2, 28), SUNDAY),
+                           now=now)
+        late_only = hl.headline(s, Period(tuesday, tuesday), Period(monday, monday), now=now)
+    counts, median = _numbers(both, "current", "all", "all")
+    assert counts == (2, 2, 2, 1, 2, 1, 2, 0, 0)
+    # 50 minutes in [45, 60), the other in the open bin from 120 business hours: the median
+    # is read at the top of the first, 45 + 15 * (1 - 0) / 1.
+    assert median == pytest.approx(60.0)
+    # Alone, the late one reads "120 hours or more": the open bin's lower edge.
+    assert hl.EDGES[-1] == hl.HORIZON_HOURS * 60
+    assert _numbers(late_only, "current", "all", "all")[1] == hl.HORIZON_HOURS * 60
+    assert _numbers(late_only, "previous", "all", "all")[1] == pytest.approx(52.5)  # 45 + 15 / 2
+
+
+SUNDAY = dt.date(2026, 3, 1)

@@ -425,7 +425,8 @@ def response_daily(session: Session, period: Period) -> tuple[pd.DataFrame, pd.D
     )
 
 
-def percentile_from_bins(counts: dict[int, int], q: float) -> float | None:
+def percentile_from_bins(counts: dict[int, int], q: float,
+                         edges: Sequence[float] = RESPONSE_BIN_EDGES) -> float | None:
     """The q-quantile in minutes from response-time bin counts (linear within a bin).
 
     The last bin is open-ended: a quantile landing there is reported as its lower edge."""
@@ -434,16 +435,16 @@ def percentile_from_bins(counts: dict[int, int], q: float) -> float | None:
         return None
     target = q * total
     seen = 0
-    for i in range(len(RESPONSE_BIN_EDGES)):
+    for i in range(len(edges)):
         n = counts.get(i, 0)
         if n and seen + n >= target:
-            lo = RESPONSE_BIN_EDGES[i]
-            if i + 1 >= len(RESPONSE_BIN_EDGES):
+            lo = edges[i]
+            if i + 1 >= len(edges):
                 return float(lo)
-            hi = RESPONSE_BIN_EDGES[i + 1]
+            hi = edges[i + 1]
             return lo + (hi - lo) * max(target - seen, 0) / n
         seen += n
-    return float(RESPONSE_BIN_EDGES[-1])
+    return float(edges[-1])
 
 
 def speed_over_time(session: Session, period: Period, grain: str) -> pd.DataFrame:
