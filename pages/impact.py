@@ -75,8 +75,8 @@ table = frame.assign(
     interval=[interval(lo, hi) for lo, hi in zip(frame["ci_low"], frame["ci_high"],
                                                  strict=True)],
     overlaps=["yes" if o else "" for o in frame["overlaps"]],
-)[["title", "channel", "topic", "published", "attributed", "attributed_topic", "by_treatment",
-   "funnel", "observed", "expected", "ratio", "interval", "overlaps", "note"]]
+)[["title", "channel", "topic", "published", "observed", "expected", "ratio", "interval",
+   "attributed", "attributed_topic", "by_treatment", "funnel", "overlaps", "note"]]
 headers = {"title": "Content", "channel": "Channel", "topic": "Topic",
            "published": "Published", "attributed": "Attributed",
            "attributed_topic": "About the topic", "by_treatment": "By treatment",
@@ -90,12 +90,12 @@ shown = table.assign(published=[d.isoformat() for d in table["published"]],
                             for x in table["ratio"]])
 widths = {col: iw._text_width([headers[col], *shown[col].astype(str)], 60)
           for col in shown.columns}
-widths["title"] = min(widths["title"], 320)  # the title column is pinned; a long one wraps
+widths["title"] = min(widths["title"], 320)
 widths["note"] = min(widths["note"], 360)
 st.dataframe(
     table, hide_index=True, width="stretch",
     column_config={
-        "title": st.column_config.TextColumn("Content", width=widths["title"], pinned=True),
+        "title": st.column_config.TextColumn("Content", width=widths["title"]),
         "channel": st.column_config.TextColumn("Channel", width=widths["channel"]),
         "topic": st.column_config.TextColumn("Topic", width=widths["topic"]),
         "published": st.column_config.DateColumn("Published", width=widths["published"]),

@@ -226,8 +226,13 @@ def headline_section() -> None:
             value, shown, count = _measure(now_all, key)
             before, before_shown, before_count = _measure(before_all, key)
             card = col.container(border=True)
-            card.metric(title, shown, _delta(key, value, before),
-                        delta_color="inverse" if key == "median" else "normal",
+            delta = _delta(key, value, before)
+            # No change is neither good nor bad: no arrow, no colour.
+            still = delta in ("0 pts", "0 min")
+            card.metric(title, shown, delta,
+                        delta_color="off" if still else
+                        ("inverse" if key == "median" else "normal"),
+                        delta_arrow="off" if still else "auto",
                         help=help_text, delta_description=f"vs {days} days before")
             card.caption(f"{count} · before: {before_shown}, {before_count}")
 
