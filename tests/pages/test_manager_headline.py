@@ -4,6 +4,8 @@ and nobody else sees them."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
 from tests.apptest import make_user, page, sign_in
@@ -120,3 +122,16 @@ def test_signed_out_shows_only_the_sign_in(known):
     assert not at.exception
     assert "Sign in" in [t.value for t in at.title]
     assert not at.metric and not at.get("dataframe") and not charts_of(at)
+
+
+def test_windows_without_inquiries_say_so(known, clock):
+    db_url, _ = known
+    clock.move_to(dt.datetime(2026, 9, 1, 15, 0, tzinfo=dt.UTC))  # months after the last one
+    at = _manager(db_url)
+    assert not at.exception
+    headline = {k: v for k, v in _metrics(at).items() if k in (
+        "Median time to first attempt", "Reached within 1 business hour", "Reached")}
+    assert headline == {k: ("–", "") for k in headline} and len(headline) == 3
+    assert "no inquiries · before: –, no inquiries" in [c.value for c in at.caption]
+    assert [i.value for i in at.info][:2] == ["No inquiries in either window."] * 2
+    assert not at.get("dataframe")
