@@ -57,5 +57,9 @@ iw.chart_block(
     "still open.")
 
 table = frame.assign(group=[label(g) if by != "source" else g for g in frame["group"]])
-st.dataframe(table.rename(columns={"group": by.capitalize(), "became_patient": "became patient"}),
-             hide_index=True, width="stretch")
+names = {"group": by.capitalize(), "open": "Still open",
+         **{c: charts.STAGE_LABELS.get(c) or label(c) for c in frame.columns[1:]
+            if c != "open"}}
+table = table.rename(columns=names)
+st.dataframe(table, hide_index=True, width="stretch",
+             column_config=iw.fitted_columns(table, text=[names["group"]]))

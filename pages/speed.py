@@ -56,11 +56,15 @@ else:
         f"Share of inquiries whose first attempt came by their due time ({target_hours} "
         "business hour(s) after receipt, urgent at once), of those contacted or already past "
         "due.")
+    st.subheader("When inquiries arrive, and how fast they are answered")
     iw.chart_block(
-        user, "arrivals_heatmap", charts.heatmap_chart(heat), heat,
-        "Left: inquiries received per weekday and hour (clinic time zone) in the period. Right: "
-        "median hours from receipt to the first contact attempt for those hours. Hours with "
-        "many arrivals and slow replies are where the desk needs another person.")
+        user, "arrivals_heatmap", charts.heatmap_chart(heat, "arrivals"), heat,
+        "Inquiries received per weekday and hour (clinic time zone) in the period.")
+    iw.chart_block(
+        user, "response_heatmap", charts.heatmap_chart(heat, "median_hours"), heat,
+        "Median hours from receipt to the first contact attempt of the inquiries received in "
+        "each weekday and hour (wall-clock hours). Hours with many arrivals above and slow "
+        "replies here are where the desk needs another person.")
 
 st.subheader("Open backlog")
 ages = [name for name, _ in queries.BACKLOG_AGES]

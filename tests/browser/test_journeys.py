@@ -174,9 +174,14 @@ def test_queue_keeps_its_filters_after_opening_a_request(clinic, tab):
 def test_manager_sees_trends_and_impact_downloads_numbers_and_is_refused_the_queue(clinic, tab):
     sign_in(tab, clinic.base, "boss", "Morgan Manager")
     expect(tab.get_by_role("heading", name="Inquiry trends")).to_be_visible()
+    # The headline numbers come first: six of them, each against the days before.
+    expect(tab.get_by_test_id("stMetric").filter(has_text="vs 30 days before")).to_have_count(6)
+    expect(tab.get_by_text("Reached within 1 business hour")).to_be_visible()
     chart = tab.get_by_test_id("stVegaLiteChart").first
     expect(chart.locator("canvas, svg").first).to_be_visible()
     screenshot(tab, "trends")
+    chart.scroll_into_view_if_needed()
+    screenshot(tab, "trends-chart")
     assert marker_tooltip(tab, chart), "no content marker showed a tooltip with its title"
 
     # A treatment filter redraws the chart without an error.
@@ -195,7 +200,8 @@ def test_manager_sees_trends_and_impact_downloads_numbers_and_is_refused_the_que
     expect(tab.get_by_test_id("stDataFrame").first).to_be_visible()
     screenshot(tab, "impact")
     with tab.expect_download() as download_info:
-        tab.get_by_role("button", name="Numbers (CSV)").click()
+        # The first chart's numbers: the impact table (the second is attributed inquiries).
+        tab.get_by_role("button", name="Numbers (CSV)").first.click()
     rows = list(csv.reader(io.StringIO(Path(download_info.value.path()).read_text())))
     assert len(rows) > 1 and any("title" in h.lower() for h in rows[0]), rows[:2]
 

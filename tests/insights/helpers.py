@@ -12,7 +12,7 @@ import pyarrow as pa
 
 from zoelife import audit
 from zoelife.db.engine import write_session
-from zoelife.db.models import ContentItem, ContentTopic
+from zoelife.db.models import ContentItem, ContentTopic, Request
 from zoelife.intake import lifecycle
 from zoelife.intake.schedule import Schedule
 from zoelife.intake.service import RequestInput, receive, url_path_key
@@ -45,8 +45,6 @@ def attempt(engine, request_id: int, when: dt.datetime, outcome: str) -> None:
 
 
 def move(engine, request_id: int, when: dt.datetime, to: str, **kw) -> None:
-    from zoelife.db.models import Request
-
     with write_session(engine) as s:
         version = s.get(Request, request_id).version
         lifecycle.change_status(s, request_id, actor=audit.SYSTEM, seen_version=version,
@@ -67,6 +65,71 @@ def add_content(engine, title: str, day: dt.date, topics=("tms",), channel="blog
         return item.id
 
 
+# The headline clinic's days: the week to Wednesday March 4th 2026 (tests.clock.FIXED_NOW).
+THU, FRI, SAT = dt.date(2026, 2, 26), dt.date(2026, 2, 27), dt.date(2026, 2, 28)
+MON, TUE, WED = dt.date(2026, 3, 2), dt.date(2026, 3, 3), dt.date(2026, 3, 4)
+
+
+def seed_headline_clinic(engine) -> dict[str, int]:
+    """The headline numbers' known clinic (tests/insights/test_headline.py counts it by hand):
+    six inquiries in the week to Wednesday March 4th 2026, two in the week before, and three
+    requests that must not count. The default clinic: New York, Monday to Friday 08:00-17:00."""
+    ids = {}
+    # --- the current window, Thursday Feb 26 to Wednesday Mar 4
+    # a: Monday 09:00, TMS. Reached at 09:30 (30 business minutes), scheduled, a patient.
+    ids["a"] = receive_one(engine, at_local(MON, 9), treatments=("TMS",))
+    attempt(engine, ids["a"], at_local(MON, 9, 30), "reached")
+    move(engine, ids["a"], at_local(MON, 10), "scheduled",
+         appointment_at=at_local(dt.date(2026, 3, 3), 10), appointment_kind="TMS consultation")
+    move(engine, ids["a"], at_local(TUE, 12), "closed", close_reason="became_patient")
+    # b: Friday 16:30, Spravato and TMS. First attempt Monday 08:45 (30 + 45 = 75 business
+    # minutes), reached Monday 16:00 (30 + 480 = 510): not within the hour, within the day
+    # (the deadline is the close of the first business day after Friday: Monday 17:00).
+    ids["b"] = receive_one(engine, at_local(FRI, 16, 30), treatments=("Spravato", "TMS"))
+    attempt(engine, ids["b"], at_local(MON, 8, 45), "no_answer")
+    attempt(engine, ids["b"], at_local(MON, 16), "reached")
+    # c: Saturday 11:00 by phone, ketamine; reached at 11:20, closed: no business time at all.
+    ids["c"] = receive_one(engine, at_local(SAT, 11), treatments=("Ketamine",), channel="phone")
+    attempt(engine, ids["c"], at_local(SAT, 11, 20), "reached")
+    # d: Tuesday 10:00, a referral for medication management. Tried at 11:30 (90 minutes),
+    # never reached. By now (Wednesday 10:00) nine business hours have passed: judged for the
+    # hour; its day runs to Wednesday 17:00, not judged yet.
+    ids["d"] = receive_one(engine, at_local(TUE, 10), treatments=("Medication management",),
+                           channel="referral")
+    attempt(engine, ids["d"], at_local(TUE, 11, 30), "no_answer")
+    # e: this morning 09:30, TMS, not tried: 30 business minutes old, judged for nothing.
+    ids["e"] = receive_one(engine, at_local(WED, 9, 30), treatments=("TMS",))
+    # f: Thursday Feb 26 09:00 by phone, TMS. Tried at 13:00 (240 minutes); reached Monday
+    # 09:00, after its deadline (Friday 17:00); then declined.
+    ids["f"] = receive_one(engine, at_local(THU, 9), treatments=("TMS",), channel="phone")
+    attempt(engine, ids["f"], at_local(THU, 13), "no_answer")
+    attempt(engine, ids["f"], at_local(MON, 9), "reached")
+    move(engine, ids["f"], at_local(MON, 9, 30), "closed", close_reason="declined")
+    # Not inquiries: spam, and a duplicate merged by staff (both reached at once).
+    ids["spam"] = receive_one(engine, at_local(MON, 12), treatments=("TMS",))
+    attempt(engine, ids["spam"], at_local(MON, 12, 1), "reached")
+    move(engine, ids["spam"], at_local(MON, 12, 2), "closed", close_reason="spam")
+    ids["dup"] = receive_one(engine, at_local(TUE, 9), treatments=("TMS",), channel="email")
+    with write_session(engine) as s:
+        lifecycle.mark_duplicate(s, ids["dup"], actor=audit.SYSTEM,
+                                 seen_version=s.get(Request, ids["dup"]).version,
+                                 duplicate_of_id=ids["b"], now=at_local(TUE, 9, 5))
+    # --- the previous window, Thursday Feb 19 to Wednesday Feb 25
+    # p1: Thursday Feb 19 10:00, TMS: reached 10:40 (40 minutes), scheduled.
+    ids["p1"] = receive_one(engine, at_local(dt.date(2026, 2, 19), 10), treatments=("TMS",))
+    attempt(engine, ids["p1"], at_local(dt.date(2026, 2, 19), 10, 40), "reached")
+    move(engine, ids["p1"], at_local(dt.date(2026, 2, 19), 11), "scheduled",
+         appointment_at=at_local(dt.date(2026, 2, 26), 10), appointment_kind="TMS consultation")
+    # p2: Monday Feb 23 15:00 by email, Spravato: reached Wednesday Feb 25 10:00
+    # (120 + 540 + 120 = 780 business minutes), after its deadline (Tuesday 17:00).
+    ids["p2"] = receive_one(engine, at_local(dt.date(2026, 2, 23), 15), treatments=("Spravato",),
+                            channel="email")
+    attempt(engine, ids["p2"], at_local(dt.date(2026, 2, 25), 10), "reached")
+    # Outside both windows: the Wednesday before.
+    ids["old"] = receive_one(engine, at_local(dt.date(2026, 2, 18), 10), treatments=("TMS",))
+    return ids
+
+
 def charts_of(at) -> list[tuple[dict, dict[str, pd.DataFrame]]]:
     """Every Altair chart on an AppTest page: its Vega-Lite spec and its datasets by name."""
     found = []
@@ -79,15 +142,30 @@ def charts_of(at) -> list[tuple[dict, dict[str, pd.DataFrame]]]:
     return found
 
 
-def layer_data(spec: dict, datasets: dict[str, pd.DataFrame], mark: str) -> pd.DataFrame:
-    """The dataset behind the first layer (or the chart itself) with the given mark type."""
-    views = spec.get("layer") or spec.get("hconcat") or [spec]
-    for view in views:
-        m = view.get("mark")
-        mtype = m.get("type") if isinstance(m, dict) else m
-        if mtype == mark:
-            name = (view.get("data") or spec.get("data"))["name"]
-            return datasets[name]
+def views(spec: dict, inherited: dict | None = None):
+    """Every leaf view of a chart spec (through layers and concatenations), depth first, with
+    the data it draws (its own or its nearest parent's)."""
+    data = spec.get("data") or inherited
+    children = spec.get("layer") or spec.get("hconcat") or spec.get("vconcat")
+    if not children:
+        yield spec, data
+        return
+    for child in children:
+        yield from views(child, data)
+
+
+def mark_of(view: dict) -> dict:
+    m = view.get("mark")
+    return m if isinstance(m, dict) else {"type": m}
+
+
+def layer_data(spec: dict, datasets: dict[str, pd.DataFrame], mark: str, *,
+               shape: str | None = None) -> pd.DataFrame:
+    """The dataset behind the first view with the given mark type (and point shape)."""
+    for view, data in views(spec):
+        m = mark_of(view)
+        if m.get("type") == mark and (shape is None or m.get("shape") == shape):
+            return datasets[data["name"]]
     raise AssertionError(f"no {mark} layer in the chart")
 
 

@@ -15,6 +15,7 @@ from zoelife import demo
 from zoelife.db.engine import read_session
 from zoelife.db.models import DemoLift
 from zoelife.insights import impact
+from zoelife.insights.queries import Period
 
 PUBLISHED = dt.date(2026, 5, 1)
 
@@ -42,6 +43,10 @@ def test_content_impact_counts_windows_attribution_and_overlap(engine):
     quiet = add_content(engine, "Ketamine notes", PUBLISHED, topics=("ketamine",))
     # The data starts well before the baseline.
     receive_one(engine, at_local(dt.date(2026, 3, 2), 10), treatments=("Therapy",))
+    # Landed on the ketamine item long before it (outside its windows), asking about two
+    # treatments: attributed once, split under both.
+    receive_one(engine, at_local(dt.date(2026, 3, 2), 11), treatments=("Ketamine", "Therapy"),
+                landing_page="https://clinic.example/blog/ketamine-notes")
     # Baseline (April 3 - April 30): 4 TMS inquiries; one more outside it (April 2).
     for day in (3, 10, 20, 30):
         receive_one(engine, at_local(dt.date(2026, 4, day), 11))
@@ -64,6 +69,7 @@ def test_content_impact_counts_windows_attribution_and_overlap(engine):
     assert (one.observed, one.baseline, one.window_days, one.baseline_days) == (6, 4, 14, 28)
     assert one.expected == pytest.approx(2.0) and one.ratio == pytest.approx(3.0)
     assert (one.attributed, one.reached, one.scheduled, one.became_patient) == (2, 1, 0, 0)
+    assert (one.attributed_topic, one.attributed_tms, one.attributed_spravato) == (2, 2, 0)
     assert one.overlaps == "TMS again" and "overlaps" in one.note
     two = rows.loc[second]
     # May 5 - May 18 holds May 6, 9, 14 and 15; April 7 - May 4 holds April 10, 20, 30 and
@@ -72,6 +78,20 @@ def test_content_impact_counts_windows_attribution_and_overlap(engine):
     assert two.overlaps == "TMS explained" and two.attributed == 0
     three = rows.loc[quiet]
     assert (three.observed, three.baseline) == (0, 0) and pd.isna(three.ratio)
+    assert (three.attributed, three.attributed_topic, three.attributed_ketamine,
+            three.attributed_therapy, three.attributed_tms) == (1, 1, 1, 1, 0)
+
+    # Only the items published in a date range.
+    with read_session(engine) as s:
+        later = impact.content_impact(s, window_days=14, baseline_days=28,
+                                      today=dt.date(2026, 6, 30),
+                                      published=Period(PUBLISHED + dt.timedelta(days=1),
+                                                       dt.date(2026, 6, 30)))
+        span = impact.published_range(s, dt.date(2026, 6, 30))
+        before = impact.published_range(s, dt.date(2026, 4, 30))
+    assert list(later["content_id"]) == [second]
+    assert later.iloc[0].observed == 4  # its own window, whatever the range
+    assert span == (PUBLISHED, PUBLISHED + dt.timedelta(days=4)) and before is None
 
     with read_session(engine) as s:
         running = impact.content_impact(s, window_days=14, baseline_days=28,

@@ -15,9 +15,11 @@ from tests.insights.helpers import (
     attempt,
     charts_of,
     layer_data,
+    mark_of,
     move,
     page_text,
     receive_one,
+    views,
 )
 from zoelife import demo
 from zoelife.db.engine import make_engine, read_session
@@ -61,6 +63,12 @@ def _manager(path: str, db_url: str):
     return at.run()
 
 
+def _trend_metrics(at) -> list[str]:
+    """The two metrics above the trends chart (the headline numbers come before them)."""
+    shown = {m.label: m.value for m in at.metric}
+    return [shown["Inquiries in the period"], shown["Content items published in the period"]]
+
+
 def _choose_period(at, start, end):
     at.date_input(key="period").set_value((start, end))
     return at.run()
@@ -82,22 +90,22 @@ def test_signed_out_and_other_roles_see_no_data(path, known):
 def test_trends_counts_and_content_markers(known):
     at = _choose_period(_manager("pages/trends.py", known), *PERIOD)
     assert not at.exception
-    assert [m.value for m in at.metric] == ["3", "2"]
+    assert _trend_metrics(at) == ["3", "2"]
     (spec, data), = charts_of(at)
     lines = layer_data(spec, data, "line")
     week = lines[lines["period"] == "2026-03-02"].set_index("series")["inquiries"].to_dict()
     assert week == {"TMS": 2, "Spravato": 1, "Ketamine": 0}  # a two-treatment request twice
     assert lines[lines["period"] == "2026-03-09"].set_index("series")["inquiries"].to_dict() \
         == {"TMS": 0, "Spravato": 0, "Ketamine": 1}  # spam not counted
-    marks = layer_data(spec, data, "point")
+    marks = layer_data(spec, data, "point", shape="triangle-down")
     assert sorted(marks["title"]) == ["Ketamine Q&A", "TMS explained"]
     assert set(marks["topic"]) == {"TMS", "Ketamine"}
     # Interactive: legend toggles and zoom/pan on time; tooltips carry title, channel, date.
-    params = {p["name"]: p for view in spec["layer"] for p in view.get("params", [])} | {
+    params = {p["name"]: p for view, _ in views(spec) for p in view.get("params", [])} | {
         p["name"]: p for p in spec.get("params", [])}
     assert params["time_zoom"]["bind"] == "scales"
     assert params["series_toggle"]["bind"] == "legend"
-    flag = next(v for v in spec["layer"] if v["mark"]["type"] == "point")
+    flag = next(v for v, _ in views(spec) if mark_of(v).get("shape") == "triangle-down")
     assert {t["field"] for t in flag["encoding"]["tooltip"]} >= {"title", "content_channel",
                                                                   "published"}
     assert any("Inquiries received per week" in c.value for c in at.caption)
@@ -113,8 +121,9 @@ def test_trends_counts_and_content_markers(known):
     (spec, data), = charts_of(at)
     lines = layer_data(spec, data, "line")
     assert lines.set_index("series")["inquiries"].to_dict() == {"Web form": 2}
-    assert list(layer_data(spec, data, "point")["title"]) == ["TMS explained"]
-    assert [m.value for m in at.metric] == ["2", "1"]
+    assert list(layer_data(spec, data, "point", shape="triangle-down")["title"]) == \
+        ["TMS explained"]
+    assert _trend_metrics(at) == ["2", "1"]
 
 
 def test_trends_explains_an_empty_period_and_an_empty_database(known, sqlite_template,
@@ -133,18 +142,30 @@ def test_trends_explains_an_empty_period_and_an_empty_database(known, sqlite_tem
 
 def test_impact_table_and_chart(known):
     at = _manager("pages/impact.py", known)
+    at.date_input(key="published").set_value(PERIOD).run()
     assert not at.exception
     table = at.get("dataframe")[0].value.set_index("title")
     tms = table.loc["TMS explained"]
     # Window March 2-15: r1 and r2 ask about TMS. Baseline: the data starts March 2, so none.
-    assert (tms.attributed, tms.reached, tms.scheduled, tms.became_patient, tms.observed) == \
-        (1, 1, 1, 1, 2)
+    assert (tms.attributed, tms.attributed_topic, tms.by_treatment, tms.funnel, tms.observed) \
+        == (1, 1, "TMS 1", "1 → 1 → 1", 2)
     assert "short baseline (0 of 28 days)" in tms.note
     ket = table.loc["Ketamine Q&A"]
-    assert ket.observed == 0
-    (spec, data), = charts_of(at)
+    assert ket.observed == 0 and ket.by_treatment == ""
+    charts = charts_of(at)
+    assert len(charts) == 2  # the ratios, and the attributed inquiries by treatment
+    spec, data = charts[0]
     assert spec["layer"][0]["encoding"]["x"]["scale"]["type"] == "log"
+    bars = layer_data(*charts[1], "bar")
+    assert bars[["item", "treatment", "inquiries"]].values.tolist() == [
+        ["TMS explained", "TMS", 1]]
     assert any("association" in c.value or "not proof" in c.value for c in at.caption)
+
+    # Published after the TMS item only: it leaves the table.
+    at.date_input(key="published").set_value((dt.date(2026, 3, 10), dt.date(2026, 3, 31))).run()
+    assert list(at.get("dataframe")[0].value["title"]) == ["Ketamine Q&A"]
+    assert len(charts_of(at)) == 1  # nothing attributed to it: a sentence instead
+    assert any("No inquiry in these days was attributed" in i.value for i in at.info)
 
 
 def test_funnel_numbers(known):
@@ -168,14 +189,22 @@ def test_speed_numbers(known):
     # r1 within target; r3 tried after its due time; r2 never tried and past due: 1 of 3.
     assert [m.value for m in at.metric] == ["2", "33%"]
     charts = charts_of(at)
-    assert len(charts) == 4  # response times, within target, heat map, backlog
+    # Response times, within target, the two heat maps (each its own chart, as wide as the
+    # page), backlog.
+    assert len(charts) == 5
     times = layer_data(*charts[0], "line").set_index("measure")["hours"].to_dict()
     # 22 and 125 minutes: bins [20, 30) and [120, 150); median 30 min, p90 = 120 + 30 * 0.8.
     assert times == {"Median": 0.5, "90th percentile": 2.4}
     heat = layer_data(*charts[2], "rect")
     monday = heat[(heat["weekday"] == "Mon")].set_index("hour")["arrivals"]
     assert monday[10] == 1 and monday[23] == 1 and heat["arrivals"].sum() == 3
-    backlog = layer_data(*charts[3], "bar")
+    assert charts[2][0]["encoding"]["color"]["field"] == "arrivals"
+    assert charts[3][0]["encoding"]["color"]["field"] == "median_hours"
+    assert "hconcat" not in charts[2][0] and "hconcat" not in charts[3][0]
+    response = layer_data(*charts[3], "rect")
+    assert response.set_index(["weekday", "hour"]).loc[("Tue", 14), "median_hours"] == \
+        pytest.approx(2.25)  # r3: 125 minutes, bin [120, 150): 120 + 30 * 0.5
+    backlog = layer_data(*charts[4], "bar")
     assert backlog["requests"].sum() == 2 and set(backlog["status"]) == {"New", "Attempted"}
 
 

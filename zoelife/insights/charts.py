@@ -22,6 +22,11 @@ CHANNEL_COLORS = {
     "walk_in": "#8c564b", "other": "#7f7f7f",
 }
 WEEKDAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+# Category labels down a chart: whole (no ellipsis) and every one (Vega drops labels it finds
+# overlapping, and at 22-28 pixels a row it dropped every other one), on rows this tall.
+FULL_LABELS = alt.Axis(labelLimit=0, labelOverlap=False)
+ROW_PX = 30
+LOG_TICKS = (0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1, 2, 5, 10, 20, 50, 100, 200, 500)
 STAGE_LABELS = {"received": "Received", "reached": "Reached", "scheduled": "Scheduled",
                 "became_patient": "Became patient"}
 
@@ -43,34 +48,66 @@ def topic_label(topic: str) -> str:
     return ", ".join(label(t.strip()) for t in topic.split(","))
 
 
+def _incomplete_links(data: pd.DataFrame) -> pd.DataFrame:
+    """For each series, the incomplete first or last bucket with its complete neighbour, as
+    two-point segments (`segment` keeps the start's apart from the end's)."""
+    rows = []
+    for _, points in data.groupby("series", sort=False):
+        points = points.sort_values("period").reset_index(drop=True)
+        last = len(points) - 1
+        for i, neighbour, segment in ((0, 1, "start"), (last, last - 1, "end")):
+            if last >= 1 and not points.loc[i, "complete"]:
+                pair = points.loc[sorted((i, neighbour))].assign(segment=segment)
+                rows.append(pair)
+    if not rows:
+        return data.iloc[0:0].assign(segment=pd.Series(dtype=str))
+    return pd.concat(rows, ignore_index=True).drop_duplicates(["series", "period", "segment"])
+
+
 def trends_chart(buckets: pd.DataFrame, markers: pd.DataFrame, *, split: str,
-                 grain: str) -> alt.LayerChart | alt.Chart:
-    """Inquiries per bucket and category, with one marker per content item at its date."""
+                 grain: str) -> alt.LayerChart:
+    """Inquiries per bucket and category, with one marker per content item at its date.
+
+    A bucket not over yet, or cut by the period (`complete` false), is drawn as a hollow dot
+    on a dashed line: its count is lower because it has fewer days, not fewer inquiries."""
     codes = TREATMENTS if split == "treatment" else CHANNELS
     present = [c for c in codes if c in set(buckets["category"])]
+    complete = (buckets["complete"].astype(bool) if "complete" in buckets
+                else pd.Series(True, index=buckets.index))
     data = pd.DataFrame({
         "period": [b.isoformat() for b in buckets["bucket"]],
         "series": [label(c) for c in buckets["category"]],
         "inquiries": buckets["count"].astype(int),
         "days": buckets["days"].astype(int),
+        "complete": complete.to_numpy(),
+        "counted": ["all its days" if c else "so far / part of the period"
+                    for c in complete],
     })
     legend_pick = alt.selection_point(fields=["series"], bind="legend", name="series_toggle")
     zoom = alt.selection_interval(bind="scales", encodings=["x"], name="time_zoom")
     title = {"treatment": "Treatment interest", "channel": "Channel"}[split]
-    lines = alt.Chart(data).mark_line(point=True).encode(
-        x=alt.X("period:T", title=f"{grain.capitalize()} (clinic time zone)"),
-        y=alt.Y("inquiries:Q", title="Inquiries"),
-        color=alt.Color("series:N", title=title, scale=_scale(present, TREATMENT_COLORS
-                                                               if split == "treatment"
-                                                               else CHANNEL_COLORS)),
-        opacity=alt.condition(legend_pick, alt.value(1.0), alt.value(0.12)),
-        tooltip=[alt.Tooltip("period:T", title=grain.capitalize()),
-                 alt.Tooltip("series:N", title=title),
-                 alt.Tooltip("inquiries:Q", title="Inquiries"),
-                 alt.Tooltip("days:Q", title="Days counted")],
-    ).add_params(legend_pick, zoom)
+    x = alt.X("period:T", title=f"{grain.capitalize()} (clinic time zone)")
+    y = alt.Y("inquiries:Q", title="Inquiries")
+    color = alt.Color("series:N", title=title,
+                      scale=_scale(present, TREATMENT_COLORS if split == "treatment"
+                                   else CHANNEL_COLORS))
+    opacity = alt.condition(legend_pick, alt.value(1.0), alt.value(0.12))
+    tooltip = [alt.Tooltip("period:T", title=grain.capitalize()),
+               alt.Tooltip("series:N", title=title),
+               alt.Tooltip("inquiries:Q", title="Inquiries"),
+               alt.Tooltip("days:Q", title="Days counted"),
+               alt.Tooltip("counted:N", title="Counted")]
+    base = alt.Chart(data)
+    lines = base.transform_filter("datum.complete").mark_line().encode(
+        x=x, y=y, color=color, opacity=opacity).add_params(legend_pick, zoom)
+    dashed = alt.Chart(_incomplete_links(data)).mark_line(strokeDash=[5, 4]).encode(
+        x=x, y=y, color=color, opacity=opacity, detail="segment:N")
+    points = base.mark_point(filled=True, size=40).encode(
+        x=x, y=y, color=color, opacity=opacity, tooltip=tooltip,
+        fillOpacity=alt.condition("datum.complete", alt.value(1.0), alt.value(0.0)))
+    series = alt.layer(lines, dashed, points)
     if markers.empty:
-        return lines.properties(height=380)
+        return series.properties(height=380)
     marks = pd.DataFrame({
         "published": [d.isoformat() for d in markers["date"]],
         "title": markers["title"].astype(str),
@@ -79,18 +116,21 @@ def trends_chart(buckets: pd.DataFrame, markers: pd.DataFrame, *, split: str,
     })
     topic_pick = alt.selection_point(fields=["topic"], bind="legend", name="topic_toggle")
     scale = _topic_scale(sorted({t for t in markers["topic"]}, key=str))
-    tooltip = [alt.Tooltip("title:N", title="Content"),
-               alt.Tooltip("content_channel:N", title="Channel"),
-               alt.Tooltip("topic:N", title="Topic"),
-               alt.Tooltip("published:T", title="Published")]
-    color = alt.Color("topic:N", title="Content topic", scale=scale)
-    opacity = alt.condition(topic_pick, alt.value(0.9), alt.value(0.08))
+    marker_tooltip = [alt.Tooltip("title:N", title="Content"),
+                      alt.Tooltip("content_channel:N", title="Channel"),
+                      alt.Tooltip("topic:N", title="Topic"),
+                      alt.Tooltip("published:T", title="Published")]
+    # One legend for both marker layers: they share the topic scale.
+    marker_color = alt.Color("topic:N", title="Content topic", scale=scale)
+    marker_opacity = alt.condition(topic_pick, alt.value(0.9), alt.value(0.08))
     rules = alt.Chart(marks).mark_rule(strokeDash=[4, 3], strokeWidth=1.5).encode(
-        x="published:T", color=color, opacity=opacity, tooltip=tooltip)
+        x="published:T", color=marker_color, opacity=marker_opacity, tooltip=marker_tooltip)
     flags = alt.Chart(marks).mark_point(shape="triangle-down", size=140, filled=True).encode(
-        x="published:T", y=alt.value(6), color=color, opacity=opacity, tooltip=tooltip,
+        x="published:T", y=alt.value(6), color=marker_color, opacity=marker_opacity,
+        tooltip=marker_tooltip,
     ).add_params(topic_pick)
-    return (alt.layer(lines, rules, flags).resolve_scale(color="independent")
+    content = alt.layer(rules, flags)
+    return (alt.layer(series, content).resolve_scale(color="independent")
             .properties(height=380))
 
 
@@ -104,7 +144,11 @@ def _finite(value):
 
 
 def impact_chart(frame: pd.DataFrame) -> alt.LayerChart:
-    """Rate ratio with its 95% interval per item and topic; 1 means no change."""
+    """Rate ratio with its 95% interval per item and topic; 1 means no change.
+
+    On a log scale 0 and infinity have no place: an interval reaching 0 (no inquiry in the
+    window) or infinity (none before) is drawn to the edge of the axis, and a ratio of 0 or
+    infinity has no dot; the tooltip keeps the true values."""
     data = pd.DataFrame({
         "item": [f"{t} ({label(tp)})" for t, tp in zip(frame["title"], frame["topic"],
                                                        strict=True)],
@@ -116,10 +160,25 @@ def impact_chart(frame: pd.DataFrame) -> alt.LayerChart:
         "ci_low": [_finite(x) for x in frame["ci_low"]],
         "ci_high": [_finite(x) for x in frame["ci_high"]],
     })
-    data = data[data["ratio"].notna()]
+    # Rows with a baseline: a ratio (finite or infinite) and an interval.
+    data = data[[_has_interval(r, lo) for r, lo in zip(frame["ratio"], frame["ci_low"],
+                                                      strict=True)]]
+    positive = [v for col in ("ratio", "ci_low", "ci_high") for v in data[col]
+                if pd.notna(v) and v > 0]
+    edge_low = min(positive + [1.0]) / 1.5
+    edge_high = max(positive + [1.0]) * 1.5
+    data = data.assign(
+        ratio_shown=[v if pd.notna(v) and v > 0 else None for v in data["ratio"]],
+        low_shown=[v if pd.notna(v) and v > 0 else edge_low for v in data["ci_low"]],
+        high_shown=[v if pd.notna(v) else edge_high for v in data["ci_high"]],
+    )
     order = list(data["item"])
-    y = alt.Y("item:N", sort=order, title=None)
+    # Whole titles (a title is the clinic's own, at most a line), every one of them: no
+    # ellipsis, and none dropped as overlapping.
+    y = alt.Y("item:N", sort=order, title=None, axis=FULL_LABELS)
     scale = _topic_scale(sorted(set(frame["topic"])))
+    x_scale = alt.Scale(type="log", domain=[edge_low, edge_high], clamp=True)
+    ticks = [v for v in LOG_TICKS if edge_low <= v <= edge_high]
     tooltip = [alt.Tooltip("item:N", title="Content"), alt.Tooltip("published:T", title="Published"),
                alt.Tooltip("observed:Q", title="Inquiries in window"),
                alt.Tooltip("expected:Q", title="Expected", format=".1f"),
@@ -127,14 +186,55 @@ def impact_chart(frame: pd.DataFrame) -> alt.LayerChart:
                alt.Tooltip("ci_low:Q", title="95% CI low", format=".2f"),
                alt.Tooltip("ci_high:Q", title="95% CI high", format=".2f")]
     bars = alt.Chart(data).mark_rule(strokeWidth=2).encode(
-        y=y, x=alt.X("ci_low:Q", title="Inquiry rate after publication ÷ before (log scale)",
-                     scale=alt.Scale(type="log")),
-        x2="ci_high:Q", color=alt.Color("topic:N", title="Topic", scale=scale), tooltip=tooltip)
-    dots = alt.Chart(data).mark_point(filled=True, size=70).encode(
-        y=y, x="ratio:Q", color=alt.Color("topic:N", scale=scale), tooltip=tooltip)
+        y=y, x=alt.X("low_shown:Q", title="Inquiry rate after publication ÷ before (log scale)",
+                     scale=x_scale, axis=alt.Axis(values=ticks, format="~g")),
+        x2="high_shown:Q", color=alt.Color("topic:N", title="Topic", scale=scale),
+        tooltip=tooltip)
+    dots = alt.Chart(data).transform_filter("datum.ratio_shown != null").mark_point(
+        filled=True, size=70).encode(
+        y=y, x=alt.X("ratio_shown:Q", scale=x_scale), color=alt.Color("topic:N", scale=scale),
+        tooltip=tooltip)
     one = alt.Chart(pd.DataFrame({"x": [1.0]})).mark_rule(color="#888", strokeDash=[3, 3]).encode(
-        x="x:Q")
-    return alt.layer(bars, dots, one).properties(height=max(160, 22 * len(data)))
+        x=alt.X("x:Q", scale=x_scale))
+    return alt.layer(bars, dots, one).properties(height=max(160, ROW_PX * len(data)))
+
+
+def _has_interval(ratio, low) -> bool:
+    try:
+        return ratio is not None and low is not None and not math.isnan(float(ratio)) \
+            and not math.isnan(float(low))
+    except TypeError:
+        return False
+
+
+def attributed_chart(frame: pd.DataFrame) -> alt.Chart:
+    """Attributed inquiries per content item, split by treatment interest (stacked)."""
+    from zoelife.insights.impact import BY_TREATMENT
+
+    items = frame.drop_duplicates("content_id")
+    rows = []
+    for _, r in items.iterrows():
+        for col, treatment in zip(BY_TREATMENT, TREATMENTS, strict=True):
+            if int(r[col]):
+                rows.append({"item": str(r["title"]), "treatment": label(treatment),
+                             "inquiries": int(r[col]), "attributed": int(r["attributed"])})
+    data = pd.DataFrame(rows, columns=["item", "treatment", "inquiries", "attributed"])
+    order = list(data.sort_values("attributed", ascending=False, kind="stable")["item"]
+                 .drop_duplicates())
+    treatments = [label(t) for t in TREATMENTS]
+    return alt.Chart(data).mark_bar().encode(
+        y=alt.Y("item:N", sort=order, title=None, axis=FULL_LABELS),
+        x=alt.X("inquiries:Q", title="Attributed inquiries, by treatment interest",
+                axis=alt.Axis(tickMinStep=1)),
+        color=alt.Color("treatment:N", title="Treatment interest",
+                        scale=alt.Scale(domain=treatments,
+                                        range=[TREATMENT_COLORS[t] for t in TREATMENTS])),
+        order=alt.Order("treatment:N"),
+        tooltip=[alt.Tooltip("item:N", title="Content"),
+                 alt.Tooltip("treatment:N", title="Treatment interest"),
+                 alt.Tooltip("inquiries:Q", title="Inquiries"),
+                 alt.Tooltip("attributed:Q", title="Attributed, all treatments")],
+    ).properties(height=max(120, ROW_PX * len(order)))
 
 
 def funnel_chart(frame: pd.DataFrame, by: str) -> alt.Chart:
@@ -148,15 +248,18 @@ def funnel_chart(frame: pd.DataFrame, by: str) -> alt.Chart:
                          "share_of_received": round(share, 4)})
     data = pd.DataFrame(rows, columns=["group", "stage", "requests", "share_of_received"])
     stages = list(STAGE_LABELS.values())
+    groups = list(dict.fromkeys(data["group"]))
+    # Bars across, groups down: a long name (a source, "Medication management") is read on
+    # one line instead of cut or turned on its side.
     return alt.Chart(data).mark_bar().encode(
-        x=alt.X("group:N", title=by.capitalize(), sort=list(dict.fromkeys(data["group"]))),
-        xOffset=alt.XOffset("stage:N", sort=stages),
-        y=alt.Y("requests:Q", title="Inquiries"),
+        y=alt.Y("group:N", title=None, sort=groups, axis=FULL_LABELS),
+        yOffset=alt.YOffset("stage:N", sort=stages),
+        x=alt.X("requests:Q", title="Inquiries"),
         color=alt.Color("stage:N", sort=stages, title="Stage"),
         tooltip=[alt.Tooltip("group:N", title=by.capitalize()), "stage:N",
                  alt.Tooltip("requests:Q", title="Inquiries"),
                  alt.Tooltip("share_of_received:Q", title="Share of received", format=".0%")],
-    ).properties(height=320)
+    ).properties(height=max(160, 4 * 11 * len(groups)))
 
 
 def close_reasons_chart(frame: pd.DataFrame, by: str) -> alt.Chart:
@@ -171,12 +274,15 @@ def close_reasons_chart(frame: pd.DataFrame, by: str) -> alt.Chart:
                          "requests": int(r[reason])})
     data = pd.DataFrame(rows, columns=["group", "outcome", "requests"])
     return alt.Chart(data).mark_bar().encode(
-        y=alt.Y("group:N", title=by.capitalize(), sort=list(dict.fromkeys(data["group"]))),
-        x=alt.X("requests:Q", stack="normalize", title="Share of inquiries"),
+        # Every group's name shown in full (a 28-pixel row had every other one dropped).
+        y=alt.Y("group:N", title=None, sort=list(dict.fromkeys(data["group"])),
+                axis=FULL_LABELS),
+        x=alt.X("requests:Q", stack="normalize", title="Share of inquiries",
+                axis=alt.Axis(format="%")),
         color=alt.Color("outcome:N", title="Outcome"),
         tooltip=[alt.Tooltip("group:N", title=by.capitalize()), "outcome:N",
                  alt.Tooltip("requests:Q", title="Inquiries")],
-    ).properties(height=max(120, 28 * len(frame)))
+    ).properties(height=max(120, ROW_PX * len(frame)))
 
 
 def speed_chart(frame: pd.DataFrame, grain: str) -> alt.Chart:
@@ -220,8 +326,15 @@ def target_chart(frame: pd.DataFrame, grain: str) -> alt.Chart:
     ).properties(height=220)
 
 
-def heatmap_chart(frame: pd.DataFrame) -> alt.HConcatChart:
-    """Arrivals per weekday and hour beside the median time to first contact."""
+HEATMAP_MEASURES = {
+    "arrivals": ("Arrivals", "arrivals:Q", "blues"),
+    "median_hours": ("Median hours to first contact", "median_hours:Q", "orangered"),
+}
+
+
+def heatmap_chart(frame: pd.DataFrame, measure: str = "arrivals") -> alt.Chart:
+    """One weekday × hour grid (a single view, so it takes the page's width): arrivals, or
+    the median hours to the first contact attempt of those arrivals."""
     data = pd.DataFrame({
         "weekday": [WEEKDAY_NAMES[int(w)] for w in frame["weekday"]],
         "hour": frame["hour"].astype(int),
@@ -231,19 +344,19 @@ def heatmap_chart(frame: pd.DataFrame) -> alt.HConcatChart:
         "within_target": [None if v is None or (isinstance(v, float) and math.isnan(v))
                           else float(v) for v in frame["share_within_target"]],
     })
-    y = alt.Y("weekday:O", sort=list(WEEKDAY_NAMES), title=None)
-    x = alt.X("hour:O", title="Hour received (clinic time zone)")
+    title, field, scheme = HEATMAP_MEASURES[measure]
     tooltip = ["weekday:O", "hour:O", alt.Tooltip("arrivals:Q", title="Arrivals"),
                alt.Tooltip("median_hours:Q", title="Median hours to first contact",
                            format=".1f"),
                alt.Tooltip("within_target:Q", title="Within target", format=".0%")]
-    arrivals = alt.Chart(data, title="Arrivals").mark_rect().encode(
-        x=x, y=y, color=alt.Color("arrivals:Q", title="Arrivals",
-                                  scale=alt.Scale(scheme="blues")), tooltip=tooltip)
-    response = alt.Chart(data, title="Median hours to first contact").mark_rect().encode(
-        x=x, y=y, color=alt.Color("median_hours:Q", title="Median hours",
-                                  scale=alt.Scale(scheme="orangered")), tooltip=tooltip)
-    return alt.hconcat(arrivals, response).resolve_scale(color="independent")
+    return alt.Chart(data, title=title).mark_rect().encode(
+        x=alt.X("hour:O", title="Hour received (clinic time zone)",
+                axis=alt.Axis(labelAngle=0)),
+        y=alt.Y("weekday:O", sort=list(WEEKDAY_NAMES), title=None, axis=FULL_LABELS),
+        color=alt.Color(field, title=title.split(" to ")[0],
+                        scale=alt.Scale(scheme=scheme)),
+        tooltip=tooltip,
+    ).properties(height=ROW_PX * len(WEEKDAY_NAMES))
 
 
 def backlog_chart(frame: pd.DataFrame, ages: list[str]) -> alt.Chart:
@@ -252,7 +365,8 @@ def backlog_chart(frame: pd.DataFrame, ages: list[str]) -> alt.Chart:
                          "requests": frame["count"].astype(int)})
     statuses = [label(s) for s in STATUSES]
     return alt.Chart(data).mark_bar().encode(
-        x=alt.X("age:N", sort=ages, title="Age since receipt"),
+        x=alt.X("age:N", sort=ages, title="Age since receipt",
+                axis=alt.Axis(labelAngle=0, labelLimit=0)),
         y=alt.Y("requests:Q", title="Open inquiries"),
         color=alt.Color("status:N", sort=statuses, title="Status"),
         tooltip=["age:N", "status:N", alt.Tooltip("requests:Q", title="Open inquiries")],

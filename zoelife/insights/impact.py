@@ -2,7 +2,9 @@
 
 For each item and each of its topics:
 - **attributed**: inquiries credited to the item (landing page or UTM campaign pointed at it),
-  with their funnel (reached, scheduled, became patient);
+  with their funnel (reached, scheduled, became patient), split by treatment interest
+  (`attributed_<treatment>`; a request about two treatments counts under each) and those
+  about the row's topic (`attributed_topic`);
 - **observed**: inquiries about the topic in the window after publication (the publication
   date and the `impact_window_days` - 1 days after it, in the clinic's time zone);
 - **expected**: inquiries about the topic in the `impact_baseline_days` before publication,
@@ -29,12 +31,16 @@ from scipy.stats import beta, binomtest
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
-from zoelife.db.models import ContentItem, ContentTopic, Request
+from zoelife.db.models import ContentItem, ContentTopic, Request, RequestTreatment
 from zoelife.insights.queries import Period, daily_counts, data_range, is_inquiry
+from zoelife.vocabulary import TREATMENTS
 
-COLUMNS = ["content_id", "title", "channel", "topic", "published", "attributed", "reached",
-           "scheduled", "became_patient", "observed", "expected", "baseline", "window_days",
-           "baseline_days", "ratio", "ci_low", "ci_high", "p_value", "overlaps", "note"]
+# Attributed inquiries per treatment interest (a request about two counts under each).
+BY_TREATMENT = [f"attributed_{t}" for t in TREATMENTS]
+COLUMNS = ["content_id", "title", "channel", "topic", "published", "attributed",
+           "attributed_topic", *BY_TREATMENT, "reached", "scheduled", "became_patient",
+           "observed", "expected", "baseline", "window_days", "baseline_days", "ratio",
+           "ci_low", "ci_high", "p_value", "overlaps", "note"]
 
 
 @dataclass(frozen=True)
@@ -73,15 +79,41 @@ def _attributed_funnel(session: Session) -> dict[int, tuple[int, int, int, int]]
     return {int(c): (int(n), int(r), int(s), int(b or 0)) for c, n, r, s, b in rows}
 
 
+def _attributed_by_treatment(session: Session) -> dict[int, dict[str, int]]:
+    rows = session.execute(
+        select(Request.attributed_content_id, RequestTreatment.treatment, func.count())
+        .join(RequestTreatment, RequestTreatment.request_id == Request.id)
+        .where(Request.attributed_content_id.is_not(None), is_inquiry())
+        .group_by(Request.attributed_content_id, RequestTreatment.treatment)).all()
+    out: dict[int, dict[str, int]] = {}
+    for content_id, treatment, n in rows:
+        out.setdefault(int(content_id), {})[treatment] = int(n)
+    return out
+
+
+def published_range(session: Session, today: dt.date) -> tuple[dt.date, dt.date] | None:
+    """The first and last publication date of content items published by `today`."""
+    first, last = session.execute(
+        select(func.min(ContentItem.published_local_date),
+               func.max(ContentItem.published_local_date))
+        .where(ContentItem.published_local_date <= today)).one()
+    return None if first is None else (first, last)
+
+
 def content_impact(session: Session, *, window_days: int, baseline_days: int,
                    today: dt.date, content_channels: Sequence[str] = (),
-                   topics: Sequence[str] = ()) -> pd.DataFrame:
-    """One row per content item and topic (see the module docstring); unsorted."""
+                   topics: Sequence[str] = (), published: Period | None = None,
+                   ) -> pd.DataFrame:
+    """One row per content item and topic (see the module docstring), for the items published
+    in `published` (all by `today` without it); unsorted."""
     query = (select(ContentItem.id, ContentItem.title, ContentItem.channel,
                     ContentItem.published_local_date, ContentTopic.topic)
              .join(ContentTopic, ContentTopic.content_id == ContentItem.id)
              .where(ContentItem.published_local_date <= today)
              .order_by(ContentItem.published_local_date, ContentItem.id))
+    if published is not None:
+        query = query.where(ContentItem.published_local_date.between(published.start,
+                                                                     published.end))
     if content_channels:
         query = query.where(ContentItem.channel.in_(tuple(content_channels)))
     items = session.execute(query).all()
@@ -101,6 +133,7 @@ def content_impact(session: Session, *, window_days: int, baseline_days: int,
     for topic, frame in daily.groupby("category"):
         per_topic[str(topic)] = frame.set_index("date")["count"]
     attributed = _attributed_funnel(session)
+    by_treatment = _attributed_by_treatment(session)
 
     def window_sum(topic: str, start: dt.date, end: dt.date) -> int:
         series = per_topic.get(topic)
@@ -130,9 +163,12 @@ def content_impact(session: Session, *, window_days: int, baseline_days: int,
         if overlaps:
             notes.append("overlaps another publication on this topic")
         n, reached, scheduled, became = attributed.get(it.id, (0, 0, 0, 0))
+        split = by_treatment.get(it.id, {})
         rows.append({
             "content_id": it.id, "title": it.title, "channel": it.channel, "topic": it.topic,
-            "published": p, "attributed": n, "reached": reached, "scheduled": scheduled,
+            "published": p, "attributed": n, "attributed_topic": split.get(it.topic, 0),
+            **{f"attributed_{t}": split.get(t, 0) for t in TREATMENTS},
+            "reached": reached, "scheduled": scheduled,
             "became_patient": became, "observed": observed,
             "expected": round(expected, 1) if expected is not None else None,
             "baseline": base, "window_days": w_days, "baseline_days": b_days,

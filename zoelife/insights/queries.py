@@ -255,6 +255,40 @@ def roll_up(daily: pd.DataFrame, period: Period, grain: str,
     return out
 
 
+# The trends chart draws this many series unless the user picks others: six crossing lines
+# cannot be read.
+DEFAULT_SERIES = 3
+
+
+def top_categories(daily: pd.DataFrame, codes: Sequence[str],
+                   n: int = DEFAULT_SERIES) -> tuple[list[str], list[str]]:
+    """(the `n` categories with the most inquiries, the others present), each in the order of
+    `codes` (the vocabulary's), from daily rows (date, category, count)."""
+    totals = (daily.groupby("category")["count"].sum() if not daily.empty
+              else pd.Series(dtype="int64"))
+    present = [c for c in codes if totals.get(c, 0) > 0]
+    ranked = sorted(present, key=lambda c: (-int(totals[c]), codes.index(c)))
+    top = set(ranked[:n])
+    return [c for c in present if c in top], [c for c in present if c not in top]
+
+
+def bucket_length(bucket: dt.date, grain: str) -> int:
+    """Days in a whole bucket (7 for a week, 28 to 31 for a month)."""
+    if grain == "day":
+        return 1
+    if grain == "week":
+        return 7
+    return ((bucket.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - bucket).days
+
+
+def bucket_complete(bucket: dt.date, grain: str, period: Period, today: dt.date) -> bool:
+    """Whether a bucket holds all its days, and all of them are over: the first and last
+    buckets of a period may be cut by it, and the bucket holding today is still filling."""
+    last_day = bucket + dt.timedelta(days=bucket_length(bucket, grain) - 1)
+    return (_days_in_bucket(bucket, grain, period) == bucket_length(bucket, grain)
+            and last_day < today)
+
+
 def _days_in_bucket(bucket: dt.date, grain: str, period: Period) -> int:
     """Days of the bucket inside the period: partial buckets at the edges are marked."""
     if grain == "day":
@@ -391,7 +425,8 @@ def response_daily(session: Session, period: Period) -> tuple[pd.DataFrame, pd.D
     )
 
 
-def percentile_from_bins(counts: dict[int, int], q: float) -> float | None:
+def percentile_from_bins(counts: dict[int, int], q: float,
+                         edges: Sequence[float] = RESPONSE_BIN_EDGES) -> float | None:
     """The q-quantile in minutes from response-time bin counts (linear within a bin).
 
     The last bin is open-ended: a quantile landing there is reported as its lower edge."""
@@ -400,16 +435,16 @@ def percentile_from_bins(counts: dict[int, int], q: float) -> float | None:
         return None
     target = q * total
     seen = 0
-    for i in range(len(RESPONSE_BIN_EDGES)):
+    for i in range(len(edges)):
         n = counts.get(i, 0)
         if n and seen + n >= target:
-            lo = RESPONSE_BIN_EDGES[i]
-            if i + 1 >= len(RESPONSE_BIN_EDGES):
+            lo = edges[i]
+            if i + 1 >= len(edges):
                 return float(lo)
-            hi = RESPONSE_BIN_EDGES[i + 1]
+            hi = edges[i + 1]
             return lo + (hi - lo) * max(target - seen, 0) / n
         seen += n
-    return float(RESPONSE_BIN_EDGES[-1])
+    return float(edges[-1])
 
 
 def speed_over_time(session: Session, period: Period, grain: str) -> pd.DataFrame:
