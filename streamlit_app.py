@@ -13,7 +13,11 @@ from zoelife.security.headers import middleware
 from zoelife.server import lifespan, routes
 from zoelife.ui.app import ignore_pages_directory
 from zoelife.ui.hardening import check_hardening
-from zoelife.ui.resilience import UploadGate, ignore_developer_messages
+from zoelife.ui.resilience import (
+    UploadGate,
+    ignore_developer_messages,
+    no_collection_after_each_run,
+)
 
 check_hardening()
 # Routing is st.navigation's alone, from the very first page load (see the function).
@@ -21,6 +25,7 @@ ignore_pages_directory()
 # Streamlit's own endpoints, bounded for visitors who never sign in (see the module); the
 # security headers wrap every answer, the upload gate's refusals included.
 ignore_developer_messages()
+no_collection_after_each_run()
 app = st.App(__file__, routes=routes(), lifespan=lifespan,
              middleware=[*middleware(), Middleware(UploadGate)])
 
