@@ -37,7 +37,7 @@ from zoelife.db.models import (
     RequestTreatment,
     Submission,
 )
-from zoelife.intake import matching
+from zoelife.intake import matching, pacing
 from zoelife.intake.normalize import (
     clean_name,
     name_key,
@@ -251,10 +251,22 @@ def assess_overflow(text: str) -> str:
     level = "none"
     step = OVERFLOW_CHUNK - OVERFLOW_OVERLAP
     for start in range(0, max(len(text) - OVERFLOW_OVERLAP, 1), step):
-        level = max_level(level, assess(text[start:start + OVERFLOW_CHUNK]).crisis)
+        with pacing.LANE.chunk():  # in the server, long assessments share half the interpreter
+            level = max_level(level, assess(text[start:start + OVERFLOW_CHUNK]).crisis)
         if level == "urgent":
             break
     return level
+
+
+def assess_in_chunks(inputs: Sequence[RequestInput]) -> list[Assessment]:
+    """`assess_inputs`, ASSESS_CHUNK_ROWS inputs at a time, each chunk paced in the server
+    (zoelife.intake.pacing): for an import, before its write transaction."""
+    out: list[Assessment] = []
+    size = pacing.ASSESS_CHUNK_ROWS
+    for start in range(0, len(inputs), size):
+        with pacing.LANE.chunk():
+            out.extend(assess_inputs(inputs[start:start + size]))
+    return out
 
 
 def reassessed_extra_text(extra: dict[str, Any] | None) -> str:
