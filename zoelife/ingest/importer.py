@@ -258,7 +258,15 @@ def import_requests(
         schedule = Schedule.load(session)
     inputs: list[RequestInput] = []
     assessments = []
-    if not use_fast:
+    if use_fast:
+        from zoelife.ingest import fastpath
+
+        # Records travel to the worker processes as plain tuples (cheaper to unpickle).
+        items = [(r.row, r.values, r.problem, r.raw_text) for r in records]
+        make_input = partial(_input_of_record_tuple, col_map=prep.mapping, source=prep.source,
+                             channel=channel, zone=schedule.zone)
+        facts = fastpath.prepare_facts(items, make_input, schedule, now)
+    else:
         # Mapped and assessed before the write transaction, in bounded chunks (paced in the
         # server): on SQLite every writer of the process (page runs, webhook deliveries)
         # waits for the one that holds it, and the crisis detector is most of an import's time.
@@ -276,15 +284,9 @@ def import_requests(
         session.flush()
         problems = {i: r.problem for i, r in enumerate(records) if r.problem}
         if use_fast:
-            from zoelife.ingest import fastpath
-
-            # Records travel to the worker processes as plain tuples (cheaper to unpickle).
-            outcomes = fastpath.receive_many(
-                session, [(r.row, r.values, r.problem, r.raw_text) for r in records],
-                schedule=schedule, batch_id=batch.id,
-                now=now, progress=progress,
-                make_input=partial(_input_of_record_tuple, col_map=prep.mapping,
-                                   source=prep.source, channel=channel, zone=schedule.zone))
+            outcomes = fastpath.receive_many(session, items, schedule=schedule,
+                                             batch_id=batch.id, now=now, progress=progress,
+                                             make_input=make_input, facts=facts)
         else:
             outcomes = []
             for i, (inp, assessment) in enumerate(zip(inputs, assessments, strict=True),

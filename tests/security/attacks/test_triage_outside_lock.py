@@ -172,9 +172,10 @@ def test_the_sign_in_form_checks_the_password_outside_any_write(app_db, monkeypa
     assert checked_inside == [0]
 
 
-def test_a_file_import_assesses_before_its_write_transaction(app_db, monkeypatch, writes):
-    """Found after the webhook's fix: the Import page's files (row by row, under 200 rows)
-    were still assessed inside the import's write transaction, one row at a time, so a 64 KiB
+@pytest.mark.parametrize("rows", [120, 300])  # row by row; the fast path, in this process
+def test_a_file_import_assesses_before_its_write_transaction(app_db, monkeypatch, writes, rows):
+    """Found after the webhook's fix: the Import page's files were still assessed inside the
+    import's write transaction (row by row, or chunk by chunk on the fast path), so a 64 KiB
     message held every writer of the process (page runs, webhook deliveries) for seconds."""
     from zoelife.db.engine import make_engine
     from zoelife.ingest import importer
@@ -194,17 +195,17 @@ def test_a_file_import_assesses_before_its_write_transaction(app_db, monkeypatch
     monkeypatch.setattr(service, "assess_all", spy_all)
     monkeypatch.setattr(service, "assess", spy_one)
     when = "2026-03-04 09:00:00"  # before FIXED_NOW, the import's time
-    rows = ["Entry Id,Entry Date,Email,Message"] + [
-        f"imp-{i},{when},p{i}@example.org,Please call about TMS." for i in range(120)]
-    rows.append(f'imp-long,{when},long@example.org,"{long_message(60_000)}"')
+    lines = ["Entry Id,Entry Date,Email,Message"] + [
+        f"imp-{i},{when},p{i}@example.org,Please call about TMS." for i in range(rows)]
+    lines.append(f'imp-long,{when},long@example.org,"{long_message(60_000)}"')
     engine = make_engine(app_db)
     try:
-        result = importer.import_requests(engine, "\n".join(rows).encode(), fmt="csv",
+        result = importer.import_requests(engine, "\n".join(lines).encode(), fmt="csv",
                                           source="test-form", now=FIXED_NOW)
     finally:
         engine.dispose()
-    assert result.imported == 121 and result.crisis_urgent == 1
-    assert len(seen) >= 3 + 5  # three chunks of rows, the long message's overflow in chunks
+    assert result.imported == rows + 1 and result.crisis_urgent == 1
+    assert len(seen) >= 2 + 5  # chunks of rows, the long message's overflow in chunks
     assert all(open_ == 0 for open_ in seen), seen
 
 
