@@ -40,9 +40,12 @@ async def lifespan(_app) -> AsyncIterator[None]:
     """Background duties of the server process: the on-call alert check, and training the
     learned crisis net once. At start, a warning when this Python's bundled expat has known
     crash bugs (feeds are parsed in a limited child process all the same; docs/deploy.md says
-    which Python to deploy on)."""
+    which Python to deploy on), and long assessments paced so that they leave the interpreter
+    to staff pages and the event loop (zoelife.intake.pacing)."""
     from zoelife.ingest.feedparse import expat_warning
+    from zoelife.intake import pacing
 
+    pacing.pace()
     warning = expat_warning()
     if warning:
         log.warning(warning)

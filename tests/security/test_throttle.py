@@ -20,7 +20,7 @@ def _per_account_throttle_alone(monkeypatch):
     """These tests are about the per-account throttle; the per-address limit (tested in
     tests/security/attacks/test_sign_in_flood.py) would otherwise refuse first."""
     monkeypatch.setattr(ratelimit, "LIMITER",
-                        ratelimit.SignInLimiter(per_address=10**6, overall=10**6))
+                        ratelimit.sign_in_limiter(per_address=10**6, overall=10**6))
 
 
 def _setup(engine):

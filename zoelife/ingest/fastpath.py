@@ -47,7 +47,7 @@ from zoelife.db.models import (
     Submission,
 )
 from zoelife.ingest.memory import no_cyclic_gc
-from zoelife.intake import service
+from zoelife.intake import pacing, service
 from zoelife.intake.matching import MATCH_CANDIDATES, MATCH_SCAN_ROWS
 from zoelife.intake.normalize import (
     Checked,
@@ -196,7 +196,9 @@ def facts_in_chunks(items: Sequence[Any], make_input: Callable[[Any], RequestInp
     bounds = chunk_bounds(total, CHUNK)
     if total < PARALLEL_MIN_ROWS or (os.cpu_count() or 1) < 2:
         for start, stop in bounds:
-            yield start, work(items[start:stop])
+            with pacing.LANE.chunk():  # in this process: paced in the server
+                facts = work(items[start:stop])
+            yield start, facts
         return
     # Forking a threaded process (the streamlit server) is not safe: use a fork server there.
     forking = threading.active_count() == 1
@@ -788,13 +790,30 @@ def _chunks(values: list):
 def receive_many(session: Session, items: Sequence[Any], *, schedule: Schedule,
                  batch_id: int | None, now: dt.datetime, actor=None,
                  make_input: Callable[[Any], RequestInput],
-                 progress: Callable[[int, int], None] | None = None) -> list[Outcome]:
+                 progress: Callable[[int, int], None] | None = None,
+                 facts: Sequence[tuple[int, list[tuple]]] | None = None) -> list[Outcome]:
     """`receive` for every item, in order, in the caller's transaction. Items are
     `RequestInput`s, or anything `make_input` turns into one (a picklable function: it runs in
-    the worker processes)."""
+    the worker processes). `facts`: `prepare_facts` of the same items, worked out before the
+    transaction (else each chunk's are worked out here, while it is open)."""
     with _large_page_cache(session), no_cyclic_gc():
         return _receive_many(session, items, schedule=schedule, batch_id=batch_id, now=now,
-                             actor=actor, make_input=make_input, progress=progress)
+                             actor=actor, make_input=make_input, progress=progress,
+                             facts=facts)
+
+
+def prepare_facts(items: Sequence[Any], make_input: Callable[[Any], RequestInput],
+                  schedule: Schedule, now: dt.datetime) -> list[tuple[int, list[tuple]]] | None:
+    """Every chunk's facts (the triage of each message among them), worked out before the
+    import's write transaction opens, when this process would work them out (under
+    PARALLEL_MIN_ROWS rows: the Import page's usual files): on SQLite every writer of the
+    process waits for the one holding the transaction. None for bigger files, whose worker
+    processes prepare the next chunks while this one writes (the triage then runs outside
+    this process, though the transaction is open meanwhile). The batch is not known yet: the
+    rows' `import_batch_id` is filled in by `receive_many`."""
+    if len(items) >= PARALLEL_MIN_ROWS and (os.cpu_count() or 1) >= 2:
+        return None
+    return list(facts_in_chunks(items, make_input, schedule, now, None))
 
 
 @contextmanager
@@ -816,14 +835,21 @@ def _large_page_cache(session: Session) -> Iterator[None]:
 def _receive_many(session: Session, items: Sequence[Any], *, schedule: Schedule,
                   batch_id: int | None, now: dt.datetime, actor,
                   make_input: Callable[[Any], RequestInput],
-                  progress: Callable[[int, int], None] | None) -> list[Outcome]:
+                  progress: Callable[[int, int], None] | None,
+                  facts: Sequence[tuple[int, list[tuple]]] | None) -> list[Outcome]:
     total = len(items)
     receiver = FastReceiver(session, schedule, batch_id=batch_id, now=now, actor=actor,
                             input_of=lambda i: make_input(items[i]))
     receiver.preload_content()
     outcomes: list[Outcome] = []
-    for start, packed in facts_in_chunks(items, make_input, schedule, now, batch_id):
+    chunks = facts if facts is not None else facts_in_chunks(items, make_input, schedule, now,
+                                                             batch_id)
+    for start, packed in chunks:
         chunk = [RowFacts._make(t) for t in packed]
+        if facts is not None:  # worked out before the batch existed
+            for f in chunk:
+                if f.values is not None:
+                    f.values["import_batch_id"] = batch_id
         # Keys and contacts this file already brought are answered from memory (the
         # database holds them only because earlier chunks were written); ask for the rest.
         receiver.preload([f.key for f in chunk if f.key not in receiver.keys],

@@ -21,7 +21,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import Engine, update
 
 from zoelife import audit
-from zoelife.db.engine import write_session
+from zoelife.db.engine import read_session, write_session
 from zoelife.db.models import ImportBatch, QuarantinedRow
 from zoelife.ingest.fields import (
     DEFAULT_SOURCES,
@@ -33,7 +33,7 @@ from zoelife.ingest.memory import no_cyclic_gc
 from zoelife.ingest.readers import ReadError, Record, Table, read_table
 from zoelife.intake.normalize import parse_bool, parse_date, parse_datetime
 from zoelife.intake.schedule import Schedule
-from zoelife.intake.service import RequestInput, assess_input, receive
+from zoelife.intake.service import RequestInput, assess_in_chunks, receive
 from zoelife.vocabulary import CHANNELS
 
 __all__ = ["ImportResult", "ReadError", "import_requests", "prepare", "to_input"]
@@ -254,8 +254,26 @@ def import_requests(
     result = ImportResult(source=prep.source, form_tool=prep.form_tool, mapping=prep.mapping)
     now = now or dt.datetime.now(dt.UTC)
     use_fast = fast if fast is not None else (_HAVE_FAST and total >= FAST_PATH_MIN_ROWS)
-    with write_session(engine) as session:
+    with read_session(engine) as session:
         schedule = Schedule.load(session)
+    inputs: list[RequestInput] = []
+    assessments = []
+    if use_fast:
+        from zoelife.ingest import fastpath
+
+        # Records travel to the worker processes as plain tuples (cheaper to unpickle).
+        items = [(r.row, r.values, r.problem, r.raw_text) for r in records]
+        make_input = partial(_input_of_record_tuple, col_map=prep.mapping, source=prep.source,
+                             channel=channel, zone=schedule.zone)
+        facts = fastpath.prepare_facts(items, make_input, schedule, now)
+    else:
+        # Mapped and assessed before the write transaction, in bounded chunks (paced in the
+        # server): on SQLite every writer of the process (page runs, webhook deliveries)
+        # waits for the one that holds it, and the crisis detector is most of an import's time.
+        inputs = [to_input(r, prep.mapping, source=prep.source, channel=channel,
+                           zone=schedule.zone) for r in records]
+        assessments = assess_in_chunks(inputs)
+    with write_session(engine) as session:
         batch = ImportBatch(
             kind="requests", source=prep.source, filename=prep.table.name[:300],
             file_format=prep.table.fmt, form_tool=prep.form_tool,
@@ -266,24 +284,17 @@ def import_requests(
         session.flush()
         problems = {i: r.problem for i, r in enumerate(records) if r.problem}
         if use_fast:
-            from zoelife.ingest import fastpath
-
-            # Records travel to the worker processes as plain tuples (cheaper to unpickle).
-            outcomes = fastpath.receive_many(
-                session, [(r.row, r.values, r.problem, r.raw_text) for r in records],
-                schedule=schedule, batch_id=batch.id,
-                now=now, progress=progress,
-                make_input=partial(_input_of_record_tuple, col_map=prep.mapping,
-                                   source=prep.source, channel=channel, zone=schedule.zone))
+            outcomes = fastpath.receive_many(session, items, schedule=schedule,
+                                             batch_id=batch.id, now=now, progress=progress,
+                                             make_input=make_input, facts=facts)
         else:
-            inputs = (to_input(r, prep.mapping, source=prep.source, channel=channel,
-                               zone=schedule.zone) for r in records)
             outcomes = []
-            for i, inp in enumerate(inputs, start=1):
+            for i, (inp, assessment) in enumerate(zip(inputs, assessments, strict=True),
+                                                  start=1):
                 out = receive(session, inp, schedule=schedule, actor=actor, batch_id=batch.id,
-                              audit_each=False, now=now)
+                              audit_each=False, now=now, assessment=assessment)
                 if out.kind == "already_imported":
-                    out.crisis = assess_input(inp).crisis
+                    out.crisis = assessment.crisis
                 outcomes.append(out)
                 if progress and (i % 200 == 0 or i == total):
                     progress(i, total)

@@ -340,7 +340,7 @@ def store(payload: dict[str, Any], source: str | None, client: str | None, *,
     from zoelife.ingest.importer import to_input
     from zoelife.ingest.readers import Record, clean_text, flatten_record
     from zoelife.intake.schedule import Schedule
-    from zoelife.intake.service import assess_input, receive
+    from zoelife.intake.service import assess_input, preassess_duplicate, receive
 
     values = flatten_record(payload)
     src = source or DEFAULT_SOURCE
@@ -367,6 +367,10 @@ def store(payload: dict[str, Any], source: str | None, client: str | None, *,
             # A form tool posts at submission time: the arrival is the received time.
             inp.received_at, inp.received_at_raw = now, None
         assessment = assess_input(inp)
+        with read_session(engine) as session:
+            # A duplicate's request text (every earlier message appended) is assessed again:
+            # here, not inside the write transaction.
+            preassess_duplicate(session, inp, assessment, now=now)
         with write_session(engine) as session:
             if signature is not None and not claim_signature(session, signature, now):
                 return 409, {"status": "error",

@@ -18,6 +18,8 @@ import dataclasses
 import datetime as dt
 import hashlib
 import json
+import threading
+from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -37,7 +39,7 @@ from zoelife.db.models import (
     RequestTreatment,
     Submission,
 )
-from zoelife.intake import matching
+from zoelife.intake import matching, pacing
 from zoelife.intake.normalize import (
     clean_name,
     name_key,
@@ -251,10 +253,22 @@ def assess_overflow(text: str) -> str:
     level = "none"
     step = OVERFLOW_CHUNK - OVERFLOW_OVERLAP
     for start in range(0, max(len(text) - OVERFLOW_OVERLAP, 1), step):
-        level = max_level(level, assess(text[start:start + OVERFLOW_CHUNK]).crisis)
+        with pacing.LANE.chunk():  # in the server, long assessments share half the interpreter
+            level = max_level(level, assess(text[start:start + OVERFLOW_CHUNK]).crisis)
         if level == "urgent":
             break
     return level
+
+
+def assess_in_chunks(inputs: Sequence[RequestInput]) -> list[Assessment]:
+    """`assess_inputs`, ASSESS_CHUNK_ROWS inputs at a time, each chunk paced in the server
+    (zoelife.intake.pacing): for an import, before its write transaction."""
+    out: list[Assessment] = []
+    size = pacing.ASSESS_CHUNK_ROWS
+    for start in range(0, len(inputs), size):
+        with pacing.LANE.chunk():
+            out.extend(assess_inputs(inputs[start:start + size]))
+    return out
 
 
 def reassessed_extra_text(extra: dict[str, Any] | None) -> str:
@@ -675,8 +689,7 @@ def _attach_duplicate(session, target: Request, inp, source, external_id, assess
     session.add(submission)
     session.flush()
     if inp.message and inp.message.strip():
-        when = received_at.strftime("%Y-%m-%d %H:%M UTC")
-        target.message = (target.message or "") + APPENDED_TEXT_MARKER.format(when=when) + inp.message
+        target.message = _appended_message(target.message, inp.message, received_at)
         target.search_text = search_text(target.first_name, target.last_name, target.email,
                                          target.phone, target.message)
     raise_crisis_from_text(session, target, schedule, now=now, also=assessment)
@@ -698,6 +711,73 @@ def _attach_duplicate(session, target: Request, inp, source, external_id, assess
                    crisis=assessment.crisis, warnings=warnings, external_id=inp.external_id or "")
 
 
+def _appended_message(message: str | None, new: str, received_at: dt.datetime) -> str:
+    when = received_at.strftime("%Y-%m-%d %H:%M UTC")
+    return (message or "") + APPENDED_TEXT_MARKER.format(when=when) + new
+
+
+def _request_text(message: str | None, extra: dict[str, Any] | None) -> str:
+    """A request's whole text as `raise_crisis_from_text` reads it."""
+    return (message or "") + "\n" + reassessed_extra_text(extra)
+
+
+# Assessments of a request's whole text worked out before a write transaction
+# (`preassess_duplicate`), by the text's hash: used once, by the transaction that reads that
+# very text. The detector gives the same result for the same text, so nothing changes but
+# where the work happens; a text that changed meanwhile is simply assessed there.
+_PREASSESSED: OrderedDict[bytes, Assessment] = OrderedDict()
+_PREASSESSED_MAX = 64
+_PREASSESSED_LOCK = threading.Lock()
+
+
+def _text_key(text: str) -> bytes:
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).digest()
+
+
+def _assess_request_text(text: str) -> Assessment:
+    with _PREASSESSED_LOCK:
+        found = _PREASSESSED.pop(_text_key(text), None)
+    return found if found is not None else assess(text)
+
+
+def preassess_duplicate(session: Session, inp: RequestInput, assessment: Assessment, *,
+                        now: dt.datetime) -> bool:
+    """In a read session, before `receive` opens its write transaction: when `inp` would be
+    attached to an open request as a duplicate, assess that request's whole text with `inp`'s
+    message appended now, as `raise_crisis_from_text` will inside the transaction (a request's
+    text grows with every duplicate: the 30th of 10,000 characters is 300,000 characters,
+    1.4 s of triage while every other writer of the process waits). True when it did."""
+    source, external_id = input_key(inp)
+    if _key(session, source, external_id) is not None:
+        return False  # already received, a conflict or a fixed row: not a plain duplicate
+    phone = normalize_phone(inp.phone)
+    email = normalize_email(inp.email)
+    reasons, _, received_at = check_input(inp, phone, email, now=now)
+    if reasons:
+        return False
+    first, last = input_names(inp)
+    match = matching.find_person(session, email=email.value, phone=phone.value,
+                                 first_name=first, last_name=last,
+                                 date_of_birth=inp.date_of_birth)
+    if match.person_id is None:
+        return False
+    target = _open_duplicate_target(session, match.person_id, assessment.treatments,
+                                    received_at)
+    if target is None:
+        return False
+    message = target.message
+    if inp.message and inp.message.strip():
+        message = _appended_message(message, inp.message, received_at)
+    text = _request_text(message, target.extra)
+    with pacing.LANE.chunk():
+        result = assess(text)
+    with _PREASSESSED_LOCK:
+        _PREASSESSED[_text_key(text)] = result
+        while len(_PREASSESSED) > _PREASSESSED_MAX:
+            _PREASSESSED.popitem(last=False)
+    return True
+
+
 def raise_crisis_from_text(session: Session, request: Request, schedule: Schedule, *,
                            now: dt.datetime, text: str | None = None,
                            also: Assessment | None = None) -> bool:
@@ -707,8 +787,8 @@ def raise_crisis_from_text(session: Session, request: Request, schedule: Schedul
     assessment of the new submission (its message overflow included). Returns True
     when the level rose (an urgent rise needs a fresh acknowledgement).
     """
-    extra_text = reassessed_extra_text(request.extra)
-    result = assess(text if text is not None else (request.message or "") + "\n" + extra_text)
+    result = _assess_request_text(text if text is not None else _request_text(request.message,
+                                                                              request.extra))
     new_level = max_level(request.crisis_level, result.crisis)
     if also is not None:
         new_level = max_level(new_level, also.crisis)

@@ -1,7 +1,7 @@
 """Bounds on what visitors who never sign in can make the server do (in memory, per process).
 
-- `RateLimiter`: a token bucket per key (a client address), for anonymous page runs
-  (sign-in attempts are bounded in `zoelife.security.ratelimit`). A bucket holds `burst` tokens and regains `per_minute` a minute.
+- `ANONYMOUS_RUNS`: page runs of visitors who are not signed in, per client address (a
+  `zoelife.security.ratelimit.Limiter`, the same kind as the sign-in limit there).
 - `Uploaders`: which Streamlit sessions belong to a sign-in whose roles may upload a file.
   Streamlit's own upload endpoint (`/_stcore/upload_file/<session>/<file>`) accepts a file for
   any open websocket session, signed in or not: an anonymous session uploaded 6 x 40 MB and
@@ -16,42 +16,13 @@ per-address limits here are generous.
 from __future__ import annotations
 
 import threading
-import time
 from collections import OrderedDict
+
+from zoelife.security.ratelimit import Limiter
 
 # Roles whose pages have a file uploader (Import requests: front desk; Content: manager) and
 # the admin (imports too).
 UPLOAD_ROLES = frozenset({"front_desk", "manager", "admin"})
-
-
-class RateLimiter:
-    def __init__(self, *, burst: int, per_minute: float, max_keys: int = 10_000,
-                 clock=time.monotonic) -> None:
-        self.burst = burst
-        self.rate = per_minute / 60.0
-        self.max_keys = max_keys
-        self._clock = clock
-        self._buckets: OrderedDict[str, tuple[float, float]] = OrderedDict()
-        self._lock = threading.Lock()
-
-    def allow(self, key: str | None) -> bool:
-        """Take one token from `key`'s bucket; False when it is empty."""
-        key = key or "-"
-        now = self._clock()
-        with self._lock:
-            tokens, last = self._buckets.pop(key, (float(self.burst), now))
-            tokens = min(float(self.burst), tokens + (now - last) * self.rate)
-            allowed = tokens >= 1.0
-            if allowed:
-                tokens -= 1.0
-            self._buckets[key] = (tokens, now)
-            while len(self._buckets) > self.max_keys:  # forget the longest-idle address
-                self._buckets.popitem(last=False)
-            return allowed
-
-    def reset(self) -> None:
-        with self._lock:
-            self._buckets.clear()
 
 
 class Uploaders:
@@ -86,9 +57,9 @@ class Uploaders:
 
 
 # Anonymous page runs (the sign-in screen) per client address: a burst of 30, then one every
-# 2 s. Twelve sockets re-running the sign-in page slowed a staff queue from 0.23 s to 3.4 s; a
-# burst of 10 also refused a front office behind one address (or a proxy on the same machine
-# that forwards no address) signing in at opening time, and the browser journeys' sign-ins.
-ANONYMOUS_RUNS = RateLimiter(burst=30, per_minute=30)
-# Sign-in attempts per client address, on top of the per-account throttle (zoelife.security.auth).
+# 2 s (steady). Twelve sockets re-running the sign-in page slowed a staff queue from 0.23 s to
+# 3.4 s; a burst of 10 also refused a front office behind one address (or a proxy on the same
+# machine that forwards no address) signing in at opening time, and the browser journeys'
+# sign-ins.
+ANONYMOUS_RUNS = Limiter(30, 60.0, steady=True)
 UPLOADERS = Uploaders()

@@ -65,7 +65,7 @@ def _run(gate) -> None:
     resilience.record_session(user)
     if user is None:
         # Runs of visitors who never signed in are bounded per address and one at a time.
-        with resilience.anonymous_turn(resilience.visitor_key()) as refused:
+        with resilience.anonymous_turn(gate.client_address(forwarded=True)) as refused:
             if refused:
                 st.warning(refused, icon=":material/hourglass_top:")
                 return

@@ -42,13 +42,28 @@ REFUSAL = "This page is not available to your account. Ask an administrator if y
 __all__ = ["COOKIE_NAME", "TOKEN_KEY", "actor", "current_user", "require", "sign_out"]
 
 
-def client_address() -> str | None:
+def client_address(*, forwarded: bool = False) -> str | None:
+    """The client's address as Streamlit reports it (audit rows, sign-ins, the sign-in limit):
+    None for a connection from this machine (Streamlit gives no address for localhost, as
+    when a reverse proxy on the same machine forwards every visitor) and where there is no
+    real client (outside a session, AppTest's stand-in context).
+
+    `forwarded=True`, for the per-address bound on anonymous page runs: for a connection from
+    this machine, the last X-Forwarded-For hop the proxy added, or "local"; still None where
+    there is no real client, which is not bounded."""
     try:
         address = st.context.ip_address
+        headers = st.context.headers if forwarded else None
     except Exception:  # noqa: BLE001 - not available outside a browser session
         return None
-    # Under AppTest the context is a mock; only a real address string is recorded.
-    return address if isinstance(address, str) else None
+    if isinstance(address, str):
+        return address
+    if address is not None or not forwarded:
+        return None  # AppTest's mock context records no address
+    hops = headers.get("X-Forwarded-For") if hasattr(headers, "get") else None
+    if isinstance(hops, str) and hops.strip():
+        return hops.split(",")[-1].strip()[:64]
+    return "local"
 
 
 def _cookie_token() -> str | None:

@@ -9,6 +9,13 @@
 - `ignore_developer_messages`: Streamlit obeys a `clear_cache` message from any websocket
   (`AppSession.handle_backmsg`: it empties `st.cache_data` and `st.cache_resource` for every
   user), and `load_git_info` runs git. Outside `global.developmentMode` they are dropped.
+- `no_collection_after_each_run`: Streamlit runs a full garbage collection (`gc.collect(2)`)
+  after every script run (`runner.postScriptGC`). It walks the whole heap holding the
+  interpreter lock, about 0.15 s in this server, during which no other thread runs: not the
+  event loop (websockets), not the webhook, not a staff page. A dozen anonymous sockets
+  re-running the sign-in page (each run, refused or not, ending in a collection) held the
+  lock 95% of the time and a staff queue refresh took 2-7 s instead of 0.1 s. Turned off;
+  Python's generational collection still runs on its own thresholds.
 - `anonymous_turn`: the sign-in screen's runs are bounded per client address
   (`limits.ANONYMOUS_RUNS`) and run one at a time, so a crowd of sockets re-running it cannot
   take the processor from staff.
@@ -20,6 +27,7 @@ import json
 import logging
 import re
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -36,6 +44,8 @@ TOTAL_HELD_UPLOADS = 8  # both in multiples of server.maxUploadSize
 DEVELOPER_MESSAGES = frozenset({"clear_cache", "load_git_info", "set_run_on_save"})
 # At most one anonymous page run at a time; a run waits this long for its turn.
 ANONYMOUS_WAIT_SECONDS = 2.0
+# How long a refused anonymous run lasts (see anonymous_turn).
+REFUSED_RUN_PAUSE = 1.0
 _ANONYMOUS_SLOT = threading.BoundedSemaphore(1)
 
 TOO_MANY_RUNS = ("Too many page loads from this address. Wait a few seconds, then reload the "
@@ -62,28 +72,6 @@ def _held_bytes(session_id: str) -> tuple[int, int]:
         return mine, total
     except Exception:  # noqa: BLE001 - another Streamlit's internals: the role gate still holds
         return 0, 0
-
-
-def visitor_key() -> str | None:
-    """Who a page run is, for per-address bounds: the client's address; for a connection from
-    this machine (Streamlit gives no address for localhost, as when a reverse proxy on the same
-    machine forwards every visitor), the last X-Forwarded-For hop the proxy added, or "local".
-    None where there is no real client (AppTest), which is not bounded."""
-    import streamlit as st
-
-    try:
-        address = st.context.ip_address
-        headers = st.context.headers
-    except Exception:  # noqa: BLE001 - outside a session
-        return None
-    if isinstance(address, str):
-        return address
-    if address is not None:
-        return None  # AppTest's stand-in context
-    forwarded = headers.get("X-Forwarded-For") if hasattr(headers, "get") else None
-    if isinstance(forwarded, str) and forwarded.strip():
-        return forwarded.split(",")[-1].strip()[:64]
-    return "local"
 
 
 def upload_refusal(session_id: str, declared: int | None) -> tuple[int, str] | None:
@@ -140,6 +128,16 @@ def record_session(user) -> None:
                             getattr(user, "roles", frozenset()))
 
 
+POST_RUN_GC_OPTION = "runner.postScriptGC"
+
+
+def no_collection_after_each_run() -> None:
+    """No full garbage collection after every page run (see the module doc), whatever the
+    config says."""
+    if config.get_option(POST_RUN_GC_OPTION):
+        config.set_option(POST_RUN_GC_OPTION, False)
+
+
 def ignore_developer_messages() -> None:
     """Drop DEVELOPER_MESSAGES from browsers unless the server runs in development mode."""
     try:
@@ -165,12 +163,16 @@ BUSY = "The server is busy. Reload the page in a moment."
 
 
 @contextmanager
-def anonymous_turn(address: str | None) -> Iterator[str | None]:  # address: visitor_key()
+def anonymous_turn(address: str | None) -> Iterator[str | None]:
     """None when this anonymous page run may go ahead (its address has runs left, and the one
-    anonymous slot came free within ANONYMOUS_WAIT_SECONDS), else the sentence to show. No
-    address (AppTest): no limit per address."""
+    anonymous slot came free within ANONYMOUS_WAIT_SECONDS), else the sentence to show.
+    `address`: `gate.client_address(forwarded=True)`; None (AppTest): no limit per address."""
     if address is not None and not limits.ANONYMOUS_RUNS.allow(address):
         yield TOO_MANY_RUNS
+        # The refusal is drawn; the run ends only after a pause, so a socket re-running the
+        # page gets one refusal a REFUSED_RUN_PAUSE at most (the wait holds no lock and no
+        # processor). Without it a dozen sockets had 1,900 refused runs in 15 s served.
+        time.sleep(REFUSED_RUN_PAUSE)
         return
     got = _ANONYMOUS_SLOT.acquire(timeout=ANONYMOUS_WAIT_SECONDS)
     try:

@@ -77,7 +77,7 @@ def test_refusals_are_audited_once_per_window(engine, checks):
 
 
 def test_an_overall_cap_bounds_a_flood_from_many_addresses(engine, checks, monkeypatch):
-    monkeypatch.setattr(ratelimit, "LIMITER", ratelimit.SignInLimiter(per_address=10, overall=5))
+    monkeypatch.setattr(ratelimit, "LIMITER", ratelimit.sign_in_limiter(per_address=10, overall=5))
     _users(engine, ["desk"])
     results = [_try(engine, "desk", "guess", f"192.0.2.{i}", FIXED_NOW) for i in range(8)]
     assert [r.message == auth.RATE_LIMITED_MESSAGE for r in results] == [False] * 5 + [True] * 3

@@ -170,3 +170,126 @@ def test_the_sign_in_form_checks_the_password_outside_any_write(app_db, monkeypa
     next(b for b in at.button if b.label == "Sign in").click().run()
     assert not at.exception
     assert checked_inside == [0]
+
+
+@pytest.mark.parametrize("rows", [120, 300])  # row by row; the fast path, in this process
+def test_a_file_import_assesses_before_its_write_transaction(app_db, monkeypatch, writes, rows):
+    """Found after the webhook's fix: the Import page's files were still assessed inside the
+    import's write transaction (row by row, or chunk by chunk on the fast path), so a 64 KiB
+    message held every writer of the process (page runs, webhook deliveries) for seconds."""
+    from zoelife.db.engine import make_engine
+    from zoelife.ingest import importer
+
+    monkeypatch.setattr(importer, "write_session", db_engine.write_session)  # counted
+    seen = []
+    real_all, real_one = service.assess_all, service.assess
+
+    def spy_all(messages):
+        seen.append(writes["open"])
+        return real_all(messages)
+
+    def spy_one(text):
+        seen.append(writes["open"])
+        return real_one(text)
+
+    monkeypatch.setattr(service, "assess_all", spy_all)
+    monkeypatch.setattr(service, "assess", spy_one)
+    when = "2026-03-04 09:00:00"  # before FIXED_NOW, the import's time
+    lines = ["Entry Id,Entry Date,Email,Message"] + [
+        f"imp-{i},{when},p{i}@example.org,Please call about TMS." for i in range(rows)]
+    lines.append(f'imp-long,{when},long@example.org,"{long_message(60_000)}"')
+    engine = make_engine(app_db)
+    try:
+        result = importer.import_requests(engine, "\n".join(lines).encode(), fmt="csv",
+                                          source="test-form", now=FIXED_NOW)
+    finally:
+        engine.dispose()
+    assert result.imported == rows + 1 and result.crisis_urgent == 1
+    assert len(seen) >= 2 + 5  # chunks of rows, the long message's overflow in chunks
+    assert all(open_ == 0 for open_ in seen), seen
+
+
+def test_long_assessments_take_at_most_half_the_interpreter_in_the_server(monkeypatch):
+    """zoelife.intake.pacing: in the server, each chunk of a long assessment is followed by an
+    idle turn of the lane as long as the chunk's processor time, one chunk at a time."""
+    import threading
+
+    from zoelife.intake import pacing
+
+    lane = pacing.Lane()
+    pauses, order = [], []
+    lane._sleep = lambda seconds: (order.append("pause"), pauses.append(seconds))
+    monkeypatch.setattr(pacing, "LANE", lane)
+    text = long_message(60_000)
+    assert service.assess_overflow(text[service.MESSAGE_MAX_CHARS:]) == "urgent"
+    assert pauses == []  # not paced: the command line and tests run flat out
+    pacing.pace(0.5)
+    try:
+        def chunk(name):
+            with lane.chunk():
+                order.append(name)
+                service.assess(text[:service.OVERFLOW_CHUNK])
+                order.append(name)
+
+        threads = [threading.Thread(target=chunk, args=(n,)) for n in "ab"]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        # One chunk at a time, each with its pause before the lane passes on.
+        assert order in (["a", "a", "pause", "b", "b", "pause"],
+                         ["b", "b", "pause", "a", "a", "pause"])
+        assert all(p > 0 for p in pauses)
+        pauses.clear()
+        assert service.assess_overflow(text[service.MESSAGE_MAX_CHARS:]) == "urgent"
+        chunks = -(-(len(text) - service.MESSAGE_MAX_CHARS) //
+                   (service.OVERFLOW_CHUNK - service.OVERFLOW_OVERLAP))
+        assert len(pauses) == chunks
+    finally:
+        pacing.pace(None)
+
+
+def test_the_server_paces_long_assessments_from_its_start():
+    import asyncio
+
+    from zoelife import server
+    from zoelife.intake import pacing
+
+    async def start_and_stop():
+        async with server.lifespan(None):
+            return pacing.LANE.duty
+
+    try:
+        assert asyncio.run(start_and_stop()) == pacing.DUTY
+    finally:
+        pacing.pace(None)
+
+
+def test_a_duplicate_delivery_assesses_the_growing_request_text_before_the_write(
+        app_db, monkeypatch, writes):
+    """Found after the first fixes: a duplicate (same person and treatments within 24 hours)
+    appends its message to the request, whose whole text was then assessed again inside the
+    write transaction; the text grows with every duplicate, so the 30th delivery of 10,000
+    characters held every writer of the process for 1.4 s of triage. Now the webhook works out
+    that assessment before the transaction (the same text gives the same result)."""
+    def deliver(i: int, message: str):
+        return webhook.store({"Entry Id": f"dup-{i}", "Email": "rowan@example.org",
+                              "First Name": "Rowan", "Last Name": "Vale",
+                              "Message": message}, "test-form", "127.0.0.1")
+
+    assert deliver(0, "Could someone call me about TMS?")[0] == 202
+    inside = []
+    real = service.assess
+
+    def spy(text):
+        inside.append((writes["open"], len(text)))
+        return real(text)
+
+    monkeypatch.setattr(service, "assess", spy)
+    for i in range(1, 4):
+        assert deliver(i, FILLER * 100 + (RISK if i == 3 else ""))[0] == 202
+    whole = [(open_, n) for open_, n in inside if n > 7_000 * 2]  # a request's whole text
+    assert whole and all(open_ == 0 for open_, _ in whole), inside
+    request = read_db(app_db, lambda s: s.execute(
+        select(Request.crisis_level, Request.message)).one())
+    assert request.crisis_level == "urgent" and request.message.count("later submission") == 3
