@@ -31,6 +31,12 @@ GRAVITY_TOKEN = "gravity-only-token-55aa"
 MAX_BYTES = 8192
 
 
+def _post(url: str, **kw) -> httpx.Response:
+    """A delivery with room for a loaded machine: the server's first triage (the learned net
+    trains at start) can take longer than httpx's default 5 s when the cores are busy."""
+    return httpx.post(url, timeout=30, **kw)
+
+
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -105,7 +111,7 @@ def _payload(n: int, **kw) -> dict:
 def test_signed_json_creates_a_request(server):
     base, engine, _ = server
     body = json.dumps(_payload(1)).encode()
-    resp = httpx.post(f"{base}/api/intake", content=body, headers=_signed(body))
+    resp = _post(f"{base}/api/intake", content=body, headers=_signed(body))
     assert resp.status_code == 202, resp.text
     assert resp.json() == {"status": "received"}
     rid = _request(engine, "wh-1").id
@@ -121,12 +127,12 @@ def test_signed_json_creates_a_request(server):
 def test_replay_is_not_stored_twice(server):
     base, engine, _ = server
     body = json.dumps(_payload(2)).encode()
-    first = httpx.post(f"{base}/api/intake", content=body, headers=_signed(body))
+    first = _post(f"{base}/api/intake", content=body, headers=_signed(body))
     assert first.status_code == 202
     before = _count(engine, Request)
     # A re-delivery signed again is answered like the first (the same signature twice: 409).
     later = int(live_server_now().timestamp()) + 1
-    again = httpx.post(f"{base}/api/intake", content=body,
+    again = _post(f"{base}/api/intake", content=body,
                        headers={"Content-Type": "application/json"}
                        | webhook.sign_request(SECRET, "/api/intake", body, later))
     assert (again.status_code, again.json()) == (first.status_code, first.json())
@@ -136,15 +142,15 @@ def test_replay_is_not_stored_twice(server):
 def test_static_token(server):
     base, engine, _ = server
     before = _count(engine, Request)
-    resp = httpx.post(f"{base}/api/intake", json=_payload(3), headers={"X-Zoelife-Token": TOKEN})
+    resp = _post(f"{base}/api/intake", json=_payload(3), headers={"X-Zoelife-Token": TOKEN})
     assert resp.status_code == 202
     assert _count(engine, Request) == before + 1
     # A per-source token serves that source only.
-    resp = httpx.post(f"{base}/api/intake/gravity", json=_payload(4),
+    resp = _post(f"{base}/api/intake/gravity", json=_payload(4),
                       headers={"X-Zoelife-Token": GRAVITY_TOKEN})
     assert resp.status_code == 202
     assert _request(engine, "wh-4").source == "gravity"
-    resp = httpx.post(f"{base}/api/intake/gravity", json=_payload(5),
+    resp = _post(f"{base}/api/intake/gravity", json=_payload(5),
                       headers={"X-Zoelife-Token": TOKEN})
     assert resp.status_code == 401
 
@@ -154,13 +160,13 @@ def test_bad_signature_stores_nothing(server):
     before = (_count(engine, Request), _count(engine, QuarantinedRow), _count(engine, Submission))
     body = json.dumps(_payload(6)).encode()
     forged = _signed(body, "not-the-secret")
-    assert httpx.post(f"{base}/api/intake", content=body, headers=forged).status_code == 401
+    assert _post(f"{base}/api/intake", content=body, headers=forged).status_code == 401
     tampered = json.dumps(_payload(6, Message="changed")).encode()
-    resp = httpx.post(f"{base}/api/intake", content=tampered, headers=_signed(body))
+    resp = _post(f"{base}/api/intake", content=tampered, headers=_signed(body))
     assert resp.status_code == 401
-    assert httpx.post(f"{base}/api/intake", content=body,
+    assert _post(f"{base}/api/intake", content=body,
                       headers={"Content-Type": "application/json"}).status_code == 401
-    assert httpx.post(f"{base}/api/intake", content=body,
+    assert _post(f"{base}/api/intake", content=body,
                       headers={"X-Zoelife-Token": "guess"}).status_code == 401
     after = (_count(engine, Request), _count(engine, QuarantinedRow), _count(engine, Submission))
     assert after == before
@@ -170,7 +176,7 @@ def test_oversized_body(server):
     base, engine, _ = server
     before = _count(engine, Request)
     body = json.dumps(_payload(7, Message="x" * (MAX_BYTES + 10))).encode()
-    resp = httpx.post(f"{base}/api/intake", content=body, headers=_signed(body))
+    resp = _post(f"{base}/api/intake", content=body, headers=_signed(body))
     assert resp.status_code == 413
     assert _count(engine, Request) == before
 
@@ -183,7 +189,7 @@ def test_form_encoded_body(server):
     body = httpx.QueryParams(data).__str__().encode()
     headers = {"Content-Type": "application/x-www-form-urlencoded",
                "X-Zoelife-Signature": webhook.sign(body, SECRET)}  # body-only form
-    resp = httpx.post(f"{base}/api/intake", content=body, headers=headers)
+    resp = _post(f"{base}/api/intake", content=body, headers=headers)
     assert resp.status_code == 202, resp.text
     req = _request(engine, "wh-8")
     assert (req.first_name, req.treatment_list) == ("Quin", "spravato;tms")
@@ -193,7 +199,7 @@ def test_jotform_multipart(server):
     base, engine, _ = server
     raw = {"q3_name": {"first": "Sol", "last": "Tate"}, "q4_email": "sol@example.com",
            "q5_phoneNumber": {"full": "(555) 411-2233"}, "q6_typeA": "Ketamine"}
-    resp = httpx.post(f"{base}/api/intake/jotform",
+    resp = _post(f"{base}/api/intake/jotform",
                       data={"submissionID": "5999", "formID": "42",
                             "rawRequest": json.dumps(raw), "pretty": "Name:Sol Tate"},
                       files={"upload": ("x.txt", b"ignored")},
@@ -210,7 +216,7 @@ def test_unusable_submission_is_quarantined(server):
     body = json.dumps({"Entry Id": "wh-9", "Name (First)": "Uma",
                        "Message": "I took all my pills, I want to die",
                        "Phone": "12"}).encode()
-    resp = httpx.post(f"{base}/api/intake", content=body, headers=_signed(body))
+    resp = _post(f"{base}/api/intake", content=body, headers=_signed(body))
     assert resp.status_code == 422
     assert "no usable phone or email" in resp.json()["reasons"][0]
     assert _count(engine, QuarantinedRow) == before + 1
