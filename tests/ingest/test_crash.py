@@ -21,12 +21,19 @@ from zoelife.db.engine import make_engine, read_session
 from zoelife.db.models import AuditEvent, ImportBatch, IntakeKey, Request
 
 ROOT = Path(__file__).resolve().parents[2]
+# Progress is reported inside the import's transaction. Past the row the test kills at
+# (argv[4]), the import waits there, so the kill lands mid-transaction however fast the rest
+# would have been written (the fast path works a small file's facts out before the
+# transaction, then writes 1,500 rows in well under a second).
 WORKER = """
-import datetime as dt, sys
+import datetime as dt, sys, time
 from zoelife.db.engine import make_engine
 from zoelife.ingest.importer import import_requests
+kill_at = int(sys.argv[4]) if len(sys.argv) > 4 else None
 def progress(done, total):
     sys.stderr.write(f"progress {done}\\n"); sys.stderr.flush()
+    if kill_at is not None and done >= kill_at:
+        time.sleep(120)
 import_requests(make_engine(sys.argv[1]), sys.argv[2], fast=sys.argv[3] == "fast",
                 progress=progress, now=dt.datetime(2026, 4, 1, 12, tzinfo=dt.UTC))
 """
@@ -35,7 +42,8 @@ pytestmark = pytest.mark.slow
 
 
 def _run(url: str, path: Path, mode: str, *, kill_after: int | None = None) -> int:
-    proc = subprocess.Popen([sys.executable, "-c", WORKER, url, str(path), mode], cwd=ROOT,
+    args = [url, str(path), mode] + ([str(kill_after)] if kill_after is not None else [])
+    proc = subprocess.Popen([sys.executable, "-c", WORKER, *args], cwd=ROOT,
                             stderr=subprocess.PIPE, text=True)
     if kill_after is None:
         _, err = proc.communicate(timeout=600)
