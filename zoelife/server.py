@@ -12,13 +12,25 @@ import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from starlette.routing import BaseRoute
+from starlette.responses import PlainTextResponse
+from starlette.routing import BaseRoute, Route
 
 log = logging.getLogger(__name__)
 
 
+def ready(_request) -> PlainTextResponse:
+    """`GET /api/ready`: 200 once this server reads messages with every layer of triage (the
+    learned net trains at start, seconds of CPU), 503 before. For a load balancer's readiness
+    check, and for tests that time deliveries to a fresh server."""
+    from zoelife.triage import learned
+
+    if learned.trained():
+        return PlainTextResponse("ready", headers={"Cache-Control": "no-store"})
+    return PlainTextResponse("starting", status_code=503, headers={"Cache-Control": "no-store"})
+
+
 def routes() -> list[BaseRoute]:
-    found: list[BaseRoute] = []
+    found: list[BaseRoute] = [Route("/api/ready", ready, methods=["GET"])]
     # Each route module is optional so that a part of the product can be built separately.
     for module_name in ("zoelife.ingest.webhook", "zoelife.security.web",
                         "zoelife.security.downloads"):

@@ -67,7 +67,7 @@ def server(tmp_path_factory, sqlite_template):
             if proc.poll() is not None:
                 pytest.fail("server exited:\n" + (folder / "server.log").read_text()[-3000:])
             try:
-                if httpx.get(f"{base}/_stcore/health", timeout=2).status_code == 200:
+                if httpx.get(f"{base}/api/ready", timeout=2).status_code == 200:
                     break
             except httpx.HTTPError:
                 pass

@@ -60,7 +60,8 @@ class LiveServer:
             if self.proc.poll() is not None:
                 raise RuntimeError(f"server exited ({self.proc.returncode}):\n{self.log_tail()}")
             try:
-                if httpx.get(f"{self.base}/_stcore/health", timeout=2).status_code == 200:
+                # Ready: serving, and its triage's learned net trained (seconds at start).
+                if httpx.get(f"{self.base}/api/ready", timeout=2).status_code == 200:
                     return self
             except httpx.HTTPError:
                 pass

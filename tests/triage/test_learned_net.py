@@ -71,3 +71,19 @@ def test_the_examples_hold_every_labelled_file_and_both_labels():
     assert any(e.urgent for e in found) and any(not e.flagged for e in found)
     held_out = examples(exclude=("blind_round5.jsonl",))
     assert len(held_out) == len(found) - len(load("blind_round5.jsonl"))
+
+
+def test_the_server_says_it_is_ready_once_the_net_is_trained(monkeypatch):
+    from starlette.applications import Starlette
+    from starlette.routing import Route
+    from starlette.testclient import TestClient
+
+    from zoelife import server
+
+    client = TestClient(Starlette(routes=[Route("/api/ready", server.ready)]))
+    monkeypatch.setattr(learned, "_NET", None)
+    assert client.get("/api/ready").status_code == 503
+    learned.net()
+    answer = client.get("/api/ready")
+    assert answer.status_code == 200 and answer.headers["cache-control"] == "no-store"
+    assert "/api/ready" in [getattr(r, "path", None) for r in server.routes()]

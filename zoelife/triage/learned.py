@@ -114,6 +114,11 @@ _NET: LearnedNet | None = None
 _LOCK = threading.Lock()
 
 
+def trained() -> bool:
+    """Whether this process has trained the net already (net() will not wait)."""
+    return _NET is not None
+
+
 def net() -> LearnedNet:
     global _NET
     with _LOCK:

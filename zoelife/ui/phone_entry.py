@@ -15,9 +15,9 @@ import streamlit as st
 from zoelife.audit import Actor
 from zoelife.intake import callerid, manual_entry
 from zoelife.intake.callerid import CallerId, KnownRequest
+from zoelife.ui import db
 from zoelife.ui import request_widgets as w
 from zoelife.ui.components import escape_markdown, local_time
-from zoelife.ui.db import reading
 from zoelife.vocabulary import SUBMITTERS, TREATMENTS, label
 
 NEW_REQUEST = 0  # the choice "a new request" among request ids
@@ -49,7 +49,9 @@ def caller_fields() -> Caller:
 
 
 def lookup(caller: Caller) -> CallerId:
-    with reading() as session:
+    # Looked up on the module at call time, where the pages' fault handling and its tests
+    # find it.
+    with db.reading() as session:
         return callerid.lookup(session, phone=caller.phone, email=caller.email,
                                first_name=caller.first, last_name=caller.last,
                                date_of_birth=caller.date_of_birth)
