@@ -8,6 +8,7 @@ import re
 
 import pytest
 
+from tests.triage.evaluation import assess_by_rules
 from zoelife.triage import assess
 from zoelife.triage._text import expand, load_toml
 
@@ -24,7 +25,9 @@ UNEXPLAINED = [
 
 @pytest.mark.parametrize("text", UNEXPLAINED)
 def test_an_unexplained_field_word_is_review_not_none(text: str) -> None:
-    assert assess(text).crisis == "review", text
+    # The safety net alone gives review; the learned net may raise it further, never lower.
+    assert assess_by_rules(text).crisis == "review", text
+    assert assess(text).crisis in ("review", "urgent"), text
 
 
 def test_the_net_names_its_evidence() -> None:

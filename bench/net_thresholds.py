@@ -1,0 +1,94 @@
+"""How the learned net's urgent threshold was chosen: `.venv/bin/python bench/net_thresholds.py`.
+
+The rules (fields, grammar, context) were fitted to blind rounds 1-4 after measuring each, so a
+threshold chosen on those rounds learns how little the net is needed where the rules already
+know the wording. Rounds 5 and later were never used to write a rule. For each of them, the net
+is trained without that round (every other labelled message), the round is assessed by the
+rules alone, and the net's two probabilities are kept; then every pair of thresholds is scored
+on those held-out readings. Printed: one line per (urgent threshold, flag threshold) pair whose
+`none` messages flagged stay at or under 10% and `none` raised to urgent at or under 2%, with
+urgent recall, review/urgent -> none and review raised to urgent. The product's URGENT_AT is
+the lowest urgent threshold listed at its flag threshold, REVIEW_AT (docs/triage.md,
+"The learned net"); re-run it when a round is frozen, since the training changes.
+
+    bench/net_thresholds.py                      rounds 5 and 6 (how URGENT_AT was chosen)
+    bench/net_thresholds.py --rounds 5 6 7       any held-out rounds
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from tests.triage.evaluation import assess_by_rules, load  # noqa: E402
+from zoelife.triage import learned  # noqa: E402
+
+
+@dataclass(frozen=True)
+class Reading:
+    label: str  # what the round's writer said
+    rules: str  # what the rules alone said
+    language: str  # the detector's language ("other": the net may not raise it to urgent)
+    flagged: float
+    urgent: float
+
+
+def held_out_readings(rounds: list[int]) -> list[Reading]:
+    readings: list[Reading] = []
+    for k in rounds:
+        name = f"blind_round{k}.jsonl"
+        rows = load(name)
+        net = learned.LearnedNet(learned.examples(exclude=(name,)))
+        chances = net.chances([r["text"] for r in rows])
+        for row, (flagged, urgent) in zip(rows, chances, strict=True):
+            by_rules = assess_by_rules(row["text"])
+            readings.append(Reading(row["crisis"], by_rules.crisis, by_rules.language,
+                                    flagged, urgent))
+    return readings
+
+
+def level(r: Reading, review_at: float, urgent_at: float) -> str:
+    """The same decision as zoelife.triage._second_reading."""
+    if r.rules != "urgent":
+        if r.urgent >= urgent_at and r.language != "other":
+            return "urgent"
+        if r.flagged >= review_at and r.rules == "none":
+            return "review"
+    return r.rules
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rounds", type=int, nargs="+", default=[5, 6])
+    args = parser.parse_args()
+    readings = held_out_readings(args.rounds)
+    urgent = [r for r in readings if r.label == "urgent"]
+    flagged = [r for r in readings if r.label != "none"]
+    none = [r for r in readings if r.label == "none"]
+    review = [r for r in readings if r.label == "review"]
+    print(f"held-out rounds {args.rounds}: {len(readings)} messages, {len(urgent)} urgent, "
+          f"{len(review)} review, {len(none)} none")
+    print(f"{'urgent at':>9} {'flag at':>7}  urgent       ->none  none flagged  none->urgent  "
+          "review raised")
+    for urgent_at in [x / 100 for x in range(50, 96, 2)]:
+        for review_at in (0.64, 0.68, 0.72, 0.76, 0.80):
+            def count(rows, test, ra=review_at, ua=urgent_at):
+                return sum(test(level(r, ra, ua)) for r in rows)
+            none_flagged = count(none, lambda lv: lv != "none")
+            none_urgent = count(none, lambda lv: lv == "urgent")
+            if none_flagged > 0.10 * len(none) or none_urgent > 0.02 * len(none):
+                continue
+            hit = count(urgent, lambda lv: lv == "urgent")
+            print(f"{urgent_at:9.2f} {review_at:7.2f}  {hit:3}/{len(urgent):<3} "
+                  f"({hit / len(urgent):5.1%})  {count(flagged, lambda lv: lv == 'none'):5}  "
+                  f"{none_flagged:3}/{len(none):<3}      {none_urgent:3}        "
+                  f"{count(review, lambda lv: lv == 'urgent'):3}/{len(review)}")
+
+
+if __name__ == "__main__":
+    main()
