@@ -36,7 +36,7 @@ FLOORS = {
     "blind_round4.jsonl": {"urgent": 60, "none_flag_max": 0.06, "treatments": 157},
     "blind_round5.jsonl": {"urgent": 61, "none_flag_max": 0.08, "treatments": 159},
     "blind_round6.jsonl": {"urgent": 58, "none_flag_max": 0.05, "treatments": 145},
-    "blind_round7.jsonl": {"urgent": 65, "none_flag_max": 0.16, "treatments": 146},
+    "blind_round7.jsonl": {"urgent": 65, "none_flag_max": 0.10, "treatments": 146},
 }
 
 
