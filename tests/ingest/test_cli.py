@@ -74,7 +74,7 @@ def test_export_requests_neutralizes_and_audits(app_db, fixture_path, tmp_path, 
     by_ext = {r[1]: dict(zip(rows[0], r, strict=True)) for r in rows[1:]}
     assert set(by_ext) == {"201", "202", "203"}  # the urgent no-contact request included
     assert by_ext["203"]["message"] == "'=HYPERLINK(\"http://evil.example\")"
-    assert by_ext["201"]["phone"] == "'+15552013344"
+    assert by_ext["201"]["phone"] == "'+12122013344"
     assert by_ext["201"]["received_at"] == "2026-03-02T10:15:00-05:00"
     assert by_ext["201"]["crisis"] == "none" and by_ext["202"]["crisis"] == "urgent"
     assert by_ext["201"]["date_of_birth"] == "1985-04-12"
