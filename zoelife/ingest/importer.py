@@ -182,14 +182,16 @@ def _as_text(value: Any) -> str:
 
 
 def to_input(record: Record, col_map: Mapping[str, str | None], *, source: str, channel: str,
-             zone: ZoneInfo, explicit: Mapping[str, str] | None = None) -> RequestInput:
+             zone: ZoneInfo, explicit: Mapping[str, str] | None = None,
+             arrival: dt.datetime | None = None) -> RequestInput:
     """One read row as the service's input. Values stay as received; the service normalizes.
 
     A record read by a connector (`record.submission`) is mapped by what its tool documents
     (`connectors.mapping_for`); its tool's metadata, and unmapped fields that look like
     metadata (`fields.is_metadata`), are kept in extra and listed under METADATA_FIELDS_KEY so
     the crisis detector never reads them. Email and phone are recognised by value when no
-    label names them."""
+    label names them. A tool that sends no submission time (`Submission.untimed`) is received
+    at `arrival` (the delivery's, or the import's time), whichever way it came."""
     values = record.values
     if record.problem is not None:
         return RequestInput(source=source, channel=channel, row_number=record.row,
@@ -258,6 +260,8 @@ def to_input(record: Record, col_map: Mapping[str, str | None], *, source: str, 
             kw["channel"] = code if code in CHANNELS else "other"
         elif target == "submitter":
             kw["submitter"] = _submitter(text)
+    if sub is not None and sub.untimed and arrival is not None and "received_at_raw" not in kw:
+        kw["received_at"] = arrival
     if "email" not in kw and "phone" not in kw:
         _contact_by_value(extra, tool_metadata, kw)
         metadata = [h for h in metadata if h in extra]
@@ -351,14 +355,16 @@ def import_requests(
         # Records travel to the worker processes as plain tuples (cheaper to unpickle).
         items = [(r.row, r.values, r.problem, r.raw_text, r.submission) for r in records]
         make_input = partial(_input_of_record_tuple, col_map=prep.mapping, source=prep.source,
-                             channel=channel, zone=schedule.zone, explicit=explicit)
+                             channel=channel, zone=schedule.zone, explicit=explicit,
+                             arrival=now)
         facts = fastpath.prepare_facts(items, make_input, schedule, now)
     else:
         # Mapped and assessed before the write transaction, in bounded chunks (paced in the
         # server): on SQLite every writer of the process (page runs, webhook deliveries)
         # waits for the one that holds it, and the crisis detector is most of an import's time.
         inputs = [to_input(r, prep.mapping, source=prep.source, channel=channel,
-                           zone=schedule.zone, explicit=explicit) for r in records]
+                           zone=schedule.zone, explicit=explicit, arrival=now)
+                  for r in records]
         assessments = assess_in_chunks(inputs)
     with write_session(engine) as session:
         batch = ImportBatch(

@@ -311,7 +311,7 @@ def store(payload: dict[str, Any], source: str | None, client: str | None, *,
         for sub in subs:
             inp = to_input(Record(1, sub.values, submission=sub.without_values()), {},
                            source=src, channel="web_form", zone=schedule.zone,
-                           explicit=explicit)
+                           explicit=explicit, arrival=now)
             inp.row_number = None
             inp.arrived_at = now
             if inp.received_at is None:

@@ -51,12 +51,15 @@ class Submission:
     numeric_ids: bool = False
     # Why it cannot become a request yet (a lead notification whose lead was not fetched).
     hold_reason: str | None = None
+    # The tool's body carries no submission time (Jotform, Formstack, WPForms webhooks): it is
+    # received when it reaches us, whichever way in.
+    untimed: bool = False
 
     def without_values(self) -> Submission:
         """Everything but the values (what an import's worker processes are sent per row)."""
         return Submission(self.tool, {}, self.mapping, self.metadata, self.answer_labels,
                           self.utc, self.kind, self.booking, self.lead_id, self.numeric_ids,
-                          self.hold_reason)
+                          self.hold_reason, self.untimed)
 
 
 _NUMERIC_KEY = re.compile(r"^\d+(\.\d+)?$")
@@ -127,6 +130,9 @@ def unpack(body: dict[str, Any], source: str | None = None) -> list[Submission]:
     tool's shape; a body no tool claims goes through `generic`."""
     from zoelife.ingest.connectors import generic
 
+    listed = unwrap_response(body)
+    if listed is not None:  # a saved API response posted whole
+        return [sub for item in listed for sub in unpack(item, source)]
     modules = _modules()
     named = tool_for_source(source)
     ordered = sorted(modules, key=lambda m: m.TOOL != named)

@@ -48,4 +48,4 @@ def unpack(body: dict[str, Any]) -> list[Submission]:
     values["formstack FormID"] = str(body.get("FormID") or "")
     return [Submission(TOOL, values, {"formstack UniqueID": "external_id"},
                        metadata=frozenset({"formstack FormID"}),
-                       answer_labels=frozenset(answers), numeric_ids=numeric)]
+                       answer_labels=frozenset(answers), numeric_ids=numeric, untimed=True)]

@@ -62,4 +62,4 @@ def unpack(body: dict[str, Any]) -> list[Submission]:
             flat(f"jotform {key}", body[key], meta)
     values = {k: v for k, v in values.items() if k not in tool} | tool | meta
     return [Submission(TOOL, values, {"submissionID": "external_id", "created_at": "received_at"},
-                       metadata=frozenset(meta), answer_labels=frozenset(answers))]
+                       metadata=frozenset(meta), answer_labels=frozenset(answers), untimed=True)]

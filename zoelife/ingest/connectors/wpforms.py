@@ -66,4 +66,4 @@ def unpack(body: dict[str, Any]) -> list[Submission]:
                 "wpforms page_url": "landing_page"}
     values |= meta
     return [Submission(TOOL, values, mapping, metadata=frozenset(meta) - {"wpforms page_url"},
-                       answer_labels=frozenset(answers), utc=True)]
+                       answer_labels=frozenset(answers), utc=True, untimed=True)]
