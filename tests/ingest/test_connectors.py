@@ -13,7 +13,6 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 
-from tests.clock import FIXED_NOW, travel
 from tests.security.attacks.webhook_harness import TOKEN, client
 from zoelife.db.engine import make_engine, read_session
 from zoelife.db.models import QuarantinedRow, Request, Submission
@@ -107,14 +106,6 @@ COLUMNS = ("source", "external_id", "received_at", "first_name", "last_name", "e
            "message", "landing_page", "utm_source", "utm_medium", "utm_campaign",
            "treatment_list", "crisis_level", "submitter", "status", "appointment_at",
            "has_usable_contact")
-
-
-@pytest.fixture
-def frozen():
-    """Time stands at FIXED_NOW: a body without a time of its own is received then by both
-    paths (the delivery's arrival, the import's time), to the microsecond."""
-    with travel(FIXED_NOW, tick=False) as traveller:
-        yield traveller
 
 
 def body_of(name: str) -> dict:
