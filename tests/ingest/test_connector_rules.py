@@ -74,7 +74,7 @@ def test_tool_metadata_is_kept_but_never_read_for_crisis_or_submitter(frozen):
 
 
 def test_a_long_answer_under_a_metadata_looking_label_is_still_read(frozen):
-    """Errs on the side of flagging: four words or more are someone's words."""
+    """Errs on the side of flagging: three words or more are someone's words."""
     (sub,) = connectors.unpack({"email": "a.b@example.com", "status": CRISIS}, "zapier")
     from zoneinfo import ZoneInfo
 

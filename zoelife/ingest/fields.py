@@ -257,14 +257,18 @@ def parse_mapping_option(values: Iterable[str]) -> dict[str, str]:
 
 # --- What is the person's words, and what is the tool's metadata -------------------------
 
-# Words of a label that say the value is the tool's bookkeeping, not something the person wrote.
+# Words of a label that say the value is the tool's bookkeeping, not something the person
+# wrote, and phrases that do (a lone "type", "status" or "date" may be a question's word).
 _METADATA_WORDS = frozenset({
-    "id", "ids", "uuid", "guid", "token", "url", "uri", "urls", "ip", "agent", "status",
-    "state", "created", "updated", "modified", "timestamp", "ts", "time", "date", "currency",
-    "payment", "transaction", "starred", "read", "unread", "slug", "hutk", "platform", "locale",
-    "timezone", "webhook", "version", "organic", "event", "type", "kind", "handshake", "flag",
-    "relationship", "marital", "gender", "adset", "adgroup", "ad", "campaign", "form",
+    "id", "ids", "uuid", "guid", "token", "url", "uri", "urls", "ip", "agent", "timestamp",
+    "ts", "currency", "payment", "transaction", "starred", "unread", "slug", "hutk", "locale",
+    "timezone", "webhook", "version", "organic", "handshake", "adset", "adgroup", "utm",
 })
+_METADATA_PHRASES = re.compile(
+    r"\b(?:created (?:at|on|time|date|by)|updated (?:at|on)|date (?:created|updated|modified)|"
+    r"(?:entry|submission|invitee|event|lead|payment) status|relationship status|"
+    r"marital status|(?:ad|form|campaign|page|event|entry) (?:id|name|type)|event type|"
+    r"is (?:read|starred|organic|test)|user agent|time zone|gender|platform)\b")
 _URL = re.compile(r"^(?:https?|mailto|tel):", re.I)
 _ISO_TIME = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?$")
 _NUMBER = re.compile(r"^[+-]?\d+(\.\d+)?$")
@@ -272,13 +276,14 @@ _HEX_ID = re.compile(r"^[0-9a-fA-F-]{16,}$")
 _BOOL = frozenset({"true", "false", "null", "none", "yes", "no"})
 # A value of this many words or more is read as someone's words whatever its label says: the
 # crisis flag errs on the side of flagging.
-_WORDS_ARE_ANSWER = 4
+_WORDS_ARE_ANSWER = 3
 
 
 def names_metadata(label: str) -> bool:
     """The label itself says tool metadata (`ad_id`, `Entry Status`, `created_time`)."""
-    folded = fold_header(_split_camel(str(label)))
-    return folded in _METADATA or bool(set(folded.split()) & _METADATA_WORDS)
+    folded = fold_header(_split_camel(str(label)).replace("_", " "))
+    return (folded in _METADATA or bool(set(folded.split()) & _METADATA_WORDS)
+            or bool(_METADATA_PHRASES.search(folded)))
 
 
 def is_metadata(label: str, value: object) -> bool:
