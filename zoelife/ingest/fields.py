@@ -35,6 +35,12 @@ DEFAULT_SOURCES = {
     "zoelife": "zoelife-export",
     "squarespace": "squarespace",
     "wix": "wix",
+    # Connector tools (zoelife.ingest.connectors) found in a JSON file's records.
+    "gravity": "gravity-forms",
+    "meta": "meta-lead-ads",
+    "hubspot": "hubspot",
+    "calendly": "calendly",
+    "formstack": "formstack",
     None: "file-import",
 }
 
