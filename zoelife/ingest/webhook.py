@@ -16,8 +16,9 @@ has either, the global `ZOELIFE_WEBHOOK_SECRET` / `ZOELIFE_WEBHOOK_TOKEN` are no
 there. The source is the path's, or `web-form` on `/api/intake`; never read from the payload.
 No credential configured at all: 503. Bad or missing authentication: 401, nothing stored.
 
-Bodies: JSON, form-encoded or multipart (Jotform's `rawRequest` and Typeform's `form_response`
-are unpacked; the tool's own id and time win over fields of the same meaning from the form).
+Bodies: JSON, form-encoded or multipart, each read by the connectors (`zoelife.ingest.connectors`:
+the tool's documented shapes, chosen by the source name and the body; the tool's own id and time
+win over fields of the same meaning from the form), exactly as the file import reads a record.
 Over `ZOELIFE_WEBHOOK_MAX_BYTES` (default 256 KiB): 413; a body not received within
 `READ_SECONDS` (10 s, however slowly it trickles): 408; more than `MAX_FIELDS` fields: 400. JSON
 and form bodies are parsed off the event loop, in linear time.
