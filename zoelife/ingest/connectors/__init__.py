@@ -19,7 +19,10 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
+
+from zoelife.ingest.readers import clean_text, flatten_record
 
 # Kinds of body a connector recognises.
 SUBMISSION = "submission"
@@ -72,9 +75,9 @@ def is_numeric_key(key: str) -> bool:
 def flat(prefix: str, value: Any, out: dict[str, Any]) -> None:
     """Nested objects flattened as `outer (inner)` (the readers' convention); lists of plain
     values stay lists; lists of objects are unpacked by the caller or kept as JSON text."""
-    from zoelife.ingest.readers import flatten_record
-
-    if isinstance(value, dict):
+    if type(value) is str:  # most values: the reader's cleaning only
+        out[prefix] = clean_text(value)
+    elif isinstance(value, dict):
         for k, v in flatten_record(value).items():
             out[f"{prefix} ({k})" if prefix else k] = v
     else:
@@ -98,10 +101,17 @@ def text_of(value: Any) -> Any:
     return str(value)
 
 
+_MODULES: list[Any] = []
+_GENERIC: list[Any] = []
+
+
 def _modules() -> list[Any]:
+    if _MODULES:
+        return _MODULES
     from zoelife.ingest.connectors import (
         calendly,
         formstack,
+        generic,
         gravity,
         hubspot,
         jotform,
@@ -111,9 +121,12 @@ def _modules() -> list[Any]:
     )
 
     # Most specific shapes first; `generic` takes anything left.
-    return [typeform, jotform, calendly, meta, hubspot, formstack, gravity, wpforms]
+    _GENERIC[:] = [generic]
+    _MODULES[:] = [typeform, jotform, calendly, meta, hubspot, formstack, gravity, wpforms]
+    return _MODULES
 
 
+@lru_cache(maxsize=256)
 def tool_for_source(source: str | None) -> str | None:
     """The tool a source name says (`/api/intake/gravity-forms` -> gravity)."""
     if not source:
@@ -128,18 +141,16 @@ def tool_for_source(source: str | None) -> str | None:
 def unpack(body: dict[str, Any], source: str | None = None) -> list[Submission]:
     """The submissions in one parsed body. The source's tool is tried first, then each
     tool's shape; a body no tool claims goes through `generic`."""
-    from zoelife.ingest.connectors import generic
-
     listed = unwrap_response(body)
     if listed is not None:  # a saved API response posted whole
         return [sub for item in listed for sub in unpack(item, source)]
     modules = _modules()
     named = tool_for_source(source)
-    ordered = sorted(modules, key=lambda m: m.TOOL != named)
+    ordered = sorted(modules, key=lambda m: m.TOOL != named) if named else modules
     for module in ordered:
         if module.detect(body, by_source=module.TOOL == named):
             return module.unpack(body)
-    return generic.unpack(body)
+    return _GENERIC[0].unpack(body)
 
 
 def unwrap_response(obj: Any) -> list[Any] | None:

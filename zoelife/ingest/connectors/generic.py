@@ -12,6 +12,7 @@ custom relays, our own export), with label/value lists unpacked.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Any
 
 from zoelife.ingest.connectors import Submission, flat, text_of
@@ -46,7 +47,9 @@ def unpack_lists(body: dict[str, Any]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for key, value in body.items():
         key = str(key)
-        if isinstance(value, list) and value and all(label_value(v) for v in value):
+        if type(value) is str:
+            flat(key, value, out)
+        elif isinstance(value, list) and value and all(label_value(v) for v in value):
             for item in value:
                 label, text = label_value(item)
                 out[label if label not in out else f"{key} ({label})"] = text
@@ -62,9 +65,14 @@ def leaf(label: str) -> str:
 
 def leaf_mapping(values: dict[str, Any]) -> dict[str, str]:
     """Fields for nested labels whose whole name says nothing but whose last segment does."""
+    return dict(_leaf_mapping(tuple(values)))
+
+
+@lru_cache(maxsize=256)  # a file's records share their labels
+def _leaf_mapping(labels: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
     mapping: dict[str, str] = {}
     taken: set[str] = set()
-    for label in values:
+    for label in labels:
         if guess_field(label) is not None:
             continue
         end = leaf(label)
@@ -74,7 +82,7 @@ def leaf_mapping(values: dict[str, Any]) -> dict[str, str]:
         if target and (target not in taken or target in ("message", "treatments")):
             mapping[label] = target
             taken.add(target)
-    return mapping
+    return tuple(mapping.items())
 
 
 def unpack(body: dict[str, Any]) -> list[Submission]:
