@@ -68,7 +68,7 @@ _alias("external_id", "Entry Id", "Entry ID", "id", "entry_id", "Submission ID",
 _alias("received_at", "Entry Date", "Date Created", "date_created", "Submission Date",
        "Timestamp", "Submit Date (UTC)", "Submitted At", "submitted_at", "received_at",
        "Date Submitted", "created_at", "created_time", "submittedAt", "ts", "Submitted On",
-       "Submission time", "Created date", "Submission Time (UTC)")
+       "Submission time", "Created date", "Submission Time (UTC)", "createdDate")
 _alias("first_name", "Name (First)", "First Name", "first_name", "First", "firstname",
        "givenName",
        "Name (first)", "name first", "Given Name")
