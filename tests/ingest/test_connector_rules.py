@@ -304,3 +304,34 @@ def test_a_saved_api_response_file_and_json_lines_import_each_record(engine, fro
     lines = "\n".join(json.dumps(r) for r in body["results"]).encode()
     again = import_requests(engine, lines, fmt="json", source="hubspot", name="leads.jsonl")
     assert (again.already_imported, again.imported) == (2, 0)
+
+
+@pytest.mark.parametrize(("name", "source", "url"), [
+    ("typeform_webhook.json", "typeform", "https://zoelife.example/blog/spravato-guide/"),
+    ("hubspot_submissions_response.json", "hubspot",
+     "https://zoelife.example/blog/tms-what-to-expect/"),
+    ("calendly_invitee_created.json", "calendly",
+     "https://zoelife.example/blog/tms-what-to-expect/"),  # by its tracking.utm_campaign
+    ("meta_graph_lead.json", "meta-lead-ads", "https://zoelife.example/blog/ketamine-faq/"),
+])
+def test_landing_page_and_utm_credit_the_content_item(name, source, url, db_url, monkeypatch,
+                                                      frozen):
+    from zoelife.ingest import content
+
+    engine = make_engine(db_url)
+    try:
+        with write_session(engine) as s:
+            item = content.add_item(s, url=url, title="An article",
+                                    published_at=dt.datetime(2026, 2, 1, tzinfo=UTC),
+                                    channel="blog", topics=None)
+            item_id = item.id
+    finally:
+        engine.dispose()
+    via_webhook(db_url, monkeypatch, source, body_of(name))
+    engine = make_engine(db_url)
+    try:
+        with read_session(engine) as s:
+            (credited,) = s.execute(select(Request.attributed_content_id)).scalars().all()
+    finally:
+        engine.dispose()
+    assert credited == item_id
