@@ -145,6 +145,32 @@ if result:
         people_table(pd.DataFrame(result["warnings"]), hide_index=True, width="stretch",
                      column_config=RESULT_COLUMNS)
 
+
+
+def _map_from_received(row) -> None:
+    """Name a numeric-id form's fields once, from a body it actually sent (the newest)."""
+    numbered = [k for k, v in row.raw.items() if is_numeric_key(k) and v]
+    if not numbered:
+        return
+    st.markdown(f"**Map {escape_markdown(row.source)}'s field ids from its newest body**")
+    chosen: dict[str, str] = {}
+    options = [NO_FIELD, *CANONICAL_FIELDS]
+    for key in numbered:
+        # The value is the public's text: shown as the selectbox's help, never as markdown.
+        value = st.selectbox(f"Field {escape_markdown(key)}", options,
+                             key=f"quarantine_map_{row.id}_{key}",
+                             format_func=lambda f: f if f == NO_FIELD else label(f),
+                             help=escape_markdown(str(row.raw[key])[:200]))
+        if value != NO_FIELD:
+            chosen[key] = value
+    if st.button(f"Save the mapping for {row.source}", key=f"quarantine_save_{row.id}",
+                 disabled=not chosen):
+        with writing() as session:
+            save_mapping(session, row.source, chosen, actor=actor(user))
+        st.success(f"Saved {len(chosen)} field id(s) for {row.source}: its next deliveries "
+                   "are read with them. Import the quarantined rows again (download, import).")
+
+
 st.divider()
 st.subheader("Quarantine", anchor=False)
 with reading() as session:
@@ -172,6 +198,8 @@ else:
                 "In queue": "yes" if r.request_id else "",
                 "As received": "; ".join(f"{k}: {v}" for k, v in r.raw.items() if v),
             } for r in rows]), hide_index=True, width="stretch")
+            if kind.key == "numeric_ids" and rows:
+                _map_from_received(rows[0])
     download_link("Download quarantined rows (CSV)", downloads.QUARANTINE_PATH,
                   help="Every open quarantined row; the download is recorded in the audit log.")
 

@@ -148,3 +148,29 @@ def test_numbered_fields_mapping_saved_for_the_source_from_one_body(app_db):
     saved = read_db(app_db, lambda s: settings.get(s, "source_field_mappings"))
     assert saved == {"gravity-forms": {"1.3": "first_name", "1.6": "last_name",
                                        "5": "message"}}
+
+
+def test_numeric_ids_mapped_from_a_quarantined_body(app_db):
+    """A webhook delivery quarantined for numeric ids is the body staff map the source from."""
+    from zoelife import settings
+    from zoelife.db.engine import make_engine
+    from zoelife.ingest.importer import import_requests
+
+    numeric = json.loads((FIXTURES / "connectors" / "gravity_all_fields.json").read_text())
+    numeric["2"], numeric["3"] = "", ""
+    engine = make_engine(app_db)
+    try:
+        import_requests(engine, json.dumps(numeric).encode(), fmt="json",
+                        source="gravity-forms", name="body.json")
+    finally:
+        engine.dispose()
+    at = page("pages/import_requests.py")
+    sign_in(at, app_db, roles=("front_desk",))
+    at.run()
+    next(s for s in at.selectbox if s.label == "Field 1\\.3").set_value("first_name")
+    next(s for s in at.selectbox if s.label == "Field 5").set_value("message")
+    at.run()
+    next(b for b in at.button if b.label == "Save the mapping for gravity-forms").click().run()
+    assert not at.exception
+    saved = read_db(app_db, lambda s: settings.get(s, "source_field_mappings"))
+    assert saved == {"gravity-forms": {"1.3": "first_name", "5": "message"}}
