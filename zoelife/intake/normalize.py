@@ -1,6 +1,7 @@
 """Normalization of what people type: phones, emails, names, dates. Used by every way in.
 
-Phones go to E.164 with `phonenumbers` (region US by default); emails through `email-validator`
+Phones go to E.164 with `phonenumbers` (region US by default) when valid for their country;
+others are kept as typed and flagged, never rewritten (`normalize_phone`); emails through `email-validator`
 with `check_deliverability=False` (never a DNS lookup). Names get a match key that ignores
 case, accents, punctuation and extra spaces.
 """
