@@ -335,3 +335,20 @@ def test_landing_page_and_utm_credit_the_content_item(name, source, url, db_url,
     finally:
         engine.dispose()
     assert credited == item_id
+
+
+def test_formstack_form_post_with_compound_name_lines(db_url, monkeypatch, frozen):
+    """Formstack's URL-encoded format writes compound fields as `first = …` lines."""
+    from urllib.parse import urlencode
+
+    body = urlencode({"FormID": "5512345", "UniqueID": "1190123499",
+                      "Name": "first = Jamal\nlast = Owens", "Email": "jamal.owens@example.com",
+                      "HandshakeKey": "shared-secret-from-the-form-settings"}).encode()
+    with client(db_url, monkeypatch, ZOELIFE_WEBHOOK_TOKEN=TOKEN) as c:
+        answer = c.post("/api/intake/formstack", content=body, headers={
+            "Content-Type": "application/x-www-form-urlencoded", "X-Zoelife-Token": TOKEN})
+    assert answer.status_code == 202
+    (req,) = snapshot(db_url)
+    assert (req["external_id"], req["first_name"], req["last_name"]) == (
+        "1190123499", "Jamal", "Owens")
+    assert "shared-secret-from-the-form-settings" not in json.dumps(req["extra"])
