@@ -174,3 +174,19 @@ def test_numeric_ids_mapped_from_a_quarantined_body(app_db):
     assert not at.exception
     saved = read_db(app_db, lambda s: settings.get(s, "source_field_mappings"))
     assert saved == {"gravity-forms": {"1.3": "first_name", "5": "message"}}
+
+
+def test_a_connector_body_imported_on_the_page_keeps_its_documented_id(app_db):
+    """The page sends its selectboxes back as the mapping: they show the tool's documented
+    fields (HubSpot's conversionId is the id), so the page stores what the webhook stores."""
+    at = page("pages/import_requests.py")
+    sign_in(at, app_db, roles=("front_desk",))
+    at.run()
+    body = (FIXTURES / "connectors" / "hubspot_submissions_response.json").read_bytes()
+    at.file_uploader[0].set_value(("submissions.json", body, "application/json")).run()
+    assert "looks like HubSpot" in all_text(at)
+    next(b for b in at.button if b.label == "Import").click().run()
+    assert not at.exception
+    req = read_db(app_db, lambda s: s.execute(select(Request)).scalar_one())
+    assert (req.source, req.external_id) == ("hubspot", "bb1d2f5e-7cb0-4d3a-8e9e-0f5b1e2c3d4a")
+    assert req.landing_page.startswith("https://zoelife.example/blog/tms-what-to-expect/")

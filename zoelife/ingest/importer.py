@@ -116,6 +116,16 @@ def prepare(data: str | Path | bytes, *, fmt: str | None = None, source: str | N
         - {"generic"}
     form_tool = detect_form_tool(table.headers) or (tools.pop() if len(tools) == 1 else None)
     col_map = auto_mapping(table.headers, mapping)
+    # Records a connector read are mapped as their tool documents: the preview shows that
+    # (and the page sends it back as the mapping), not a guess from the labels alone.
+    documented: dict[str, str | None] = {}
+    for record in table.records[:200]:
+        sub = record.submission
+        if sub is not None and sub.tool != "generic":
+            for header, target in connectors.mapping_for(list(record.values), sub,
+                                                         dict(mapping or {})).items():
+                documented.setdefault(header, target)
+    col_map = {h: documented[h] if h in documented else col_map.get(h) for h in table.headers}
     unknown = [c for c in (mapping or {}) if c not in col_map
                and fold_header(c) not in {fold_header(h) for h in table.headers}]
     if unknown:
@@ -179,8 +189,6 @@ def _as_text(value: Any) -> str:
     return "" if value is None else str(value)
 
 
-
-
 def to_input(record: Record, col_map: Mapping[str, str | None], *, source: str, channel: str,
              zone: ZoneInfo, explicit: Mapping[str, str] | None = None,
              arrival: dt.datetime | None = None) -> RequestInput:
@@ -197,11 +205,12 @@ def to_input(record: Record, col_map: Mapping[str, str | None], *, source: str, 
         return RequestInput(source=source, channel=channel, row_number=record.row,
                             raw={"_record": record.raw_text or ""})
     sub = record.submission
+    time_zone = zone  # how a received time without an offset is read
     if sub is not None:
         col_map = connectors.mapping_for(list(values), sub, dict(explicit or {}),
                                          table_map=dict(col_map))
         if sub.utc:
-            zone = _UTC
+            time_zone = _UTC
     tool_metadata = sub.metadata if sub is not None else frozenset()
     hold = sub.hold_reason if sub is not None else None
     if sub is not None and sub.kind == connectors.LEAD_NOTIFICATION and not hold:
@@ -244,7 +253,7 @@ def to_input(record: Record, col_map: Mapping[str, str | None], *, source: str, 
         elif target == "received_at":
             # Tools that say so in the header ("Submit Date (UTC)") or document it write UTC,
             # others local; an explicit offset in the value wins over both.
-            col_zone = _UTC if "utc" in fold_header(header).split() else zone
+            col_zone = _UTC if "utc" in fold_header(header).split() else time_zone
             kw["received_at"] = parse_datetime(text, col_zone)
             kw["received_at_raw"] = text
         elif target == "date_of_birth":
