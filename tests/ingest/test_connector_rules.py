@@ -99,7 +99,8 @@ def test_gravity_date_created_is_utc_and_an_explicit_offset_wins(db_url, monkeyp
 
 
 def test_csv_exports_read_in_clinic_time(engine, frozen):
-    """Google Forms, Squarespace and Wix exports write the site's (clinic's) local time."""
+    """Google Forms, Squarespace and Wix exports write the site's (clinic's) local time. They
+    are files, never webhook bodies: the import is their only way in."""
     for name, source, email in (("google_forms_export.csv", "google-forms", "eve.moss"),
                                 ("squarespace_export.csv", "squarespace", "hana.ito"),
                                 ("wix_export.csv", "wix", "omar.haddad")):
@@ -111,6 +112,8 @@ def test_csv_exports_read_in_clinic_time(engine, frozen):
             # 09:58 in New York is 14:58 UTC.
             assert req.received_at == dt.datetime(2026, 3, 4, 14, 58, tzinfo=UTC), name
             assert req.message and req.phone and req.first_name
+        again = import_requests(engine, (FIXTURES / name).read_bytes(), name=name)
+        assert (again.already_imported, again.imported) == (1, 0), name  # a re-sent export
 
 
 # --- Phones as given, judged honestly ----------------------------------------------------
