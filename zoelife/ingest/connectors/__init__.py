@@ -170,9 +170,6 @@ def unwrap_response(obj: Any) -> list[Any] | None:
     return None
 
 
-Unpacker = Callable[[dict[str, Any]], list[Submission]]
-
-
 _TOOL_ONLY = frozenset({"external_id", "received_at"})
 
 
