@@ -17,7 +17,6 @@ by the body's shape. Adding a tool: a module with `detect(body, source) -> bool`
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
