@@ -17,7 +17,7 @@ from zoelife.db.engine import read_session, write_session
 from zoelife.db.models import Request
 from zoelife.intake import lifecycle as lc
 from zoelife.intake.queue import QueueFilters, horizon_for, next_due_request, queue_page
-from zoelife.intake.schedule import Schedule, fill_missing_next_steps, recompute_all
+from zoelife.intake.schedule import Schedule, fill_missing_next_steps
 
 NY = ZoneInfo("America/New_York")
 ACTOR = audit.Actor(None, "tester")
