@@ -2,6 +2,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import inspect
 
+from zoelife.db import search
 from zoelife.db.migrate import current_revision, head_revision, upgrade
 from zoelife.db.models import Base
 
@@ -14,7 +15,8 @@ def test_upgrade_from_empty_reaches_head_and_creates_every_table(engine):
 
 def test_models_match_migrated_schema(engine):
     with engine.connect() as conn:
-        ctx = MigrationContext.configure(conn, opts={"compare_type": True})
+        ctx = MigrationContext.configure(conn, opts={"compare_type": True,
+                                                     "include_object": search.include_object})
         diff = compare_metadata(ctx, Base.metadata)
     assert diff == [], f"models and migrations differ; write a migration: {diff}"
 

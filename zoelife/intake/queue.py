@@ -22,6 +22,7 @@ from typing import Any
 from sqlalchemy import and_, case, exists, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
+from zoelife.db import search as search_index
 from zoelife.db.models import (
     ContactAttempt,
     CrisisChange,
@@ -201,7 +202,32 @@ def search_terms(query: str) -> list[str]:
     return terms
 
 
-def _conditions(filters: QueueFilters, now: dt.datetime, user_id: int | None) -> list:
+def _search_condition(terms: list[str], fts: bool):
+    """Any term in the search text: through the trigram index where it can answer
+    (zoelife.db.search), else a plain LIKE."""
+    parts = []
+    for t in terms:
+        if fts and search_index.indexed_term(t):
+            parts.append(Request.id.in_(search_index.fts_ids(t)))
+        else:
+            parts.append(Request.search_text.like(f"%{_like_escape(t)}%", escape="\\"))
+    return or_(*parts)
+
+
+_FTS_KNOWN: dict[str, bool] = {}
+
+
+def _has_fts(session: Session) -> bool:
+    """Whether this database has the SQLite search index (looked up once per database)."""
+    bind = session.get_bind()
+    key = str(bind.url)
+    if key not in _FTS_KNOWN:
+        _FTS_KNOWN[key] = search_index.has_fts(session.connection())
+    return _FTS_KNOWN[key]
+
+
+def _conditions(filters: QueueFilters, now: dt.datetime, user_id: int | None,
+                fts: bool = False) -> list:
     conds: list = []
     if filters.statuses:
         conds.append(Request.status.in_(filters.statuses))
@@ -230,8 +256,7 @@ def _conditions(filters: QueueFilters, now: dt.datetime, user_id: int | None) ->
         conds.append(Request.received_local_date <= filters.date_to)
     terms = search_terms(filters.search)
     if terms:
-        conds.append(or_(*(Request.search_text.like(f"%{_like_escape(t)}%", escape="\\")
-                           for t in terms)))
+        conds.append(_search_condition(terms, fts))
     return conds
 
 
@@ -275,7 +300,7 @@ class TabCounts:
 def tab_counts(session: Session, filters: QueueFilters, now: dt.datetime, horizon: dt.datetime,
                user_id: int | None = None) -> TabCounts:
     """Each tab's count under the filters, and how many are overdue, in one pass."""
-    conds = _conditions(filters, now, user_id)
+    conds = _conditions(filters, now, user_id, _has_fts(session) if filters.search else False)
 
     def n(cond):
         return func.coalesce(func.sum(case((cond, 1), else_=0)), 0)
@@ -302,7 +327,7 @@ def queue_page(session: Session, filters: QueueFilters, now: dt.datetime, page: 
     page = max(int(page), 1)
     page_size = max(min(int(page_size), 500), 1)
     horizon = horizon or now
-    conds = _conditions(filters, now, user_id)
+    conds = _conditions(filters, now, user_id, _has_fts(session) if filters.search else False)
     in_tab = tab_condition(filters.tab, now, horizon)
     if in_tab is not None:
         conds.append(in_tab)
@@ -387,7 +412,7 @@ def neighbours(session: Session, filters: QueueFilters, now: dt.datetime, reques
     key = sort_key_of(session, request_id)
     if key is None:
         return None, None
-    conds = _conditions(filters, now, user_id)
+    conds = _conditions(filters, now, user_id, _has_fts(session) if filters.search else False)
     in_tab = tab_condition(filters.tab, now, horizon or now)
     if in_tab is not None:
         conds.append(in_tab)
@@ -402,7 +427,7 @@ def next_due_request(session: Session, now: dt.datetime, horizon: dt.datetime,
     """The first request of To do (under the filters), other than `exclude`: the next one to
     work on after an action."""
     filters = filters or QueueFilters()
-    conds = _conditions(filters, now, user_id)
+    conds = _conditions(filters, now, user_id, _has_fts(session) if filters.search else False)
     conds.append(tab_condition("todo", now, horizon))
     if exclude is not None:
         conds.append(Request.id != exclude)

@@ -6,6 +6,8 @@
 - The setting `first_response_business_hours` becomes `first_response_minutes` (a stored value
   is carried over, times 60): a new lead's target is counted in minutes.
 - Open requests from before this revision get their next step here.
+- The queue's text search gets an index (zoelife/db/search.py): FTS5 with trigrams on SQLite,
+  pg_trgm's GIN index on PostgreSQL where the extension can be created.
 
 Revision ID: 0004
 Revises: 0003
@@ -44,6 +46,9 @@ def upgrade() -> None:
         bind.execute(settings.update().where(settings.c.name == 'first_response_business_hours')
                      .values(name='first_response_minutes',
                              value=json.dumps(int(json.loads(stored)) * 60)))
+    from zoelife.db import search
+
+    search.create(bind)
     # Open requests get their next step now, with the application's own rules (the function
     # reads only columns that exist at this revision).
     from sqlalchemy.orm import Session
@@ -56,6 +61,9 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    from zoelife.db import search
+
+    search.drop(op.get_bind())
     with op.batch_alter_table('requests', schema=None) as batch_op:
         batch_op.drop_index('ix_requests_worklist')
         batch_op.drop_column('follow_up_at')
