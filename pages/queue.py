@@ -71,7 +71,14 @@ if "q_loaded" not in st.session_state:
     st.session_state.q_to = initial.date_to
     st.session_state.q_tab = initial.tab
 
-with st.container(border=True):
+search = st.text_input("Search name, phone, email or message", key="q_search",
+                       help="Not kept in the link: searches may hold patient details.")
+# The filters fold away while none is set, so the worklist starts high on the screen.
+FILTER_WIDGETS = ("q_status", "q_treatment", "q_channel", "q_crisis", "q_assignee", "q_overdue",
+                  "q_from", "q_to")
+filters_set = sum(bool(st.session_state.get(k)) for k in FILTER_WIDGETS)
+with st.expander("Filters" + (f" ({filters_set} set)" if filters_set else ""),
+                 expanded=bool(filters_set), icon=":material/filter_list:"):
     c1, c2, c3, c4 = st.columns(4)
     statuses = c1.multiselect("Status", STATUSES, key="q_status", format_func=label,
                               placeholder="Open requests")
@@ -81,15 +88,13 @@ with st.container(border=True):
                               placeholder="Any")
     crisis = c4.multiselect("Crisis level", CRISIS_LEVELS, key="q_crisis", format_func=label,
                             placeholder="Any")
-    c5, c6, c7, c8, c9 = st.columns([1, 1, 1, 1, 2], vertical_alignment="bottom")
+    c5, c6, c7, c8 = st.columns(4, vertical_alignment="bottom")
     assignee = c5.selectbox("Assignee", queue.ASSIGNEE_CHOICES, key="q_assignee",
                             format_func={"": "Anyone", "mine": "Mine",
                                          "unassigned": "Unassigned"}.get)
     date_from = c6.date_input("Received from", key="q_from", format="YYYY-MM-DD")
     date_to = c7.date_input("Received to", key="q_to", format="YYYY-MM-DD")
     overdue = c8.checkbox("Overdue only", key="q_overdue")
-    search = c9.text_input("Search name, phone, email or message", key="q_search",
-                           help="Not kept in the link: searches may hold patient details.")
 
 if st.session_state.get("q_tab") not in queue.TABS:
     # A second click on the chosen tab unselects it: stay on the tab it was.
@@ -193,7 +198,7 @@ def _due(r: queue.QueueRow) -> str:
     return f"**{step}** {when}" if step else ""
 
 
-WIDTHS = [3, 2, 3, 2, 2, 2]
+WIDTHS = [3, 3, 3, 2, 2, 2]
 if rows:
     header = st.columns(WIDTHS)
     for col, heading in zip(header, ("Name", "Crisis / status", "Next step", "Received",
