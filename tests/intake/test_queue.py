@@ -207,3 +207,22 @@ def test_search_goes_through_the_index_and_finds_what_the_scan_finds(engine):
     with write_session(engine) as s:
         lc.update_details(s, other, actor=ACTOR, seen_version=1, first_name="Alberta")
     assert found("alberta") == ([other], 1, sqlite)
+
+
+def test_keyset_pages_match_the_order_and_neighbours_walk_it(engine):
+    from zoelife.intake.queue import neighbours
+
+    made = [make_request(engine, received_at=at(i)) for i in range(7)]
+    urgent = make_request(engine, received_at=at(8), message=URGENT)
+    order, total = ids(engine)
+    assert order[0] == urgent and sorted(order[1:]) == sorted(made) and total == 8
+    with read_session(engine) as s:
+        first, _ = queue_page(s, QueueFilters(), NOW, page_size=3)
+        second, _ = queue_page(s, QueueFilters(), NOW, page_size=3, after=first[-1].sort_key)
+        third, _ = queue_page(s, QueueFilters(), NOW, page_size=3, after=second[-1].sort_key)
+        back, _ = queue_page(s, QueueFilters(), NOW, page_size=3, before=second[0].sort_key)
+        assert [r.id for r in first + second + third] == order
+        assert [r.id for r in back] == [r.id for r in first]
+        assert neighbours(s, QueueFilters(), NOW, order[0]) == (None, order[1])
+        assert neighbours(s, QueueFilters(), NOW, order[4]) == (order[3], order[5])
+        assert neighbours(s, QueueFilters(), NOW, order[-1]) == (order[-2], None)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -170,3 +171,36 @@ def test_a_request_in_progress_takes_a_chase_date_while_waiting_on_someone(desk_
     # Tuesday March 10, by the clinic's closing time (17:00 New York, 21:00 UTC in DST).
     assert row.next_step == "wait_other"
     assert row.next_due_at == dt.datetime(2026, 3, 10, 21, 0, tzinfo=dt.UTC)
+
+
+def test_next_and_previous_page_follow_the_list(desk_db):
+    engine = make_engine(desk_db)
+    try:
+        made = [make_request(engine, received_at=FIXED_NOW - (i + 1) * HOUR, now=FIXED_NOW,
+                             first_name=f"P{i}") for i in range(7)]
+        with write_session(engine) as s:
+            from zoelife import settings
+
+            settings.set_value(s, "queue_page_size", 5, actor=ACTOR)
+    finally:
+        engine.dispose()
+    at = page("pages/queue.py")
+    sign_in(at, desk_db)
+    at.run()
+    # The worklist's order (due time, then id: receipts before opening share a due time).
+    from zoelife.intake.queue import QueueFilters, horizon_for, queue_page
+
+    def ordered(s):
+        return [r.id for r in queue_page(s, QueueFilters(), FIXED_NOW, page_size=50,
+                                         horizon=horizon_for(FIXED_NOW, ZoneInfo(
+                                             "America/New_York")))[0]]
+
+    oldest_first = read_db(desk_db, ordered)
+    assert sorted(oldest_first) == sorted(made)
+    assert shown(at) == oldest_first[:5]
+    assert "7 requests in To do; showing 1-5" in page_text(at)
+    [b for b in at.button if b.label == "Next page"][0].click().run()
+    assert shown(at) == oldest_first[5:]
+    assert "showing 6-7" in page_text(at)
+    [b for b in at.button if b.label == "Previous page"][0].click().run()
+    assert shown(at) == oldest_first[:5]
