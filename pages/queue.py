@@ -24,7 +24,8 @@ with reading() as session:
     zone = settings.clinic_zone(session)
     page_size = settings.get(session, "queue_page_size")
     horizon = queue.horizon_for(now, zone)
-    overdue_now = queue.tab_counts(session, queue.QueueFilters(), now, horizon).overdue
+    unfiltered = queue.tab_counts(session, queue.QueueFilters(), now, horizon)
+    overdue_now = unfiltered.overdue
 # The overdue count in the title, and in the browser tab's title where the desk sees it from
 # another window.
 title = f"Queue: {overdue_now} overdue" if overdue_now else "Queue"
@@ -105,8 +106,11 @@ filters = queue.QueueFilters(
     crisis_levels=tuple(crisis), assignee=assignee or "", overdue=bool(overdue),
     date_from=date_from, date_to=date_to, search=search or "", tab=tab,
 )
-with reading() as session:
-    counts = queue.tab_counts(session, filters, now, horizon, user_id=user.user_id)
+if filters.is_default():
+    counts = unfiltered
+else:
+    with reading() as session:
+        counts = queue.tab_counts(session, filters, now, horizon, user_id=user.user_id)
 st.segmented_control(
     "Show", queue.TABS, key="q_tab",
     format_func=lambda t: f"{queue.TAB_LABELS[t]} ({counts[t]:,})",

@@ -64,8 +64,8 @@ def downgrade() -> None:
     from zoelife.db import search
 
     search.drop(op.get_bind())
-    with op.batch_alter_table('requests', schema=None) as batch_op:
-        batch_op.drop_index('ix_requests_worklist')
-        batch_op.drop_column('follow_up_at')
-        batch_op.drop_column('next_due_at')
-        batch_op.drop_column('next_step')
+    # Plain ALTER TABLE ... DROP COLUMN (SQLite 3.35+ has it): a batch copy of `requests` would
+    # drop the table that other tables' foreign keys point at.
+    op.drop_index('ix_requests_worklist', table_name='requests')
+    for name in ('follow_up_at', 'next_due_at', 'next_step'):
+        op.drop_column('requests', name)
