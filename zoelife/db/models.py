@@ -341,8 +341,10 @@ class Request(Base):
         # The queue: open requests by crisis rank, then oldest first.
         Index("ix_requests_queue", "is_open", "crisis_rank", "received_at"),
         Index("ix_requests_received_at", "received_at"),
-        # The worklist: open requests by their next step's due time.
-        Index("ix_requests_worklist", "is_open", "next_due_at", "id"),
+        # The worklist: open requests by their next step's due time, covering what the tabs and
+        # the order read (a tab's count and its page's ids come from the index alone).
+        Index("ix_requests_worklist", "is_open", "next_due_at", "crisis_rank", "status",
+              "appointment_at", "id"),
         # Trends: counts by local date and channel.
         Index("ix_requests_trend", "received_local_date", "channel"),
         Index("ix_requests_status_received", "status", "received_at"),

@@ -350,6 +350,11 @@ def _rows(session: Session, conds: list, limit: int, *, after: tuple | None = No
     if before is not None:
         where.append(_after(before, backwards=True))
     order = [k.desc() for k in keys] if before is not None else list(keys)
+    # The page's ids first (from the worklist index alone when no other filter is set), then
+    # their rows: the sort never carries whole rows.
+    ids = select(Request.id).where(and_(*where)).order_by(*order).limit(limit)
+    if offset:
+        ids = ids.offset(offset)
     query = (
         select(
             Request.id, Request.received_at, Request.first_name, Request.last_name,
@@ -362,12 +367,9 @@ def _rows(session: Session, conds: list, limit: int, *, after: tuple | None = No
             Request.sms_consent, Request.crisis_rank,
         )
         .outerjoin(assignee, assignee.id == Request.assignee_id)
-        .where(and_(*where))
+        .where(Request.id.in_(ids.scalar_subquery()))
         .order_by(*order)
-        .limit(limit)
     )
-    if offset:
-        query = query.offset(offset)
     rows = session.execute(query).all()
     return rows[::-1] if before is not None else rows
 

@@ -36,7 +36,7 @@ def upgrade() -> None:
                                       nullable=True))
         batch_op.add_column(sa.Column('follow_up_at', zoelife.db.types.UTCDateTime(timezone=True),
                                       nullable=True))
-        batch_op.create_index('ix_requests_worklist', ['is_open', 'next_due_at', 'id'],
+        batch_op.create_index('ix_requests_worklist', ['is_open', 'next_due_at', 'crisis_rank', 'status', 'appointment_at', 'id'],
                               unique=False)
     bind = op.get_bind()
     settings = sa.table('settings', sa.column('name', sa.String), sa.column('value', sa.Text))
