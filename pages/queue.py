@@ -1,32 +1,40 @@
-"""The front desk's queue: every open request, most urgent first."""
+"""The front desk's worklist: what to do next, most urgent and most overdue first, in tabs
+(To do, Scheduled, Waiting, All); a request opens from its name."""
 
 import datetime as dt
 
-import pandas as pd
 import streamlit as st
 
 from zoelife import settings
 from zoelife.intake import lifecycle, queue
 from zoelife.ui import request_widgets as w
-from zoelife.ui.components import local_time, page_header, relative_time
+from zoelife.ui import worklist
+from zoelife.ui.components import escape_markdown, local_time, page_header, relative_time
 from zoelife.ui.db import faults_shown, reading
 from zoelife.ui.gate import actor, current_user, require
-from zoelife.ui.tables import people_table
 from zoelife.vocabulary import CHANNELS, CRISIS_LEVELS, STATUSES, TREATMENTS, label
 
 user = require("front_desk")
 st.session_state.pop(w.VIEW_LOGGED_KEY, None)  # reopening a request is a new view
-page_header("Queue", "Every open request: unacknowledged urgent first, then urgent, review, "
-                     "overdue, then oldest first.")
-w.show_flash()
 now = dt.datetime.now(dt.UTC)
 
-# --------------------------------------------------------------------------- crisis banner
 with reading() as session:
     waiting = queue.count_unacknowledged_urgent(session)
     urgent = queue.unacknowledged_urgent(session, limit=10) if waiting else []
     zone = settings.clinic_zone(session)
     page_size = settings.get(session, "queue_page_size")
+    horizon = queue.horizon_for(now, zone)
+    unfiltered = queue.tab_counts(session, queue.QueueFilters(), now, horizon)
+    overdue_now = unfiltered.overdue
+# The overdue count in the title, and in the browser tab's title where the desk sees it from
+# another window.
+title = f"Queue: {overdue_now} overdue" if overdue_now else "Queue"
+st.set_page_config(page_title=f"({overdue_now}) Queue" if overdue_now else "Queue")
+page_header(title, "What to do next: unacknowledged urgent first, then overdue by how overdue, "
+                   "then due soonest. Open a request by its name (or Tab to it and press Enter).")
+w.show_flash()
+
+# --------------------------------------------------------------------------- crisis banner
 if waiting:
     with st.container(border=True):
         st.error(f"{waiting} urgent request{'s' if waiting != 1 else ''} need"
@@ -46,8 +54,8 @@ if waiting:
 # the filter widgets would come back empty (dates: today). Their values are kept under a
 # non-widget key and put back before the widgets are drawn.
 FILTER_KEYS = ("q_status", "q_treatment", "q_channel", "q_crisis", "q_assignee", "q_overdue",
-               "q_from", "q_to", "q_search", "q_page")
-for _key, _value in st.session_state.get("q_kept", {}).items():
+               "q_from", "q_to", "q_search", "q_tab")
+for _key, _value in st.session_state.get(worklist.KEPT_KEY, {}).items():
     if _key not in st.session_state:
         st.session_state[_key] = _value
 if "q_loaded" not in st.session_state:
@@ -62,12 +70,16 @@ if "q_loaded" not in st.session_state:
     st.session_state.q_overdue = initial.overdue
     st.session_state.q_from = initial.date_from
     st.session_state.q_to = initial.date_to
-    try:
-        st.session_state.q_page = max(int(st.query_params.get("page", 1)), 1)
-    except ValueError:
-        st.session_state.q_page = 1
+    st.session_state.q_tab = initial.tab
 
-with st.container(border=True):
+search = st.text_input("Search name, phone, email or message", key="q_search",
+                       help="Not kept in the link: searches may hold patient details.")
+# The filters fold away while none is set, so the worklist starts high on the screen.
+FILTER_WIDGETS = ("q_status", "q_treatment", "q_channel", "q_crisis", "q_assignee", "q_overdue",
+                  "q_from", "q_to")
+filters_set = sum(bool(st.session_state.get(k)) for k in FILTER_WIDGETS)
+with st.expander("Filters" + (f" ({filters_set} set)" if filters_set else ""),
+                 expanded=bool(filters_set), icon=":material/filter_list:"):
     c1, c2, c3, c4 = st.columns(4)
     statuses = c1.multiselect("Status", STATUSES, key="q_status", format_func=label,
                               placeholder="Open requests")
@@ -77,42 +89,63 @@ with st.container(border=True):
                               placeholder="Any")
     crisis = c4.multiselect("Crisis level", CRISIS_LEVELS, key="q_crisis", format_func=label,
                             placeholder="Any")
-    c5, c6, c7, c8, c9 = st.columns([1, 1, 1, 1, 2], vertical_alignment="bottom")
+    c5, c6, c7, c8 = st.columns(4, vertical_alignment="bottom")
     assignee = c5.selectbox("Assignee", queue.ASSIGNEE_CHOICES, key="q_assignee",
                             format_func={"": "Anyone", "mine": "Mine",
                                          "unassigned": "Unassigned"}.get)
     date_from = c6.date_input("Received from", key="q_from", format="YYYY-MM-DD")
     date_to = c7.date_input("Received to", key="q_to", format="YYYY-MM-DD")
     overdue = c8.checkbox("Overdue only", key="q_overdue")
-    search = c9.text_input("Search name, phone, email or message", key="q_search",
-                           help="Not kept in the link: searches may hold patient details.")
 
+if st.session_state.get("q_tab") not in queue.TABS:
+    # A second click on the chosen tab unselects it: stay on the tab it was.
+    st.session_state.q_tab = st.session_state.get(worklist.KEPT_KEY, {}).get("q_tab") or "todo"
+tab = st.session_state.q_tab
 filters = queue.QueueFilters(
     statuses=tuple(statuses), treatments=tuple(treatments), channels=tuple(channels),
     crisis_levels=tuple(crisis), assignee=assignee or "", overdue=bool(overdue),
-    date_from=date_from, date_to=date_to, search=search or "",
+    date_from=date_from, date_to=date_to, search=search or "", tab=tab,
 )
+if filters.is_default():
+    counts = unfiltered
+else:
+    with reading() as session:
+        counts = queue.tab_counts(session, filters, now, horizon, user_id=user.user_id)
+st.segmented_control(
+    "Show", queue.TABS, key="q_tab",
+    format_func=lambda t: f"{queue.TAB_LABELS[t]} ({counts[t]:,})",
+    help="To do: what needs doing today (unacknowledged urgent, new, every next step due by "
+         "tonight). Scheduled: appointments ahead and their confirmation calls. Waiting: "
+         "next steps due after today. All: every request the filters match.")
+
+# Pages follow the last row shown (keyset), never an offset: page 400 costs what page 1 does.
 signature = (filters.to_query_params(), filters.search)
 if st.session_state.get("q_signature") not in (None, signature):
-    st.session_state.q_page = 1  # a new filter starts on the first page
+    st.session_state.pop("q_cursor", None)  # a new filter or tab starts at the top
 st.session_state.q_signature = signature
+cursor = st.session_state.get("q_cursor")  # (page number, "after"|"before", sort key)
 
 with reading() as session:
-    rows, total = queue.queue_page(session, filters, now, page=st.session_state.q_page,
-                                   page_size=page_size, user_id=user.user_id)
-    pages = max((total + page_size - 1) // page_size, 1)
-    if st.session_state.q_page > pages:  # a link to a page that no longer exists
-        st.session_state.q_page = pages
-        rows, total = queue.queue_page(session, filters, now, page=pages,
-                                       page_size=page_size, user_id=user.user_id)
+    if cursor is None:
+        rows, total = queue.queue_page(session, filters, now, page_size=page_size,
+                                       user_id=user.user_id, horizon=horizon)
+    else:
+        rows, total = queue.queue_page(session, filters, now, page_size=page_size,
+                                       user_id=user.user_id, horizon=horizon,
+                                       **{cursor[1]: cursor[2]})
+        if not rows:  # the rows that followed are gone (done, moved): back to the top
+            cursor = None
+            st.session_state.pop("q_cursor", None)
+            rows, total = queue.queue_page(session, filters, now, page_size=page_size,
+                                           user_id=user.user_id, horizon=horizon)
+page_number = cursor[0] if cursor else 1
 
-# The link reopens this view: filters and page, never the search text.
+# The link reopens this view: filters and tab, never the search text.
 params = filters.to_query_params()
-if st.session_state.q_page > 1:
-    params["page"] = str(st.session_state.q_page)
 if st.query_params.to_dict() != params:
     st.query_params.from_dict(params)
-st.session_state.q_kept = {k: st.session_state[k] for k in FILTER_KEYS if k in st.session_state}
+st.session_state[worklist.KEPT_KEY] = {
+    k: st.session_state[k] for k in FILTER_KEYS if k in st.session_state} | {"q_tab": tab}
 
 
 # --------------------------------------------------------------------------- new arrivals
@@ -126,18 +159,21 @@ def watch_for_new_requests() -> None:
         st.rerun(scope="app")
     with reading() as session:
         latest = queue.latest_request_id(session)
-    seen = st.session_state.setdefault("q_latest_seen", latest)
+    seen = st.session_state.setdefault(w.ARRIVALS_SEEN_KEY, latest)
     if latest > seen:
-        st.session_state.q_latest_seen = latest
-        w.flash("toast", "A new request arrived.")
+        st.session_state[w.ARRIVALS_SEEN_KEY] = latest
+        w.flash_arrivals(seen)  # "New web request #412, urgent", shown after the rerun
         st.rerun(scope="app")
 
 
 watch_for_new_requests()
 
-# --------------------------------------------------------------------------- the table
-st.caption(f"{total} request{'s' if total != 1 else ''}"
-           + ("" if filters.is_default() else " match the filters"))
+# --------------------------------------------------------------------------- the worklist
+first_shown = (page_number - 1) * page_size + 1
+st.caption(f"{total:,} request{'s' if total != 1 else ''} in {queue.TAB_LABELS[tab]}"
+           + ("" if filters.is_default() else " match the filters")
+           + (f"; showing {first_shown:,}-{first_shown + len(rows) - 1:,}"
+              if total > len(rows) and rows else ""))
 
 
 def _markers(r: queue.QueueRow) -> str:
@@ -157,49 +193,67 @@ def _crisis(r: queue.QueueRow) -> str:
     return label(r.crisis_level) if r.crisis_level != "none" else ""
 
 
-table = pd.DataFrame(
-    [{
-        "#": r.id,
-        "Received": relative_time(r.received_at, now),
-        "Received at": local_time(r.received_at, zone, "%Y-%m-%d %H:%M"),
-        "Name": r.name,
-        "Submitted by": ("" if r.submitter == "self"
-                         else f"{label(r.submitter)}: {r.submitter_name or ''}".rstrip(": ")),
-        "Channel": label(r.channel),
-        "Treatments": [label(t) for t in r.treatments],
-        "Crisis": _crisis(r),
-        "Status": label(r.status),
-        "Assignee": r.assignee_name or "",
-        "Due": w.due_text(r.due, now),
-        "Attempts": r.attempt_count,
-        "Next attempt": local_time(r.next_attempt_due_at, zone, "%a %H:%M"),
-        "Markers": _markers(r),
-    } for r in rows],
-    columns=["#", "Received", "Received at", "Name", "Submitted by", "Channel", "Treatments",
-             "Crisis", "Status", "Assignee", "Due", "Attempts", "Next attempt", "Markers"],
-)
-if rows:
-    event = people_table(
-        table, key="queue_table", on_select="rerun", selection_mode="single-row",
-        hide_index=True, width="stretch",
-        # What the front desk acts on first stays in view at 1366x768; the rest scrolls.
-        column_order=["#", "Crisis", "Name", "Status", "Due", "Received", "Treatments",
-                      "Markers", "Channel", "Assignee", "Attempts", "Next attempt",
-                      "Received at", "Submitted by"],
-        column_config={
-            "#": st.column_config.NumberColumn(width="small", format="%d"),
-            # Wide enough for "URGENT, not acknowledged" on a 1366x768 front-desk screen.
-            "Crisis": st.column_config.TextColumn(width=200),
-            "Due": st.column_config.TextColumn(width=140),  # "overdue 45 minutes"
-            "Treatments": st.column_config.ListColumn(),
-            "Attempts": st.column_config.NumberColumn(width="small"),
-        },
-    )
-    selected = event.selection.rows if event is not None else []
-    if selected:
-        w.open_request(rows[selected[0]].id)
-else:
-    st.info("No requests match." if not filters.is_default() else "The queue is empty.")
+def _due(r: queue.QueueRow) -> str:
+    """Our own words only (safe as markdown): the step, and when it is due."""
+    step = label(r.next_step) if r.next_step else ""
+    when = w.due_text(r.due, now)
+    if r.overdue:
+        return f"**{step}** :red-badge[:material/schedule: {when}]"
+    return f"**{step}** {when}" if step else ""
 
-if pages > 1:
-    st.number_input(f"Page (of {pages})", min_value=1, max_value=pages, step=1, key="q_page")
+
+WIDTHS = [3, 3, 3, 2, 2, 2]
+if rows:
+    header = st.columns(WIDTHS)
+    for col, heading in zip(header, ("Name", "Crisis / status", "Next step", "Received",
+                                     "Treatments", "Contact"), strict=True):
+        col.markdown(f"**{heading}**")
+    for r in rows:
+        with st.container(key=f"qrow-{r.id}", border=True):
+            c1, c2, c3, c4, c5, c6 = st.columns(WIDTHS, vertical_alignment="center")
+            # The name is a link to the request: a click, or Tab then Enter, opens it here.
+            with c1:
+                worklist.request_link(escape_markdown(r.name), r.id)
+            c1.caption(" · ".join(x for x in (
+                f"#{r.id}", label(r.channel),
+                "" if r.submitter == "self" else f"by {label(r.submitter).lower()}",
+                _markers(r)) if x))
+            crisis_text = _crisis(r)
+            if crisis_text:
+                c2.markdown(f":red-badge[{crisis_text}]" if r.crisis_level == "urgent"
+                            else f":orange-badge[{crisis_text}]")
+            c2.caption(label(r.status) + (f", {r.attempt_count} attempt"
+                                          f"{'s' if r.attempt_count != 1 else ''}"
+                                          if r.attempt_count else ""))
+            c3.markdown(_due(r))
+            if r.appointment_at is not None and r.status == "scheduled":
+                c3.caption("Appointment " + local_time(r.appointment_at, zone, "%a %b %d %H:%M"))
+            c4.text(relative_time(r.received_at, now))
+            c4.caption(local_time(r.received_at, zone, "%Y-%m-%d %H:%M"))
+            c5.caption(", ".join(label(t) for t in r.treatments) or "-")
+            if r.assignee_name:
+                c5.caption(f"Assigned: {escape_markdown(r.assignee_name)}")
+            if r.phone:
+                c6.caption(escape_markdown(worklist.phone_shown(r.phone)))
+            links = worklist.contact_links(r.phone, None, r.sms_consent)
+            if links:
+                c6.markdown(links)
+else:
+    st.info("No requests match." if not filters.is_default() else
+            {"todo": "Nothing to do right now: every open request's next step is due later.",
+             "scheduled": "No appointments ahead.",
+             "waiting": "Nothing is waiting.",
+             "all": "The queue is empty."}[tab])
+
+if rows and (cursor is not None or total > len(rows)):
+    b1, b2, _ = st.columns([1, 1, 4])
+    if b1.button("Previous page", disabled=page_number <= 1, icon=":material/arrow_back:"):
+        if page_number > 2:
+            st.session_state.q_cursor = (page_number - 1, "before", rows[0].sort_key)
+        else:
+            st.session_state.pop("q_cursor", None)
+        st.rerun()
+    if b2.button("Next page", disabled=first_shown + len(rows) - 1 >= total,
+                 icon=":material/arrow_forward:"):
+        st.session_state.q_cursor = (page_number + 1, "after", rows[-1].sort_key)
+        st.rerun()

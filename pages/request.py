@@ -12,6 +12,7 @@ from zoelife.triage import assess
 from zoelife.triage import eligibility as elig
 from zoelife.ui import request_actions as actions
 from zoelife.ui import request_widgets as w
+from zoelife.ui import worklist
 from zoelife.ui.components import (
     crisis_badge,
     escape_markdown,
@@ -90,6 +91,7 @@ name = " ".join(p for p in (r.first_name, r.last_name) if p) or "(no name)"
 page_header(f"Request #{r.id}")
 w.show_flash()
 w.watch_arrivals()
+worklist.request_nav(r.id, user_id=user.user_id, zone=zone, now=now)
 st.subheader(escape_markdown(name))
 st.markdown(" ".join(x for x in (
     f":blue-badge[{label(r.status)}]",
@@ -157,8 +159,8 @@ with right:
         "SMS consent": {True: "yes", False: "no"}.get(r.sms_consent),
         "Appointment": (f"{fmt(r.appointment_at)} ({r.appointment_kind})"
                         if r.appointment_at else None),
-        "Due": w.due_text(r.due_at if r.first_contact_at is None else r.next_attempt_due_at, now)
-        if r.is_open and r.reached_at is None else None,
+        "Next step": (f"{label(r.next_step)}, {w.due_text(r.next_due_at, now)} "
+                      f"({fmt(r.next_due_at)})" if r.is_open and r.next_step else None),
         "Attempts": str(r.attempt_count),
     }
     people_table(pd.DataFrame([{"": k, " ": v} for k, v in facts.items() if v]),
@@ -168,6 +170,7 @@ with right:
 st.divider()
 actions.unreachable_offer(r, who=who, seen_version=seen_version,
                           max_attempts=values["max_contact_attempts"])
+actions.next_step_panel(r, who=who, seen_version=seen_version, zone=zone, now=now)
 
 # Keyed, so a rerun from inside a tab (picking a move, saving) stays on that tab.
 tab_attempt, tab_status, tab_assign, tab_crisis, tab_details, tab_note, tab_people, tab_elig = (

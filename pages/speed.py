@@ -20,7 +20,9 @@ if span is None:
     st.stop()
 today = iw.clinic_today()
 with reading() as session:
-    target_hours = settings.get(session, "first_response_business_hours")
+    target = settings.get(session, "first_response_minutes")
+target_words = (f"{target // 60} business hour{'s' if target != 60 else ''}" if target % 60 == 0
+                else f"{target} business minutes")
 left, right = st.columns([2, 3])
 with left:
     period = iw.period_picker(span, today, default_days=180)
@@ -44,7 +46,7 @@ else:
     a, b = st.columns(2)
     a.metric("Inquiries contacted", f"{contacted:,}")
     b.metric("First attempt within target", f"{within / judged:.0%}",
-             help=f"Target: {target_hours} business hour(s) after receipt; urgent at once. "
+             help=f"Target: {target_words} after receipt; urgent at once. "
              "Of the inquiries contacted or already past their due time.")
     iw.chart_block(
         user, "response_times", charts.speed_chart(over_time, grain), over_time,
@@ -53,8 +55,8 @@ else:
         "of 5 minutes to a few days). Wall-clock hours, nights and weekends included.")
     iw.chart_block(
         user, "within_target", charts.target_chart(over_time, grain), over_time,
-        f"Share of inquiries whose first attempt came by their due time ({target_hours} "
-        "business hour(s) after receipt, urgent at once), of those contacted or already past "
+        f"Share of inquiries whose first attempt came by their due time ({target_words} "
+        "after receipt, urgent at once), of those contacted or already past "
         "due.")
     st.subheader("When inquiries arrive, and how fast they are answered")
     iw.chart_block(

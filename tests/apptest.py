@@ -63,6 +63,8 @@ def all_text(at: AppTest) -> str:
                 val = getattr(el, attr, None)
                 if isinstance(val, str):
                     parts.append(val)
+    for link in at.get("page_link"):  # the worklist's names are links to their requests
+        parts.append(link.proto.label)
     for kind in ("dataframe", "arrow_data_frame", "table", "arrow_table"):
         for df in at.get(kind):
             parts.append(df.value.to_csv(index=False))

@@ -23,16 +23,16 @@ def test_every_setting_has_help_and_a_valid_default():
 
 def test_defaults_then_stored_value_and_audit(engine):
     with read_session(engine) as s:
-        assert settings.get(s, "first_response_business_hours") == 1
+        assert settings.get(s, "first_response_minutes") == 60
     with write_session(engine) as s:
-        assert settings.set_value(s, "first_response_business_hours", "2",
+        assert settings.set_value(s, "first_response_minutes", "120",
                                   actor=audit.Actor(None, "admin")) is True
-        assert settings.set_value(s, "first_response_business_hours", 2) is False
+        assert settings.set_value(s, "first_response_minutes", 120) is False
     with read_session(engine) as s:
-        assert settings.load(s)["first_response_business_hours"] == 2
+        assert settings.load(s)["first_response_minutes"] == 120
         events = s.query(AuditEvent).filter_by(action="settings.change").all()
     assert len(events) == 1
-    assert events[0].changes == {"first_response_business_hours": {"old": 1, "new": 2}}
+    assert events[0].changes == {"first_response_minutes": {"old": 60, "new": 120}}
 
 
 @pytest.mark.parametrize("name,value", [

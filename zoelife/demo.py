@@ -381,6 +381,13 @@ def _sqlite_utc(value: dt.datetime) -> str:
             f"{v.hour:02d}:{v.minute:02d}:{v.second:02d}.{v.microsecond:06d}")
 
 
+class _Row:
+    """A row dict read as attributes (`Schedule.next_step` reads a request's facts so)."""
+
+    def __init__(self, values: dict) -> None:
+        self.__dict__.update(values)
+
+
 def bulk_insert(session: Session, table: Table, rows: list[dict]) -> None:
     """Insert many rows in the session's transaction, converting values with the columns' own
     types (UTC times, JSON text, dates exactly as the ORM stores them) but without the ORM's
@@ -818,6 +825,11 @@ class _Generator:
                 sched.next_attempt_due(attempts[-1][0], level, count)
                 if attempts and not reached and status != "closed" else None)
             row["updated_at"] = max(state["updated"], attempts[-1][0] if attempts else received)
+            # The worklist's next step, by the same rules as the app's own moves.
+            no_show = status == "in_progress" and row.get("appointment_at") is not None
+            row["next_step"] = "rebook" if no_show else None
+            row["follow_up_at"] = sched.rebook_due(state["updated"]) if no_show else None
+            row["next_step"], row["next_due_at"] = sched.next_step(_Row(row), now)
             for at, method, outcome in attempts:
                 self.buf.attempts.append({
                     "id": self.take_id("attempt"), "request_id": rid, "attempted_at": at,

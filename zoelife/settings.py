@@ -66,9 +66,10 @@ SPECS: tuple[SettingSpec, ...] = (
     SettingSpec("holidays", "dates", [],
                 "Dates (YYYY-MM-DD) the clinic is closed; they do not count as business time.",
                 "Response targets", affects_schedule=True),
-    SettingSpec("first_response_business_hours", "int", 1,
-                "Business hours after receipt by which the first contact attempt is due.",
-                "Response targets", minimum=0, maximum=72, affects_schedule=True),
+    SettingSpec("first_response_minutes", "int", 60,
+                "Business minutes after receipt by which a new lead's first contact attempt is "
+                "due (the first minutes decide whether a lead is reached at all).",
+                "Response targets", minimum=0, maximum=4320, affects_schedule=True),
     SettingSpec("urgent_response_minutes", "int", 0,
                 "Minutes after receipt by which an urgent request's first contact is due "
                 "(0: at once, whatever the hour).", "Response targets", minimum=0, maximum=240,
@@ -78,7 +79,12 @@ SPECS: tuple[SettingSpec, ...] = (
                 "Response targets", minimum=0, maximum=14, affects_schedule=True),
     SettingSpec("max_contact_attempts", "int", 3,
                 "Unanswered attempts after which the request page suggests closing as "
-                "unreachable.", "Response targets", minimum=1, maximum=20),
+                "unreachable.", "Response targets", minimum=1, maximum=20,
+                affects_schedule=True),
+    SettingSpec("follow_up_business_days", "int", 2,
+                "Business days after a request moves to in progress by which its follow-up is "
+                "due, unless the user sets another date.", "Response targets", minimum=0,
+                maximum=30, affects_schedule=True),
     SettingSpec("idle_timeout_minutes", "int", 15,
                 "Minutes without user activity after which a sign-in ends. Automatic refreshes "
                 "are not activity.", "Security", minimum=1, maximum=240),

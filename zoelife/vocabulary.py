@@ -36,6 +36,12 @@ ROLES = ("front_desk", "manager", "admin")
 MATCH_STATUSES = ("open", "linked", "dismissed")
 QUARANTINE_STATUSES = ("open", "reimported", "dismissed")
 INTAKE_KEY_KINDS = ("request", "submission", "quarantine")
+# What is to be done next on an open request (docs/front-desk.md, "The worklist"); every open
+# request has one and its due time (`next_step`, `next_due_at`), a closed one neither.
+NEXT_STEPS = ("first_contact", "next_attempt", "close_unreachable", "follow_up", "rebook",
+              "wait_person", "wait_other", "confirm", "outcome")
+# The steps a user may set on a request that is in progress (the rest follow from its moves).
+FOLLOW_UP_STEPS = ("follow_up", "wait_person", "wait_other")
 
 # Allowed status moves (DESIGN.md). `closed -> in_progress` is a reopen and needs a reason.
 STATUS_MOVES: dict[str, tuple[str, ...]] = {
@@ -80,6 +86,15 @@ LABELS: dict[str, str] = {
     "front_desk": "Front desk",
     "manager": "Manager",
     "admin": "Admin",
+    "first_contact": "First contact",
+    "next_attempt": "Next attempt",
+    "close_unreachable": "Close as unreachable or try again",
+    "follow_up": "Follow up",
+    "rebook": "Rebook after a no-show",
+    "wait_person": "Chase: waiting on them",
+    "wait_other": "Chase: waiting on someone else",
+    "confirm": "Confirmation call",
+    "outcome": "Record whether they came",
 }
 
 

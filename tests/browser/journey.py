@@ -225,31 +225,38 @@ def request_row(clinic: Clinic, request_id: int) -> Request:
         engine.dispose()
 
 
-# st.dataframe draws on a canvas; glide-data-grid keeps an accessible copy of the visible cells
-# inside it (a zero-size table, so found by CSS and checked by text, not by visibility).
-HEADER_PX, ROW_PX = 34, 33
+# The worklist draws each request as a row keyed `qrow-<id>` (CSS class `st-key-qrow-<id>`),
+# whose name is a link to the request.
+def queue_rows(page: Page):
+    return page.locator("[class*='st-key-qrow-']")
 
 
-def grid_rows(page: Page):
-    return page.get_by_test_id("stDataFrame").locator("table tbody tr")
+def queue_row(page: Page, request_id: int | str):
+    """The worklist row of request `request_id`."""
+    return page.locator(f".st-key-qrow-{request_id}")
 
 
-def grid_row(page: Page, first_cell: str):
-    """The dataframe row whose first column reads `first_cell`."""
-    return grid_rows(page).filter(
-        has=page.locator(f"td[aria-colindex='1']:text-is('{first_cell}')"))
+def queue_row_id(row) -> str:
+    """The request id of a worklist row (from its key)."""
+    return row.evaluate(
+        "(el) => [...el.classList].find(c => c.startsWith('st-key-qrow-')).slice(12)")
 
 
-def select_grid_row(page: Page, first_cell: str) -> None:
-    """Tick the row's selection box, as a person does (click on the canvas)."""
-    expect(grid_row(page, first_cell)).to_have_count(1)
-    index = grid_rows(page).evaluate_all(
-        "(rows, t) => rows.findIndex(r => r.cells[0].textContent.trim() === t)", first_cell)
-    canvas = page.get_by_test_id("stDataFrame").get_by_test_id("data-grid-canvas")
-    canvas.scroll_into_view_if_needed()
-    box = canvas.bounding_box()
-    # The grid's scroller, not the canvas, takes the pointer events: click by position.
-    page.mouse.click(box["x"] + 16, box["y"] + HEADER_PX + ROW_PX * index + ROW_PX // 2)
+def open_queue_row(page: Page, request_id: int | str) -> None:
+    """Open a request from the worklist as a person does: click its name.
+
+    A click that lands while the page is being redrawn (the rerun a sign-in's cookie answer
+    or a refresh starts) goes with the page it was made on, as it would for a person, who
+    clicks again: so does this, once, if the request has not opened within 10 s."""
+    row = queue_row(page, request_id)
+    expect(row).to_have_count(1)
+    heading = page.get_by_role("heading", name=f"Request #{request_id}")
+    row.get_by_role("link").first.click()
+    try:
+        expect(heading).to_be_visible(timeout=10_000)
+    except AssertionError:
+        queue_row(page, request_id).get_by_role("link").first.click()
+        expect(heading).to_be_visible()
 
 
 def screenshot(page: Page, name: str) -> None:

@@ -2,6 +2,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import inspect
 
+from zoelife.db import search
 from zoelife.db.migrate import current_revision, head_revision, upgrade
 from zoelife.db.models import Base
 
@@ -14,7 +15,8 @@ def test_upgrade_from_empty_reaches_head_and_creates_every_table(engine):
 
 def test_models_match_migrated_schema(engine):
     with engine.connect() as conn:
-        ctx = MigrationContext.configure(conn, opts={"compare_type": True})
+        ctx = MigrationContext.configure(conn, opts={"compare_type": True,
+                                                     "include_object": search.include_object})
         diff = compare_metadata(ctx, Base.metadata)
     assert diff == [], f"models and migrations differ; write a migration: {diff}"
 
@@ -204,3 +206,48 @@ def test_migration_0002_refuses_a_schema_changed_by_hand(tmp_path):
     with eng.connect() as conn:
         assert conn.execute(text("SELECT sql FROM sqlite_master ORDER BY name")).all() == before
     eng.dispose()
+
+
+def test_migration_0004_gives_open_rows_their_next_step_and_carries_the_setting_over(engine):
+    """Rows and a stored first-response setting from before the worklist: down to 0003 and up
+    again, every open request gets its next step and due time, the closed one none, and
+    `first_response_business_hours` = 2 becomes `first_response_minutes` = 120."""
+    import datetime as dt
+
+    from alembic import command
+    from sqlalchemy import select, text
+
+    from tests.intake.helpers import make_request
+    from zoelife.db.engine import read_session
+    from zoelife.db.migrate import alembic_config
+    from zoelife.db.models import Request
+    from zoelife.intake.schedule import Schedule
+
+    received = dt.datetime(2026, 3, 2, 15, 0, tzinfo=dt.UTC)  # Monday 10:00 New York
+    open_id = make_request(engine, received_at=received)
+    closed_id = make_request(engine, received_at=received)
+    with engine.begin() as conn:
+        conn.execute(text("UPDATE requests SET status = 'closed', is_open = :f, "
+                          "close_reason = 'spam' WHERE id = :i"), {"i": closed_id, "f": False})
+
+    def move_to(revision: str, step) -> None:
+        with engine.connect() as conn:
+            cfg = alembic_config()
+            cfg.attributes["connection"] = conn
+            step(cfg, revision)
+            conn.commit()
+
+    move_to("0003", command.downgrade)
+    with engine.begin() as conn:
+        conn.execute(text("INSERT INTO settings (name, value, updated_at) VALUES "
+                          "('first_response_business_hours', '2', :t)"), {"t": received})
+    move_to("head", command.upgrade)
+    with read_session(engine) as s:
+        rows = dict((r.id, (r.next_step, r.next_due_at)) for r in s.execute(
+            select(Request.id, Request.next_step, Request.next_due_at)).all())
+        assert Schedule.load(s).first_response_minutes == 120
+        names = set(s.execute(text("SELECT name FROM settings")).scalars())
+    assert "first_response_business_hours" not in names
+    # Due two business hours after receipt (the stored due_at from before, kept).
+    assert rows[open_id] == ("first_contact", dt.datetime(2026, 3, 2, 16, 0, tzinfo=dt.UTC))
+    assert rows[closed_id] == (None, None)

@@ -25,9 +25,9 @@ TODAY = WED
 def _schedule(zone="America/New_York", hours=None, holidays=()) -> Schedule:
     return Schedule.from_settings({
         "time_zone": zone, "business_hours": hours or DEFAULT_BUSINESS_HOURS,
-        "holidays": list(holidays), "first_response_business_hours": 1,
+        "holidays": list(holidays), "first_response_minutes": 60,
         "urgent_response_minutes": 0, "attempt_cadence_business_days": 1,
-        "max_contact_attempts": 3})
+        "max_contact_attempts": 3, "follow_up_business_days": 2})
 
 
 @pytest.fixture

@@ -15,7 +15,6 @@ from zoelife.intake import lifecycle as lc
 from zoelife.intake.queue import (
     QueueFilters,
     count_unacknowledged_urgent,
-    known_people,
     queue_page,
     request_detail,
     search_terms,
@@ -37,8 +36,8 @@ def at(hours):
     return T0 + dt.timedelta(hours=hours)
 
 
-def test_queue_order(engine):
-    # received oldest first: a (none, overdue), b (none, contacted, next attempt not yet due),
+def test_worklist_order_and_tabs(engine):
+    # received oldest first: a (none, overdue), b (none, contacted, next attempt due tomorrow),
     # c (review), d (urgent acknowledged), e (urgent unacknowledged), f (none, new, not due)
     b = make_request(engine, received_at=at(-30))
     a = make_request(engine, received_at=at(0))
@@ -52,9 +51,14 @@ def test_queue_order(engine):
                        now=NOW - dt.timedelta(minutes=1))
     with read_session(engine) as s:
         assert s.get(Request, c).crisis_level == "review"
-    order, total = ids(engine)
-    assert order == [e, d, c, a, b, f] and total == 6
-    assert ids(engine, page=2, page_size=4) == ([b, f], 6)
+    # Unacknowledged urgent first, then by the next step's due time: a (due an hour after
+    # Monday 10:00), c (due at 12:00), d (urgent: due on receipt at 12:00, a later id), then
+    # the new lead f (due within the hour). b's next attempt is due tomorrow: Waiting.
+    assert ids(engine) == ([e, a, c, d, f], 5)
+    assert ids(engine, QueueFilters(tab="waiting")) == ([b], 1)
+    assert ids(engine, QueueFilters(tab="scheduled")) == ([], 0)
+    assert ids(engine, QueueFilters(tab="all")) == ([e, a, c, d, f, b], 6)
+    assert ids(engine, QueueFilters(tab="all"), page=2, page_size=4) == ([f, b], 6)
 
 
 def test_closed_requests_leave_the_queue_unless_asked_for(engine):
@@ -64,8 +68,10 @@ def test_closed_requests_leave_the_queue_unless_asked_for(engine):
         lc.change_status(s, b, actor=ACTOR, seen_version=1, to_status="closed",
                          close_reason="spam")
     assert ids(engine)[0] == [a]
-    assert ids(engine, QueueFilters(statuses=("closed",)))[0] == [b]
-    assert ids(engine, QueueFilters(statuses=("new", "closed")))[0] == [a, b]
+    # Closed requests have no next step: only All shows them, after the open ones.
+    assert ids(engine, QueueFilters(statuses=("closed",)))[0] == []
+    assert ids(engine, QueueFilters(statuses=("closed",), tab="all"))[0] == [b]
+    assert ids(engine, QueueFilters(statuses=("new", "closed"), tab="all"))[0] == [a, b]
 
 
 def test_each_filter(engine):
@@ -87,7 +93,7 @@ def test_each_filter(engine):
                   .values(received_local_date=dt.date(2026, 3, 4)))
 
     def only(**kw):
-        return sorted(ids(engine, QueueFilters(**kw), user_id=me)[0])
+        return sorted(ids(engine, QueueFilters(tab="all", **kw), user_id=me)[0])
 
     assert only(statuses=("in_progress",)) == [tms]
     assert only(treatments=("ketamine",)) == [ket]
@@ -155,7 +161,7 @@ def test_a_page_costs_the_same_few_queries_whatever_its_size(engine):
     assert sum(r.possible_match for r in rows) == 10  # same phone, different names
 
 
-def test_unacknowledged_count_detail_and_known_people(engine):
+def test_unacknowledged_count_and_detail(engine):
     a = make_request(engine, message=URGENT, phone="(212) 555-0177", email=None,
                      first_name="Rae", last_name="Kim")
     b = make_request(engine, received_at=at(1), phone="(212) 555-0177", email=None,
@@ -166,6 +172,57 @@ def test_unacknowledged_count_detail_and_known_people(engine):
         detail = request_detail(s, b)
         assert [o.id for o in detail.other_requests] == [a]
         assert detail.request.repeat_of_id == a
-        people = known_people(s, [detail.request.person_id])
-        assert people[0].name == "Rae Kim" and people[0].latest_request_id == b
         assert request_detail(s, 999) is None
+
+
+def test_search_goes_through_the_index_and_finds_what_the_scan_finds(engine):
+    """On SQLite the search asks the FTS5 trigram table (terms of 3+ characters); shorter terms
+    scan. Results are the same either way."""
+    zoe = make_request(engine, first_name="Zoë", last_name="Ångström", phone="(646) 555-0142",
+                       email="zoe@example.org", message="Is 100% of TMS covered?")
+    other = make_request(engine, first_name="Al", last_name="Bo", message="ketamine")
+    statements = []
+
+    def count(conn, cursor, statement, *args):
+        statements.append(statement)
+
+    def found(text):
+        statements.clear()
+        with read_session(engine) as s:
+            event.listen(s.get_bind(), "before_cursor_execute", count)
+            try:
+                rows, total = queue_page(s, QueueFilters(search=text, tab="all"), NOW)
+            finally:
+                event.remove(s.get_bind(), "before_cursor_execute", count)
+        used_index = any("request_search" in st for st in statements)
+        return sorted(r.id for r in rows), total, used_index
+
+    sqlite = engine.dialect.name == "sqlite"
+    assert found("angstrom") == ([zoe], 1, sqlite)
+    assert found("6465550142") == ([zoe], 1, sqlite)
+    assert found("zoe@example") == ([zoe], 1, sqlite)
+    assert found("al") == ([other], 1, False)  # too short for trigrams: a scan
+    assert found("nobody here") == ([], 0, sqlite)
+    # A changed name is found under its new name at once (the triggers keep the index current).
+    with write_session(engine) as s:
+        lc.update_details(s, other, actor=ACTOR, seen_version=1, first_name="Alberta")
+    assert found("alberta") == ([other], 1, sqlite)
+
+
+def test_keyset_pages_match_the_order_and_neighbours_walk_it(engine):
+    from zoelife.intake.queue import neighbours
+
+    made = [make_request(engine, received_at=at(i)) for i in range(7)]
+    urgent = make_request(engine, received_at=at(8), message=URGENT)
+    order, total = ids(engine)
+    assert order[0] == urgent and sorted(order[1:]) == sorted(made) and total == 8
+    with read_session(engine) as s:
+        first, _ = queue_page(s, QueueFilters(), NOW, page_size=3)
+        second, _ = queue_page(s, QueueFilters(), NOW, page_size=3, after=first[-1].sort_key)
+        third, _ = queue_page(s, QueueFilters(), NOW, page_size=3, after=second[-1].sort_key)
+        back, _ = queue_page(s, QueueFilters(), NOW, page_size=3, before=second[0].sort_key)
+        assert [r.id for r in first + second + third] == order
+        assert [r.id for r in back] == [r.id for r in first]
+        assert neighbours(s, QueueFilters(), NOW, order[0]) == (None, order[1])
+        assert neighbours(s, QueueFilters(), NOW, order[4]) == (order[3], order[5])
+        assert neighbours(s, QueueFilters(), NOW, order[-1]) == (order[-2], None)

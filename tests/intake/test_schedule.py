@@ -48,7 +48,7 @@ def test_saturday_receipt_is_due_monday_and_urgent_minutes_apply():
 
 
 def test_long_weekend_with_friday_and_monday_holidays():
-    s = schedule(holidays=["2026-01-09", "2026-01-12"], first_response_business_hours=2)
+    s = schedule(holidays=["2026-01-09", "2026-01-12"], first_response_minutes=120)
     # Thursday 16:30: half an hour that day, the rest Tuesday morning
     assert s.first_contact_due(at(2026, 1, 8, 16, 30), "none") == at(2026, 1, 13, 9, 30)
     # cadence: the next business day after Thursday is Tuesday, due at its close

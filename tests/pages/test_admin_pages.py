@@ -75,7 +75,7 @@ def test_settings_page_edits_and_audits_and_skips_unchanged(app_db):
     labels = {w.label for w in at.number_input} | {w.label for w in at.text_input} | \
         {w.label for w in at.text_area}
     for name in ("Idle timeout minutes", "Clinic name", "Time zone", "Holidays",
-                 "Oncall emails", "Crisis protocol text", "First response business hours"):
+                 "Oncall emails", "Crisis protocol text", "First response minutes"):
         assert name in labels
     before = len(_actions(app_db))
     _button(at, "Save security settings").click().run()

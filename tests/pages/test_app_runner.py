@@ -94,7 +94,7 @@ def test_signing_in_on_a_page_the_role_may_not_open_lands_on_the_roles_start(cli
     at = opened_signed_out("pages/clinic_settings.py", "settings")
     at = sign_in_on_screen(at, "dana")
     assert not at.exception
-    assert [t.value for t in at.title] == ["Queue"]
+    assert [t.value for t in at.title] == ["Queue: 1 overdue"]  # the seeded request
     assert SECRET_NAME in all_text(at)  # the queue itself, not a refusal
     assert not [e for e in at.error if "not available to your account" in e.value]
     assert cookie_requests(at) == 1
@@ -132,7 +132,7 @@ def test_a_page_whose_read_fails_shows_the_message_and_can_try_again(clinic, mon
     sign_in(at, clinic, roles=("front_desk",), username="dana")
     at.run()
     shows_the_fault(at, str(lost))
-    assert [t.value for t in at.title] == ["Queue"] and not at.dataframe
+    assert [t.value for t in at.title] == ["Queue: 1 overdue"] and not at.dataframe
     assert [b.label for b in at.sidebar.button] == ["Sign out"]  # still there
 
     monkeypatch.setattr(queue, "queue_page", real_queue_page)  # the database is back

@@ -4,14 +4,15 @@ banner, new arrivals and opening a request."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from tests.apptest import app, make_user, page, sign_in
 from tests.clock import FIXED_NOW
 from tests.intake.helpers import make_request, page_text
-from zoelife.db.engine import make_engine, read_session
+from zoelife.db.engine import make_engine, read_session, write_session
 from zoelife.db.models import AuditEvent, Request
 
 URGENT = "I want to kill myself"
@@ -43,8 +44,14 @@ def seed(db_url):
 
 
 def table(at):
-    assert at.dataframe, "the queue table is missing"
-    return at.dataframe[0].value
+    """The worklist's rows as the page shows them: each row's caption starts "#<id> · "."""
+    found = [int(m.group(1)) for c in at.caption if (m := re.match(r"^#(\d+) · ", c.value))]
+    assert found, "the worklist is missing"
+    return {"#": found}
+
+
+def shown(at) -> list[int]:
+    return [int(m.group(1)) for c in at.caption if (m := re.match(r"^#(\d+) · ", c.value))]
 
 
 def test_signed_out_shows_sign_in_and_no_patient_data(app_db):
@@ -54,7 +61,7 @@ def test_signed_out_shows_sign_in_and_no_patient_data(app_db):
     assert "Sign in" in [t.value for t in at.title]
     for name in ("Olga", "Uma", "Kim", "Nora"):
         assert name not in text
-    assert not at.dataframe
+    assert not shown(at)
 
 
 def test_manager_is_refused_and_sees_no_patient_data(app_db):
@@ -64,7 +71,7 @@ def test_manager_is_refused_and_sees_no_patient_data(app_db):
     at.run()
     assert at.error and "not available to your account" in at.error[0].value
     text = page_text(at)
-    assert "Olga" not in text and "Uma" not in text and not at.dataframe
+    assert "Olga" not in text and "Uma" not in text and not shown(at)
 
 
 def test_queue_order_markers_and_banner(app_db):
@@ -74,12 +81,17 @@ def test_queue_order_markers_and_banner(app_db):
     at.run()
     assert not at.exception
     df = table(at)
-    # both urgent and unacknowledged: oldest first; then the rest, overdue and oldest first
+    # both urgent and unacknowledged: the longer overdue first; then the rest, most overdue first
     assert list(df["#"]) == [ids["nocontact"], ids["urgent"], ids["old"], ids["ket"]]
-    assert list(df["Crisis"][:2]) == ["URGENT, not acknowledged"] * 2
-    assert df["Markers"][0] == "No usable contact"
-    assert df["Due"][2].startswith("overdue")
-    assert "2 urgent requests need acknowledgement" in page_text(at)
+    badges = [m.value for m in at.markdown if "URGENT, not acknowledged" in m.value]
+    assert len(badges) == 2
+    captions = [c.value for c in at.caption]
+    assert f"#{ids['nocontact']} · Web form · No usable contact" in captions
+    text = page_text(at)
+    assert "**First contact** :red-badge[:material/schedule: overdue 2 days]" in text
+    assert "2 urgent requests need acknowledgement" in text
+    # The overdue count is in the page's title.
+    assert [t.value for t in at.title] == ["Queue: 4 overdue"]
 
 
 def test_acknowledge_from_the_banner(app_db):
@@ -96,7 +108,8 @@ def test_acknowledge_from_the_banner(app_db):
         assert r.crisis_acknowledged_at is not None and r.crisis_rank == 1
         assert "request.acknowledge" in s.execute(select(AuditEvent.action)).scalars().all()
     engine.dispose()
-    assert list(table(at)["#"])[:2] == [ids["urgent"], ids["nocontact"]]
+    # Still urgent, but acknowledged: ordered by how overdue it is, after older overdue ones.
+    assert list(table(at)["#"]) == [ids["urgent"], ids["old"], ids["ket"], ids["nocontact"]]
 
 
 def test_filters_come_from_and_go_to_the_url_but_search_does_not(app_db):
@@ -127,7 +140,7 @@ def test_overdue_mine_and_date_filters_through_widgets(app_db):
     at.checkbox(key="q_overdue").check().run()
     assert set(table(at)["#"]) == {ids["urgent"], ids["nocontact"], ids["old"], ids["ket"]}
     at.selectbox(key="q_assignee").set_value("mine").run()
-    assert not at.dataframe and "No requests match." in page_text(at)
+    assert not shown(at) and "No requests match." in page_text(at)
     at.selectbox(key="q_assignee").set_value("").run()
     at.checkbox(key="q_overdue").uncheck()
     today = FIXED_NOW.date()
@@ -142,20 +155,36 @@ def test_new_arrival_shows_a_toast(app_db):
     sign_in(at, app_db)
     at.run()
     engine = make_engine(app_db)
-    make_request(engine, first_name="Nia", last_name="Newcomer")
+    new_id = make_request(engine, first_name="Nia", last_name="Newcomer")
     engine.dispose()
     at.run()
-    assert "A new request arrived." in [t.value for t in at.toast]
+    # The shared arrival toast (w.flash_arrivals): the request's channel and number, a link.
+    assert (f"New web request #{new_id}: [open #{new_id}](request?id={new_id})"
+            in [t.value for t in at.toast])
     assert "Newcomer" in page_text(at)
 
 
-def test_selecting_a_row_opens_the_request(app_db):
+def name_links(at) -> list[tuple[str, str, str]]:
+    """(label, page, query) of every page link on the page."""
+    return [(e.proto.label, e.proto.page, e.proto.query_string)
+            for e in at.get("page_link")]
+
+
+def test_a_row_opens_from_its_name_a_link_to_the_request(app_db):
     ids = seed(app_db)
-    at = app()  # the whole app: switch_page needs the navigation's pages
+    at = app()  # the whole app: page links need the navigation's pages
     sign_in(at, app_db)
     at.run()
-    at.session_state["queue_table"] = {"selection": {"rows": [0], "columns": [], "cells": []}}
-    at.run()
+    assert not at.exception
+    links = [link for link in name_links(at) if link[1] == "request"]
+    # One link per row, named by the person, in the worklist's order (a link is reached with
+    # Tab and opened with Enter, like any link).
+    assert [q for _, _, q in links] == [f"id={ids[k]}" for k in ("nocontact", "urgent", "old",
+                                                                  "ket")]
+    assert links[0][0] == "Nora Nocontact"
+    # Following it opens the request in the same tab.
+    at.query_params["id"] = str(ids["nocontact"])
+    at.switch_page("pages/request.py").run()
     assert not at.exception
     assert f"Request #{ids['nocontact']}" in [t.value for t in at.title]
 
@@ -193,23 +222,27 @@ def test_a_page_the_role_may_not_open_is_refused_when_navigated_to(app_db):
     assert not at.exception
     assert at.error and "not available to your account" in at.error[0].value
     text = page_text(at)
-    assert "Olga" not in text and "Uma" not in text and not at.dataframe
+    assert "Olga" not in text and "Uma" not in text and not shown(at)
 
 
-def test_crisis_column_is_wide_enough_and_in_view_on_a_front_desk_screen(app_db):
-    import json
-
-    seed(app_db)
+def test_rows_carry_call_and_text_links(app_db):
+    ids = seed(app_db)
+    engine = make_engine(app_db)
+    with write_session(engine) as s:
+        s.execute(update(Request).where(Request.id.in_([ids["old"], ids["ket"]]))
+                  .values(phone="+12125550100"))
+        s.execute(update(Request).where(Request.id == ids["old"]).values(sms_consent=False))
+    engine.dispose()
     at = page("pages/queue.py")
     sign_in(at, app_db)
     at.run()
-    config = json.loads(at.dataframe[0].proto.columns)
-    width = config.get("Crisis", {}).get("width")
-    # "URGENT, not acknowledged" is about 180 px in the 15 px theme font.
-    assert isinstance(width, int) and width >= 190, config.get("Crisis")
-    # At 1366x768 about six columns fit beside the sidebar: the ones the desk acts on first.
-    assert list(at.dataframe[0].proto.column_order)[:5] == ["#", "Crisis", "Name", "Status",
-                                                            "Due"]
+    links = [m.value for m in at.markdown if "tel:" in m.value]
+    # Each row with a phone: Call, and Text unless they said no to texts.
+    assert links == ["[:material/call: Call](tel:+12125550100)",
+                     "[:material/call: Call](tel:+12125550100) "
+                     "[:material/sms: Text](sms:+12125550100)"]
+    # The number itself, shown as text (escaped: it is public input).
+    assert sum("212" in c.value and "0100" in c.value for c in at.caption) == 2
 
 
 def test_queue_refresh_interval_comes_from_the_environment(monkeypatch):

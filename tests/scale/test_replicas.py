@@ -96,7 +96,7 @@ def test_two_servers_share_one_postgresql(pg_database, monkeypatch):
         sign_in(at, url, roles=("front_desk",), username=desk[0].label)
         at.run()
         assert not at.exception
-        queue_table = "\n".join(df.value.to_csv(index=False) for df in at.dataframe)
+        queue_table = "\n".join(m.value for m in at.markdown)  # the worklist's rows
         assert "Load1" in queue_table, "the request posted to server A is not in the queue"
 
         # An edit through one server is refused as stale on the other: both screens loaded

@@ -308,6 +308,12 @@ class Request(Base):
     next_attempt_due_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     attempt_count: Mapped[int] = mapped_column(Integer, default=0)
     last_attempt_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    # The worklist (zoelife.intake.schedule.Schedule.next_step): what is to be done next and by
+    # when; set on every open request, cleared on closing. `follow_up_at` is the date a user
+    # chose (or a move set: rebook, confirmation call), kept when the settings change.
+    next_step: Mapped[str | None] = mapped_column(String(24))
+    next_due_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    follow_up_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
 
     duplicate_of_id: Mapped[int | None] = mapped_column(ForeignKey("requests.id"))
     repeat_of_id: Mapped[int | None] = mapped_column(ForeignKey("requests.id"))
@@ -335,6 +341,10 @@ class Request(Base):
         # The queue: open requests by crisis rank, then oldest first.
         Index("ix_requests_queue", "is_open", "crisis_rank", "received_at"),
         Index("ix_requests_received_at", "received_at"),
+        # The worklist: open requests by their next step's due time, covering what the tabs and
+        # the order read (a tab's count and its page's ids come from the index alone).
+        Index("ix_requests_worklist", "is_open", "next_due_at", "crisis_rank", "status",
+              "appointment_at", "id"),
         # Trends: counts by local date and channel.
         Index("ix_requests_trend", "received_local_date", "channel"),
         Index("ix_requests_status_received", "status", "received_at"),

@@ -645,6 +645,8 @@ class FastReceiver:
             target["crisis_acknowledged_by"] = None
             target["oncall_notified_at"] = None
             target["due_at"] = self.schedule.first_contact_due(target["received_at"], "urgent")
+            if target.get("status", "new") == "new":
+                target["next_due_at"] = target["due_at"]
         target["crisis_rank"] = crisis_rank(new_level, False)
         target["version"] += 1
         self.pending.crisis.append(self._crisis_change(target["id"], old, new_level,
@@ -687,7 +689,7 @@ class FastReceiver:
 # What a later submission of the same person can change on a request (`_attach`).
 _CHANGING = ("message", "search_text", "crisis_level", "crisis_source", "crisis_evidence",
              "crisis_acknowledged_at", "crisis_acknowledged_by", "oncall_notified_at", "due_at",
-             "crisis_rank", "version", "updated_at")
+             "next_due_at", "crisis_rank", "version", "updated_at")
 UTM_FIELDS = ("utm_source", "utm_medium", "utm_campaign", "utm_content", "utm_term")
 
 
@@ -766,6 +768,7 @@ _REQUEST_DEFAULTS = {
     "close_reason": None, "closed_at": None, "appointment_at": None, "appointment_kind": None,
     "assignee_id": None, "first_contact_at": None, "reached_at": None, "scheduled_at": None,
     "next_attempt_due_at": None, "last_attempt_at": None, "duplicate_of_id": None,
+    "follow_up_at": None,
 }
 
 

@@ -41,13 +41,14 @@ from zoelife.intake.normalize import (
     normalize_phone,
     search_text,
 )
-from zoelife.intake.schedule import Schedule
+from zoelife.intake.schedule import Schedule, refresh_next_step
 from zoelife.intake.service import crisis_rank
 from zoelife.vocabulary import (
     ATTEMPT_METHODS,
     ATTEMPT_OUTCOMES,
     CLOSE_REASONS,
     CRISIS_LEVELS,
+    FOLLOW_UP_STEPS,
     PRIOR_AUTH_STATUSES,
     STATUS_MOVES,
     SUBMITTERS,
@@ -165,6 +166,16 @@ def log_attempt(session: Session, request_id: int, *, actor: audit.Actor, method
         "next_attempt_due_at": next_due,
         "updated_at": now,
     }
+    if new_status == "in_progress" and (old_status != "in_progress"
+                                        or request.next_step not in ("wait_person",
+                                                                     "wait_other")):
+        # Reached, or a follow-up done: the next follow-up by the settings' default (the user
+        # may pick another date); a request waiting on someone keeps its chase date.
+        values |= {"next_step": "follow_up", "follow_up_at": schedule.follow_up_due(now)}
+    elif new_status == "scheduled" and outcome in ("reached", "left_voicemail",
+                                                   "message_sent"):
+        # The confirmation call (or message) is done: next, whether they came.
+        values |= {"next_step": "outcome", "follow_up_at": None}
     moved = new_status != old_status
     if moved:
         values["status"] = new_status
@@ -176,6 +187,7 @@ def log_attempt(session: Session, request_id: int, *, actor: audit.Actor, method
     session.execute(update(Request).where(Request.id == request_id).values(**values)
                     .execution_options(synchronize_session=False))
     session.flush()
+    refresh_next_step(session, request_id, schedule, now)
     changes: dict[str, Any] = {"method": method, "outcome": outcome}
     if moved:
         changes["status"] = [old_status, new_status]
@@ -251,9 +263,16 @@ def change_status(session: Session, request_id: int, *, actor: audit.Actor, seen
                   to_status: str, close_reason: str | None = None, reason: str | None = None,
                   appointment_at: dt.datetime | None = None,
                   appointment_kind: str | None = None, duplicate_of_id: int | None = None,
+                  follow_up_at: dt.datetime | None = None, schedule: Schedule | None = None,
                   now: dt.datetime | None = None) -> int:
-    """Move a request to `to_status` if DESIGN.md allows it; returns the new version."""
+    """Move a request to `to_status` if DESIGN.md allows it; returns the new version.
+
+    The move sets the next step (docs/front-desk.md, "The worklist"): in progress → a
+    follow-up by `follow_up_at` or the settings' default, after a no-show a rebook within one
+    business day; scheduled → the confirmation call the business day before; closed → none."""
     now = _now(now)
+    if follow_up_at is not None and follow_up_at.tzinfo is None:
+        raise MoveNotAllowed("The follow-up time needs a time zone.")
     request = _load(session, request_id, lock=True)
     if request.version != seen_version:
         raise StaleEdit(request_id)
@@ -271,7 +290,8 @@ def change_status(session: Session, request_id: int, *, actor: audit.Actor, seen
         if close_reason == "duplicate" and duplicate_of_id is None:
             raise MoveNotAllowed("Use “Mark as duplicate” to close a request as a duplicate.")
         values |= {"close_reason": close_reason, "closed_at": now, "is_open": False,
-                   "next_attempt_due_at": None}
+                   "next_attempt_due_at": None, "next_step": None, "next_due_at": None,
+                   "follow_up_at": None}
         if duplicate_of_id is not None:
             values["duplicate_of_id"] = duplicate_of_id
     elif close_reason:
@@ -288,7 +308,21 @@ def change_status(session: Session, request_id: int, *, actor: audit.Actor, seen
         values |= {"appointment_at": appointment_at,
                    "appointment_kind": appointment_kind.strip()[:80],
                    "scheduled_at": request.scheduled_at or now}
+    schedule = schedule or Schedule.load(session)
+    if to_status == "scheduled":
+        confirm = schedule.confirm_due(appointment_at, now)
+        values |= ({"next_step": "confirm", "follow_up_at": confirm} if confirm
+                   else {"next_step": "outcome", "follow_up_at": None})
+    elif to_status == "in_progress":
+        if old == "scheduled":
+            values |= {"next_step": "rebook",
+                       "follow_up_at": follow_up_at or schedule.rebook_due(now)}
+        else:
+            values |= {"next_step": "follow_up",
+                       "follow_up_at": follow_up_at or schedule.follow_up_due(now)}
     version = _versioned_update(session, request_id, seen_version, now, values)
+    if to_status != "closed":
+        refresh_next_step(session, request_id, schedule, now)
     session.add(StatusChange(
         request_id=request_id, from_status=old, to_status=to_status, close_reason=close_reason,
         reason=reason, appointment_at=values.get("appointment_at"),
@@ -414,6 +448,7 @@ def set_crisis_level(session: Session, request_id: int, *, actor: audit.Actor,
     if request.first_contact_at is None:
         values["due_at"] = schedule.first_contact_due(request.received_at, level)
     version = _versioned_update(session, request_id, seen_version, now, values)
+    refresh_next_step(session, request_id, schedule, now)
     session.add(CrisisChange(request_id=request_id, kind="lowered" if lowering else "raised",
                              from_level=old, to_level=level, reason=reason, changed_at=now,
                              changed_by=actor.user_id))
@@ -422,6 +457,33 @@ def set_crisis_level(session: Session, request_id: int, *, actor: audit.Actor,
     if reason:
         changes["reason"] = True
     audit.record(session, actor, "request.crisis_level", "request", request_id, changes)
+    return version
+
+
+# --------------------------------------------------------------------------- next step
+
+
+def set_next_step(session: Session, request_id: int, *, actor: audit.Actor, seen_version: int,
+                  step: str, due_at: dt.datetime, schedule: Schedule | None = None,
+                  now: dt.datetime | None = None) -> int:
+    """The user sets an in-progress request's next step (follow up, or chase while waiting on
+    the person or someone else) and its date. Returns the new version."""
+    now = _now(now)
+    if step not in FOLLOW_UP_STEPS:
+        raise LifecycleError("Choose what is next: follow up, or waiting on them or on someone "
+                             "else.")
+    if due_at is None or due_at.tzinfo is None:
+        raise LifecycleError("Choose the date the next step is due.")
+    request = _load(session, request_id)
+    if request.status != "in_progress":
+        raise MoveNotAllowed("Only a request in progress takes a follow-up date; the other "
+                             "statuses' next steps follow from their moves.")
+    old = request.next_step
+    version = _versioned_update(session, request_id, seen_version, now,
+                                {"next_step": step, "follow_up_at": due_at})
+    refresh_next_step(session, request_id, schedule or Schedule.load(session), now)
+    audit.record(session, actor, "request.next_step", "request", request_id,
+                 {"next_step": [old, step], "follow_up_at": True})
     return version
 
 

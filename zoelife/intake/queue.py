@@ -1,8 +1,13 @@
-"""The front desk's queue and the whole story of one request, read in SQL.
+"""The front desk's worklist and the whole story of one request, read in SQL.
 
-Queue order (DESIGN.md): unacknowledged urgent, other urgent, review, overdue, then oldest first.
-The first and last keys are stored, indexed columns (`is_open, crisis_rank, received_at`);
-"overdue" is the one term computed at query time. Paging, counting and filtering all happen in
+The worklist (docs/front-desk.md, "The worklist") sorts open requests by their next step's due
+time (`next_due_at`, stored by zoelife.intake.schedule): unacknowledged urgent first, then
+overdue by how overdue, then due soonest. Its tabs split the open requests in three that do not
+overlap, plus everything: **To do** (unacknowledged urgent, new, and every next step due by the
+end of the clinic's day, except confirmation calls of appointments still ahead), **Scheduled**
+(the rest of the scheduled ones) and **Waiting** (the rest: a chase date, a follow-up or the next
+attempt after today), **All**. Pages follow keys, not offsets (`after=`), so page 400 costs what
+page 1 does; counting, filtering and the neighbours of a request in the same list all happen in
 SQL; a page's extra facts (possible matches) are loaded in one batch, never per row.
 """
 
@@ -17,6 +22,7 @@ from typing import Any
 from sqlalchemy import and_, case, exists, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
+from zoelife.db import search as search_index
 from zoelife.db.models import (
     ContactAttempt,
     CrisisChange,
@@ -34,6 +40,8 @@ from zoelife.intake.normalize import fold
 from zoelife.vocabulary import CHANNELS, CRISIS_LEVELS, STATUSES, TREATMENTS
 
 ASSIGNEE_CHOICES = ("", "mine", "unassigned")
+TABS = ("todo", "scheduled", "waiting", "all")
+TAB_LABELS = {"todo": "To do", "scheduled": "Scheduled", "waiting": "Waiting", "all": "All"}
 
 
 @dataclass(frozen=True)
@@ -49,12 +57,13 @@ class QueueFilters:
     date_from: dt.date | None = None  # clinic-local received date, inclusive
     date_to: dt.date | None = None
     search: str = ""  # never put in the URL: it may be a name or a phone number
+    tab: str = "todo"
 
     _LISTS = {"statuses": STATUSES, "treatments": TREATMENTS, "channels": CHANNELS,
               "crisis_levels": CRISIS_LEVELS}
     _URL_NAMES = {"statuses": "status", "treatments": "treatment", "channels": "channel",
                   "crisis_levels": "crisis", "assignee": "assignee", "overdue": "overdue",
-                  "date_from": "from", "date_to": "to"}
+                  "date_from": "from", "date_to": "to", "tab": "tab"}
 
     def to_query_params(self) -> dict[str, str]:
         out: dict[str, str] = {}
@@ -66,6 +75,9 @@ class QueueFilters:
                 out[key] = "1"
             elif isinstance(value, dt.date):
                 out[key] = value.isoformat()
+            elif name == "tab":
+                if value != "todo":
+                    out[key] = value
             elif isinstance(value, str) and value:
                 out[key] = value
         return out
@@ -89,6 +101,9 @@ class QueueFilters:
                     kwargs[name] = raw
             elif name == "overdue":
                 kwargs[name] = raw in ("1", "true", "yes")
+            elif name == "tab":
+                if raw in TABS:
+                    kwargs[name] = raw
             else:
                 try:
                     kwargs[name] = dt.date.fromisoformat(raw)
@@ -97,7 +112,8 @@ class QueueFilters:
         return cls(**kwargs)
 
     def is_default(self) -> bool:
-        return all(getattr(self, f.name) == f.default for f in fields(self))
+        """No filter set (whichever tab)."""
+        return all(getattr(self, f.name) == f.default for f in fields(self) if f.name != "tab")
 
 
 @dataclass(frozen=True)
@@ -122,6 +138,12 @@ class QueueRow:
     has_usable_contact: bool
     possible_match: bool = False
     overdue: bool = False
+    next_step: str | None = None
+    appointment_at: dt.datetime | None = None
+    phone: str | None = None
+    sms_consent: bool | None = None
+    email: str | None = None
+    sort_key: tuple = ()
 
     @property
     def name(self) -> str:
@@ -129,14 +151,40 @@ class QueueRow:
 
 
 def _due_expr():
-    """The contact that is due: the first one until someone tried, then the next attempt until
-    someone reached them; nothing once reached or scheduled."""
-    return case(
-        (Request.status.in_(("scheduled", "closed")), None),
-        (Request.first_contact_at.is_(None), Request.due_at),
-        (Request.reached_at.is_(None), Request.next_attempt_due_at),
-        else_=None,
+    """The next step's due time: set on every open request (zoelife.intake.schedule)."""
+    return Request.next_due_at
+
+
+def horizon_for(now: dt.datetime, zone) -> dt.datetime:
+    """The end of the clinic's day: To do holds the next steps due by then."""
+    local = now.astimezone(zone)
+    midnight = dt.datetime.combine(local.date() + dt.timedelta(days=1), dt.time(), tzinfo=zone)
+    return midnight.astimezone(dt.UTC)
+
+
+def _todo(now: dt.datetime, horizon: dt.datetime):
+    """To do: unacknowledged urgent, new, and next steps due today, but never the confirmation
+    call of an appointment still ahead (those wait under Scheduled)."""
+    return or_(
+        Request.crisis_rank == 0,
+        Request.status == "new",
+        and_(Request.status != "scheduled",
+             or_(Request.next_due_at.is_(None), Request.next_due_at <= horizon)),
+        and_(Request.status == "scheduled",
+             or_(Request.appointment_at.is_(None), Request.appointment_at <= now)),
     )
+
+
+def tab_condition(tab: str, now: dt.datetime, horizon: dt.datetime):
+    """The tabs split the open requests without overlap (All: no condition)."""
+    todo = _todo(now, horizon)
+    if tab == "todo":
+        return and_(Request.is_open.is_(True), todo)
+    if tab == "scheduled":
+        return and_(Request.is_open.is_(True), Request.status == "scheduled", ~todo)
+    if tab == "waiting":
+        return and_(Request.is_open.is_(True), Request.status != "scheduled", ~todo)
+    return None
 
 
 def _like_escape(text: str) -> str:
@@ -154,7 +202,32 @@ def search_terms(query: str) -> list[str]:
     return terms
 
 
-def _conditions(filters: QueueFilters, now: dt.datetime, user_id: int | None) -> list:
+def _search_condition(terms: list[str], fts: bool):
+    """Any term in the search text: through the trigram index where it can answer
+    (zoelife.db.search), else a plain LIKE."""
+    parts = []
+    for t in terms:
+        if fts and search_index.indexed_term(t):
+            parts.append(Request.id.in_(search_index.fts_ids(t)))
+        else:
+            parts.append(Request.search_text.like(f"%{_like_escape(t)}%", escape="\\"))
+    return or_(*parts)
+
+
+_FTS_KNOWN: dict[str, bool] = {}
+
+
+def _has_fts(session: Session) -> bool:
+    """Whether this database has the SQLite search index (looked up once per database)."""
+    bind = session.get_bind()
+    key = str(bind.url)
+    if key not in _FTS_KNOWN:
+        _FTS_KNOWN[key] = search_index.has_fts(session.connection())
+    return _FTS_KNOWN[key]
+
+
+def _conditions(filters: QueueFilters, now: dt.datetime, user_id: int | None,
+                fts: bool = False) -> list:
     conds: list = []
     if filters.statuses:
         conds.append(Request.status.in_(filters.statuses))
@@ -183,54 +256,185 @@ def _conditions(filters: QueueFilters, now: dt.datetime, user_id: int | None) ->
         conds.append(Request.received_local_date <= filters.date_to)
     terms = search_terms(filters.search)
     if terms:
-        conds.append(or_(*(Request.search_text.like(f"%{_like_escape(t)}%", escape="\\")
-                           for t in terms)))
+        conds.append(_search_condition(terms, fts))
     return conds
 
 
+# The worklist's order: unacknowledged urgent first, then by the next step's due time (most
+# overdue first), requests without one (closed) last, then by id. Each key is also a keyset
+# position: `after=row.sort_key` continues the list after that row.
+def _sort_columns():
+    return (case((Request.crisis_rank == 0, 0), else_=1),
+            case((Request.next_due_at.is_(None), 1), else_=0),
+            Request.next_due_at, Request.id)
+
+
+def _after(key: tuple, *, backwards: bool = False):
+    """Rows after (or before) `key` in the worklist's order, as one SQL condition."""
+    first, no_due, due, rid = key
+    k1, k2, k3, k4 = _sort_columns()
+
+    def beyond(column, value):
+        return column < value if backwards else column > value
+
+    if no_due:
+        tail = beyond(k4, rid)
+    else:
+        tail = or_(beyond(k3, due), and_(k3 == due, beyond(k4, rid)))
+    return or_(beyond(k1, first), and_(k1 == first, or_(beyond(k2, no_due),
+                                                        and_(k2 == no_due, tail))))
+
+
+@dataclass(frozen=True)
+class TabCounts:
+    todo: int
+    scheduled: int
+    waiting: int
+    all: int
+    overdue: int  # open requests past their next step's due time
+
+    def __getitem__(self, tab: str) -> int:
+        return getattr(self, tab)
+
+
+def tab_counts(session: Session, filters: QueueFilters, now: dt.datetime, horizon: dt.datetime,
+               user_id: int | None = None) -> TabCounts:
+    """Each tab's count under the filters, and how many are overdue, in one pass."""
+    conds = _conditions(filters, now, user_id, _has_fts(session) if filters.search else False)
+
+    def n(cond):
+        return func.coalesce(func.sum(case((cond, 1), else_=0)), 0)
+
+    row = session.execute(
+        select(n(tab_condition("todo", now, horizon)),
+               n(tab_condition("scheduled", now, horizon)),
+               n(tab_condition("waiting", now, horizon)), func.count(),
+               n(and_(Request.is_open.is_(True), Request.next_due_at < now)))
+        .select_from(Request).where(and_(*conds))
+    ).one()
+    return TabCounts(*(int(v) for v in row))
+
+
 def queue_page(session: Session, filters: QueueFilters, now: dt.datetime, page: int = 1,
-               page_size: int = 25, user_id: int | None = None) -> tuple[list[QueueRow], int]:
-    """One page of the queue in DESIGN.md's order, and how many requests match in all."""
+               page_size: int = 25, user_id: int | None = None,
+               horizon: dt.datetime | None = None, after: tuple | None = None,
+               before: tuple | None = None) -> tuple[list[QueueRow], int]:
+    """One page of the filters' tab in the worklist's order, and how many requests match.
+
+    `after` (a row's `sort_key`) continues after that row and `before` ends before it, without
+    counting rows already passed; without either, `page` is the page number (an offset, for
+    links to page N)."""
     page = max(int(page), 1)
     page_size = max(min(int(page_size), 500), 1)
-    conds = _conditions(filters, now, user_id)
+    horizon = horizon or now
+    conds = _conditions(filters, now, user_id, _has_fts(session) if filters.search else False)
+    in_tab = tab_condition(filters.tab, now, horizon)
+    if in_tab is not None:
+        conds.append(in_tab)
     total = session.execute(
         select(func.count()).select_from(Request).where(and_(*conds))
     ).scalar_one()
-    due = _due_expr()
-    overdue_first = case((due < now, 0), else_=1)
+    rows = _rows(session, conds, page_size, after=after, before=before,
+                 offset=(page - 1) * page_size if after is None and before is None else 0)
+    matched = _people_with_open_matches(session, {r.person_id for r in rows if r.person_id})
+    return [_queue_row(r, now, r.person_id in matched) for r in rows], total
+
+
+def _rows(session: Session, conds: list, limit: int, *, after: tuple | None = None,
+          before: tuple | None = None, offset: int = 0) -> list:
     assignee = aliased(StaffUser)
-    rows = session.execute(
+    keys = _sort_columns()
+    where = list(conds)
+    if after is not None:
+        where.append(_after(after))
+    if before is not None:
+        where.append(_after(before, backwards=True))
+    order = [k.desc() for k in keys] if before is not None else list(keys)
+    # The page's ids first (from the worklist index alone when no other filter is set), then
+    # their rows: the sort never carries whole rows.
+    ids = select(Request.id).where(and_(*where)).order_by(*order).limit(limit)
+    if offset:
+        ids = ids.offset(offset)
+    query = (
         select(
             Request.id, Request.received_at, Request.first_name, Request.last_name,
             Request.submitter, Request.submitter_name, Request.channel, Request.treatment_list,
             Request.crisis_level, Request.crisis_acknowledged_at, Request.status,
             Request.assignee_id, assignee.display_name.label("assignee_name"),
-            due.label("due"), Request.attempt_count, Request.next_attempt_due_at,
+            Request.next_due_at, Request.attempt_count, Request.next_attempt_due_at,
             Request.repeat_of_id, Request.has_usable_contact, Request.person_id,
+            Request.next_step, Request.appointment_at, Request.phone, Request.email,
+            Request.sms_consent, Request.crisis_rank,
         )
         .outerjoin(assignee, assignee.id == Request.assignee_id)
-        .where(and_(*conds))
-        .order_by(Request.crisis_rank, overdue_first, Request.received_at, Request.id)
-        .limit(page_size).offset((page - 1) * page_size)
-    ).all()
-    matched = _people_with_open_matches(session, {r.person_id for r in rows if r.person_id})
-    out = [
-        QueueRow(
-            id=r.id, received_at=r.received_at, first_name=r.first_name, last_name=r.last_name,
-            submitter=r.submitter, submitter_name=r.submitter_name, channel=r.channel,
-            treatments=tuple(t for t in (r.treatment_list or "").split(";") if t),
-            crisis_level=r.crisis_level, crisis_acknowledged=r.crisis_acknowledged_at is not None,
-            status=r.status, assignee_id=r.assignee_id, assignee_name=r.assignee_name,
-            due=_aware(r.due), attempt_count=r.attempt_count,
-            next_attempt_due_at=r.next_attempt_due_at, is_repeat=r.repeat_of_id is not None,
-            has_usable_contact=bool(r.has_usable_contact),
-            possible_match=r.person_id in matched,
-            overdue=_aware(r.due) is not None and _aware(r.due) < now,
-        )
-        for r in rows
-    ]
-    return out, total
+        .where(Request.id.in_(ids.scalar_subquery()))
+        .order_by(*order)
+    )
+    rows = session.execute(query).all()
+    return rows[::-1] if before is not None else rows
+
+
+def _queue_row(r, now: dt.datetime, possible_match: bool) -> QueueRow:
+    due = _aware(r.next_due_at)
+    step = r.next_step
+    if r.status == "scheduled" and r.appointment_at is not None and _aware(r.appointment_at) <= now:
+        step, due = "outcome", _aware(r.appointment_at)  # the appointment's time has come
+    return QueueRow(
+        id=r.id, received_at=r.received_at, first_name=r.first_name, last_name=r.last_name,
+        submitter=r.submitter, submitter_name=r.submitter_name, channel=r.channel,
+        treatments=tuple(t for t in (r.treatment_list or "").split(";") if t),
+        crisis_level=r.crisis_level, crisis_acknowledged=r.crisis_acknowledged_at is not None,
+        status=r.status, assignee_id=r.assignee_id, assignee_name=r.assignee_name,
+        due=due, attempt_count=r.attempt_count,
+        next_attempt_due_at=r.next_attempt_due_at, is_repeat=r.repeat_of_id is not None,
+        has_usable_contact=bool(r.has_usable_contact), possible_match=possible_match,
+        overdue=due is not None and due < now, next_step=step,
+        appointment_at=_aware(r.appointment_at), phone=r.phone,
+        sms_consent=r.sms_consent, email=r.email,
+        sort_key=(0 if r.crisis_rank == 0 else 1, 1 if r.next_due_at is None else 0,
+                  _aware(r.next_due_at), r.id),
+    )
+
+
+def sort_key_of(session: Session, request_id: int) -> tuple | None:
+    """A request's position in the worklist's order (for its neighbours)."""
+    r = session.execute(select(Request.crisis_rank, Request.next_due_at, Request.id)
+                        .where(Request.id == request_id)).first()
+    if r is None:
+        return None
+    return (0 if r.crisis_rank == 0 else 1, 1 if r.next_due_at is None else 0,
+            _aware(r.next_due_at), r.id)
+
+
+def neighbours(session: Session, filters: QueueFilters, now: dt.datetime, request_id: int,
+               horizon: dt.datetime | None = None, user_id: int | None = None
+               ) -> tuple[int | None, int | None]:
+    """The requests before and after this one in the same filtered list (tab included); a
+    request no longer in the list (just moved out of it) still has its place in the order."""
+    key = sort_key_of(session, request_id)
+    if key is None:
+        return None, None
+    conds = _conditions(filters, now, user_id, _has_fts(session) if filters.search else False)
+    in_tab = tab_condition(filters.tab, now, horizon or now)
+    if in_tab is not None:
+        conds.append(in_tab)
+    before = _rows(session, conds, 1, before=key)
+    after = _rows(session, conds, 1, after=key)
+    return (before[0].id if before else None), (after[0].id if after else None)
+
+
+def next_due_request(session: Session, now: dt.datetime, horizon: dt.datetime,
+                     exclude: int | None = None, user_id: int | None = None,
+                     filters: QueueFilters | None = None) -> int | None:
+    """The first request of To do (under the filters), other than `exclude`: the next one to
+    work on after an action."""
+    filters = filters or QueueFilters()
+    conds = _conditions(filters, now, user_id, _has_fts(session) if filters.search else False)
+    conds.append(tab_condition("todo", now, horizon))
+    if exclude is not None:
+        conds.append(Request.id != exclude)
+    rows = _rows(session, conds, 1)
+    return rows[0].id if rows else None
 
 
 def _aware(value: Any) -> dt.datetime | None:
@@ -394,35 +598,3 @@ def open_request_ids_for_merge(session: Session, request_id: int, person_id: int
         .order_by(Request.received_at.desc()).limit(limit)
     ).all()
     return [(r.id, r.received_at, r.treatment_list) for r in rows]
-
-
-@dataclass(frozen=True)
-class KnownPerson:
-    person_id: int
-    name: str
-    latest_request_id: int | None
-    latest_received_at: dt.datetime | None
-    latest_status: str | None
-
-
-def known_people(session: Session, person_ids: list[int]) -> list[KnownPerson]:
-    """Who these people are and their latest request, for the new-request check (one query)."""
-    if not person_ids:
-        return []
-    latest = (
-        select(Request.person_id, func.max(Request.id).label("rid"))
-        .where(Request.person_id.in_(person_ids)).group_by(Request.person_id).subquery()
-    )
-    rows = session.execute(
-        select(Person.id, Person.first_name, Person.last_name, Request.id.label("rid"),
-               Request.received_at, Request.status)
-        .outerjoin(latest, latest.c.person_id == Person.id)
-        .outerjoin(Request, Request.id == latest.c.rid)
-        .where(Person.id.in_(person_ids))
-    ).all()
-    by_id = {r.id: r for r in rows}
-    return [
-        KnownPerson(pid, " ".join(p for p in (by_id[pid].first_name, by_id[pid].last_name) if p)
-                    or "(no name)", by_id[pid].rid, by_id[pid].received_at, by_id[pid].status)
-        for pid in person_ids if pid in by_id
-    ]

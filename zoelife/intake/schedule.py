@@ -1,7 +1,18 @@
-"""Response targets over business hours, holidays and the clinic's time zone.
+"""Response targets over business hours, holidays and the clinic's time zone, and the next step
+of every open request.
 
-Business-hour arithmetic is not portable SQL, so `due_at` and `next_attempt_due_at` are computed
-here and stored on the request; `recompute_all` refreshes them when the settings change.
+Business-hour arithmetic is not portable SQL, so `due_at`, `next_attempt_due_at` and the next
+step's `next_due_at` are computed here and stored on the request; `recompute_all` refreshes them
+when the settings change.
+
+Nothing open is without a due time (`next_step`): new → first contact within
+`first_response_minutes` business minutes (urgent: `urgent_response_minutes`); attempted → the
+next attempt by the cadence, then "close as unreachable or try again" at the close of the
+cadence's day after the last one; in progress → the follow-up date the user set (default
+`follow_up_business_days` after the move), a rebook within one business day after a no-show, or
+a date to chase when waiting on the person or someone else; scheduled → a confirmation call by
+the close of the business day before the appointment, then "record whether they came" at the
+appointment.
 """
 
 from __future__ import annotations
@@ -15,6 +26,7 @@ from sqlalchemy.orm import Session
 
 from zoelife import settings as settings_mod
 from zoelife.db.models import Request, RequestTreatment
+from zoelife.vocabulary import FOLLOW_UP_STEPS
 
 # Long enough for 72 business hours of a clinic open half an hour a week; a clinic with no
 # hours at all falls back to plain time.
@@ -26,10 +38,11 @@ class Schedule:
     zone: ZoneInfo
     hours: dict[int, tuple[dt.time, dt.time] | None]  # weekday (Mon=0) -> (open, close)
     holidays: frozenset[dt.date]
-    first_response_business_hours: int = 1
+    first_response_minutes: int = 60
     urgent_response_minutes: int = 0
     cadence_business_days: int = 1
     max_attempts: int = 3
+    follow_up_business_days: int = 2
 
     @classmethod
     def from_settings(cls, values: dict) -> Schedule:
@@ -43,10 +56,11 @@ class Schedule:
             zone=ZoneInfo(values["time_zone"]),
             hours=hours,
             holidays=frozenset(dt.date.fromisoformat(d) for d in values["holidays"]),
-            first_response_business_hours=int(values["first_response_business_hours"]),
+            first_response_minutes=int(values["first_response_minutes"]),
             urgent_response_minutes=int(values["urgent_response_minutes"]),
             cadence_business_days=int(values["attempt_cadence_business_days"]),
             max_attempts=int(values["max_contact_attempts"]),
+            follow_up_business_days=int(values["follow_up_business_days"]),
         )
 
     @classmethod
@@ -141,7 +155,7 @@ class Schedule:
         if crisis_level == "urgent":
             return received_at + dt.timedelta(minutes=self.urgent_response_minutes)
         return self.add_business_time(
-            received_at, dt.timedelta(hours=self.first_response_business_hours)
+            received_at, dt.timedelta(minutes=self.first_response_minutes)
         )
 
     def next_attempt_due(self, last_attempt_at: dt.datetime, crisis_level: str,
@@ -154,17 +168,84 @@ class Schedule:
             return last_attempt_at + dt.timedelta(hours=1)
         return self.close_of_business_day_after(last_attempt_at, self.cadence_business_days)
 
+    def business_day_before(self, moment: dt.datetime) -> dt.datetime | None:
+        """The closing instant of the last business day before `moment`'s local date."""
+        day = moment.astimezone(self.zone).date()
+        for _ in range(MAX_DAYS_SEARCHED):
+            day -= dt.timedelta(days=1)
+            span = self.opening(day)
+            if span:
+                return span[1]
+        return None
+
+    def follow_up_due(self, since: dt.datetime) -> dt.datetime:
+        """A follow-up's default: the close of the `follow_up_business_days`-th business day."""
+        return self.close_of_business_day_after(since, self.follow_up_business_days)
+
+    def rebook_due(self, since: dt.datetime) -> dt.datetime:
+        """After a no-show: rebook within one business day."""
+        return self.close_of_business_day_after(since, 1)
+
+    def confirm_due(self, appointment_at: dt.datetime, scheduled_at: dt.datetime
+                    ) -> dt.datetime | None:
+        """The confirmation call: by the close of the business day before the appointment;
+        None when that day had already closed when the appointment was made."""
+        due = self.business_day_before(appointment_at)
+        if due is None or due <= scheduled_at:
+            return None
+        return due
+
+    def next_step(self, r, now: dt.datetime) -> tuple[str | None, dt.datetime | None]:
+        """The next step of a request and its due time, from its stored facts (an ORM row or a
+        result row with the columns `recompute_all` reads). `follow_up_at` and a stored
+        `next_step` carry what the user chose (a follow-up date, waiting, the confirmation call
+        done); `now` stands in for the move's time where a row predates these columns."""
+        status = r.status
+        if status == "closed":
+            return None, None
+        if status == "new":
+            return "first_contact", r.due_at or self.first_contact_due(r.received_at,
+                                                                        r.crisis_level)
+        if status == "attempted":
+            if r.next_attempt_due_at is not None:
+                return "next_attempt", r.next_attempt_due_at
+            if r.reached_at is None and r.last_attempt_at is not None:
+                # The cadence ran out: close as unreachable, or decide to try again.
+                return "close_unreachable", self.close_of_business_day_after(
+                    r.last_attempt_at, self.cadence_business_days)
+            return "follow_up", r.follow_up_at or self.follow_up_due(r.updated_at or now)
+        if status == "in_progress":
+            step = r.next_step if r.next_step in (*FOLLOW_UP_STEPS, "rebook") else "follow_up"
+            if r.follow_up_at is not None:
+                return step, r.follow_up_at
+            since = r.reached_at or r.last_attempt_at or r.updated_at or now
+            return step, (self.rebook_due(since) if step == "rebook"
+                          else self.follow_up_due(since))
+        # scheduled
+        if r.appointment_at is None:
+            return "follow_up", r.follow_up_at or self.follow_up_due(r.updated_at or now)
+        if r.next_step == "outcome":
+            return "outcome", r.appointment_at
+        if r.next_step == "confirm" and r.follow_up_at is not None:
+            return "confirm", r.follow_up_at
+        confirm = self.confirm_due(r.appointment_at, r.scheduled_at or now)
+        if confirm is None or r.appointment_at <= now:
+            return "outcome", r.appointment_at
+        return "confirm", confirm
+
     def local_parts(self, moment: dt.datetime) -> tuple[dt.date, int, int]:
         local = moment.astimezone(self.zone)
         return local.date(), local.hour, local.weekday()
 
 
-def recompute_all(session: Session, batch: int = 2000) -> int:
-    """Refresh stored due times of open requests and local dates of every request.
+def recompute_all(session: Session, batch: int = 2000, now: dt.datetime | None = None) -> int:
+    """Refresh stored due times and next steps of open requests and local dates of every
+    request. Dates the user chose (`follow_up_at`) stay as they are.
 
     Runs in the caller's transaction (a settings change), in id-ordered batches.
     Returns the number of requests touched.
     """
+    now = now or dt.datetime.now(dt.UTC)
     schedule = Schedule.load(session)
     touched = 0
     last_id = 0
@@ -173,7 +254,10 @@ def recompute_all(session: Session, batch: int = 2000) -> int:
             select(
                 Request.id, Request.received_at, Request.crisis_level, Request.is_open,
                 Request.first_contact_at, Request.reached_at, Request.attempt_count,
-                Request.last_attempt_at, Request.received_local_date,
+                Request.last_attempt_at, Request.received_local_date, Request.status,
+                Request.due_at, Request.next_attempt_due_at, Request.next_step,
+                Request.follow_up_at, Request.appointment_at, Request.scheduled_at,
+                Request.updated_at,
             ).where(Request.id > last_id).order_by(Request.id).limit(batch)
         ).all()
         if not rows:
@@ -187,10 +271,17 @@ def recompute_all(session: Session, batch: int = 2000) -> int:
             }
             if r.is_open:
                 values["due_at"] = schedule.first_contact_due(r.received_at, r.crisis_level)
+                fresh = {"due_at": values["due_at"],
+                         "next_attempt_due_at": r.next_attempt_due_at}
                 if r.first_contact_at is not None and r.reached_at is None and r.last_attempt_at:
                     values["next_attempt_due_at"] = schedule.next_attempt_due(
                         r.last_attempt_at, r.crisis_level, r.attempt_count
                     )
+                    fresh["next_attempt_due_at"] = values["next_attempt_due_at"]
+                step, due = schedule.next_step(_Facts(r, fresh), now)
+                values["next_step"], values["next_due_at"] = step, due
+            else:
+                values["next_step"], values["next_due_at"] = None, None
             session.execute(update(Request).where(Request.id == r.id).values(**values))
             if local_date != r.received_local_date:
                 session.execute(
@@ -201,3 +292,65 @@ def recompute_all(session: Session, batch: int = 2000) -> int:
             touched += 1
         last_id = rows[-1].id
     return touched
+
+
+class _Facts:
+    """A result row seen with some of its columns replaced (the ones just recomputed)."""
+
+    def __init__(self, row, replaced: dict) -> None:
+        self._row, self._replaced = row, replaced
+
+    def __getattr__(self, name: str):
+        if name in self._replaced:
+            return self._replaced[name]
+        return getattr(self._row, name)
+
+
+def refresh_next_step(session: Session, request_id: int, schedule: Schedule,
+                      now: dt.datetime) -> tuple[str | None, dt.datetime | None]:
+    """Work out and store one request's next step after a change (in the caller's
+    transaction; not a version bump: it follows from fields already written)."""
+    request = session.get(Request, request_id, populate_existing=True)
+    step, due = schedule.next_step(request, now)
+    if (request.next_step, request.next_due_at) != (step, due):
+        session.execute(update(Request).where(Request.id == request_id)
+                        .values(next_step=step, next_due_at=due)
+                        .execution_options(synchronize_session=False))
+        session.expire(request)
+    return step, due
+
+
+_NEXT_STEP_FACTS = (
+    Request.id, Request.status, Request.crisis_level, Request.received_at, Request.due_at,
+    Request.first_contact_at, Request.reached_at, Request.last_attempt_at,
+    Request.next_attempt_due_at, Request.next_step, Request.follow_up_at,
+    Request.appointment_at, Request.scheduled_at, Request.updated_at,
+)
+
+
+def fill_missing_next_steps(session: Session, now: dt.datetime | None = None,
+                            batch: int = 2000) -> int:
+    """Give every open request without a next step its step and due time (rows from before
+    the worklist, or written by a path that predates it). Returns how many were filled."""
+    now = now or dt.datetime.now(dt.UTC)
+    schedule = Schedule.load(session)
+    filled = 0
+    last_id = 0
+    while True:
+        # Named columns, not the whole model: a migration runs this against the schema of its
+        # own revision, which a later revision's columns are not part of yet.
+        rows = session.execute(
+            select(*_NEXT_STEP_FACTS).where(Request.is_open.is_(True),
+                                            Request.next_due_at.is_(None), Request.id > last_id)
+            .order_by(Request.id).limit(batch)
+        ).all()
+        if not rows:
+            break
+        for r in rows:
+            step, due = schedule.next_step(r, now)
+            session.execute(update(Request).where(Request.id == r.id)
+                            .values(next_step=step, next_due_at=due)
+                            .execution_options(synchronize_session=False))
+            filled += 1
+        last_id = rows[-1].id
+    return filled

@@ -590,7 +590,8 @@ def request_values(inp, source, external_id, assessment, schedule, *, now, first
         crisis_evidence=evidence_json(assessment),
         crisis_rank=crisis_rank(assessment.crisis, False),
         status="new", is_open=True,
-        due_at=schedule.first_contact_due(received_at, assessment.crisis),
+        due_at=(due := schedule.first_contact_due(received_at, assessment.crisis)),
+        next_step="first_contact", next_due_at=due,
         repeat_of_id=repeat_of, import_batch_id=batch_id,
         attributed_content_id=attributed,
         treatment_list=";".join(sorted(assessment.treatments)), created_at=now,
@@ -670,6 +671,8 @@ def _complete_placeholder(session, request: Request, inp, assessment, schedule, 
         request.crisis_rank = crisis_rank(level, request.crisis_acknowledged_at is not None)
     if request.first_contact_at is None:
         request.due_at = schedule.first_contact_due(received_at, request.crisis_level)
+        if request.status == "new":
+            request.next_due_at = request.due_at
     have = {t.treatment for t in request.treatments}
     for t in request.treatments:
         t.received_local_date = local_date
@@ -829,6 +832,8 @@ def raise_crisis_from_text(session: Session, request: Request, schedule: Schedul
         request.oncall_notified_at = None
         if request.first_contact_at is None:
             request.due_at = schedule.first_contact_due(request.received_at, "urgent")
+            if request.status == "new":
+                request.next_due_at = request.due_at
     request.crisis_rank = crisis_rank(new_level, request.crisis_acknowledged_at is not None)
     request.version += 1
     session.add(CrisisChange(request_id=request.id, kind="assessed", from_level=old,

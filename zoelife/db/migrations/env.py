@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from alembic import context
 
+from zoelife.db import search
 from zoelife.db.engine import make_engine
 from zoelife.db.models import Base
 
@@ -20,6 +21,7 @@ def _run(connection) -> None:
         render_as_batch=connection.dialect.name == "sqlite",
         user_module_prefix="zoelife.db.types.",
         compare_type=True,
+        include_object=search.include_object,
     )
     with context.begin_transaction():
         context.run_migrations()
