@@ -37,6 +37,25 @@ MATCH_STATUSES = ("open", "linked", "dismissed")
 QUARANTINE_STATUSES = ("open", "reimported", "dismissed")
 INTAKE_KEY_KINDS = ("request", "submission", "quarantine")
 
+# Coverage (docs/coverage.md).
+COVERAGE_RANKS = ("primary", "secondary")
+SUBSCRIBER_RELATIONS = ("self", "spouse", "child", "other")
+CARD_SIDES = ("front", "back")
+BENEFIT_ROUTES = ("medical", "pharmacy")
+VERIFY_METHODS = ("call", "electronic", "portal")
+# The prior-authorization status machine of one treatment course.
+AUTH_STATUSES = ("not_needed", "gathering", "submitted", "in_review", "approved", "denied",
+                 "appeal")
+AUTH_MOVES: dict[str, tuple[str, ...]] = {
+    "not_needed": ("gathering",),
+    "gathering": ("submitted", "not_needed"),
+    "submitted": ("in_review", "approved", "denied"),
+    "in_review": ("approved", "denied"),
+    "denied": ("appeal",),
+    "appeal": ("approved", "denied"),
+    "approved": (),
+}
+
 # Allowed status moves (DESIGN.md). `closed -> in_progress` is a reopen and needs a reason.
 STATUS_MOVES: dict[str, tuple[str, ...]] = {
     "new": ("attempted", "in_progress", "scheduled", "closed"),
@@ -80,6 +99,15 @@ LABELS: dict[str, str] = {
     "front_desk": "Front desk",
     "manager": "Manager",
     "admin": "Admin",
+    "not_needed": "Not needed",
+    "gathering": "Gathering records",
+    "submitted": "Submitted",
+    "in_review": "In review",
+    "approved": "Approved",
+    "denied": "Denied",
+    "appeal": "Appeal",
+    "primary": "Primary",
+    "secondary": "Secondary",
 }
 
 
