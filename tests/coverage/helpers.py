@@ -10,8 +10,8 @@ from PIL import Image
 from tests.clock import FIXED_NOW
 from tests.intake.helpers import make_request
 from zoelife import audit
-from zoelife.db.engine import write_session
 from zoelife.coverage import records
+from zoelife.db.engine import write_session
 
 DESK = audit.Actor(None, "desk")
 TMS_CRITERIA = {"trials_needed": 2, "min_weeks": 6, "psychotherapy": True,
