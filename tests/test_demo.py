@@ -252,3 +252,23 @@ def test_cli_demo_loads_and_summarizes(tmp_path, capsys):
     assert "300/300" in captured.err
     assert cli.main(["--database", url, "demo", "--requests", "300"]) == 2
     assert "already has 300 requests" in capsys.readouterr().err
+
+
+def test_the_demo_clinic_shows_the_whole_coverage_flow(loaded):
+    """Payers with criteria, card images, benefits, and authorizations in every status, each
+    consistent with its request (approvals carry their number and dates)."""
+    from zoelife.db.models import Authorization, BenefitCheck, CardImage, Payer, PayerCriteria
+    from zoelife.vocabulary import AUTH_STATUSES
+
+    engine, summary = loaded
+    with read_session(engine) as s:
+        statuses = set(s.execute(select(Authorization.status)).scalars())
+        assert statuses == set(AUTH_STATUSES)
+        assert s.execute(select(func.count()).select_from(Payer)).scalar() == 6
+        assert s.execute(select(func.count()).select_from(PayerCriteria)).scalar() == 12
+        assert s.execute(select(func.count()).select_from(CardImage)).scalar() >= 2
+        assert s.execute(select(func.count()).select_from(BenefitCheck)).scalar() >= 7
+        for a in s.execute(select(Authorization).where(Authorization.status == "approved")
+                           ).scalars():
+            assert a.auth_number and a.approved_units and a.end_date > a.start_date
+    assert "with insurance, benefits and a prior authorization" in summary
