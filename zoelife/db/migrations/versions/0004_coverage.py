@@ -207,33 +207,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    with op.batch_alter_table('coverage_events', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_coverage_events_request_id'))
-
-    op.drop_table('coverage_events')
-    with op.batch_alter_table('card_images', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_card_images_coverage_id'))
-
-    op.drop_table('card_images')
-    with op.batch_alter_table('authorization_changes', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_authorization_changes_authorization_id'))
-
-    op.drop_table('authorization_changes')
-    op.drop_table('spravato_starts')
-    with op.batch_alter_table('coverages', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_coverages_request_id'))
-        batch_op.drop_index(batch_op.f('ix_coverages_payer_id'))
-
-    op.drop_table('coverages')
-    with op.batch_alter_table('benefit_checks', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_benefit_checks_request_id'))
-
-    op.drop_table('benefit_checks')
-    with op.batch_alter_table('authorizations', schema=None) as batch_op:
-        batch_op.drop_index('ix_authorizations_status')
-        batch_op.drop_index(batch_op.f('ix_authorizations_request_id'))
-        batch_op.drop_index(batch_op.f('ix_authorizations_payer_id'))
-
-    op.drop_table('authorizations')
-    op.drop_table('payer_criteria')
-    op.drop_table('payers')
+    # Dropping a table drops its indexes on both databases; children before parents.
+    for table in ('coverage_events', 'card_images', 'authorization_changes', 'spravato_starts',
+                  'coverages', 'benefit_checks', 'authorizations', 'payer_criteria', 'payers'):
+        op.drop_table(table)
