@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import io
+import threading
+from http.server import BaseHTTPRequestHandler, HTTPServer
+from pathlib import Path
 
 from PIL import Image
 
@@ -50,3 +54,43 @@ def seed_insured_request(engine, payer_id, *, now=FIXED_NOW, treatments=("TMS",)
             records.upload_card(s, rid, actor=DESK, rank="primary", side="back",
                                 data=card_png((0, 0, 0)), now=now)
     return rid
+
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+class MockClearinghouse(BaseHTTPRequestHandler):
+    received: list[tuple[str, str]] = []
+
+    def do_POST(self):  # noqa: N802 - http.server's name
+        body = self.rfile.read(int(self.headers["Content-Length"])).decode()
+        self.received.append((self.headers["Authorization"], body))
+        if self.headers["Authorization"] != "Bearer test-key":
+            self.send_response(401)
+            self.end_headers()
+            return
+        answer = (FIXTURES / "271_active_mental_health.x12").read_bytes()
+        self.send_response(200)
+        self.send_header("Content-Type", "application/edi-x12")
+        self.send_header("Content-Length", str(len(answer)))
+        self.end_headers()
+        self.wfile.write(answer)
+
+    def log_message(self, *args):
+        pass
+
+
+
+@contextlib.contextmanager
+def mock_clearinghouse():
+    """A local clearinghouse answering every 270 with the active mental-health 271 fixture
+    (401 without the bearer key "test-key"); yields its URL."""
+    server = HTTPServer(("127.0.0.1", 0), MockClearinghouse)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    MockClearinghouse.received = []
+    try:
+        yield f"http://127.0.0.1:{server.server_port}/eligibility"
+    finally:
+        server.shutdown()
+        server.server_close()

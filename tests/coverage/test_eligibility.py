@@ -5,12 +5,11 @@ read, and the clearinghouse adapter tested against a local mock clearinghouse.""
 from __future__ import annotations
 
 import datetime as dt
-import threading
-from http.server import BaseHTTPRequestHandler, HTTPServer
 from pathlib import Path
 
 import pytest
 
+from tests.coverage.helpers import MockClearinghouse, mock_clearinghouse
 from zoelife.coverage import eligibility as e
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -61,42 +60,16 @@ def test_what_is_not_a_271_is_refused(text):
         e.read_271(text)
 
 
-class _MockClearinghouse(BaseHTTPRequestHandler):
-    received: list[tuple[str, str]] = []
-
-    def do_POST(self):  # noqa: N802 - http.server's name
-        body = self.rfile.read(int(self.headers["Content-Length"])).decode()
-        self.received.append((self.headers["Authorization"], body))
-        if self.headers["Authorization"] != "Bearer test-key":
-            self.send_response(401)
-            self.end_headers()
-            return
-        answer = (FIXTURES / "271_active_mental_health.x12").read_bytes()
-        self.send_response(200)
-        self.send_header("Content-Type", "application/edi-x12")
-        self.send_header("Content-Length", str(len(answer)))
-        self.end_headers()
-        self.wfile.write(answer)
-
-    def log_message(self, *args):
-        pass
-
-
 @pytest.fixture
 def clearinghouse():
-    server = HTTPServer(("127.0.0.1", 0), _MockClearinghouse)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    _MockClearinghouse.received = []
-    yield f"http://127.0.0.1:{server.server_port}/eligibility"
-    server.shutdown()
-    server.server_close()
+    with mock_clearinghouse() as url:
+        yield url
 
 
 def test_the_adapter_posts_the_270_and_reads_the_271(clearinghouse):
     got = e.Clearinghouse(clearinghouse, "test-key").check(INQUIRY, control=42, now=NOW)
     assert got.copay_cents == 4000 and got.pa_required is True
-    auth, body = _MockClearinghouse.received[0]
+    auth, body = MockClearinghouse.received[0]
     assert auth == "Bearer test-key" and "ST*270*0001*005010X279A1" in body
 
 

@@ -240,3 +240,15 @@ def test_manager_aggregates_are_rates_and_medians_by_payer_and_treatment(engine)
         summary = aggregates.summary(s)
         assert (summary.with_authorization, summary.lost_at_coverage) == (4, 1)
         assert summary.first_treatments == 3 and summary.median_days_contact_to_treatment == 20.0
+
+
+def test_the_requests_export_carries_no_member_id_subscriber_or_card(engine):
+    from zoelife.ingest import export
+
+    payers = seed_payers(engine)
+    seed_insured_request(engine, payers["Aetna"])
+    with read_session(engine) as s:
+        text = "\n".join(",".join(row) for row in export.iter_request_rows(s))
+    assert text.count("\n") == 1  # the header and the one request
+    for secret in (MEMBER_ID, "Sam Subscriber", "GRP-4411", "Choice POS II", "PNG"):
+        assert secret not in text

@@ -10,7 +10,13 @@ import pytest
 from sqlalchemy import select
 
 from tests.apptest import page, read_db, sign_in
-from tests.coverage.helpers import MEMBER_ID, card_png, seed_insured_request, seed_payers
+from tests.coverage.helpers import (
+    MEMBER_ID,
+    card_png,
+    mock_clearinghouse,
+    seed_insured_request,
+    seed_payers,
+)
 from tests.intake.helpers import page_text
 from zoelife.coverage import records
 from zoelife.db.engine import make_engine
@@ -118,3 +124,37 @@ def test_first_spravato_dose_needs_an_override_reason_until_the_start_is_complet
     held = read_db(app_db, lambda s: records.spravato_start(s, rid).override_reason)
     assert held == "Clinician approved the start; REMS form faxed today"
     assert read_db(app_db, lambda s: s.execute(select(Coverage.member_id)).scalar()) == MEMBER_ID
+
+
+@pytest.fixture
+def clearinghouse():
+    with mock_clearinghouse() as url:
+        yield url
+
+
+def test_an_electronic_check_shows_the_payers_answer_and_staff_record_it(app_db, monkeypatch,
+                                                                         clearinghouse):
+    from zoelife.coverage import eligibility
+    from zoelife.db.engine import write_session
+    from zoelife.db.models import BenefitCheck, Payer
+
+    rid, payers = seeded(app_db, cards=False)
+    engine = make_engine(app_db)
+    with write_session(engine) as s:
+        s.get(Payer, payers["Aetna"]).payer_code = "60054"
+    engine.dispose()
+    monkeypatch.setenv(eligibility.URL_ENV, clearinghouse)
+    monkeypatch.setenv(eligibility.KEY_ENV, "test-key")
+    monkeypatch.setenv(eligibility.NPI_ENV, "1234567893")
+    at = opened(app_db, rid)
+    button(at, "Check eligibility electronically").click()
+    at.run()
+    assert not at.exception
+    text = page_text(at)
+    assert "Deductible $1,500.00 (met $500.00)" in text and "PA required: yes" in text
+    assert read_db(app_db, lambda s: s.execute(select(BenefitCheck)).first()) is None
+    button(at, "Record these benefits").click()
+    at.run()
+    saved = read_db(app_db, lambda s: s.execute(select(BenefitCheck)).scalar())
+    assert (saved.method, saved.reference, saved.copay_cents, saved.pa_required) == (
+        "electronic", "ZL42", 4000, True)

@@ -208,3 +208,45 @@ class Clearinghouse:
 
     def check(self, inquiry: Inquiry, *, control: int, now: dt.datetime) -> Benefits:
         return read_271(self.send(build_270(inquiry, control=control, now=now)))
+
+
+URL_ENV, KEY_ENV, NPI_ENV = ("ZOELIFE_CLEARINGHOUSE_URL", "ZOELIFE_CLEARINGHOUSE_KEY",
+                             "ZOELIFE_PROVIDER_NPI")
+
+
+def from_environment() -> tuple[Clearinghouse, str] | None:
+    """The configured clearinghouse and the clinic's NPI, or None (benefits entered by hand)."""
+    import os
+
+    url, key = os.environ.get(URL_ENV, "").strip(), os.environ.get(KEY_ENV, "").strip()
+    npi = os.environ.get(NPI_ENV, "").strip()
+    if not (url and key and npi):
+        return None
+    return Clearinghouse(url, key), npi
+
+
+def inquiry_for(session, request_id: int, treatment: str, *, npi: str) -> Inquiry:
+    """The 270's content for the request's primary insurance (read only: the HTTP call happens
+    outside any transaction, and `record_check` audits it afterwards)."""
+    from zoelife import settings
+    from zoelife.coverage import records
+    from zoelife.db.models import Payer, Request
+
+    request = session.get(Request, request_id)
+    coverage = records.coverage_of(session, request_id, "primary")
+    payer = session.get(Payer, coverage.payer_id) if coverage and coverage.payer_id else None
+    if payer is None or not payer.payer_code:
+        raise EligibilityError("The primary insurance needs a payer with a clearinghouse id "
+                               "(the admin adds it on the Payers page).")
+    return Inquiry(settings.get(session, "clinic_name"), npi, payer.name, payer.payer_code,
+                   coverage.member_id or "", request.first_name or "", request.last_name or "",
+                   request.date_of_birth, treatment)
+
+
+def record_check(session, request_id: int, treatment: str, *, actor, ok: bool) -> None:
+    """Audit an electronic inquiry: what was asked of whom, never the answer's details."""
+    from zoelife import audit
+
+    audit.record(session, actor, "coverage.eligibility_check", "request", request_id,
+                 {"treatments": treatment, "method": "electronic", "result": "answered" if ok
+                  else "failed"})

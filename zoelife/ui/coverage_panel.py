@@ -11,11 +11,11 @@ import pandas as pd
 import streamlit as st
 
 from zoelife.audit import Actor
-from zoelife.coverage import checklist, machine, records
+from zoelife.coverage import checklist, eligibility, machine, records
 from zoelife.db.models import Request
 from zoelife.ui import request_widgets as w
 from zoelife.ui.components import escape_markdown, local_time
-from zoelife.ui.db import reading
+from zoelife.ui.db import reading, writing
 from zoelife.ui.tables import download_link, people_table
 from zoelife.vocabulary import (
     AUTH_STATUSES,
@@ -143,6 +143,7 @@ def show(r: Request, *, who: Actor, seen_version: int, zone, treatments, now: dt
                     "PA required": _yes_no(b.pa_required),
                     "Route": label(b.benefit_route) if b.benefit_route else "",
                 }]), hide_index=True, width="stretch")
+            _electronic_check(r, t, who=who, now=now)
             with st.form(f"benefits_{r.id}_{t}"):
                 c1, c2, c3 = st.columns(3)
                 tri = ["unknown", "yes", "no"]
@@ -258,6 +259,57 @@ def show(r: Request, *, who: Actor, seen_version: int, zone, treatments, now: dt
         for e in events:
             st.text(f"{fmt(e.occurred_at)}  {label(e.kind)}"
                     + (f": {e.detail}" if e.detail else ""))
+
+
+def _electronic_check(r: Request, treatment: str, *, who: Actor, now: dt.datetime) -> None:
+    """Ask the payer through the clearinghouse (when one is configured); the answer is shown
+    for staff to confirm, never saved on its own."""
+    configured = eligibility.from_environment()
+    if configured is None:
+        return
+    clearinghouse, npi = configured
+    key = f"_eligibility_{r.id}_{treatment}"
+    if st.button("Check eligibility electronically", key=f"elig_check_{r.id}_{treatment}"):
+        try:
+            with reading() as session:
+                inquiry = eligibility.inquiry_for(session, r.id, treatment, npi=npi)
+            answer = clearinghouse.check(inquiry, control=int(now.timestamp()) % 10**9, now=now)
+            ok = True
+        except eligibility.EligibilityError as exc:
+            answer, ok = None, False
+            st.error(str(exc))
+        with writing() as session:
+            eligibility.record_check(session, r.id, treatment, actor=who, ok=ok)
+        st.session_state[key] = answer
+    answer = st.session_state.get(key)
+    if answer is None:
+        return
+    with st.container(border=True):
+        st.markdown("**The payer's answer (271)**: confirm before recording")
+        if answer.rejections:
+            st.warning("Rejected: " + "; ".join(answer.rejections))
+        st.text(f"Active: {_yes_no(answer.active)}   In network: {_yes_no(answer.in_network)}   "
+                f"PA required: {_yes_no(answer.pa_required)}")
+        st.text(f"Deductible {_money(answer.deductible_cents)} (met "
+                f"{_money(answer.deductible_met_cents)}), out-of-pocket max "
+                f"{_money(answer.oop_max_cents)}, copay {_money(answer.copay_cents)}, "
+                f"coinsurance {answer.coinsurance_percent if answer.coinsurance_percent is not None else '-'}%")
+        for message in answer.messages:
+            st.text(message)
+        if st.button("Record these benefits", key=f"elig_record_{r.id}_{treatment}"):
+            def cleared(_):
+                st.session_state.pop(key, None)
+
+            with reading() as session:
+                primary = records.coverage_of(session, r.id, "primary")
+            w.perform(lambda s: records.record_benefits(
+                s, r.id, treatment, actor=who, payer_id=primary.payer_id if primary else None,
+                in_network=answer.in_network, deductible_cents=answer.deductible_cents,
+                deductible_met_cents=answer.deductible_met_cents,
+                oop_max_cents=answer.oop_max_cents, copay_cents=answer.copay_cents,
+                coinsurance_percent=answer.coinsurance_percent, pa_required=answer.pa_required,
+                method="electronic", reference=answer.trace),
+                success="Benefits recorded from the payer's answer.", on_success=cleared)
 
 
 def _card_uploads(r: Request, rank: str, who: Actor) -> None:
