@@ -158,3 +158,17 @@ def test_an_electronic_check_shows_the_payers_answer_and_staff_record_it(app_db,
     saved = read_db(app_db, lambda s: s.execute(select(BenefitCheck)).scalar())
     assert (saved.method, saved.reference, saved.copay_cents, saved.pa_required) == (
         "electronic", "ZL42", 4000, True)
+
+
+def test_the_status_tab_holds_the_spravato_gate_too(app_db):
+    rid, _ = seeded(app_db, cards=False, treatments=("Spravato",))
+    at = opened(app_db, rid)
+    [s for s in at.get("button_group") if s.label == "Move to"][0].set_value("scheduled")
+    at.run()
+    [d for d in at.date_input if d.label == "Appointment date"][0].set_value(dt.date(2026, 3, 9))
+    [t for t in at.time_input if t.label == "Appointment time"][0].set_value(dt.time(9, 0))
+    [c for c in at.checkbox if c.label == "This is the first Spravato dose"][0].check()
+    button(at, "Schedule").click()
+    at.run()
+    assert any("Not ready for a first Spravato dose" in e.value for e in at.error)
+    assert read_db(app_db, lambda s: s.get(Request, rid).status) == "new"

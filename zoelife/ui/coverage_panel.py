@@ -16,7 +16,7 @@ from zoelife.db.models import Request
 from zoelife.ui import request_widgets as w
 from zoelife.ui.components import escape_markdown, local_time
 from zoelife.ui.db import reading, writing
-from zoelife.ui.tables import download_link, people_table
+from zoelife.ui.tables import data_export_off, download_link, people_table
 from zoelife.vocabulary import (
     AUTH_STATUSES,
     BENEFIT_ROUTES,
@@ -363,6 +363,7 @@ def _authorization(r: Request, a, items: list[checklist.Item], history, *, who: 
         with st.form(f"evidence_{a.id}"):
             st.caption("Confirmed treatment history (from the records or the person's own words)")
             trials = pd.DataFrame(evidence.get("trials") or [], columns=TRIAL_COLUMNS)
+            data_export_off()  # the history names drugs a person took: no toolbar download
             edited = st.data_editor(trials, num_rows="dynamic", key=f"trials_{a.id}",
                                     column_config={
                                         "dose_mg": st.column_config.NumberColumn("dose (mg)"),
