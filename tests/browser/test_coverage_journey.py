@@ -92,9 +92,12 @@ def test_a_tms_request_goes_from_insurance_to_an_approved_authorization_and_a_fi
     _type_date(tab, "Appointment date", today + dt.timedelta(days=3))
     tab.get_by_role("spinbutton", name="hour, Appointment time").click()
     tab.keyboard.type("0900")
-    tab.get_by_label("Appointment kind").fill("TMS first session")
+    choose(tab, "First treatment session?", "Yes: first TMS session")
     tab.get_by_role("button", name="Schedule", exact=True).click()
-    expect(tab.get_by_text("Status changed to scheduled.")).to_be_visible()
+    expect(tab.get_by_text("First TMS session scheduled.")).to_be_visible()
     assert request_row(clinic, request_id).appointment_kind == "TMS first session"
+    with read_session(engine) as s:
+        course = records.authorizations_of(s, request_id)[0]
+        assert course.first_treatment_at is not None and course.days_to_first_treatment == 3
     no_exception(tab)
     engine.dispose()

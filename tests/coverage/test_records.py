@@ -252,3 +252,24 @@ def test_the_requests_export_carries_no_member_id_subscriber_or_card(engine):
     assert text.count("\n") == 1  # the header and the one request
     for secret in (MEMBER_ID, "Sam Subscriber", "GRP-4411", "Choice POS II", "PNG"):
         assert secret not in text
+
+
+def test_a_first_tms_session_is_kept_on_its_approved_course(engine):
+    payers = seed_payers(engine)
+    rid = seed_insured_request(engine, payers["Aetna"], cards=False)
+    with write_session(engine) as s:
+        a = records.open_authorization(s, rid, "tms", actor=DESK, payer_id=payers["Aetna"],
+                                       now=NOW - dt.timedelta(days=10))
+        version = s.get(Request, rid).version
+        records.schedule_first_treatment(s, rid, "tms", actor=DESK, seen_version=version,
+                                         appointment_at=NOW + dt.timedelta(days=2), now=NOW)
+    with read_session(engine) as s:
+        r = s.get(Request, rid)
+        course = s.get(type(a), a.id)
+        assert (r.status, r.appointment_kind) == ("scheduled", "TMS first session")
+        assert course.first_treatment_at == NOW + dt.timedelta(days=2)
+        assert course.days_to_first_treatment == 22  # received 20 days before NOW
+    with pytest.raises(records.CoverageError, match="TMS, Spravato or ketamine"):
+        with write_session(engine) as s:
+            records.schedule_first_treatment(s, rid, "therapy", actor=DESK, seen_version=2,
+                                             appointment_at=NOW)

@@ -167,7 +167,7 @@ def test_the_status_tab_holds_the_spravato_gate_too(app_db):
     at.run()
     [d for d in at.date_input if d.label == "Appointment date"][0].set_value(dt.date(2026, 3, 9))
     [t for t in at.time_input if t.label == "Appointment time"][0].set_value(dt.time(9, 0))
-    [c for c in at.checkbox if c.label == "This is the first Spravato dose"][0].check()
+    [s for s in at.selectbox if s.label == "First treatment session?"][0].set_value("spravato")
     button(at, "Schedule").click()
     at.run()
     assert any("Not ready for a first Spravato dose" in e.value for e in at.error)

@@ -503,3 +503,29 @@ def schedule_first_spravato(session: Session, request_id: int, *, actor: audit.A
                      {"reason": True, "count": len(gate.missing)})
     record_first_treatment(session, request_id, "spravato", appointment_at, actor=actor)
     return version
+
+
+FIRST_TREATMENTS = ("tms", "spravato", "ketamine")
+
+
+def schedule_first_treatment(session: Session, request_id: int, treatment: str, *,
+                             actor: audit.Actor, seen_version: int, appointment_at: dt.datetime,
+                             override_reason: str = "", now: dt.datetime | None = None) -> int:
+    """Schedule a course's first treatment session: the request moves to `scheduled` and the
+    course keeps the time (for the managers' days from first contact to first treatment). A
+    first Spravato dose goes through its start gate (`schedule_first_spravato`)."""
+    from zoelife.intake import lifecycle
+    from zoelife.vocabulary import label
+
+    if treatment not in FIRST_TREATMENTS:
+        raise CoverageError("A first treatment session is for TMS, Spravato or ketamine.")
+    if treatment == "spravato":
+        return schedule_first_spravato(session, request_id, actor=actor,
+                                       seen_version=seen_version, appointment_at=appointment_at,
+                                       override_reason=override_reason, now=now)
+    version = lifecycle.change_status(
+        session, request_id, actor=actor, seen_version=seen_version, to_status="scheduled",
+        appointment_at=appointment_at, appointment_kind=f"{label(treatment)} first session",
+        now=now)
+    record_first_treatment(session, request_id, treatment, appointment_at, actor=actor)
+    return version
