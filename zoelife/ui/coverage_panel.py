@@ -74,8 +74,9 @@ def show(r: Request, *, who: Actor, seen_version: int, zone, treatments, now: dt
         c = coverage[rank]
         if rank == "secondary" and coverage["primary"] is None:
             continue
-        with st.expander(f"{label(rank)} insurance" + (f": {names.get(c.payer_id, '')}"
-                                                        if c else ""),
+        # Payer names are typed by the admin: escaped, as expander labels are markdown.
+        with st.expander(f"{label(rank)} insurance" + (
+                f": {escape_markdown(names.get(c.payer_id, ''))}" if c else ""),
                          expanded=rank == "primary"):
             if c is not None:
                 st.text(f"Member id: {c.member_id or '-'}    Group: {c.group_number or '-'}    "
@@ -88,7 +89,7 @@ def show(r: Request, *, who: Actor, seen_version: int, zone, treatments, now: dt
                         col.image(shown[side].data, caption=f"Card {side}", width=320)
                     else:
                         col.caption(f"No card {side} yet.")
-            options = [None, *[p for p in active if True]]
+            options = [None, *active]
             if c is not None and c.payer_id not in options:
                 options.append(c.payer_id)
             with st.form(f"coverage_{r.id}_{rank}"):
@@ -341,7 +342,8 @@ def _card_uploads(r: Request, rank: str, who: Actor) -> None:
 
 def _authorization(r: Request, a, items: list[checklist.Item], history, *, who: Actor,
                    names: dict, fmt, now: dt.datetime) -> None:
-    title = f"{label(a.treatment)}: {label(a.status)} ({names.get(a.payer_id, 'no payer')})"
+    title = (f"{label(a.treatment)}: {label(a.status)} "
+             f"({escape_markdown(names.get(a.payer_id, 'no payer'))})")
     with st.expander(title, expanded=a.status in ("gathering", "submitted", "in_review")):
         if a.status == "approved":
             st.text(f"Authorization {a.auth_number}: {a.approved_units} sessions, "
