@@ -35,6 +35,14 @@ def _widget(spec, value):
         raw = st.text_area(label, value="\n".join(value or []), help=spec.help + " One per line.",
                            key=key)
         return [line.strip() for line in raw.replace(",", "\n").splitlines() if line.strip()]
+    if spec.kind == "field_mappings":
+        raw = st.text_area(label, value=json.dumps(value or {}, indent=2, sort_keys=True),
+                           help=spec.help + " JSON: {\"source\": {\"field id\": \"field\"}}.",
+                           key=key)
+        try:
+            return json.loads(raw or "{}")
+        except ValueError:
+            return raw  # refused by validation, with the setting's name
     if spec.kind == "business_hours":
         st.markdown(f"**{label}**")
         st.caption(spec.help + " Leave both empty for a closed day.")

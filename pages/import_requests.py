@@ -5,12 +5,13 @@ import pandas as pd
 import streamlit as st
 
 from zoelife.ingest import quarantine
-from zoelife.ingest.fields import CANONICAL_FIELDS, DEFAULT_SOURCES, IGNORE
-from zoelife.ingest.importer import import_requests, prepare
+from zoelife.ingest.connectors import is_numeric_key
+from zoelife.ingest.fields import CANONICAL_FIELDS, IGNORE
+from zoelife.ingest.importer import import_requests, prepare, save_mapping
 from zoelife.ingest.readers import ReadError
 from zoelife.security import downloads
 from zoelife.ui.components import escape_markdown, page_header
-from zoelife.ui.db import get_engine, reading
+from zoelife.ui.db import get_engine, reading, writing
 from zoelife.ui.gate import actor, require
 from zoelife.ui.tables import download_link, people_table
 from zoelife.vocabulary import CHANNELS, label
@@ -19,7 +20,9 @@ PAGE_SIZE = 25
 NO_FIELD = "(keep as extra field)"
 TOOL_NAMES = {"gravity_forms": "Gravity Forms", "wpforms": "WPForms", "jotform": "Jotform",
               "google_forms": "Google Forms", "typeform": "Typeform",
-              "zoelife": "a Zoelife export"}
+              "zoelife": "a Zoelife export", "gravity": "Gravity Forms",
+              "formstack": "Formstack", "hubspot": "HubSpot", "meta": "Meta Lead Ads",
+              "calendly": "Calendly", "squarespace": "Squarespace", "wix": "Wix"}
 # The importer's row facts keep their field names; people read these headers.
 RESULT_COLUMNS = {
     "row": st.column_config.NumberColumn(
@@ -34,8 +37,9 @@ RESULT_COLUMNS = {
 # Patient data: the front desk's (an admin is IT and sees none, docs/security.md).
 user = require("front_desk")
 page_header("Import requests", "Upload the export of your form tool (Gravity Forms, WPForms, "
-            "Jotform, Google Forms, Typeform) as CSV or JSON. Rows already imported are "
-            "skipped, so a cumulative export can be uploaded again.")
+            "Jotform, Google Forms, Typeform, Squarespace, Wix) as CSV, or JSON: an array, JSON "
+            "lines, one webhook body, or a saved API response (HubSpot, Meta, Calendly). Rows "
+            "already imported are skipped, so a cumulative export can be uploaded again.")
 
 # Columns offered for mapping (and previewed); the rest keep their automatic mapping.
 MAX_MAPPED_COLUMNS = 200
@@ -84,9 +88,20 @@ if uploaded is not None:
                                      format_func=lambda f: f if f == NO_FIELD else label(f))
                 mapping[header] = IGNORE if value == NO_FIELD else value
         c1, c2 = st.columns(2)
-        source = c1.text_input("Source", value=DEFAULT_SOURCES.get(prep.form_tool,
-                                                                   "file-import"),
+        source = c1.text_input("Source", value=prep.source,
                                help="Which form this came from; ids are unique per source.")
+        numbered = {h: mapping[h] for h in shown if is_numeric_key(h) and mapping[h] != IGNORE}
+        if any(is_numeric_key(h) for h in shown):
+            st.info("Some fields arrived as numeric ids (the form posts field numbers, not "
+                    "labels). Choose above what each number means, then save the mapping: this "
+                    "source's deliveries and imports are read with it from then on.",
+                    icon=":material/pin:")
+            if st.button("Save the numbered fields' mapping for this source",
+                         disabled=not numbered):
+                with writing() as session:
+                    save_mapping(session, source.strip() or prep.source, numbered,
+                                 actor=actor(user))
+                st.success(f"Saved {len(numbered)} field id(s) for {source.strip() or prep.source}.")
         channel = c2.selectbox("Channel", CHANNELS, format_func=label)
         if st.button("Import", type="primary"):
             bar = st.progress(0.0, text="Importing...")
@@ -130,6 +145,32 @@ if result:
         people_table(pd.DataFrame(result["warnings"]), hide_index=True, width="stretch",
                      column_config=RESULT_COLUMNS)
 
+
+
+def _map_from_received(row) -> None:
+    """Name a numeric-id form's fields once, from a body it actually sent (the newest)."""
+    numbered = [k for k, v in row.raw.items() if is_numeric_key(k) and v]
+    if not numbered:
+        return
+    st.markdown(f"**Map {escape_markdown(row.source)}'s field ids from its newest body**")
+    chosen: dict[str, str] = {}
+    options = [NO_FIELD, *CANONICAL_FIELDS]
+    for key in numbered:
+        # The value is the public's text: shown as the selectbox's help, never as markdown.
+        value = st.selectbox(f"Field {escape_markdown(key)}", options,
+                             key=f"quarantine_map_{row.id}_{key}",
+                             format_func=lambda f: f if f == NO_FIELD else label(f),
+                             help=escape_markdown(str(row.raw[key])[:200]))
+        if value != NO_FIELD:
+            chosen[key] = value
+    if st.button(f"Save the mapping for {row.source}", key=f"quarantine_save_{row.id}",
+                 disabled=not chosen):
+        with writing() as session:
+            save_mapping(session, row.source, chosen, actor=actor(user))
+        st.success(f"Saved {len(chosen)} field id(s) for {row.source}: its next deliveries "
+                   "are read with them. Import the quarantined rows again (download, import).")
+
+
 st.divider()
 st.subheader("Quarantine", anchor=False)
 with reading() as session:
@@ -137,18 +178,28 @@ with reading() as session:
 if not open_count:
     st.caption("No rows wait in quarantine.")
 else:
-    pages = max(1, -(-open_count // PAGE_SIZE))
-    page_no = st.number_input("Page", min_value=1, max_value=pages, value=1, step=1) \
-        if pages > 1 else 1
+    st.caption(f"{open_count:,} row(s) could not be imported, by reason. Each reason says "
+               "what to do.")
     with reading() as session:
-        rows = quarantine.list_open(session, offset=(page_no - 1) * PAGE_SIZE, limit=PAGE_SIZE)
-    st.caption(f"{open_count:,} row(s) could not be imported.")
-    people_table(pd.DataFrame([{
-        "Source": r.source, "Row": r.row_number, "Id": r.external_id or "",
-        "Reason": r.reason, "Crisis": label(r.crisis_level),
-        "In queue": "yes" if r.request_id else "",
-        "As received": "; ".join(f"{k}: {v}" for k, v in r.raw.items() if v),
-    } for r in rows]), hide_index=True, width="stretch")
+        groups = quarantine.counts_by_reason(session)
+    for kind, count in groups:
+        with st.expander(f"{kind.title}: {count:,}", expanded=len(groups) == 1):
+            st.caption(kind.what_to_do)
+            pages = max(1, -(-count // PAGE_SIZE))
+            page_no = st.number_input("Page", min_value=1, max_value=pages, value=1, step=1,
+                                      key=f"quarantine_page_{kind.key}") if pages > 1 else 1
+            with reading() as session:
+                rows = quarantine.list_open_of(session, kind.key,
+                                               offset=(page_no - 1) * PAGE_SIZE,
+                                               limit=PAGE_SIZE)
+            people_table(pd.DataFrame([{
+                "Source": r.source, "Row": r.row_number, "Id": r.external_id or "",
+                "Reason": r.reason, "Crisis": label(r.crisis_level),
+                "In queue": "yes" if r.request_id else "",
+                "As received": "; ".join(f"{k}: {v}" for k, v in r.raw.items() if v),
+            } for r in rows]), hide_index=True, width="stretch")
+            if kind.key == "numeric_ids" and rows:
+                _map_from_received(rows[0])
     download_link("Download quarantined rows (CSV)", downloads.QUARANTINE_PATH,
                   help="Every open quarantined row; the download is recorded in the audit log.")
 

@@ -25,6 +25,7 @@ from zoelife.ui.db import reading, writing
 from zoelife.ui.gate import actor, require
 from zoelife.ui.highlight import highlight_markdown
 from zoelife.ui.tables import people_table
+from zoelife.ui.trials_panel import show_trials
 from zoelife.vocabulary import (
     CRISIS_LEVELS,
     PRIOR_AUTH_STATUSES,
@@ -135,6 +136,7 @@ with left:
                 st.caption(f"Language: {reading.language_name}.")
         else:
             st.caption("No message.")
+    show_trials(r.message)
     if r.extra:
         with st.expander("Other answers from the form"):
             st.json({k: v for k, v in r.extra.items() if not str(k).startswith("_")})

@@ -117,6 +117,11 @@ SPECS: tuple[SettingSpec, ...] = (
     SettingSpec("upload_max_mb", "int", 50,
                 "Largest file accepted by the Import pages and the webhook body limit's ceiling.",
                 "Imports", minimum=1, maximum=200),
+    SettingSpec("source_field_mappings", "field_mappings", {},
+                "Per source, what each field of its bodies means (label or numeric field id -> "
+                "request field), for forms that post numeric ids (Gravity Forms' \"All "
+                "Fields\"). Set on the Import requests page from one received body.",
+                "Imports"),
 )
 
 BY_NAME: dict[str, SettingSpec] = {s.name: s for s in SPECS}
@@ -183,9 +188,30 @@ def _validate_emails(value: Any) -> list[str]:
 
 
 
+def _validate_field_mappings(value: Any) -> dict[str, dict[str, str]]:
+    from zoelife.ingest.fields import CANONICAL_FIELDS, IGNORE
+
+    if not isinstance(value, dict):
+        raise SettingError("source_field_mappings: expected {source: {field id: request field}}")
+    out: dict[str, dict[str, str]] = {}
+    for source, mapping in value.items():
+        if not isinstance(mapping, dict):
+            raise SettingError(f"source_field_mappings: {source!r} must map field ids to fields")
+        clean: dict[str, str] = {}
+        for label, target in mapping.items():
+            if target not in CANONICAL_FIELDS and target != IGNORE:
+                raise SettingError(f"source_field_mappings: {source!r}: unknown request field "
+                                   f"{target!r}")
+            clean[str(label)[:300]] = str(target)
+        out[str(source)[:120]] = clean
+    return out
+
+
 def validate(name: str, value: Any) -> Any:
     """Return the value in its stored form, or raise SettingError naming the setting."""
     s = spec(name)
+    if s.kind == "field_mappings":
+        return _validate_field_mappings(value)
     if s.kind in ("str", "text"):
         value = "" if value is None else str(value).strip()
         if s.kind == "str" and not value:

@@ -247,7 +247,7 @@ def test_a_signed_webhook_submission_appears_on_an_open_queue_without_a_reload(c
     entry = f"wh-{uuid.uuid4().hex}"
     body = json.dumps({
         "Entry Id": entry, "Name (First)": "Wanda", "Name (Last)": "Webhookson",
-        "Email": "wanda.webhookson@example.com", "Phone": "(555) 310-4400",
+        "Email": "wanda.webhookson@example.com", "Phone": "(212) 310-4400",
         "Treatments": "TMS", "Message": "Is TMS covered by my plan?",
     }).encode()
     stamp = int(live_server_now().timestamp())
@@ -290,11 +290,11 @@ def test_import_lists_the_rejects_and_downloads_them(clinic, tab):
     header = ["Entry Id", "Entry Date", "Name (First)", "Name (Last)", "Email", "Phone",
               "Treatments (TMS)", "Message"]
     rows = [
-        ["imp-301", stamp, "Greta", "Goodrow", "greta.goodrow@example.com", "(555) 201-3301",
+        ["imp-301", stamp, "Greta", "Goodrow", "greta.goodrow@example.com", "(212) 201-3301",
          "TMS", "Does TMS need a referral?"],
         ["imp-302", stamp, "Bram", "Nocontact", "", "n/a", "TMS", "Please call me."],
         ["imp-303", "someday soon", "Cora", "Baddate", "cora.baddate@example.com",
-         "(555) 201-3303", "TMS", "Interested in TMS."],
+         "(212) 201-3303", "TMS", "Interested in TMS."],
     ]
     buf = io.StringIO()
     csv.writer(buf).writerows([header, *rows])

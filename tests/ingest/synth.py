@@ -42,7 +42,7 @@ def rows(n: int, seed: int = 1, *, start: dt.datetime | None = None) -> list[dic
             out.append(prev)
             continue
         first, last = rng.choice(FIRST), rng.choice(LAST) + str(rng.randint(1, n))
-        phone = f"(555) {rng.randint(200, 999)}-{rng.randint(0, 9999):04d}"
+        phone = f"(212) {rng.randint(200, 999)}-{rng.randint(0, 9999):04d}"
         email = f"{first.lower()}.{last.lower()}@example.com"
         if out and roll < 0.11:  # shares a phone with someone else: a possible match
             phone = rng.choice(out[-50:])["Phone"] or phone

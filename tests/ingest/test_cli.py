@@ -74,7 +74,7 @@ def test_export_requests_neutralizes_and_audits(app_db, fixture_path, tmp_path, 
     by_ext = {r[1]: dict(zip(rows[0], r, strict=True)) for r in rows[1:]}
     assert set(by_ext) == {"201", "202", "203"}  # the urgent no-contact request included
     assert by_ext["203"]["message"] == "'=HYPERLINK(\"http://evil.example\")"
-    assert by_ext["201"]["phone"] == "'+15552013344"
+    assert by_ext["201"]["phone"] == "'+12122013344"
     assert by_ext["201"]["received_at"] == "2026-03-02T10:15:00-05:00"
     assert by_ext["201"]["crisis"] == "none" and by_ext["202"]["crisis"] == "urgent"
     assert by_ext["201"]["date_of_birth"] == "1985-04-12"
@@ -107,3 +107,16 @@ def test_content_import_and_export(app_db, tmp_path, capsys):
     assert by_url["https://zoelife.example/blog/spravato-faq/"][4] == "spravato"
     reel = by_url["https://instagram.example/p/abc"]
     assert reel[1] == "'@Ketamine reel" and reel[3] == "social" and reel[4] == "ketamine"
+
+
+def test_import_reads_a_single_webhook_body_saved_to_a_file(app_db, tmp_path, capsys, frozen):
+    """`zoelife import requests` used to refuse one JSON object ("not JSON")."""
+    from tests.ingest.test_connectors import FIXTURES
+
+    path = tmp_path / "typeform-delivery.json"
+    path.write_bytes((FIXTURES / "typeform_webhook.json").read_bytes())
+    code = main(["--database", app_db, "import", "requests", str(path), "--source", "typeform",
+                 "--json"])
+    assert code == 0
+    out = json.loads(capsys.readouterr().out)
+    assert (out["rows"], out["imported"], out["rejected"]) == (1, 1, 0)

@@ -40,7 +40,7 @@ def test_gravity_forms_export(engine, fixture_path):
     reqs = _requests(engine)
     ana = reqs[("gravity-forms", "201")]
     assert (ana.first_name, ana.last_name, ana.email, ana.phone) == (
-        "Ana", "Diaz", "ana.diaz@example.com", "+15552013344")
+        "Ana", "Diaz", "ana.diaz@example.com", "+12122013344")
     assert ana.date_of_birth == dt.date(1985, 4, 12)
     assert "two medications" in ana.message  # the quoted multi-line cell stays whole
     assert ana.treatment_list == "spravato"
@@ -53,7 +53,7 @@ def test_gravity_forms_export(engine, fixture_path):
     # Cy's email is invalid but the phone works: imported with a warning; the export's guard
     # quote before a formula is removed.
     cy = reqs[("gravity-forms", "203")]
-    assert cy.email is None and cy.phone == "+15552017788"
+    assert cy.email is None and cy.phone == "+12122017788"
     assert cy.message == '=HYPERLINK("http://evil.example")'
     assert [w["row"] for w in r.warnings] == [4]
     with read_session(engine) as s:
@@ -175,7 +175,7 @@ def test_fixed_row_reimports_and_reuses_urgent_placeholder(engine, tmp_path):
     assert (r.rejected, r.crisis_urgent) == (1, 1)
     placeholder = _requests(engine)[("gravity-forms", "7")]
     assert not placeholder.has_usable_contact and placeholder.crisis_level == "urgent"
-    path.write_text(bad.replace(",,,\"I", ",lia.moss@example.com,(555) 212-3434,\"I"))
+    path.write_text(bad.replace(",,,\"I", ",lia.moss@example.com,(212) 212-3434,\"I"))
     r = import_requests(engine, path)
     _identity(r)
     assert (r.imported, r.rejected) == (1, 0)
@@ -183,7 +183,7 @@ def test_fixed_row_reimports_and_reuses_urgent_placeholder(engine, tmp_path):
     assert len(reqs) == 1  # the placeholder became the request
     fixed = reqs[("gravity-forms", "7")]
     assert fixed.id == placeholder.id
-    assert fixed.has_usable_contact and fixed.phone == "+15552123434"
+    assert fixed.has_usable_contact and fixed.phone == "+12122123434"
     assert fixed.person_id is not None and fixed.crisis_level == "urgent"
     assert "_quarantine_reason" not in fixed.extra
     with read_session(engine) as s:
@@ -234,7 +234,7 @@ def test_export_reimports_cleanly(engine, fixture_path, tmp_path, sqlite_templat
     finally:
         target.dispose()
     cy = reqs[("old-system", "203")]
-    assert cy.phone == "+15552017788"  # '+1555... lost its guard quote
+    assert cy.phone == "+12122017788"  # '+1555... lost its guard quote
     assert cy.message == '=HYPERLINK("http://evil.example")'
     ana = reqs[("old-system", "201")]
     assert ana.extra["User Agent"] == "Mozilla/5.0"  # the extra column's fields come back
@@ -432,7 +432,7 @@ def test_a_placeholder_phone_is_matched_through_its_newest_requests_only(
     def row(i: int, who: int, minutes: int) -> dict[str, str]:
         return {"Entry Id": f"P{i}", "Entry Date": (start + dt.timedelta(minutes=minutes))
                 .strftime("%Y-%m-%d %H:%M:%S"), "Name (First)": f"Pat{who}",
-                "Name (Last)": "Placeholder", "Email": "", "Phone": "555-555-5555",
+                "Name (Last)": "Placeholder", "Email": "", "Phone": "212-555-5555",
                 "Treatments": "TMS", "Message": "", "Source Url": "",
                 "How did you hear about us?": ""}
 

@@ -19,7 +19,7 @@ HEADERS = ["Entry Id", "Entry Date", "Name (First)", "Name (Last)", "Email", "Ph
 cell = st.one_of(
     st.text(max_size=40),
     st.sampled_from(["", "2026-03-02 10:00:00", "3/2/2026 9:00", "ana@example.com",
-                     "(555) 201-3344", "TMS", "I want to die", "=1+1", "'=SUM(A1)", "\x00",
+                     "(212) 201-3344", "TMS", "I want to die", "=1+1", "'=SUM(A1)", "\x00",
                      "1", "not a date"]),
 )
 row = st.fixed_dictionaries({h: cell for h in HEADERS})

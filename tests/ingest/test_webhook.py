@@ -103,7 +103,7 @@ def _request(engine, external_id: str) -> Request:
 
 def _payload(n: int, **kw) -> dict:
     return {"Entry Id": f"wh-{n}", "Name (First)": "Wren", "Name (Last)": f"Hale{n}",
-            "Email": f"wren{n}@example.com", "Phone": "(555) 310-4400",
+            "Email": f"wren{n}@example.com", "Phone": "(212) 310-4400",
             "Treatments": "TMS", "Message": "Is TMS covered?",
             "Source Url": "https://zoelife.example/tms/?utm_campaign=tms-spring"} | kw
 
@@ -198,7 +198,7 @@ def test_form_encoded_body(server):
 def test_jotform_multipart(server):
     base, engine, _ = server
     raw = {"q3_name": {"first": "Sol", "last": "Tate"}, "q4_email": "sol@example.com",
-           "q5_phoneNumber": {"full": "(555) 411-2233"}, "q6_typeA": "Ketamine"}
+           "q5_phoneNumber": {"full": "(212) 411-2233"}, "q6_typeA": "Ketamine"}
     resp = _post(f"{base}/api/intake/jotform",
                       data={"submissionID": "5999", "formID": "42",
                             "rawRequest": json.dumps(raw), "pretty": "Name:Sol Tate"},

@@ -150,3 +150,26 @@ def test_a_message_only_the_learned_net_marked_says_so(app_db):
                          message="Do you take Aetna for TMS? I'd like a consult next week.")
     engine.dispose()
     assert not any("learned net" in c.value for c in opened(app_db, plain).caption)
+
+
+def test_medication_trials_are_suggested_as_plain_text(app_db):
+    message = ("<b>Tried</b> Zoloft 100 mg for 3 months, then Lexapro; Wellbutrin didn't help. "
+               "Is Spravato an option?")
+    rid = seed(app_db, message=message)
+    at = opened(app_db, rid)
+    assert not at.exception
+    assert "Medication trials mentioned (3)" in [e.label for e in at.expander]
+    [table] = [d for d in at.dataframe if "Drug" in d.value.columns]
+    rows = table.value.to_dict("records")
+    assert [(r["Drug"], r["Dose (mg)"], r["Weeks"], r["Response"], r["Words"]) for r in rows] == [
+        ("sertraline", "100", "13", "", "Zoloft"),
+        ("escitalopram", "", "", "", "Lexapro"),
+        ("bupropion", "", "", "no response", "Wellbutrin"),
+    ]
+    assert any("not a record" in c.value for c in at.caption)
+
+
+def test_no_trials_panel_without_a_medicine(app_db):
+    rid = seed(app_db, message="Interested in TMS, do you take Aetna?")
+    at = opened(app_db, rid)
+    assert not any(e.label.startswith("Medication trials") for e in at.expander)

@@ -216,4 +216,51 @@ def summary_lines() -> list[str]:
         "blind probe rounds (zoelife/triage/data/examples/blind_round*.jsonl; before-fix figures in "
         "docs/triage.md):",
         *(f"  {blind_figures(name).line(f'round{i}')}" for i, name in enumerate(BLIND_ROUNDS, 1)),
+        "medication trials (zoelife/triage/data/examples/trials_round*.jsonl; before-fix figures "
+        "in docs/coverage.md):",
+        *(f"  {trial_figures(name).line(name.removesuffix('.jsonl'))}" for name in TRIAL_ROUNDS),
     ]
+
+
+#: Medication-trial rounds (zoelife/triage/data/examples/trials_round*.jsonl), written by
+#: helpers who never saw the extractor; before-fix figures in docs/coverage.md. Fields: id,
+#: text, language, trials (drug, dose_mg, weeks, response), kind.
+TRIAL_ROUNDS = ("trials_round1.jsonl", "trials_round2.jsonl")
+
+
+@dataclass(frozen=True)
+class TrialFigures:
+    n: int
+    exact_sets: int  # messages whose set of drugs is exactly the labelled one
+    every_field: int  # ... and every trial's dose, weeks and response too
+    found: int  # labelled trials whose drug was found
+    dose: int
+    weeks: int
+    response: int
+
+    def line(self, label: str) -> str:
+        return (f"{label:<14} n={self.n:<4} exact drug sets {self.exact_sets}/{self.n} "
+                f"({self.exact_sets / self.n:.1%})  every field {self.every_field}/{self.n}  "
+                f"of trials found: dose {self.dose}/{self.found}, weeks {self.weeks}/{self.found}, "
+                f"response {self.response}/{self.found}")
+
+
+@cache
+def trial_figures(name: str) -> TrialFigures:
+    from zoelife.triage.trials import extract_trials
+
+    exact = every = found = dose = weeks = response = 0
+    rows = load(name)
+    for row in rows:
+        got = {t.drug: t.as_json() for t in extract_trials(row["text"])}
+        wanted = {t["drug"]: t for t in row["trials"]}
+        same = set(got) == set(wanted)
+        exact += same
+        every += same and all(got[d] == t for d, t in wanted.items())
+        for drug, t in wanted.items():
+            if drug in got:
+                found += 1
+                dose += got[drug]["dose_mg"] == t["dose_mg"]
+                weeks += got[drug]["weeks"] == t["weeks"]
+                response += got[drug]["response"] == t["response"]
+    return TrialFigures(len(rows), exact, every, found, dose, weeks, response)

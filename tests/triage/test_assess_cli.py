@@ -28,12 +28,15 @@ def test_json_gives_one_object_per_input_line_in_order(monkeypatch, capsys) -> N
     rows = [json.loads(line) for line in out.splitlines()]
     assert len(rows) == len(lines)
     assert set(rows[0]) == {"crisis", "reasons", "treatments", "treatment_history",
-                            "other_services", "language"}
+                            "other_services", "language", "trials"}
     assert rows[0]["crisis"] == "urgent"
     assert rows[0]["reasons"] == [{"category": "preparation", "level": "urgent",
                                    "words": "saving up my seroquel"}]
     assert rows[1]["crisis"] == "none" and rows[1]["reasons"] == []
     assert (rows[2]["treatments"], rows[2]["treatment_history"]) == (["tms"], ["spravato"])
+    assert rows[2]["trials"] == [{"drug": "esketamine", "dose_mg": None, "weeks": None,
+                                  "response": "no_response"}]
+    assert rows[3]["trials"] == []
     assert rows[3]["treatments"] == ["other"]
     assert rows[3]["other_services"] == ["couples counseling"]
     assert (rows[4]["crisis"], rows[4]["language"]) == ("review", "pt")

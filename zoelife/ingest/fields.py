@@ -24,7 +24,8 @@ CANONICAL_FIELDS = (
 MULTI_FIELDS = frozenset({"treatments", "message"})
 IGNORE = "(ignore)"  # a mapping target that drops a column from the request's fields (kept raw)
 
-FORM_TOOLS = ("gravity_forms", "wpforms", "jotform", "google_forms", "typeform", "zoelife")
+FORM_TOOLS = ("gravity_forms", "wpforms", "jotform", "google_forms", "typeform", "zoelife",
+              "squarespace", "wix")
 DEFAULT_SOURCES = {
     "gravity_forms": "gravity-forms",
     "wpforms": "wpforms",
@@ -32,6 +33,14 @@ DEFAULT_SOURCES = {
     "google_forms": "google-forms",
     "typeform": "typeform",
     "zoelife": "zoelife-export",
+    "squarespace": "squarespace",
+    "wix": "wix",
+    # Connector tools (zoelife.ingest.connectors) found in a JSON file's records.
+    "gravity": "gravity-forms",
+    "meta": "meta-lead-ads",
+    "hubspot": "hubspot",
+    "calendly": "calendly",
+    "formstack": "formstack",
     None: "file-import",
 }
 
@@ -58,16 +67,20 @@ _alias("external_id", "Entry Id", "Entry ID", "id", "entry_id", "Submission ID",
        "uuid")
 _alias("received_at", "Entry Date", "Date Created", "date_created", "Submission Date",
        "Timestamp", "Submit Date (UTC)", "Submitted At", "submitted_at", "received_at",
-       "Date Submitted", "created_at")
+       "Date Submitted", "created_at", "created_time", "submittedAt", "ts", "Submitted On",
+       "Submission time", "Created date", "Submission Time (UTC)", "createdDate")
 _alias("first_name", "Name (First)", "First Name", "first_name", "First", "firstname",
+       "givenName",
        "Name (first)", "name first", "Given Name")
 _alias("last_name", "Name (Last)", "Last Name", "last_name", "Last", "lastname", "Surname",
+       "familyName",
        "Family Name", "name last")
 _alias("full_name", "Name", "Full Name", "full_name", "Your Name", "Patient Name", "fullName")
 _alias("email", "Email", "E-mail", "Email Address", "email", "Your Email", "E-mail Address",
        "email_address")
 _alias("phone", "Phone", "Phone Number", "phone", "Telephone", "Mobile", "Mobile Phone",
-       "Cell Phone", "phone_number", "Your Phone", "Best Phone Number")
+       "Cell Phone", "phone_number", "Your Phone", "Best Phone Number", "mobilephone",
+       "text_reminder_number")
 _alias("date_of_birth", "Date of Birth", "DOB", "Birth Date", "Birthday", "date_of_birth",
        "Birthdate", "Patient Date of Birth")
 _alias("treatments", "Treatments", "Treatment", "Services", "Service", "treatments",
@@ -75,7 +88,8 @@ _alias("treatments", "Treatments", "Treatment", "Services", "Service", "treatmen
        "Which treatment are you interested in?", "Interested In")
 _alias("message", "Message", "Comment or Message", "Comments", "message", "Your Message",
        "How can we help?", "Tell us about your needs", "Additional Information", "Notes",
-       "Questions or Comments", "Comment")
+       "Questions or Comments", "Comment", "notes", "Please share anything that will help "
+       "prepare for our meeting.")
 _alias("channel", "channel")
 _alias("submitter", "submitter", "Who is this request for?", "Are you requesting for yourself?",
        "I am a", "I am", "Submitting For", "Relationship to Patient")
@@ -85,7 +99,8 @@ _alias("heard_about", "How did you hear about us?", "heard_about", "Referral Sou
 _alias("referring_provider", "Referring Provider", "referring_provider", "Referring Physician",
        "Referred By", "Referring Doctor")
 _alias("landing_page", "Source Url", "Source URL", "Page URL", "Embed URL", "landing_page",
-       "Referrer", "Landing Page", "page_url", "source_url", "Form URL")
+       "Referrer", "Landing Page", "page_url", "source_url", "Form URL", "pageUrl", "pageUri",
+       "Submitted From", "Page")
 _alias("utm_source", "utm_source", "UTM Source")
 _alias("utm_medium", "utm_medium", "UTM Medium")
 _alias("utm_campaign", "utm_campaign", "UTM Campaign")
@@ -104,7 +119,8 @@ _METADATA = {fold_header(h) for h in (
     "Created By (User Id)", "Post Id", "Transaction Id", "Payment Status", "Payment Date",
     "Payment Amount", "Payment Method", "Entry Notes", "Entry Status", "Date Modified",
     "Start Date (UTC)", "Stage Date (UTC)", "Tags", "Response Type", "Unique User ID",
-    "Starred", "Read", "Form ID", "formID", "Network ID", "Ending",
+    "Starred", "Read", "Form ID", "formID", "Network ID", "Ending", "relationship_status",
+    "marital_status", "Relationship Status", "Marital Status",
 )}
 
 # Keyword rules for custom questions, in priority order: (pattern on folded header, field).
@@ -122,7 +138,7 @@ _KEYWORDS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"\blast name\b|\bname last\b|\bsurname\b|\bfamily name\b", "last_name"),
         (r"\btreatments?\b|\bservices?\b|\binterested in\b", "treatments"),
         (r"\bmessage\b|\bcomments?\b|\bhow can we help\b|\btell us\b|\bconcerns?\b|\breason for\b|\banything else\b|\bwhat brings you\b", "message"),
-        (r"\bwho is this (?:request )?for\b|\brelationship\b|\bsubmitting for\b", "submitter"),
+        (r"\bwho is this (?:request )?for\b|\brelationship to\b|\bsubmitting for\b", "submitter"),
         (r"^(?:your )?(?:full )?name$|\bpatient name\b", "full_name"),
         (r"\bsource url\b|\bpage url\b|\blanding page\b|\breferrer\b", "landing_page"),
         (r"\bsubmitted at\b|\bsubmission date\b|\bentry date\b|\btimestamp\b", "received_at"),
@@ -178,6 +194,10 @@ def detect_form_tool(headers: Iterable[str]) -> str | None:
     if "timestamp" in folded and ("email address" in folded or len(folded) >= 2) \
             and "entry id" not in folded:
         return "google_forms"
+    if "submitted on" in folded:
+        return "squarespace"
+    if "submission time" in folded or "created date" in folded:
+        return "wix"
     if "submit date utc" in folded or ("#" in set(headers) and "network id" in folded):
         return "typeform"
     if "entry id" in folded or "entry date" in folded or "comment or message" in folded:
@@ -239,3 +259,68 @@ def parse_mapping_option(values: Iterable[str]) -> dict[str, str]:
                              + ", ".join(CANONICAL_FIELDS) + ")")
         mapping[column] = field
     return mapping
+
+
+# --- What is the person's words, and what is the tool's metadata -------------------------
+
+# Words of a label that say the value is the tool's bookkeeping, not something the person
+# wrote, and phrases that do (a lone "type", "status" or "date" may be a question's word).
+_METADATA_WORDS = frozenset({
+    "id", "ids", "uuid", "guid", "token", "url", "uri", "urls", "ip", "agent", "timestamp",
+    "ts", "currency", "payment", "transaction", "starred", "unread", "slug", "hutk", "locale",
+    "timezone", "webhook", "version", "organic", "handshake", "adset", "adgroup", "utm",
+})
+_METADATA_PHRASES = re.compile(
+    r"\b(?:created (?:at|on|time|date|by)|updated (?:at|on)|date (?:created|updated|modified)|"
+    r"(?:entry|submission|invitee|event|lead|payment) status|relationship status|"
+    r"marital status|(?:ad|form|campaign|page|event|entry) (?:id|name|type)|event type|"
+    r"is (?:read|starred|organic|test)|user agent|time zone|gender|platform)\b")
+_URL = re.compile(r"^(?:https?|mailto|tel):", re.I)
+_ISO_TIME = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?$")
+_NUMBER = re.compile(r"^[+-]?\d+(\.\d+)?$")
+_HEX_ID = re.compile(r"^[0-9a-fA-F-]{16,}$")
+_BOOL = frozenset({"true", "false", "null", "none", "yes", "no"})
+# A value of this many words or more is read as someone's words whatever its label says: the
+# crisis flag errs on the side of flagging.
+_WORDS_ARE_ANSWER = 3
+
+
+def names_metadata(label: str) -> bool:
+    """The label itself says tool metadata (`ad_id`, `Entry Status`, `created_time`)."""
+    folded = fold_header(_split_camel(str(label)).replace("_", " "))
+    return (folded in _METADATA or bool(set(folded.split()) & _METADATA_WORDS)
+            or bool(_METADATA_PHRASES.search(folded)))
+
+
+def is_metadata(label: str, value: object) -> bool:
+    """True when an unmapped field is the tool's metadata (kept and shown, never triaged)."""
+    text = value if isinstance(value, str) else ", ".join(map(str, value)) \
+        if isinstance(value, list) else str(value)
+    text = text.strip()
+    if len(text.split()) >= _WORDS_ARE_ANSWER:
+        return False
+    if _URL.match(text) or _ISO_TIME.match(text) or _HEX_ID.match(text):
+        return True
+    if names_metadata(label):
+        return True
+    folded = fold_header(label)
+    return bool(_NUMBER.match(text)) and not any(w in folded for w in ("phone", "mobile"))
+
+
+_EMAIL_VALUE = re.compile(r"^[^@\s,;]+@[^@\s,;]+\.[A-Za-z]{2,}$")
+_PHONE_VALUE = re.compile(r"^\+?[\d\s().-]{7,22}$")
+
+
+def looks_like_email(value: object) -> bool:
+    return isinstance(value, str) and bool(_EMAIL_VALUE.match(value.strip()))
+
+
+def looks_like_phone(value: object) -> bool:
+    """A value shaped like a phone number (7-15 digits, only phone punctuation), not a date."""
+    if not isinstance(value, str):
+        return False
+    text = value.strip()
+    if not _PHONE_VALUE.match(text) or _ISO_TIME.match(text):
+        return False
+    digits = sum(c.isdigit() for c in text)
+    return 7 <= digits <= 15 and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text)

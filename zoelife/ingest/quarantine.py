@@ -83,3 +83,81 @@ def csv_text(session: Session, *, actor: audit.Actor | None = None, batch: int =
     audit.record(session, actor, "export.quarantine", "quarantined_row", None,
                  {"rows": len(records)})
     return buf.getvalue()
+
+
+# --- Grouped by reason, each with what to do ----------------------------------------------
+
+@dataclass(frozen=True)
+class ReasonKind:
+    key: str
+    title: str
+    pattern: str | None  # SQL LIKE on the reason; None: everything else
+    what_to_do: str
+
+
+# In the order a reason is classified (the first pattern it matches).
+REASON_KINDS: tuple[ReasonKind, ...] = (
+    ReasonKind("numeric_ids", "Fields arrived as numeric ids", "fields arrived as numeric ids%",
+               "The form posts its fields as numbers (Gravity Forms' \"All Fields\"). Map them "
+               "once: upload one of these bodies (Download, or the form tool's test delivery) "
+               "above, choose what each numbered column means and save the mapping for the "
+               "source; later deliveries are then read right. Import these rows again."),
+    ReasonKind("lead_not_fetched", "Meta lead not fetched", "Meta lead notification%",
+               "Meta only said a lead exists. Set ZOELIFE_META_GRAPH_TOKEN on the server and "
+               "have Meta re-send (or use its test tool), or import the leads download from "
+               "Meta's Ads Manager here."),
+    ReasonKind("phone_doubt", "Phone may be wrong", "%phone may be wrong%",
+               "The number as typed is not a valid number for its country and there is no "
+               "email. Check it (a missing country code?) with the person's other details, "
+               "correct it in the downloaded CSV and import it again. Urgent ones are already "
+               "in the queue."),
+    ReasonKind("no_contact", "No usable phone or email", "no usable phone or email%",
+               "Nobody can be called back yet. Find a phone or email (the form tool's "
+               "notification email, a referral letter), add it in the downloaded CSV and import "
+               "it again. Urgent ones are already in the queue."),
+    ReasonKind("conflict", "Same id, different content", "id %was already received%",
+               "An id came again with another name, email, phone or message. Compare it with "
+               "the earlier request of that id; a different person or a new ask is imported "
+               "again under a new id. Urgent ones are already in the queue."),
+    ReasonKind("time", "Received time unreadable", "received time%",
+               "Correct the date in the downloaded CSV (the export's own format) and import it "
+               "again."),
+    ReasonKind("unreadable", "Row could not be read", None,
+               "The line is not a record (broken JSON, a value instead of an object). Fix it in "
+               "the file and import it again."),
+    ReasonKind("other", "Other reasons", None,
+               "Read the reason, fix the row in the downloaded CSV and import it again."),
+)
+BY_KEY = {k.key: k for k in REASON_KINDS}
+
+
+def _kind_expr():
+    from sqlalchemy import case, or_
+
+    reason = QuarantinedRow.reason
+    whens = [(reason.like(k.pattern), k.key) for k in REASON_KINDS if k.pattern]
+    whens.append((or_(reason.like("line % is not valid JSON%"),
+                      reason.like("record % is not an object%")), "unreadable"))
+    return case(*whens, else_="other")
+
+
+def counts_by_reason(session: Session) -> list[tuple[ReasonKind, int]]:
+    """Open quarantined rows counted per kind of reason (in SQL), in REASON_KINDS' order."""
+    kind = _kind_expr().label("kind")
+    found = dict(session.execute(
+        select(kind, func.count(QuarantinedRow.id)).where(QuarantinedRow.status == "open")
+        .group_by(kind)).all())
+    return [(k, found[k.key]) for k in REASON_KINDS if found.get(k.key)]
+
+
+def list_open_of(session: Session, kind: str, *, offset: int = 0,
+                 limit: int = 50) -> list[QuarantineRow]:
+    """One page of the open rows of one kind of reason, newest first."""
+    rows = session.execute(
+        select(QuarantinedRow).where(QuarantinedRow.status == "open", _kind_expr() == kind)
+        .order_by(QuarantinedRow.id.desc()).offset(offset).limit(limit)
+    ).scalars().all()
+    return [QuarantineRow(r.id, r.source, r.row_number, r.external_id, r.reason,
+                          r.crisis_level, r.request_id,
+                          r.raw if isinstance(r.raw, dict) else {"_record": str(r.raw)})
+            for r in rows]

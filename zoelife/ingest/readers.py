@@ -32,6 +32,8 @@ class Record:
     values: dict[str, Any]
     problem: str | None = None
     raw_text: str | None = None
+    # How a connector read the record (its tool, documented mapping, metadata, time rule).
+    submission: Any = None
 
 
 @dataclass
@@ -96,7 +98,7 @@ def guess_format(name: str, text: str) -> str:
 
 
 def read_table(source: str | Path | bytes, *, fmt: str | None = None,
-               name: str | None = None) -> Table:
+               name: str | None = None, source_name: str | None = None) -> Table:
     if isinstance(source, bytes | bytearray):
         data = bytes(source)
         name = name or "upload"
@@ -112,7 +114,7 @@ def read_table(source: str | Path | bytes, *, fmt: str | None = None,
     if fmt == "csv":
         return read_csv_text(text, name)
     if fmt in ("json", "jsonl", "ndjson"):
-        return read_json_text(text, name)
+        return read_json_text(text, name, source_name)
     raise ReadError(f"{name}: unknown format {fmt!r} (use csv or json)")
 
 
@@ -220,12 +222,39 @@ def flatten_record(obj: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def read_json_text(text: str, name: str = "file") -> Table:
+def _whole_json(text: str, name: str) -> Any:
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise ReadError(f"{name}: not valid JSON (line {exc.lineno}, column {exc.colno}: "
+                        f"{exc.msg})") from None
+    except RecursionError:
+        raise ReadError(f"{name}: JSON nested too deeply") from None
+
+
+def read_json_text(text: str, name: str = "file", source: str | None = None) -> Table:
+    """An array of records, JSON lines, a single object (one webhook body saved to a file) or a
+    saved API response (`{"results": [...]}`, `{"data": [...]}`). Each record goes through the
+    connectors (`zoelife.ingest.connectors.unpack`), as a webhook body does."""
+    from zoelife.ingest import connectors
+
     stripped = text.strip()
     if not stripped:
         raise ReadError(f"{name}: the file is empty")
     items: list[tuple[int, Any, str | None, str | None]] = []  # (position, obj, problem, raw)
-    if stripped.startswith("["):
+    single = None
+    if stripped.startswith("{") and "\n{" not in stripped.replace("\r", ""):
+        single = _whole_json(stripped, name)
+    elif stripped.startswith("{"):
+        try:
+            single = json.loads(stripped)
+        except ValueError:
+            single = None  # JSON lines
+    if isinstance(single, dict):
+        listed = connectors.unwrap_response(single)
+        for i, obj in enumerate(listed if listed is not None else [single], start=1):
+            items.append((i, obj, None, None))
+    elif stripped.startswith("["):
         try:
             data = json.loads(stripped)
         except json.JSONDecodeError as exc:
@@ -263,8 +292,8 @@ def read_json_text(text: str, name: str = "file") -> Table:
         if problem is not None:
             records.append(Record(position, {}, problem, raw))
             continue
-        values = flatten_record(obj)
-        for k in values:
-            headers.setdefault(k, None)
-        records.append(Record(position, values))
+        for sub in connectors.unpack(obj, source):
+            for k in sub.values:
+                headers.setdefault(k, None)
+            records.append(Record(position, sub.values, submission=sub.without_values()))
     return Table(list(headers), records, "json", name)

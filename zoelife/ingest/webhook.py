@@ -16,8 +16,9 @@ has either, the global `ZOELIFE_WEBHOOK_SECRET` / `ZOELIFE_WEBHOOK_TOKEN` are no
 there. The source is the path's, or `web-form` on `/api/intake`; never read from the payload.
 No credential configured at all: 503. Bad or missing authentication: 401, nothing stored.
 
-Bodies: JSON, form-encoded or multipart (Jotform's `rawRequest` and Typeform's `form_response`
-are unpacked; the tool's own id and time win over fields of the same meaning from the form).
+Bodies: JSON, form-encoded or multipart, each read by the connectors (`zoelife.ingest.connectors`:
+the tool's documented shapes, chosen by the source name and the body; the tool's own id and time
+win over fields of the same meaning from the form), exactly as the file import reads a record.
 Over `ZOELIFE_WEBHOOK_MAX_BYTES` (default 256 KiB): 413; a body not received within
 `READ_SECONDS` (10 s, however slowly it trickles): 408; more than `MAX_FIELDS` fields: 400. JSON
 and form bodies are parsed off the event loop, in linear time.
@@ -198,20 +199,6 @@ async def read_limited(request: Request, limit: int, seconds: float | None = Non
     return b"".join(chunks)
 
 
-class Payload(dict):
-    """A parsed body; `submitter_keys` are the keys whose names the person filling the form
-    can choose (Jotform's `rawRequest`, Typeform's hidden fields and answers): they never
-    provide the submission's id or time, which are the tool's own metadata."""
-
-    submitter_keys: frozenset[str] = frozenset()
-
-
-def _with_tool_metadata(tool: dict[str, Any], submitted: dict[str, Any]) -> Payload:
-    out = Payload(submitted | tool)  # the tool's own fields win over same-named answers
-    out.submitter_keys = frozenset(k for k in submitted if k not in tool)
-    return out
-
-
 def _add(data: dict[str, Any], k: str, v: str, *, list_marker: bool) -> None:
     """One form field into `data`: a key seen again becomes a list, appended in place (a new
     list per repeat made 87,000 repeated keys quadratic: 5.7 s on the event loop)."""
@@ -237,7 +224,7 @@ def parse_form(body: bytes) -> dict[str, Any]:
     data: dict[str, Any] = {}
     for k, v in pairs:
         _add(data, k, v, list_marker=True)
-    return _unpack(data)
+    return data
 
 
 def parse_json(body: bytes) -> dict[str, Any]:
@@ -251,29 +238,7 @@ def parse_json(body: bytes) -> dict[str, Any]:
         raise BadBody("the JSON body must be one object")
     if len(payload) > MAX_FIELDS:
         raise BadBody(f"the JSON body has more than {MAX_FIELDS} fields")
-    return _unpack(payload)
-
-
-def _typeform(payload: dict[str, Any]) -> Payload:
-    resp = payload.get("form_response") or {}
-    titles = {f.get("id"): f.get("title") for f in
-              (resp.get("definition") or {}).get("fields", []) if isinstance(f, dict)}
-    tool: dict[str, Any] = {"token": resp.get("token", ""),
-                            "submitted_at": resp.get("submitted_at", "")}
-    out: dict[str, Any] = {}
-    for key, value in (resp.get("hidden") or {}).items():
-        out[str(key)] = value
-    for answer in resp.get("answers") or []:
-        if not isinstance(answer, dict):
-            continue
-        fld = answer.get("field") or {}
-        title = titles.get(fld.get("id")) or fld.get("ref") or fld.get("id") or "answer"
-        kind = answer.get("type")
-        value = answer.get(kind) if kind else None
-        if isinstance(value, dict):
-            value = value.get("labels") or value.get("label") or value.get("other") or value
-        out[str(title)] = value
-    return _with_tool_metadata(tool, out)
+    return payload
 
 
 async def parse_body(request: Request, body: bytes) -> dict[str, Any]:
@@ -295,24 +260,8 @@ async def parse_body(request: Request, body: bytes) -> dict[str, Any]:
             if not isinstance(v, str):
                 continue  # uploaded files are not part of a request
             _add(data, k, v, list_marker=False)
-        return _unpack(data)
+        return data
     return await run_in_threadpool(parse_json, body)
-
-
-def _unpack(data: dict[str, Any]) -> dict[str, Any]:
-    if isinstance(data.get("form_response"), dict):
-        return _typeform(data)
-    raw = data.get("rawRequest")
-    if isinstance(raw, str) and raw.strip().startswith("{"):
-        # Jotform posts the answers as JSON in `rawRequest` beside its own metadata.
-        try:
-            inner = json.loads(raw)
-        except ValueError:
-            inner = None
-        if isinstance(inner, dict):
-            rest = {k: v for k, v in data.items() if k not in ("rawRequest", "pretty")}
-            return _with_tool_metadata(rest, inner)
-    return data
 
 
 def get_engine():
@@ -322,72 +271,89 @@ def get_engine():
     return shared_engine()
 
 
-_TOOL_ONLY_FIELDS = frozenset({"external_id", "received_at"})
-
-
 def store(payload: dict[str, Any], source: str | None, client: str | None, *,
           signature: str | None = None) -> tuple[int, dict]:
-    """Map, receive and commit one submission; returns (status, response body).
+    """Unpack (`zoelife.ingest.connectors`), map, receive and commit a body's submissions;
+    returns (status, response body).
 
     `source` is the path's (the credential was checked for it), else `web-form`: never taken
     from the payload, where anyone holding another credential could claim a source's ids.
-    `signature`: a timestamped signature's replay key, refused when already accepted."""
+    `signature`: a timestamped signature's replay key, refused when already accepted.
+    Bookings and lead notifications are not new requests (`zoelife.intake.bookings`,
+    `zoelife.ingest.metagraph`)."""
     import datetime as dt
 
     from zoelife import audit
     from zoelife.db.engine import as_unavailable, read_session, write_session
-    from zoelife.ingest.fields import IGNORE, auto_mapping
-    from zoelife.ingest.importer import to_input
-    from zoelife.ingest.readers import Record, clean_text, flatten_record
+    from zoelife.ingest import connectors
+    from zoelife.ingest.importer import saved_mapping, to_input
+    from zoelife.ingest.readers import Record
+    from zoelife.intake import bookings
     from zoelife.intake.schedule import Schedule
     from zoelife.intake.service import assess_input, preassess_duplicate, receive
 
-    values = flatten_record(payload)
     src = source or DEFAULT_SOURCE
-    mapping = auto_mapping(values)
-    submitted = {clean_text(str(k)) for k in getattr(payload, "submitter_keys", ())}
-    if submitted:
-        demoted = {h: IGNORE for h, target in mapping.items() if target in _TOOL_ONLY_FIELDS
-                   and any(h == k or h.startswith(f"{k} (") for k in submitted)}
-        if demoted:  # kept as extra fields, never the id or the time
-            mapping = auto_mapping(values, demoted)
     actor = audit.Actor(None, f"webhook:{src}"[:120], client)
     now = dt.datetime.now(dt.UTC)
     engine = get_engine()
+    problems: list[str] = []
     try:
+        subs = connectors.unpack(payload, source)
+        if any(sub.kind == connectors.LEAD_NOTIFICATION for sub in subs):
+            from zoelife.ingest import metagraph
+
+            subs = metagraph.resolve(subs)
         # Mapping and triage happen before the write transaction: on SQLite every writer of
         # the process (page runs included) waits for the one that holds it.
         with read_session(engine) as session:
             schedule = Schedule.load(session)
-        inp = to_input(Record(1, values), mapping, source=src, channel="web_form",
-                       zone=schedule.zone)
-        inp.row_number = None
-        inp.arrived_at = now
-        if inp.received_at is None:
-            # A form tool posts at submission time: the arrival is the received time.
-            inp.received_at, inp.received_at_raw = now, None
-        assessment = assess_input(inp)
-        with read_session(engine) as session:
-            # A duplicate's request text (every earlier message appended) is assessed again:
-            # here, not inside the write transaction.
-            preassess_duplicate(session, inp, assessment, now=now)
-        with write_session(engine) as session:
-            if signature is not None and not claim_signature(session, signature, now):
-                return 409, {"status": "error",
-                             "message": "This signature was already used: sign each delivery "
-                                        "with its own timestamp."}
-            out = receive(session, inp, schedule=schedule, actor=actor, now=now,
-                          assessment=assessment)
+            explicit = saved_mapping(session, src)
+        claimed = signature is None
+        for sub in subs:
+            inp = to_input(Record(1, sub.values, submission=sub.without_values()), {},
+                           source=src, channel="web_form", zone=schedule.zone,
+                           explicit=explicit, arrival=now)
+            inp.row_number = None
+            inp.arrived_at = now
+            if inp.received_at is None:
+                # A form tool posts at submission time: the arrival is the received time.
+                inp.received_at, inp.received_at_raw = now, None
+            assessment = assess_input(inp)
+            if sub.kind in (connectors.BOOKING, connectors.CANCELLATION):
+                with write_session(engine) as session:
+                    if not claimed and not claim_signature(session, signature, now):
+                        return _replayed()
+                    claimed = True
+                    out = bookings.apply(session, inp, sub, schedule=schedule, actor=actor,
+                                         now=now, assessment=assessment)
+            else:
+                with read_session(engine) as session:
+                    # A duplicate's request text (every earlier message appended) is
+                    # assessed again: here, not inside the write transaction.
+                    preassess_duplicate(session, inp, assessment, now=now)
+                with write_session(engine) as session:
+                    if not claimed and not claim_signature(session, signature, now):
+                        return _replayed()
+                    claimed = True
+                    out = receive(session, inp, schedule=schedule, actor=actor, now=now,
+                                  assessment=assessment)
+            problems += [r for r in out.reasons if r != out.review_reason] \
+                if out.kind == "rejected" else []
     except Exception as exc:
         fault = as_unavailable(exc)
         if fault is None:
             raise
         return 503, {"status": "unavailable", "message": str(fault)}
-    problems = [r for r in out.reasons if r != out.review_reason]
-    if out.kind == "rejected" and problems:
+    if problems:
         # What is wrong with this submission itself, the same whether its id was known or not.
         return 422, {"status": "rejected", "reasons": problems}
     return 202, {"status": "received"}
+
+
+def _replayed() -> tuple[int, dict]:
+    return 409, {"status": "error",
+                 "message": "This signature was already used: sign each delivery with its own "
+                            "timestamp."}
 
 
 async def intake(request: Request) -> JSONResponse:

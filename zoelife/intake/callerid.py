@@ -79,7 +79,7 @@ def phone_keys(raw: str | None) -> tuple[str | None, str | None]:
     nothing: a number still being typed). Either may be None."""
     text = (raw or "").strip()
     digits = _NOT_DIGIT.sub("", text)
-    whole = normalize_phone(text)
+    whole = normalize_phone(text, strict=False)
     exact = whole.value if whole.ok else None
     if len(digits) < PREFIX_DIGITS:
         return exact, None

@@ -1,6 +1,7 @@
 """Normalization of what people type: phones, emails, names, dates. Used by every way in.
 
-Phones go to E.164 with `phonenumbers` (region US by default); emails through `email-validator`
+Phones go to E.164 with `phonenumbers` (region US by default) when valid for their country;
+others are kept as typed and flagged, never rewritten (`normalize_phone`); emails through `email-validator`
 with `check_deliverability=False` (never a DNS lookup). Names get a match key that ignores
 case, accents, punctuation and extra spaces.
 """
@@ -41,13 +42,23 @@ class Checked:
 
     value: str | None
     problem: str | None = None
+    kept: str | None = None  # a doubtful phone as typed (never rewritten), when not usable
 
     @property
     def ok(self) -> bool:
         return self.value is not None
 
 
-def normalize_phone(raw: object, region: str = DEFAULT_REGION) -> Checked:
+PHONE_DOUBT = "phone may be wrong"
+
+
+def normalize_phone(raw: object, region: str = DEFAULT_REGION, *, strict: bool = True
+                    ) -> Checked:
+    """E.164 for a number valid for its country. `strict`: a number of the right length that
+    is not valid for its country (a South African "082 123 4567" read as a US number, a 555
+    area code) is not usable: it comes back as `kept`, as typed, with PHONE_DOUBT, never
+    rewritten into another number. Not strict (staff correcting a number they heard, caller
+    ID): possible numbers are accepted as before."""
     text = "" if raw is None else str(raw).strip()
     if not text:
         return Checked(None, None)
@@ -57,8 +68,11 @@ def normalize_phone(raw: object, region: str = DEFAULT_REGION) -> Checked:
         return Checked(None, "phone number could not be read")
     if not phonenumbers.is_possible_number(number):
         return Checked(None, "phone number has the wrong number of digits")
-    # Fictional 555-01xx numbers are "possible" but not "valid"; keep possible ones: a front
-    # desk would rather call a slightly odd number than lose the request.
+    if strict and not phonenumbers.is_valid_number(number):
+        where = phonenumbers.region_code_for_country_code(number.country_code)
+        return Checked(None, f"{PHONE_DOUBT} (not a valid number for "
+                             f"{'its country' if where in ('ZZ', '001') else where}; kept as "
+                             "typed)", kept=text[:40])
     return Checked(phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164))
 
 
@@ -66,6 +80,8 @@ def format_phone(e164: str | None) -> str:
     """A phone as people read it: (555) 010-1234 for US numbers, international otherwise."""
     if not e164:
         return ""
+    if not e164.startswith("+"):
+        return e164  # kept as typed: never reformatted into another number
     try:
         number = phonenumbers.parse(e164, DEFAULT_REGION)
     except phonenumbers.NumberParseException:

@@ -59,6 +59,9 @@ DUPLICATE_WINDOW = dt.timedelta(hours=24)
 RECEIVED_AHEAD_TOLERANCE = dt.timedelta(minutes=5)
 EARLIEST_RECEIVED_AT = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
 FORM_TIME_FIELD = "form_received_at"
+METADATA_FIELDS_KEY = "_tool_metadata"
+PHONE_DOUBT_FIELD = "phone (as typed; may be wrong)"
+NUMERIC_IDS_REASON = "fields arrived as numeric ids: map them once"
 FORM_TIME_NOTE = "received_time_note"
 # The message kept (and assessed with evidence) as the request's message. A longer one keeps
 # its rest in the extra field MESSAGE_OVERFLOW_FIELD, never dropped, and that rest is assessed
@@ -119,6 +122,10 @@ class RequestInput:
     raw: dict[str, Any] | None = None  # the row as received, kept on quarantine
     # Treatments already resolved to the vocabulary (manual entry picks them directly).
     treatment_codes: tuple[str, ...] = ()
+    # Answers arrived keyed by numeric field ids that nothing maps yet (Gravity "All Fields").
+    numeric_ids: bool = False
+    # A reason it cannot become a request yet, whatever it holds (a lead not fetched).
+    hold_reason: str | None = None
 
     def __post_init__(self) -> None:
         # Every way in builds a RequestInput: the cap holds for all of them.
@@ -138,8 +145,9 @@ class RequestInput:
         """Every free-text answer, message first: what the crisis detector reads (the
         message's overflow apart: `assess_inputs` reads it in chunks)."""
         parts = [self.message or ""]
+        skip = metadata_fields(self.extra)
         for key, value in self.extra.items():
-            if key == MESSAGE_OVERFLOW_FIELD:
+            if key == MESSAGE_OVERFLOW_FIELD or key in skip:
                 continue
             if isinstance(value, str) and value.strip():
                 parts.append(f"{key}: {value}")
@@ -271,12 +279,21 @@ def assess_in_chunks(inputs: Sequence[RequestInput]) -> list[Assessment]:
     return out
 
 
+def metadata_fields(extra: dict[str, Any] | None) -> frozenset[str]:
+    """The extra fields that are a form tool's metadata (ids, URLs, times, statuses): kept and
+    shown, never read by the crisis detector (`importer.to_input` lists them)."""
+    listed = (extra or {}).get(METADATA_FIELDS_KEY)
+    return frozenset(map(str, listed)) if isinstance(listed, list) else frozenset()
+
+
 def reassessed_extra_text(extra: dict[str, Any] | None) -> str:
     """The request's extra fields as the crisis detector reads them again when new text
     arrives. The message overflow is left out: it was assessed (in chunks) when it came, and
-    the level it gave stands, since new text can only raise a level."""
+    the level it gave stands, since new text can only raise a level. A tool's metadata is
+    never read."""
+    skip = metadata_fields(extra)
     return "\n".join(f"{k}: {v}" for k, v in (extra or {}).items()
-                     if isinstance(v, str) and k != MESSAGE_OVERFLOW_FIELD)
+                     if isinstance(v, str) and k != MESSAGE_OVERFLOW_FIELD and k not in skip)
 
 
 def evidence_json(assessment: Assessment) -> list[dict[str, Any]]:
@@ -307,11 +324,19 @@ def check_input(inp: RequestInput, phone, email, *, now: dt.datetime | None = No
         warnings.append(f"{phone.problem}; imported with the email only")
     if email.problem and phone.ok:
         warnings.append(f"{email.problem}; imported with the phone only")
-    if not phone.ok and not email.ok:
+    if phone.kept:
+        # Kept as typed for staff to see and judge, never as the number to call.
+        inp.extra = dict(inp.extra) | {PHONE_DOUBT_FIELD: phone.kept}
+    if inp.hold_reason:
+        reasons.append(inp.hold_reason)
+    elif not phone.ok and not email.ok:
         detail = "; ".join(
             p for p in (phone.problem, email.problem) if p
         )
-        reasons.append("no usable phone or email" + (f" ({detail})" if detail else ""))
+        if inp.numeric_ids:
+            reasons.append(NUMERIC_IDS_REASON)
+        else:
+            reasons.append("no usable phone or email" + (f" ({detail})" if detail else ""))
     received_at = inp.received_at
     if received_at is None or received_at.tzinfo is None:
         raw = (inp.received_at_raw or "").strip()

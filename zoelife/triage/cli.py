@@ -12,6 +12,7 @@ import sys
 from collections.abc import Iterable
 
 from zoelife.triage import Assessment, assess_all
+from zoelife.triage.trials import extract_trials
 
 _LEVEL_WORD = {"urgent": "URGENT", "review": "review", "none": "none"}
 
@@ -26,7 +27,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("message", nargs="?", help="one message (default: read lines from stdin)")
     p.add_argument("--json", action="store_true",
                    help="one JSON object per input line: crisis, reasons, treatments, "
-                        "treatment_history, other_services, language")
+                        "treatment_history, other_services, language, trials")
     p.set_defaults(func=run)
 
 
@@ -61,6 +62,7 @@ def as_json(text: str, a: Assessment) -> dict:
         "treatment_history": sorted(a.treatment_history),
         "other_services": list(a.other_services),
         "language": a.language_code,
+        "trials": [t.as_json() for t in extract_trials(text)],
     }
 
 
@@ -75,4 +77,18 @@ def summary(number: int, text: str, a: Assessment) -> str:
         lines.append("   had before: " + ", ".join(sorted(a.treatment_history)))
     if a.other_services:
         lines.append("   not offered here: " + ", ".join(a.other_services))
+    for t in extract_trials(text):
+        lines.append("   medication trial: " + trial_summary(t))
     return "\n".join(lines)
+
+
+def trial_summary(t) -> str:
+    """"sertraline 100 mg, 13 weeks, no response" (what the words gave)."""
+    parts = [t.drug]
+    if t.dose_mg is not None:
+        parts[0] += f" {t.as_json()['dose_mg']} mg"
+    if t.weeks is not None:
+        parts.append(f"{t.weeks} week{'s' if t.weeks != 1 else ''}")
+    if t.response:
+        parts.append(t.response.replace("_", " "))
+    return ", ".join(parts)

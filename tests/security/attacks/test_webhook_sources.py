@@ -36,7 +36,7 @@ CREDENTIALS = {"ZOELIFE_WEBHOOK_SECRET": SECRET, "ZOELIFE_WEBHOOK_TOKEN": TOKEN,
 URGENT = "I want to end my life, please call me"
 
 
-def _gravity(entry: str, message: str, first: str = "Ivy", phone: str = "(555) 201-7002"):
+def _gravity(entry: str, message: str, first: str = "Ivy", phone: str = "(212) 201-7002"):
     return {"Entry Id": entry, "Name (First)": first, "Name (Last)": "Lorne",
             "Email": f"{first.lower()}.lorne@example.com", "Phone": phone,
             "Source Url": "https://zoelife.example/contact/", "Message": message}
@@ -82,7 +82,7 @@ def test_a_repeated_id_with_different_content_is_kept_and_urgent_reaches_the_que
             return c.post("/api/intake/gravity-forms", json=payload,
                           headers={"X-Zoelife-Token": GRAVITY_TOKEN})
 
-        answers = [send(_gravity("7002", "hello", first="Mallory", phone="(555) 666-0000")),
+        answers = [send(_gravity("7002", "hello", first="Mallory", phone="(212) 666-0000")),
                    send(_gravity("7002", URGENT)),  # same id, other content
                    send(_gravity("7002", URGENT)),  # that same delivery once more
                    send(_gravity("7100", "a new one"))]
@@ -97,7 +97,7 @@ def test_a_repeated_id_with_different_content_is_kept_and_urgent_reaches_the_que
     urgent = requests(app_db, crisis_level="urgent")
     assert len(urgent) == 1 and urgent[0].id == rows[0].request_id
     # It can be called back: the contact it gave is on the request, and it heads the queue.
-    assert (urgent[0].phone, urgent[0].has_usable_contact) == ("+15552017002", True)
+    assert (urgent[0].phone, urgent[0].has_usable_contact) == ("+12122017002", True)
     assert _queue_top(app_db)[0].id == urgent[0].id
     assert len(requests(app_db)) == 3  # Mallory's, the urgent one, 7100
 
@@ -109,7 +109,7 @@ def test_an_unusable_delivery_gets_the_same_answer_known_id_or_not(app_db, monke
             return c.post("/api/intake/gravity-forms", json=payload,
                           headers={"X-Zoelife-Token": GRAVITY_TOKEN})
 
-        assert send("7200", "(555) 201-7200").status_code == 202
+        assert send("7200", "(212) 201-7200").status_code == 202
         known, unknown = send("7200", "12"), send("7201", "12")
     assert known.status_code == unknown.status_code == 422
     assert known.json() == unknown.json()
@@ -125,11 +125,11 @@ def test_an_import_keeps_a_repeated_id_with_different_content(sqlite_engine, clo
 
     filler = "".join(row(9000 + i, f"Fill{i}", f"555-300-{i:04d}", "question")
                      for i in range(250 if fast else 0))
-    first = import_requests(sqlite_engine, (header + row(7002, "Mallory", "555-666-0000", "hi")
+    first = import_requests(sqlite_engine, (header + row(7002, "Mallory", "212-666-0000", "hi")
                                             + filler).encode(), name="a.csv", fast=fast)
     assert first.imported == 1 + len(filler.splitlines())
-    again = import_requests(sqlite_engine, (header + row(7002, "Ivy", "555-201-7002", URGENT)
-                                            + row(7002, "Mallory", "555-666-0000", "hi")
+    again = import_requests(sqlite_engine, (header + row(7002, "Ivy", "212-201-7002", URGENT)
+                                            + row(7002, "Mallory", "212-666-0000", "hi")
                                             + filler).encode(), name="b.csv", fast=fast)
     assert (again.rejected, again.already_imported, again.crisis_urgent) == (
         1, 1 + len(filler.splitlines()), 1)
