@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from tests.apptest import page, read_db, sign_in
 from tests.coverage.helpers import (
+    DESK,
     MEMBER_ID,
     card_png,
     mock_clearinghouse,
@@ -19,7 +20,7 @@ from tests.coverage.helpers import (
 )
 from tests.intake.helpers import page_text
 from zoelife.coverage import records
-from zoelife.db.engine import make_engine
+from zoelife.db.engine import make_engine, write_session
 from zoelife.db.models import Authorization, CardImage, Coverage, Request
 
 pytestmark = pytest.mark.usefixtures("clock")
@@ -172,3 +173,24 @@ def test_the_status_tab_holds_the_spravato_gate_too(app_db):
     at.run()
     assert any("Not ready for a first Spravato dose" in e.value for e in at.error)
     assert read_db(app_db, lambda s: s.get(Request, rid).status) == "new"
+
+
+def test_the_history_editor_is_prefilled_with_the_messages_trials_until_staff_save(app_db):
+    message = "Tried Zoloft 100 mg for 3 months, then Lexapro 20mg for 8 weeks. Nothing helped."
+    rid, payers = seeded(app_db, cards=False, message=message)
+    engine = make_engine(app_db)
+    with write_session(engine) as s:
+        records.open_authorization(s, rid, "tms", actor=DESK, payer_id=payers["Aetna"])
+    engine.dispose()
+    at = opened(app_db, rid)
+    editor = [e for e in at.dataframe if "drug" in list(e.value.columns)]
+    assert editor and list(editor[0].value["drug"]) == ["sertraline", "escitalopram"]
+    assert any("Prefilled with the trials the message mentions" in c.value for c in at.caption)
+    # A suggestion is not evidence until saved.
+    held = read_db(app_db, lambda s: s.execute(select(Authorization.evidence)).scalar())
+    assert held == {}
+    button(at, "Save history").click()
+    at.run()
+    held = read_db(app_db, lambda s: s.execute(select(Authorization.evidence)).scalar())
+    assert [t["drug"] for t in held["trials"]] == ["sertraline", "escitalopram"]
+    assert held["trials"][0]["weeks"] == 13 and held["trials"][0]["dose_mg"] == 100

@@ -24,8 +24,9 @@ PAYERS = (
                                                          "fluoxetine": 20}}),
     ("UnitedHealthcare", "87726", {"trials_needed": 2, "min_weeks": 8,
                                    "score": {"instrument": "phq9", "min": 20}}),
-    ("Cigna", "62308", {"trials_needed": 3, "classes": ["ssri", "snri", "bupropion",
-                                                       "tricyclic", "mirtazapine"],
+    # Class names as in zoelife/triage/data/drugs.toml, which the trials extractor gives.
+    ("Cigna", "62308", {"trials_needed": 3, "classes": ["ssri", "snri", "ndri", "tca",
+                                                       "atypical antidepressant"],
                         "min_weeks": 6, "psychotherapy": True}),
     ("Medicare", "MCARE", {"trials_needed": 4, "distinct_classes": 2, "min_weeks": 6,
                            "psychotherapy": True, "score": {"instrument": "hamd", "min": 18}}),
@@ -33,9 +34,9 @@ PAYERS = (
 )
 SPRAVATO_CRITERIA = {"trials_needed": 2, "min_weeks": 6,
                      "score": {"instrument": "phq9", "min": 15}}
-TRIALS = (("sertraline", "ssri", 100), ("escitalopram", "ssri", 20), ("bupropion", "bupropion",
-          300), ("venlafaxine", "snri", 150), ("duloxetine", "snri", 60),
-          ("mirtazapine", "mirtazapine", 30))
+TRIALS = (("sertraline", "ssri", 100), ("escitalopram", "ssri", 20), ("bupropion", "ndri", 300),
+          ("venlafaxine", "snri", 150), ("duloxetine", "snri", 60),
+          ("mirtazapine", "atypical antidepressant", 30))
 OPEN_CYCLE = ("gathering", "submitted", "in_review", "approved", "appeal", "not_needed",
               "denied", "gathering", "submitted")
 DESK = audit.Actor(None, "demo front desk")

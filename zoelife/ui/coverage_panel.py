@@ -37,6 +37,15 @@ def _cents(dollars: float | None) -> int | None:
     return None if dollars is None else round(dollars * 100)
 
 
+def suggested_trials(message: str | None) -> list[dict]:
+    """The extractor's trials (zoelife.triage.trials) as rows of the history editor."""
+    from zoelife.triage.trials import extract_trials
+
+    return [{"drug": t.drug, "drug_class": t.drug_class, "dose_mg": t.as_json()["dose_mg"],
+             "weeks": t.weeks, "dose_adequate": None,
+             "response": (t.response or "").replace("_", " ")} for t in extract_trials(message)]
+
+
 def _flag(answer: str) -> bool | None:
     return {"yes": True, "no": False}.get(answer)
 
@@ -364,7 +373,14 @@ def _authorization(r: Request, a, items: list[checklist.Item], history, *, who: 
         evidence = a.evidence or {}
         with st.form(f"evidence_{a.id}"):
             st.caption("Confirmed treatment history (from the records or the person's own words)")
-            trials = pd.DataFrame(evidence.get("trials") or [], columns=TRIAL_COLUMNS)
+            confirmed = evidence.get("trials") or []
+            suggested = [] if confirmed else suggested_trials(r.message)
+            if suggested:
+                st.caption("Prefilled with the trials the message mentions (the extractor's "
+                           "suggestion): check each with the person or the records, delete "
+                           "the wrong ones, mark adequate doses, then save. Nothing counts "
+                           "until saved.")
+            trials = pd.DataFrame(confirmed or suggested, columns=TRIAL_COLUMNS)
             data_export_off()  # the history names drugs a person took: no toolbar download
             edited = st.data_editor(trials, num_rows="dynamic", key=f"trials_{a.id}",
                                     column_config={
