@@ -10,6 +10,7 @@ from zoelife.intake import lifecycle, queue
 from zoelife.intake.normalize import format_phone
 from zoelife.triage import assess
 from zoelife.triage import eligibility as elig
+from zoelife.ui import coverage_panel
 from zoelife.ui import request_actions as actions
 from zoelife.ui import request_widgets as w
 from zoelife.ui import worklist
@@ -173,9 +174,10 @@ actions.unreachable_offer(r, who=who, seen_version=seen_version,
 actions.next_step_panel(r, who=who, seen_version=seen_version, zone=zone, now=now)
 
 # Keyed, so a rerun from inside a tab (picking a move, saving) stays on that tab.
-tab_attempt, tab_status, tab_assign, tab_crisis, tab_details, tab_note, tab_people, tab_elig = (
-    st.tabs(["Log attempt", "Status", "Assign", "Crisis level", "Details", "Note", "People",
-             "Eligibility"], key=f"request_tab_{r.id}", on_change="rerun"))
+(tab_attempt, tab_status, tab_assign, tab_crisis, tab_details, tab_note, tab_people, tab_elig,
+ tab_coverage) = st.tabs(["Log attempt", "Status", "Assign", "Crisis level", "Details", "Note",
+                          "People", "Eligibility", "Coverage"], key=f"request_tab_{r.id}",
+                         on_change="rerun")
 
 with tab_attempt:
     actions.attempt_panel(r, who=who, seen_version=seen_version, zone=zone)
@@ -326,6 +328,10 @@ with tab_elig:
                 w.perform(lambda s, t=t, cleaned=cleaned: lifecycle.record_eligibility(
                     s, r.id, actor=who, treatment=t, answers=cleaned),
                     success="Pre-screen recorded.")
+
+with tab_coverage:
+    coverage_panel.show(r, who=who, seen_version=seen_version, zone=zone,
+                        treatments=detail.treatments, now=now)
 
 # --------------------------------------------------------------------------- history
 st.divider()

@@ -78,7 +78,9 @@ def test_same_seed_gives_the_same_clinic_on_any_database(loaded, tmp_path, sqlit
         other.dispose()
 
 
-def test_counts_and_one_audit_row(loaded):
+def test_counts_and_the_audit_rows(loaded):
+    """One `demo.load` row for the requests; the demo's coverage is written through
+    `zoelife.coverage.records`, so each of its steps is audited like a real one."""
     engine, summary = loaded
     with read_session(engine) as s:
         def count(model):
@@ -100,8 +102,12 @@ def test_counts_and_one_audit_row(loaded):
             ContentItem.title == demo.SEED_ARTICLE_TITLE)).scalar_one()
         assert seed.topic_set == {"ketamine"}
         assert count(StatusChange) > N // 2 and count(ContactAttempt) > N // 2
-        events = s.execute(select(AuditEvent.action)).scalars().all()
-        assert events == ["demo.load"]
+        events = s.execute(select(AuditEvent.action, AuditEvent.actor_label)
+                           .order_by(AuditEvent.seq)).all()
+        assert events[-1] == ("demo.load", "system")
+        assert [a for a, _ in events].count("demo.load") == 1
+        assert all(a.startswith(("coverage.", "payer.")) and who in ("system", "demo front desk")
+                   for a, who in events[:-1])
         assert audit.verify(s).ok
         # Channel mix: web forms the majority, every channel present.
         by_channel = dict(s.execute(select(Request.channel, func.count())
@@ -252,3 +258,23 @@ def test_cli_demo_loads_and_summarizes(tmp_path, capsys):
     assert "300/300" in captured.err
     assert cli.main(["--database", url, "demo", "--requests", "300"]) == 2
     assert "already has 300 requests" in capsys.readouterr().err
+
+
+def test_the_demo_clinic_shows_the_whole_coverage_flow(loaded):
+    """Payers with criteria, card images, benefits, and authorizations in every status, each
+    consistent with its request (approvals carry their number and dates)."""
+    from zoelife.db.models import Authorization, BenefitCheck, CardImage, Payer, PayerCriteria
+    from zoelife.vocabulary import AUTH_STATUSES
+
+    engine, summary = loaded
+    with read_session(engine) as s:
+        statuses = set(s.execute(select(Authorization.status)).scalars())
+        assert statuses == set(AUTH_STATUSES)
+        assert s.execute(select(func.count()).select_from(Payer)).scalar() == 6
+        assert s.execute(select(func.count()).select_from(PayerCriteria)).scalar() == 12
+        assert s.execute(select(func.count()).select_from(CardImage)).scalar() >= 2
+        assert s.execute(select(func.count()).select_from(BenefitCheck)).scalar() >= 7
+        for a in s.execute(select(Authorization).where(Authorization.status == "approved")
+                           ).scalars():
+            assert a.auth_number and a.approved_units and a.end_date > a.start_date
+    assert "with insurance, benefits and a prior authorization" in summary

@@ -1084,6 +1084,9 @@ def load_demo(engine: Engine, *, requests: int = 5000, seed: int = 7,
             if sqlite:
                 session.execute(text("PRAGMA cache_size = -2000"))
         _advance_sequences(session)
+        from zoelife.coverage import demo as coverage_demo
+
+        courses = coverage_demo.seed(session, now=now, seed=seed)
         audit.record(session, audit.SYSTEM, "demo.load", "demo", None, {
             "count": stats.requests, "rows": stats.people, "kind": f"seed {seed}"})
     first = gen.start.isoformat()
@@ -1095,6 +1098,7 @@ def load_demo(engine: Engine, *, requests: int = 5000, seed: int = 7,
         f"{stats.review:,} review crisis messages; {stats.submissions:,} duplicate submissions "
         f"attached and {stats.merged_duplicates:,} requests merged as duplicates by staff; "
         f"{len(gen.content)} content items, {len(lifts)} of them with a planted lift on their "
-        f"topic (see the demo_lifts table). Emails are at example.com and phones are "
+        f"topic (see the demo_lifts table); {courses} requests with insurance, benefits and "
+        f"a prior authorization (every status). Emails are at example.com and phones are "
         f"555-01xx numbers."
     )

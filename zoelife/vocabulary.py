@@ -43,6 +43,25 @@ NEXT_STEPS = ("first_contact", "next_attempt", "close_unreachable", "follow_up",
 # The steps a user may set on a request that is in progress (the rest follow from its moves).
 FOLLOW_UP_STEPS = ("follow_up", "wait_person", "wait_other")
 
+# Coverage (docs/coverage.md).
+COVERAGE_RANKS = ("primary", "secondary")
+SUBSCRIBER_RELATIONS = ("self", "spouse", "child", "other")
+CARD_SIDES = ("front", "back")
+BENEFIT_ROUTES = ("medical", "pharmacy")
+VERIFY_METHODS = ("call", "electronic", "portal")
+# The prior-authorization status machine of one treatment course.
+AUTH_STATUSES = ("not_needed", "gathering", "submitted", "in_review", "approved", "denied",
+                 "appeal")
+AUTH_MOVES: dict[str, tuple[str, ...]] = {
+    "not_needed": ("gathering",),
+    "gathering": ("submitted", "not_needed"),
+    "submitted": ("in_review", "approved", "denied"),
+    "in_review": ("approved", "denied"),
+    "denied": ("appeal",),
+    "appeal": ("approved", "denied"),
+    "approved": (),
+}
+
 # Allowed status moves (DESIGN.md). `closed -> in_progress` is a reopen and needs a reason.
 STATUS_MOVES: dict[str, tuple[str, ...]] = {
     "new": ("attempted", "in_progress", "scheduled", "closed"),
@@ -95,6 +114,15 @@ LABELS: dict[str, str] = {
     "wait_other": "Chase: waiting on someone else",
     "confirm": "Confirmation call",
     "outcome": "Record whether they came",
+    "not_needed": "Not needed",
+    "gathering": "Gathering records",
+    "submitted": "Submitted",
+    "in_review": "In review",
+    "approved": "Approved",
+    "denied": "Denied",
+    "appeal": "Appeal",
+    "primary": "Primary",
+    "secondary": "Secondary",
 }
 
 

@@ -101,9 +101,11 @@ def _choice_checks(engine) -> dict[str, str]:
     from sqlalchemy import Enum
 
     inspector = inspect(engine)
+    # Only the tables the database's revision has (a downgraded one lacks later tables).
+    present = set(inspector.get_table_names())
     wanted = {f"ck_{table.name}_{column.type.name}": table.name
               for table in Base.metadata.sorted_tables for column in table.columns
-              if isinstance(column.type, Enum)}
+              if isinstance(column.type, Enum) and table.name in present}
     found = {}
     for table in set(wanted.values()):
         for check in inspector.get_check_constraints(table):

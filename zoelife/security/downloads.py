@@ -34,6 +34,7 @@ from zoelife.security.sessions import SessionUser
 REQUESTS_PATH = "/download/requests.csv"
 QUARANTINE_PATH = "/download/quarantine.csv"
 AUDIT_PATH = "/download/audit.csv"
+RECORDS_REQUEST_PATH = "/download/records-request.pdf"
 
 SIGN_IN_NEEDED = "Sign in to Zoelife Intake to download this file."
 NOT_ALLOWED = "This download is not available to your account."
@@ -188,9 +189,35 @@ def audit_route(request: Request) -> Response:
     return _csv(text, "zoelife-audit.csv")
 
 
+def records_request_route(request: Request) -> Response:
+    """The records request letter of one authorization (`?authorization=<id>`, a record id, no
+    patient data in the URL); building it records the request on the coverage timeline."""
+    from zoelife.coverage import letter, records
+    from zoelife.db.engine import write_session
+    from zoelife.security.web import _engine as engine
+
+    user = authorize(request, "front_desk")
+    if isinstance(user, Refusal):
+        return user.response()
+    try:
+        authorization_id = int(request.query_params.get("authorization", ""))
+    except ValueError:
+        return PlainTextResponse("Which authorization? The link is incomplete.",
+                                 status_code=400, headers=_HEADERS)
+    try:
+        with write_session(engine()) as session:
+            pdf = letter.records_request(session, authorization_id,
+                                         actor=_actor(user, request))
+    except records.CoverageError as exc:
+        return PlainTextResponse(str(exc), status_code=404, headers=_HEADERS)
+    return Response(pdf, media_type="application/pdf", headers=_HEADERS | {
+        "Content-Disposition": f'attachment; filename="records-request-{authorization_id}.pdf"'})
+
+
 def routes() -> list[BaseRoute]:
     return [
         Route(REQUESTS_PATH, requests_route, methods=["GET"]),
         Route(QUARANTINE_PATH, quarantine_route, methods=["GET"]),
         Route(AUDIT_PATH, audit_route, methods=["GET"]),
+        Route(RECORDS_REQUEST_PATH, records_request_route, methods=["GET"]),
     ]

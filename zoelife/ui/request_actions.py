@@ -14,6 +14,7 @@ import datetime as dt
 import streamlit as st
 
 from zoelife.audit import Actor
+from zoelife.coverage import records as coverage_records
 from zoelife.db.models import Request
 from zoelife.intake import lifecycle
 from zoelife.intake.normalize import format_phone
@@ -177,11 +178,24 @@ def move_form(r: Request, to_status: str, *, who: Actor, seen_version: int, zone
         if form.close_reasons:
             close_reason = st.selectbox("Close reason", form.close_reasons, format_func=label,
                                         index=None, placeholder="Choose why")
+        first = None
+        override = ""
         if form.appointment:
             c1, c2, c3 = st.columns(3)
             appt_date = c1.date_input("Appointment date", value=None, format="YYYY-MM-DD")
             appt_time = c2.time_input("Appointment time", value=None, step=300)
             appt_kind = c3.text_input("Appointment kind", placeholder="e.g. TMS consultation")
+            courses = [t for t in coverage_records.FIRST_TREATMENTS
+                       if t in (r.treatment_list or "").split(";")]
+            if courses:
+                # A first session is kept on its course (docs/coverage.md); a first Spravato
+                # dose also passes the Spravato start gate here.
+                first = st.selectbox("First treatment session?", [None, *courses],
+                                     format_func=lambda t: f"Yes: first {label(t)} session"
+                                     if t else "No", key=f"{key}_first")
+                if "spravato" in courses:
+                    override = st.text_input("Override reason (only for a first Spravato dose "
+                                             "whose start is incomplete)", key=f"{key}_override")
         if form.reason == "required":
             reason = st.text_input("Reason (needed to reopen)")
         elif form.reason and r.status == "scheduled" and to_status == "in_progress":
@@ -198,6 +212,15 @@ def move_form(r: Request, to_status: str, *, who: Actor, seen_version: int, zone
             def moved(_version: int) -> None:
                 st.session_state.pop(_schedule_key(r.id), None)
 
+            if first is not None:
+                if appointment_at is None:
+                    st.error("Choose the date and time of the first session.")
+                    return
+                w.perform(lambda s: coverage_records.schedule_first_treatment(
+                    s, r.id, first, actor=who, seen_version=seen_version,
+                    appointment_at=appointment_at, override_reason=override),
+                    success=f"First {label(first)} session scheduled.", on_success=moved)
+                return
             w.perform(lambda s: lifecycle.change_status(
                 s, r.id, actor=who, seen_version=seen_version, to_status=to_status,
                 close_reason=close_reason, reason=reason, appointment_at=appointment_at,

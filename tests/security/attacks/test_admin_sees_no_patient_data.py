@@ -35,6 +35,6 @@ def test_an_admin_cannot_open_the_import_page_or_its_exports(app_db):
 
 def test_the_admin_menu_has_no_page_of_patient_data():
     patient_pages = {"pages/queue.py", "pages/request.py", "pages/new_request.py",
-                     "pages/import_requests.py"}
+                     "pages/import_requests.py", "pages/coverage.py"}
     assert not patient_pages & {p.path for p in pages_for(frozenset({"admin"}))}
     assert "pages/import_requests.py" in {p.path for p in pages_for(frozenset({"front_desk"}))}

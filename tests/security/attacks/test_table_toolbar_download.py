@@ -23,7 +23,8 @@ from zoelife.db.engine import make_engine
 OPTION = "client.disableDataExport"
 # Tables of counts and published content only: no person in them (the manager's pages also
 # offer their own audited "Numbers (CSV)").
-AGGREGATE_PAGES = {"pages/trends.py", "pages/impact.py", "pages/funnel.py", "pages/content.py"}
+AGGREGATE_PAGES = {"pages/trends.py", "pages/impact.py", "pages/funnel.py", "pages/content.py",
+                   "pages/coverage_outcomes.py"}
 
 
 @pytest.fixture

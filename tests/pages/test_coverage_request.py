@@ -1,0 +1,196 @@
+"""The request page's Coverage tab through AppTest: the front desk sees the member id and the
+card images, saves insurance, uploads cards (a PDF is refused with a sentence), moves an
+authorization and meets the Spravato gate; signed out and managers see none of it."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from sqlalchemy import select
+
+from tests.apptest import page, read_db, sign_in
+from tests.coverage.helpers import (
+    DESK,
+    MEMBER_ID,
+    card_png,
+    mock_clearinghouse,
+    seed_insured_request,
+    seed_payers,
+)
+from tests.intake.helpers import page_text
+from zoelife.coverage import records
+from zoelife.db.engine import make_engine, write_session
+from zoelife.db.models import Authorization, CardImage, Coverage, Request
+
+pytestmark = pytest.mark.usefixtures("clock")
+
+
+def seeded(db_url, **kw):
+    engine = make_engine(db_url)
+    payers = seed_payers(engine)
+    rid = seed_insured_request(engine, payers["Aetna"], **kw)
+    engine.dispose()
+    return rid, payers
+
+
+def opened(db_url, rid, roles=("front_desk",)):
+    at = page("pages/request.py")
+    sign_in(at, db_url, roles=roles)
+    at.query_params["id"] = str(rid)
+    return at.run()
+
+
+def button(at, text):
+    found = [b for b in at.button if b.label == text]
+    assert found, f"no button {text!r}"
+    return found[0]
+
+
+def test_front_desk_sees_member_id_and_both_card_images(app_db):
+    rid, _ = seeded(app_db)
+    at = opened(app_db, rid)
+    assert not at.exception
+    text = page_text(at)
+    assert f"Member id: {MEMBER_ID}" in text and "Subscriber: Sam Subscriber (Spouse)" in text
+    images = at.get("image")
+    assert len(images) == 2
+    assert "Primary insurance: Aetna" in [e.label for e in at.expander]
+
+
+def test_signed_out_and_managers_never_see_the_member_id_or_the_cards(app_db):
+    rid, _ = seeded(app_db)
+    at = page("pages/request.py")
+    at.query_params["id"] = str(rid)
+    at.run()
+    assert MEMBER_ID not in page_text(at) and not at.get("image")
+    at = opened(app_db, rid, roles=("manager",))
+    assert MEMBER_ID not in page_text(at) and not at.get("image")
+    assert "not available to your account" in at.error[0].value
+
+
+def test_saving_insurance_and_uploading_cards_and_a_pdf_refused(app_db):
+    rid, payers = seeded(app_db, cards=False)
+    at = opened(app_db, rid)
+    uploads = [u for u in at.get("file_uploader")]
+    assert len(uploads) == 2
+    uploads[0].set_value(("card.png", b"%PDF-1.7 renamed to .png", "image/png"))
+    button(at, "Save card images").click()
+    at.run()
+    assert any("this file is a PDF document" in e.value for e in at.error)
+    assert read_db(app_db, lambda s: s.execute(select(CardImage)).first()) is None
+    at = opened(app_db, rid)
+    [u for u in at.get("file_uploader")][0].set_value(("front.png", card_png(), "image/png"))
+    button(at, "Save card images").click()
+    at.run()
+    assert not at.exception
+    assert read_db(app_db, lambda s: s.execute(select(CardImage.side)).scalars().all()) == [
+        "front"]
+    assert len(at.get("image")) == 1
+
+
+def test_tracking_an_authorization_shows_the_checklist_and_moves_it(app_db):
+    rid, payers = seeded(app_db, cards=False)
+    at = opened(app_db, rid)
+    button(at, "Track an authorization").click()
+    at.run()
+    assert not at.exception
+    text = page_text(at)
+    assert "missing: records of 2 more adequate medication trials" in text
+    assert "missing: a recent PHQ" in text
+    assert "TMS: Gathering records (Aetna)" in [e.label for e in at.expander]
+    move = [s for s in at.selectbox if s.label == "Move to"][0]
+    move.set_value("submitted")
+    button(at, "Move authorization").click()
+    at.run()
+    assert read_db(app_db, lambda s: s.execute(select(Authorization.status)).scalar()) == (
+        "submitted")
+
+
+def test_first_spravato_dose_needs_an_override_reason_until_the_start_is_complete(app_db):
+    rid, _ = seeded(app_db, cards=False, treatments=("Spravato",))
+    at = opened(app_db, rid)
+    assert any("Before a first dose: REMS patient enrolment" in w.value for w in at.warning)
+    [d for d in at.date_input if d.label == "Date"][0].set_value(dt.date(2026, 3, 10))
+    [t for t in at.time_input if t.label == "Time"][0].set_value(dt.time(10, 0))
+    button(at, "Schedule first dose").click()
+    at.run()
+    assert any("Give a reason to override" in e.value for e in at.error)
+    assert read_db(app_db, lambda s: s.get(Request, rid).status) != "scheduled"
+    [t for t in at.text_input if t.label.startswith("Override reason")][0].set_value(
+        "Clinician approved the start; REMS form faxed today")
+    button(at, "Schedule first dose").click()
+    at.run()
+    assert read_db(app_db, lambda s: s.get(Request, rid).status) == "scheduled"
+    held = read_db(app_db, lambda s: records.spravato_start(s, rid).override_reason)
+    assert held == "Clinician approved the start; REMS form faxed today"
+    assert read_db(app_db, lambda s: s.execute(select(Coverage.member_id)).scalar()) == MEMBER_ID
+
+
+@pytest.fixture
+def clearinghouse():
+    with mock_clearinghouse() as url:
+        yield url
+
+
+def test_an_electronic_check_shows_the_payers_answer_and_staff_record_it(app_db, monkeypatch,
+                                                                         clearinghouse):
+    from zoelife.coverage import eligibility
+    from zoelife.db.engine import write_session
+    from zoelife.db.models import BenefitCheck, Payer
+
+    rid, payers = seeded(app_db, cards=False)
+    engine = make_engine(app_db)
+    with write_session(engine) as s:
+        s.get(Payer, payers["Aetna"]).payer_code = "60054"
+    engine.dispose()
+    monkeypatch.setenv(eligibility.URL_ENV, clearinghouse)
+    monkeypatch.setenv(eligibility.KEY_ENV, "test-key")
+    monkeypatch.setenv(eligibility.NPI_ENV, "1234567893")
+    at = opened(app_db, rid)
+    button(at, "Check eligibility electronically").click()
+    at.run()
+    assert not at.exception
+    text = page_text(at)
+    assert "Deductible $1,500.00 (met $500.00)" in text and "PA required: yes" in text
+    assert read_db(app_db, lambda s: s.execute(select(BenefitCheck)).first()) is None
+    button(at, "Record these benefits").click()
+    at.run()
+    saved = read_db(app_db, lambda s: s.execute(select(BenefitCheck)).scalar())
+    assert (saved.method, saved.reference, saved.copay_cents, saved.pa_required) == (
+        "electronic", "ZL42", 4000, True)
+
+
+def test_the_status_tab_holds_the_spravato_gate_too(app_db):
+    rid, _ = seeded(app_db, cards=False, treatments=("Spravato",))
+    at = opened(app_db, rid)
+    [s for s in at.get("button_group") if s.label == "Move to"][0].set_value("scheduled")
+    at.run()
+    [d for d in at.date_input if d.label == "Appointment date"][0].set_value(dt.date(2026, 3, 9))
+    [t for t in at.time_input if t.label == "Appointment time"][0].set_value(dt.time(9, 0))
+    [s for s in at.selectbox if s.label == "First treatment session?"][0].set_value("spravato")
+    button(at, "Schedule").click()
+    at.run()
+    assert any("Not ready for a first Spravato dose" in e.value for e in at.error)
+    assert read_db(app_db, lambda s: s.get(Request, rid).status) == "new"
+
+
+def test_the_history_editor_is_prefilled_with_the_messages_trials_until_staff_save(app_db):
+    message = "Tried Zoloft 100 mg for 3 months, then Lexapro 20mg for 8 weeks. Nothing helped."
+    rid, payers = seeded(app_db, cards=False, message=message)
+    engine = make_engine(app_db)
+    with write_session(engine) as s:
+        records.open_authorization(s, rid, "tms", actor=DESK, payer_id=payers["Aetna"])
+    engine.dispose()
+    at = opened(app_db, rid)
+    editor = [e for e in at.dataframe if "drug" in list(e.value.columns)]
+    assert editor and list(editor[0].value["drug"]) == ["sertraline", "escitalopram"]
+    assert any("Prefilled with the trials the message mentions" in c.value for c in at.caption)
+    # A suggestion is not evidence until saved.
+    held = read_db(app_db, lambda s: s.execute(select(Authorization.evidence)).scalar())
+    assert held == {}
+    button(at, "Save history").click()
+    at.run()
+    held = read_db(app_db, lambda s: s.execute(select(Authorization.evidence)).scalar())
+    assert [t["drug"] for t in held["trials"]] == ["sertraline", "escitalopram"]
+    assert held["trials"][0]["weeks"] == 13 and held["trials"][0]["dose_mg"] == 100
