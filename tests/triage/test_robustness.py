@@ -72,38 +72,37 @@ def test_assessing_many_at_once_gives_each_message_its_own_result(pairs) -> None
     assert assess_all(pairs[::-1]) == together[::-1]
 
 
-def test_typical_message_is_fast() -> None:
-    text = (
-        "Hi, my name is Sam and I've been struggling with depression for about six years. I've "
-        "tried sertraline, escitalopram, bupropion and venlafaxine and nothing has really helped. "
-        "My psychiatrist suggested I look into TMS or Spravato. I'm not suicidal but I am really "
-        "tired all the time and can't focus at work. I have Blue Cross insurance. Could someone "
-        "call me back after 3pm? Also wondering if you do medication management. Thanks!"
-    )
-    assess(text)
-    n = 300
-    t0 = time.process_time()
-    for _ in range(n):
+# Speed itself is measured by bench/triage_speed.py (make bench), not asserted here: a host's
+# load moves any absolute figure. What a test can hold is the shape of the cost: a message ten
+# times longer costs about ten times more, never a hundred (a pattern that backtracks over the
+# whole text would), measured in the same run so that the machine's load cancels out.
+GROWTH_LIMIT = 30  # linear growth is 10x; quadratic would be 100x
+
+
+def _cpu(text: str) -> float:
+    best = float("inf")
+    for _ in range(3):
+        t0 = time.process_time()
         assess(text)
-    per = (time.process_time() - t0) / n
-    assert per < 0.005, f"{per * 1000:.2f} ms per message"
+        best = min(best, time.process_time() - t0)
+    return max(best, 1e-4)
 
 
-def test_huge_text_is_fast() -> None:
+def _grows_linearly(unit: str, small: int) -> tuple[float, str]:
+    short, long = unit * small, unit * (small * 10)
+    assess(short)
+    ratio = _cpu(long) / _cpu(short)
+    return ratio, f"{len(long):,} characters cost {ratio:.1f}x {len(short):,}"
+
+
+def test_huge_text_costs_in_proportion_to_its_length() -> None:
     chunk = "I'm dying to try TMS, deadlines are killing me. Días difíciles, ¿sabes? "
-    text = (chunk * (100_000 // len(chunk) + 1))[:100_000]
-    assess(text)
-    t0 = time.process_time()
-    a = assess(text)
-    took = time.process_time() - t0
-    assert a.crisis == "none"
-    assert took < 0.25, f"{took * 1000:.0f} ms for 100 KB"
+    assert assess(chunk * 1400).crisis == "none"  # about 100 KB
+    ratio, why = _grows_linearly(chunk, 140)
+    assert ratio < GROWTH_LIMIT, why
 
 
-def test_huge_text_with_many_matches() -> None:
-    text = "I want to die. " * 7000
-    t0 = time.process_time()
-    a = assess(text)
-    took = time.process_time() - t0
-    assert a.crisis == "urgent"
-    assert took < 1.0, f"{took * 1000:.0f} ms"
+def test_huge_text_with_many_matches_costs_in_proportion() -> None:
+    assert assess("I want to die. " * 7000).crisis == "urgent"
+    ratio, why = _grows_linearly("I want to die. ", 700)
+    assert ratio < GROWTH_LIMIT, why
