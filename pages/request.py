@@ -10,10 +10,9 @@ from zoelife.intake import lifecycle, queue
 from zoelife.intake.normalize import format_phone
 from zoelife.triage import assess
 from zoelife.triage import eligibility as elig
-from zoelife.ui import coverage_panel
+from zoelife.ui import coverage_panel, worklist
 from zoelife.ui import request_actions as actions
 from zoelife.ui import request_widgets as w
-from zoelife.ui import worklist
 from zoelife.ui.components import (
     crisis_badge,
     escape_markdown,

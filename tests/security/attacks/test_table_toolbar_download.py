@@ -16,7 +16,7 @@ from streamlit import config
 from streamlit.proto.NewSession_pb2 import Config
 from streamlit.runtime.app_session import _populate_config_msg
 
-from tests.apptest import ROOT, app, make_user, page, sign_in
+from tests.apptest import ROOT, make_user, page, sign_in
 from tests.intake.helpers import make_request
 from zoelife.db.engine import make_engine
 
