@@ -59,9 +59,14 @@ class _Drug:
 
 
 @cache
+def _drug_list() -> dict[str, dict]:
+    return load_toml("drugs.toml")
+
+
+@cache
 def _names() -> dict[str, _Drug]:
     table: dict[str, _Drug] = {}
-    for generic, entry in load_toml("drugs.toml").items():
+    for generic, entry in _drug_list().items():
         drug = _Drug(generic, entry["class"])
         for name in (generic, *entry.get("names", ())):
             table[name] = drug
@@ -71,7 +76,7 @@ def _names() -> dict[str, _Drug]:
 @cache
 def _short_names() -> dict[str, _Drug]:
     table: dict[str, _Drug] = {}
-    for generic, entry in load_toml("drugs.toml").items():
+    for generic, entry in _drug_list().items():
         for name in entry.get("short", ()):
             table[name] = _Drug(generic, entry["class"])
     return table
@@ -96,7 +101,7 @@ def _single_word_names() -> tuple[str, ...]:
 def _by_prefix(word: str) -> _Drug | None:
     """The one drug whose generic name (English or Spanish) begins with `word` ("sert",
     "dulox", "nortrip"), or None when none or several do."""
-    table = load_toml("drugs.toml")
+    table = _drug_list()
     found = {generic for generic, entry in table.items()
              for name in (generic, *entry.get("names", ()))
              if name.startswith(word) and _looks_generic(name, generic)}
@@ -247,7 +252,7 @@ _RESPONSE_WORDS = (
 
 
 def _number(word: str) -> float:
-    return float(_SMALL.get(word, word)) if word in _SMALL else float(word)
+    return float(_SMALL[word]) if word in _SMALL else float(word)
 
 
 def _weeks(match: re.Match[str]) -> int:
@@ -478,9 +483,6 @@ def _is_own_trial(folded: str, mention: _Mention, patient: _Patient) -> bool:
     if _FAMILY_HISTORY.search(sentence):
         return False
     subject = _subject(before) or _subject(folded[mention.sentence[0]:mention.start])
-    if subject is None and patient.kind != "self":
-        # A clause naming nobody ("I take Lexapro myself" is named): the message's patient.
-        subject = None
     return _belongs_to_patient(subject, patient)
 
 
