@@ -252,3 +252,29 @@ def test_dated_outside_the_limits_is_review(text: str) -> None:
 def test_recent_or_ongoing_stays_urgent(text: str) -> None:
     a = assess(text)
     assert a.crisis == "urgent", (text, a.crisis_evidence)
+
+
+@pytest.mark.parametrize(
+    ("text", "level"),
+    [
+        ("Referral: PHQ-9 = 24, item 9 = 3. Please expedite.", "urgent"),
+        ("PHQ-9 item 9 scored 2", "urgent"),
+        ("q9 positive on the PHQ-9", "urgent"),
+        ("PHQ-9 14, item 9 = 0, denies SI", "review"),
+        ("If I miss the consult please send someone to check on me.", "review"),
+    ],
+)
+def test_screening_scores_and_welfare_checks(text: str, level: str) -> None:
+    assert assess(text).crisis == level, (text, assess(text).crisis_evidence)
+
+
+@pytest.mark.parametrize(
+    ("text", "treatment"),
+    [
+        ("calling about the t m s authorization for a member", "tms"),
+        ("I want to try T.M.S. next month", "tms"),
+        ("Discharge said follow up with psychiatry.", "medication_management"),
+    ],
+)
+def test_treatments_spelled_out_or_named_as_a_service(text: str, treatment: str) -> None:
+    assert treatment in assess(text).treatments
