@@ -278,3 +278,32 @@ def test_screening_scores_and_welfare_checks(text: str, level: str) -> None:
 )
 def test_treatments_spelled_out_or_named_as_a_service(text: str, treatment: str) -> None:
     assert treatment in assess(text).treatments
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Hx NSSI (cutting) as a young teen, none in >2 yrs per pt and mother.",
+        "Back in 2015-16 my OCD latched onto suicide themes; it left years ago.",
+        "Is TMS safe after ECT back in 2010? I was inpatient then for being suicidal.",
+        "he had a suicide attempt back in twenty fourteen and has been in remission",
+        "Mi papá intentó quitarse la vida cuando yo era niña.",
+        "My 14-year-old asked me what 'unaliving' means after seeing it on TikTok.",
+    ],
+)
+def test_spoken_years_ranges_earlier_sentences_and_mentions_are_review(text: str) -> None:
+    a = assess(text)
+    assert a.crisis == "review", (text, a.crisis_evidence)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I lost my job in 2010. I am suicidal now, just like then.",
+        "I lost my job in 2010. I have felt suicidal since then.",
+        "I want to kill myself in twenty minutes",
+        "What does it mean that I want to die",
+    ],
+)
+def test_present_words_keep_it_urgent(text: str) -> None:
+    assert assess(text).crisis == "urgent", text
