@@ -307,3 +307,34 @@ def test_spoken_years_ranges_earlier_sentences_and_mentions_are_review(text: str
 )
 def test_present_words_keep_it_urgent(text: str) -> None:
     assert assess(text).crisis == "urgent", text
+
+
+# Round 9's kinds, in other words than its messages (docs/triage.md).
+@pytest.mark.parametrize(
+    "text",
+    [
+        "honestly not sure I'll make it to Monday",
+        "No sé si voy a llegar al fin de semana.",
+        "Book me whenever, if I'm still alive by then.",
+        "How many of my Xanax would be too much? Asking for me.",
+        "I have the whole bottle out in front of me right now.",
+        "Tuve un intento hace tres semanas.",
+        "Referral: SA via OD 10 days ago, medically cleared.",
+        "Got my affairs in order and made a will last week.",
+    ],
+)
+def test_round9_kinds_are_urgent(text: str) -> None:
+    a = assess(text)
+    assert a.crisis == "urgent", (text, a.crisis_evidence)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Not sure I can make it to the appointment on Thursday, traffic is bad.",
+        "Hx SA by her uncle at age 9, no SI.",
+        "I had my attempt in 2012, none since.",
+    ],
+)
+def test_round9_rules_leave_these_below_urgent(text: str) -> None:
+    assert assess(text).crisis != "urgent", (text, assess(text).crisis_evidence)
