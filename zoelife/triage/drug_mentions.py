@@ -14,7 +14,6 @@ from ._text import Folded, load_toml
 # A word at least this close (rapidfuzz ratio, 0-100) to a drug name is that drug.
 FUZZY_AT = 82
 
-
 FUZZY_MIN_LENGTH = 5
 
 
@@ -102,7 +101,6 @@ def close_name(word: str) -> str | None:
 
 
 SENTENCE_END = re.compile(r"[.;!?\n]+(?=\s|$)|\n")
-
 
 CLAUSE_END = re.compile(r"[.;!?\n]+(?=\s|$)|\n|\s(?:but|pero|however|although|aunque|sin embargo)\s")
 

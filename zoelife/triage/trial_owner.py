@@ -19,23 +19,18 @@ _ASKING = re.compile(
     r"quiero (?:probar|empezar)|worth (?:trying|a try)|should i (?:try|take|ask)|can i (?:try|take|get)|"
     r"could i (?:try|take|get)|vale la pena|deberia (?:probar|tomar))\b")
 
-
 # "Does TMS interact with Adderall? I take 30mg": the next words say it is taken.
 _TAKING_NOW = re.compile(r"\b(?:i take|im on|i am on|ive been on|tomo|estoy con|i use)\b")
-
 
 _FAMILY_HISTORY = re.compile(r"\b(?:family (?:history|hx)|fhx|fh:|antecedentes familiares|"
                              r"runs in (?:the|my|our) family|hereditar\w+)")
 
-
 _PAST = re.compile(r"\b(?:took|tried|was on|been on|failed|had|done|received|tome|tomo|tomaba|"
                    r"probe|probo|estuve|estuvo|recibi|recibio)\b")
-
 
 # A plan's imperative at the start of a clause: "Start bupropion XL 150", "Iniciar sertralina".
 _PLAN_START = re.compile(r"^\W*(?:plan:?\s*)?(?:start|begin|initiate|add|trial of|iniciar|"
                          r"comenzar|agregar|anadir)\b")
-
 
 _PLANNED = re.compile(
     r"\b(?:about to start|going to start|gonna start|will start|start(?:ing)? (?:next|tomorrow|"
@@ -53,13 +48,11 @@ _PLANNED = re.compile(
     r" (?!.*(?:tome|probe|estuve))|empiezo|va a empezar|no he (?:empezado|tomado|probado)|"
     r"nunca (?:he tomado|tome|probe))\b")
 
-
 _REFUSED = re.compile(
     r"\b(?:declined|refused|turned (?:it |that )?down|said no|did not want|didnt want|dont want|"
     r"do not want|wont take|would not take|wouldnt take|rechace|no (?:lo |la |los |las )?quise|"
     r"no quiero tomar(?:lo|la)?|no (?:lo |la )?acepte|(?:le |les )?dije que no|(?:ella|el) no quiere|"
     r"(?:he|she) (?:doesnt|does not|didnt) want|no quiso)\b")
-
 
 _TAKEN = re.compile(
     r"\b(?:gave me|prescribed me|put me on|had me on|me recetaron|me dio|me dieron|took|taken|take|takes|taking|tried|trying|been on|was on|were on|am on|im on|is on|"
@@ -68,20 +61,17 @@ _TAKEN = re.compile(
     r"tome|tomo|tomaba|tomado|probe|probado|estuve|estoy con|recibi|sesiones|infusiones|"
     r"dejo|deje|me recetaron|me dieron|s/p|hx|history|adequate|x\d|mg|augment\w*)\b")
 
-
 _RECEIVED = re.compile(
     r"\b(?:had|have had|did|done|received|got|went through|completed|finished|tried|sessions?|"
     r"infusions?|treatments?|rounds?|courses?|doses?|was on|been on|am on|im on|currently|"
     r"program|was in|did the|mg|weeks?|months?|"
     r"recibi|hice|tuve|sesiones|infusiones|tratamientos|probe|me pusieron|estuve)\b")
 
-
 _RELATIVES = (r"(?:mom|mother|mum|dad|father|husband|wife|sister|brother|friend|son|daughter|"
               r"partner|boyfriend|girlfriend|fiance|cousin|aunt|uncle|grandma|grandmother|grandpa|"
               r"grandfather|roommate|teen|teenager|kid|child|mama|papa|madre|padre|esposo|esposa|"
               r"marido|hermano|hermana|hijo|hija|amigo|amiga|novio|novia|abuela|abuelo|tia|tio|"
               r"prima|primo|pareja)")
-
 
 # Who a clause is about, nearest first: a relative, a pronoun for someone else, the patient of
 # a referral, or the writer.
@@ -93,11 +83,9 @@ _PERSON = re.compile(
     r"|\b(?P<patient>pt|pte|patient|paciente|the patient|la paciente|el paciente|mr|mrs|ms|sr|sra)\b"
     r"|\b(?P<first>i|im|ive|id|me|myself|yo|tome|estoy|estuve|probe)\b")
 
-
 _REFERRAL = re.compile(r"\b(?:pt|pte|patient|paciente|referral|referencia|referring|remito|"
                        r"refiero|dear (?:colleague|dr)|estimad[oa]s? (?:colega|dr)|"
                        r"\d{1,2} ?(?:yo|y/o|m|f)|\d{1,2} ?year ?old (?:male|female|man|woman))\b")
-
 
 _FOR_A_RELATIVE = re.compile(
     r"\b(?:for|about|para|de parte de|on behalf of|regarding|sobre|por)\s+(?:my|mi|our|nuestr[oa])"
@@ -110,22 +98,18 @@ _FOR_A_RELATIVE = re.compile(
     r"tiene (?:depresion|ansiedad|toc|trastorno)|ha estado (?:deprimid\w+|en tratamiento|con)|"
     r"sufre|esta (?:deprimid\w+|en tratamiento)|fue diagnosticad\w+)")
 
-
 _ILLNESS = (r"(?:depression|depresion|deprimid[oa]|depressed|anxiety|ansiedad|ocd|toc|ptsd|tept|"
             r"bipolar|adhd|tdah|mdd|trd|panic|panico|struggling|suffering)")
-
 
 _PARENT_OF = re.compile(r"\b(?:soy|i am|im) (?:el|la|the|his|her) (?:padre|madre|mama|papa|father|"
                         r"mother|mom|dad|esposo|esposa|husband|wife|hermano|hermana|brother|sister|"
                         r"abuelo|abuela|grandfather|grandmother|tutor|guardian) (?:de|of)\b")
-
 
 _RELATIVE_TAKING = re.compile(
     r"^(?:\W*(?:hi|hello|hola|buenas|buenos dias|buenas tardes|buenas noches)\W+)?(?:my|mi|our) "
     r"(?:\d+[ -]?(?:year[ -]old|yo|anos?) )?(?P<who>" + _RELATIVES + r")\b[^.?!]{0,40}?\b(?:takes|"
     r"took|is on|was on|has been on|has taken|had|received|tried|toma|tomo|tomaba|ha tomado|"
     r"recibio|probo|esta con|estuvo con)\b")
-
 
 # Words for the person written about ("¿le sirve?", "can he", "she is depressed")...
 _FOR_THEM = re.compile(
@@ -137,7 +121,6 @@ _FOR_THEM = re.compile(
     r"(?:esta|anda|sigue) (?:muy )?" + _ILLNESS + r"|(?:do you|can you) (?:see|treat|take) "
     r"(?:adolescents|teens|kids|children|minors|seniors|elderly)|atienden (?:adolescentes|"
     r"menores|ninos))")
-
 
 # ... against words for the writer ("I myself have only tried", "creo que tengo depresión").
 _FOR_ME = re.compile(

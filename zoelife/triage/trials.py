@@ -53,25 +53,19 @@ class Trial:
 
 _CURRENT = re.compile(r"\b(?:currently|now|still|actualmente|ahora|todavia|sigo)\b")
 
-
 _MG = r"(?:mg|mgs|milligrams?|miligramos?)"
 
-
 _DOSE_ANY = re.compile(r"\b(\d+(?:\.\d+)?) ?" + _MG + r"(?![a-z])")
-
 
 # A number right after the name is its dose ("sertraline 200", "Effexor XR 150").
 _DOSE_BARE_AFTER = re.compile(r"^\s*(?:xr|xl|er|sr|cr|odt|ir|,)?\s*(\d+(?:\.\d+)?)\b(?! ?(?:days?|"
                               r"weeks?|wks?|months?|mos?|years?|yrs?|dias?|semanas?|sem|mes(?:es)?|"
                               r"anos?|%|am|pm|yo|times|veces|sessions?|sesiones|infusions?|/))")
 
-
 _DOSE_BEFORE = re.compile(r"(\d+(?:\.\d+)?) ?" + _MG + r" (?:of |de )?(?:la |el )?$")
-
 
 _RAISED_TO = re.compile(r"\b(?:up to|went up to|increased to|raised to|titrated to|subi a|"
                         r"subieron a|aumentaron a|hasta) (\d+(?:\.\d+)?)\b")
-
 
 _DURATION = re.compile(
     r"(?<!hace )(?<!hace unos )(?<!hace como )(?:(?<=x)|\b)(\d+(?:\.\d+)?|a|an|one|two|three|four|five|six|"
@@ -80,21 +74,17 @@ _DURATION = re.compile(
     r"years?|yrs?|y|w(?!/)|dias?|semanas?|sems?|mes(?:es)?|anos?)\b(?P<half> and a half| y medio)?"
     r"(?![ -](?:ago|old)\b|-old)")
 
-
 _SMALL = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
           "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "un": 1,
           "una": 1, "dos": 2, "tres": 3, "cuatro": 4, "cinco": 5, "seis": 6, "siete": 7,
           "ocho": 8, "nueve": 9, "diez": 10, "once": 11, "doce": 12, "couple of": 2, "few": 3}
 
-
 _UNIT_WEEKS = (("d", 1 / 7), ("w", 1.0), ("mo", 4.33), ("mt", 4.33), ("me", 4.33), ("y", 52.0),
                ("a", 52.0), ("s", 1.0))
-
 
 # Several drugs answered at once: "none of them helped", "ninguna me sirvió", "both made me numb".
 _ALL_OF_THEM = re.compile(r"\b(?:none of (?:them|these|those)|neither|all (?:of them|without|with)|"
                           r"both|ninguna|ninguno|ninguna de|todas|todos|ambas|ambos|each)\b")
-
 
 # The person's own words for how a medicine went. Side effects first: "failed due to weight
 # gain" is a side effect; then no response, then partial, then worked.

@@ -51,48 +51,33 @@ def one_of(column: str, values: tuple[str, ...]) -> str:
 
 _PLAIN_VALUE = re.compile(r"[a-z][a-z_]*")
 
-
 ChannelType = choice(v.CHANNELS, "channel")
-
 
 SubmitterType = choice(v.SUBMITTERS, "submitter")
 
-
 TreatmentType = choice(v.TREATMENTS, "treatment")
-
 
 StatusType = choice(v.STATUSES, "status")
 
-
 CloseReasonType = choice(v.CLOSE_REASONS, "close_reason")
-
 
 CrisisLevelType = choice(v.CRISIS_LEVELS, "crisis_level")
 
-
 CrisisSourceType = choice(v.CRISIS_SOURCES, "crisis_source")
-
 
 AttemptMethodType = choice(v.ATTEMPT_METHODS, "attempt_method")
 
-
 AttemptOutcomeType = choice(v.ATTEMPT_OUTCOMES, "attempt_outcome")
-
 
 PriorAuthType = choice(v.PRIOR_AUTH_STATUSES, "prior_auth_status")
 
-
 ContentChannelType = choice(v.CONTENT_CHANNELS, "content_channel")
-
 
 RoleType = choice(v.ROLES, "role")
 
-
 MatchStatusType = choice(v.MATCH_STATUSES, "match_status")
 
-
 QuarantineStatusType = choice(v.QUARANTINE_STATUSES, "quarantine_status")
-
 
 IntakeKeyKindType = choice(v.INTAKE_KEY_KINDS, "intake_key_kind")
 

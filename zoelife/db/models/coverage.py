@@ -29,18 +29,13 @@ from zoelife.db.types import JSONText, UTCDateTime
 
 CoverageRankType = choice(v.COVERAGE_RANKS, "coverage_rank")
 
-
 SubscriberRelationType = choice(v.SUBSCRIBER_RELATIONS, "subscriber_relation")
-
 
 CardSideType = choice(v.CARD_SIDES, "card_side")
 
-
 BenefitRouteType = choice(v.BENEFIT_ROUTES, "benefit_route")
 
-
 VerifyMethodType = choice(v.VERIFY_METHODS, "verify_method")
-
 
 AuthStatusType = choice(v.AUTH_STATUSES, "auth_status")
 

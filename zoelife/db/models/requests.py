@@ -313,13 +313,11 @@ Index(
     sqlite_where=text("is_open"),
 )
 
-
 # Requests that are not inquiries (staff-merged duplicates, spam) are few: the trend pages count
 # everything through the covering trend indexes and subtract these, found through this index.
 # zoelife.insights.queries.not_inquiry repeats the condition verbatim (SQLite matches a partial
 # index only on the same expression, with the literal).
 NOT_INQUIRY_SQL = "duplicate_of_id IS NOT NULL OR close_reason = 'spam'"
-
 
 Index(
     "ix_requests_not_inquiry",

@@ -12,7 +12,6 @@ from zoelife.insights.queries.periods import Period, is_inquiry
 
 FUNNEL_GROUPS = ("treatment", "channel", "source")
 
-
 FUNNEL_STAGES = ("received", "reached", "scheduled", "became_patient")
 
 

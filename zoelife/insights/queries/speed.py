@@ -19,7 +19,6 @@ RESPONSE_BIN_EDGES = (0, 5, 10, 15, 20, 30, 45, 60, 75, 90, 120, 150, 180, 240, 
                       600, 720, 960, 1200, 1440, 2160, 2880, 4320, 5760, 7200, 10080, 14400,
                       20160)
 
-
 # Backlog ages (upper bounds) for open requests.
 BACKLOG_AGES: tuple[tuple[str, dt.timedelta | None], ...] = (
     ("under 1 hour", dt.timedelta(hours=1)),

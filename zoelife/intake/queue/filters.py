@@ -19,9 +19,7 @@ from zoelife.vocabulary import CHANNELS, CRISIS_LEVELS, STATUSES, TREATMENTS
 
 ASSIGNEE_CHOICES = ("", "mine", "unassigned")
 
-
 TABS = ("todo", "scheduled", "waiting", "all")
-
 
 TAB_LABELS = {"todo": "To do", "scheduled": "Scheduled", "waiting": "Waiting", "all": "All"}
 
