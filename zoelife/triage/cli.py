@@ -77,5 +77,5 @@ def trial_summary(t) -> str:
     if t.weeks is not None:
         parts.append(f"{t.weeks} week{'s' if t.weeks != 1 else ''}")
     if t.response:
-        parts.append(t.response.replace("_", " "))
+        parts.append(t.response_words)
     return ", ".join(parts)

@@ -43,6 +43,11 @@ class Trial:
     response: str | None  # one of RESPONSES
     spans: tuple[tuple[int, int], ...]  # where the drug is named in the original text
 
+    @property
+    def response_words(self) -> str:
+        """The response as staff read it: "no response", "side effects", or ""."""
+        return (self.response or "").replace("_", " ")
+
     def as_json(self) -> dict:
         dose = self.dose_mg
         if dose is not None and dose == int(dose):
