@@ -3,41 +3,23 @@
 Progress goes to stderr, results to stdout. Exit codes: 0 success, 2 bad input (one-line
 reason on stderr), 1 anything unexpected. Commands from other parts of the product register
 themselves through `register(subparsers)` in the modules listed in COMMAND_MODULES.
+`BadInput` and `progress_printer` live in `zoelife.cli_common`, which those modules import.
 """
 
 from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 
 from zoelife import __version__
+from zoelife.cli_common import BadInput, progress_printer
+from zoelife.ingest import cli as ingest_cli
+from zoelife.security import cli as security_cli
+from zoelife.triage import cli as triage_cli
 
-COMMAND_MODULES = (
-    "zoelife.ingest.cli",
-    "zoelife.security.cli",
-    "zoelife.triage.cli",
-    "zoelife.insights.cli",
-)
-
-
-class BadInput(Exception):
-    """Raised by a command for input it cannot use; becomes exit code 2 and one line."""
-
-
-def progress_printer(label: str) -> Callable[[int, int], None]:
-    """A progress callback writing a single updating line to stderr."""
-    state = {"last": -1}
-
-    def report(done: int, total: int) -> None:
-        pct = int(100 * done / total) if total else 100
-        if pct != state["last"]:
-            state["last"] = pct
-            end = "\n" if done >= total else ""
-            sys.stderr.write(f"\r{label}: {done:,}/{total:,} ({pct}%)" + end)
-            sys.stderr.flush()
-
-    return report
+# Each registers its commands through `register(subparsers)`.
+COMMAND_MODULES = (ingest_cli, security_cli, triage_cli)
 
 
 def _db_upgrade(args: argparse.Namespace) -> int:
@@ -105,7 +87,7 @@ def _demo(args: argparse.Namespace) -> int:
 def _oncall_check(args: argparse.Namespace) -> int:
     from zoelife.db.engine import make_engine
     from zoelife.db.migrate import upgrade
-    from zoelife.triage.oncall import check_and_alert
+    from zoelife.intake.oncall import check_and_alert
 
     engine = make_engine(args.database)
     upgrade(engine)
@@ -142,13 +124,7 @@ def build_parser() -> argparse.ArgumentParser:
         "check", help="alert the on-call contacts now if urgent requests wait (for cron)")
     check.set_defaults(func=_oncall_check)
 
-    for module_name in COMMAND_MODULES:
-        try:
-            module = __import__(module_name, fromlist=["register"])
-        except ModuleNotFoundError as exc:
-            if exc.name is None or not module_name.startswith(exc.name):
-                raise
-            continue
+    for module in COMMAND_MODULES:
         module.register(sub)
     return parser
 

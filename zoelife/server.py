@@ -83,7 +83,7 @@ def _warm_triage() -> None:
 async def _oncall_loop(seconds: float) -> None:
     from zoelife.db import migrate
     from zoelife.db.engine import make_engine
-    from zoelife.triage.oncall import check_and_alert
+    from zoelife.intake.oncall import check_and_alert
 
     engine = None
     while True:

@@ -49,6 +49,7 @@ from zoelife.db.engine import make_engine, read_session, write_session
 from zoelife.db.models import Request, SignInSession
 from zoelife.ingest.webhook import sign_request
 from zoelife.intake import lifecycle
+from zoelife.intake.schedule import change_setting
 from zoelife.security import accounts
 from zoelife.ui.gate import REFUSAL
 
@@ -357,11 +358,11 @@ def idle_timeout(clinic: Clinic, minutes: int) -> Iterator[None]:
     try:
         with write_session(engine) as session:
             before = settings.get(session, "idle_timeout_minutes")
-            settings.set_value(session, "idle_timeout_minutes", minutes, actor=audit.SYSTEM)
+            change_setting(session, "idle_timeout_minutes", minutes, actor=audit.SYSTEM)
         yield
     finally:
         with write_session(engine) as session:
-            settings.set_value(session, "idle_timeout_minutes", before, actor=audit.SYSTEM)
+            change_setting(session, "idle_timeout_minutes", before, actor=audit.SYSTEM)
         engine.dispose()
 
 

@@ -22,9 +22,9 @@ from tests.browser.journey import (
     sign_in,
 )
 from tests.clock import live_server_now
-from zoelife import settings
 from zoelife.db.engine import make_engine, read_session, write_session
 from zoelife.db.models import AuditEvent, SignInSession
+from zoelife.intake.schedule import change_setting
 from zoelife.security import accounts
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser_hardening_b")]
@@ -41,7 +41,7 @@ def clinic(tmp_path_factory) -> Iterator[Clinic]:
                                        ("admin", {"admin"}, "Ada Admin")))
     engine = make_engine(db_url)
     with write_session(engine) as s:
-        settings.set_value(s, "idle_timeout_minutes", 1)
+        change_setting(s, "idle_timeout_minutes", 1)
     engine.dispose()
     with serve(db_url, workdir, {"ZOELIFE_SESSION_CHECK_SECONDS": str(CHECK_SECONDS)}) as base:
         yield Clinic(base, db_url, workdir / "streamlit.log")

@@ -6,7 +6,7 @@ import argparse
 import json
 import sys
 
-from zoelife.cli import BadInput, progress_printer
+from zoelife.cli_common import BadInput, progress_printer
 
 
 def _engine(args):

@@ -43,6 +43,7 @@ from zoelife.intake.normalize import (
 )
 from zoelife.intake.schedule import Schedule, refresh_next_step
 from zoelife.intake.service import crisis_rank
+from zoelife.triage import eligibility
 from zoelife.vocabulary import (
     ATTEMPT_METHODS,
     ATTEMPT_OUTCOMES,
@@ -754,7 +755,6 @@ def record_eligibility(session: Session, request_id: int, *, actor: audit.Actor,
                        treatment: str, answers: dict[str, Any],
                        now: dt.datetime | None = None) -> EligibilityScreen:
     """Append a pre-screen with `eligibility.screen`'s result; the latest per treatment counts."""
-    from zoelife.triage import eligibility
 
     now = _now(now)
     if treatment not in TREATMENTS:

@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 
 from zoelife import audit
-from zoelife.cli import BadInput
+from zoelife.cli_common import BadInput
 from zoelife.vocabulary import ROLES
 
 

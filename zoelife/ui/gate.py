@@ -26,6 +26,7 @@ from zoelife.security import accounts, auth, sessions, setup_code
 from zoelife.security.passwords import MIN_LENGTH, PasswordRejected
 from zoelife.security.sessions import SessionUser
 from zoelife.security.web import COOKIE_NAME, NONCE_COOKIE, NONCE_PATH, safe_next
+from zoelife.ui.components import signed_out_urgent_count
 from zoelife.ui.db import faults_shown, get_engine, reading, writing
 
 TOKEN_KEY = "zoelife_token"
@@ -344,7 +345,6 @@ def emit_cookie_clear() -> None:
 
 
 def sign_in_screen() -> None:
-    from zoelife.ui.components import signed_out_urgent_count
 
     emit_cookie_clear()
     with reading() as session:
@@ -408,9 +408,9 @@ def change_password_screen(user: SessionUser, *, forced: bool = False) -> None:
         with writing() as session:
             account = accounts.get_user(session, user.user_id)
             try:
-                accounts.change_own_password(session, account, current, new, actor=actor(user),
+                auth.change_own_password(session, account, current, new, actor=actor(user),
                                              keep_session_id=user.session_id)
-            except accounts.WrongCurrentPassword as exc:
+            except auth.WrongCurrentPassword as exc:
                 wrong = exc  # leave the block normally: the counted failure is kept
     except (PasswordRejected, accounts.AccountError) as exc:
         st.error(str(exc))
