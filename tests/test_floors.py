@@ -23,7 +23,7 @@ FLOORS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("core", ("zoelife.triage", "zoelife.audit", "zoelife.audit_anchor", "zoelife.settings")),
     ("db", ("zoelife.db",)),
     ("words", ("zoelife.vocabulary", "zoelife.spreadsheet", "zoelife.private_files",
-               "zoelife.cli_common", "zoelife")),
+               "zoelife.cli_common", "zoelife.config", "zoelife")),
 )
 
 # Circles left to the rewrite of the ingest write path (issue 23, part 1): a package's

@@ -209,6 +209,18 @@ def test_a_missing_database_is_a_message_even_signed_out(clinic, tmp_path, monke
     assert not at.text_input
 
 
+def test_a_missing_database_folder_is_a_message_never_a_new_clinic(tmp_path, monkeypatch):
+    folder = tmp_path / "not-mounted"
+    monkeypatch.setenv("ZOELIFE_DATABASE_URL", f"sqlite:///{folder / 'zoelife.db'}")
+    at = app().run()
+    shows_the_fault(at, "The database's folder does not exist, so no clinic was opened (is "
+                        "its disk mounted?). Nothing was saved. For a new clinic, an "
+                        "administrator runs `zoelife db upgrade` (or `make run`), which "
+                        "creates it.")
+    assert not at.text_input  # no first-run screen for an empty clinic
+    assert not folder.exists()
+
+
 def test_the_queue_watch_shows_its_own_fault_and_the_table_stays(clinic, monkeypatch):
     # The queue's automatic refresh (a fragment: its timed runs are outside the page's handler)
     # has its own; in a full run the page around it carries on.

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 import pyx12.segment
 import pyx12.x12file
 
-from zoelife import audit, settings
+from zoelife import audit, config, settings
 from zoelife.coverage import records
 from zoelife.db.models import Payer, Request
 
@@ -220,10 +220,7 @@ URL_ENV, KEY_ENV, NPI_ENV = ("ZOELIFE_CLEARINGHOUSE_URL", "ZOELIFE_CLEARINGHOUSE
 
 def from_environment() -> tuple[Clearinghouse, str] | None:
     """The configured clearinghouse and the clinic's NPI, or None (benefits entered by hand)."""
-    import os
-
-    url, key = os.environ.get(URL_ENV, "").strip(), os.environ.get(KEY_ENV, "").strip()
-    npi = os.environ.get(NPI_ENV, "").strip()
+    url, key, npi = config.get(URL_ENV), config.get(KEY_ENV), config.get(NPI_ENV)
     if not (url and key and npi):
         return None
     return Clearinghouse(url, key), npi

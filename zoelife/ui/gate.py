@@ -14,14 +14,13 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
 import re
 from typing import NoReturn
 from urllib.parse import urlencode, urlsplit
 
 import streamlit as st
 
-from zoelife import audit, settings
+from zoelife import audit, config, settings
 from zoelife.security import accounts, auth, sessions, setup_code
 from zoelife.security.passwords import MIN_LENGTH, PasswordRejected
 from zoelife.security.sessions import SessionUser
@@ -204,17 +203,13 @@ def require(*roles: str, activity: bool = True) -> SessionUser:
 
 
 SESSION_CHECK_ENV = "ZOELIFE_SESSION_CHECK_SECONDS"
-DEFAULT_SESSION_CHECK_SECONDS = 15.0
+DEFAULT_SESSION_CHECK_SECONDS = config.VARIABLES[SESSION_CHECK_ENV].default
 
 
 def session_check_seconds() -> float:
     """How often an open page re-checks its sign-in (default 15 s; the browser tests shorten
     it). Between checks a lapsed page may show what it showed for at most this long."""
-    try:
-        seconds = float(os.environ.get(SESSION_CHECK_ENV, DEFAULT_SESSION_CHECK_SECONDS))
-    except ValueError:
-        return DEFAULT_SESSION_CHECK_SECONDS
-    return seconds if seconds >= 1 else DEFAULT_SESSION_CHECK_SECONDS
+    return config.get(SESSION_CHECK_ENV)
 
 
 def _watch_sign_in() -> None:
