@@ -46,3 +46,13 @@ def test_defaults_then_stored_value_and_audit(engine):
 def test_bad_values_are_refused_with_the_setting_named(name, value):
     with pytest.raises(settings.SettingError, match=name):
         settings.validate(name, value)
+
+
+def test_every_declared_setting_is_read_where_it_acts():
+    """A setting nobody reads is a promise the app does not keep (`upload_max_mb` was one)."""
+    root = Path(__file__).resolve().parents[1]
+    sources = [p for p in [*root.glob("zoelife/**/*.py"), *root.glob("pages/*.py")]
+               if p != root / "zoelife" / "settings.py"]
+    text = "\n".join(p.read_text(encoding="utf-8") for p in sources)
+    unused = [s.name for s in settings.SPECS if f'"{s.name}"' not in text]
+    assert unused == []

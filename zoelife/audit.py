@@ -15,7 +15,7 @@ re-reads per statement). On SQLite every writing transaction starts with BEGIN I
 `seq` is UNIQUE as a last line of defence: a fork would fail to commit rather than persist.
 The row is written in the caller's transaction, so a rolled-back change leaves no audit row.
 
-Value policy (DESIGN.md): `changes` names changed fields; old and new values are kept only for
+Value policy (docs/security.md): `changes` names changed fields; old and new values are kept only for
 non-identifying fields. `redact_changes` enforces it for every caller.
 """
 

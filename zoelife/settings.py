@@ -123,7 +123,8 @@ SPECS: tuple[SettingSpec, ...] = (
                 "Days before a publication used as its baseline on the content impact page.",
                 "Insights", minimum=7, maximum=365),
     SettingSpec("upload_max_mb", "int", 50,
-                "Largest file accepted by the Import pages and the webhook body limit's ceiling.",
+                "Largest file (MB) accepted by the Import requests and Content pages "
+                "(Streamlit's server.maxUploadSize, 50, is the ceiling above it).",
                 "Imports", minimum=1, maximum=200),
     SettingSpec("source_field_mappings", "field_mappings", {},
                 "Per source, what each field of its bodies means (label or numeric field id -> "

@@ -1,4 +1,4 @@
-"""The words of DESIGN.md as code: every enumerated value the database constrains.
+"""The words of docs/vocabulary.md as code: every enumerated value the database constrains.
 
 Kept in one place so the ORM's CHECK constraints, the forms and the importers agree.
 """
@@ -74,7 +74,7 @@ AUTH_MOVES: dict[str, tuple[str, ...]] = {
     "approved": (),
 }
 
-# Allowed status moves (DESIGN.md). `closed -> in_progress` is a reopen and needs a reason.
+# Allowed status moves (docs/vocabulary.md). `closed -> in_progress` is a reopen and needs a reason.
 STATUS_MOVES: dict[str, tuple[str, ...]] = {
     "new": ("attempted", "in_progress", "scheduled", "closed"),
     "attempted": ("attempted", "in_progress", "scheduled", "closed"),

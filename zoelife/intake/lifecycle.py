@@ -2,7 +2,7 @@
 assignment, notes, treatments, details, merging duplicates, linking and splitting people, and the
 eligibility pre-screen.
 
-Rules (DESIGN.md):
+Rules (docs/vocabulary.md):
 - an edit of the request's own fields is version-checked (`UPDATE ... WHERE id AND version`):
   from a stale screen it raises `StaleEdit` and nothing is written;
 - appends (attempts, notes, screens) never conflict, but an attempt's status move bumps the version;
@@ -226,7 +226,7 @@ class MoveForm:
 
 
 def move_form(from_status: str, to_status: str) -> MoveForm:
-    """The fields of one allowed move (DESIGN.md's status table)."""
+    """The fields of one allowed move (docs/vocabulary.md's status table)."""
     if to_status not in allowed_moves(from_status):
         raise MoveNotAllowed(f"A request that is {label(from_status).lower()} cannot move to "
                              f"{label(to_status).lower()}.")
@@ -266,7 +266,7 @@ def change_status(session: Session, request_id: int, *, actor: audit.Actor, seen
                   appointment_kind: str | None = None, duplicate_of_id: int | None = None,
                   follow_up_at: dt.datetime | None = None, schedule: Schedule | None = None,
                   now: dt.datetime | None = None) -> int:
-    """Move a request to `to_status` if DESIGN.md allows it; returns the new version.
+    """Move a request to `to_status` if docs/vocabulary.md allows it; returns the new version.
 
     The move sets the next step (docs/front-desk.md, "The worklist"): in progress → a
     follow-up by `follow_up_at` or the settings' default, after a no-show a rebook within one
