@@ -65,6 +65,7 @@ VALUE_FIELDS = frozenset(
         "method",
         "result",
         "count",
+        "matches",  # how many possible matches a link carried over (a count)
         "rows",
         "imported",
         "duplicates",

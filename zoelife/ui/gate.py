@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import logging
 import re
 from typing import NoReturn
 from urllib.parse import urlencode, urlsplit
@@ -21,12 +22,15 @@ from urllib.parse import urlencode, urlsplit
 import streamlit as st
 
 from zoelife import audit, config, settings
+from zoelife.db.engine import DatabaseUnavailable
 from zoelife.security import accounts, auth, sessions, setup_code
 from zoelife.security.passwords import MIN_LENGTH, PasswordRejected
 from zoelife.security.sessions import SessionUser
 from zoelife.security.web import COOKIE_NAME, NONCE_COOKIE, NONCE_PATH, safe_next
 from zoelife.ui.components import signed_out_urgent_count
 from zoelife.ui.db import faults_shown, get_engine, reading, writing
+
+log = logging.getLogger(__name__)
 
 TOKEN_KEY = "zoelife_token"
 _GRANT_KEY = "_zoelife_cookie_grant"
@@ -129,8 +133,14 @@ def current_user(*, activity: bool = True) -> SessionUser | None:
         with reading() as session:
             user, needs_write = sessions.peek(session, token, activity=activity)
         if needs_write:
-            with writing() as session:
-                user = sessions.resolve(session, token, activity=activity)
+            try:
+                with writing() as session:
+                    user = sessions.resolve(session, token, activity=activity)
+            except DatabaseUnavailable as exc:
+                # Recording activity must not block reading: a read-only, full or busy
+                # database keeps the peeked answer (a lapsed sign-in stays signed out) and
+                # the page's own reads go on; its writes show the fault.
+                log.warning("sign-in activity not recorded: %s", exc.reason)
     if user is not None:
         st.session_state[TOKEN_KEY] = token
         st.session_state[_HAD_SESSION_KEY] = user.method
