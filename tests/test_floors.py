@@ -166,3 +166,18 @@ def test_the_rule_sees_a_circle_and_an_arrow_up():
     found = _imports("zoelife.settings", MODULES["zoelife.settings"], code)
     assert found == [("zoelife.intake.schedule", 2)]
     assert floor_of("zoelife.intake.schedule") < floor_of("zoelife.settings")
+
+
+def test_every_module_has_its_line_in_the_architecture_notes():
+    """docs/architecture.md's Floors section names each module (package `__init__` files
+    aside), by its path from the repository or from zoelife/."""
+    text = (ROOT / "docs" / "architecture.md").read_text(encoding="utf-8")
+    section = text[text.index("\n## Floors\n"):text.index("\n## ", text.index("\n## Floors\n") + 1)]
+    missing = []
+    for path in MODULES.values():
+        rel = path.relative_to(ROOT).as_posix()
+        if path.name == "__init__.py" and rel != "zoelife/__init__.py":
+            continue
+        if f"`{rel}`" not in section and f"`{rel.removeprefix('zoelife/')}`" not in section:
+            missing.append(rel)
+    assert missing == []
