@@ -14,7 +14,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from zoelife import __version__
+from zoelife import __version__, config
 from zoelife.cli_common import BadInput, progress_printer
 from zoelife.ingest import cli as ingest_cli
 from zoelife.security import cli as security_cli
@@ -24,12 +24,12 @@ from zoelife.vocabulary import CHANNELS, ROLES
 __all__ = ["COMMANDS", "BadInput", "Command", "build_parser", "main", "progress_printer"]
 
 def _db_upgrade(args: argparse.Namespace) -> int:
-    from zoelife.db.engine import make_engine
-    from zoelife.db.migrate import current_revision, upgrade
+    from zoelife.db.engine import shared_engine
+    from zoelife.db.migrate import current_revision
 
-    engine = make_engine(args.database)
-    before = current_revision(engine)
-    upgrade(engine)
+    # The one command that may create a new clinic (a SQLite file and its folder).
+    before = current_revision(shared_engine(args.database, migrate=False, create=True))
+    engine = shared_engine(args.database)
     after = current_revision(engine)
     print(f"database at revision {after}" + ("" if before == after else f" (was {before})"))
     _print_setup_code(engine)
@@ -58,11 +58,10 @@ def _print_setup_code(engine) -> None:
 
 
 def _db_current(args: argparse.Namespace) -> int:
-    from zoelife.db.engine import make_engine
+    from zoelife.db.engine import shared_engine
     from zoelife.db.migrate import current_revision, head_revision
 
-    engine = make_engine(args.database)
-    rev = current_revision(engine)
+    rev = current_revision(shared_engine(args.database, migrate=False))
     print(f"current {rev or 'none'}; head {head_revision()}")
     return 0
 
@@ -71,11 +70,9 @@ def _demo(args: argparse.Namespace) -> int:
     if args.requests < 1:
         raise BadInput("--requests must be at least 1")
     from zoelife import demo
-    from zoelife.db.engine import make_engine
-    from zoelife.db.migrate import upgrade
+    from zoelife.db.engine import shared_engine
 
-    engine = make_engine(args.database)
-    upgrade(engine)
+    engine = shared_engine(args.database)
     try:
         summary = demo.load_demo(engine, requests=args.requests, seed=args.seed,
                                  progress=progress_printer("demo requests"))
@@ -86,13 +83,10 @@ def _demo(args: argparse.Namespace) -> int:
 
 
 def _oncall_check(args: argparse.Namespace) -> int:
-    from zoelife.db.engine import make_engine
-    from zoelife.db.migrate import upgrade
-    from zoelife.triage.oncall import check_and_alert
+    from zoelife.db.engine import shared_engine
+    from zoelife.intake.oncall import check_and_alert
 
-    engine = make_engine(args.database)
-    upgrade(engine)
-    alert = check_and_alert(engine)
+    alert = check_and_alert(shared_engine(args.database))
     print("no alert needed" if alert is None else
           f"alerted on-call about {len(alert.request_ids)} urgent request(s)")
     return 0
@@ -245,6 +239,8 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    for problem in config.problems():
+        sys.stderr.write(f"zoelife: {problem}\n")
     try:
         return int(args.func(args) or 0)
     except BadInput as exc:

@@ -1,4 +1,4 @@
-"""Specific phrases from DESIGN.md and the triage brief, one assertion each."""
+"""Specific phrases from docs/vocabulary.md and docs/triage.md, one assertion each."""
 
 from __future__ import annotations
 

@@ -11,12 +11,9 @@ from zoelife.cli_common import BadInput, progress_printer
 
 
 def _engine(args):
-    from zoelife.db.engine import make_engine
-    from zoelife.db.migrate import upgrade
+    from zoelife.db.engine import shared_engine
 
-    engine = make_engine(args.database)
-    upgrade(engine)
-    return engine
+    return shared_engine(args.database)
 
 
 def run_import_requests(args: argparse.Namespace) -> int:

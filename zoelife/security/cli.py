@@ -18,12 +18,9 @@ from zoelife.vocabulary import ROLES
 
 
 def _engine(args):
-    from zoelife.db.engine import make_engine
-    from zoelife.db.migrate import upgrade
+    from zoelife.db.engine import shared_engine
 
-    engine = make_engine(args.database)
-    upgrade(engine)
-    return engine
+    return shared_engine(args.database)
 
 
 def _cli_actor() -> audit.Actor:
@@ -232,10 +229,11 @@ def backup_database(args) -> int:
 
 
 def restore_database(args) -> int:
-    from zoelife.db.engine import make_engine
+    from zoelife.db.engine import shared_engine
     from zoelife.security import backup
 
-    engine = make_engine(args.database)
+    # Not upgraded first: the backup replaces whatever is there, then `restore` upgrades it.
+    engine = shared_engine(args.database, migrate=False)
     try:
         rows = backup.restore(engine, Path(args.file), force=args.force)
     except backup.BackupError as exc:

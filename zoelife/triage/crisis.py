@@ -1,7 +1,7 @@
 """Crisis-level detection: phrase lists (data/crisis.toml) plus context rules
 (data/crisis_context.toml) that may lower a match from urgent to review.
 
-Policy (DESIGN.md): a missed ``urgent`` is the worst bug, so every rule that lowers a level
+Policy (docs/vocabulary.md, docs/triage.md): a missed ``urgent`` is the worst bug, so every rule that lowers a level
 applies only when it clearly applies; anything ambiguous stays urgent.
 """
 
@@ -139,7 +139,7 @@ _UNIT_MONTHS = {
     "yr": 12.0,
     "ano": 12.0,
 }
-# Thoughts count for a month, behaviour for three (DESIGN.md).
+# Thoughts count for a month, behaviour for three (docs/vocabulary.md).
 _BEHAVIOUR = frozenset({"self_harm", "attempt", "plan", "method", "preparation"})
 
 _INFO = _CTX["informational"]

@@ -15,10 +15,10 @@ sign-in on the server ends both tokens.
 from __future__ import annotations
 
 import datetime as dt
-import os
 
 import streamlit as st
 
+from zoelife import config
 from zoelife.security.sessions import SessionUser
 from zoelife.security.web import COOKIE_NAME
 from zoelife.ui.db import faults_shown
@@ -58,17 +58,13 @@ def require(*roles: str, activity: bool = True) -> SessionUser:
 
 
 SESSION_CHECK_ENV = "ZOELIFE_SESSION_CHECK_SECONDS"
-DEFAULT_SESSION_CHECK_SECONDS = 15.0
+DEFAULT_SESSION_CHECK_SECONDS = config.VARIABLES[SESSION_CHECK_ENV].default
 
 
 def session_check_seconds() -> float:
     """How often an open page re-checks its sign-in (default 15 s; the browser tests shorten
     it). Between checks a lapsed page may show what it showed for at most this long."""
-    try:
-        seconds = float(os.environ.get(SESSION_CHECK_ENV, DEFAULT_SESSION_CHECK_SECONDS))
-    except ValueError:
-        return DEFAULT_SESSION_CHECK_SECONDS
-    return seconds if seconds >= 1 else DEFAULT_SESSION_CHECK_SECONDS
+    return config.get(SESSION_CHECK_ENV)
 
 
 def _watch_sign_in() -> None:

@@ -5,11 +5,13 @@ starts one; the client's address for audit rows; signing out."""
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from typing import NoReturn
 
 import streamlit as st
 
 from zoelife import audit, settings
+from zoelife.db.engine import DatabaseUnavailable
 from zoelife.security import auth, sessions
 from zoelife.security.sessions import SessionUser
 from zoelife.ui.db import reading, writing
@@ -21,6 +23,8 @@ from zoelife.ui.sign_in_cookie import (
     sign_in_token,
     signed_in,
 )
+
+log = logging.getLogger(__name__)
 
 SSO_REFUSED_KEY = "_zoelife_sso_refused"
 HAD_SESSION_KEY = "_zoelife_had_session"
@@ -95,8 +99,14 @@ def current_user(*, activity: bool = True) -> SessionUser | None:
         with reading() as session:
             user, needs_write = sessions.peek(session, token, activity=activity)
         if needs_write:
-            with writing() as session:
-                user = sessions.resolve(session, token, activity=activity)
+            try:
+                with writing() as session:
+                    user = sessions.resolve(session, token, activity=activity)
+            except DatabaseUnavailable as exc:
+                # Recording activity must not block reading: a read-only, full or busy
+                # database keeps the peeked answer (a lapsed sign-in stays signed out) and
+                # the page's own reads go on; its writes show the fault.
+                log.warning("sign-in activity not recorded: %s", exc.reason)
     if user is not None:
         st.session_state[TOKEN_KEY] = token
         st.session_state[HAD_SESSION_KEY] = user.method

@@ -10,6 +10,7 @@ from zoelife import audit
 from zoelife.security import accounts, auth, sessions, setup_code
 from zoelife.security.passwords import MIN_LENGTH, PasswordRejected
 from zoelife.security.sessions import SessionUser
+from zoelife.ui.components import signed_out_urgent_count
 from zoelife.ui.db import get_engine, reading, writing
 from zoelife.ui.sign_in import (
     SSO_REFUSED_KEY,
@@ -22,7 +23,6 @@ from zoelife.ui.sign_in_cookie import emit_cookie_clear, signed_in
 
 
 def sign_in_screen() -> None:
-    from zoelife.ui.components import signed_out_urgent_count
 
     emit_cookie_clear()
     with reading() as session:
@@ -86,9 +86,9 @@ def change_password_screen(user: SessionUser, *, forced: bool = False) -> None:
         with writing() as session:
             account = accounts.get_user(session, user.user_id)
             try:
-                accounts.change_own_password(session, account, current, new, actor=actor(user),
+                auth.change_own_password(session, account, current, new, actor=actor(user),
                                              keep_session_id=user.session_id)
-            except accounts.WrongCurrentPassword as exc:
+            except auth.WrongCurrentPassword as exc:
                 wrong = exc  # leave the block normally: the counted failure is kept
     except (PasswordRejected, accounts.AccountError) as exc:
         st.error(str(exc))

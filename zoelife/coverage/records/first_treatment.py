@@ -16,7 +16,9 @@ from zoelife.coverage.records.authorizations import open_authorization
 from zoelife.coverage.records.common import CoverageError, clean, event, request_or_refuse
 from zoelife.coverage.records.insurance import latest_benefits
 from zoelife.db.models import Authorization, SpravatoStart
+from zoelife.intake import lifecycle
 from zoelife.intake.lifecycle.common import now_or_utc
+from zoelife.vocabulary import label
 
 
 def record_first_treatment(session: Session, request_id: int, treatment: str,
@@ -96,7 +98,6 @@ def schedule_first_spravato(session: Session, request_id: int, *, actor: audit.A
                             override_reason: str = "", now: dt.datetime | None = None) -> int:
     """Schedule the first Spravato dose. With the gate open (something missing) it is refused
     unless an override reason is given; the override is audited and kept on the timeline."""
-    from zoelife.intake import lifecycle
 
     gate = spravato_gate(session, request_id)
     reason = override_reason.strip()
@@ -129,8 +130,6 @@ def schedule_first_treatment(session: Session, request_id: int, treatment: str, 
     """Schedule a course's first treatment session: the request moves to `scheduled` and the
     course keeps the time (for the managers' days from first contact to first treatment). A
     first Spravato dose goes through its start gate (`schedule_first_spravato`)."""
-    from zoelife.intake import lifecycle
-    from zoelife.vocabulary import label
 
     if treatment not in FIRST_TREATMENTS:
         raise CoverageError("A first treatment session is for TMS, Spravato or ketamine.")

@@ -2,7 +2,7 @@
 assignment, notes, treatments, details, merging duplicates, linking and splitting people, and the
 eligibility pre-screen.
 
-Rules (DESIGN.md):
+Rules (docs/vocabulary.md):
 - an edit of the request's own fields is version-checked (`UPDATE ... WHERE id AND version`):
   from a stale screen it raises `StaleEdit` and nothing is written;
 - appends (attempts, notes, screens) never conflict, but an attempt's status move bumps the version;

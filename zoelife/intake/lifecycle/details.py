@@ -29,6 +29,7 @@ from zoelife.intake.lifecycle.common import (
 )
 from zoelife.intake.normalize import clean_name, normalize_email, normalize_phone, search_text
 from zoelife.intake.schedule import Schedule, refresh_next_step
+from zoelife.triage import eligibility
 from zoelife.vocabulary import FOLLOW_UP_STEPS, PRIOR_AUTH_STATUSES, SUBMITTERS, TREATMENTS
 
 
@@ -186,7 +187,6 @@ def record_eligibility(session: Session, request_id: int, *, actor: audit.Actor,
                        treatment: str, answers: dict[str, Any],
                        now: dt.datetime | None = None) -> EligibilityScreen:
     """Append a pre-screen with `eligibility.screen`'s result; the latest per treatment counts."""
-    from zoelife.triage import eligibility
 
     now = now_or_utc(now)
     if treatment not in TREATMENTS:

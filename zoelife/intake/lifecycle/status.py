@@ -1,4 +1,4 @@
-"""Status moves (DESIGN.md's status table): what a move asks for, the move itself, closing
+"""Status moves (docs/vocabulary.md's status table): what a move asks for, the move itself, closing
 as unreachable once the cadence ran out, and merging a duplicate into an open request."""
 
 from __future__ import annotations
@@ -45,7 +45,7 @@ class MoveForm:
 
 
 def move_form(from_status: str, to_status: str) -> MoveForm:
-    """The fields of one allowed move (DESIGN.md's status table)."""
+    """The fields of one allowed move (docs/vocabulary.md's status table)."""
     if to_status not in allowed_moves(from_status):
         raise MoveNotAllowed(f"A request that is {label(from_status).lower()} cannot move to "
                              f"{label(to_status).lower()}.")
@@ -85,7 +85,7 @@ def change_status(session: Session, request_id: int, *, actor: audit.Actor, seen
                   appointment_kind: str | None = None, duplicate_of_id: int | None = None,
                   follow_up_at: dt.datetime | None = None, schedule: Schedule | None = None,
                   now: dt.datetime | None = None) -> int:
-    """Move a request to `to_status` if DESIGN.md allows it; returns the new version.
+    """Move a request to `to_status` if docs/vocabulary.md allows it; returns the new version.
 
     The move sets the next step (docs/front-desk.md, "The worklist"): in progress → a
     follow-up by `follow_up_at` or the settings' default, after a no-show a rebook within one
