@@ -15,13 +15,14 @@ the database within the duplicate window (whose treatments and text live there).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
 
+from zoelife import audit
 from zoelife.db.models import (
     ContentItem,
     CrisisChange,
@@ -33,7 +34,7 @@ from zoelife.db.models import (
     Submission,
 )
 from zoelife.ingest.pipeline import store
-from zoelife.ingest.pipeline.facts import REQUEST_DEFAULTS, RowFacts
+from zoelife.ingest.pipeline.facts import REQUEST_DEFAULTS, RowFacts, facts_of_inputs
 from zoelife.intake import matching, service
 from zoelife.intake.matching import MATCH_SCAN_ROWS
 from zoelife.intake.normalize import search_text
@@ -53,7 +54,7 @@ from zoelife.intake.service import (
     reassessed_extra_text,
     request_values,
 )
-from zoelife.triage import CRISIS_RANK, assess, max_level
+from zoelife.triage import CRISIS_RANK, Assessment, assess, max_level
 from zoelife.vocabulary import CHANNELS, SUBMITTERS
 
 IN_CHUNK = 2000  # values per IN (...) list: within SQLite's and PostgreSQL's limits
@@ -82,9 +83,10 @@ class Someone:
 
 class Content:
     """The content items requests are credited to (`service.attributed_content_id`), read
-    once per import."""
+    once per import; `Content.asked(session)`: looked up per request (a batch of one)."""
 
     def __init__(self, session: Session) -> None:
+        self.session: Session | None = None
         self.by_path: dict[str, int] = {}
         self.by_campaign: dict[str, int] = {}
         query = select(ContentItem.id, ContentItem.url_path,
@@ -95,8 +97,16 @@ class Content:
             if campaign:
                 self.by_campaign.setdefault(campaign, cid)
 
+    @classmethod
+    def asked(cls, session: Session) -> Content:
+        content = cls.__new__(cls)
+        content.session = session
+        return content
+
     def credited(self, path: str | None, utm_campaign: str | None) -> int | None:
         """`path`: the landing page's `url_path_key`."""
+        if self.session is not None:
+            return service.attributed_content_id(self.session, path, utm_campaign)
         if path and path != "/" and path in self.by_path:
             return self.by_path[path]
         if utm_campaign:
@@ -144,8 +154,11 @@ class BatchMatcher:
 
     def __init__(self, session: Session, schedule: Schedule, content: Content, *,
                  batch_id: int | None, now: dt.datetime, actor=None,
-                 input_of: Callable[[int], RequestInput]) -> None:
+                 input_of: Callable[[int], RequestInput], audit_each: bool = False,
+                 assessments: Sequence[Assessment] | None = None) -> None:
         self.session = session
+        self.audit_each = audit_each
+        self.assessments = assessments
         self.schedule = schedule
         self.content = content
         # The full input of row i of the batch, rebuilt only for rows that need more than
@@ -168,6 +181,7 @@ class BatchMatcher:
         self.written_people: set[int] = set()
         self.changed_requests: set[int] = set()
         self.changed_people: dict[int, dt.date] = {}
+        self.through_receive: set[int] = set()  # rows `receive` decided (and audited)
 
     # -- the database's view ------------------------------------------------------------
 
@@ -244,7 +258,7 @@ class BatchMatcher:
         if known is not None:  # a quarantined row, imported again
             return self._fallback(index, key, facts.crisis)
         if facts.reasons:
-            return self._quarantine(self.input_of(index), facts)
+            return self._quarantine(index, facts)
         values, received_at = facts.values, facts.received_at
         candidates = [(reason, self._candidates(idx, value)) for idx, value, reason in (
             (self.by_email, facts.email, "same_email"),
@@ -422,9 +436,10 @@ class BatchMatcher:
         self.pending.crisis.append(self._crisis_change(target["id"], old, new_level,
                                                        "new text arrived"))
 
-    def _quarantine(self, inp: RequestInput, facts: RowFacts) -> Outcome:
+    def _quarantine(self, index: int, facts: RowFacts) -> Outcome:
+        inp = self.input_of(index)
         key, reasons = facts.key, facts.reasons
-        assessment = assess_input(inp)
+        assessment = self.assessments[index] if self.assessments else assess_input(inp)
         reason = "; ".join(reasons)
         raw = quarantine_raw(inp)
         qid = self.ids.take(QuarantinedRow)
@@ -462,7 +477,9 @@ class BatchMatcher:
         self.write()
         self.ids.reset()  # `receive` takes ids through the ORM
         out = service.receive(self.session, inp, schedule=self.schedule, actor=self.actor,
-                              batch_id=self.batch_id, audit_each=False, now=self.now)
+                              batch_id=self.batch_id, audit_each=self.audit_each, now=self.now,
+                              assessment=self.assessments[index] if self.assessments else None)
+        self.through_receive.add(index)
         self.session.flush()
         if out.request_id is not None and out.kind in ("created", "rejected"):
             self._adopt(out.request_id)
@@ -513,13 +530,54 @@ class BatchMatcher:
 
 def match_batch(session: Session, facts: list[tuple], *, schedule: Schedule, content: Content,
                 batch_id: int | None, now: dt.datetime, actor,
-                input_of: Callable[[int], RequestInput]) -> list[Outcome]:
+                input_of: Callable[[int], RequestInput], audit_each: bool = False,
+                assessments: Sequence[Assessment] | None = None) -> list[Outcome]:
     """Match and store one batch (`facts`: `facts.facts_of_chunk` of its rows, in order) in
-    the caller's transaction; the outcome of each row."""
+    the caller's transaction; the outcome of each row. `audit_each`: an audit event per
+    request created, attached or quarantined, as `service.receive` records them."""
     matcher = BatchMatcher(session, schedule, content, batch_id=batch_id, now=now, actor=actor,
-                           input_of=input_of)
+                           input_of=input_of, audit_each=audit_each, assessments=assessments)
     chunk = [RowFacts._make(t) for t in facts]
     matcher.preload(chunk)
     outcomes = [matcher.receive(i, f) for i, f in enumerate(chunk)]
     matcher.write()
+    if audit_each:
+        _audit(session, matcher, chunk, outcomes)
     return outcomes
+
+
+def _audit(session: Session, matcher: BatchMatcher, chunk: list[RowFacts],
+           outcomes: list[Outcome]) -> None:
+    actor = matcher.actor or audit.SYSTEM
+    for i, (facts, out) in enumerate(zip(chunk, outcomes, strict=True)):
+        if i in matcher.through_receive:
+            continue  # `receive` recorded its own
+        source = facts.key[0]
+        if out.kind == "created":
+            values = matcher.requests[out.request_id].values
+            audit.record(session, actor, "request.create", "request", out.request_id,
+                         {"channel": values["channel"], "source": source,
+                          "crisis_level": out.crisis, "treatments": sorted(facts.treatments),
+                          "repeat_of_id": out.repeat_of_id})
+        elif out.kind == "duplicate":
+            target = matcher.requests[out.request_id].values
+            audit.record(session, actor, "request.duplicate_attached", "request",
+                         out.request_id, {"crisis_level": target["crisis_level"],
+                                          "source": source})
+        elif out.kind == "rejected":
+            audit.record(session, actor, "request.quarantine", "quarantined_row",
+                         out.quarantined_row_id, {"crisis_level": out.crisis, "source": source})
+
+
+def receive_batch(session: Session, inputs: Sequence[RequestInput], *, schedule: Schedule,
+                  now: dt.datetime, actor=None, facts: list[tuple] | None = None,
+                  assessments: Sequence[Assessment] | None = None) -> list[Outcome]:
+    """Every way in that is not a file (a webhook delivery, a call entered by hand) hands its
+    inputs here: a batch of one through the same normalize, triage, match and store stages
+    as an import's chunk, in the caller's transaction, audited per request. `facts` and
+    `assessments`: worked out before the transaction (`facts.facts_of_inputs`)."""
+    if facts is None:
+        facts = facts_of_inputs(inputs, schedule, now, assessments)
+    return match_batch(session, facts, schedule=schedule, content=Content.asked(session),
+                       batch_id=None, now=now, actor=actor, input_of=inputs.__getitem__,
+                       audit_each=True, assessments=assessments)
