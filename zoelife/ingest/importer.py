@@ -1,10 +1,11 @@
-"""Importing a form tool's export of requests: one transaction for the whole file.
+"""Importing a form tool's export of requests: the parse stage of the pipeline (reading and
+field mapping: `prepare`, `to_input`) and the import that streams a file through the pipeline's
+other stages (`zoelife.ingest.pipeline`), one transaction per chunk.
 
-Every row goes through DESIGN.md's rules (`zoelife.intake.service.receive`), or through the
-set-based fast path in `zoelife.ingest.fastpath` that gives the same database content. The
-whole file commits at once or not at all: a crash or Ctrl-C mid-file leaves the database as it
-was, and a re-run gives the same final state (the `intake_keys` ledger makes it idempotent).
-One `import_batches` row and one audit event record each import.
+A crash or Ctrl-C mid-file keeps the chunks already stored, counted by the file's unfinished
+`import_batches` row; the next run of the same file resumes that batch after them, and ends
+with the state one clean run gives. One audit event records each finished import.
+docs/architecture.md walks one CSV import through the stages.
 """
 
 from __future__ import annotations
