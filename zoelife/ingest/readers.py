@@ -102,23 +102,9 @@ def guess_format(name: str, text: str) -> str:
 
 def read_table(source: str | Path | bytes, *, fmt: str | None = None,
                name: str | None = None, source_name: str | None = None) -> Table:
-    if isinstance(source, bytes | bytearray):
-        data = bytes(source)
-        name = name or "upload"
-    else:
-        path = Path(source)
-        name = name or path.name
-        try:
-            data = path.read_bytes()
-        except OSError as exc:
-            raise ReadError(f"{name}: cannot open ({exc.strerror or type(exc).__name__})") from None
-    text = decode(data, name)
-    fmt = (fmt or guess_format(name, text)).lower()
-    if fmt == "csv":
-        return read_csv_text(text, name)
-    if fmt in ("json", "jsonl", "ndjson"):
-        return read_json_text(text, name, source_name)
-    raise ReadError(f"{name}: unknown format {fmt!r} (use csv or json)")
+    """The whole file's records in memory (`open_table` streams them)."""
+    stream = open_table(source, fmt=fmt, name=name, source_name=source_name)
+    return Table(stream.headers, list(stream.records), stream.fmt, stream.name, stream.notes)
 
 
 def _unique_headers(raw: list[str]) -> list[str]:
