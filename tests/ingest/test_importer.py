@@ -390,21 +390,21 @@ def test_fast_path_leaves_the_connection_and_collector_as_it_found_them(sqlite_e
 @pytest.mark.slow
 @pytest.mark.parametrize("threads", [1, 2], ids=["forked workers", "fork-server workers"])
 def test_worker_processes_give_the_facts_of_one_process(monkeypatch, threads):
-    """Forked workers read their chunk from the items they inherited, fork-server workers (in
-    the threaded app server) are sent it: both give what one process computes alone."""
+    """Forked workers (the CLI) and fork-server workers (in the threaded app server), each sent
+    its chunk as the file is read, give what one process computes alone."""
     from functools import partial
 
     from zoelife import settings
     from zoelife.ingest import importer
-    from zoelife.ingest.importer import _input_of_record_tuple, prepare
     from zoelife.ingest.pipeline import workers
     from zoelife.ingest.pipeline.facts import facts_of_chunk
+    from zoelife.ingest.pipeline.parse import input_of_record_tuple, prepare
     from zoelife.intake.schedule import Schedule
 
     prepared = prepare(synth.to_csv(synth.rows(700, seed=5)), fmt="csv")
     items = [(r.row, r.values, r.problem, r.raw_text) for r in prepared.table.records]
     schedule = Schedule.from_settings({s.name: s.default for s in settings.SPECS})
-    make_input = partial(_input_of_record_tuple, col_map=prepared.mapping,
+    make_input = partial(input_of_record_tuple, col_map=prepared.mapping,
                          source=prepared.source, channel="web_form", zone=schedule.zone)
     now = dt.datetime(2026, 4, 1, 12, 0, tzinfo=dt.UTC)
 

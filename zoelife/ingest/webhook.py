@@ -286,9 +286,9 @@ def store(payload: dict[str, Any], source: str | None, client: str | None, *,
     from zoelife import audit
     from zoelife.db.engine import as_unavailable, read_session, write_session
     from zoelife.ingest import connectors
-    from zoelife.ingest.importer import saved_mapping, to_input
     from zoelife.ingest.pipeline.facts import facts_of_inputs
     from zoelife.ingest.pipeline.match import receive_batch
+    from zoelife.ingest.pipeline.parse import saved_mapping, to_input
     from zoelife.ingest.readers import Record
     from zoelife.intake import bookings
     from zoelife.intake.schedule import Schedule
