@@ -40,6 +40,7 @@ from zoelife.ingest.pipeline.parse import (
 from zoelife.ingest.readers import ReadError
 from zoelife.intake.schedule import Schedule
 from zoelife.intake.service import assess_in_chunks, receive
+from zoelife.triage import assess
 from zoelife.vocabulary import CHANNELS
 
 __all__ = ["ImportResult", "ReadError", "import_requests"]
@@ -184,7 +185,7 @@ def import_requests(
     if fast is False:
         stream = ((chunk, None) for chunk in chunks)
     else:
-        stream = workers.ordered_map(work, chunks, parallel=parallel)
+        stream = workers.ordered_map(work, chunks, parallel=parallel, warm=_warm_triage)
     with _large_page_cache(engine) as enlarged:
         for chunk, facts in stream:
             _store_chunk(engine, chunk, facts, result, batch_id=batch_id, make_input=make_input,
@@ -206,6 +207,11 @@ def import_requests(
         })
     result.batch_id = batch_id
     return result
+
+
+def _warm_triage() -> None:
+    # Loads the triage's models and trains its learned net, once, before forking.
+    assess("Hello, I would like an appointment.")
 
 
 CHUNK = 2000  # records per chunk and transaction

@@ -31,10 +31,13 @@ R = TypeVar("R")
 
 
 def ordered_map(work: Callable[[T], R], chunks: Iterable[T], *, parallel: bool,
-                ahead: int = AHEAD) -> Iterator[tuple[T, R]]:
+                ahead: int = AHEAD, warm: Callable[[], None] | None = None,
+                ) -> Iterator[tuple[T, R]]:
     """(chunk, work(chunk)) for each chunk, in order. `parallel`: in worker processes (`work`
     and the chunks must pickle); else here, each chunk paced in the server
-    (`zoelife.intake.pacing`)."""
+    (`zoelife.intake.pacing`). `warm`: run here before forking, so that what it loads (the
+    triage's models: about 370 MB and 3 s of CPU per process) is inherited by the workers,
+    its pages shared, instead of loaded again in each."""
     if not parallel or (os.cpu_count() or 1) < 2:
         for chunk in chunks:
             with pacing.LANE.chunk():
@@ -43,6 +46,8 @@ def ordered_map(work: Callable[[T], R], chunks: Iterable[T], *, parallel: bool,
         return
     # Forking a threaded process (the streamlit server) is not safe: use a fork server there.
     forking = threading.active_count() == 1
+    if forking and warm is not None:
+        warm()
     ctx = multiprocessing.get_context("fork" if forking else "forkserver")
     pool = ProcessPoolExecutor(max_workers=WORKERS, mp_context=ctx, initializer=_worker_start,
                                initargs=(os.getpid() if forking else None,))
