@@ -23,7 +23,7 @@ def test_a_consumer_that_stops_early_leaves_no_worker(monkeypatch):
 def test_a_failing_consumer_leaves_no_worker(monkeypatch):
     monkeypatch.setattr(workers.threading, "active_count", lambda: 1)
     with pytest.raises(RuntimeError):
-        for chunk, total in workers.ordered_map(sum, ([i] for i in range(20)), parallel=True):
+        for _chunk, total in workers.ordered_map(sum, ([i] for i in range(20)), parallel=True):
             if total == 3:
                 raise RuntimeError("the store stage failed")
     assert multiprocessing.active_children() == []
