@@ -225,7 +225,7 @@ def summary_lines() -> list[str]:
 #: Medication-trial rounds (zoelife/triage/data/examples/trials_round*.jsonl), written by
 #: helpers who never saw the extractor; before-fix figures in docs/coverage.md. Fields: id,
 #: text, language, trials (drug, dose_mg, weeks, response), kind.
-TRIAL_ROUNDS = ("trials_round1.jsonl", "trials_round2.jsonl")
+TRIAL_ROUNDS = ("trials_round1.jsonl", "trials_round2.jsonl", "trials_round3.jsonl")
 
 
 @dataclass(frozen=True)

@@ -139,6 +139,7 @@ def test_any_text_gives_known_drugs_and_valid_fields(text: str) -> None:
 TRIAL_FLOORS = {
     "trials_round1.jsonl": {"exact_sets": 157, "dose": 204, "weeks": 196, "response": 166},
     "trials_round2.jsonl": {"exact_sets": 146, "dose": 301, "weeks": 299, "response": 247},
+    "trials_round3.jsonl": {"exact_sets": 146, "dose": 273, "weeks": 228, "response": 201},
 }
 
 
@@ -150,3 +151,20 @@ def test_trial_rounds_hold_their_ground(name: str) -> None:
     assert fig.exact_sets / fig.n >= 0.90  # the target in docs/coverage.md
     for field in ("dose", "weeks", "response"):
         assert getattr(fig, field) >= floor[field], field
+
+
+@pytest.mark.parametrize(
+    ("text", "drug"),
+    [
+        ("I'm on, uh, Clono pin, two milligrams a day", "clonazepam"),
+        ("and right now I'm on Trin Telex ten milligrams", "vortioxetine"),
+        ("I take Pax ill forty every morning", "paroxetine"),
+    ],
+)
+def test_a_name_heard_as_several_words_is_read(text: str, drug: str) -> None:
+    assert drug in {t.drug for t in extract_trials(text)}
+
+
+@pytest.mark.parametrize("text", ["I was told to fail first on two drugs", "my dad is on blood pressure pills"])
+def test_ordinary_words_joined_are_not_a_drug(text: str) -> None:
+    assert extract_trials(text) == []

@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import cache
+from itertools import pairwise
 
 from ._text import Folded, load_toml
 
@@ -100,6 +101,22 @@ def close_name(word: str) -> str | None:
     return found[0] if found else None
 
 
+# A name heard as words must be closer still: ordinary words joined seldom come near a name.
+HEARD_AT = 84
+HEARD_ORDINARY_AT = 87
+
+
+@cache
+def heard_name(joined: str, cutoff: float = HEARD_AT) -> str | None:
+    from rapidfuzz import fuzz, process
+
+    if len(joined) < 6 or is_ordinary_word(joined):
+        return None
+    found = process.extractOne(joined, single_word_names(), scorer=fuzz.ratio,
+                               score_cutoff=cutoff)
+    return found[0] if found else None
+
+
 SENTENCE_END = re.compile(r"[.;!?\n]+(?=\s|$)|\n")
 
 CLAUSE_END = re.compile(r"[.;!?\n]+(?=\s|$)|\n|\s(?:but|pero|however|although|aunque|sin embargo)\s")
@@ -152,6 +169,22 @@ def find_mentions(f: Folded) -> list[Mention]:
         # "Señor" folds to "senor": the word as written must not be an ordinary word either.
         if name and not is_ordinary_word(f.text[slice(*f.span(m.start(), m.end()))].lower()):
             found.append((m.start(), m.end(), drug_names()[name]))
+    # A name a voicemail transcript heard as several words: "Lexi pro", "Clono pin", "Trin Telex".
+    words = list(re.finditer(r"[a-z]{2,7}", folded))
+    for i in range(len(words)):
+        for n in (3, 2):
+            run = words[i:i + n]
+            if (len(run) < n or any(any(taken[w.start():w.end()]) for w in run)
+                    or any(folded[a.end():b.start()] != " " for a, b in pairwise(run))):
+                continue
+            # Ordinary words only ("to fail", "my dad is") must come closer still.
+            ordinary = all(is_ordinary_word(w.group(0)) for w in run)
+            name = heard_name("".join(w.group(0) for w in run), HEARD_ORDINARY_AT if ordinary else HEARD_AT)
+            if name:
+                start, end = run[0].start(), run[-1].end()
+                found.append((start, end, drug_names()[name]))
+                taken[start:end] = [True] * (end - start)
+                break
     found.sort(key=lambda f: f[0])
     out = []
     for start, end, drug in found:
