@@ -28,7 +28,6 @@ from zoelife.ui.tables import people_table
 from zoelife.ui.trials_panel import show_trials
 from zoelife.vocabulary import (
     CRISIS_LEVELS,
-    PRIOR_AUTH_STATUSES,
     SUBMITTERS,
     TREATMENTS,
     label,
@@ -153,14 +152,12 @@ with right:
                          else f"{label(r.submitter)}: {r.submitter_name or 'name not given'}"),
         "Heard about us": r.heard_about,
         "Referring provider": r.referring_provider,
-        "Insurance": r.insurance,
-        "Prior authorization": label(r.prior_auth_status) if r.prior_auth_status else None,
+        **coverage_panel.facts(r),
         "Landing page": r.landing_page,
         "SMS consent": {True: "yes", False: "no"}.get(r.sms_consent),
         "Appointment": (f"{fmt(r.appointment_at)} ({r.appointment_kind})"
                         if r.appointment_at else None),
-        "Next step": (f"{label(r.next_step)}, {w.due_text(r.next_due_at, now)} "
-                      f"({fmt(r.next_due_at)})" if r.is_open and r.next_step else None),
+        "Next step": w.next_step_text(r, now, fmt),
         "Attempts": str(r.attempt_count),
     }
     people_table(pd.DataFrame([{"": k, " ": v} for k, v in facts.items() if v]),
@@ -224,10 +221,6 @@ with tab_details:
         phone = c1.text_input("Phone", value=format_phone(r.phone))
         email = c2.text_input("Email", value=r.email or "")
         preferred = c1.text_input("Preferred contact time", value=r.preferred_contact_time or "")
-        insurance = c2.text_input("Insurance", value=r.insurance or "")
-        prior_auth = c1.selectbox("Prior authorization", PRIOR_AUTH_STATUSES, format_func=label,
-                                  index=(PRIOR_AUTH_STATUSES.index(r.prior_auth_status)
-                                         if r.prior_auth_status else None))
         submitter = c2.selectbox("Submitted by", SUBMITTERS, format_func=label,
                                  index=SUBMITTERS.index(r.submitter))
         submitter_name = c1.text_input("Submitter's name", value=r.submitter_name or "")
@@ -240,10 +233,18 @@ with tab_details:
                                                        codes=chosen)
                 return lifecycle.update_details(
                     s, r.id, actor=who, seen_version=version, phone=phone, email=email,
-                    preferred_contact_time=preferred, insurance=insurance,
-                    prior_auth_status=prior_auth, submitter=submitter,
+                    preferred_contact_time=preferred, submitter=submitter,
                     submitter_name=submitter_name, referring_provider=provider)
             w.perform(_details, success="Details saved.")
+    if r.insurance or r.prior_auth_status:
+        # The old free-text fields, read only: insurance and authorizations are kept on the
+        # Coverage tab (docs/coverage.md, "The request's old insurance fields").
+        st.caption("Insurance and prior authorization are kept on the Coverage tab. "
+                   "From the request itself (read only):")
+        st.text("; ".join(x for x in (
+            f"insurance: {r.insurance}" if r.insurance else "",
+            f"prior authorization: {label(r.prior_auth_status)}" if r.prior_auth_status else "")
+            if x))
 
 with tab_note:
     with st.form(f"note_{r.id}", clear_on_submit=True):

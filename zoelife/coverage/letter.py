@@ -12,7 +12,7 @@ from fpdf import FPDF
 from sqlalchemy.orm import Session
 
 from zoelife import audit, settings
-from zoelife.coverage import checklist, records
+from zoelife.coverage import checklist, records, reminders
 from zoelife.db.models import Authorization, Payer, Request
 from zoelife.vocabulary import label
 
@@ -104,4 +104,6 @@ def records_request(session: Session, authorization_id: int, *, actor: audit.Act
                          + "; ".join(missing))
     audit.record(session, actor, "coverage.records_request", "request", auth.request_id,
                  {"treatments": auth.treatment, "count": len(missing), "format": "pdf"})
+    session.flush()
+    reminders.refresh(session, auth.request_id, now)
     return pdf

@@ -14,7 +14,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from zoelife import audit
-from zoelife.coverage import cards, checklist, machine
+from zoelife.coverage import cards, checklist, machine, reminders
 from zoelife.db.models import (
     Authorization,
     AuthorizationChange,
@@ -35,6 +35,7 @@ from zoelife.vocabulary import (
     SUBSCRIBER_RELATIONS,
     TREATMENTS,
     VERIFY_METHODS,
+    label,
 )
 
 BENEFITS_FRESH_DAYS = 30
@@ -90,8 +91,11 @@ def add_payer(session: Session, name: str, *, actor: audit.Actor, payer_code: st
                   is_active=True, created_at=_now(now))
     session.add(payer)
     session.flush()
-    # Payer names are the clinic's list, not patient data: kept in the audit row.
-    audit.record(session, actor, "payer.add", "payer", payer.id, {"setting_payer": name})
+    # Named, never valued: the audit row says which fields were set (and the actor who), the
+    # payer's row says what they are. A `setting`-prefixed key would keep its value.
+    audit.record(session, actor, "payer.add", "payer", payer.id,
+                 [k for k, v in (("name", name), ("payer_code", payer.payer_code),
+                                 ("phone", payer.phone)) if v])
     return payer
 
 
@@ -122,13 +126,33 @@ def set_criteria(session: Session, payer_id: int, treatment: str, data: dict[str
     if row is None:
         row = PayerCriteria(payer_id=payer_id, treatment=treatment)
         session.add(row)
+    before = dict(row.criteria or {})
     row.criteria = dict(data)
     row.updated_at = _now(now)
     row.updated_by = actor.user_id
     session.flush()
     audit.record(session, actor, "payer.criteria", "payer", payer_id,
-                 {"treatments": treatment, "setting_criteria": dict(data)})
+                 {"treatments": treatment, **criteria_changes(before, data)})
+    # The thresholds and the checklist move the reminders of this payer's open courses.
+    reminders.refresh_many(session, session.execute(
+        select(Authorization.request_id).distinct()
+        .join(Request, Request.id == Authorization.request_id)
+        .where(Authorization.payer_id == payer_id, Authorization.treatment == treatment,
+               Authorization.status.in_(reminders.ACTIVE), Request.is_open.is_(True))
+    ).scalars().all(), now)
     return row
+
+
+def criteria_changes(before: dict[str, Any], after: dict[str, Any]) -> dict[str, Any]:
+    """Which criteria changed, by name (`criteria.<key>`), never with values: `audit.record`
+    keeps only the fact of the change for these names. A key the checklist does not know is
+    reported as `criteria.other`, so that no name an admin typed reaches the audit log."""
+    known = set(checklist.CRITERIA_KEYS)
+    out: dict[str, Any] = {}
+    for key in sorted(set(before) | set(after), key=str):
+        if before.get(key) != after.get(key):
+            out[f"criteria.{key if key in known else 'other'}"] = True
+    return out
 
 
 def criteria_for(session: Session, payer_id: int | None, treatment: str) -> checklist.Criteria:
@@ -291,6 +315,7 @@ def open_authorization(session: Session, request_id: int, treatment: str, *,
     audit.record(session, actor, "coverage.authorization", "request", request_id,
                  {"treatments": treatment, "status": [None, status], "kind":
                   "extension" if extension_of_id else "new"})
+    reminders.refresh(session, request_id, now)
     return row
 
 
@@ -352,11 +377,12 @@ def move_authorization(session: Session, authorization_id: int, to_status: str, 
     if to_status == "approved":
         changes |= {"auth_number": True, "count": decision.approved_units}
     audit.record(session, actor, "coverage.authorization", "request", row.request_id, changes)
+    reminders.refresh(session, row.request_id, now)
     return version
 
 
 def set_evidence(session: Session, authorization_id: int, evidence: dict[str, Any], *,
-                 actor: audit.Actor, seen_version: int) -> int:
+                 actor: audit.Actor, seen_version: int, now: dt.datetime | None = None) -> int:
     """Staff-confirmed trials, psychotherapy and scores, which the checklist reads."""
     row = _auth(session, authorization_id)
     checklist.Evidence.from_data(evidence)
@@ -364,19 +390,47 @@ def set_evidence(session: Session, authorization_id: int, evidence: dict[str, An
     audit.record(session, actor, "coverage.evidence", "request", row.request_id,
                  {"treatments": row.treatment, "evidence": True,
                   "count": len(evidence.get("trials") or [])})
+    reminders.refresh(session, row.request_id, now)
     return version
 
 
 def record_units(session: Session, authorization_id: int, units_used: int, *,
-                 actor: audit.Actor, seen_version: int) -> int:
+                 actor: audit.Actor, seen_version: int, now: dt.datetime | None = None) -> int:
     row = _auth(session, authorization_id)
     if row.status != "approved":
         raise CoverageError("Sessions are counted against an approved authorization.")
     if units_used < 0:
         raise CoverageError("Sessions used cannot be negative.")
-    version = _bump(session, row, seen_version, {"units_used": units_used})
+    now = _now(now)
+    values: dict[str, Any] = {"units_used": units_used}
+    if units_used != row.units_used:
+        values["units_at"] = now
+    version = _bump(session, row, seen_version, values)
     audit.record(session, actor, "coverage.units", "request", row.request_id,
                  {"treatments": row.treatment, "count": units_used})
+    reminders.refresh(session, row.request_id, now)
+    return version
+
+
+def chase_authorization(session: Session, authorization_id: int, *, actor: audit.Actor,
+                        seen_version: int, note: str = "",
+                        now: dt.datetime | None = None) -> int:
+    """Staff chased what the authorization waits on (the records, by phone or fax; the payer's
+    decision): its reminder starts again from now. Kept on the coverage timeline."""
+    now = _now(now)
+    row = _auth(session, authorization_id)
+    if row.status not in ("gathering", "submitted", "in_review", "appeal"):
+        raise CoverageError("Only an authorization waiting on records or on the payer is "
+                            "chased; an approved one is extended.")
+    version = _bump(session, row, seen_version, {"chased_at": now})
+    what = "records" if row.status == "gathering" else "payer decision"
+    note = (note or "").strip()
+    event(session, row.request_id, "chased", actor=actor, now=now, authorization_id=row.id,
+          detail=f"Chased the {what} ({label(row.treatment)})"
+                 + (f": {note[:500]}" if note else ""))
+    audit.record(session, actor, "coverage.chase", "request", row.request_id,
+                 {"treatments": row.treatment, "status": row.status, "note": bool(note)})
+    reminders.refresh(session, row.request_id, now)
     return version
 
 
@@ -399,6 +453,38 @@ def history_of(session: Session, authorization_id: int) -> list[AuthorizationCha
 def timeline(session: Session, request_id: int) -> list[CoverageEvent]:
     return list(session.execute(select(CoverageEvent).where(
         CoverageEvent.request_id == request_id).order_by(CoverageEvent.id)).scalars())
+
+
+@dataclass(frozen=True)
+class RequestCoverage:
+    """What the request page's facts say of coverage: read from the coverage records, with the
+    request's own `insurance` text and `prior_auth_status` only as a read-only fallback for
+    requests that have no coverage record (rows from before the tracker)."""
+
+    insurance: str | None
+    prior_authorization: str | None
+
+
+def request_coverage(session: Session, request: Request) -> RequestCoverage:
+    primary = coverage_of(session, request.id, "primary")
+    if primary is not None:
+        payer = session.get(Payer, primary.payer_id) if primary.payer_id else None
+        insurance = ", ".join(x for x in (payer.name if payer else None, primary.plan_name)
+                              if x) or "entered on the Coverage tab (no payer chosen)"
+    elif request.insurance:
+        insurance = f"{request.insurance} (as the request said; not entered on the Coverage tab)"
+    else:
+        insurance = None
+    latest: dict[str, Authorization] = {}
+    for a in authorizations_of(session, request.id):
+        latest[a.treatment] = a  # in id order: the last one of a treatment counts
+    if latest:
+        prior = "; ".join(f"{label(t)}: {label(a.status).lower()}" for t, a in latest.items())
+    elif request.prior_auth_status:
+        prior = f"{label(request.prior_auth_status)} (recorded before the tracker; read only)"
+    else:
+        prior = None
+    return RequestCoverage(insurance, prior)
 
 
 # --------------------------------------------------------------------------- first treatment
@@ -515,7 +601,6 @@ def schedule_first_treatment(session: Session, request_id: int, treatment: str, 
     course keeps the time (for the managers' days from first contact to first treatment). A
     first Spravato dose goes through its start gate (`schedule_first_spravato`)."""
     from zoelife.intake import lifecycle
-    from zoelife.vocabulary import label
 
     if treatment not in FIRST_TREATMENTS:
         raise CoverageError("A first treatment session is for TMS, Spravato or ketamine.")

@@ -22,6 +22,7 @@ from typing import Any
 from sqlalchemy import and_, case, exists, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
+from zoelife.coverage import reminders as coverage_reminders
 from zoelife.db import search as search_index
 from zoelife.db.models import (
     ContactAttempt,
@@ -172,6 +173,7 @@ def _todo(now: dt.datetime, horizon: dt.datetime):
              or_(Request.next_due_at.is_(None), Request.next_due_at <= horizon)),
         and_(Request.status == "scheduled",
              or_(Request.appointment_at.is_(None), Request.appointment_at <= now)),
+        coverage_reminders.todo_condition(horizon),
     )
 
 
@@ -364,7 +366,8 @@ def _rows(session: Session, conds: list, limit: int, *, after: tuple | None = No
             Request.next_due_at, Request.attempt_count, Request.next_attempt_due_at,
             Request.repeat_of_id, Request.has_usable_contact, Request.person_id,
             Request.next_step, Request.appointment_at, Request.phone, Request.email,
-            Request.sms_consent, Request.crisis_rank,
+            Request.sms_consent, Request.crisis_rank, Request.coverage_step,
+            Request.coverage_due_at,
         )
         .outerjoin(assignee, assignee.id == Request.assignee_id)
         .where(Request.id.in_(ids.scalar_subquery()))
@@ -379,6 +382,7 @@ def _queue_row(r, now: dt.datetime, possible_match: bool) -> QueueRow:
     step = r.next_step
     if r.status == "scheduled" and r.appointment_at is not None and _aware(r.appointment_at) <= now:
         step, due = "outcome", _aware(r.appointment_at)  # the appointment's time has come
+    step, due = coverage_reminders.shown_step(step, due, r.coverage_step, r.coverage_due_at)
     return QueueRow(
         id=r.id, received_at=r.received_at, first_name=r.first_name, last_name=r.last_name,
         submitter=r.submitter, submitter_name=r.submitter_name, channel=r.channel,

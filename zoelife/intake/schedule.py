@@ -25,6 +25,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from zoelife import settings as settings_mod
+from zoelife.coverage import reminders as coverage_reminders
 from zoelife.db.models import Request, RequestTreatment
 from zoelife.vocabulary import FOLLOW_UP_STEPS
 
@@ -262,6 +263,8 @@ def recompute_all(session: Session, batch: int = 2000, now: dt.datetime | None =
         ).all()
         if not rows:
             break
+        coverage = coverage_reminders.earliest_for(
+            session, [r.id for r in rows if r.is_open], schedule)
         for r in rows:
             local_date, hour, weekday = schedule.local_parts(r.received_at)
             values: dict = {
@@ -279,9 +282,9 @@ def recompute_all(session: Session, batch: int = 2000, now: dt.datetime | None =
                     )
                     fresh["next_attempt_due_at"] = values["next_attempt_due_at"]
                 step, due = schedule.next_step(_Facts(r, fresh), now)
-                values["next_step"], values["next_due_at"] = step, due
+                values |= coverage_reminders.combined(step, due, coverage.get(r.id))
             else:
-                values["next_step"], values["next_due_at"] = None, None
+                values |= coverage_reminders.combined(None, None, None)
             session.execute(update(Request).where(Request.id == r.id).values(**values))
             if local_date != r.received_local_date:
                 session.execute(
@@ -309,12 +312,17 @@ class _Facts:
 def refresh_next_step(session: Session, request_id: int, schedule: Schedule,
                       now: dt.datetime) -> tuple[str | None, dt.datetime | None]:
     """Work out and store one request's next step after a change (in the caller's
-    transaction; not a version bump: it follows from fields already written)."""
+    transaction; not a version bump: it follows from fields already written), with its
+    earliest coverage reminder (zoelife.coverage.reminders): `next_due_at` is the earlier of
+    the two due times. Returns the request's own step and due time."""
     request = session.get(Request, request_id, populate_existing=True)
     step, due = schedule.next_step(request, now)
-    if (request.next_step, request.next_due_at) != (step, due):
+    reminder = (coverage_reminders.earliest(session, request_id, schedule)
+                if step is not None else None)
+    values = coverage_reminders.combined(step, due, reminder)
+    if any(getattr(request, k) != v for k, v in values.items()):
         session.execute(update(Request).where(Request.id == request_id)
-                        .values(next_step=step, next_due_at=due)
+                        .values(**values)
                         .execution_options(synchronize_session=False))
         session.expire(request)
     return step, due

@@ -11,8 +11,9 @@ import pandas as pd
 import streamlit as st
 
 from zoelife.audit import Actor
-from zoelife.coverage import checklist, eligibility, machine, records
+from zoelife.coverage import checklist, eligibility, machine, records, reminders
 from zoelife.db.models import Request
+from zoelife.intake.schedule import Schedule
 from zoelife.ui import request_widgets as w
 from zoelife.ui.components import escape_markdown, local_time
 from zoelife.ui.db import reading, writing
@@ -54,6 +55,14 @@ def _yes_no(value: bool | None) -> str:
     return {True: "yes", False: "no"}.get(value, "unknown")
 
 
+def facts(r: Request) -> dict[str, str | None]:
+    """The request page's insurance and prior-authorization facts, from the coverage records
+    (the request's own old fields only when it has none: `records.request_coverage`)."""
+    with reading() as session:
+        got = records.request_coverage(session, r)
+    return {"Insurance": got.insurance, "Prior authorization": got.prior_authorization}
+
+
 def show(r: Request, *, who: Actor, seen_version: int, zone, treatments, now: dt.datetime) -> None:
     with reading() as session:
         payer_rows = records.payers(session, active_only=False)
@@ -66,6 +75,7 @@ def show(r: Request, *, who: Actor, seen_version: int, zone, treatments, now: dt
         histories = {a.id: records.history_of(session, a.id) for a in auths}
         start = records.spravato_start(session, r.id)
         gate = records.spravato_gate(session, r.id)
+        due = reminders.of_request(session, r.id, Schedule.load(session))
         events = records.timeline(session, r.id)
     names = {p.id: p.name for p in payer_rows}
     active = [p.id for p in payer_rows if p.is_active]
@@ -204,7 +214,7 @@ def show(r: Request, *, who: Actor, seen_version: int, zone, treatments, now: dt
     st.markdown("**Prior authorization**")
     for a in auths:
         _authorization(r, a, lists[a.id], histories[a.id], who=who, names=names, fmt=fmt,
-                       now=now)
+                       now=now, due=due.get(a.id, []))
     with st.form(f"auth_new_{r.id}"):
         c1, c2, c3 = st.columns(3)
         choices = [t for t in treatments if t != "other"] or ["tms"]
@@ -350,10 +360,26 @@ def _card_uploads(r: Request, rank: str, who: Actor) -> None:
 
 
 def _authorization(r: Request, a, items: list[checklist.Item], history, *, who: Actor,
-                   names: dict, fmt, now: dt.datetime) -> None:
+                   names: dict, fmt, now: dt.datetime, due: list) -> None:
     title = (f"{label(a.treatment)}: {label(a.status)} "
              f"({escape_markdown(names.get(a.payer_id, 'no payer'))})")
-    with st.expander(title, expanded=a.status in ("gathering", "submitted", "in_review")):
+    with st.expander(title, expanded=a.status in ("gathering", "submitted", "in_review")
+                     or any(x.due_at <= now for x in due)):
+        for x in due:
+            # The same reminder the worklist shows as the request's next step.
+            (st.warning if x.due_at <= now else st.info)(
+                f"{label(x.step)} ({x.why}), {w.due_text(x.due_at, now)} "
+                f"({fmt(x.due_at)}). Next: {reminders.ACTIONS[x.step]}.",
+                icon=":material/alarm:")
+        if a.status in ("gathering", "submitted", "in_review", "appeal"):
+            with st.form(f"chase_{a.id}", border=False):
+                c1, c2 = st.columns([3, 1], vertical_alignment="bottom")
+                note = c1.text_input("What was done (optional)", key=f"chase_note_{a.id}",
+                                     placeholder="e.g. faxed the referring office again")
+                if c2.form_submit_button("Mark chased"):
+                    w.perform(lambda s: records.chase_authorization(
+                        s, a.id, actor=who, seen_version=a.version, note=note),
+                        success="Chased: the reminder starts again from today.")
         if a.status == "approved":
             st.text(f"Authorization {a.auth_number}: {a.approved_units} sessions, "
                     f"{a.units_used} used, {a.start_date} to {a.end_date}")

@@ -106,6 +106,18 @@ def due_text(due: dt.datetime | None, now: dt.datetime) -> str:
     return f"in {duration_words(due - now)}"
 
 
+def next_step_text(r, now: dt.datetime, fmt) -> str | None:
+    """A request's next step as the page shows it: its own, or its coverage reminder when that
+    is due first (zoelife.coverage.reminders.shown_step)."""
+    from zoelife.coverage.reminders import shown_step
+    from zoelife.vocabulary import label
+
+    if not r.is_open or not r.next_step:
+        return None
+    step, due = shown_step(r.next_step, r.next_due_at, r.coverage_step, r.coverage_due_at)
+    return f"{label(step)}, {due_text(due, now)} ({fmt(due)})"
+
+
 def open_request(request_id: int) -> None:
     st.session_state[REQUEST_ID_KEY] = int(request_id)
     st.switch_page("pages/request.py", query_params={"id": str(int(request_id))})
