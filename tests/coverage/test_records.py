@@ -273,3 +273,33 @@ def test_a_first_tms_session_is_kept_on_its_approved_course(engine):
         with write_session(engine) as s:
             records.schedule_first_treatment(s, rid, "therapy", actor=DESK, seen_version=2,
                                              appointment_at=NOW)
+
+
+def test_payer_audit_rows_name_what_changed_and_never_hold_its_values(engine):
+    """A payer's settings are named in the audit log (who changed which field), never valued:
+    nothing typed into them, even a member's name or id by mistake, reaches the log."""
+    with write_session(engine) as s:
+        payer = records.add_payer(s, "Aetna", actor=DESK, payer_code="60054",
+                                  phone="800-555-0100", now=NOW)
+        records.set_criteria(s, payer.id, "tms", {"trials_needed": 2, "min_weeks": 6},
+                             actor=DESK, now=NOW)
+        records.set_criteria(s, payer.id, "tms",
+                             {"trials_needed": 3, "min_weeks": 6,
+                              f"note for {MEMBER_ID}": "Sam Subscriber"}, actor=DESK, now=NOW)
+    rows = audit_rows(engine, "payer.")
+    text = json.dumps(rows)
+    for value in ("60054", "800-555-0100", MEMBER_ID, "Sam Subscriber", '"Aetna"'):
+        assert value not in text
+    assert rows[0] == ("payer.add", {"name": {"changed": True}, "payer_code": {"changed": True},
+                                     "phone": {"changed": True}})
+    assert rows[1] == ("payer.criteria", {"treatments": "tms",
+                                          "criteria.trials_needed": {"changed": True},
+                                          "criteria.min_weeks": {"changed": True}})
+    assert rows[2] == ("payer.criteria", {"treatments": "tms",
+                                          "criteria.trials_needed": {"changed": True},
+                                          "criteria.other": {"changed": True}})
+    with read_session(engine) as s:
+        events = s.execute(select(AuditEvent).where(AuditEvent.action.startswith("payer."))
+                           ).scalars().all()
+        assert {e.actor_label for e in events} == {"desk"}
+        assert not any(k.startswith("setting") for e in events for k in e.changes)
