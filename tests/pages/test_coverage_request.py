@@ -194,3 +194,35 @@ def test_the_history_editor_is_prefilled_with_the_messages_trials_until_staff_sa
     held = read_db(app_db, lambda s: s.execute(select(Authorization.evidence)).scalar())
     assert [t["drug"] for t in held["trials"]] == ["sertraline", "escitalopram"]
     assert held["trials"][0]["weeks"] == 13 and held["trials"][0]["dose_mg"] == 100
+
+
+def test_the_status_tab_holds_the_tms_gate_and_takes_an_override_reason(app_db):
+    rid, payers = seeded(app_db, cards=False)
+    engine = make_engine(app_db)
+    with write_session(engine) as s:
+        records.open_authorization(s, rid, "tms", actor=DESK, payer_id=payers["Aetna"])
+    engine.dispose()
+    at = opened(app_db, rid)
+    assert ("Prior authorization required (a prior authorization is being tracked for it)"
+            in page_text(at))
+
+    def schedule(reason=""):
+        [s for s in at.get("button_group") if s.label == "Move to"][0].set_value("scheduled")
+        at.run()
+        [d for d in at.date_input if d.label == "Appointment date"][0].set_value(
+            dt.date(2026, 3, 9))
+        [t for t in at.time_input if t.label == "Appointment time"][0].set_value(dt.time(9))
+        [s for s in at.selectbox if s.label == "First treatment session?"][0].set_value("tms")
+        if reason:
+            [t for t in at.text_input if t.label.startswith("Override reason")][0].set_value(
+                reason)
+        button(at, "Schedule").click()
+        at.run()
+
+    schedule()
+    assert any("Not ready for a first TMS session" in e.value for e in at.error)
+    assert read_db(app_db, lambda s: s.get(Request, rid).status) == "new"
+    schedule("payer approved by phone, letter to follow")
+    assert not at.exception
+    assert read_db(app_db, lambda s: (s.get(Request, rid).status, s.get(
+        Request, rid).appointment_kind)) == ("scheduled", "TMS first session")

@@ -76,6 +76,9 @@ def show(r: Request, *, who: Actor, seen_version: int, zone, treatments, now: dt
         start = records.spravato_start(session, r.id)
         gate = records.spravato_gate(session, r.id)
         due = reminders.of_request(session, r.id, Schedule.load(session))
+        tms_why = records.pa_required(session, r.id, "tms") if "tms" in treatments else None
+        tms_approved = (records.approved_for(session, r.id, "tms", now.astimezone(zone).date())
+                        if tms_why else None)
         events = records.timeline(session, r.id)
     names = {p.id: p.name for p in payer_rows}
     active = [p.id for p in payer_rows if p.is_active]
@@ -230,6 +233,21 @@ def show(r: Request, *, who: Actor, seen_version: int, zone, treatments, now: dt
             w.perform(lambda s: records.open_authorization(s, r.id, t, actor=who,
                                                            payer_id=payer, status=status),
                       success="Authorization tracked.")
+
+    # ----------------------------------------------------------------- first TMS session
+    if "tms" in treatments:
+        st.markdown("**First TMS session**")
+        if tms_why is None:
+            st.caption("No prior authorization is required on record (verified benefits, a "
+                       "tracked authorization or the payer's criteria): the first session "
+                       "may be scheduled.")
+        elif tms_approved is not None:
+            st.success(f"Approved: authorization {tms_approved.auth_number} covers today "
+                       f"(to {tms_approved.end_date}).", icon=":material/check_circle:")
+        else:
+            st.warning(f"Prior authorization required ({tms_why}): a first TMS session needs "
+                       "an approved authorization covering its date, or an override with a "
+                       "reason (audited).", icon=":material/pending_actions:")
 
     # ----------------------------------------------------------------- spravato start
     if "spravato" in treatments:
