@@ -25,7 +25,7 @@ from zoelife.ui.db import reading, writing
 from zoelife.ui.gate import actor, require
 from zoelife.ui.highlight import highlight_markdown
 from zoelife.ui.tables import people_table
-from zoelife.ui.trials_panel import show_trials
+from zoelife.ui.trials_panel import show_psychotherapy, show_trials
 from zoelife.vocabulary import (
     CRISIS_LEVELS,
     SUBMITTERS,
@@ -137,6 +137,7 @@ with left:
         else:
             st.caption("No message.")
     show_trials(r.message)
+    show_psychotherapy(r.message)
     if r.extra:
         with st.expander("Other answers from the form"):
             st.json({k: v for k, v in r.extra.items() if not str(k).startswith("_")})

@@ -226,3 +226,32 @@ def test_the_status_tab_holds_the_tms_gate_and_takes_an_override_reason(app_db):
     assert not at.exception
     assert read_db(app_db, lambda s: (s.get(Request, rid).status, s.get(
         Request, rid).appointment_kind)) == ("scheduled", "TMS first session")
+
+
+def test_psychotherapy_in_the_message_is_suggested_and_staff_confirm_it_into_the_checklist(
+        app_db):
+    message = ("I did CBT for a year and then saw a counselor. Tried Zoloft 100 mg for 3 "
+               "months. Looking into TMS.")
+    rid, payers = seeded(app_db, cards=False, message=message)
+    engine = make_engine(app_db)
+    with write_session(engine) as s:
+        records.open_authorization(s, rid, "tms", actor=DESK, payer_id=payers["Aetna"])
+    engine.dispose()
+    at = opened(app_db, rid)
+    assert not at.exception
+    text = page_text(at)
+    said = 'CBT and counseling, 52 weeks (words: "CBT; counselor")'
+    assert said in text  # under the message, as a suggestion
+    assert f"The message mentions psychotherapy: {said}." in text
+    assert any("missing: psychotherapy notes" in m.value for m in at.markdown)
+    # Not counted until staff tick it and save.
+    box = [c for c in at.checkbox if c.label == "Psychotherapy trial done"][0]
+    assert box.value is False
+    box.check()
+    button(at, "Save history").click()
+    at.run()
+    assert not at.exception
+    held = read_db(app_db, lambda s: s.execute(select(Authorization.evidence)).scalar())
+    assert held["psychotherapy"] is True and held["psychotherapy_detail"] == said
+    with_check = [m.value for m in at.markdown if "a psychotherapy trial" in m.value]
+    assert with_check and "check" in with_check[0] and "missing" not in with_check[0]

@@ -219,7 +219,41 @@ def summary_lines() -> list[str]:
         "medication trials (zoelife/triage/data/examples/trials_round*.jsonl; before-fix figures "
         "in docs/coverage.md):",
         *(f"  {trial_figures(name).line(name.removesuffix('.jsonl'))}" for name in TRIAL_ROUNDS),
+        "psychotherapy (zoelife/triage/data/examples/psychotherapy_set.jsonl, written with the "
+        "extractor, not blind; docs/coverage.md):",
+        "  " + psychotherapy_figures().line(),
     ]
+
+
+@dataclass(frozen=True)
+class PsychotherapyFigures:
+    n: int
+    detected: int  # messages where "had psychotherapy or not" is right
+    had: int  # messages labelled as having had psychotherapy and found
+    kinds: int  # ... with exactly the labelled kinds
+    weeks: int
+    since: int
+
+    def line(self) -> str:
+        return (f"n={self.n}  had or not right {self.detected}/{self.n} "
+                f"({self.detected / self.n:.1%})  of {self.had} found: kinds {self.kinds}, "
+                f"weeks {self.weeks}, since {self.since}")
+
+
+def psychotherapy_figures() -> PsychotherapyFigures:
+    from zoelife.triage.psychotherapy import psychotherapy_in
+
+    rows = load("psychotherapy_set.jsonl")
+    detected = had = kinds = weeks = since = 0
+    for r in rows:
+        got = psychotherapy_in(r["text"])
+        detected += (got is not None) == r["psychotherapy"]
+        if got is not None and r["psychotherapy"]:
+            had += 1
+            kinds += sorted(got.kinds) == sorted(r["kinds"])
+            weeks += got.weeks == r["weeks"]
+            since += got.since_year == r["since_year"]
+    return PsychotherapyFigures(len(rows), detected, had, kinds, weeks, since)
 
 
 #: Medication-trial rounds (zoelife/triage/data/examples/trials_round*.jsonl), written by

@@ -12,6 +12,7 @@ import sys
 from collections.abc import Iterable
 
 from zoelife.triage import Assessment, assess_all
+from zoelife.triage.psychotherapy import psychotherapy_in
 from zoelife.triage.trials import extract_trials
 
 _LEVEL_WORD = {"urgent": "URGENT", "review": "review", "none": "none"}
@@ -27,7 +28,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("message", nargs="?", help="one message (default: read lines from stdin)")
     p.add_argument("--json", action="store_true",
                    help="one JSON object per input line: crisis, reasons, treatments, "
-                        "treatment_history, other_services, language, trials")
+                        "treatment_history, other_services, language, trials, psychotherapy")
     p.set_defaults(func=run)
 
 
@@ -63,7 +64,13 @@ def as_json(text: str, a: Assessment) -> dict:
         "other_services": list(a.other_services),
         "language": a.language_code,
         "trials": [t.as_json() for t in extract_trials(text)],
+        "psychotherapy": _psychotherapy_json(text),
     }
+
+
+def _psychotherapy_json(text: str) -> dict | None:
+    found = psychotherapy_in(text)
+    return found.as_json() if found is not None else None
 
 
 def summary(number: int, text: str, a: Assessment) -> str:
@@ -79,6 +86,12 @@ def summary(number: int, text: str, a: Assessment) -> str:
         lines.append("   not offered here: " + ", ".join(a.other_services))
     for t in extract_trials(text):
         lines.append("   medication trial: " + trial_summary(t))
+    therapy = psychotherapy_in(text)
+    if therapy is not None:
+        lines.append("   psychotherapy: " + ", ".join(
+            [" and ".join(therapy.kinds)]
+            + ([f"{therapy.weeks} weeks"] if therapy.weeks else [])
+            + ([f"since {therapy.since_year}"] if therapy.since_year else [])))
     return "\n".join(lines)
 
 

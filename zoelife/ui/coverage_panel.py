@@ -18,6 +18,7 @@ from zoelife.ui import request_widgets as w
 from zoelife.ui.components import escape_markdown, local_time
 from zoelife.ui.db import reading, writing
 from zoelife.ui.tables import data_export_off, download_link, people_table
+from zoelife.ui.trials_panel import psychotherapy_text
 from zoelife.vocabulary import (
     AUTH_STATUSES,
     BENEFIT_ROUTES,
@@ -432,9 +433,17 @@ def _authorization(r: Request, a, items: list[checklist.Item], history, *, who: 
                                         "weeks": st.column_config.NumberColumn("weeks", step=1),
                                         "dose_adequate": st.column_config.CheckboxColumn(
                                             "adequate dose")})
+            said = None if "psychotherapy" in evidence else psychotherapy_text(r.message)
+            if said:
+                st.caption("The message mentions psychotherapy: " + said + ". Check it with "
+                           "the person or the records, then tick \"Psychotherapy trial done\" "
+                           "(nothing counts until saved).")
             c1, c2, c3 = st.columns(3)
             therapy = c1.checkbox("Psychotherapy trial done",
                                   value=bool(evidence.get("psychotherapy")))
+            therapy_detail = st.text_input(
+                "Psychotherapy: kind and how long", key=f"therapy_detail_{a.id}",
+                value=evidence.get("psychotherapy_detail") or (said or ""))
             scores = dict(evidence.get("scores") or {})
             phq9 = c2.number_input("PHQ-9", min_value=0, max_value=27, value=scores.get("phq9"))
             hamd = c3.number_input("HAM-D", min_value=0, max_value=52, value=scores.get("hamd"))
@@ -451,7 +460,9 @@ def _authorization(r: Request, a, items: list[checklist.Item], history, *, who: 
                 new_scores = {k: int(v) for k, v in (("phq9", phq9), ("hamd", hamd))
                               if v is not None}
                 w.perform(lambda s: records.set_evidence(
-                    s, a.id, {"trials": rows, "psychotherapy": therapy, "scores": new_scores},
+                    s, a.id, {"trials": rows, "psychotherapy": therapy,
+                              "psychotherapy_detail": therapy_detail.strip() or None,
+                              "scores": new_scores},
                     actor=who, seen_version=a.version), success="Treatment history saved.")
         moves = machine.allowed(a.status)
         if moves:
