@@ -113,8 +113,7 @@ def _had(cfg, before: str, after: str) -> bool:
         return False
     if had >= 0:
         return True
-    return cfg["had_after"].match(after.lstrip(" ,")) is not None or bool(
-        cfg["had_after"].search(after))
+    return cfg["had_after"].search(after) is not None
 
 
 def extract_psychotherapy(text: str | None) -> list[Psychotherapy]:
