@@ -212,3 +212,69 @@ def test_language() -> None:
 ])
 def test_context_lowers_to_review_not_none(text: str) -> None:
     assert assess(text).crisis == "review", text
+
+
+# Dating by clause and by the next sentence (docs/triage.md, "History"): a denial dated by its
+# own recent word, a denial that spans a stretch of time, and a sentence that points back.
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Referral: 58F, SA hx (OD 1998), no current SI/HI, C-SSRS neg today.",
+        "Client with a history of SI, none in the past two years, doing well.",
+        "History of self-harm, 5 years clean, wants TMS.",
+        "Wrote history of SI in my chart. Can I fix that? I haven't had those thoughts since 2019.",
+        "Does an attempted suicide rule me out? Mine was a long time ago.",
+        "Intenté suicidarme. Fue hace muchos años.",
+    ],
+)
+def test_dated_outside_the_limits_is_review(text: str) -> None:
+    a = assess(text)
+    assert a.crisis == "review", (text, a.crisis_evidence)
+    assert "historical" in {sp.category for sp in a.crisis_evidence}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I overdosed in 2015, and again last week.",
+        "I attempted in 2010, not again until last week.",
+        "I want to die. I haven't felt like this since 2019.",
+        "I want to die. It was in 2009 that I first felt this.",
+        "I tried to overdose. It was in 2009 that it first started.",
+        "I attempted suicide. It happened again this week. Mine was years ago at first.",
+        "I haven't stopped cutting for 2 years.",
+        "I never quit hurting myself.",
+        "No he dejado de cortarme.",
+        "Sigo cortándome.",
+        "Mi hija sigue quemándose los brazos.",
+    ],
+)
+def test_recent_or_ongoing_stays_urgent(text: str) -> None:
+    a = assess(text)
+    assert a.crisis == "urgent", (text, a.crisis_evidence)
+
+
+@pytest.mark.parametrize(
+    ("text", "level"),
+    [
+        ("Referral: PHQ-9 = 24, item 9 = 3. Please expedite.", "urgent"),
+        ("PHQ-9 item 9 scored 2", "urgent"),
+        ("q9 positive on the PHQ-9", "urgent"),
+        ("PHQ-9 14, item 9 = 0, denies SI", "review"),
+        ("If I miss the consult please send someone to check on me.", "review"),
+    ],
+)
+def test_screening_scores_and_welfare_checks(text: str, level: str) -> None:
+    assert assess(text).crisis == level, (text, assess(text).crisis_evidence)
+
+
+@pytest.mark.parametrize(
+    ("text", "treatment"),
+    [
+        ("calling about the t m s authorization for a member", "tms"),
+        ("I want to try T.M.S. next month", "tms"),
+        ("Discharge said follow up with psychiatry.", "medication_management"),
+    ],
+)
+def test_treatments_spelled_out_or_named_as_a_service(text: str, treatment: str) -> None:
+    assert treatment in assess(text).treatments

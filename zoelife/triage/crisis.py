@@ -110,8 +110,19 @@ _NUM_ES = r"(\d+|un|una|uno|dos|tres|cuatro|cinco|seis|siete|ocho|nueve|diez|onc
 _HACE = re.compile(
     rf"\bhace\s+(?:(?:mas\s+de|casi|como|unos|unas|alrededor\s+de|aproximadamente)\s+)?"
     rf"{_NUM_ES}\s+(dia|semana|mes|ano)(?:e?s)?\b")
+_DENIED_FOR = tuple(
+    re.compile(p.replace("NUM", "(" + _NUM[1:-1] + "|" + _NUM_ES[1:-1] + ")")
+               .replace("UNIT", r"(day|week|month|year|yr|mo|dia|semana|mes|ano)(?:e?s)?"))
+    for p in _CTX["history"]["denied_for"])
 _YEAR = re.compile(r"(?<![\d/\-.])(19[5-9]\d|20[0-9]\d)(?![\d/\-])")
 _SINCE = re.compile(r"(?:since|desde|from)\s*$")
+_SINCE_NOT = re.compile(_CTX["history"]["since_denial_not"])
+_RECENT_KEEPS = re.compile(_CTX["history"]["recent_denial_keeps"])
+_POINTER = re.compile(_CTX["history"]["pointer"])
+_POINTER_NOT = re.compile(_CTX["history"]["pointer_not"])
+_POINTER_CATEGORIES = frozenset(_CTX["history"]["pointer_categories"])
+_CESSATION = re.compile(_CTX["negation"]["cessation"])
+_CLAUSE_BREAK = re.compile(r"[,()/]|\s(?:but|pero|although|aunque)\s")
 _UNIT_MONTHS = {
     "day": 1 / 30,
     "dia": 1 / 30,
@@ -159,6 +170,8 @@ def _sentence(f: str, start: int, end: int) -> tuple[int, int]:
 def _negated(f: str, start: int, end: int, sent_start: int) -> bool:
     if _NEG_AFTER.match(f, end, min(len(f), end + 60)):
         return True
+    if _CESSATION.match(f, start):
+        return False
     if _NOT_DENIAL.search(f, max(sent_start, start - 60), start):
         return False
     tokens = _TOKEN.findall(f, max(sent_start, start - 80), start)
@@ -176,29 +189,71 @@ def _months(num: str, unit: str) -> float:
     return n * _UNIT_MONTHS[unit]
 
 
-def _historical(f: str, start: int, end: int, s: int, e: int, category: str) -> bool:
-    """True when the sentence dates the match outside the time limit and nothing says recent."""
-    limit = 3.0 if category in _BEHAVIOUR else 1.0
-    old = False
+def _dates_old(f: str, start: int, end: int, s: int, e: int, limit: float) -> bool | None:
+    """What the sentence ``f[s:e]`` says of when the match at ``start:end`` happened: True when it
+    dates it outside ``limit`` months, False when it says recent, None when it says nothing."""
     for m in _HIST_RECENT.finditer(f, s, e):
-        if m.end() <= start or m.start() >= end:
+        if (m.end() <= start or m.start() >= end) and not _dates_a_denial(f, m.start(), m.end(), s, e,
+                                                                           start, end):
             return False
+    old = False
     for m in _HIST_OLD.finditer(f, s, e):
         if m.end() <= start or m.start() >= end:
             old = True
             break
     for rx in (_AGO, _HACE):
         for m in rx.finditer(f, s, e):
-            months = _months(m.group(1), m.group(2))
-            if months <= limit:
+            if _months(m.group(1), m.group(2)) <= limit:
                 return False
             old = True
+    for rx in _DENIED_FOR:
+        for m in rx.finditer(f, s, e):
+            if (m.end() <= start or m.start() >= end) and _months(m.group(1), m.group(2)) > limit:
+                old = True
     if not old:
         for m in _YEAR.finditer(f, s, e):
             if not _SINCE.search(f, max(s, m.start() - 8), m.start()):
-                old = True
-                break
-    return old
+                return True
+            cs, _ = _clause(f, m.start(), s, e)
+            if (set(_TOKEN.findall(f, max(cs, m.start() - 60), m.start())) & _NEG_CUES
+                    and not _SINCE_NOT.search(f, cs, m.start())):
+                return True  # "havent had those thoughts since 2019"
+    return True if old else None
+
+
+def _clause(f: str, at: int, s: int, e: int) -> tuple[int, int]:
+    cs = s
+    for m in _CLAUSE_BREAK.finditer(f, s, at):
+        cs = m.end()
+    m = _CLAUSE_BREAK.search(f, at, e)
+    return cs, (m.start() if m else e)
+
+
+def _dates_a_denial(f: str, rs: int, re_: int, s: int, e: int, start: int, end: int) -> bool:
+    """A recent word in a clause of its own that denies ("C-SSRS neg today") dates the denial."""
+    cs, ce = _clause(f, rs, s, e)
+    if cs <= start < ce or _RECENT_KEEPS.search(f, cs, ce):
+        return False
+    return bool(set(_TOKEN.findall(f, cs, ce)) & _NEG_CUES)
+
+
+def _historical(f: str, start: int, end: int, s: int, e: int, category: str) -> bool:
+    """True when the sentence dates the match outside the time limit and nothing says recent, or
+    when the next sentences point back at it and date it ("Mine was a long time ago.")."""
+    limit = 3.0 if category in _BEHAVIOUR else 1.0
+    dated = _dates_old(f, start, end, s, e, limit)
+    if dated is not None or category not in _POINTER_CATEGORIES:
+        return bool(dated)
+    for _ in range(2):
+        ns, ne = _sentence(f, e + 1, e + 1)
+        if ns >= len(f) or ns <= e:
+            return False
+        if _POINTER.match(f, ns):
+            return not _POINTER_NOT.search(f, ns, ne) and bool(_dates_old(f, ns, ns, ns, ne, limit))
+        if _HIST_RECENT.search(f, ns, ne):  # "It still happens." between the two
+            return False
+        s, e = ns, ne
+    return False
 
 
 # A question about what happens to someone in general: "what is your protocol if a patient
