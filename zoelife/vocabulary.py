@@ -120,6 +120,8 @@ LABELS: dict[str, str] = {
     "coverage_records": "Coverage: chase the missing records",
     "coverage_decision": "Coverage: ask the payer for its decision",
     "coverage_extension": "Coverage: request an extension",
+    "chased": "Chased",
+    "tms_override": "First TMS session override",
     "not_needed": "Not needed",
     "gathering": "Gathering records",
     "submitted": "Submitted",

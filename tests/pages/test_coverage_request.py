@@ -22,6 +22,7 @@ from tests.intake.helpers import page_text
 from zoelife.coverage import records
 from zoelife.db.engine import make_engine, write_session
 from zoelife.db.models import Authorization, CardImage, Coverage, Request
+from zoelife.ui.components import escape_markdown
 
 pytestmark = pytest.mark.usefixtures("clock")
 
@@ -242,7 +243,8 @@ def test_psychotherapy_in_the_message_is_suggested_and_staff_confirm_it_into_the
     text = page_text(at)
     said = 'CBT and counseling, 52 weeks (words: "CBT; counselor")'
     assert said in text  # under the message, as a suggestion
-    assert f"The message mentions psychotherapy: {said}." in text
+    # The person's words in a caption are escaped (markdown), never rendered.
+    assert f"The message mentions psychotherapy: {escape_markdown(said)}." in text
     assert any("missing: psychotherapy notes" in m.value for m in at.markdown)
     # Not counted until staff tick it and save.
     box = [c for c in at.checkbox if c.label == "Psychotherapy trial done"][0]

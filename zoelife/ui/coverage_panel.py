@@ -435,7 +435,9 @@ def _authorization(r: Request, a, items: list[checklist.Item], history, *, who: 
                                             "adequate dose")})
             said = None if "psychotherapy" in evidence else psychotherapy_text(r.message)
             if said:
-                st.caption("The message mentions psychotherapy: " + said + ". Check it with "
+                # The person's words: escaped (a caption is markdown).
+                st.caption("The message mentions psychotherapy: " + escape_markdown(said)
+                           + ". Check it with "
                            "the person or the records, then tick \"Psychotherapy trial done\" "
                            "(nothing counts until saved).")
             c1, c2, c3 = st.columns(3)
