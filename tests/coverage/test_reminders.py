@@ -20,7 +20,7 @@ from zoelife.db.engine import read_session, write_session
 from zoelife.db.models import Request
 from zoelife.intake import lifecycle
 from zoelife.intake.queue import QueueFilters, horizon_for, queue_page, tab_counts
-from zoelife.intake.schedule import Schedule
+from zoelife.intake.schedule import Schedule, change_setting, fill_coverage_reminders
 
 NY = ZoneInfo("America/New_York")
 
@@ -228,7 +228,7 @@ def test_closing_clears_the_reminder_reopening_and_settings_changes_keep_it(engi
     due = local(2026, 2, 25)
     assert stored(engine, rid)[1:] == (due, "coverage_records", due)
     with write_session(engine) as s:
-        settings.set_value(s, "first_response_minutes", 15, actor=audit.SYSTEM)
+        change_setting(s, "first_response_minutes", 15, actor=audit.SYSTEM)
     assert stored(engine, rid)[1:] == (due, "coverage_records", due)
     with write_session(engine) as s:
         version = s.get(Request, rid).version
@@ -255,7 +255,7 @@ def test_a_payers_thresholds_move_its_reminders_and_the_upgrade_fills_them(engin
     # Rows from before the columns (migration 0006 fills them with the same rules).
     with write_session(engine) as s:
         s.execute(update(Request).values(coverage_step=None, coverage_due_at=None))
-        assert reminders.fill_open(s, now=NOW) == 1
+        assert fill_coverage_reminders(s, now=NOW) == 1
     assert stored(engine, rid)[2:] == ("coverage_records", local(2026, 3, 2))
     with read_session(engine) as s:
         assert s.execute(select(Request.next_due_at).where(Request.id == rid)).scalar() == \

@@ -1,4 +1,4 @@
-"""Specific phrases from DESIGN.md and the triage brief, one assertion each."""
+"""Specific phrases from docs/vocabulary.md and docs/triage.md, one assertion each."""
 
 from __future__ import annotations
 
@@ -278,3 +278,63 @@ def test_screening_scores_and_welfare_checks(text: str, level: str) -> None:
 )
 def test_treatments_spelled_out_or_named_as_a_service(text: str, treatment: str) -> None:
     assert treatment in assess(text).treatments
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Hx NSSI (cutting) as a young teen, none in >2 yrs per pt and mother.",
+        "Back in 2015-16 my OCD latched onto suicide themes; it left years ago.",
+        "Is TMS safe after ECT back in 2010? I was inpatient then for being suicidal.",
+        "he had a suicide attempt back in twenty fourteen and has been in remission",
+        "Mi papá intentó quitarse la vida cuando yo era niña.",
+        "My 14-year-old asked me what 'unaliving' means after seeing it on TikTok.",
+    ],
+)
+def test_spoken_years_ranges_earlier_sentences_and_mentions_are_review(text: str) -> None:
+    a = assess(text)
+    assert a.crisis == "review", (text, a.crisis_evidence)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I lost my job in 2010. I am suicidal now, just like then.",
+        "I lost my job in 2010. I have felt suicidal since then.",
+        "I want to kill myself in twenty minutes",
+        "What does it mean that I want to die",
+    ],
+)
+def test_present_words_keep_it_urgent(text: str) -> None:
+    assert assess(text).crisis == "urgent", text
+
+
+# Round 9's kinds, in other words than its messages (docs/triage.md).
+@pytest.mark.parametrize(
+    "text",
+    [
+        "honestly not sure I'll make it to Monday",
+        "No sé si voy a llegar al fin de semana.",
+        "Book me whenever, if I'm still alive by then.",
+        "How many of my Xanax would be too much? Asking for me.",
+        "I have the whole bottle out in front of me right now.",
+        "Tuve un intento hace tres semanas.",
+        "Referral: SA via OD 10 days ago, medically cleared.",
+        "Got my affairs in order and made a will last week.",
+    ],
+)
+def test_round9_kinds_are_urgent(text: str) -> None:
+    a = assess(text)
+    assert a.crisis == "urgent", (text, a.crisis_evidence)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Not sure I can make it to the appointment on Thursday, traffic is bad.",
+        "Hx SA by her uncle at age 9, no SI.",
+        "I had my attempt in 2012, none since.",
+    ],
+)
+def test_round9_rules_leave_these_below_urgent(text: str) -> None:
+    assert assess(text).crisis != "urgent", (text, assess(text).crisis_evidence)

@@ -12,8 +12,9 @@ from fpdf import FPDF
 from sqlalchemy.orm import Session
 
 from zoelife import audit, settings
-from zoelife.coverage import checklist, records, reminders
+from zoelife.coverage import checklist, records
 from zoelife.db.models import Authorization, Payer, Request
+from zoelife.intake.schedule import refresh_coverage
 from zoelife.vocabulary import label
 
 # A Unicode font, so names such as "Peña" or "Nguyễn" print as written (the PDF core fonts
@@ -105,5 +106,5 @@ def records_request(session: Session, authorization_id: int, *, actor: audit.Act
     audit.record(session, actor, "coverage.records_request", "request", auth.request_id,
                  {"treatments": auth.treatment, "count": len(missing), "format": "pdf"})
     session.flush()
-    reminders.refresh(session, auth.request_id, now)
+    refresh_coverage(session, auth.request_id, now)
     return pdf

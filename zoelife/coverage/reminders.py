@@ -16,7 +16,8 @@ A request's earliest reminder is stored on it (`coverage_step`, `coverage_due_at
 `next_due_at` is the earlier of its own next step's due time and that reminder's: the worklist
 then orders, counts and pages coverage reminders with every other due step, through the same
 index. `zoelife.intake.schedule.refresh_next_step` (every change of a request) and
-`recompute_all` (a settings change) call `earliest`; every coverage write calls `refresh`.
+`recompute_all` (a settings change) call `earliest`; every coverage write calls
+`schedule.refresh_coverage` (this module knows nothing of the schedule but what it is handed).
 Because every due time is fixed when its facts change, nothing needs recomputing as time passes.
 """
 
@@ -27,7 +28,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import and_, exists, select, update
+from sqlalchemy import and_, exists, select
 from sqlalchemy.orm import Session, aliased
 
 from zoelife.coverage import checklist
@@ -207,47 +208,3 @@ def todo_condition(horizon: dt.datetime):
     Scheduled)."""
     # Never NULL (the tabs negate To do: NOT (... OR NULL) would drop the row from every tab).
     return and_(Request.coverage_due_at.is_not(None), Request.coverage_due_at <= horizon)
-
-
-def refresh(session: Session, request_id: int, now: dt.datetime | None = None) -> None:
-    """Work out the request's worklist columns again after a coverage change (in the caller's
-    transaction)."""
-    from zoelife.intake.schedule import Schedule, refresh_next_step
-
-    refresh_next_step(session, request_id, Schedule.load(session),
-                      now or dt.datetime.now(dt.UTC))
-
-
-def refresh_many(session: Session, request_ids: Iterable[int],
-                 now: dt.datetime | None = None) -> int:
-    """`refresh` for several requests (a payer's thresholds changed); returns how many."""
-    from zoelife.intake.schedule import Schedule, refresh_next_step
-
-    schedule = Schedule.load(session)
-    now = now or dt.datetime.now(dt.UTC)
-    n = 0
-    for rid in dict.fromkeys(request_ids):
-        refresh_next_step(session, rid, schedule, now)
-        n += 1
-    return n
-
-
-def fill_open(session: Session, now: dt.datetime | None = None) -> int:
-    """Give every open request with an authorization in play its coverage reminder (the
-    migration that added the columns). Named columns only, like `earliest_for`."""
-    from zoelife.intake.schedule import _NEXT_STEP_FACTS, Schedule
-
-    schedule = Schedule.load(session)
-    now = now or dt.datetime.now(dt.UTC)
-    ids = session.execute(
-        select(Authorization.request_id).distinct()
-        .join(Request, Request.id == Authorization.request_id)
-        .where(Request.is_open.is_(True), Authorization.status.in_(ACTIVE))).scalars().all()
-    found = earliest_for(session, ids, schedule)
-    for rid, reminder in found.items():
-        row = session.execute(select(*_NEXT_STEP_FACTS).where(Request.id == rid)).one()
-        step, due = schedule.next_step(row, now)
-        session.execute(update(Request).where(Request.id == rid)
-                        .values(**combined(step, due, reminder))
-                        .execution_options(synchronize_session=False))
-    return len(found)

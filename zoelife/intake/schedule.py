@@ -3,7 +3,7 @@ of every open request.
 
 Business-hour arithmetic is not portable SQL, so `due_at`, `next_attempt_due_at` and the next
 step's `next_due_at` are computed here and stored on the request; `recompute_all` refreshes them
-when the settings change.
+when the settings change (`change_setting`, the one way a setting is changed).
 
 Nothing open is without a due time (`next_step`): new → first contact within
 `first_response_minutes` business minutes (urgent: `urgent_response_minutes`); attempted → the
@@ -18,15 +18,17 @@ appointment.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from zoelife import audit
 from zoelife import settings as settings_mod
 from zoelife.coverage import reminders as coverage_reminders
-from zoelife.db.models import Request, RequestTreatment
+from zoelife.db.models import Authorization, Request, RequestTreatment
 from zoelife.vocabulary import FOLLOW_UP_STEPS
 
 # Long enough for 72 business hours of a clinic open half an hour a week; a clinic with no
@@ -239,6 +241,22 @@ class Schedule:
         return local.date(), local.hour, local.weekday()
 
 
+def change_setting(session: Session, name: str, value, *, actor: audit.Actor | None = None
+                   ) -> bool:
+    """Store a clinic setting with what follows from it, in the caller's transaction: the
+    audit row (old and new value; settings are not patient data) and, for a setting that
+    shapes due times or local dates, `recompute_all`. False when nothing changed."""
+    change = settings_mod.set_value(session, name, value,
+                                    user_id=getattr(actor, "user_id", None))
+    if change is None:
+        return False
+    audit.record(session, actor, "settings.change", "setting", name,
+                 {name: {"old": change.old, "new": change.new}})
+    if settings_mod.spec(name).affects_schedule:
+        recompute_all(session)
+    return True
+
+
 def recompute_all(session: Session, batch: int = 2000, now: dt.datetime | None = None) -> int:
     """Refresh stored due times and next steps of open requests and local dates of every
     request. Dates the user chose (`follow_up_at`) stay as they are.
@@ -362,3 +380,35 @@ def fill_missing_next_steps(session: Session, now: dt.datetime | None = None,
             filled += 1
         last_id = rows[-1].id
     return filled
+
+
+def refresh_coverage(session: Session, request_ids: int | Iterable[int],
+                     now: dt.datetime | None = None) -> int:
+    """Work out the worklist columns of one request (or several: a payer's thresholds changed)
+    again after a coverage change, in the caller's transaction; returns how many."""
+    ids = [request_ids] if isinstance(request_ids, int) else list(dict.fromkeys(request_ids))
+    schedule = Schedule.load(session)
+    now = now or dt.datetime.now(dt.UTC)
+    for rid in ids:
+        refresh_next_step(session, rid, schedule, now)
+    return len(ids)
+
+
+def fill_coverage_reminders(session: Session, now: dt.datetime | None = None) -> int:
+    """Give every open request with an authorization in play its coverage reminder (the
+    migration that added the columns). Named columns only, like `earliest_for`."""
+    schedule = Schedule.load(session)
+    now = now or dt.datetime.now(dt.UTC)
+    ids = session.execute(
+        select(Authorization.request_id).distinct()
+        .join(Request, Request.id == Authorization.request_id)
+        .where(Request.is_open.is_(True),
+               Authorization.status.in_(coverage_reminders.ACTIVE))).scalars().all()
+    found = coverage_reminders.earliest_for(session, ids, schedule)
+    for rid, reminder in found.items():
+        row = session.execute(select(*_NEXT_STEP_FACTS).where(Request.id == rid)).one()
+        step, due = schedule.next_step(row, now)
+        session.execute(update(Request).where(Request.id == rid)
+                        .values(**coverage_reminders.combined(step, due, reminder))
+                        .execution_options(synchronize_session=False))
+    return len(found)

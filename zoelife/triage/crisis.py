@@ -1,7 +1,7 @@
 """Crisis-level detection: phrase lists (data/crisis.toml) plus context rules
 (data/crisis_context.toml) that may lower a match from urgent to review.
 
-Policy (DESIGN.md): a missed ``urgent`` is the worst bug, so every rule that lowers a level
+Policy (docs/vocabulary.md, docs/triage.md): a missed ``urgent`` is the worst bug, so every rule that lowers a level
 applies only when it clearly applies; anything ambiguous stays urgent.
 """
 
@@ -114,12 +114,16 @@ _DENIED_FOR = tuple(
     re.compile(p.replace("NUM", "(" + _NUM[1:-1] + "|" + _NUM_ES[1:-1] + ")")
                .replace("UNIT", r"(day|week|month|year|yr|mo|dia|semana|mes|ano)(?:e?s)?"))
     for p in _CTX["history"]["denied_for"])
-_YEAR = re.compile(r"(?<![\d/\-.])(19[5-9]\d|20[0-9]\d)(?![\d/\-])")
+# "2015", and a range "2015-16" or "2015–2016" (not a date such as "2015-06-12").
+_YEAR = re.compile(r"(?<![\d/\-.])(19[5-9]\d|20[0-9]\d)(?:\s?[-–]\s?(?:19|20)?\d\d)?(?![\d/\-])")
 _SINCE = re.compile(r"(?:since|desde|from)\s*$")
 _SINCE_NOT = re.compile(_CTX["history"]["since_denial_not"])
 _RECENT_KEEPS = re.compile(_CTX["history"]["recent_denial_keeps"])
 _POINTER = re.compile(_CTX["history"]["pointer"])
 _POINTER_NOT = re.compile(_CTX["history"]["pointer_not"])
+_POINTER_BACK = re.compile(_CTX["history"]["pointer_back"])
+# A sentence in the present ("I am suicidal now, like then") is not dated by the one before.
+_NOW = re.compile(r"\b(?:now|ahora|i am|im|i feel|i keep|i want|estoy|siento|quiero)\b")
 _POINTER_CATEGORIES = frozenset(_CTX["history"]["pointer_categories"])
 _CESSATION = re.compile(_CTX["negation"]["cessation"])
 _CLAUSE_BREAK = re.compile(r"[,()/]|\s(?:but|pero|although|aunque)\s")
@@ -135,11 +139,14 @@ _UNIT_MONTHS = {
     "yr": 12.0,
     "ano": 12.0,
 }
-# Thoughts count for a month, behaviour for three (DESIGN.md).
+# Thoughts count for a month, behaviour for three (docs/vocabulary.md).
 _BEHAVIOUR = frozenset({"self_harm", "attempt", "plan", "method", "preparation"})
 
 _INFO = _CTX["informational"]
 _INFO_CUES = re.compile(_INFO["cues"])
+_MENTION_BEFORE = re.compile(_INFO["mention_before"])
+_MENTION_AFTER = re.compile(_INFO["mention_after"])
+_MENTION_NAMED = re.compile(_INFO["mention_named"])
 _INFO_PERSONAL = re.compile(_INFO["personal"])
 _INFO_ALLOWED = re.compile(_INFO["allowed"])
 _INFO_VETO = re.compile(_INFO["veto"])
@@ -244,6 +251,11 @@ def _historical(f: str, start: int, end: int, s: int, e: int, category: str) -> 
     dated = _dates_old(f, start, end, s, e, limit)
     if dated is not None or category not in _POINTER_CATEGORIES:
         return bool(dated)
+    if (s > 0 and _POINTER_BACK.search(f, s, e) and not _POINTER_NOT.search(f, s, e)
+            and not _NOW.search(f, s, e)):
+        ps, pe = _sentence(f, s - 1, s - 1)  # "ECT back in 2010? I was inpatient then."
+        if ps < s - 1 and _dates_old(f, pe, pe, ps, pe, limit):
+            return True
     for _ in range(2):
         ns, ne = _sentence(f, e + 1, e + 1)
         if ns >= len(f) or ns <= e:
@@ -285,6 +297,13 @@ def _informational(f: str, start: int, end: int, s: int, e: int, veto: bool) -> 
     ):
         return False
     return not _INFO_PERSONAL.search(_INFO_ALLOWED.sub(" ", sent))
+
+
+def _mentioned(f: str, start: int, end: int, s: int) -> bool:
+    """The term is named, not used: "what 'unaliving' means", "the word suicidal"."""
+    before = f[max(s, start - 40):start]
+    return bool(_MENTION_NAMED.search(before) or (
+        _MENTION_BEFORE.search(before) and _MENTION_AFTER.match(f, end)))
 
 
 def _mostly_caps(text: str) -> bool:
@@ -349,7 +368,8 @@ def find_crisis_spans(folded: Folded, language: str) -> list[EvidenceSpan]:
             elif _historical(f, fs, fe, s, e, category):
                 out_cat, out_level = "historical", "review"
             elif category in _INFO_TERMS and (
-                    (inquiry and not _OWN_NOW.search(f, s, e))
+                    _mentioned(f, fs, fe, s)
+                    or (inquiry and not _OWN_NOW.search(f, s, e))
                     or _informational(f, fs, fe, s, e, veto)):
                 out_cat, out_level = "informational", "review"
             elif losses.overlaps(fs, fe) and not _FIRST.search(f, max(s, fs - 40), fs):

@@ -1,6 +1,6 @@
 """Treatment interests from free text and from a form's own treatment field.
 
-Phrase lists: data/treatments.toml.  Output values are the DESIGN.md vocabulary
+Phrase lists: data/treatments.toml.  Output values are the docs/vocabulary.md vocabulary
 (``spravato``, ``tms``, ``ketamine``, ``medication_management``, ``therapy``); "other" is never
 inferred.
 """

@@ -8,33 +8,30 @@ transaction would roll it back).
 from __future__ import annotations
 
 import datetime as dt
-import os
 from collections.abc import Callable
 from typing import Any
 
 import streamlit as st
 
-from zoelife import settings
+from zoelife import config, settings
+from zoelife.coverage.reminders import shown_step
 from zoelife.db.engine import DatabaseUnavailable
 from zoelife.intake import arrivals, lifecycle
 from zoelife.intake.queue import latest_request_id
 from zoelife.ui.db import faults_shown, reading, writing
+from zoelife.vocabulary import label
 
 FLASH_KEY = "_request_flash"
 REQUEST_ID_KEY = "request_id"
 VIEW_LOGGED_KEY = "_request_view_logged"
 QUEUE_REFRESH_ENV = "ZOELIFE_QUEUE_REFRESH_SECONDS"
-DEFAULT_QUEUE_REFRESH_SECONDS = 20
+DEFAULT_QUEUE_REFRESH_SECONDS = config.VARIABLES[QUEUE_REFRESH_ENV].default
 
 
 def queue_refresh_seconds() -> float:
     """How often an open queue looks for new arrivals and a lapsed sign-in (default 20 s;
     the browser tests shorten it)."""
-    try:
-        seconds = float(os.environ.get(QUEUE_REFRESH_ENV, DEFAULT_QUEUE_REFRESH_SECONDS))
-    except ValueError:
-        return DEFAULT_QUEUE_REFRESH_SECONDS
-    return seconds if seconds >= 1 else DEFAULT_QUEUE_REFRESH_SECONDS
+    return config.get(QUEUE_REFRESH_ENV)
 
 
 def flash(kind: str, message: str) -> None:
@@ -109,9 +106,6 @@ def due_text(due: dt.datetime | None, now: dt.datetime) -> str:
 def next_step_text(r, now: dt.datetime, fmt) -> str | None:
     """A request's next step as the page shows it: its own, or its coverage reminder when that
     is due first (zoelife.coverage.reminders.shown_step)."""
-    from zoelife.coverage.reminders import shown_step
-    from zoelife.vocabulary import label
-
     if not r.is_open or not r.next_step:
         return None
     step, due = shown_step(r.next_step, r.next_due_at, r.coverage_step, r.coverage_due_at)

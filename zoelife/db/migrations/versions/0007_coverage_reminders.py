@@ -8,8 +8,8 @@
   up" reminder is due from then).
 - Open requests with an authorization in play get their reminder here.
 
-Revision ID: 0006
-Revises: 0005
+Revision ID: 0007
+Revises: 0006
 Create Date: 2026-12-07
 """
 
@@ -20,8 +20,8 @@ from alembic import op
 
 import zoelife.db.types
 
-revision = '0006'
-down_revision = '0005'
+revision = '0007'
+down_revision = '0006'
 branch_labels = None
 depends_on = None
 
@@ -44,10 +44,10 @@ def upgrade() -> None:
                     unique=False)
     from sqlalchemy.orm import Session
 
-    from zoelife.coverage.reminders import fill_open
+    from zoelife.intake.schedule import fill_coverage_reminders
 
     with Session(bind=op.get_bind()) as session:
-        fill_open(session)
+        fill_coverage_reminders(session)
         session.flush()
 
 
