@@ -204,7 +204,7 @@ COMMANDS: tuple[Command, ...] = (
                 arg("message", nargs="?", help="one message (default: read lines from stdin)"),
                 arg("--json", action="store_true",
                     help="one JSON object per input line: crisis, reasons, treatments, "
-                         "treatment_history, other_services, language, trials")),
+                         "treatment_history, other_services, language, trials, psychotherapy")),
             description="Assess messages: one message as an argument, or one per line on stdin. "
             "Prints a readable summary per message, or with --json one JSON object per line, "
             "in input order."),

@@ -52,6 +52,9 @@ INTAKE_KEY_KINDS = ("request", "submission", "quarantine")
 # request has one and its due time (`next_step`, `next_due_at`), a closed one neither.
 NEXT_STEPS = ("first_contact", "next_attempt", "close_unreachable", "follow_up", "rebook",
               "wait_person", "wait_other", "confirm", "outcome")
+# A coverage reminder shown as a request's next step when it is due first
+# (zoelife.coverage.reminders; stored in `coverage_step`, never in `next_step`).
+COVERAGE_STEPS = ("coverage_records", "coverage_decision", "coverage_extension")
 # The steps a user may set on a request that is in progress (the rest follow from its moves).
 FOLLOW_UP_STEPS = ("follow_up", "wait_person", "wait_other")
 
@@ -126,6 +129,11 @@ LABELS: dict[str, str] = {
     "wait_other": "Chase: waiting on someone else",
     "confirm": "Confirmation call",
     "outcome": "Record whether they came",
+    "coverage_records": "Coverage: chase the missing records",
+    "coverage_decision": "Coverage: ask the payer for its decision",
+    "coverage_extension": "Coverage: request an extension",
+    "chased": "Chased",
+    "tms_override": "First TMS session override",
     "not_needed": "Not needed",
     "gathering": "Gathering records",
     "submitted": "Submitted",

@@ -260,6 +260,10 @@ def test_a_first_tms_session_is_kept_on_its_approved_course(engine):
     with write_session(engine) as s:
         a = records.open_authorization(s, rid, "tms", actor=DESK, payer_id=payers["Aetna"],
                                        now=NOW - dt.timedelta(days=10))
+        records.move_authorization(s, a.id, "submitted", actor=DESK, seen_version=1,
+                                   now=NOW - dt.timedelta(days=8))
+        records.move_authorization(s, a.id, "approved", actor=DESK, seen_version=2,
+                                   decision=APPROVAL, now=NOW - dt.timedelta(days=1))
         version = s.get(Request, rid).version
         records.schedule_first_treatment(s, rid, "tms", actor=DESK, seen_version=version,
                                          appointment_at=NOW + dt.timedelta(days=2), now=NOW)
@@ -273,3 +277,107 @@ def test_a_first_tms_session_is_kept_on_its_approved_course(engine):
         with write_session(engine) as s:
             records.schedule_first_treatment(s, rid, "therapy", actor=DESK, seen_version=2,
                                              appointment_at=NOW)
+
+
+def test_payer_audit_rows_name_what_changed_and_never_hold_its_values(engine):
+    """A payer's settings are named in the audit log (who changed which field), never valued:
+    nothing typed into them, even a member's name or id by mistake, reaches the log."""
+    with write_session(engine) as s:
+        payer = records.add_payer(s, "Aetna", actor=DESK, payer_code="60054",
+                                  phone="800-555-0100", now=NOW)
+        records.set_criteria(s, payer.id, "tms", {"trials_needed": 2, "min_weeks": 6},
+                             actor=DESK, now=NOW)
+        records.set_criteria(s, payer.id, "tms",
+                             {"trials_needed": 3, "min_weeks": 6,
+                              f"note for {MEMBER_ID}": "Sam Subscriber"}, actor=DESK, now=NOW)
+    rows = audit_rows(engine, "payer.")
+    text = json.dumps(rows)
+    for value in ("60054", "800-555-0100", MEMBER_ID, "Sam Subscriber", '"Aetna"'):
+        assert value not in text
+    assert rows[0] == ("payer.add", {"name": {"changed": True}, "payer_code": {"changed": True},
+                                     "phone": {"changed": True}})
+    assert rows[1] == ("payer.criteria", {"treatments": "tms",
+                                          "criteria.trials_needed": {"changed": True},
+                                          "criteria.min_weeks": {"changed": True}})
+    assert rows[2] == ("payer.criteria", {"treatments": "tms",
+                                          "criteria.trials_needed": {"changed": True},
+                                          "criteria.other": {"changed": True}})
+    with read_session(engine) as s:
+        events = s.execute(select(AuditEvent).where(AuditEvent.action.startswith("payer."))
+                           ).scalars().all()
+        assert {e.actor_label for e in events} == {"desk"}
+        assert not any(k.startswith("setting") for e in events for k in e.changes)
+
+
+def _schedule_tms(engine, rid, *, day=dt.date(2026, 3, 9), reason=""):
+    with write_session(engine) as s:
+        version = s.get(Request, rid).version
+        return records.schedule_first_treatment(
+            s, rid, "tms", actor=DESK, seen_version=version, override_reason=reason,
+            appointment_at=dt.datetime.combine(day, dt.time(15), tzinfo=dt.UTC), now=NOW)
+
+
+def test_a_first_tms_session_needs_the_approval_the_payer_requires_or_an_audited_override(
+        engine):
+    payers = seed_payers(engine)  # Aetna has TMS criteria: it requires prior authorization
+    rid = seed_insured_request(engine, payers["Aetna"], cards=False)
+    with write_session(engine) as s:
+        a = records.open_authorization(s, rid, "tms", actor=DESK, payer_id=payers["Aetna"],
+                                       now=NOW - dt.timedelta(days=10))
+        auth_id = a.id
+    with pytest.raises(records.CoverageError,
+                       match=r"Not ready for a first TMS session: missing an approved TMS "
+                             r"authorization covering 2026-03-09 \(a prior authorization is "
+                             r"being tracked for it\)"):
+        _schedule_tms(engine, rid)
+    with read_session(engine) as s:
+        assert s.get(Request, rid).status == "new"
+        assert records.timeline(s, rid) == []
+    # Approved, but only from March 5 to March 15: a session on the 20th is not covered.
+    with write_session(engine) as s:
+        records.move_authorization(s, auth_id, "submitted", actor=DESK, seen_version=1, now=NOW)
+        records.move_authorization(s, auth_id, "approved", actor=DESK, seen_version=2,
+                                   decision=APPROVAL, now=NOW)
+    with pytest.raises(records.CoverageError, match="covering 2026-03-20"):
+        _schedule_tms(engine, rid, day=dt.date(2026, 3, 20))
+    # With a reason it schedules, and the override is on the timeline and audited.
+    _schedule_tms(engine, rid, day=dt.date(2026, 3, 20),
+                  reason="payer confirmed by phone the extension is coming")
+    with read_session(engine) as s:
+        assert s.get(Request, rid).status == "scheduled"
+        [ev] = records.timeline(s, rid)
+        assert ev.kind == "tms_override" and "payer confirmed by phone" in ev.detail
+    rows = [r for r in audit_rows(engine) if r[0] == "coverage.tms_override"]
+    assert rows == [("coverage.tms_override", {"reason": {"changed": True}, "count": 1})]
+
+
+def test_an_approval_covering_the_day_or_no_pa_required_schedules_without_override(engine):
+    payers = seed_payers(engine)
+    covered = seed_insured_request(engine, payers["Aetna"], cards=False)
+    with write_session(engine) as s:
+        a = records.open_authorization(s, covered, "tms", actor=DESK, payer_id=payers["Aetna"],
+                                       now=NOW - dt.timedelta(days=10))
+        records.move_authorization(s, a.id, "submitted", actor=DESK, seen_version=1, now=NOW)
+        records.move_authorization(s, a.id, "approved", actor=DESK, seen_version=2,
+                                   decision=APPROVAL, now=NOW)
+    _schedule_tms(engine, covered)
+    # Aetna has criteria, but this plan's verified benefits say no PA: no gate.
+    verified = seed_insured_request(engine, payers["Aetna"], cards=False)
+    with write_session(engine) as s:
+        records.record_benefits(s, verified, "tms", actor=DESK, pa_required=False,
+                                method="portal", now=NOW)
+    _schedule_tms(engine, verified)
+    # A payer without criteria and nothing tracked: no gate. The same payer once the
+    # benefits say a PA is required: the gate holds.
+    plain = seed_insured_request(engine, payers["Medicare"], cards=False)
+    _schedule_tms(engine, plain)
+    required = seed_insured_request(engine, payers["Medicare"], cards=False)
+    with write_session(engine) as s:
+        records.record_benefits(s, required, "tms", actor=DESK, pa_required=True,
+                                method="portal", now=NOW)
+    with pytest.raises(records.CoverageError, match="the verified benefits say"):
+        _schedule_tms(engine, required)
+    with read_session(engine) as s:
+        assert [s.get(Request, r).status for r in (covered, verified, plain, required)] == [
+            "scheduled", "scheduled", "scheduled", "new"]
+        assert not [e for r in (covered, verified, plain) for e in records.timeline(s, r)]

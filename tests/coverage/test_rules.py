@@ -173,3 +173,27 @@ def test_a_decompression_bomb_is_refused_before_decoding(monkeypatch):
     monkeypatch.setattr(cards, "MAX_CARD_PIXELS", 500)
     with pytest.raises(cards.CardRefused, match="too large to be a card photo"):
         cards.validate(image_bytes("PNG", (40, 25)), side="front")
+
+
+def test_no_group_of_fewer_than_five_is_shown_nor_given_away_by_a_rate():
+    from zoelife.coverage.aggregates import PayerRow, shown_rows
+
+    def pct(x):
+        return f"{x:.0%}"
+
+    rows = shown_rows([PayerRow("Aetna", "tms", 4, 4, 3.0),
+                       PayerRow("Cigna", "tms", 12, 3, 5.0),
+                       PayerRow("Humana", "tms", 12, 9, 6.0),
+                       PayerRow("Medicare", "tms", 10, 5, 2.5),
+                       PayerRow("Tricare", "tms", 5, 0, 4.0)], pct)
+    by = {r["Payer"]: r for r in rows}
+    assert by["Aetna"] == {"Payer": "Aetna", "Treatment": "tms", "Decided": "fewer than 5",
+                           "Approved": "", "Approval rate": "",
+                           "Median days to decision": ""}
+    assert (by["Cigna"]["Approved"], by["Cigna"]["Approval rate"]) == ("fewer than 5", "")
+    assert (by["Humana"]["Approved"], by["Humana"]["Approval rate"]) == ("more than 7", "")
+    assert (by["Medicare"]["Decided"], by["Medicare"]["Approved"],
+            by["Medicare"]["Approval rate"], by["Medicare"]["Median days to decision"]) == (
+        "10", "5", "50%", "2.5")
+    # None approved of five is not a small group: zero is shown.
+    assert (by["Tricare"]["Approved"], by["Tricare"]["Approval rate"]) == ("0", "0%")

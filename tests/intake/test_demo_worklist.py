@@ -12,6 +12,7 @@ from zoelife import demo
 from zoelife.db.engine import read_session
 from zoelife.db.models import Request
 from zoelife.intake.queue import QueueFilters, horizon_for, queue_page, tab_counts
+from zoelife.vocabulary import COVERAGE_STEPS
 
 # A weekday afternoon in the demo clinic's zone (New York), where the two years end.
 NOW = dt.datetime(2026, 6, 17, 18, 0, tzinfo=dt.UTC)
@@ -36,10 +37,17 @@ def test_default_demo_to_do_has_no_future_appointment_and_every_row_a_due_time(s
     assert total == counts.todo and len(todo) == total  # all of To do on one page
     assert counts.todo > 0 and counts.scheduled > 0
     assert all(r.due is not None and r.next_step for r in todo)
-    assert not [r.id for r in todo if r.appointment_at is not None and r.appointment_at > NOW]
-    # What is scheduled waits under Scheduled, each with its confirmation call or visit.
-    assert all(r.status == "scheduled" and r.next_step in ("confirm", "outcome")
+    # ... unless a coverage reminder is due today (docs/coverage.md, "Reminders in the
+    # worklist").
+    assert not [r.id for r in todo if r.appointment_at is not None and r.appointment_at > NOW
+                and r.next_step not in COVERAGE_STEPS]
+    # What is scheduled waits under Scheduled, each with its confirmation call or visit (or a
+    # coverage reminder due before them, after today).
+    assert all(r.status == "scheduled" and r.next_step in ("confirm", "outcome", *COVERAGE_STEPS)
                for r in scheduled)
+    assert all(r.due > horizon for r in scheduled if r.next_step in COVERAGE_STEPS)
+    # The demo's authorizations waiting on records or the payer remind in To do.
+    assert any(r.next_step in COVERAGE_STEPS for r in todo)
     # The order: unacknowledged urgent first, then by due time.
     keys = [r.sort_key for r in todo]
     assert keys == sorted(keys)

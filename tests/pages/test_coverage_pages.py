@@ -75,19 +75,61 @@ def test_the_front_desk_work_list_shows_who_waits_on_records_and_why(app_db):
     assert "Waiting on records (1)" in str(at.get("button_group")[0].proto)
 
 
-def test_managers_see_rates_and_medians_and_no_patient_data(app_db):
-    seed(app_db)
+def decide_many(db_url, payer, n_approved, n_denied, days=4):
+    """`n_approved` + `n_denied` TMS authorizations of `payer`, each decided `days` after
+    submission."""
+    engine = make_engine(db_url)
+    for i in range(n_approved + n_denied):
+        rid = seed_insured_request(engine, payer, cards=False, first_name=f"Many{i}")
+        with write_session(engine) as s:
+            a = records.open_authorization(s, rid, "tms", actor=DESK, payer_id=payer,
+                                           now=NOW - dt.timedelta(days=20))
+            records.move_authorization(s, a.id, "submitted", actor=DESK, seen_version=1,
+                                       now=NOW - dt.timedelta(days=10))
+            records.move_authorization(
+                s, a.id, "approved" if i < n_approved else "denied", actor=DESK, seen_version=2,
+                reason="criteria not met", now=NOW - dt.timedelta(days=10 - days),
+                decision=machine.Decision("AUTH-X", 36, NOW.date(),
+                                          (NOW + dt.timedelta(days=90)).date()))
+    engine.dispose()
+
+
+def test_managers_never_see_a_group_of_fewer_than_five_requests(app_db):
+    seed(app_db)  # one decision for Aetna / TMS, two requests with an authorization
     at = run("pages/coverage_outcomes.py", app_db, ("manager",))
     assert not at.exception
-    frame = at.dataframe[0].value
-    row = frame.iloc[0]
+    row = at.dataframe[0].value.iloc[0]
     assert (row["Payer"], row["Treatment"], row["Decided"], row["Approved"],
             row["Approval rate"], row["Median days to decision"]) == (
-        "Aetna", "TMS", 1, 1, "100%", 4.0)
+        "Aetna", "TMS", "fewer than 5", "", "", "")
+    metrics = [m.value for m in at.metric]
+    assert metrics == ["fewer than 5", "not shown (small group)", "-"]
     text = page_text(at)
     for secret in ("Wanda", "Waiting", "Olive", MEMBER_ID, "AUTH-9", "Sam Subscriber"):
         assert secret not in text
-    assert [m.value for m in at.metric][0] == "2"
+    assert "A group of fewer than 5 requests is never shown" in text
+
+
+def test_managers_see_rates_and_medians_of_groups_of_five_or_more(app_db):
+    seed(app_db)
+    engine = make_engine(app_db)
+    with write_session(engine) as s:
+        medicare = s.execute(select(Payer.id).where(Payer.name == "Medicare")).scalar()
+        bcbs = s.execute(select(Payer.id).where(Payer.name == "Blue Cross Blue Shield")).scalar()
+    engine.dispose()
+    decide_many(app_db, medicare, 5, 5, days=3)   # 10 decided: 5 approved, 5 denied
+    decide_many(app_db, bcbs, 6, 2, days=6)       # 8 decided: only 2 denied
+    at = run("pages/coverage_outcomes.py", app_db, ("manager",))
+    assert not at.exception
+    frame = at.dataframe[0].value.set_index("Payer")
+    assert tuple(frame.loc["Medicare", ["Decided", "Approved", "Approval rate",
+                                        "Median days to decision"]]) == ("10", "5", "50%", "3")
+    # 2 denied would be a small group: neither the approved count nor the rate gives it away.
+    assert tuple(frame.loc["Blue Cross Blue Shield", ["Decided", "Approved",
+                                                      "Approval rate"]]) == (
+        "8", "more than 3", "")
+    assert frame.loc["Aetna", "Decided"] == "fewer than 5"
+    assert [m.value for m in at.metric][0] == "20"
 
 
 def test_the_admin_adds_a_payer_and_saves_its_criteria(app_db):

@@ -22,6 +22,7 @@ from tests.intake.helpers import page_text
 from zoelife.coverage import records
 from zoelife.db.engine import make_engine, write_session
 from zoelife.db.models import Authorization, CardImage, Coverage, Request
+from zoelife.ui.components import escape_markdown
 
 pytestmark = pytest.mark.usefixtures("clock")
 
@@ -194,3 +195,65 @@ def test_the_history_editor_is_prefilled_with_the_messages_trials_until_staff_sa
     held = read_db(app_db, lambda s: s.execute(select(Authorization.evidence)).scalar())
     assert [t["drug"] for t in held["trials"]] == ["sertraline", "escitalopram"]
     assert held["trials"][0]["weeks"] == 13 and held["trials"][0]["dose_mg"] == 100
+
+
+def test_the_status_tab_holds_the_tms_gate_and_takes_an_override_reason(app_db):
+    rid, payers = seeded(app_db, cards=False)
+    engine = make_engine(app_db)
+    with write_session(engine) as s:
+        records.open_authorization(s, rid, "tms", actor=DESK, payer_id=payers["Aetna"])
+    engine.dispose()
+    at = opened(app_db, rid)
+    assert ("Prior authorization required (a prior authorization is being tracked for it)"
+            in page_text(at))
+
+    def schedule(reason=""):
+        [s for s in at.get("button_group") if s.label == "Move to"][0].set_value("scheduled")
+        at.run()
+        [d for d in at.date_input if d.label == "Appointment date"][0].set_value(
+            dt.date(2026, 3, 9))
+        [t for t in at.time_input if t.label == "Appointment time"][0].set_value(dt.time(9))
+        [s for s in at.selectbox if s.label == "First treatment session?"][0].set_value("tms")
+        if reason:
+            [t for t in at.text_input if t.label.startswith("Override reason")][0].set_value(
+                reason)
+        button(at, "Schedule").click()
+        at.run()
+
+    schedule()
+    assert any("Not ready for a first TMS session" in e.value for e in at.error)
+    assert read_db(app_db, lambda s: s.get(Request, rid).status) == "new"
+    schedule("payer approved by phone, letter to follow")
+    assert not at.exception
+    assert read_db(app_db, lambda s: (s.get(Request, rid).status, s.get(
+        Request, rid).appointment_kind)) == ("scheduled", "TMS first session")
+
+
+def test_psychotherapy_in_the_message_is_suggested_and_staff_confirm_it_into_the_checklist(
+        app_db):
+    message = ("I did CBT for a year and then saw a counselor. Tried Zoloft 100 mg for 3 "
+               "months. Looking into TMS.")
+    rid, payers = seeded(app_db, cards=False, message=message)
+    engine = make_engine(app_db)
+    with write_session(engine) as s:
+        records.open_authorization(s, rid, "tms", actor=DESK, payer_id=payers["Aetna"])
+    engine.dispose()
+    at = opened(app_db, rid)
+    assert not at.exception
+    text = page_text(at)
+    said = 'CBT and counseling, 52 weeks (words: "CBT; counselor")'
+    assert said in text  # under the message, as a suggestion
+    # The person's words in a caption are escaped (markdown), never rendered.
+    assert f"The message mentions psychotherapy: {escape_markdown(said)}." in text
+    assert any("missing: psychotherapy notes" in m.value for m in at.markdown)
+    # Not counted until staff tick it and save.
+    box = [c for c in at.checkbox if c.label == "Psychotherapy trial done"][0]
+    assert box.value is False
+    box.check()
+    button(at, "Save history").click()
+    at.run()
+    assert not at.exception
+    held = read_db(app_db, lambda s: s.execute(select(Authorization.evidence)).scalar())
+    assert held["psychotherapy"] is True and held["psychotherapy_detail"] == said
+    with_check = [m.value for m in at.markdown if "a psychotherapy trial" in m.value]
+    assert with_check and "check" in with_check[0] and "missing" not in with_check[0]

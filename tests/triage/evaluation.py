@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from functools import cache
+from pathlib import Path
 
 from zoelife.triage import assess
 from zoelife.triage.learned import EXAMPLES as DATA
@@ -219,7 +220,45 @@ def summary_lines() -> list[str]:
         "medication trials (zoelife/triage/data/examples/trials_round*.jsonl; before-fix figures "
         "in docs/coverage.md):",
         *(f"  {trial_figures(name).line(name.removesuffix('.jsonl'))}" for name in TRIAL_ROUNDS),
+        "psychotherapy (tests/triage/data/psychotherapy_set.jsonl, written with the extractor, "
+        "not blind; docs/coverage.md):",
+        "  " + psychotherapy_figures().line(),
     ]
+
+
+@dataclass(frozen=True)
+class PsychotherapyFigures:
+    n: int
+    detected: int  # messages where "had psychotherapy or not" is right
+    had: int  # messages labelled as having had psychotherapy and found
+    kinds: int  # ... with exactly the labelled kinds
+    weeks: int
+    since: int
+
+    def line(self) -> str:
+        return (f"n={self.n}  had or not right {self.detected}/{self.n} "
+                f"({self.detected / self.n:.1%})  of {self.had} found: kinds {self.kinds}, "
+                f"weeks {self.weeks}, since {self.since}")
+
+
+def psychotherapy_figures() -> PsychotherapyFigures:
+    from zoelife.triage.psychotherapy import psychotherapy_in
+
+    # Kept with the tests, not in zoelife/triage/data/examples: written with the extractor, it
+    # is a regression set, not a labelled set the golden file or the learned net read.
+    path = Path(__file__).parent / "data" / "psychotherapy_set.jsonl"
+    with path.open(encoding="utf-8") as fh:
+        rows = [json.loads(line) for line in fh if line.strip()]
+    detected = had = kinds = weeks = since = 0
+    for r in rows:
+        got = psychotherapy_in(r["text"])
+        detected += (got is not None) == r["psychotherapy"]
+        if got is not None and r["psychotherapy"]:
+            had += 1
+            kinds += sorted(got.kinds) == sorted(r["kinds"])
+            weeks += got.weeks == r["weeks"]
+            since += got.since_year == r["since_year"]
+    return PsychotherapyFigures(len(rows), detected, had, kinds, weeks, since)
 
 
 #: Medication-trial rounds (zoelife/triage/data/examples/trials_round*.jsonl), written by

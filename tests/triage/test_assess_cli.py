@@ -21,14 +21,14 @@ def test_json_gives_one_object_per_input_line_in_order(monkeypatch, capsys) -> N
         "ive been saving up my seroquel for a while",
         "",
         "had Spravato last year, did nothing. Now I'd like TMS",
-        "Do you do couples counseling? Evenings preferred.",
+        "Do you do couples counseling? Evenings preferred. I did CBT for a year.",
         "Olá, minha filha está muito triste, vocês atendem adolescentes?",
     ]
     out = _run(monkeypatch, capsys, ["assess", "--json"], "\n".join(lines) + "\n")
     rows = [json.loads(line) for line in out.splitlines()]
     assert len(rows) == len(lines)
     assert set(rows[0]) == {"crisis", "reasons", "treatments", "treatment_history",
-                            "other_services", "language", "trials"}
+                            "other_services", "language", "trials", "psychotherapy"}
     assert rows[0]["crisis"] == "urgent"
     assert rows[0]["reasons"] == [{"category": "preparation", "level": "urgent",
                                    "words": "saving up my seroquel"}]
@@ -37,6 +37,9 @@ def test_json_gives_one_object_per_input_line_in_order(monkeypatch, capsys) -> N
     assert rows[2]["trials"] == [{"drug": "esketamine", "dose_mg": None, "weeks": None,
                                   "response": "no_response"}]
     assert rows[3]["trials"] == []
+    # Couples counseling is asked about; the CBT was had.
+    assert rows[3]["psychotherapy"] == {"kinds": ["cbt"], "weeks": 52, "since_year": None}
+    assert rows[2]["psychotherapy"] is None
     assert rows[3]["treatments"] == ["other"]
     assert rows[3]["other_services"] == ["couples counseling"]
     assert (rows[4]["crisis"], rows[4]["language"]) == ("review", "pt")

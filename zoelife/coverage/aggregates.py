@@ -11,6 +11,16 @@ from sqlalchemy.orm import Session
 
 from zoelife.db.models import Authorization, Payer, Request
 
+# Small-cell suppression: no group of fewer than this many requests is shown with its count,
+# nor a rate, share or median that would give one away (docs/coverage.md).
+SMALL_CELL = 5
+FEWER = f"fewer than {SMALL_CELL}"
+
+
+def is_small(n: int | None) -> bool:
+    """A count that must not be shown: a group of 1 to SMALL_CELL - 1 requests."""
+    return n is not None and 0 < n < SMALL_CELL
+
 
 @dataclass(frozen=True)
 class PayerRow:
@@ -23,6 +33,42 @@ class PayerRow:
     @property
     def approval_rate(self) -> float | None:
         return self.approved / self.decided if self.decided else None
+
+    @property
+    def suppressed(self) -> bool:
+        """The whole row is a group too small to show."""
+        return is_small(self.decided)
+
+    @property
+    def split_small(self) -> bool:
+        """The approved or the not-approved part is too small to show (so is the rate)."""
+        return is_small(self.approved) or is_small(self.decided - self.approved)
+
+
+def shown_rows(rows: list[PayerRow], percent) -> list[dict]:
+    """The by-payer table as managers see it: a payer and treatment with fewer than
+    SMALL_CELL decisions shows "fewer than 5" and nothing else; within a larger group, an
+    approved or not-approved part of fewer than SMALL_CELL hides the count and the rate that
+    would give it away. `percent` formats a rate."""
+    out = []
+    for r in rows:
+        row = {"Payer": r.payer, "Treatment": r.treatment}
+        if r.suppressed:
+            row |= {"Decided": FEWER, "Approved": "", "Approval rate": "",
+                    "Median days to decision": ""}
+        else:
+            if is_small(r.approved):
+                approved = FEWER
+            elif is_small(r.decided - r.approved):
+                approved = f"more than {r.decided - SMALL_CELL}"
+            else:
+                approved = str(r.approved)
+            row |= {"Decided": str(r.decided), "Approved": approved,
+                    "Approval rate": "" if r.split_small else percent(r.approval_rate),
+                    "Median days to decision": "" if r.median_days_to_decision is None
+                    else f"{r.median_days_to_decision:g}"}
+        out.append(row)
+    return out
 
 
 def _median(values_q, value_col, group_cols):
@@ -72,6 +118,18 @@ class Summary:
     def lost_share(self) -> float | None:
         return (self.lost_at_coverage / self.with_authorization if self.with_authorization
                 else None)
+
+    @property
+    def lost_share_shown(self) -> bool:
+        """The share may be shown: neither the requests lost nor those not lost are a group
+        of fewer than SMALL_CELL, and the whole is not either."""
+        return not (is_small(self.with_authorization) or is_small(self.lost_at_coverage)
+                    or is_small(self.with_authorization - self.lost_at_coverage))
+
+    @property
+    def median_shown(self) -> bool:
+        return (self.median_days_contact_to_treatment is not None
+                and not is_small(self.first_treatments))
 
 
 def summary(session: Session) -> Summary:

@@ -22,6 +22,9 @@ from typing import Any
 
 DEFAULT_THRESHOLDS = {"records_days": 7, "decision_days": 7, "expiring_days": 14,
                       "units_left": 6}
+# The keys a payer's criteria may hold (anything else is ignored by `Criteria.from_data`).
+CRITERIA_KEYS = ("trials_needed", "classes", "distinct_classes", "min_weeks", "min_dose_mg",
+                 "psychotherapy", "score", *DEFAULT_THRESHOLDS)
 INSTRUMENTS = {"phq9": "PHQ-9", "hamd": "HAM-D", "madrs": "MADRS", "gad7": "GAD-7"}
 
 

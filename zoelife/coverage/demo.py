@@ -145,7 +145,7 @@ def _course(session, row, payer_id, target, start, now, rng) -> None:
                                       payer_id=payer_id, now=opened)
     version = records.set_evidence(session, auth.id, {
         "trials": _trials(rng, rng.randint(1, 4)), "psychotherapy": rng.random() < 0.6,
-        "scores": {"phq9": rng.randint(12, 24)}}, actor=DESK, seen_version=1)
+        "scores": {"phq9": rng.randint(12, 24)}}, actor=DESK, seen_version=1, now=opened)
     if target == "gathering":
         return
     moment = min(opened + dt.timedelta(days=rng.randint(2, 6)), now)

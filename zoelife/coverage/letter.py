@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from zoelife import audit, settings
 from zoelife.coverage import checklist, records
 from zoelife.db.models import Authorization, Payer, Request
+from zoelife.intake.schedule import refresh_coverage
 from zoelife.vocabulary import label
 
 # A Unicode font, so names such as "Peña" or "Nguyễn" print as written (the PDF core fonts
@@ -104,4 +105,6 @@ def records_request(session: Session, authorization_id: int, *, actor: audit.Act
                          + "; ".join(missing))
     audit.record(session, actor, "coverage.records_request", "request", auth.request_id,
                  {"treatments": auth.treatment, "count": len(missing), "format": "pdf"})
+    session.flush()
+    refresh_coverage(session, auth.request_id, now)
     return pdf

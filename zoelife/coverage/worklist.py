@@ -41,12 +41,13 @@ def reminders(row: Authorization, criteria: checklist.Criteria, now: dt.datetime
     """What is due on this authorization now (pure, from its row and its payer's thresholds)."""
     out = []
     if row.status == "gathering":
-        since = row.records_requested_at or row.status_at
+        since = max(m for m in (row.status_at, row.records_requested_at, row.chased_at) if m)
         days = (now - since).days
         if days >= criteria.records_days and checklist_missing(row, criteria):
             out.append(f"records still missing after {days} days")
     if row.status in ("submitted", "in_review", "appeal"):
         since = row.status_at if row.status == "appeal" else (row.submitted_at or row.status_at)
+        since = max(since, row.chased_at or since)
         days = (now - since).days
         if days >= criteria.decision_days:
             out.append(f"decision overdue ({days} days since "

@@ -18,6 +18,7 @@ appointment.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
@@ -26,7 +27,8 @@ from sqlalchemy.orm import Session
 
 from zoelife import audit
 from zoelife import settings as settings_mod
-from zoelife.db.models import Request, RequestTreatment
+from zoelife.coverage import reminders as coverage_reminders
+from zoelife.db.models import Authorization, Request, RequestTreatment
 from zoelife.vocabulary import FOLLOW_UP_STEPS
 
 # Long enough for 72 business hours of a clinic open half an hour a week; a clinic with no
@@ -279,6 +281,8 @@ def recompute_all(session: Session, batch: int = 2000, now: dt.datetime | None =
         ).all()
         if not rows:
             break
+        coverage = coverage_reminders.earliest_for(
+            session, [r.id for r in rows if r.is_open], schedule)
         for r in rows:
             local_date, hour, weekday = schedule.local_parts(r.received_at)
             values: dict = {
@@ -296,9 +300,9 @@ def recompute_all(session: Session, batch: int = 2000, now: dt.datetime | None =
                     )
                     fresh["next_attempt_due_at"] = values["next_attempt_due_at"]
                 step, due = schedule.next_step(_Facts(r, fresh), now)
-                values["next_step"], values["next_due_at"] = step, due
+                values |= coverage_reminders.combined(step, due, coverage.get(r.id))
             else:
-                values["next_step"], values["next_due_at"] = None, None
+                values |= coverage_reminders.combined(None, None, None)
             session.execute(update(Request).where(Request.id == r.id).values(**values))
             if local_date != r.received_local_date:
                 session.execute(
@@ -326,12 +330,17 @@ class _Facts:
 def refresh_next_step(session: Session, request_id: int, schedule: Schedule,
                       now: dt.datetime) -> tuple[str | None, dt.datetime | None]:
     """Work out and store one request's next step after a change (in the caller's
-    transaction; not a version bump: it follows from fields already written)."""
+    transaction; not a version bump: it follows from fields already written), with its
+    earliest coverage reminder (zoelife.coverage.reminders): `next_due_at` is the earlier of
+    the two due times. Returns the request's own step and due time."""
     request = session.get(Request, request_id, populate_existing=True)
     step, due = schedule.next_step(request, now)
-    if (request.next_step, request.next_due_at) != (step, due):
+    reminder = (coverage_reminders.earliest(session, request_id, schedule)
+                if step is not None else None)
+    values = coverage_reminders.combined(step, due, reminder)
+    if any(getattr(request, k) != v for k, v in values.items()):
         session.execute(update(Request).where(Request.id == request_id)
-                        .values(next_step=step, next_due_at=due)
+                        .values(**values)
                         .execution_options(synchronize_session=False))
         session.expire(request)
     return step, due
@@ -371,3 +380,35 @@ def fill_missing_next_steps(session: Session, now: dt.datetime | None = None,
             filled += 1
         last_id = rows[-1].id
     return filled
+
+
+def refresh_coverage(session: Session, request_ids: int | Iterable[int],
+                     now: dt.datetime | None = None) -> int:
+    """Work out the worklist columns of one request (or several: a payer's thresholds changed)
+    again after a coverage change, in the caller's transaction; returns how many."""
+    ids = [request_ids] if isinstance(request_ids, int) else list(dict.fromkeys(request_ids))
+    schedule = Schedule.load(session)
+    now = now or dt.datetime.now(dt.UTC)
+    for rid in ids:
+        refresh_next_step(session, rid, schedule, now)
+    return len(ids)
+
+
+def fill_coverage_reminders(session: Session, now: dt.datetime | None = None) -> int:
+    """Give every open request with an authorization in play its coverage reminder (the
+    migration that added the columns). Named columns only, like `earliest_for`."""
+    schedule = Schedule.load(session)
+    now = now or dt.datetime.now(dt.UTC)
+    ids = session.execute(
+        select(Authorization.request_id).distinct()
+        .join(Request, Request.id == Authorization.request_id)
+        .where(Request.is_open.is_(True),
+               Authorization.status.in_(coverage_reminders.ACTIVE))).scalars().all()
+    found = coverage_reminders.earliest_for(session, ids, schedule)
+    for rid, reminder in found.items():
+        row = session.execute(select(*_NEXT_STEP_FACTS).where(Request.id == rid)).one()
+        step, due = schedule.next_step(row, now)
+        session.execute(update(Request).where(Request.id == rid)
+                        .values(**coverage_reminders.combined(step, due, reminder))
+                        .execution_options(synchronize_session=False))
+    return len(found)

@@ -29,6 +29,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from zoelife import audit
+from zoelife.coverage.reminders import earlier
 from zoelife.db.models import (
     ContentItem,
     CrisisChange,
@@ -662,8 +663,8 @@ def _complete_placeholder(session, request: Request, inp, assessment, schedule, 
         request.crisis_rank = crisis_rank(level, request.crisis_acknowledged_at is not None)
     if request.first_contact_at is None:
         request.due_at = schedule.first_contact_due(received_at, request.crisis_level)
-        if request.status == "new":
-            request.next_due_at = request.due_at
+        if request.status == "new":  # or a coverage reminder due earlier
+            request.next_due_at = earlier(request.due_at, request.coverage_due_at)
     have = {t.treatment for t in request.treatments}
     for t in request.treatments:
         t.received_local_date = local_date
@@ -823,8 +824,8 @@ def raise_crisis_from_text(session: Session, request: Request, schedule: Schedul
         request.oncall_notified_at = None
         if request.first_contact_at is None:
             request.due_at = schedule.first_contact_due(request.received_at, "urgent")
-            if request.status == "new":
-                request.next_due_at = request.due_at
+            if request.status == "new":  # or a coverage reminder due earlier
+                request.next_due_at = earlier(request.due_at, request.coverage_due_at)
     request.crisis_rank = crisis_rank(new_level, request.crisis_acknowledged_at is not None)
     request.version += 1
     session.add(CrisisChange(request_id=request.id, kind="assessed", from_level=old,

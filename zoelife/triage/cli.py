@@ -13,6 +13,7 @@ import sys
 from collections.abc import Iterable
 
 from zoelife.triage import Assessment, assess_all
+from zoelife.triage.psychotherapy import psychotherapy_in
 from zoelife.triage.trials import extract_trials
 
 _LEVEL_WORD = {"urgent": "URGENT", "review": "review", "none": "none"}
@@ -50,7 +51,13 @@ def as_json(text: str, a: Assessment) -> dict:
         "other_services": list(a.other_services),
         "language": a.language_code,
         "trials": [t.as_json() for t in extract_trials(text)],
+        "psychotherapy": _psychotherapy_json(text),
     }
+
+
+def _psychotherapy_json(text: str) -> dict | None:
+    found = psychotherapy_in(text)
+    return found.as_json() if found is not None else None
 
 
 def summary(number: int, text: str, a: Assessment) -> str:
@@ -66,6 +73,12 @@ def summary(number: int, text: str, a: Assessment) -> str:
         lines.append("   not offered here: " + ", ".join(a.other_services))
     for t in extract_trials(text):
         lines.append("   medication trial: " + trial_summary(t))
+    therapy = psychotherapy_in(text)
+    if therapy is not None:
+        lines.append("   psychotherapy: " + ", ".join(
+            [" and ".join(therapy.kinds)]
+            + ([f"{therapy.weeks} weeks"] if therapy.weeks else [])
+            + ([f"since {therapy.since_year}"] if therapy.since_year else [])))
     return "\n".join(lines)
 
 

@@ -11,11 +11,12 @@ import pandas as pd
 import streamlit as st
 
 from zoelife.audit import Actor
-from zoelife.coverage import checklist, machine, records
+from zoelife.coverage import checklist, machine, records, reminders
 from zoelife.db.models import Request
 from zoelife.ui import request_widgets as w
 from zoelife.ui.components import escape_markdown
 from zoelife.ui.tables import data_export_off, download_link
+from zoelife.ui.trials_panel import psychotherapy_text
 from zoelife.vocabulary import label
 
 TRIAL_COLUMNS = ["drug", "drug_class", "dose_mg", "weeks", "dose_adequate", "response"]
@@ -32,11 +33,14 @@ def suggested_trials(message: str | None) -> list[dict]:
 
 def show(r: Request, *, who: Actor, treatments, coverage: dict, auths: list, lists: dict,
          histories: dict, names: dict[int, str], active: list[int], fmt,
-         now: dt.datetime) -> None:
+         now: dt.datetime, due: dict[int, list] | None = None) -> None:
+    """`due`: each authorization's coverage reminders (`reminders.of_request`), the same the
+    worklist shows as the request's next step."""
+    due = due or {}
     st.markdown("**Prior authorization**")
     for a in auths:
         _authorization(r, a, lists[a.id], histories[a.id], who=who, names=names, fmt=fmt,
-                       now=now)
+                       now=now, due=due.get(a.id, []))
     with st.form(f"auth_new_{r.id}"):
         c1, c2, c3 = st.columns(3)
         choices = [t for t in treatments if t != "other"] or ["tms"]
@@ -55,10 +59,26 @@ def show(r: Request, *, who: Actor, treatments, coverage: dict, auths: list, lis
 
 
 def _authorization(r: Request, a, items: list[checklist.Item], history, *, who: Actor,
-                   names: dict, fmt, now: dt.datetime) -> None:
+                   names: dict, fmt, now: dt.datetime, due: list) -> None:
     title = (f"{label(a.treatment)}: {label(a.status)} "
              f"({escape_markdown(names.get(a.payer_id, 'no payer'))})")
-    with st.expander(title, expanded=a.status in ("gathering", "submitted", "in_review")):
+    with st.expander(title, expanded=a.status in ("gathering", "submitted", "in_review")
+                     or any(x.due_at <= now for x in due)):
+        for x in due:
+            # The same reminder the worklist shows as the request's next step.
+            (st.warning if x.due_at <= now else st.info)(
+                f"{label(x.step)} ({x.why}), {w.due_text(x.due_at, now)} "
+                f"({fmt(x.due_at)}). Next: {reminders.ACTIONS[x.step]}.",
+                icon=":material/alarm:")
+        if a.status in ("gathering", "submitted", "in_review", "appeal"):
+            with st.form(f"chase_{a.id}", border=False):
+                c1, c2 = st.columns([3, 1], vertical_alignment="bottom")
+                note = c1.text_input("What was done (optional)", key=f"chase_note_{a.id}",
+                                     placeholder="e.g. faxed the referring office again")
+                if c2.form_submit_button("Mark chased"):
+                    w.perform(lambda s: records.chase_authorization(
+                        s, a.id, actor=who, seen_version=a.version, note=note),
+                        success="Chased: the reminder starts again from today.")
         if a.status == "approved":
             st.text(f"Authorization {a.auth_number}: {a.approved_units} sessions, "
                     f"{a.units_used} used, {a.start_date} to {a.end_date}")
@@ -93,9 +113,19 @@ def _authorization(r: Request, a, items: list[checklist.Item], history, *, who: 
                                         "weeks": st.column_config.NumberColumn("weeks", step=1),
                                         "dose_adequate": st.column_config.CheckboxColumn(
                                             "adequate dose")})
+            said = None if "psychotherapy" in evidence else psychotherapy_text(r.message)
+            if said:
+                # The person's words: escaped (a caption is markdown).
+                st.caption("The message mentions psychotherapy: " + escape_markdown(said)
+                           + ". Check it with "
+                           "the person or the records, then tick \"Psychotherapy trial done\" "
+                           "(nothing counts until saved).")
             c1, c2, c3 = st.columns(3)
             therapy = c1.checkbox("Psychotherapy trial done",
                                   value=bool(evidence.get("psychotherapy")))
+            therapy_detail = st.text_input(
+                "Psychotherapy: kind and how long", key=f"therapy_detail_{a.id}",
+                value=evidence.get("psychotherapy_detail") or (said or ""))
             scores = dict(evidence.get("scores") or {})
             phq9 = c2.number_input("PHQ-9", min_value=0, max_value=27, value=scores.get("phq9"))
             hamd = c3.number_input("HAM-D", min_value=0, max_value=52, value=scores.get("hamd"))
@@ -112,7 +142,9 @@ def _authorization(r: Request, a, items: list[checklist.Item], history, *, who: 
                 new_scores = {k: int(v) for k, v in (("phq9", phq9), ("hamd", hamd))
                               if v is not None}
                 w.perform(lambda s: records.set_evidence(
-                    s, a.id, {"trials": rows, "psychotherapy": therapy, "scores": new_scores},
+                    s, a.id, {"trials": rows, "psychotherapy": therapy,
+                              "psychotherapy_detail": therapy_detail.strip() or None,
+                              "scores": new_scores},
                     actor=who, seen_version=a.version), success="Treatment history saved.")
         moves = machine.allowed(a.status)
         if moves:

@@ -1,6 +1,7 @@
 """The request page's Coverage tab (front desk only): insurance and card images
 (`insurance_panel`), benefits per treatment (`benefits_panel`), the prior-authorization tracker
-with its checklist (`authorization_panel`), the Spravato start gate, and the coverage timeline.
+with its checklist and reminders (`authorization_panel`), the first TMS session's approval, the
+Spravato start gate, and the coverage timeline. `facts` is what the page's facts say of coverage.
 Writes go through `request_widgets.perform` and `zoelife.coverage.records`; text staff or the
 public typed is shown as text or escaped."""
 
@@ -11,13 +12,22 @@ import datetime as dt
 import streamlit as st
 
 from zoelife.audit import Actor
-from zoelife.coverage import records
+from zoelife.coverage import records, reminders
 from zoelife.db.models import Request
+from zoelife.intake.schedule import Schedule
 from zoelife.ui import authorization_panel, benefits_panel, insurance_panel
 from zoelife.ui import request_widgets as w
 from zoelife.ui.components import local_time
 from zoelife.ui.db import reading
 from zoelife.vocabulary import AUTH_STATUSES, COVERAGE_RANKS, label
+
+
+def facts(r: Request) -> dict[str, str | None]:
+    """The request page's insurance and prior-authorization facts, from the coverage records
+    (the request's own old fields only when it has none: `records.request_coverage`)."""
+    with reading() as session:
+        got = records.request_coverage(session, r)
+    return {"Insurance": got.insurance, "Prior authorization": got.prior_authorization}
 
 
 def show(r: Request, *, who: Actor, seen_version: int, zone, treatments, now: dt.datetime) -> None:
@@ -32,6 +42,10 @@ def show(r: Request, *, who: Actor, seen_version: int, zone, treatments, now: dt
         histories = {a.id: records.history_of(session, a.id) for a in auths}
         start = records.spravato_start(session, r.id)
         gate = records.spravato_gate(session, r.id)
+        due = reminders.of_request(session, r.id, Schedule.load(session))
+        tms_why = records.pa_required(session, r.id, "tms") if "tms" in treatments else None
+        tms_approved = (records.approved_for(session, r.id, "tms", now.astimezone(zone).date())
+                        if tms_why else None)
         events = records.timeline(session, r.id)
     names = {p.id: p.name for p in payer_rows}
     active = [p.id for p in payer_rows if p.is_active]
@@ -47,7 +61,21 @@ def show(r: Request, *, who: Actor, seen_version: int, zone, treatments, now: dt
                         names=names, active=active, fmt=fmt, now=now)
     authorization_panel.show(r, who=who, treatments=treatments, coverage=coverage, auths=auths,
                              lists=lists, histories=histories, names=names, active=active,
-                             fmt=fmt, now=now)
+                             fmt=fmt, now=now, due=due)
+
+    if "tms" in treatments:
+        st.markdown("**First TMS session**")
+        if tms_why is None:
+            st.caption("No prior authorization is required on record (verified benefits, a "
+                       "tracked authorization or the payer's criteria): the first session "
+                       "may be scheduled.")
+        elif tms_approved is not None:
+            st.success(f"Approved: authorization {tms_approved.auth_number} covers today "
+                       f"(to {tms_approved.end_date}).", icon=":material/check_circle:")
+        else:
+            st.warning(f"Prior authorization required ({tms_why}): a first TMS session needs "
+                       "an approved authorization covering its date, or an override with a "
+                       "reason (audited).", icon=":material/pending_actions:")
 
     if "spravato" in treatments:
         st.markdown("**Spravato start**")
@@ -97,4 +125,4 @@ def show(r: Request, *, who: Actor, seen_version: int, zone, treatments, now: dt
                     + (f": {e.detail}" if e.detail else ""))
 
 
-__all__ = ["show", "AUTH_STATUSES"]
+__all__ = ["facts", "show", "AUTH_STATUSES"]

@@ -1,6 +1,6 @@
 """The request's own fields on the request page: who it is assigned to, the Details form
-(treatment interests, contact details, insurance, who submitted it) and notes, which are
-appended, never edited. Edits are checked against the version the screen showed."""
+(treatment interests, contact details, who submitted it; the old insurance fields read only)
+and notes, which are appended, never edited. Edits are checked against the version the screen showed."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from zoelife.intake.normalize import format_phone
 from zoelife.ui import request_widgets as w
 from zoelife.ui.components import escape_markdown
 from zoelife.ui.request_view import RequestView
-from zoelife.vocabulary import PRIOR_AUTH_STATUSES, SUBMITTERS, TREATMENTS, label
+from zoelife.vocabulary import SUBMITTERS, TREATMENTS, label
 
 
 def assign_panel(view: RequestView, desk: list[tuple[int, str]]) -> None:
@@ -43,10 +43,6 @@ def details_panel(view: RequestView) -> None:
         phone = c1.text_input("Phone", value=format_phone(r.phone))
         email = c2.text_input("Email", value=r.email or "")
         preferred = c1.text_input("Preferred contact time", value=r.preferred_contact_time or "")
-        insurance = c2.text_input("Insurance", value=r.insurance or "")
-        prior_auth = c1.selectbox("Prior authorization", PRIOR_AUTH_STATUSES, format_func=label,
-                                  index=(PRIOR_AUTH_STATUSES.index(r.prior_auth_status)
-                                         if r.prior_auth_status else None))
         submitter = c2.selectbox("Submitted by", SUBMITTERS, format_func=label,
                                  index=SUBMITTERS.index(r.submitter))
         submitter_name = c1.text_input("Submitter's name", value=r.submitter_name or "")
@@ -59,10 +55,18 @@ def details_panel(view: RequestView) -> None:
                                                        codes=chosen)
                 return lifecycle.update_details(
                     s, r.id, actor=who, seen_version=version, phone=phone, email=email,
-                    preferred_contact_time=preferred, insurance=insurance,
-                    prior_auth_status=prior_auth, submitter=submitter,
+                    preferred_contact_time=preferred, submitter=submitter,
                     submitter_name=submitter_name, referring_provider=provider)
             w.perform(_details, success="Details saved.")
+    if r.insurance or r.prior_auth_status:
+        # The old free-text fields, read only: insurance and authorizations are kept on the
+        # Coverage tab (docs/coverage.md, "The request's old insurance fields").
+        st.caption("Insurance and prior authorization are kept on the Coverage tab. "
+                   "From the request itself (read only):")
+        st.text("; ".join(x for x in (
+            f"insurance: {r.insurance}" if r.insurance else "",
+            f"prior authorization: {label(r.prior_auth_status)}" if r.prior_auth_status else "")
+            if x))
 
 
 def note_panel(view: RequestView) -> None:

@@ -21,15 +21,17 @@ def next_step_panel(r: Request, *, who: Actor, seen_version: int, zone, now: dt.
     person or someone else and when to chase (the other statuses' steps follow their moves)."""
     if r.status != "in_progress":
         return
+    # Its own due time (`next_due_at` may be a coverage reminder's, due earlier).
+    own_due = r.follow_up_at or r.next_due_at
     with st.expander(f"Next step: {label(r.next_step)}"
-                     + (f", {w.due_text(r.next_due_at, now)}" if r.next_due_at else ""),
-                     expanded=bool(r.next_due_at and r.next_due_at <= now)):
+                     + (f", {w.due_text(own_due, now)}" if own_due else ""),
+                     expanded=bool(own_due and own_due <= now)):
         with st.form(f"next_step_{r.id}", border=False):
             c1, c2, c3 = st.columns([2, 1, 1], vertical_alignment="bottom")
             options = FOLLOW_UP_STEPS
             step = c1.radio("What is next", options, format_func=label, horizontal=True,
                             index=(options.index(r.next_step) if r.next_step in options else 0))
-            current = r.next_due_at.astimezone(zone).date() if r.next_due_at else None
+            current = own_due.astimezone(zone).date() if own_due else None
             day = c2.date_input("Due on", value=current, format="YYYY-MM-DD",
                                 min_value=now.astimezone(zone).date())
             if c3.form_submit_button("Save next step", type="primary"):

@@ -10,6 +10,7 @@ import streamlit as st
 from zoelife.db.models import Request
 from zoelife.intake.normalize import format_phone
 from zoelife.triage import assess
+from zoelife.ui import coverage_panel
 from zoelife.ui import request_widgets as w
 from zoelife.ui.components import (
     contact_url,
@@ -21,7 +22,7 @@ from zoelife.ui.components import (
 from zoelife.ui.highlight import highlight_markdown
 from zoelife.ui.request_view import RequestView
 from zoelife.ui.tables import people_table
-from zoelife.ui.trials_panel import show_trials
+from zoelife.ui.trials_panel import show_psychotherapy, show_trials
 from zoelife.vocabulary import label
 
 
@@ -67,6 +68,7 @@ def message(r: Request) -> None:
         else:
             st.caption("No message.")
     show_trials(r.message)
+    show_psychotherapy(r.message)
     if r.extra:
         with st.expander("Other answers from the form"):
             st.json({k: v for k, v in r.extra.items() if not str(k).startswith("_")})
@@ -102,14 +104,12 @@ def contact(view: RequestView) -> None:
                          else f"{label(r.submitter)}: {r.submitter_name or 'name not given'}"),
         "Heard about us": r.heard_about,
         "Referring provider": r.referring_provider,
-        "Insurance": r.insurance,
-        "Prior authorization": label(r.prior_auth_status) if r.prior_auth_status else None,
+        **coverage_panel.facts(r),
         "Landing page": r.landing_page,
         "SMS consent": {True: "yes", False: "no"}.get(r.sms_consent),
         "Appointment": (f"{fmt(r.appointment_at)} ({r.appointment_kind})"
                         if r.appointment_at else None),
-        "Next step": (f"{label(r.next_step)}, {w.due_text(r.next_due_at, now)} "
-                      f"({fmt(r.next_due_at)})" if r.is_open and r.next_step else None),
+        "Next step": w.next_step_text(r, now, fmt),
         "Attempts": str(r.attempt_count),
     }
     people_table(pd.DataFrame([{"": k, " ": v} for k, v in facts.items() if v]),

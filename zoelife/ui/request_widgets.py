@@ -14,10 +14,12 @@ from typing import Any
 import streamlit as st
 
 from zoelife import config, settings
+from zoelife.coverage.reminders import shown_step
 from zoelife.db.engine import DatabaseUnavailable
 from zoelife.intake import arrivals, lifecycle
 from zoelife.intake.queue import latest_request_id
 from zoelife.ui.db import faults_shown, reading, writing
+from zoelife.vocabulary import label
 
 FLASH_KEY = "_request_flash"
 REQUEST_ID_KEY = "request_id"
@@ -99,6 +101,15 @@ def due_text(due: dt.datetime | None, now: dt.datetime) -> str:
     if due <= now:
         return f"overdue {duration_words(now - due)}"
     return f"in {duration_words(due - now)}"
+
+
+def next_step_text(r, now: dt.datetime, fmt) -> str | None:
+    """A request's next step as the page shows it: its own, or its coverage reminder when that
+    is due first (zoelife.coverage.reminders.shown_step)."""
+    if not r.is_open or not r.next_step:
+        return None
+    step, due = shown_step(r.next_step, r.next_due_at, r.coverage_step, r.coverage_due_at)
+    return f"{label(step)}, {due_text(due, now)} ({fmt(due)})"
 
 
 def open_request(request_id: int) -> None:

@@ -62,9 +62,11 @@ def move_form(r: Request, to_status: str, *, who: Actor, seen_version: int, zone
                 first = st.selectbox("First treatment session?", [None, *courses],
                                      format_func=lambda t: f"Yes: first {label(t)} session"
                                      if t else "No", key=f"{key}_first")
-                if "spravato" in courses:
-                    override = st.text_input("Override reason (only for a first Spravato dose "
-                                             "whose start is incomplete)", key=f"{key}_override")
+                if "spravato" in courses or "tms" in courses:
+                    override = st.text_input(
+                        "Override reason (only for a first Spravato dose whose start is "
+                        "incomplete, or a first TMS session without the approval the payer "
+                        "requires)", key=f"{key}_override")
         if form.reason == "required":
             reason = st.text_input("Reason (needed to reopen)")
         elif form.reason and r.status == "scheduled" and to_status == "in_progress":

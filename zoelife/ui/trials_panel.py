@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from zoelife.triage.psychotherapy import psychotherapy_in
 from zoelife.triage.trials import extract_trials
 
 
@@ -32,3 +33,29 @@ def show_trials(text: str | None) -> None:
                    "authorization's history, not a record. Check each one with the person or "
                    "the referring provider before using it.")
         st.dataframe(table, hide_index=True, width="stretch")
+
+
+def psychotherapy_text(text: str | None) -> str | None:
+    """The psychotherapy a message mentions, as one plain sentence with the words it came
+    from: 'CBT, 52 weeks (words: "CBT")', or None."""
+    found = psychotherapy_in(text)
+    if found is None:
+        return None
+    parts = [" and ".join(k.upper() if len(k) <= 4 else k for k in found.kinds)]
+    if found.weeks:
+        parts.append(f"{found.weeks} weeks")
+    if found.since_year:
+        parts.append(f"since {found.since_year}")
+    words = "; ".join(dict.fromkeys(text[s:e] for s, e in found.spans))
+    return ", ".join(parts) + f' (words: "{words}")'
+
+
+def show_psychotherapy(text: str | None) -> None:
+    found = psychotherapy_text(text)
+    if found is None:
+        return
+    with st.expander("Psychotherapy mentioned", expanded=False):
+        st.caption("Read from the message by the extractor: a suggestion for the prior "
+                   "authorization's psychotherapy criterion, not a record. Confirm it on the "
+                   "Coverage tab.")
+        st.text(found)

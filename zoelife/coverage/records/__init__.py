@@ -4,12 +4,14 @@ caller's transaction (`write_session`) and audits what it changes: field names o
 data (member ids, names, images), values only for the statuses `audit.redact_changes` allows.
 
 One module per record: `payer_admin` (payers and their criteria), `insurance` (coverage, cards,
-benefits), `authorizations`, `first_treatment` (the Spravato start and its gate); what they share
+benefits, what the request page says of them), `authorizations` (with chases), `first_treatment`
+(the Spravato start and its gate, the first TMS session's approval gate); what they share
 is in `common`. Every public name is reachable from here (`records.save_coverage`).
 """
 
 from zoelife.coverage.records.authorizations import (
     authorizations_of,
+    chase_authorization,
     checklist_of,
     history_of,
     move_authorization,
@@ -29,23 +31,29 @@ from zoelife.coverage.records.common import (
 from zoelife.coverage.records.first_treatment import (
     FIRST_TREATMENTS,
     Gate,
+    approved_for,
+    pa_required,
     record_first_treatment,
     save_spravato_start,
     schedule_first_spravato,
     schedule_first_treatment,
     spravato_gate,
     spravato_start,
+    tms_gate,
 )
 from zoelife.coverage.records.insurance import (
+    RequestCoverage,
     coverage_of,
     latest_benefits,
     latest_cards,
     record_benefits,
+    request_coverage,
     save_coverage,
     upload_card,
 )
 from zoelife.coverage.records.payer_admin import (
     add_payer,
+    criteria_changes,
     criteria_for,
     payers,
     set_criteria,
@@ -57,12 +65,16 @@ __all__ = [
     "CoverageError",
     "FIRST_TREATMENTS",
     "Gate",
+    "RequestCoverage",
     "add_payer",
+    "approved_for",
     "authorizations_of",
+    "chase_authorization",
     "checked_treatment",
     "checklist_of",
     "clean",
     "coverage_of",
+    "criteria_changes",
     "criteria_for",
     "event",
     "history_of",
@@ -70,10 +82,12 @@ __all__ = [
     "latest_cards",
     "move_authorization",
     "open_authorization",
+    "pa_required",
     "payers",
     "record_benefits",
     "record_first_treatment",
     "record_units",
+    "request_coverage",
     "request_or_refuse",
     "save_coverage",
     "save_spravato_start",
@@ -85,5 +99,6 @@ __all__ = [
     "spravato_gate",
     "spravato_start",
     "timeline",
+    "tms_gate",
     "upload_card",
 ]

@@ -11,11 +11,18 @@ from sqlalchemy.orm import Session
 
 from zoelife import audit
 from zoelife.coverage import checklist, machine
-from zoelife.coverage.records.common import CoverageError, checked_treatment, request_or_refuse
+from zoelife.coverage.records.common import (
+    CoverageError,
+    checked_treatment,
+    event,
+    request_or_refuse,
+)
 from zoelife.coverage.records.payer_admin import criteria_for
 from zoelife.db.models import Authorization, AuthorizationChange, CoverageEvent
 from zoelife.intake.lifecycle import StaleEdit
 from zoelife.intake.lifecycle.common import now_or_utc
+from zoelife.intake.schedule import refresh_coverage
+from zoelife.vocabulary import label
 
 
 def open_authorization(session: Session, request_id: int, treatment: str, *,
@@ -44,6 +51,7 @@ def open_authorization(session: Session, request_id: int, treatment: str, *,
     audit.record(session, actor, "coverage.authorization", "request", request_id,
                  {"treatments": treatment, "status": [None, status], "kind":
                   "extension" if extension_of_id else "new"})
+    refresh_coverage(session, request_id, now)
     return row
 
 
@@ -105,11 +113,12 @@ def move_authorization(session: Session, authorization_id: int, to_status: str, 
     if to_status == "approved":
         changes |= {"auth_number": True, "count": decision.approved_units}
     audit.record(session, actor, "coverage.authorization", "request", row.request_id, changes)
+    refresh_coverage(session, row.request_id, now)
     return version
 
 
 def set_evidence(session: Session, authorization_id: int, evidence: dict[str, Any], *,
-                 actor: audit.Actor, seen_version: int) -> int:
+                 actor: audit.Actor, seen_version: int, now: dt.datetime | None = None) -> int:
     """Staff-confirmed trials, psychotherapy and scores, which the checklist reads."""
     row = _auth(session, authorization_id)
     checklist.Evidence.from_data(evidence)
@@ -117,19 +126,47 @@ def set_evidence(session: Session, authorization_id: int, evidence: dict[str, An
     audit.record(session, actor, "coverage.evidence", "request", row.request_id,
                  {"treatments": row.treatment, "evidence": True,
                   "count": len(evidence.get("trials") or [])})
+    refresh_coverage(session, row.request_id, now)
     return version
 
 
 def record_units(session: Session, authorization_id: int, units_used: int, *,
-                 actor: audit.Actor, seen_version: int) -> int:
+                 actor: audit.Actor, seen_version: int, now: dt.datetime | None = None) -> int:
     row = _auth(session, authorization_id)
     if row.status != "approved":
         raise CoverageError("Sessions are counted against an approved authorization.")
     if units_used < 0:
         raise CoverageError("Sessions used cannot be negative.")
-    version = _bump(session, row, seen_version, {"units_used": units_used})
+    now = now_or_utc(now)
+    values: dict[str, Any] = {"units_used": units_used}
+    if units_used != row.units_used:
+        values["units_at"] = now
+    version = _bump(session, row, seen_version, values)
     audit.record(session, actor, "coverage.units", "request", row.request_id,
                  {"treatments": row.treatment, "count": units_used})
+    refresh_coverage(session, row.request_id, now)
+    return version
+
+
+def chase_authorization(session: Session, authorization_id: int, *, actor: audit.Actor,
+                        seen_version: int, note: str = "",
+                        now: dt.datetime | None = None) -> int:
+    """Staff chased what the authorization waits on (the records, by phone or fax; the payer's
+    decision): its reminder starts again from now. Kept on the coverage timeline."""
+    now = now_or_utc(now)
+    row = _auth(session, authorization_id)
+    if row.status not in ("gathering", "submitted", "in_review", "appeal"):
+        raise CoverageError("Only an authorization waiting on records or on the payer is "
+                            "chased; an approved one is extended.")
+    version = _bump(session, row, seen_version, {"chased_at": now})
+    what = "records" if row.status == "gathering" else "payer decision"
+    note = (note or "").strip()
+    event(session, row.request_id, "chased", actor=actor, now=now, authorization_id=row.id,
+          detail=f"Chased the {what} ({label(row.treatment)})"
+                 + (f": {note[:500]}" if note else ""))
+    audit.record(session, actor, "coverage.chase", "request", row.request_id,
+                 {"treatments": row.treatment, "status": row.status, "note": bool(note)})
+    refresh_coverage(session, row.request_id, now)
     return version
 
 

@@ -10,12 +10,12 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from zoelife import audit
+from zoelife import audit, settings
 from zoelife.coverage import machine
-from zoelife.coverage.records.authorizations import open_authorization
+from zoelife.coverage.records.authorizations import authorizations_of, open_authorization
 from zoelife.coverage.records.common import CoverageError, clean, event, request_or_refuse
-from zoelife.coverage.records.insurance import latest_benefits
-from zoelife.db.models import Authorization, SpravatoStart
+from zoelife.coverage.records.insurance import coverage_of, latest_benefits
+from zoelife.db.models import Authorization, PayerCriteria, SpravatoStart
 from zoelife.intake import lifecycle
 from zoelife.intake.lifecycle.common import now_or_utc
 from zoelife.vocabulary import label
@@ -124,6 +124,57 @@ def schedule_first_spravato(session: Session, request_id: int, *, actor: audit.A
 FIRST_TREATMENTS = ("tms", "spravato", "ketamine")
 
 
+def pa_required(session: Session, request_id: int, treatment: str) -> str | None:
+    """Why the payer requires a prior authorization for this course, or None when it does not
+    (as far as the records say). The latest verified benefits decide when they answered; then
+    an authorization being tracked (not marked not needed); then the primary payer having
+    criteria on file for the treatment."""
+    benefits = latest_benefits(session, request_id).get(treatment)
+    courses = [a for a in authorizations_of(session, request_id) if a.treatment == treatment]
+    tracked = bool(courses) and courses[-1].status != "not_needed"
+    if benefits is not None and benefits.pa_required is True:
+        return "the verified benefits say prior authorization is required"
+    if tracked:
+        return "a prior authorization is being tracked for it"
+    if benefits is not None and benefits.pa_required is False:
+        return None
+    if courses:  # marked not needed by staff
+        return None
+    primary = coverage_of(session, request_id, "primary")
+    if primary is not None and primary.payer_id is not None and session.execute(
+            select(PayerCriteria.id).where(PayerCriteria.payer_id == primary.payer_id,
+                                           PayerCriteria.treatment == treatment)).first():
+        return "the payer has prior-authorization criteria for it"
+    return None
+
+
+def approved_for(session: Session, request_id: int, treatment: str,
+                 day: dt.date) -> Authorization | None:
+    """An approved authorization of the course that covers `day` (within its dates, when it
+    has them) with sessions left (when it counts them)."""
+    for a in reversed(authorizations_of(session, request_id)):
+        if a.treatment != treatment or a.status != "approved":
+            continue
+        if a.start_date is not None and day < a.start_date:
+            continue
+        if a.end_date is not None and day > a.end_date:
+            continue
+        if a.approved_units is not None and (a.units_used or 0) >= a.approved_units:
+            continue
+        return a
+    return None
+
+
+def tms_gate(session: Session, request_id: int, appointment_day: dt.date) -> Gate:
+    """What is missing before a first TMS session on `appointment_day`: an approved
+    authorization covering that day, when the payer requires one."""
+    why = pa_required(session, request_id, "tms")
+    if why is None or approved_for(session, request_id, "tms", appointment_day) is not None:
+        return Gate(())
+    return Gate((f"an approved TMS authorization covering {appointment_day.isoformat()} "
+                 f"({why})",))
+
+
 def schedule_first_treatment(session: Session, request_id: int, treatment: str, *,
                              actor: audit.Actor, seen_version: int, appointment_at: dt.datetime,
                              override_reason: str = "", now: dt.datetime | None = None) -> int:
@@ -137,9 +188,23 @@ def schedule_first_treatment(session: Session, request_id: int, treatment: str, 
         return schedule_first_spravato(session, request_id, actor=actor,
                                        seen_version=seen_version, appointment_at=appointment_at,
                                        override_reason=override_reason, now=now)
+    gate = Gate(())
+    if treatment == "tms":
+        day = appointment_at.astimezone(settings.clinic_zone(session)).date()
+        gate = tms_gate(session, request_id, day)
+    reason = override_reason.strip()
+    if not gate.open and not reason:
+        raise CoverageError("Not ready for a first TMS session: missing "
+                            + "; ".join(gate.missing)
+                            + ". Give a reason to override, or get the approval first.")
     version = lifecycle.change_status(
         session, request_id, actor=actor, seen_version=seen_version, to_status="scheduled",
         appointment_at=appointment_at, appointment_kind=f"{label(treatment)} first session",
         now=now)
+    if not gate.open:
+        event(session, request_id, "tms_override", actor=actor, now=now,
+              detail="Missing: " + "; ".join(gate.missing) + ". Reason: " + reason)
+        audit.record(session, actor, "coverage.tms_override", "request", request_id,
+                     {"reason": True, "count": len(gate.missing)})
     record_first_treatment(session, request_id, treatment, appointment_at, actor=actor)
     return version

@@ -4,12 +4,14 @@ per treatment."""
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from zoelife import audit
 from zoelife.coverage import cards
+from zoelife.coverage.records.authorizations import authorizations_of
 from zoelife.coverage.records.common import (
     BENEFITS_FRESH_DAYS,
     CoverageError,
@@ -17,7 +19,7 @@ from zoelife.coverage.records.common import (
     clean,
     request_or_refuse,
 )
-from zoelife.db.models import BenefitCheck, CardImage, Coverage, Payer
+from zoelife.db.models import Authorization, BenefitCheck, CardImage, Coverage, Payer, Request
 from zoelife.intake.lifecycle.common import now_or_utc
 from zoelife.vocabulary import (
     BENEFIT_ROUTES,
@@ -25,6 +27,7 @@ from zoelife.vocabulary import (
     COVERAGE_RANKS,
     SUBSCRIBER_RELATIONS,
     VERIFY_METHODS,
+    label,
 )
 
 
@@ -143,3 +146,35 @@ def latest_benefits(session: Session, request_id: int) -> dict[str, BenefitCheck
     rows = session.execute(select(BenefitCheck).where(BenefitCheck.request_id == request_id)
                            .order_by(BenefitCheck.id)).scalars()
     return {b.treatment: b for b in rows}
+
+
+@dataclass(frozen=True)
+class RequestCoverage:
+    """What the request page's facts say of coverage: read from the coverage records, with the
+    request's own `insurance` text and `prior_auth_status` only as a read-only fallback for
+    requests that have no coverage record (rows from before the tracker)."""
+
+    insurance: str | None
+    prior_authorization: str | None
+
+
+def request_coverage(session: Session, request: Request) -> RequestCoverage:
+    primary = coverage_of(session, request.id, "primary")
+    if primary is not None:
+        payer = session.get(Payer, primary.payer_id) if primary.payer_id else None
+        insurance = ", ".join(x for x in (payer.name if payer else None, primary.plan_name)
+                              if x) or "entered on the Coverage tab (no payer chosen)"
+    elif request.insurance:
+        insurance = f"{request.insurance} (as the request said; not entered on the Coverage tab)"
+    else:
+        insurance = None
+    latest: dict[str, Authorization] = {}
+    for a in authorizations_of(session, request.id):
+        latest[a.treatment] = a  # in id order: the last one of a treatment counts
+    if latest:
+        prior = "; ".join(f"{label(t)}: {label(a.status).lower()}" for t, a in latest.items())
+    elif request.prior_auth_status:
+        prior = f"{label(request.prior_auth_status)} (recorded before the tracker; read only)"
+    else:
+        prior = None
+    return RequestCoverage(insurance, prior)

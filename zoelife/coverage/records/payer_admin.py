@@ -9,10 +9,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from zoelife import audit
-from zoelife.coverage import checklist
+from zoelife.coverage import checklist, reminders
 from zoelife.coverage.records.common import CoverageError, checked_treatment, clean
-from zoelife.db.models import Payer, PayerCriteria
+from zoelife.db.models import Authorization, Payer, PayerCriteria, Request
 from zoelife.intake.lifecycle.common import now_or_utc
+from zoelife.intake.schedule import refresh_coverage
 
 
 def add_payer(session: Session, name: str, *, actor: audit.Actor, payer_code: str | None = None,
@@ -26,8 +27,11 @@ def add_payer(session: Session, name: str, *, actor: audit.Actor, payer_code: st
                   is_active=True, created_at=now_or_utc(now))
     session.add(payer)
     session.flush()
-    # Payer names are the clinic's list, not patient data: kept in the audit row.
-    audit.record(session, actor, "payer.add", "payer", payer.id, {"setting_payer": name})
+    # Named, never valued: the audit row says which fields were set (and the actor who), the
+    # payer's row says what they are. A `setting`-prefixed key would keep its value.
+    audit.record(session, actor, "payer.add", "payer", payer.id,
+                 [k for k, v in (("name", name), ("payer_code", payer.payer_code),
+                                 ("phone", payer.phone)) if v])
     return payer
 
 
@@ -58,13 +62,33 @@ def set_criteria(session: Session, payer_id: int, treatment: str, data: dict[str
     if row is None:
         row = PayerCriteria(payer_id=payer_id, treatment=treatment)
         session.add(row)
+    before = dict(row.criteria or {})
     row.criteria = dict(data)
     row.updated_at = now_or_utc(now)
     row.updated_by = actor.user_id
     session.flush()
     audit.record(session, actor, "payer.criteria", "payer", payer_id,
-                 {"treatments": treatment, "setting_criteria": dict(data)})
+                 {"treatments": treatment, **criteria_changes(before, data)})
+    # The thresholds and the checklist move the reminders of this payer's open courses.
+    refresh_coverage(session, session.execute(
+        select(Authorization.request_id).distinct()
+        .join(Request, Request.id == Authorization.request_id)
+        .where(Authorization.payer_id == payer_id, Authorization.treatment == treatment,
+               Authorization.status.in_(reminders.ACTIVE), Request.is_open.is_(True))
+    ).scalars().all(), now)
     return row
+
+
+def criteria_changes(before: dict[str, Any], after: dict[str, Any]) -> dict[str, Any]:
+    """Which criteria changed, by name (`criteria.<key>`), never with values: `audit.record`
+    keeps only the fact of the change for these names. A key the checklist does not know is
+    reported as `criteria.other`, so that no name an admin typed reaches the audit log."""
+    known = set(checklist.CRITERIA_KEYS)
+    out: dict[str, Any] = {}
+    for key in sorted(set(before) | set(after), key=str):
+        if before.get(key) != after.get(key):
+            out[f"criteria.{key if key in known else 'other'}"] = True
+    return out
 
 
 def criteria_for(session: Session, payer_id: int | None, treatment: str) -> checklist.Criteria:

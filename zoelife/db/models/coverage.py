@@ -151,6 +151,8 @@ class Authorization(Base):
     opened_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
     status_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)  # entered the current status
     records_requested_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    # Staff chased the records or the payer: the reminder starts again from here.
+    chased_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     submitted_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     decided_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     # Whole days from submission to the (first) decision, stored so medians stay in SQL.
@@ -158,6 +160,7 @@ class Authorization(Base):
     auth_number: Mapped[str | None] = mapped_column(String(80))
     approved_units: Mapped[int | None] = mapped_column(Integer)
     units_used: Mapped[int] = mapped_column(Integer, default=0)
+    units_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)  # units_used last changed
     start_date: Mapped[dt.date | None] = mapped_column(Date)
     end_date: Mapped[dt.date | None] = mapped_column(Date)
     extension_of_id: Mapped[int | None] = mapped_column(ForeignKey("authorizations.id"))

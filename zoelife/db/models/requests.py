@@ -113,6 +113,10 @@ class Request(Base):
     next_step: Mapped[str | None] = mapped_column(String(24))
     next_due_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     follow_up_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    # The earliest coverage reminder of an open request (zoelife.coverage.reminders): when it
+    # is due no later than the request's own step, `next_due_at` is its due time.
+    coverage_step: Mapped[str | None] = mapped_column(String(24))
+    coverage_due_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
 
     duplicate_of_id: Mapped[int | None] = mapped_column(ForeignKey("requests.id"))
     repeat_of_id: Mapped[int | None] = mapped_column(ForeignKey("requests.id"))
@@ -143,7 +147,7 @@ class Request(Base):
         # The worklist: open requests by their next step's due time, covering what the tabs and
         # the order read (a tab's count and its page's ids come from the index alone).
         Index("ix_requests_worklist", "is_open", "next_due_at", "crisis_rank", "status",
-              "appointment_at", "id"),
+              "appointment_at", "id", "coverage_due_at"),
         # Trends: counts by local date and channel.
         Index("ix_requests_trend", "received_local_date", "channel"),
         Index("ix_requests_status_received", "status", "received_at"),

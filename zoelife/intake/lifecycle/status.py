@@ -111,7 +111,7 @@ def change_status(session: Session, request_id: int, *, actor: audit.Actor, seen
             raise MoveNotAllowed("Use “Mark as duplicate” to close a request as a duplicate.")
         values |= {"close_reason": close_reason, "closed_at": now, "is_open": False,
                    "next_attempt_due_at": None, "next_step": None, "next_due_at": None,
-                   "follow_up_at": None}
+                   "follow_up_at": None, "coverage_step": None, "coverage_due_at": None}
         if duplicate_of_id is not None:
             values["duplicate_of_id"] = duplicate_of_id
     elif close_reason:

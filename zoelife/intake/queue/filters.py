@@ -12,6 +12,7 @@ from typing import Any
 from sqlalchemy import and_, exists, or_
 from sqlalchemy.orm import Session
 
+from zoelife.coverage import reminders as coverage_reminders
 from zoelife.db import search as search_index
 from zoelife.db.models import Request, RequestTreatment
 from zoelife.intake.normalize import fold
@@ -118,6 +119,7 @@ def _todo(now: dt.datetime, horizon: dt.datetime):
              or_(Request.next_due_at.is_(None), Request.next_due_at <= horizon)),
         and_(Request.status == "scheduled",
              or_(Request.appointment_at.is_(None), Request.appointment_at <= now)),
+        coverage_reminders.todo_condition(horizon),
     )
 
 

@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
+from zoelife.coverage import reminders as coverage_reminders
 from zoelife.db.models import PossibleMatch, Request, StaffUser
 from zoelife.intake.queue.filters import QueueFilters, conditions, tab_condition
 
@@ -153,7 +154,8 @@ def _rows(session: Session, conds: list, limit: int, *, after: tuple | None = No
             Request.next_due_at, Request.attempt_count, Request.next_attempt_due_at,
             Request.repeat_of_id, Request.has_usable_contact, Request.person_id,
             Request.next_step, Request.appointment_at, Request.phone, Request.email,
-            Request.sms_consent, Request.crisis_rank,
+            Request.sms_consent, Request.crisis_rank, Request.coverage_step,
+            Request.coverage_due_at,
         )
         .outerjoin(assignee, assignee.id == Request.assignee_id)
         .where(Request.id.in_(ids.scalar_subquery()))
@@ -168,6 +170,7 @@ def _queue_row(r, now: dt.datetime, possible_match: bool) -> QueueRow:
     step = r.next_step
     if r.status == "scheduled" and r.appointment_at is not None and aware(r.appointment_at) <= now:
         step, due = "outcome", aware(r.appointment_at)  # the appointment's time has come
+    step, due = coverage_reminders.shown_step(step, due, r.coverage_step, r.coverage_due_at)
     return QueueRow(
         id=r.id, received_at=r.received_at, first_name=r.first_name, last_name=r.last_name,
         submitter=r.submitter, submitter_name=r.submitter_name, channel=r.channel,
