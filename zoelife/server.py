@@ -1,7 +1,7 @@
 """Extra routes served by the app's own server beside the Streamlit UI (`st.App`).
 
-Each way in or out adds its Starlette routes here: the web-form webhook, the sign-in cookie
-routes, the signed-in downloads.
+Each way in or out adds its Starlette routes here: the web-form webhook, Twilio's webhooks
+(texts, calls, delivery status), the sign-in cookie routes, the signed-in downloads.
 """
 
 from __future__ import annotations
@@ -32,8 +32,8 @@ def ready(_request) -> PlainTextResponse:
 def routes() -> list[BaseRoute]:
     found: list[BaseRoute] = [Route("/api/ready", ready, methods=["GET"])]
     # Each route module is optional so that a part of the product can be built separately.
-    for module_name in ("zoelife.ingest.webhook", "zoelife.security.web",
-                        "zoelife.security.downloads"):
+    for module_name in ("zoelife.ingest.webhook", "zoelife.conversations.webhooks",
+                        "zoelife.security.web", "zoelife.security.downloads"):
         try:
             module = __import__(module_name, fromlist=["routes"])
         except ModuleNotFoundError as exc:

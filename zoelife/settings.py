@@ -123,6 +123,39 @@ SPECS: tuple[SettingSpec, ...] = (
     SettingSpec("upload_max_mb", "int", 50,
                 "Largest file accepted by the Import pages and the webhook body limit's ceiling.",
                 "Imports", minimum=1, maximum=200),
+    SettingSpec("sms_after_hours_crisis_reply", "text",
+                "If you are in danger now, call 911. You can call or text 988, the Suicide & "
+                "Crisis Lifeline, at any hour. {clinic} is closed now; our on-call staff have "
+                "been alerted and we will contact you.",
+                "The automatic reply to a text the crisis detector marks urgent outside business "
+                "hours (placeholders: {first_name}, {clinic}). Empty: none.", "Text messages"),
+    SettingSpec("sms_auto_reply", "text",
+                "Thank you for your message to {clinic}. We are closed now and will answer when "
+                "we open. If you are in crisis, call 911 or call or text 988.",
+                "The automatic reply to any other text outside business hours, at most once in "
+                "12 hours per number; never sent in answer to an urgent message. Empty: none.",
+                "Text messages"),
+    SettingSpec("sms_missed_call_text_back", "bool", False,
+                "Text a caller back when their call was missed (only a number with texting "
+                "consent that has not opted out).", "Text messages"),
+    SettingSpec("sms_missed_call_text", "text",
+                "Sorry we missed your call to {clinic}. Reply here by text, or we will call you "
+                "back. If you are in crisis, call 911 or call or text 988.",
+                "The missed-call text-back (placeholders: {first_name}, {clinic}).",
+                "Text messages"),
+    SettingSpec("sms_keyword_replies", "bool", False,
+                "Answer STOP, START and HELP ourselves. Leave off while Twilio's own opt-out "
+                "handling answers them (the default on Twilio numbers): they would be answered "
+                "twice. Either way the consent is recorded.", "Text messages"),
+    SettingSpec("sms_help_reply", "text",
+                "{clinic}: appointment requests by text. Reply STOP to opt out. Message and data "
+                "rates may apply. In an emergency call 911; call or text 988 for crisis support.",
+                "The answer to HELP when keyword replies are on.", "Text messages"),
+    SettingSpec("voice_greeting", "text",
+                "You have reached {clinic}. We cannot take your call right now. Please leave "
+                "your name, number and a short message after the tone. If you are in danger, "
+                "hang up and call 911, or call 988.",
+                "What a caller hears before leaving a voicemail.", "Text messages"),
     SettingSpec("source_field_mappings", "field_mappings", {},
                 "Per source, what each field of its bodies means (label or numeric field id -> "
                 "request field), for forms that post numeric ids (Gravity Forms' \"All "

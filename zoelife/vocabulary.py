@@ -5,7 +5,7 @@ Kept in one place so the ORM's CHECK constraints, the forms and the importers ag
 
 from __future__ import annotations
 
-CHANNELS = ("web_form", "phone", "referral", "email", "walk_in", "other")
+CHANNELS = ("web_form", "phone", "referral", "email", "walk_in", "text", "other")
 SUBMITTERS = ("self", "parent_guardian", "spouse_partner", "provider", "other")
 TREATMENTS = ("spravato", "tms", "ketamine", "medication_management", "therapy", "other")
 STATUSES = ("new", "attempted", "in_progress", "scheduled", "closed")
@@ -36,6 +36,9 @@ ROLES = ("front_desk", "manager", "admin")
 MATCH_STATUSES = ("open", "linked", "dismissed")
 QUARANTINE_STATUSES = ("open", "reimported", "dismissed")
 INTAKE_KEY_KINDS = ("request", "submission", "quarantine")
+# Conversations (docs/conversations.md): texts both ways, missed calls and voicemails.
+MESSAGE_DIRECTIONS = ("inbound", "outbound")
+MESSAGE_KINDS = ("sms", "missed_call", "voicemail")
 # What is to be done next on an open request (docs/front-desk.md, "The worklist"); every open
 # request has one and its due time (`next_step`, `next_due_at`), a closed one neither.
 NEXT_STEPS = ("first_contact", "next_attempt", "close_unreachable", "follow_up", "rebook",

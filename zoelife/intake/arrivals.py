@@ -16,7 +16,7 @@ from zoelife.db.models import Request
 SHOWN = 3  # arrivals named at most per check; the others are counted in one more toast
 
 CHANNEL_WORDS = {"web_form": "web", "phone": "phone", "referral": "referral", "email": "email",
-                 "walk_in": "walk-in", "other": ""}
+                 "walk_in": "walk-in", "text": "text", "other": ""}
 
 
 @dataclass(frozen=True)
