@@ -6,11 +6,12 @@ import pandas as pd
 import streamlit as st
 
 from zoelife import audit, settings
+from zoelife.conversations import service as conversations
 from zoelife.intake import lifecycle, queue
 from zoelife.intake.normalize import format_phone
 from zoelife.triage import assess
 from zoelife.triage import eligibility as elig
-from zoelife.ui import coverage_panel, worklist
+from zoelife.ui import conversation_panel, coverage_panel, worklist
 from zoelife.ui import request_actions as actions
 from zoelife.ui import request_widgets as w
 from zoelife.ui.components import (
@@ -62,6 +63,8 @@ with reading() as session:
     desk = lifecycle.front_desk_users(session)
     merge_targets = (queue.open_request_ids_for_merge(session, request_id, detail.request.person_id)
                      if detail else [])
+    texts = conversations.request_messages(session, request_id) if detail else []
+    may_text = conversations.may_text(session, detail.request) if detail else (False, "")
 if detail is None:
     page_header("Request")
     st.error(f"Request {request_id} does not exist.")
@@ -355,6 +358,10 @@ with h2:
             hide_index=True, width="stretch")
     else:
         st.caption("No status changes yet.")
+st.markdown("**Texts, calls and voicemails**")
+conversation_panel.show_thread(texts, zone=zone, staff_names=detail.staff_names)
+conversation_panel.send_form(r.id, first_name=r.first_name, clinic=values["clinic_name"],
+                             allowed=may_text[0], why=may_text[1], who=who, key=f"text_{r.id}")
 if detail.submissions:
     st.markdown("**Later submissions attached to this request**")
     for sub in detail.submissions:
