@@ -66,12 +66,38 @@ async def lifespan(_app) -> AsyncIterator[None]:
     warming = asyncio.create_task(asyncio.to_thread(_warm_triage))
     seconds = float(os.environ.get(ONCALL_CHECK_SECONDS_ENV, "60"))
     task = asyncio.create_task(_oncall_loop(seconds)) if seconds > 0 else None
+    cadence = _cadence_task()
     try:
         yield
     finally:
         warming.cancel()
-        if task is not None:
-            task.cancel()
+        for running in (task, cadence):
+            if running is not None:
+                running.cancel()
+
+
+def _cadence_task() -> asyncio.Task | None:
+    """The follow-up cadence's texts (zoelife.conversations.cadence), when texting is on."""
+    from zoelife.conversations import cadence, twilio_api
+
+    seconds = cadence.cadence_seconds()
+    if seconds <= 0 or not twilio_api.sending_enabled():
+        return None
+    return asyncio.create_task(_cadence_loop(seconds))
+
+
+async def _cadence_loop(seconds: float) -> None:
+    from zoelife.conversations import cadence
+    from zoelife.db.engine import shared_engine
+
+    while True:
+        await asyncio.sleep(seconds)
+        try:
+            await asyncio.to_thread(cadence.run, shared_engine())
+        except asyncio.CancelledError:
+            raise
+        except Exception as exc:  # noqa: BLE001 - keep going; log the kind only, no data
+            log.warning("text cadence failed: %s", type(exc).__name__)
 
 
 def _warm_triage() -> None:

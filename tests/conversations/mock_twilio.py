@@ -10,9 +10,9 @@
 from __future__ import annotations
 
 import base64
-import itertools
 import json
 import threading
+import uuid
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qsl
 
@@ -27,7 +27,6 @@ class MockTwilio:
     def __init__(self) -> None:
         self.sent: list[dict[str, str]] = []
         self.refuse_code: int | None = None
-        self._ids = itertools.count(1)
         mock = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -46,7 +45,7 @@ class MockTwilio:
                 if mock.refuse_code is not None:
                     return self._json(400, {"code": mock.refuse_code, "status": 400,
                                             "message": "refused by the mock"})
-                sid = f"SM{next(mock._ids):032d}"
+                sid = f"SM{uuid.uuid4().hex}"
                 mock.sent.append(form | {"Sid": sid})
                 return self._json(201, {"sid": sid, "status": "queued", "to": form.get("To"),
                                         "from": form.get("From"), "body": form.get("Body"),
@@ -88,12 +87,10 @@ def signed_post(client, path: str, params: dict[str, str], *, token: str = AUTH_
     return client.post(path, data=params, headers=headers)
 
 
-_sids = itertools.count(1)
-
 
 def sms_params(body: str, from_: str = "+12025550143", sid: str | None = None) -> dict[str, str]:
     """An inbound text's webhook parameters, as Twilio posts them."""
-    sid = sid or f"SM{next(_sids):032x}"
+    sid = sid or f"SM{uuid.uuid4().hex}"
     return {"MessageSid": sid, "SmsSid": sid, "AccountSid": ACCOUNT_SID, "From": from_,
             "To": CLINIC_NUMBER, "Body": body, "NumMedia": "0", "NumSegments": "1",
             "SmsStatus": "received", "ApiVersion": "2010-04-01"}

@@ -603,6 +603,18 @@ def deliver(engine, message_ids: list[int]) -> None:
                             .values(provider_sid=sid, status=status, updated_at=now))
 
 
+def _cadence_still_due(session: Session, request: Request, now: dt.datetime) -> bool:
+    """Checked in the sending transaction: two servers running the cadence at once send the
+    due text once (the first one's stored message is seen by the second)."""
+    if (request.next_step != "next_attempt" or request.next_due_at is None
+            or request.next_due_at > now or request.reached_at is not None):
+        return False
+    since = request.last_attempt_at or request.received_at
+    return session.execute(select(Message.id).where(
+        Message.request_id == request.id, Message.automatic == "cadence",
+        Message.created_at > since).limit(1)).first() is None
+
+
 def send_text(engine, request_id: int, body: str, *, actor: audit.Actor,
               template_id: int | None = None, automatic: str | None = None,
               now: dt.datetime | None = None) -> int:
@@ -626,6 +638,8 @@ def send_text(engine, request_id: int, body: str, *, actor: audit.Actor,
         allowed, why = may_text(session, request)
         if not allowed:
             raise LifecycleError(why)
+        if automatic == "cadence" and not _cadence_still_due(session, request, now):
+            raise LifecycleError("The cadence's text is no longer due.")
         phone = request.phone
         conv = _conversation(session, phone, now)
         conv.request_id = request.id
