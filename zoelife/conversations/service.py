@@ -52,9 +52,10 @@ from zoelife.intake.service import (
     assess_input,
     evidence_json,
     raise_crisis_from_text,
+    reassessed_extra_text,
     receive,
 )
-from zoelife.triage import Assessment, assess
+from zoelife.triage import CRISIS_RANK, Assessment, assess
 
 SMS_SOURCE = "twilio-sms"
 VOICE_SOURCE = "twilio-voice"
@@ -254,10 +255,31 @@ def _caller_attempt(session: Session, request_id: int, *, method: str, outcome: 
                                method=method, outcome=outcome, note=note, created_at=now))
 
 
+def _with_context(engine, number: str, words: str, assessment: Assessment) -> Assessment:
+    """The message read on its own and, before the write transaction (its holder makes every
+    other writer of the process wait), read again after the text of the number's open request:
+    a message that only alarms in context ("I still feel that way") raises it too."""
+    if not words.strip() or assessment.crisis == "urgent":
+        return assessment  # nothing to add: urgent is as high as it goes
+    with read_session(engine) as session:
+        found = _open_requests(session, number)
+        context = ((found[0].message or "") + "\n" + reassessed_extra_text(found[0].extra)
+                   if found else "")
+    if not context.strip():
+        return assessment
+    together = assess(context + "\n" + words)
+    return together if CRISIS_RANK[together.crisis] > CRISIS_RANK[assessment.crisis] \
+        else assessment
+
+
 def _raise(session: Session, request: Request, assessment: Assessment, schedule: Schedule,
            now: dt.datetime) -> bool:
-    """New words raise the request's level, never lower it (the intake's one rule)."""
-    raised = raise_crisis_from_text(session, request, schedule, now=now, also=assessment)
+    """New words raise the request's level, never lower it (the intake's one rule). The
+    words were assessed before the transaction (`_with_context`): nothing is read again here
+    (`text=""`); the request's stored evidence, which points into its own message, is
+    replaced only when the level rises."""
+    raised = raise_crisis_from_text(session, request, schedule, now=now, text="",
+                                    also=assessment)
     if raised:
         request.updated_at = now
     return raised
@@ -347,6 +369,7 @@ def receive_sms(engine, params: dict[str, str], *, now: dt.datetime | None = Non
                        sms_consent=True)
     # Triage before the write transaction: every writer of the process waits for its holder.
     assessment = assess_input(inp)
+    in_context = _with_context(engine, number, body, assessment) if usable else assessment
     schedule, values = _loaded(engine)
     with write_session(engine) as session:
         if session.execute(select(Message.id).where(Message.provider_sid == sid)).first():
@@ -373,7 +396,7 @@ def receive_sms(engine, params: dict[str, str], *, now: dt.datetime | None = Non
               and request.sms_consent is not True):
             record_consent(session, number, True, via="texted_in", now=now, message_id=msg.id)
         if request is not None and not matched.created:
-            _raise(session, request, assessment, schedule, now)
+            _raise(session, request, in_context, schedule, now)
             if keyword != "stop" and request.is_open and _contacted_before(session, request):
                 lifecycle.log_attempt(session, request.id, actor=WEBHOOK_ACTOR, method="text",
                                       outcome="reached", note="They answered by text.",
@@ -537,6 +560,9 @@ def record_transcript(engine, params: dict[str, str], *, now: dt.datetime | None
     if (params.get("TranscriptionStatus") or "completed").lower() != "completed":
         transcript = ""
     assessment = assess(transcript)
+    number, usable = _number(params.get("From") or params.get("Caller"))
+    in_context = (_with_context(engine, number, transcript, assessment) if usable
+                  else assessment)
     schedule, values = _loaded(engine)
     with write_session(engine) as session:
         msg, conv, _ = _voicemail(session, params, now)
@@ -548,7 +574,7 @@ def record_transcript(engine, params: dict[str, str], *, now: dt.datetime | None
         msg.updated_at = now
         request = session.get(Request, msg.request_id) if msg.request_id else None
         if request is not None:
-            _raise(session, request, assessment, schedule, now)
+            _raise(session, request, in_context, schedule, now)
         reply = None
         if assessment.crisis == "urgent" and request is not None and request.sms_consent is True:
             reply = _after_hours_reply(session, conv, request, assessment, values, schedule, now)
