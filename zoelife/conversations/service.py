@@ -351,6 +351,35 @@ def _loaded(engine) -> tuple[Schedule, dict[str, Any]]:
     return Schedule.from_settings(values), values
 
 
+def _once(fn):
+    """Twilio may deliver the same sid twice at the same moment (a retry racing the first):
+    on PostgreSQL both transactions can pass the "already stored?" check, and the second
+    then fails on the unique sid (or intake key). That is a repeat, not an error. Two texts
+    from a new number at the same moment race to create its conversation the same way: the
+    loser is run again once (it then finds the conversation)."""
+    import functools
+
+    from sqlalchemy.exc import IntegrityError
+
+    @functools.wraps(fn)
+    def wrapper(engine, params, **kw):
+        sid = (params.get("MessageSid") or params.get("SmsSid") or params.get("CallSid")
+               or "").strip()[:64]
+        for attempt in (1, 2):
+            try:
+                return fn(engine, params, **kw)
+            except IntegrityError:
+                with read_session(engine) as session:
+                    if sid and session.execute(select(Message.id).where(
+                            Message.provider_sid == sid)).first():
+                        return Received(stored=False)
+                if attempt == 2:
+                    raise
+        raise AssertionError("unreachable")  # pragma: no cover
+    return wrapper
+
+
+@_once
 def receive_sms(engine, params: dict[str, str], *, now: dt.datetime | None = None) -> Received:
     """One inbound text (Twilio's webhook parameters), stored, matched, assessed, answered."""
     now = now or dt.datetime.now(dt.UTC)
@@ -459,6 +488,7 @@ def record_status(engine, params: dict[str, str], *, now: dt.datetime | None = N
 # --------------------------------------------------------------------------- voice
 
 
+@_once
 def record_missed_call(engine, params: dict[str, str], *, now: dt.datetime | None = None
                        ) -> Received:
     """A call nobody answered: on the caller's request (a new one, channel `phone`, when
