@@ -106,3 +106,24 @@ def test_an_inbound_crisis_text_reaches_an_open_queue_flagged_urgent(clinic, tab
     expect(tab.get_by_role("heading", name="Inbox")).to_be_visible()
     expect(tab.get_by_text("1 conversation, 1 unread.")).to_be_visible()
     no_exception(tab)
+
+
+def test_a_crisis_text_on_an_open_request_raises_it_on_an_open_queue(clinic, tab):
+    clinic, _mock = clinic
+    # plant_request gives every request the number +1 212 555 0142.
+    request_id = plant_request(clinic, first="Rowan", last="Raised", treatments=("TMS",),
+                               message="Do you have evening TMS appointments?")
+    sign_in(tab, clinic.base, "desk", "Dana Desk")
+    expect(tab.get_by_role("heading", name=re.compile(r"^Queue"))).to_be_visible()
+    row = tab.get_by_text(f"#{request_id} Rowan Raised, received")
+    expect(row).to_have_count(0)  # not urgent yet: not in the banner
+    tab.evaluate("() => { window.zoelifeJourneyMarker = 'still here'; }")
+
+    sent = time.monotonic()
+    post_text(clinic.base, sms_params("honestly some days I wish I was dead",
+                                      from_="+12125550142", sid=f"SM{uuid.uuid4().hex}"))
+    expect(row).to_be_visible(timeout=(QUEUE_REFRESH_SECONDS + RENDER_ALLOWANCE_SECONDS) * 1000)
+    print(f"raised request in the open queue's banner after {time.monotonic() - sent:.1f} s")
+    expect(tab.get_by_text(f"Request #{request_id} is now urgent")).to_be_visible()
+    assert tab.evaluate("() => window.zoelifeJourneyMarker") == "still here"
+    no_exception(tab)

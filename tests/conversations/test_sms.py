@@ -362,3 +362,16 @@ def test_the_webhook_logs_name_no_number_and_no_words(client, app_db, caplog):
     signed_post(client, "/api/twilio/sms", sms_params(CRISIS), token="forged")
     logged = "\n".join(r.getMessage() for r in caplog.records)
     assert "5550143" not in logged and "pills" not in logged
+
+
+def test_open_pages_learn_which_requests_new_words_made_urgent(client, app_db):
+    from zoelife.intake import arrivals
+
+    eng = engine_of(app_db)
+    rid = make_request(eng, phone=PHONE, now=FIXED_NOW, received_at=FIXED_NOW)
+    before = read_db(app_db, arrivals.latest_urgent_change_id)
+    signed_post(client, "/api/twilio/sms", sms_params(CRISIS, from_="+12025550111"))  # new
+    signed_post(client, "/api/twilio/sms", sms_params(CRISIS))  # raises the open request
+    assert read_db(app_db, arrivals.latest_urgent_change_id) > before
+    assert read_db(app_db, lambda s: arrivals.raised_after(s, before)) == [rid]
+    eng.dispose()
