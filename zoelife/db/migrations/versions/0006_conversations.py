@@ -3,7 +3,8 @@
 New tables (docs/conversations.md): `sms_templates` (the admin's texts), `conversations` (one
 phone number's thread in the shared inbox), `messages` (texts both ways, missed calls and
 voicemails; Twilio's sid unique) and `sms_consent_events` (STOP, START, texts to us, staff).
-The channel `text` joins the channels of `requests` and `submissions`: their CHECK
+An index `crisis_changes (to_level, id)` serves every open page's look for the newest urgent
+change. The channel `text` joins the channels of `requests` and `submissions`: their CHECK
 constraints are rewritten in place, as revision 0002 did (SQLite: the stored CREATE TABLE
 text, checked first on an empty in-memory database; PostgreSQL: dropped and added again).
 
@@ -73,6 +74,8 @@ def _rewrite_channels(old: tuple[str, ...], new: tuple[str, ...]) -> None:
 
 def upgrade() -> None:
     _rewrite_channels(_OLD_CHANNELS, _NEW_CHANNELS)
+    op.create_index('ix_crisis_changes_to_level_id', 'crisis_changes', ['to_level', 'id'],
+                    unique=False)
     op.create_table('sms_templates',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('name', sa.String(length=80), nullable=False),
@@ -170,4 +173,5 @@ def downgrade() -> None:
 
     op.drop_table('conversations')
     op.drop_table('sms_templates')
+    op.drop_index('ix_crisis_changes_to_level_id', table_name='crisis_changes')
     _rewrite_channels(_NEW_CHANNELS, _OLD_CHANNELS)
