@@ -122,3 +122,23 @@ def test_the_request_page_shows_the_thread_and_refuses_to_text_without_consent(a
     assert "Texts, calls and voicemails" in text and "STOP" in text
     assert "replied STOP" in text
     assert not [b for b in at.button if b.label == "Send text"]
+
+
+def test_with_texting_off_the_pages_say_so_and_offer_no_send(app_db, monkeypatch):
+    from zoelife.conversations import twilio_api
+
+    for name in (twilio_api.ACCOUNT_SID_ENV, twilio_api.AUTH_TOKEN_ENV, twilio_api.FROM_ENV):
+        monkeypatch.delenv(name, raising=False)
+    make_user(app_db, "clinic.admin", ["admin"])
+    engine = make_engine(app_db)
+    rid = make_request(engine, phone="+12025550108", sms_consent=True, now=FIXED_NOW,
+                       received_at=FIXED_NOW)
+    engine.dispose()
+    at = run("pages/request.py", app_db, ("front_desk",), request_id=rid)
+    assert not at.exception
+    assert "Texting is off" in page_text(at)
+    assert not [b for b in at.button if b.label == "Send text"]
+    at = run("pages/inbox.py", app_db, ("front_desk",))
+    assert not at.exception and "No conversations yet." in page_text(at)
+    at = run("pages/sms_templates.py", app_db, ("admin",))
+    assert not at.exception and "Texting is off on this server" in page_text(at)

@@ -156,3 +156,13 @@ def test_a_voice_callback_signed_for_another_event_is_refused(client, app_db):
                     recording(TranscriptionText="x"), url=voice + "?event=recorded")
     assert r.status_code == 403
     assert rows(app_db, Message) == []
+
+
+def test_only_a_twilio_recording_address_is_linked(client, app_db):
+    voice = "http://testserver/api/twilio/voice"
+    for rec, url in (("RE7", "https://evil.example/a.mp3"),
+                     ("RE8", "http://api.twilio.com/x"),
+                     ("RE9", "https://api.twilio.com.evil.example/x")):
+        signed_post(client, "/api/twilio/voice?event=recorded",
+                    recording(sid="CA7", rec=rec, RecordingUrl=url), url=voice + "?event=recorded")
+    assert [m.recording_url for m in rows(app_db, Message)] == [None, None, None]

@@ -552,10 +552,9 @@ def _voicemail(session: Session, params: dict[str, str], now: dt.datetime
     call = session.execute(select(Message).where(
         Message.provider_sid == (params.get("CallSid") or "").strip()[:64])).scalar()
     request_id = call.request_id if call is not None else conv.request_id
-    url = (params.get("RecordingUrl") or "").strip()[:500] or None
     msg = Message(conversation_id=conv.id, request_id=request_id, direction="inbound",
                   kind="voicemail", body=None, provider_sid=rec_sid, status="recorded",
-                  recording_url=url if url and url.startswith("https://") else None,
+                  recording_url=twilio_api.recording_link(params.get("RecordingUrl")),
                   crisis_level="none", crisis_evidence=[], created_at=now, updated_at=now)
     session.add(msg)
     session.flush()

@@ -159,7 +159,8 @@ def voicemail_twiml(greeting: str, recorded_url: str, transcript_url: str) -> st
     response = VoiceResponse()
     if greeting:
         response.say(greeting)
-    response.record(max_length=180, play_beep=True, action=recorded_url, method="POST",
+    # Twilio transcribes recordings of up to two minutes.
+    response.record(max_length=120, play_beep=True, action=recorded_url, method="POST",
                     transcribe=True, transcribe_callback=transcript_url)
     response.hangup()
     return str(response)
@@ -179,3 +180,20 @@ def hangup_twiml() -> str:
     response = VoiceResponse()
     response.hangup()
     return str(response)
+
+
+def recording_link(url: str | None) -> str | None:
+    """The recording's address when it is Twilio's own (https, a twilio.com host): the only
+    link the timeline shows for a voicemail."""
+    from urllib.parse import urlsplit
+
+    if not url:
+        return None
+    try:
+        parts = urlsplit(url.strip())
+    except ValueError:
+        return None
+    host = (parts.hostname or "").lower()
+    if parts.scheme != "https" or not (host == "twilio.com" or host.endswith(".twilio.com")):
+        return None
+    return url.strip()[:500]
