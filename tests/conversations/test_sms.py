@@ -375,3 +375,13 @@ def test_open_pages_learn_which_requests_new_words_made_urgent(client, app_db):
     assert read_db(app_db, arrivals.latest_urgent_change_id) > before
     assert read_db(app_db, lambda s: arrivals.raised_after(s, before)) == [rid]
     eng.dispose()
+
+
+def test_the_admin_texts_take_only_the_two_placeholders_and_the_crisis_reply_keeps_988_911():
+    with pytest.raises(settings.SettingError, match="diagnosis"):
+        settings.validate("sms_auto_reply", "Hi {first_name}, about your {diagnosis}")
+    with pytest.raises(settings.SettingError, match="988 and 911"):
+        settings.validate("sms_after_hours_crisis_reply", "We are closed; call 911.")
+    assert settings.validate("sms_auto_reply", "") == ""  # no routine auto-reply
+    text = "{clinic} is closed. In danger: 911. Crisis line: call or text 988."
+    assert settings.validate("sms_after_hours_crisis_reply", text) == text
