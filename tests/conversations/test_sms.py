@@ -385,3 +385,46 @@ def test_the_admin_texts_take_only_the_two_placeholders_and_the_crisis_reply_kee
     assert settings.validate("sms_auto_reply", "") == ""  # no routine auto-reply
     text = "{clinic} is closed. In danger: 911. Crisis line: call or text 988."
     assert settings.validate("sms_after_hours_crisis_reply", text) == text
+
+
+@pytest.fixture
+def oncall_hook():
+    """A stand-in for the clinic's paging webhook: records what it is posted."""
+    import json
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    received = []
+
+    class Handler(BaseHTTPRequestHandler):
+        def log_message(self, *_args):
+            pass
+
+        def do_POST(self):  # noqa: N802 - http.server's name
+            received.append(json.loads(self.rfile.read(int(self.headers["Content-Length"]))))
+            self.send_response(200)
+            self.end_headers()
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/page", received
+    server.shutdown()
+    server.server_close()
+
+
+def test_after_hours_a_crisis_text_alerts_the_on_call_contacts_at_once(client, app_db, clock,
+                                                                       oncall_hook):
+    url, received = oncall_hook
+    eng = engine_of(app_db)
+    with write_session(eng) as s:
+        settings.set_value(s, "oncall_webhook_url", url)
+    signed_post(client, "/api/twilio/sms", sms_params(CRISIS, from_="+12025550121"))
+    assert received == []  # business hours: the desk has its minutes to acknowledge
+    clock.move_to(NIGHT)
+    signed_post(client, "/api/twilio/sms", sms_params(CRISIS))
+    assert len(received) == 1  # no wait for the server's next round
+    alert = str(received[0])
+    assert "pills" not in alert and "5550143" not in alert  # no patient data
+    req = [r for r in requests(app_db) if r.phone == PHONE][0]
+    assert req.oncall_notified_at is not None and str(req.id) in alert
+    eng.dispose()

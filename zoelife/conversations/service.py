@@ -343,6 +343,31 @@ class Received:
     created: bool = False
     possible_match: bool = False
     outbound: list[int] = field(default_factory=list)  # automatic texts to deliver now
+    # The request waits as urgent and unacknowledged after this delivery: the on-call check
+    # runs at once (outside business hours it alerts at once) instead of at its next round.
+    oncall: bool = False
+
+
+def _waits_urgent(request: Request | None) -> bool:
+    return (request is not None and request.crisis_level == "urgent"
+            and request.crisis_acknowledged_at is None and request.oncall_notified_at is None)
+
+
+def after_commit(engine, outbound: list[int], oncall: bool) -> None:
+    """What a webhook does once its answer is on the way: send the automatic texts, and run
+    the on-call check when an urgent request waits (it decides whether to alert now)."""
+    if outbound:
+        deliver(engine, outbound)
+    if oncall:
+        from zoelife.triage.oncall import check_and_alert
+
+        try:
+            check_and_alert(engine)
+        except Exception as exc:  # noqa: BLE001 - the server's own round retries
+            import logging
+
+            logging.getLogger(__name__).warning("on-call check after a text failed: %s",
+                                                type(exc).__name__)
 
 
 def _loaded(engine) -> tuple[Schedule, dict[str, Any]]:
@@ -454,7 +479,7 @@ def receive_sms(engine, params: dict[str, str], *, now: dt.datetime | None = Non
                      {"kind": "sms", "crisis_level": level, "keyword": keyword})
         return Received(True, request.id if request else None, msg.id, assessment.crisis,
                         matched.created, matched.possible_match,
-                        [m.id for m in replies if m is not None])
+                        [m.id for m in replies if m is not None], _waits_urgent(request))
 
 
 def record_status(engine, params: dict[str, str], *, now: dt.datetime | None = None) -> bool:
@@ -610,7 +635,7 @@ def record_transcript(engine, params: dict[str, str], *, now: dt.datetime | None
         audit.record(session, WEBHOOK_ACTOR, "message.transcript", "request", msg.request_id,
                      {"kind": "voicemail", "crisis_level": assessment.crisis})
         return Received(True, msg.request_id, msg.id, assessment.crisis,
-                        outbound=[reply.id] if reply else [])
+                        outbound=[reply.id] if reply else [], oncall=_waits_urgent(request))
 
 
 # --------------------------------------------------------------------------- sending

@@ -93,8 +93,11 @@ async def _run(route: str, fn, params: dict[str, str]):
         return engine, None, _text(500, "internal error")
 
 
-def _xml(twiml: str, engine=None, outbound: list[int] | None = None) -> Response:
-    task = BackgroundTask(service.deliver, engine, outbound) if outbound else None
+def _xml(twiml: str, engine=None, result: service.Received | None = None) -> Response:
+    """The TwiML answer; the automatic texts and the on-call check run after it is sent."""
+    task = None
+    if result is not None and (result.outbound or result.oncall):
+        task = BackgroundTask(service.after_commit, engine, result.outbound, result.oncall)
     return Response(twiml, media_type=XML, background=task)
 
 
@@ -107,7 +110,7 @@ async def sms(request: Request) -> Response:
         return failed
     log.info("twilio sms: 200 (%s)", "stored" if result.stored else "repeated")
     # Replies go out through the REST API (stored, with status callbacks), not in the TwiML.
-    return _xml(twilio_api.messaging_twiml(), engine, result.outbound)
+    return _xml(twilio_api.messaging_twiml(), engine, result)
 
 
 async def status(request: Request) -> Response:
@@ -147,7 +150,7 @@ async def voice(request: Request) -> Response:
         greeting = await run_in_threadpool(_greeting, engine)
         return _xml(twilio_api.voicemail_twiml(greeting, here + "?event=recorded",
                                                here + "?event=transcript"),
-                    engine, result.outbound)
+                    engine, result)
     if event == "recorded":
         engine, _result, failed = await _run("voice", service.record_voicemail, params)
         if failed is not None:
@@ -157,7 +160,7 @@ async def voice(request: Request) -> Response:
         engine, result, failed = await _run("voice", service.record_transcript, params)
         if failed is not None:
             return failed
-        return _xml(twilio_api.messaging_twiml(), engine, result.outbound)
+        return _xml(twilio_api.messaging_twiml(), engine, result)
     return _text(404, "unknown voice event")
 
 
