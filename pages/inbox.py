@@ -28,6 +28,11 @@ w.show_flash()
 w.watch_arrivals()
 
 
+SHOWN_KEY = "_inbox_shown_ids"
+PICKED_KEY = "_inbox_picked_rows"
+OPEN_KEY = "_inbox_open_id"
+
+
 @st.fragment(run_every=dt.timedelta(seconds=w.queue_refresh_seconds()))
 @faults_shown(key="inbox_retry")
 def conversations() -> None:
@@ -56,13 +61,26 @@ def conversations() -> None:
         "Message": r.preview,
         "Claimed by": r.claimed_by or "",
         "Request": f"#{r.request_id}" if r.request_id else ""} for r in rows])
+    # The conversation open is kept by its id, not by its row: a refresh that puts a new
+    # urgent conversation on top must not switch what the reader has open (nor mark the
+    # other one read).
+    # A new selection is a click on the table as the previous run drew it.
+    drawn = st.session_state.get(SHOWN_KEY) or [r.conversation_id for r in rows]
     picked = people_table(frame, hide_index=True, width="stretch", on_select="rerun",
                           selection_mode="single-row", key="inbox_table")
-    chosen = picked.selection.rows if picked is not None else []
-    if not chosen:
+    chosen = list(picked.selection.rows) if picked is not None else []
+    if chosen != st.session_state.get(PICKED_KEY, []):
+        st.session_state[PICKED_KEY] = chosen
+        st.session_state[OPEN_KEY] = (drawn[chosen[0]] if chosen and chosen[0] < len(drawn)
+                                      else None)
+    st.session_state[SHOWN_KEY] = [r.conversation_id for r in rows]
+    open_id = st.session_state.get(OPEN_KEY)
+    with reading() as session:
+        found = inbox.page(session, conversation_id=open_id, limit=1) if open_id else []
+    if not found:
         st.caption("Select a conversation to read and answer it.")
         return
-    row = rows[chosen[0]]
+    row = found[0]
     if row.unread:
         with writing() as session:
             inbox.mark_read(session, row.conversation_id, actor=who)

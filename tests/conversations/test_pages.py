@@ -142,3 +142,18 @@ def test_with_texting_off_the_pages_say_so_and_offer_no_send(app_db, monkeypatch
     assert not at.exception and "No conversations yet." in page_text(at)
     at = run("pages/sms_templates.py", app_db, ("admin",))
     assert not at.exception and "Texting is off on this server" in page_text(at)
+
+
+def test_a_refresh_with_a_new_urgent_conversation_on_top_keeps_the_open_one(app_db, client):
+    seed(app_db, client)
+    rita = read_db(app_db, lambda s: s.execute(select(Conversation.id).where(
+        Conversation.phone == "+12025550101")).scalar_one())
+    at = run("pages/inbox.py", app_db, ("front_desk",), _inbox_open_id=rita)
+    assert "Rita Routine" in page_text(at)
+    signed_post(client, "/api/twilio/sms", sms_params(CRISIS, from_="+12025550104"))
+    at.run()  # the refresh: a new urgent conversation is now the first row
+    assert list(at.dataframe[0].value["Message"])[:2] == [CRISIS, CRISIS]
+    assert "Rita Routine" in [s.value for s in at.subheader]
+    unread = read_db(app_db, lambda s: {c.phone: c.unread for c in
+                                        s.execute(select(Conversation)).scalars()})
+    assert unread["+12025550104"] == 1  # not marked read behind the reader's back

@@ -43,16 +43,18 @@ def count(session: Session) -> tuple[int, int]:
     return int(total), int(unread)
 
 
-def page(session: Session, *, offset: int = 0, limit: int = 25) -> list[InboxRow]:
-    rows = session.execute(
-        select(Conversation.id, Conversation.request_id, Conversation.phone,
-               Conversation.unread, Conversation.last_message_at, Conversation.possible_match,
-               Request.first_name, Request.last_name, Request.crisis_level,
-               StaffUser.display_name)
-        .outerjoin(Request, Request.id == Conversation.request_id)
-        .outerjoin(StaffUser, StaffUser.id == Conversation.claimed_by)
-        .order_by(*_order()).offset(offset).limit(limit)
-    ).all()
+def page(session: Session, *, offset: int = 0, limit: int = 25,
+         conversation_id: int | None = None) -> list[InboxRow]:
+    """A page of the inbox in its order; or the one conversation `conversation_id`."""
+    q = (select(Conversation.id, Conversation.request_id, Conversation.phone,
+                Conversation.unread, Conversation.last_message_at, Conversation.possible_match,
+                Request.first_name, Request.last_name, Request.crisis_level,
+                StaffUser.display_name)
+         .outerjoin(Request, Request.id == Conversation.request_id)
+         .outerjoin(StaffUser, StaffUser.id == Conversation.claimed_by))
+    if conversation_id is not None:
+        q = q.where(Conversation.id == conversation_id)
+    rows = session.execute(q.order_by(*_order()).offset(offset).limit(limit)).all()
     ids = [r.id for r in rows]
     previews: dict[int, str] = {}
     if ids:
