@@ -298,13 +298,14 @@ def time_page(page: str, url: str, roles, username: str, repeats: int, query=Non
 
 
 def _page_size(url: str, size: int) -> None:
-    from zoelife import audit, settings
+    from zoelife import audit
     from zoelife.db.engine import make_engine, write_session
+    from zoelife.intake.schedule import change_setting
 
     engine = make_engine(url)
     try:
         with write_session(engine) as s:
-            settings.set_value(s, "queue_page_size", size, actor=audit.SYSTEM)
+            change_setting(s, "queue_page_size", size, actor=audit.SYSTEM)
     finally:
         engine.dispose()
 

@@ -5,6 +5,7 @@ import json
 import streamlit as st
 
 from zoelife import settings
+from zoelife.intake.schedule import change_setting
 from zoelife.settings import WEEKDAYS, SettingError
 from zoelife.ui.components import page_header
 from zoelife.ui.db import reading, writing
@@ -73,7 +74,7 @@ for group, specs in groups.items():
         try:
             with writing() as session:
                 changed = [name for name, value in raw.items()
-                           if settings.set_value(session, name, value, actor=actor(user))]
+                           if change_setting(session, name, value, actor=actor(user))]
         except SettingError as exc:
             # The whole group is refused: nothing was saved.
             st.error(f"Nothing saved. {exc}")

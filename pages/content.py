@@ -8,7 +8,7 @@ import streamlit as st
 from zoelife import settings
 from zoelife.ingest import content, export
 from zoelife.ingest.readers import ReadError
-from zoelife.ui.components import escape_markdown, page_header
+from zoelife.ui.components import escape_markdown, page_header, upload_within_limit
 from zoelife.ui.db import get_engine, reading, writing
 from zoelife.ui.gate import actor, require
 from zoelife.vocabulary import CONTENT_CHANNELS, TREATMENTS, label
@@ -67,7 +67,7 @@ tab_file, tab_url = st.tabs(["File", "Feed address"])
 with tab_file:
     upload = st.file_uploader("RSS/Atom feed or CSV (title,url,published_at,channel,topics)",
                               type=["xml", "rss", "atom", "csv", "txt"])
-    if upload is not None and st.button("Import file"):
+    if upload is not None and upload_within_limit(upload.size) and st.button("Import file"):
         try:
             result = content.import_content(get_engine(), upload.getvalue(), name=upload.name,
                                             actor=actor(user))

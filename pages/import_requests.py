@@ -10,7 +10,7 @@ from zoelife.ingest.fields import CANONICAL_FIELDS, IGNORE
 from zoelife.ingest.importer import import_requests, prepare, save_mapping
 from zoelife.ingest.readers import ReadError
 from zoelife.security import downloads
-from zoelife.ui.components import escape_markdown, page_header
+from zoelife.ui.components import escape_markdown, page_header, upload_within_limit
 from zoelife.ui.db import get_engine, reading, writing
 from zoelife.ui.gate import actor, require
 from zoelife.ui.tables import download_link, people_table
@@ -45,7 +45,7 @@ page_header("Import requests", "Upload the export of your form tool (Gravity For
 MAX_MAPPED_COLUMNS = 200
 
 uploaded = st.file_uploader("Export file", type=["csv", "json", "jsonl", "txt"])
-if uploaded is not None:
+if uploaded is not None and upload_within_limit(uploaded.size):
     data = uploaded.getvalue()
     # Reading a big export takes seconds: keep it for this session's reruns (session state is
     # this user's own, unlike st.cache_data).

@@ -3,6 +3,7 @@
 import pandas as pd
 import streamlit as st
 
+from zoelife import audit
 from zoelife.security import accounts, sessions
 from zoelife.security.passwords import MIN_LENGTH, PasswordRejected
 from zoelife.ui.components import page_header
@@ -100,7 +101,6 @@ if chosen:
                                                actor=actor(user)), "Account re-enabled.")
         if st.button("End all sign-ins", icon=":material/logout:"):
             def _end(s):
-                from zoelife import audit
 
                 count = sessions.end_all_for_user(s, target.id, "ended_by_admin")
                 audit.record(s, actor(user), "user.end_sessions", "staff_user", target.id,

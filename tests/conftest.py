@@ -127,8 +127,8 @@ def clock():
 
 
 def pytest_terminal_summary(terminalreporter) -> None:
-    """Print the triage labelled-set figures at the end of every run (the issue asks for them
-    in the test output). Computed here, on the controller, so parallel runs print them too."""
+    """Print the triage labelled-set figures at the end of every run (the figures docs/triage.md
+    quotes). Computed here, on the controller, so parallel runs print them too."""
     from tests.triage.evaluation import summary_lines
 
     terminalreporter.section("zoelife.triage labelled-set figures")

@@ -39,6 +39,22 @@ def test_bad_input_is_exit_2_with_one_line(tmp_path, capsys):
     assert err.startswith("zoelife: ") and err.count("\n") == 1
 
 
+def test_a_missing_folder_is_an_error_until_db_upgrade_creates_the_clinic(tmp_path, capsys):
+    folder = tmp_path / "new-clinic"
+    url = f"sqlite:///{folder / 'zoelife.db'}"
+    for command in (["users", "list"], ["demo", "--requests", "5"], ["oncall", "check"]):
+        assert cli.main(["--database", url, *command]) == 1
+        err = capsys.readouterr().err
+        assert err.startswith("zoelife: The database's folder does not exist, so no clinic "
+                              "was opened") and err.count("\n") == 1
+        assert "`zoelife db upgrade`" in err
+        assert not folder.exists()
+    assert cli.main(["--database", url, "db", "upgrade"]) == 0
+    assert "database at revision" in capsys.readouterr().out
+    assert (folder / "zoelife.db").is_file()
+    assert cli.main(["--database", url, "users", "list"]) == 0
+
+
 def test_python_dash_m_entry_point(tmp_path):
     result = subprocess.run([sys.executable, "-m", "zoelife", "--version"], capture_output=True,
                             text=True, check=False)

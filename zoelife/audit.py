@@ -15,7 +15,7 @@ re-reads per statement). On SQLite every writing transaction starts with BEGIN I
 `seq` is UNIQUE as a last line of defence: a fork would fail to commit rather than persist.
 The row is written in the caller's transaction, so a rolled-back change leaves no audit row.
 
-Value policy (DESIGN.md): `changes` names changed fields; old and new values are kept only for
+Value policy (docs/security.md): `changes` names changed fields; old and new values are kept only for
 non-identifying fields. `redact_changes` enforces it for every caller.
 """
 
@@ -32,8 +32,10 @@ from typing import Any
 from sqlalchemy import event, func, select, text
 from sqlalchemy.orm import Session
 
-from zoelife import audit_anchor
+from zoelife import audit_anchor, settings
 from zoelife.db.models import AuditEvent
+from zoelife.spreadsheet import neutralize
+from zoelife.spreadsheet import writer as csv_writer
 
 GENESIS_HASH = "0" * 64
 PG_AUDIT_LOCK_KEY = 0x5A4F41554454  # one chain, one lock
@@ -63,6 +65,7 @@ VALUE_FIELDS = frozenset(
         "method",
         "result",
         "count",
+        "matches",  # how many possible matches a link carried over (a count)
         "rows",
         "imported",
         "duplicates",
@@ -109,9 +112,7 @@ def redact_changes(changes: Mapping[str, Any] | Iterable[str] | None) -> dict[st
 
 
 def _is_settings_change(name: str, value: Any) -> bool:
-    from zoelife.settings import BY_NAME
-
-    return name in BY_NAME
+    return name in settings.BY_NAME
 
 
 def _canonical(event: Mapping[str, Any]) -> bytes:
@@ -380,16 +381,12 @@ EXPORT_COLUMNS = ("seq", "occurred_at_utc", "actor_user_id", "actor", "action", 
 
 def _cell(value: Any) -> str:
     """Text for a spreadsheet cell; formulas neutralized (`zoelife.spreadsheet`)."""
-    from zoelife.spreadsheet import neutralize
-
     return neutralize(value)
 
 
 def export_csv(session: Session, f: AuditFilter | None = None, batch: int = 2000) -> str:
     """Matching events oldest first as CSV text, streamed from the database in batches."""
     import io
-
-    from zoelife.spreadsheet import writer as csv_writer
 
     f = f or AuditFilter()
     out = io.StringIO()

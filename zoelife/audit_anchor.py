@@ -36,6 +36,8 @@ from pathlib import Path
 
 from sqlalchemy.engine import URL, make_url
 
+from zoelife import config
+
 log = logging.getLogger(__name__)
 
 KEY_ENV = "ZOELIFE_AUDIT_KEY"
@@ -193,9 +195,9 @@ def _name(url: URL) -> tuple[Path | None, str]:
 def for_url(url: str | URL) -> Anchor:
     url = make_url(url) if isinstance(url, str) else url
     beside, stem = _name(url)
-    folder = os.environ.get(DIR_ENV, "").strip()
+    folder = config.get(DIR_ENV)
     base = Path(folder) if folder else (beside if beside is not None else DEFAULT_DIR)
-    env_key = os.environ.get(KEY_ENV, "").strip().encode() or None
+    env_key = config.get(KEY_ENV).encode() or None
     return Anchor(base / f"{stem}.audit-key", base / f"{stem}.audit-head", env_key)
 
 
@@ -219,7 +221,7 @@ def _syslog(message: str) -> None:
     """Send a checkpoint to syslog when ZOELIFE_AUDIT_SYSLOG names one: a socket path
     (`/dev/log`) or `udp://host:port`. Failures are the logging module's to report."""
     global _syslog_handler
-    target = os.environ.get(SYSLOG_ENV, "").strip()
+    target = config.get(SYSLOG_ENV)
     if not target:
         return
     with _lock:

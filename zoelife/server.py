@@ -8,12 +8,22 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from starlette.responses import PlainTextResponse
 from starlette.routing import BaseRoute, Route
+
+from zoelife import config
+from zoelife.conversations import cadence, twilio_api
+from zoelife.conversations import webhooks as conversation_webhooks
+from zoelife.db.engine import shared_engine
+from zoelife.ingest import webhook
+from zoelife.ingest.feedparse import expat_warning
+from zoelife.intake import pacing
+from zoelife.intake.oncall import check_and_alert
+from zoelife.security import downloads, web
+from zoelife.triage import learned
 
 log = logging.getLogger(__name__)
 
@@ -22,26 +32,14 @@ def ready(_request) -> PlainTextResponse:
     """`GET /api/ready`: 200 once this server reads messages with every layer of triage (the
     learned net trains at start, seconds of CPU), 503 before. For a load balancer's readiness
     check, and for tests that time deliveries to a fresh server."""
-    from zoelife.triage import learned
-
     if learned.trained():
         return PlainTextResponse("ready", headers={"Cache-Control": "no-store"})
     return PlainTextResponse("starting", status_code=503, headers={"Cache-Control": "no-store"})
 
 
 def routes() -> list[BaseRoute]:
-    found: list[BaseRoute] = [Route("/api/ready", ready, methods=["GET"])]
-    # Each route module is optional so that a part of the product can be built separately.
-    for module_name in ("zoelife.ingest.webhook", "zoelife.conversations.webhooks",
-                        "zoelife.security.web", "zoelife.security.downloads"):
-        try:
-            module = __import__(module_name, fromlist=["routes"])
-        except ModuleNotFoundError as exc:
-            if exc.name is None or not module_name.startswith(exc.name):
-                raise
-            continue
-        found.extend(module.routes())
-    return found
+    return [Route("/api/ready", ready, methods=["GET"]), *webhook.routes(),
+            *conversation_webhooks.routes(), *web.routes(), *downloads.routes()]
 
 
 ONCALL_CHECK_SECONDS_ENV = "ZOELIFE_ONCALL_CHECK_SECONDS"
@@ -54,9 +52,7 @@ async def lifespan(_app) -> AsyncIterator[None]:
     crash bugs (feeds are parsed in a limited child process all the same; docs/deploy.md says
     which Python to deploy on), and long assessments paced so that they leave the interpreter
     to staff pages and the event loop (zoelife.intake.pacing)."""
-    from zoelife.ingest.feedparse import expat_warning
-    from zoelife.intake import pacing
-
+    config.warn_at_start()
     pacing.pace()
     warning = expat_warning()
     if warning:
@@ -64,7 +60,7 @@ async def lifespan(_app) -> AsyncIterator[None]:
     # The learned crisis net trains on first use (seconds of CPU): at start, in the background,
     # not in the first crisis message's webhook call or the first request page someone opens.
     warming = asyncio.create_task(asyncio.to_thread(_warm_triage))
-    seconds = float(os.environ.get(ONCALL_CHECK_SECONDS_ENV, "60"))
+    seconds = config.get(ONCALL_CHECK_SECONDS_ENV)
     task = asyncio.create_task(_oncall_loop(seconds)) if seconds > 0 else None
     cadence = _cadence_task()
     try:
@@ -78,8 +74,6 @@ async def lifespan(_app) -> AsyncIterator[None]:
 
 def _cadence_task() -> asyncio.Task | None:
     """The follow-up cadence's texts (zoelife.conversations.cadence), when texting is on."""
-    from zoelife.conversations import cadence, twilio_api
-
     seconds = cadence.cadence_seconds()
     if seconds <= 0 or not twilio_api.sending_enabled():
         return None
@@ -87,13 +81,11 @@ def _cadence_task() -> asyncio.Task | None:
 
 
 async def _cadence_loop(seconds: float) -> None:
-    from zoelife.conversations import cadence
-    from zoelife.db.engine import shared_engine
-
     while True:
         await asyncio.sleep(seconds)
         try:
-            await asyncio.to_thread(cadence.run, shared_engine())
+            engine = await asyncio.to_thread(shared_engine)
+            await asyncio.to_thread(cadence.run, engine)
         except asyncio.CancelledError:
             raise
         except Exception as exc:  # noqa: BLE001 - keep going; log the kind only, no data
@@ -101,23 +93,14 @@ async def _cadence_loop(seconds: float) -> None:
 
 
 def _warm_triage() -> None:
-    from zoelife.triage import learned
-
     learned.net()
 
 
 async def _oncall_loop(seconds: float) -> None:
-    from zoelife.db import migrate
-    from zoelife.db.engine import make_engine
-    from zoelife.triage.oncall import check_and_alert
-
-    engine = None
     while True:
         await asyncio.sleep(seconds)
         try:
-            if engine is None:
-                engine = make_engine()
-                await asyncio.to_thread(migrate.upgrade, engine)
+            engine = await asyncio.to_thread(shared_engine)
             await asyncio.to_thread(check_and_alert, engine)
         except asyncio.CancelledError:
             raise

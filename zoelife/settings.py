@@ -1,8 +1,9 @@
 """Every clinic setting, declared once: name, type, default and help.
 
 Values live in the `settings` table (JSON); a setting never written there has its default.
-Read them through `get(session, name)` or `load(session)`; write through `set_value`, which
-validates, audits and keeps derived request fields (due times, local dates) in step.
+Read them through `get(session, name)` or `load(session)`. `set_value` validates and stores
+one; `zoelife.intake.schedule.change_setting` also audits the change and keeps derived request
+fields (due times, local dates) in step. This module knows nothing of either.
 `docs/settings.md` documents each one, and a test fails if a setting is missing there.
 """
 
@@ -18,6 +19,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from zoelife.db.models import Setting as SettingRow
+from zoelife.vocabulary import CANONICAL_FIELDS, IGNORE
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
@@ -122,7 +124,8 @@ SPECS: tuple[SettingSpec, ...] = (
                 "Days before a publication used as its baseline on the content impact page.",
                 "Insights", minimum=7, maximum=365),
     SettingSpec("upload_max_mb", "int", 50,
-                "Largest file accepted by the Import pages and the webhook body limit's ceiling.",
+                "Largest file (MB) accepted by the Import requests and Content pages "
+                "(Streamlit's server.maxUploadSize, 50, is the ceiling above it).",
                 "Imports", minimum=1, maximum=200),
     SettingSpec("sms_after_hours_crisis_reply", "crisis_sms_text",
                 "If you are in danger now, call 911. You can call or text 988, the Suicide & "
@@ -230,8 +233,6 @@ def _validate_emails(value: Any) -> list[str]:
 
 
 def _validate_field_mappings(value: Any) -> dict[str, dict[str, str]]:
-    from zoelife.ingest.fields import CANONICAL_FIELDS, IGNORE
-
     if not isinstance(value, dict):
         raise SettingError("source_field_mappings: expected {source: {field id: request field}}")
     out: dict[str, dict[str, str]] = {}
@@ -327,39 +328,39 @@ def get(session: Session, name: str) -> Any:
     return s.default if value is None else value
 
 
-def set_value(session: Session, name: str, value: Any, *, actor=None) -> bool:
-    """Validate and store a setting; audit the change. Returns False when nothing changed.
+@dataclass(frozen=True)
+class Change:
+    """A stored setting's old and new value (settings are not patient data: both are kept)."""
 
-    `actor` is an `audit.Actor`. Settings are not patient data, so old and new values are
-    audited in full. When the setting shapes due times or local dates, requests are
-    recomputed in the same transaction.
-    """
-    from zoelife import audit
+    name: str
+    old: Any
+    new: Any
 
+
+def set_value(session: Session, name: str, value: Any, *, user_id: int | None = None
+              ) -> Change | None:
+    """Validate and store a setting; None when nothing changed.
+
+    Only the row: recording the change in the audit log and recomputing what the setting
+    shapes (due times, local dates: `SettingSpec.affects_schedule`) are the caller's, through
+    `zoelife.intake.schedule.change_setting`."""
     s = spec(name)
     new = validate(name, value)
     row = session.get(SettingRow, name)
     old = s.default if row is None else row.value
     if row is not None and row.value == new:
-        return False
+        return None
     if row is None and new == s.default:
-        return False
+        return None
     now = dt.datetime.now(dt.UTC)
     if row is None:
-        session.add(SettingRow(name=name, value=new, updated_at=now,
-                               updated_by=getattr(actor, "user_id", None)))
+        session.add(SettingRow(name=name, value=new, updated_at=now, updated_by=user_id))
     else:
         row.value = new
         row.updated_at = now
-        row.updated_by = getattr(actor, "user_id", None)
+        row.updated_by = user_id
     session.flush()
-    audit.record(session, actor, "settings.change", "setting", name,
-                 {name: {"old": old, "new": new}})
-    if s.affects_schedule:
-        from zoelife.intake.schedule import recompute_all
-
-        recompute_all(session)
-    return True
+    return Change(name, old, new)
 
 
 def clinic_zone(session: Session) -> ZoneInfo:

@@ -1,9 +1,21 @@
-"""The words of DESIGN.md as code: every enumerated value the database constrains.
+"""The words of docs/vocabulary.md as code: every enumerated value the database constrains.
 
 Kept in one place so the ORM's CHECK constraints, the forms and the importers agree.
 """
 
 from __future__ import annotations
+
+# The request fields every way in maps onto (`full_name` is split into first and last):
+# `RequestInput`'s own fields, less its bookkeeping (docs/ingest.md).
+CANONICAL_FIELDS = (
+    "external_id", "received_at", "first_name", "last_name", "full_name", "email", "phone",
+    "date_of_birth", "treatments", "message", "channel", "submitter", "submitter_name",
+    "heard_about", "referring_provider", "landing_page", "utm_source", "utm_medium",
+    "utm_campaign", "utm_content", "utm_term", "insurance", "sms_consent",
+    "preferred_contact_time",
+)
+# A mapping target that drops a column from the request's fields (the raw row keeps it).
+IGNORE = "(ignore)"
 
 CHANNELS = ("web_form", "phone", "referral", "email", "walk_in", "text", "other")
 SUBMITTERS = ("self", "parent_guardian", "spouse_partner", "provider", "other")
@@ -65,7 +77,7 @@ AUTH_MOVES: dict[str, tuple[str, ...]] = {
     "approved": (),
 }
 
-# Allowed status moves (DESIGN.md). `closed -> in_progress` is a reopen and needs a reason.
+# Allowed status moves (docs/vocabulary.md). `closed -> in_progress` is a reopen and needs a reason.
 STATUS_MOVES: dict[str, tuple[str, ...]] = {
     "new": ("attempted", "in_progress", "scheduled", "closed"),
     "attempted": ("attempted", "in_progress", "scheduled", "closed"),

@@ -7,7 +7,6 @@ beside the demo-clinic journeys under `pytest -n 2 --dist loadgroup` (docs/brows
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 
 import pytest
 from playwright.sync_api import expect
@@ -16,12 +15,9 @@ from sqlalchemy import select
 from tests.browser.journey import (
     Clinic,
     choose,
-    clinic_database,
     no_exception,
     plant_request,
     request_row,
-    require_browser,
-    serve,
     sign_in,
 )
 from zoelife.db.engine import read_session
@@ -30,14 +26,6 @@ from zoelife.db.models import ContactAttempt, Request
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser_caller_id")]
 
 
-@pytest.fixture(scope="module")
-def clinic(tmp_path_factory) -> Iterator[Clinic]:
-    require_browser()
-    workdir = tmp_path_factory.mktemp("caller_id")
-    db_url = clinic_database(workdir, (("admin", {"admin"}, "Ada Admin"),
-                                       ("desk", {"front_desk"}, "Dana Desk")))
-    with serve(db_url, workdir) as base:
-        yield Clinic(base, db_url, workdir / "streamlit.log")
 
 
 def _stored(clinic: Clinic):

@@ -5,20 +5,15 @@ the first session scheduled. Helpers in journey.py; its own server (xdist group)
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
 
 import pytest
 from playwright.sync_api import expect
 
 from tests.browser.journey import (
-    Clinic,
     choose,
-    clinic_database,
     no_exception,
     plant_request,
     request_row,
-    require_browser,
-    serve,
     sign_in,
 )
 from tests.clock import live_server_now
@@ -30,14 +25,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser_coverage")]
 DESK = audit.Actor(None, "desk")
 
 
-@pytest.fixture(scope="module")
-def clinic(tmp_path_factory) -> Iterator[Clinic]:
-    require_browser()
-    workdir = tmp_path_factory.mktemp("coverage_journey")
-    db_url = clinic_database(workdir, [("dana.desk", {"front_desk"}, "Dana Desk"),
-                                       ("it.admin", {"admin"}, "Ian Admin")])
-    with serve(db_url, workdir) as base:
-        yield Clinic(base, db_url, workdir / "streamlit.log")
+CLINIC_STAFF = (("dana.desk", {"front_desk"}, "Dana Desk"), ("it.admin", {"admin"}, "Ian Admin"))
 
 
 def _type_date(tab, label: str, day: dt.date) -> None:

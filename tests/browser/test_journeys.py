@@ -28,7 +28,6 @@ from sqlalchemy import select, update
 from tests.browser.journey import (
     VIEWPORT,
     Clinic,
-    clinic_database,
     marker_tooltip,
     no_exception,
     open_queue_row,
@@ -37,9 +36,7 @@ from tests.browser.journey import (
     queue_row_id,
     queue_rows,
     request_row,
-    require_browser,
     screenshot,
-    serve,
     sign_in,
 )
 from tests.clock import live_server_now
@@ -49,6 +46,7 @@ from zoelife.db.engine import make_engine, read_session, write_session
 from zoelife.db.models import Request, SignInSession
 from zoelife.ingest.webhook import sign_request
 from zoelife.intake import lifecycle
+from zoelife.intake.schedule import change_setting
 from zoelife.security import accounts
 from zoelife.ui.gate import REFUSAL
 
@@ -59,14 +57,13 @@ pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser_journeys")]
 QUEUE_REFRESH_SECONDS = "3"
 
 
-@pytest.fixture(scope="module")
-def clinic(tmp_path_factory) -> Iterator[Clinic]:
-    """A small demo clinic (the screenshots show it), a front-desk user and a manager."""
-    require_browser()
-    workdir = tmp_path_factory.mktemp("clinic")
-    db_url = clinic_database(workdir, (("admin", {"admin"}, "Ada Admin"),
-                                       ("desk", {"front_desk"}, "Dana Desk"),
-                                       ("boss", {"manager"}, "Morgan Manager")))
+# A small demo clinic (the screenshots show it), a front-desk user and a manager.
+CLINIC_STAFF = (("admin", {"admin"}, "Ada Admin"), ("desk", {"front_desk"}, "Dana Desk"),
+                ("boss", {"manager"}, "Morgan Manager"))
+SERVER_ENV = {"ZOELIFE_QUEUE_REFRESH_SECONDS": QUEUE_REFRESH_SECONDS}
+
+
+def seed_clinic(db_url: str) -> None:
     engine = make_engine(db_url)
     try:
         demo.load_demo(engine, requests=1200, seed=11)
@@ -80,8 +77,6 @@ def clinic(tmp_path_factory) -> Iterator[Clinic]:
                 lifecycle.acknowledge(session, request_id, actor=audit.SYSTEM)
     finally:
         engine.dispose()
-    with serve(db_url, workdir, {"ZOELIFE_QUEUE_REFRESH_SECONDS": QUEUE_REFRESH_SECONDS}) as base:
-        yield Clinic(base, db_url, workdir / "streamlit.log")
 
 
 # --------------------------------------------------------------------------- journeys
@@ -357,11 +352,11 @@ def idle_timeout(clinic: Clinic, minutes: int) -> Iterator[None]:
     try:
         with write_session(engine) as session:
             before = settings.get(session, "idle_timeout_minutes")
-            settings.set_value(session, "idle_timeout_minutes", minutes, actor=audit.SYSTEM)
+            change_setting(session, "idle_timeout_minutes", minutes, actor=audit.SYSTEM)
         yield
     finally:
         with write_session(engine) as session:
-            settings.set_value(session, "idle_timeout_minutes", before, actor=audit.SYSTEM)
+            change_setting(session, "idle_timeout_minutes", before, actor=audit.SYSTEM)
         engine.dispose()
 
 

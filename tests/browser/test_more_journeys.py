@@ -9,7 +9,6 @@ from __future__ import annotations
 import re
 import subprocess
 import sys
-from collections.abc import Iterator
 
 import pytest
 from playwright.sync_api import expect
@@ -18,11 +17,8 @@ from sqlalchemy import func, select
 from tests.apptest import PASSWORD
 from tests.browser.journey import (
     Clinic,
-    clinic_database,
     no_exception,
     queue_rows,
-    require_browser,
-    serve,
     sign_in,
 )
 from zoelife.db.engine import read_session
@@ -31,14 +27,8 @@ from zoelife.db.models import Request, StaffUser
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser_first_run")]
 
 
-@pytest.fixture(scope="module")
-def empty_clinic(tmp_path_factory) -> Iterator[Clinic]:
-    """A migrated database with no account and no request: the app shows its first-run screen."""
-    require_browser()
-    workdir = tmp_path_factory.mktemp("first_run")
-    db_url = clinic_database(workdir)
-    with serve(db_url, workdir) as base:
-        yield Clinic(base, db_url, workdir / "streamlit.log")
+# A migrated database with no account and no request: the app shows its first-run screen.
+CLINIC_STAFF = ()
 
 
 def console_setup_code(db_url: str) -> str:
@@ -60,13 +50,13 @@ def _counts(clinic: Clinic) -> tuple[list[tuple[str, set[str]]], int]:
         engine.dispose()
 
 
-def test_first_run_creates_the_admin_loads_the_demo_and_the_sign_in_holds(empty_clinic, tab):
-    base = empty_clinic.base
+def test_first_run_creates_the_admin_loads_the_demo_and_the_sign_in_holds(clinic, tab):
+    base = clinic.base
     tab.goto(base)
     expect(tab.get_by_role("heading", name="Welcome to Zoelife Intake")).to_be_visible()
-    assert _counts(empty_clinic) == ([], 0)
+    assert _counts(clinic) == ([], 0)
 
-    tab.get_by_label("Setup code").fill(console_setup_code(empty_clinic.db_url))
+    tab.get_by_label("Setup code").fill(console_setup_code(clinic.db_url))
     tab.get_by_role("textbox", name="Administrator user name").fill("fern.first")
     tab.get_by_role("textbox", name="Full name").fill("Fern First")
     tab.get_by_role("textbox", name="Password (at least 12 characters)").fill(PASSWORD)
@@ -84,7 +74,7 @@ def test_first_run_creates_the_admin_loads_the_demo_and_the_sign_in_holds(empty_
     expect(tab.get_by_role("heading", name="Queue")).to_be_visible()
     expect(queue_rows(tab).first).to_be_attached()
     expect(tab.get_by_text(re.compile(r"^[\d,]+ requests? in To do"))).to_be_visible()
-    users, requests = _counts(empty_clinic)
+    users, requests = _counts(clinic)
     assert users == [("fern.first", {"admin", "front_desk", "manager"})]
     assert requests >= 1000, requests  # the demo clinic, not a handful of rows
     no_exception(tab)

@@ -6,7 +6,6 @@ audited route (#2). Own server and `xdist_group`; conventions as in test_journey
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
 
 import pytest
 from playwright.sync_api import expect
@@ -14,17 +13,14 @@ from sqlalchemy import select, update
 
 from tests.browser.journey import (
     Clinic,
-    clinic_database,
     no_exception,
     plant_request,
-    require_browser,
-    serve,
     sign_in,
 )
 from tests.clock import live_server_now
-from zoelife import settings
 from zoelife.db.engine import make_engine, read_session, write_session
 from zoelife.db.models import AuditEvent, SignInSession
+from zoelife.intake.schedule import change_setting
 from zoelife.security import accounts
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser_hardening_b")]
@@ -32,19 +28,16 @@ pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser_hardening_b"
 CHECK_SECONDS = 2
 
 
-@pytest.fixture(scope="module")
-def clinic(tmp_path_factory) -> Iterator[Clinic]:
-    require_browser()
-    workdir = tmp_path_factory.mktemp("hardening_b")
-    db_url = clinic_database(workdir, (("desk", {"front_desk"}, "Dana Desk"),
-                                       ("temp", {"front_desk"}, "Tom Temp"),
-                                       ("admin", {"admin"}, "Ada Admin")))
+CLINIC_STAFF = (("desk", {"front_desk"}, "Dana Desk"), ("temp", {"front_desk"}, "Tom Temp"),
+                ("admin", {"admin"}, "Ada Admin"))
+SERVER_ENV = {"ZOELIFE_SESSION_CHECK_SECONDS": str(CHECK_SECONDS)}
+
+
+def seed_clinic(db_url: str) -> None:
     engine = make_engine(db_url)
     with write_session(engine) as s:
-        settings.set_value(s, "idle_timeout_minutes", 1)
+        change_setting(s, "idle_timeout_minutes", 1)
     engine.dispose()
-    with serve(db_url, workdir, {"ZOELIFE_SESSION_CHECK_SECONDS": str(CHECK_SECONDS)}) as base:
-        yield Clinic(base, db_url, workdir / "streamlit.log")
 
 
 def _open_request(clinic: Clinic, tab, username: str, display_name: str) -> int:

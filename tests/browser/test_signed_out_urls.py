@@ -11,38 +11,26 @@ Helpers in journey.py, conventions as in test_journeys.py (docs/browser.md).
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 
 import pytest
 from playwright.sync_api import expect
 
 from tests.browser.journey import (
-    Clinic,
-    clinic_database,
     no_exception,
     plant_request,
-    require_browser,
-    serve,
     sign_in,
 )
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser_signed_out_urls")]
 
-@pytest.fixture(scope="module")
-def fresh_clinic(tmp_path_factory) -> Iterator[Clinic]:
-    """An admin, a front-desk user and one request; a server no page has been loaded from."""
-    require_browser()
-    workdir = tmp_path_factory.mktemp("signed_out_urls")
-    db_url = clinic_database(workdir, (("admin", {"admin"}, "Ada Admin"),
-                                       ("desk", {"front_desk"}, "Dana Desk")))
-    with serve(db_url, workdir) as base:
-        yield Clinic(base, db_url, workdir / "streamlit.log")
+# An admin, a front-desk user and one request; a server no page has been loaded from
+# (the `clinic` fixture of tests/browser/conftest.py).
 
 
 def test_a_page_url_opened_signed_out_shows_only_the_sign_in_and_leads_to_that_page(
-        fresh_clinic, tab):
-    base = fresh_clinic.base
-    request_id = plant_request(fresh_clinic, first="Orla", last="Urlbright",
+        clinic, tab):
+    base = clinic.base
+    request_id = plant_request(clinic, first="Orla", last="Urlbright",
                                message="Is TMS an option for me?", treatments=("TMS",))
     # The first page load this server ever serves is a page's own URL.
     for path in ("queue", "users", "audit", "settings", "trends", f"request?id={request_id}"):

@@ -11,21 +11,17 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterator
 
 import pytest
 from playwright.sync_api import expect
 
 from tests.browser.journey import (
     Clinic,
-    clinic_database,
     no_exception,
     open_queue_row,
     plant_request,
     queue_row,
     request_row,
-    require_browser,
-    serve,
     sign_in,
 )
 from tests.clock import live_server_now
@@ -35,14 +31,6 @@ from zoelife.intake.schedule import Schedule
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser_worklist")]
 
 
-@pytest.fixture(scope="module")
-def clinic(tmp_path_factory) -> Iterator[Clinic]:
-    require_browser()
-    workdir = tmp_path_factory.mktemp("worklist")
-    db_url = clinic_database(workdir, (("admin", {"admin"}, "Ada Admin"),
-                                       ("desk", {"front_desk"}, "Dana Desk")))
-    with serve(db_url, workdir) as base:
-        yield Clinic(base, db_url, workdir / "streamlit.log")
 
 
 def _schedule(clinic: Clinic) -> Schedule:

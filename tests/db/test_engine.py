@@ -7,7 +7,7 @@ from sqlalchemy import select, text
 from sqlalchemy.exc import IntegrityError, StatementError
 
 from tests.clock import FIXED_NOW
-from zoelife.db.engine import make_engine, read_session, write_session
+from zoelife.db.engine import DatabaseUnavailable, make_engine, read_session, write_session
 from zoelife.db.models import ContactAttempt, StaffUser
 
 
@@ -66,12 +66,23 @@ def test_failed_write_leaves_nothing(engine):
 
 def test_sqlite_file_is_private_and_wal(tmp_path):
     path = tmp_path / "sub" / "z.db"
-    eng = make_engine(f"sqlite:///{path}")
+    eng = make_engine(f"sqlite:///{path}", create=True)
     with eng.connect() as conn:
         assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
         assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
     eng.dispose()
     assert stat.S_IMODE(os.stat(path).st_mode) == 0o600
+
+
+def test_a_missing_folder_is_refused_never_a_new_empty_clinic(tmp_path):
+    """A folder that is not there (a disk not mounted, a mistyped path) would otherwise hold a
+    new, empty database, and the clinic's requests would seem gone."""
+    path = tmp_path / "not-mounted" / "zoelife.db"
+    with pytest.raises(DatabaseUnavailable) as caught:
+        make_engine(f"sqlite:///{path}")
+    assert caught.value.reason == "missing_folder" and not caught.value.retryable
+    assert "`zoelife db upgrade`" in str(caught.value)
+    assert not path.parent.exists()
 
 
 def test_opening_a_new_database_waits_while_another_connection_writes_it(tmp_path):

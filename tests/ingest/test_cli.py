@@ -9,6 +9,7 @@ import json
 
 from sqlalchemy import select
 
+from tests.ingest.connector_cases import FIXTURES
 from zoelife.cli import main
 from zoelife.db.engine import make_engine, read_session
 from zoelife.db.models import AuditEvent
@@ -111,7 +112,6 @@ def test_content_import_and_export(app_db, tmp_path, capsys):
 
 def test_import_reads_a_single_webhook_body_saved_to_a_file(app_db, tmp_path, capsys, frozen):
     """`zoelife import requests` used to refuse one JSON object ("not JSON")."""
-    from tests.ingest.test_connectors import FIXTURES
 
     path = tmp_path / "typeform-delivery.json"
     path.write_bytes((FIXTURES / "typeform_webhook.json").read_bytes())

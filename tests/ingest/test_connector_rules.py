@@ -12,7 +12,7 @@ from http.server import BaseHTTPRequestHandler, HTTPServer
 import pytest
 from sqlalchemy import select
 
-from tests.ingest.test_connectors import (
+from tests.ingest.connector_cases import (
     CRISIS,
     FIXTURES,
     body_of,

@@ -1,4 +1,4 @@
-"""Content items: feeds and CSV, upsert by URL, topics as DESIGN.md defines them (the seed
+"""Content items: feeds and CSV, upsert by URL, topics as docs/vocabulary.md defines them (the seed
 article is about ketamine only), staff corrections, attribution of requests."""
 
 from __future__ import annotations

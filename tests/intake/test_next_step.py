@@ -17,7 +17,7 @@ from zoelife.db.engine import read_session, write_session
 from zoelife.db.models import Request
 from zoelife.intake import lifecycle as lc
 from zoelife.intake.queue import QueueFilters, horizon_for, next_due_request, queue_page
-from zoelife.intake.schedule import Schedule, fill_missing_next_steps
+from zoelife.intake.schedule import Schedule, change_setting, fill_missing_next_steps
 
 NY = ZoneInfo("America/New_York")
 ACTOR = audit.Actor(None, "tester")
@@ -186,7 +186,7 @@ def test_rows_without_a_next_step_are_filled_and_recomputed_with_the_settings(en
         assert fill_missing_next_steps(s, now=local(2026, 3, 2, 12)) == 1
     assert _row(engine, rid) == ("new", "first_contact", local(2026, 3, 2, 11))
     with write_session(engine) as s:
-        settings.set_value(s, "first_response_minutes", 15, actor=ACTOR)
+        change_setting(s, "first_response_minutes", 15, actor=ACTOR)
     assert _row(engine, rid) == ("new", "first_contact", local(2026, 3, 2, 10, 15))
     with read_session(engine) as s:
         missing = s.execute(select(func.count()).select_from(Request).where(

@@ -11,12 +11,11 @@ import pytest
 from aiosmtpd.controller import Controller
 from sqlalchemy import select
 
-from zoelife import settings
 from zoelife.db.engine import read_session, write_session
 from zoelife.db.models import OnCallNotification, Request
-from zoelife.intake.schedule import Schedule
+from zoelife.intake.oncall import check_and_alert
+from zoelife.intake.schedule import Schedule, change_setting
 from zoelife.intake.service import RequestInput, receive
-from zoelife.triage.oncall import check_and_alert
 
 # Tuesday 2026-03-03 15:00 UTC = 10:00 in New York (business hours)
 T0 = dt.datetime(2026, 3, 3, 15, 0, tzinfo=dt.UTC)
@@ -85,7 +84,7 @@ def _urgent_request(engine, received_at=T0):
 def _configure(engine, **values):
     with write_session(engine) as s:
         for k, v in values.items():
-            settings.set_value(s, k, v)
+            change_setting(s, k, v)
 
 
 def test_alert_waits_during_business_hours_then_emails_without_patient_data(sqlite_engine,

@@ -13,7 +13,7 @@ import datetime as dt
 
 import pytest
 
-from tests.apptest import PASSWORD, all_text, app, make_user, page, sign_in
+from tests.apptest import PASSWORD, all_text, app, make_user, page, read_db, sign_in
 from tests.clock import FIXED_NOW
 from zoelife.db.engine import DatabaseUnavailable, make_engine, write_session
 from zoelife.intake.schedule import Schedule
@@ -179,9 +179,10 @@ def test_every_page_shows_a_database_fault_as_a_message(clinic, monkeypatch, rol
     shows_the_fault(at, CANNOT_OPEN)
 
 
-def test_a_read_only_database_is_a_message_on_every_page(clinic, monkeypatch):
-    # A real read-only file (opened with mode=ro: root ignores file permissions). Even reading
-    # a page writes when the sign-in's last activity is due (at most once a minute).
+def test_a_read_only_database_still_lets_staff_read(clinic, monkeypatch):
+    # A real read-only file (opened with mode=ro: root ignores file permissions). Reading a
+    # page writes when the sign-in's last activity is due (at most once a minute): that write
+    # fails, and the page reads all the same; a write the page is asked for shows the fault.
     from sqlalchemy import select
 
     from zoelife.db.models import SignInSession
@@ -193,11 +194,21 @@ def test_a_read_only_database_is_a_message_on_every_page(clinic, monkeypatch):
         for row in s.execute(select(SignInSession)).scalars():
             row.last_activity_at -= dt.timedelta(minutes=2)
     engine.dispose()
+    before = read_db(clinic, lambda s: s.execute(select(SignInSession.last_activity_at)).all())
     path = clinic.removeprefix("sqlite:///")
     monkeypatch.setenv("ZOELIFE_DATABASE_URL", f"sqlite:///file:{path}?mode=ro&uri=true")
     at.run()
-    shows_the_fault(at, READ_ONLY_MESSAGE)
-    assert not at.dataframe
+    assert not at.error and not at.exception
+    assert SECRET_NAME in all_text(at)  # the queue, read from the read-only file
+    assert read_db(clinic, lambda s: s.execute(
+        select(SignInSession.last_activity_at)).all()) == before
+    at.switch_page("pages/new_request.py").run()
+    [w for w in at.text_input if w.label.startswith("Phone")][0].input("617-555-0199")
+    [w for w in at.text_input if w.label.startswith("First name")][0].input("Rowan")
+    [m for m in at.multiselect if m.label == "Treatment interests"][0].set_value(["tms"])
+    [b for b in at.button if b.label.startswith("Save")][0].click().run()
+    assert READ_ONLY_MESSAGE in [e.value for e in at.error]
+    no_trace_of_the_fault(at)
 
 
 def test_a_missing_database_is_a_message_even_signed_out(clinic, tmp_path, monkeypatch):
@@ -207,6 +218,18 @@ def test_a_missing_database_is_a_message_even_signed_out(clinic, tmp_path, monke
     at = app().run()
     shows_the_fault(at, CANNOT_OPEN)
     assert not at.text_input
+
+
+def test_a_missing_database_folder_is_a_message_never_a_new_clinic(tmp_path, monkeypatch):
+    folder = tmp_path / "not-mounted"
+    monkeypatch.setenv("ZOELIFE_DATABASE_URL", f"sqlite:///{folder / 'zoelife.db'}")
+    at = app().run()
+    shows_the_fault(at, "The database's folder does not exist, so no clinic was opened (is "
+                        "its disk mounted?). Nothing was saved. For a new clinic, an "
+                        "administrator runs `zoelife db upgrade` (or `make run`), which "
+                        "creates it.")
+    assert not at.text_input  # no first-run screen for an empty clinic
+    assert not folder.exists()
 
 
 def test_the_queue_watch_shows_its_own_fault_and_the_table_stays(clinic, monkeypatch):

@@ -190,3 +190,28 @@ def test_a_connector_body_imported_on_the_page_keeps_its_documented_id(app_db):
     req = read_db(app_db, lambda s: s.execute(select(Request)).scalar_one())
     assert (req.source, req.external_id) == ("hubspot", "bb1d2f5e-7cb0-4d3a-8e9e-0f5b1e2c3d4a")
     assert req.landing_page.startswith("https://zoelife.example/blog/tms-what-to-expect/")
+
+
+def test_a_file_over_the_upload_setting_is_refused_and_nothing_is_imported(app_db):
+    """`upload_max_mb` is read where it acts: the Import requests and Content pages."""
+    from zoelife.db.engine import make_engine, write_session
+    from zoelife.intake.schedule import change_setting
+
+    engine = make_engine(app_db)
+    with write_session(engine) as s:
+        change_setting(s, "upload_max_mb", 1)
+    engine.dispose()
+    row = b"Jo,Ray,jo.ray@example.com,2125550100,Interested in TMS\n"
+    data = b"first,last,email,phone,message\n" + row * (1_200_000 // len(row))
+    at = page("pages/import_requests.py")
+    sign_in(at, app_db, roles=("front_desk",))
+    at.run()
+    at.file_uploader[0].set_value(("big.csv", data, "text/csv")).run()
+    assert [e.value for e in at.error] == [
+        "This file is 1.1 MB; the largest accepted is 1 MB (setting upload_max_mb on the "
+        "Settings page). Nothing was imported."]
+    assert not [b for b in at.button if b.label == "Import"]
+    assert read_db(app_db, lambda s: s.execute(select(Request.id)).all()) == []
+    # Under the limit, the same page goes on to its preview.
+    at.file_uploader[0].set_value(("small.csv", data[:5000], "text/csv")).run()
+    assert not at.error and [b for b in at.button if b.label == "Import"]

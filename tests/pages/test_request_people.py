@@ -274,6 +274,10 @@ def test_linking_carries_the_absorbed_records_other_matches_over(app_db):
     assert [s.value for s in at.success] == ["Linked as the same person."]
     # Lou's record is Luis's now, and so is the open question about Lucia: asked here...
     assert "Lucia Reyes (same email)" in [t.value for t in at.text]
+    # The link's audit row names how many questions it carried over (a count, not who).
+    [link_row] = read_db(app_db, lambda s: [c for a, _, c in audit_actions(s)
+                                            if a == "person.link"])
+    assert (link_row["count"], link_row["matches"]) == (1, 1)
     # ...and on Lucia's page about Luis (Lou's record points at him), answerable there.
     at = opened(app_db, lucia)
     matches = [t.value for t in at.text if "(same " in t.value]

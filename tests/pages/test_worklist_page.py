@@ -18,6 +18,7 @@ from zoelife import audit
 from zoelife.db.engine import make_engine, write_session
 from zoelife.db.models import Request
 from zoelife.intake import lifecycle as lc
+from zoelife.intake.schedule import change_setting
 
 pytestmark = pytest.mark.usefixtures("clock")
 ACTOR = audit.Actor(None, "tester")
@@ -179,9 +180,7 @@ def test_next_and_previous_page_follow_the_list(desk_db):
         made = [make_request(engine, received_at=FIXED_NOW - (i + 1) * HOUR, now=FIXED_NOW,
                              first_name=f"P{i}") for i in range(7)]
         with write_session(engine) as s:
-            from zoelife import settings
-
-            settings.set_value(s, "queue_page_size", 5, actor=ACTOR)
+            change_setting(s, "queue_page_size", 5, actor=ACTOR)
     finally:
         engine.dispose()
     at = page("pages/queue.py")

@@ -13,21 +13,21 @@ from sqlalchemy import select
 from tests.apptest import page, sign_in
 from tests.scale.liveserver import LiveServer
 from tests.scale.traffic import WebhookClient, ensure_staff
-from zoelife import audit, settings
+from zoelife import audit
 from zoelife.db.engine import make_engine, read_session, write_session
 from zoelife.db.migrate import upgrade
 from zoelife.db.models import Request
 from zoelife.intake import lifecycle
-from zoelife.intake.schedule import Schedule
+from zoelife.intake.oncall import check_and_alert
+from zoelife.intake.schedule import Schedule, change_setting
 from zoelife.intake.service import RequestInput, receive
-from zoelife.triage.oncall import check_and_alert
 
 SATURDAY_2AM = dt.datetime(2026, 3, 7, 7, 0, tzinfo=dt.UTC)  # outside business hours: alert now
 
 
 def test_oncall_check_on_every_replica_alerts_once(engine, db_url):
     with write_session(engine) as s:
-        settings.set_value(s, "oncall_webhook_url", "http://127.0.0.1:9/never-called")
+        change_setting(s, "oncall_webhook_url", "http://127.0.0.1:9/never-called")
         out = receive(s, RequestInput(source="web", external_id="r1", received_at=SATURDAY_2AM,
                                       first_name="Ana", last_name="Replica",
                                       phone="(305) 555-0142",

@@ -10,6 +10,7 @@ from sqlalchemy import delete, func, select, update
 from zoelife import audit, cli, settings
 from zoelife.db.engine import make_engine, read_session, write_session
 from zoelife.db.models import AuditEvent
+from zoelife.intake.schedule import change_setting
 from zoelife.security import accounts
 
 ADMIN = audit.Actor(None, "the.admin", "192.0.2.10")
@@ -33,7 +34,7 @@ def test_one_row_per_create_and_update_with_changed_fields(engine):
         accounts.update_profile(s, s.get(accounts.StaffUser, uid), email="new@clinic.test",
                                 display_name="Desk Person", actor=ADMIN)
     with write_session(engine) as s:
-        settings.set_value(s, "queue_page_size", 40, actor=ADMIN)
+        change_setting(s, "queue_page_size", 40, actor=ADMIN)
     with write_session(engine) as s:
         accounts.set_active(s, s.get(accounts.StaffUser, uid), False, actor=ADMIN)
     rows = _events(engine)
@@ -58,7 +59,7 @@ def test_one_row_per_create_and_update_with_changed_fields(engine):
 def test_unchanged_saves_write_no_row(engine):
     with write_session(engine) as s:
         user = accounts.create_user(s, "desk", PW, {"front_desk"}, actor=ADMIN)
-        settings.set_value(s, "queue_page_size", 40, actor=ADMIN)
+        change_setting(s, "queue_page_size", 40, actor=ADMIN)
     before = len(_events(engine))
     with write_session(engine) as s:
         user = s.get(accounts.StaffUser, user.id)
@@ -66,8 +67,8 @@ def test_unchanged_saves_write_no_row(engine):
         assert accounts.update_profile(s, user, display_name=user.display_name, email="",
                                        actor=ADMIN) is False
         assert accounts.set_active(s, user, True, actor=ADMIN) is False
-        assert settings.set_value(s, "queue_page_size", 40, actor=ADMIN) is False
-        assert settings.set_value(s, "clinic_name", settings.spec("clinic_name").default,
+        assert change_setting(s, "queue_page_size", 40, actor=ADMIN) is False
+        assert change_setting(s, "clinic_name", settings.spec("clinic_name").default,
                                   actor=ADMIN) is False
     assert len(_events(engine)) == before
 
@@ -76,8 +77,8 @@ def test_rolled_back_changes_leave_no_row(engine):
     with pytest.raises(settings.SettingError):
         with write_session(engine) as s:
             accounts.create_user(s, "desk", PW, {"front_desk"}, actor=ADMIN)
-            settings.set_value(s, "queue_page_size", 40, actor=ADMIN)
-            settings.set_value(s, "time_zone", "Mars/Olympus_Mons", actor=ADMIN)
+            change_setting(s, "queue_page_size", 40, actor=ADMIN)
+            change_setting(s, "time_zone", "Mars/Olympus_Mons", actor=ADMIN)
     assert _events(engine) == []
     with read_session(engine) as s:
         assert accounts.count_users(s) == 0

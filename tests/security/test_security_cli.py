@@ -12,6 +12,7 @@ from tests.apptest import make_user
 from zoelife import audit, cli
 from zoelife.db.engine import make_engine, read_session, write_session
 from zoelife.db.models import AuditEvent, Setting, StaffUser
+from zoelife.intake.schedule import change_setting
 from zoelife.security import accounts, auth
 from zoelife.security.cli import read_password
 
@@ -88,9 +89,7 @@ def test_backup_and_restore_round_trip(sqlite_url, tmp_path, capsys):
     eng = make_engine(sqlite_url)
     with write_session(eng) as s:
         auth.sign_in(s, "boss", PW)
-        from zoelife import settings
-
-        settings.set_value(s, "clinic_name", "Round Trip Clinic", actor=audit.SYSTEM)
+        change_setting(s, "clinic_name", "Round Trip Clinic", actor=audit.SYSTEM)
     eng.dispose()
     out = tmp_path / "backup.db"
     assert cli.main(["--database", sqlite_url, "backup", str(out)]) == 0

@@ -6,9 +6,10 @@ import pytest
 from sqlalchemy import select
 
 from tests.clock import FIXED_NOW, travel
-from zoelife import audit, settings
+from zoelife import audit
 from zoelife.db.engine import read_session, write_session
 from zoelife.db.models import AuditEvent, SignInSession
+from zoelife.intake.schedule import change_setting
 from zoelife.security import accounts, sessions
 
 # Pages read the same fixed clock the seeds use (tests/clock.py).
@@ -69,7 +70,7 @@ def test_activity_keeps_the_session_alive(engine):
 def test_idle_timeout_is_a_setting(engine):
     uid = _user(engine)
     with write_session(engine) as s:
-        settings.set_value(s, "idle_timeout_minutes", 5, actor=audit.SYSTEM)
+        change_setting(s, "idle_timeout_minutes", 5, actor=audit.SYSTEM)
     token = _start(engine, uid)
     assert _resolve(engine, token, T0 + dt.timedelta(minutes=4, seconds=59))
     assert _resolve(engine, token, T0 + dt.timedelta(minutes=9, seconds=59)) is None

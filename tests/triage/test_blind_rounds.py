@@ -37,6 +37,8 @@ FLOORS = {
     "blind_round5.jsonl": {"urgent": 61, "none_flag_max": 0.08, "treatments": 159},
     "blind_round6.jsonl": {"urgent": 58, "none_flag_max": 0.05, "treatments": 145},
     "blind_round7.jsonl": {"urgent": 65, "none_flag_max": 0.10, "treatments": 146},
+    "blind_round8.jsonl": {"urgent": 55, "none_flag_max": 0.04, "treatments": 142},
+    "blind_round9.jsonl": {"urgent": 59, "none_flag_max": 0.02, "treatments": 131},
 }
 
 

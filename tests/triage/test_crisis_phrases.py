@@ -1,4 +1,4 @@
-"""Specific phrases from DESIGN.md and the triage brief, one assertion each."""
+"""Specific phrases from docs/vocabulary.md and docs/triage.md, one assertion each."""
 
 from __future__ import annotations
 
@@ -212,3 +212,129 @@ def test_language() -> None:
 ])
 def test_context_lowers_to_review_not_none(text: str) -> None:
     assert assess(text).crisis == "review", text
+
+
+# Dating by clause and by the next sentence (docs/triage.md, "History"): a denial dated by its
+# own recent word, a denial that spans a stretch of time, and a sentence that points back.
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Referral: 58F, SA hx (OD 1998), no current SI/HI, C-SSRS neg today.",
+        "Client with a history of SI, none in the past two years, doing well.",
+        "History of self-harm, 5 years clean, wants TMS.",
+        "Wrote history of SI in my chart. Can I fix that? I haven't had those thoughts since 2019.",
+        "Does an attempted suicide rule me out? Mine was a long time ago.",
+        "Intenté suicidarme. Fue hace muchos años.",
+    ],
+)
+def test_dated_outside_the_limits_is_review(text: str) -> None:
+    a = assess(text)
+    assert a.crisis == "review", (text, a.crisis_evidence)
+    assert "historical" in {sp.category for sp in a.crisis_evidence}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I overdosed in 2015, and again last week.",
+        "I attempted in 2010, not again until last week.",
+        "I want to die. I haven't felt like this since 2019.",
+        "I want to die. It was in 2009 that I first felt this.",
+        "I tried to overdose. It was in 2009 that it first started.",
+        "I attempted suicide. It happened again this week. Mine was years ago at first.",
+        "I haven't stopped cutting for 2 years.",
+        "I never quit hurting myself.",
+        "No he dejado de cortarme.",
+        "Sigo cortándome.",
+        "Mi hija sigue quemándose los brazos.",
+    ],
+)
+def test_recent_or_ongoing_stays_urgent(text: str) -> None:
+    a = assess(text)
+    assert a.crisis == "urgent", (text, a.crisis_evidence)
+
+
+@pytest.mark.parametrize(
+    ("text", "level"),
+    [
+        ("Referral: PHQ-9 = 24, item 9 = 3. Please expedite.", "urgent"),
+        ("PHQ-9 item 9 scored 2", "urgent"),
+        ("q9 positive on the PHQ-9", "urgent"),
+        ("PHQ-9 14, item 9 = 0, denies SI", "review"),
+        ("If I miss the consult please send someone to check on me.", "review"),
+    ],
+)
+def test_screening_scores_and_welfare_checks(text: str, level: str) -> None:
+    assert assess(text).crisis == level, (text, assess(text).crisis_evidence)
+
+
+@pytest.mark.parametrize(
+    ("text", "treatment"),
+    [
+        ("calling about the t m s authorization for a member", "tms"),
+        ("I want to try T.M.S. next month", "tms"),
+        ("Discharge said follow up with psychiatry.", "medication_management"),
+    ],
+)
+def test_treatments_spelled_out_or_named_as_a_service(text: str, treatment: str) -> None:
+    assert treatment in assess(text).treatments
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Hx NSSI (cutting) as a young teen, none in >2 yrs per pt and mother.",
+        "Back in 2015-16 my OCD latched onto suicide themes; it left years ago.",
+        "Is TMS safe after ECT back in 2010? I was inpatient then for being suicidal.",
+        "he had a suicide attempt back in twenty fourteen and has been in remission",
+        "Mi papá intentó quitarse la vida cuando yo era niña.",
+        "My 14-year-old asked me what 'unaliving' means after seeing it on TikTok.",
+    ],
+)
+def test_spoken_years_ranges_earlier_sentences_and_mentions_are_review(text: str) -> None:
+    a = assess(text)
+    assert a.crisis == "review", (text, a.crisis_evidence)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I lost my job in 2010. I am suicidal now, just like then.",
+        "I lost my job in 2010. I have felt suicidal since then.",
+        "I want to kill myself in twenty minutes",
+        "What does it mean that I want to die",
+    ],
+)
+def test_present_words_keep_it_urgent(text: str) -> None:
+    assert assess(text).crisis == "urgent", text
+
+
+# Round 9's kinds, in other words than its messages (docs/triage.md).
+@pytest.mark.parametrize(
+    "text",
+    [
+        "honestly not sure I'll make it to Monday",
+        "No sé si voy a llegar al fin de semana.",
+        "Book me whenever, if I'm still alive by then.",
+        "How many of my Xanax would be too much? Asking for me.",
+        "I have the whole bottle out in front of me right now.",
+        "Tuve un intento hace tres semanas.",
+        "Referral: SA via OD 10 days ago, medically cleared.",
+        "Got my affairs in order and made a will last week.",
+    ],
+)
+def test_round9_kinds_are_urgent(text: str) -> None:
+    a = assess(text)
+    assert a.crisis == "urgent", (text, a.crisis_evidence)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Not sure I can make it to the appointment on Thursday, traffic is bad.",
+        "Hx SA by her uncle at age 9, no SI.",
+        "I had my attempt in 2012, none since.",
+    ],
+)
+def test_round9_rules_leave_these_below_urgent(text: str) -> None:
+    assert assess(text).crisis != "urgent", (text, assess(text).crisis_evidence)

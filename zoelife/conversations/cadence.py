@@ -13,11 +13,10 @@ SMS consent. The server runs it every `ZOELIFE_SMS_CADENCE_SECONDS` (default 300
 from __future__ import annotations
 
 import datetime as dt
-import os
 
 from sqlalchemy import func, select
 
-from zoelife import audit, settings
+from zoelife import audit, config, settings
 from zoelife.conversations import service, twilio_api
 from zoelife.db.engine import read_session
 from zoelife.db.models import Message, Request
@@ -25,16 +24,12 @@ from zoelife.intake.lifecycle import LifecycleError
 from zoelife.intake.schedule import Schedule
 
 CADENCE_SECONDS_ENV = "ZOELIFE_SMS_CADENCE_SECONDS"
-DEFAULT_CADENCE_SECONDS = 300.0
 ACTOR = audit.Actor(None, "cadence")
 BATCH = 100
 
 
 def cadence_seconds() -> float:
-    try:
-        return float(os.environ.get(CADENCE_SECONDS_ENV, DEFAULT_CADENCE_SECONDS))
-    except ValueError:
-        return DEFAULT_CADENCE_SECONDS
+    return config.get(CADENCE_SECONDS_ENV)
 
 
 def due(session, now: dt.datetime, limit: int = BATCH) -> list[int]:

@@ -46,6 +46,7 @@ from zoelife.db.models import (
 from zoelife.intake import lifecycle
 from zoelife.intake.lifecycle import LifecycleError
 from zoelife.intake.normalize import normalize_phone
+from zoelife.intake.oncall import check_and_alert
 from zoelife.intake.schedule import Schedule
 from zoelife.intake.service import (
     RequestInput,
@@ -359,8 +360,6 @@ def after_commit(engine, outbound: list[int], oncall: bool) -> None:
     if outbound:
         deliver(engine, outbound)
     if oncall:
-        from zoelife.triage.oncall import check_and_alert
-
         try:
             check_and_alert(engine)
         except Exception as exc:  # noqa: BLE001 - the server's own round retries

@@ -1,5 +1,6 @@
-"""The Twilio connection: configuration from the environment, the REST client, the signature
-check and the TwiML answers (the `twilio` package does each; docs/conversations.md).
+"""The Twilio connection: configuration from the environment (read through `zoelife.config`),
+the REST client, the signature check and the TwiML answers (the `twilio` package does each;
+docs/conversations.md).
 
 Environment (never settings: the auth token is a secret):
 - `ZOELIFE_TWILIO_ACCOUNT_SID`, `ZOELIFE_TWILIO_AUTH_TOKEN`: the account. Without the token the
@@ -16,9 +17,10 @@ Environment (never settings: the auth token is a secret):
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from urllib.parse import urlsplit
+
+from zoelife import config as config_vars
 
 ACCOUNT_SID_ENV = "ZOELIFE_TWILIO_ACCOUNT_SID"
 AUTH_TOKEN_ENV = "ZOELIFE_TWILIO_AUTH_TOKEN"
@@ -32,7 +34,7 @@ REST_TIMEOUT_SECONDS = 10.0
 
 
 def _env(name: str) -> str | None:
-    return os.environ.get(name, "").strip() or None
+    return config_vars.get(name) or None
 
 
 @dataclass(frozen=True)

@@ -26,6 +26,7 @@ from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Route
 
 from zoelife.conversations import service, twilio_api
+from zoelife.db.engine import as_unavailable, shared_engine
 
 log = logging.getLogger(__name__)
 
@@ -35,8 +36,6 @@ XML = "application/xml"
 
 
 def _engine():
-    from zoelife.db.engine import shared_engine
-
     return shared_engine()
 
 
@@ -77,8 +76,6 @@ async def _checked(request: Request, route: str) -> tuple[dict[str, str] | None,
 async def _run(route: str, fn, params: dict[str, str]):
     """`fn(engine, params)` off the event loop: (engine, result, None) or (engine, None,
     the error response)."""
-    from zoelife.db.engine import as_unavailable
-
     engine = _engine()
     try:
         return engine, await run_in_threadpool(fn, engine, params), None

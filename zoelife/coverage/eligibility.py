@@ -19,6 +19,10 @@ from dataclasses import dataclass, field
 import pyx12.segment
 import pyx12.x12file
 
+from zoelife import audit, config, settings
+from zoelife.coverage import records
+from zoelife.db.models import Payer, Request
+
 SEG, ELE, SUB, REP = "~", "*", ":", "^"
 # EB01 codes this part reads; EQ service types asked about.
 SERVICE_TYPES = {"tms": ("MH",), "spravato": ("MH", "88"), "ketamine": ("MH",),
@@ -216,10 +220,7 @@ URL_ENV, KEY_ENV, NPI_ENV = ("ZOELIFE_CLEARINGHOUSE_URL", "ZOELIFE_CLEARINGHOUSE
 
 def from_environment() -> tuple[Clearinghouse, str] | None:
     """The configured clearinghouse and the clinic's NPI, or None (benefits entered by hand)."""
-    import os
-
-    url, key = os.environ.get(URL_ENV, "").strip(), os.environ.get(KEY_ENV, "").strip()
-    npi = os.environ.get(NPI_ENV, "").strip()
+    url, key, npi = config.get(URL_ENV), config.get(KEY_ENV), config.get(NPI_ENV)
     if not (url and key and npi):
         return None
     return Clearinghouse(url, key), npi
@@ -228,9 +229,6 @@ def from_environment() -> tuple[Clearinghouse, str] | None:
 def inquiry_for(session, request_id: int, treatment: str, *, npi: str) -> Inquiry:
     """The 270's content for the request's primary insurance (read only: the HTTP call happens
     outside any transaction, and `record_check` audits it afterwards)."""
-    from zoelife import settings
-    from zoelife.coverage import records
-    from zoelife.db.models import Payer, Request
 
     request = session.get(Request, request_id)
     coverage = records.coverage_of(session, request_id, "primary")
@@ -245,7 +243,6 @@ def inquiry_for(session, request_id: int, treatment: str, *, npi: str) -> Inquir
 
 def record_check(session, request_id: int, treatment: str, *, actor, ok: bool) -> None:
     """Audit an electronic inquiry: what was asked of whom, never the answer's details."""
-    from zoelife import audit
 
     audit.record(session, actor, "coverage.eligibility_check", "request", request_id,
                  {"treatments": treatment, "method": "electronic", "result": "answered" if ok

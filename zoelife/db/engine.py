@@ -22,6 +22,8 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
+from zoelife import config
+
 DEFAULT_SQLITE_PATH = Path("data") / "zoelife.db"
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 
@@ -30,18 +32,24 @@ _WRITE_OPTION = "zoelife_write"
 
 def database_url() -> str:
     """The configured database: `ZOELIFE_DATABASE_URL`, or the SQLite file under `data/`."""
-    url = os.environ.get("ZOELIFE_DATABASE_URL", "").strip()
+    url = config.get("ZOELIFE_DATABASE_URL")
     if url:
         return url
     return f"sqlite:///{DEFAULT_SQLITE_PATH}"
 
 
-def _prepare_sqlite_file(url: str) -> None:
+def _prepare_sqlite_file(url: str, *, create: bool) -> None:
     db = make_url(url).database
     if not db or db == ":memory:" or db.startswith("file:"):
         return
     path = Path(db)
-    path.parent.mkdir(parents=True, exist_ok=True)
+    if not path.parent.is_dir():
+        if not create:
+            # A folder that is not there is a disk not mounted or a path mistyped, never a
+            # new clinic: an empty database there would hide every request.
+            raise DatabaseUnavailable(_MISSING_FOLDER_MESSAGE, reason="missing_folder",
+                                      retryable=False)
+        path.parent.mkdir(parents=True, exist_ok=True)
     if not path.exists():
         # Patient data: readable and writable by the owner only, from the first byte.
         fd = os.open(path, os.O_CREAT | os.O_WRONLY, stat.S_IRUSR | stat.S_IWUSR)
@@ -50,14 +58,19 @@ def _prepare_sqlite_file(url: str) -> None:
         os.chmod(path, stat.S_IRUSR | stat.S_IWUSR)
 
 
-def make_engine(url: str | None = None, **kwargs) -> Engine:
+def make_engine(url: str | None = None, *, create: bool = False, **kwargs) -> Engine:
+    """A new engine for `url` (default: the configured database). The app and the `zoelife`
+    command use `shared_engine`; this is for databases of their own (a backup file, tests).
+
+    A SQLite file whose folder does not exist is refused (`DatabaseUnavailable`,
+    `missing_folder`) unless `create` (only `zoelife db upgrade` creates a clinic)."""
     url = url or database_url()
     # A failing statement's message (logged, shown by a traceback) would otherwise list its
     # bound values: names, phone numbers, messages. Every engine of the app hides them.
     kwargs["hide_parameters"] = True
     backend = make_url(url).get_backend_name()
     if backend == "sqlite":
-        _prepare_sqlite_file(url)
+        _prepare_sqlite_file(url, create=create)
         engine = create_engine(
             url,
             connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000, "check_same_thread": False},
@@ -93,29 +106,37 @@ def _drop_row_detail(context):
 
 
 _SHARED: dict[str, Engine] = {}
+_UPGRADED: set[str] = set()
 _SHARED_GUARD = threading.Lock()
 
 
-def shared_engine(url: str | None = None) -> Engine:
-    """The server process's one engine for `url` (default: the configured database), built and
-    upgraded to the current schema once, however many sessions ask at once.
+def shared_engine(url: str | None = None, *, migrate: bool = True,
+                  create: bool = False) -> Engine:
+    """The process's one engine for `url` (default: the configured database), built once
+    however many threads ask at once and, unless `migrate=False`, upgraded to the current
+    schema once. The pages, the webhook, the sign-in routes, the on-call check and the
+    `zoelife` command all take it from here, so every writer of the process takes its turn
+    on one lock (`_in_process_writer_turn`). `create` lets `zoelife db upgrade` make a new
+    SQLite file and folder (`make_engine`).
 
     Held here rather than in Streamlit's `st.cache_resource`, which any visitor's websocket can
     empty with a `clear_cache` message: that rebuilt the engine and re-ran the migrations once
     per message (53 anonymous messages, 53 rebuilds), and gave the pages and the webhook
     different engines, hence different writer locks."""
-    from zoelife.db import migrate
+    from zoelife.db import migrate as migrations
 
     url = url or database_url()
     engine = _SHARED.get(url)
-    if engine is not None:
+    if engine is not None and (url in _UPGRADED or not migrate):
         return engine
     with _SHARED_GUARD:
         engine = _SHARED.get(url)
         if engine is None:
-            engine = make_engine(url)
-            migrate.upgrade(engine)
+            engine = make_engine(url, create=create)
             _SHARED[url] = engine
+        if migrate and url not in _UPGRADED:
+            migrations.upgrade(engine)
+            _UPGRADED.add(url)
         return engine
 
 
@@ -269,6 +290,12 @@ _SQLITE_FAULTS = (
     ("unable to open", "cannot_open",
      "The database file could not be opened, so nothing was saved. Ask an administrator to "
      "check the database file and its folder.", False),
+)
+
+_MISSING_FOLDER_MESSAGE = (
+    "The database's folder does not exist, so no clinic was opened (is its disk mounted?). "
+    "Nothing was saved. For a new clinic, an administrator runs `zoelife db upgrade` (or "
+    "`make run`), which creates it."
 )
 
 _CONNECTION_LOST = (

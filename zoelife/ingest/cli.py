@@ -1,4 +1,5 @@
-"""`zoelife import requests|content` and `zoelife export requests|content`."""
+"""`zoelife import requests|content` and `zoelife export requests|content` (declared in
+`zoelife.cli.COMMANDS`)."""
 
 from __future__ import annotations
 
@@ -6,19 +7,16 @@ import argparse
 import json
 import sys
 
-from zoelife.cli import BadInput, progress_printer
+from zoelife.cli_common import BadInput, progress_printer
 
 
 def _engine(args):
-    from zoelife.db.engine import make_engine
-    from zoelife.db.migrate import upgrade
+    from zoelife.db.engine import shared_engine
 
-    engine = make_engine(args.database)
-    upgrade(engine)
-    return engine
+    return shared_engine(args.database)
 
 
-def _import_requests(args: argparse.Namespace) -> int:
+def run_import_requests(args: argparse.Namespace) -> int:
     from zoelife.ingest.fields import parse_mapping_option
     from zoelife.ingest.importer import import_requests
     from zoelife.ingest.readers import ReadError
@@ -48,7 +46,7 @@ def _import_requests(args: argparse.Namespace) -> int:
     return 0
 
 
-def _import_content(args: argparse.Namespace) -> int:
+def run_import_content(args: argparse.Namespace) -> int:
     from pathlib import Path
 
     from zoelife.ingest.content import import_content, is_web_address
@@ -72,7 +70,7 @@ def _import_content(args: argparse.Namespace) -> int:
     return 0
 
 
-def _export_requests(args: argparse.Namespace) -> int:
+def run_export_requests(args: argparse.Namespace) -> int:
     from zoelife.ingest.export import export_requests
 
     try:
@@ -83,7 +81,7 @@ def _export_requests(args: argparse.Namespace) -> int:
     return 0
 
 
-def _export_content(args: argparse.Namespace) -> int:
+def run_export_content(args: argparse.Namespace) -> int:
     from zoelife.ingest.export import export_content
 
     try:
@@ -92,35 +90,3 @@ def _export_content(args: argparse.Namespace) -> int:
         raise BadInput(f"{args.out}: cannot write ({exc.strerror or type(exc).__name__})") from None
     sys.stderr.write(f"exported {count} content items to {args.out}\n")
     return 0
-
-
-def register(sub) -> None:
-    from zoelife.vocabulary import CHANNELS
-
-    imp = sub.add_parser("import", help="import requests or content from files")
-    imp_sub = imp.add_subparsers(dest="import_command", required=True, metavar="WHAT")
-    req = imp_sub.add_parser("requests", help="import a form tool's export (CSV or JSON)")
-    req.add_argument("file", help="the export file")
-    req.add_argument("--format", choices=("csv", "json"), default=None,
-                     help="file format (default: from the file name or content)")
-    req.add_argument("--source", default=None,
-                     help="source name scoping the ids (default: from the detected form tool)")
-    req.add_argument("--map", action="append", metavar='"Their column=field"',
-                     help="map a column to a canonical field (repeatable)")
-    req.add_argument("--channel", default="web_form", choices=CHANNELS,
-                     help="channel of the rows (default web_form)")
-    req.add_argument("--json", action="store_true", help="print the result as one JSON object")
-    req.set_defaults(func=_import_requests)
-    con = imp_sub.add_parser("content", help="import content items from a feed or CSV")
-    con.add_argument("file_or_url", help="RSS/Atom file or URL (e.g. WordPress /feed/), or CSV")
-    con.add_argument("--json", action="store_true", help="print the result as one JSON object")
-    con.set_defaults(func=_import_content)
-
-    exp = sub.add_parser("export", help="export requests or content as CSV")
-    exp_sub = exp.add_subparsers(dest="export_command", required=True, metavar="WHAT")
-    er = exp_sub.add_parser("requests", help="every request, one row each (audited)")
-    er.add_argument("--out", required=True, help="CSV file to write")
-    er.set_defaults(func=_export_requests)
-    ec = exp_sub.add_parser("content", help="every content item")
-    ec.add_argument("--out", required=True, help="CSV file to write")
-    ec.set_defaults(func=_export_content)

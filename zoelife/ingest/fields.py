@@ -12,17 +12,10 @@ import unicodedata
 from collections.abc import Iterable, Mapping
 from functools import lru_cache
 
-# The field set (`full_name` is split into first and last).
-CANONICAL_FIELDS = (
-    "external_id", "received_at", "first_name", "last_name", "full_name", "email", "phone",
-    "date_of_birth", "treatments", "message", "channel", "submitter", "submitter_name",
-    "heard_about", "referring_provider", "landing_page", "utm_source", "utm_medium",
-    "utm_campaign", "utm_content", "utm_term", "insurance", "sms_consent",
-    "preferred_contact_time",
-)
+from zoelife.vocabulary import CANONICAL_FIELDS, IGNORE
+
 # Fields several columns may feed (checkbox exports give one column per choice).
 MULTI_FIELDS = frozenset({"treatments", "message"})
-IGNORE = "(ignore)"  # a mapping target that drops a column from the request's fields (kept raw)
 
 FORM_TOOLS = ("gravity_forms", "wpforms", "jotform", "google_forms", "typeform", "zoelife",
               "squarespace", "wix")

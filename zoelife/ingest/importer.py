@@ -20,7 +20,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import Engine, update
 
-from zoelife import audit
+from zoelife import audit, settings
 from zoelife.db.engine import read_session, write_session
 from zoelife.db.models import ImportBatch, QuarantinedRow
 from zoelife.ingest import connectors
@@ -37,7 +37,7 @@ from zoelife.ingest.fields import (
 from zoelife.ingest.memory import no_cyclic_gc
 from zoelife.ingest.readers import ReadError, Record, Table, read_table
 from zoelife.intake.normalize import parse_bool, parse_date, parse_datetime
-from zoelife.intake.schedule import Schedule
+from zoelife.intake.schedule import Schedule, change_setting
 from zoelife.intake.service import (
     METADATA_FIELDS_KEY,
     RequestInput,
@@ -139,8 +139,6 @@ def prepare(data: str | Path | bytes, *, fmt: str | None = None, source: str | N
 
 def saved_mapping(session, source: str) -> dict[str, str]:
     """The field mapping saved for a source (setting `source_field_mappings`)."""
-    from zoelife import settings
-
     saved = settings.get(session, "source_field_mappings") or {}
     found = saved.get(source) if isinstance(saved, dict) else None
     return dict(found) if isinstance(found, dict) else {}
@@ -148,11 +146,9 @@ def saved_mapping(session, source: str) -> dict[str, str]:
 
 def save_mapping(session, source: str, mapping: Mapping[str, str], *, actor=None) -> bool:
     """Save (replace) the field mapping of one source; audited as a setting change."""
-    from zoelife import settings
-
     saved = dict(settings.get(session, "source_field_mappings") or {})
     saved[source] = {str(k): str(v) for k, v in mapping.items() if v}
-    return settings.set_value(session, "source_field_mappings", saved, actor=actor)
+    return change_setting(session, "source_field_mappings", saved, actor=actor)
 
 
 _SPLIT_TREATMENTS = re.compile(r"[;|\n]|,(?![^()]*\))")

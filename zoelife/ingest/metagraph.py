@@ -10,14 +10,14 @@ header, never in a URL; errors name the status, never the response."""
 
 from __future__ import annotations
 
-import os
 import re
 
+from zoelife import config
 from zoelife.ingest.connectors import LEAD_NOTIFICATION, Submission
 
 TOKEN_ENV = "ZOELIFE_META_GRAPH_TOKEN"
 URL_ENV = "ZOELIFE_META_GRAPH_URL"
-DEFAULT_URL = "https://graph.facebook.com/v21.0"
+DEFAULT_URL = config.DEFAULT_META_GRAPH_URL
 TIMEOUT_SECONDS = 10.0
 LEAD_FIELDS = ("id,created_time,field_data,ad_id,ad_name,adset_id,adset_name,campaign_id,"
                "campaign_name,form_id,is_organic,platform")
@@ -32,7 +32,7 @@ def fetch_lead(lead_id: str, *, token: str, base_url: str | None = None) -> dict
 
     if not _LEAD_ID.match(lead_id or ""):
         raise RuntimeError("the notification's leadgen_id is not a Graph id")
-    base = (base_url or os.environ.get(URL_ENV, "").strip() or DEFAULT_URL).rstrip("/")
+    base = (base_url or config.get(URL_ENV)).rstrip("/")
     try:
         response = httpx.get(f"{base}/{lead_id}", params={"fields": LEAD_FIELDS},
                              headers={"Authorization": f"Bearer {token}"},
@@ -55,7 +55,7 @@ def resolve(subs: list[Submission], *, token: str | None = None,
     """Each lead notification replaced by its fetched lead, or held with the reason why not."""
     from zoelife.ingest.connectors import meta
 
-    token = token if token is not None else os.environ.get(TOKEN_ENV, "").strip()
+    token = token if token is not None else config.get(TOKEN_ENV)
     out = []
     for sub in subs:
         if sub.kind != LEAD_NOTIFICATION:

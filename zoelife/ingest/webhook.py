@@ -35,7 +35,6 @@ import hashlib
 import hmac
 import json
 import logging
-import os
 import re
 from typing import Any
 from urllib.parse import parse_qsl
@@ -45,6 +44,8 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
+from zoelife import config
+
 log = logging.getLogger(__name__)
 
 SIGNATURE_HEADER = "X-Zoelife-Signature"
@@ -53,7 +54,7 @@ TOKEN_HEADER = "X-Zoelife-Token"
 SIGNATURE_WINDOW_SECONDS = 300
 DEFAULT_SOURCE = "web-form"
 MAX_BYTES_ENV = "ZOELIFE_WEBHOOK_MAX_BYTES"
-DEFAULT_MAX_BYTES = 256 * 1024
+DEFAULT_MAX_BYTES = config.VARIABLES[MAX_BYTES_ENV].default
 # A form tool sends its whole body at once; a body trickling in for longer is holding a
 # connection (and its buffer) open, not delivering.
 READ_SECONDS = 10.0
@@ -76,30 +77,18 @@ class BadBody(Exception):
 
 
 def max_bytes() -> int:
-    try:
-        return int(os.environ.get(MAX_BYTES_ENV, DEFAULT_MAX_BYTES))
-    except ValueError:
-        return DEFAULT_MAX_BYTES
-
-
-def _env_name(base: str, source: str | None) -> str | None:
-    if not source:
-        return None
-    return f"{base}_{re.sub(r'[^A-Z0-9]', '_', source.upper())}"
-
-
-def _env(name: str | None) -> str | None:
-    return (os.environ.get(name, "").strip() or None) if name else None
+    return config.get(MAX_BYTES_ENV)
 
 
 def credentials(source: str | None) -> tuple[str | None, str | None]:
     """(secret, token) accepted on this source's path. A source with a credential of its own
     accepts only its own: the global ones would let any other sender write under its name."""
-    own = (_env(_env_name("ZOELIFE_WEBHOOK_SECRET", source)),
-           _env(_env_name("ZOELIFE_WEBHOOK_TOKEN", source)))
+    own = (config.for_source("ZOELIFE_WEBHOOK_SECRET", source) or None,
+           config.for_source("ZOELIFE_WEBHOOK_TOKEN", source) or None)
     if any(own):
         return own
-    return _env("ZOELIFE_WEBHOOK_SECRET"), _env("ZOELIFE_WEBHOOK_TOKEN")
+    return (config.get("ZOELIFE_WEBHOOK_SECRET") or None,
+            config.get("ZOELIFE_WEBHOOK_TOKEN") or None)
 
 
 def sign(body: bytes, secret: str) -> str:

@@ -11,6 +11,7 @@ import math
 import altair as alt
 import pandas as pd
 
+from zoelife.insights.impact import BY_TREATMENT
 from zoelife.vocabulary import CHANNELS, STATUSES, TREATMENTS, label
 
 TREATMENT_COLORS = {
@@ -209,7 +210,6 @@ def _has_interval(ratio, low) -> bool:
 
 def attributed_chart(frame: pd.DataFrame) -> alt.Chart:
     """Attributed inquiries per content item, split by treatment interest (stacked)."""
-    from zoelife.insights.impact import BY_TREATMENT
 
     items = frame.drop_duplicates("content_id")
     rows = []

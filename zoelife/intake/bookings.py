@@ -1,7 +1,7 @@
 """Bookings from a scheduling tool (Calendly) are not new requests.
 
 - A booking (`invitee.created`) schedules the person's open request: the most recent open one
-  of the same person (DESIGN.md's matching), moved to `scheduled` with the appointment's time
+  of the same person (docs/vocabulary.md's matching), moved to `scheduled` with the appointment's time
   and kind. Its answers are attached as a submission (assessed: words of crisis still raise
   the request's level). Without an open request, the booking opens one, already scheduled.
 - A cancellation (`invitee.canceled`) puts the request its booking scheduled back on the

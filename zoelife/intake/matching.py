@@ -1,4 +1,4 @@
-"""Which person a request belongs to (DESIGN.md's matching rule).
+"""Which person a request belongs to (docs/vocabulary.md's matching rule).
 
 - the same normalized email (unless the names differ)        -> the same person
 - the same normalized phone and the same name or birth date  -> the same person

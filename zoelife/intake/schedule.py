@@ -3,7 +3,7 @@ of every open request.
 
 Business-hour arithmetic is not portable SQL, so `due_at`, `next_attempt_due_at` and the next
 step's `next_due_at` are computed here and stored on the request; `recompute_all` refreshes them
-when the settings change.
+when the settings change (`change_setting`, the one way a setting is changed).
 
 Nothing open is without a due time (`next_step`): new → first contact within
 `first_response_minutes` business minutes (urgent: `urgent_response_minutes`); attempted → the
@@ -24,6 +24,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from zoelife import audit
 from zoelife import settings as settings_mod
 from zoelife.db.models import Request, RequestTreatment
 from zoelife.vocabulary import FOLLOW_UP_STEPS
@@ -236,6 +237,22 @@ class Schedule:
     def local_parts(self, moment: dt.datetime) -> tuple[dt.date, int, int]:
         local = moment.astimezone(self.zone)
         return local.date(), local.hour, local.weekday()
+
+
+def change_setting(session: Session, name: str, value, *, actor: audit.Actor | None = None
+                   ) -> bool:
+    """Store a clinic setting with what follows from it, in the caller's transaction: the
+    audit row (old and new value; settings are not patient data) and, for a setting that
+    shapes due times or local dates, `recompute_all`. False when nothing changed."""
+    change = settings_mod.set_value(session, name, value,
+                                    user_id=getattr(actor, "user_id", None))
+    if change is None:
+        return False
+    audit.record(session, actor, "settings.change", "setting", name,
+                 {name: {"old": change.old, "new": change.new}})
+    if settings_mod.spec(name).affects_schedule:
+        recompute_all(session)
+    return True
 
 
 def recompute_all(session: Session, batch: int = 2000, now: dt.datetime | None = None) -> int:

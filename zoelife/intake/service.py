@@ -50,7 +50,7 @@ from zoelife.intake.normalize import (
 )
 from zoelife.intake.schedule import Schedule
 from zoelife.triage import CRISIS_RANK, Assessment, assess, assess_all, max_level
-from zoelife.vocabulary import CHANNELS, SUBMITTERS, TREATMENTS
+from zoelife.vocabulary import CANONICAL_FIELDS, CHANNELS, SUBMITTERS, TREATMENTS
 
 DUPLICATE_WINDOW = dt.timedelta(hours=24)
 # A received time is the form's own word, so it is bounded: never more than a few minutes
@@ -73,15 +73,6 @@ OVERFLOW_CHUNK = 10_000
 # Chunks overlap so a clause across a chunk boundary is read whole in one of them.
 OVERFLOW_OVERLAP = 400
 APPENDED_TEXT_MARKER = "\n\n--- later submission, {when} ---\n"
-
-# The canonical request fields every way in maps onto (ingest issue's field set).
-CANONICAL_FIELDS = (
-    "external_id", "received_at", "first_name", "last_name", "full_name", "email", "phone",
-    "date_of_birth", "treatments", "message", "channel", "submitter", "submitter_name",
-    "heard_about", "referring_provider", "landing_page", "utm_source", "utm_medium",
-    "utm_campaign", "utm_content", "utm_term", "insurance", "sms_consent",
-    "preferred_contact_time",
-)
 
 
 @dataclass

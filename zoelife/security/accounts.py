@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from zoelife import audit
 from zoelife.db.models import StaffRole, StaffUser
+from zoelife.security import sessions
 from zoelife.security.passwords import check_rules, hash_password
 from zoelife.vocabulary import ROLES
 
@@ -116,8 +117,6 @@ def _would_leave_no_admin(session: Session, user: StaffUser) -> bool:
 def set_active(session: Session, user: StaffUser, active: bool, *,
                actor: audit.Actor | None) -> bool:
     """Disable or re-enable an account. Disabling ends its sign-ins at their next action."""
-    from zoelife.security import sessions
-
     if user.is_active == active:
         return False
     if not active and _would_leave_no_admin(session, user):
@@ -164,8 +163,6 @@ def set_roles(session: Session, user: StaffUser, roles, *, actor: audit.Actor | 
 def reset_password(session: Session, user: StaffUser, temporary_password: str, *,
                    actor: audit.Actor | None) -> None:
     """Set a temporary password the user must replace at their next sign-in."""
-    from zoelife.security import sessions
-
     check_rules(temporary_password, username=user.username)
     now = dt.datetime.now(dt.UTC)
     user.password_hash = hash_password(temporary_password)
@@ -177,42 +174,6 @@ def reset_password(session: Session, user: StaffUser, temporary_password: str, *
     session.flush()
     audit.record(session, actor, "user.password_reset", "staff_user", user.id,
                  {"password": {"changed": True}, "must_change_password": True})
-
-
-class WrongCurrentPassword(ValueError):
-    """The current password given to change it was wrong, or the account is waiting after too
-    many wrong passwords. The failure was counted and audited in the caller's session: the
-    caller keeps (commits) that session and shows the message."""
-
-
-def change_own_password(session: Session, user: StaffUser, current: str, new: str, *,
-                        actor: audit.Actor | None, keep_session_id: int | None = None,
-                        now: dt.datetime | None = None) -> None:
-    """The user replaces their password; the current one must be given.
-
-    Wrong current passwords count against the same per-account throttle as signing in and are
-    audited (`password_change.failure`), so a borrowed, unlocked screen cannot be used to guess
-    it. Success ends every other sign-in of the account (`keep_session_id`, the sign-in that
-    made the change, stays): whoever else held one is out."""
-    from zoelife.security import auth, sessions
-    from zoelife.security.passwords import PasswordRejected
-
-    now = now or dt.datetime.now(dt.UTC)
-    refused = auth.check_current_password(session, user, current, actor=actor, now=now)
-    if refused:
-        raise WrongCurrentPassword(refused)
-    if current == new:
-        raise PasswordRejected("Choose a password different from the current one.")
-    check_rules(new, username=user.username)
-    user.password_hash = hash_password(new)
-    user.must_change_password = False
-    user.password_changed_at = now
-    ended = sessions.end_all_for_user(session, user.id, "password_changed", now=now,
-                                      except_session_id=keep_session_id)
-    session.flush()
-    audit.record(session, actor, "user.password_change", "staff_user", user.id,
-                 {"password": {"changed": True}, "must_change_password": False,
-                  "count": ended})
 
 
 def update_profile(session: Session, user: StaffUser, *, display_name: str | None = None,

@@ -24,7 +24,13 @@ from zoelife import audit
 from zoelife.db.engine import read_session, write_session
 from zoelife.db.models import StaffUser
 from zoelife.security import accounts, ratelimit, sessions
-from zoelife.security.passwords import hash_password, needs_rehash, verify_password
+from zoelife.security.passwords import (
+    PasswordRejected,
+    check_rules,
+    hash_password,
+    needs_rehash,
+    verify_password,
+)
 
 FAILURE_MESSAGE = "Those details did not work. Check the user name and password and try again."
 RATE_LIMITED_MESSAGE = ("Too many sign-in attempts from here in the last minute. Wait a minute, "
@@ -146,6 +152,39 @@ def check_current_password(session: Session, user, password: str, *,
     user.failed_sign_ins = 0
     user.throttled_until = None
     return None
+
+
+class WrongCurrentPassword(ValueError):
+    """The current password given to change it was wrong, or the account is waiting after too
+    many wrong passwords. The failure was counted and audited in the caller's session: the
+    caller keeps (commits) that session and shows the message."""
+
+
+def change_own_password(session: Session, user: StaffUser, current: str, new: str, *,
+                        actor: audit.Actor | None, keep_session_id: int | None = None,
+                        now: dt.datetime | None = None) -> None:
+    """The user replaces their password; the current one must be given.
+
+    Wrong current passwords count against the same per-account throttle as signing in and are
+    audited (`password_change.failure`), so a borrowed, unlocked screen cannot be used to guess
+    it. Success ends every other sign-in of the account (`keep_session_id`, the sign-in that
+    made the change, stays): whoever else held one is out."""
+    now = now or dt.datetime.now(dt.UTC)
+    refused = check_current_password(session, user, current, actor=actor, now=now)
+    if refused:
+        raise WrongCurrentPassword(refused)
+    if current == new:
+        raise PasswordRejected("Choose a password different from the current one.")
+    check_rules(new, username=user.username)
+    user.password_hash = hash_password(new)
+    user.must_change_password = False
+    user.password_changed_at = now
+    ended = sessions.end_all_for_user(session, user.id, "password_changed", now=now,
+                                      except_session_id=keep_session_id)
+    session.flush()
+    audit.record(session, actor, "user.password_change", "staff_user", user.id,
+                 {"password": {"changed": True}, "must_change_password": False,
+                  "count": ended})
 
 
 def _rate_limited(client_address: str | None, now: dt.datetime):

@@ -1,4 +1,5 @@
-"""`zoelife users …`, `zoelife audit …`, `zoelife backup`, `zoelife restore`.
+"""`zoelife users …`, `zoelife audit …`, `zoelife backup`, `zoelife restore` (declared in
+`zoelife.cli.COMMANDS`).
 
 Passwords are read from a prompt (twice, not echoed) or, when stdin is not a terminal, as two
 lines from stdin; never from an argument, which would land in shell history and `ps`.
@@ -6,24 +7,20 @@ lines from stdin; never from an argument, which would land in shell history and 
 
 from __future__ import annotations
 
-import argparse
 import datetime as dt
 import getpass
 import sys
 from pathlib import Path
 
 from zoelife import audit
-from zoelife.cli import BadInput
+from zoelife.cli_common import BadInput
 from zoelife.vocabulary import ROLES
 
 
 def _engine(args):
-    from zoelife.db.engine import make_engine
-    from zoelife.db.migrate import upgrade
+    from zoelife.db.engine import shared_engine
 
-    engine = make_engine(args.database)
-    upgrade(engine)
-    return engine
+    return shared_engine(args.database)
 
 
 def _cli_actor() -> audit.Actor:
@@ -70,7 +67,7 @@ def _roles(values: list[str] | None) -> set[str]:
     return roles
 
 
-def _users_add(args) -> int:
+def users_add(args) -> int:
     from zoelife.db.engine import write_session
     from zoelife.security import accounts
     from zoelife.security.passwords import PasswordRejected
@@ -89,7 +86,7 @@ def _users_add(args) -> int:
     return 0
 
 
-def _users_list(args) -> int:
+def users_list(args) -> int:
     from zoelife.db.engine import read_session
     from zoelife.security import accounts
 
@@ -119,7 +116,11 @@ def _users_set_active(active: bool):
     return run
 
 
-def _users_reset(args) -> int:
+users_disable = _users_set_active(False)
+users_enable = _users_set_active(True)
+
+
+def users_reset(args) -> int:
     from zoelife.db.engine import write_session
     from zoelife.security import accounts
     from zoelife.security.passwords import PasswordRejected
@@ -135,7 +136,7 @@ def _users_reset(args) -> int:
     return 0
 
 
-def _users_roles(args) -> int:
+def users_roles(args) -> int:
     from zoelife.db.engine import write_session
     from zoelife.security import accounts
 
@@ -150,7 +151,7 @@ def _users_roles(args) -> int:
     return 0
 
 
-def _users_end_sessions(args) -> int:
+def users_end_sessions(args) -> int:
     from zoelife.db.engine import write_session
     from zoelife.security import sessions
 
@@ -163,7 +164,7 @@ def _users_end_sessions(args) -> int:
     return 0
 
 
-def _audit_verify(args) -> int:
+def audit_verify(args) -> int:
     from zoelife.db.engine import read_session
 
     with read_session(_engine(args)) as session:
@@ -188,7 +189,7 @@ def _date(value: str | None, name: str) -> dt.datetime | None:
     return dt.datetime(day.year, day.month, day.day, tzinfo=dt.UTC)
 
 
-def _audit_export(args) -> int:
+def audit_export(args) -> int:
     from zoelife.db.engine import read_session, write_session
 
     until = _date(args.until, "--until")
@@ -212,7 +213,7 @@ def _write_private(path: Path, data: bytes) -> None:
     write_private(path, data)
 
 
-def _backup(args) -> int:
+def backup_database(args) -> int:
     from zoelife.db.engine import write_session
     from zoelife.security import backup
 
@@ -227,77 +228,15 @@ def _backup(args) -> int:
     return 0
 
 
-def _restore(args) -> int:
-    from zoelife.db.engine import make_engine
+def restore_database(args) -> int:
+    from zoelife.db.engine import shared_engine
     from zoelife.security import backup
 
-    engine = make_engine(args.database)
+    # Not upgraded first: the backup replaces whatever is there, then `restore` upgrades it.
+    engine = shared_engine(args.database, migrate=False)
     try:
         rows = backup.restore(engine, Path(args.file), force=args.force)
     except backup.BackupError as exc:
         raise BadInput(str(exc)) from None
     print(f"restored from {args.file} (audit chain: {rows} rows, verified)")
     return 0
-
-
-def register(sub: argparse._SubParsersAction) -> None:
-    users = sub.add_parser("users", help="staff accounts")
-    users_sub = users.add_subparsers(dest="users_command", required=True, metavar="COMMAND")
-
-    add = users_sub.add_parser(
-        "add", help="add a staff account (password read twice from a prompt or stdin)")
-    add.add_argument("name", help="user name")
-    add.add_argument("--role", action="append", required=True,
-                     help=f"a role ({', '.join(ROLES)}); repeat or comma-separate for several")
-    add.add_argument("--display-name", default=None, help="full name shown in the app")
-    add.add_argument("--email", default=None, help="email (matched for single sign-on)")
-    add.add_argument("--sso-only", action="store_true",
-                     help="no password: the account signs in through single sign-on only")
-    add.set_defaults(func=_users_add)
-
-    lst = users_sub.add_parser("list", help="list staff accounts")
-    lst.set_defaults(func=_users_list)
-
-    for name, active, text in (("disable", False, "disable an account and end its sign-ins"),
-                               ("enable", True, "re-enable a disabled account")):
-        p = users_sub.add_parser(name, help=text)
-        p.add_argument("name", help="user name")
-        p.set_defaults(func=_users_set_active(active))
-
-    reset = users_sub.add_parser(
-        "reset", help="set a temporary password the user must change at next sign-in")
-    reset.add_argument("name", help="user name")
-    reset.set_defaults(func=_users_reset)
-
-    roles = users_sub.add_parser("roles", help="replace an account's roles")
-    roles.add_argument("name", help="user name")
-    roles.add_argument("--role", action="append", required=True,
-                       help="a role; repeat or comma-separate for several")
-    roles.set_defaults(func=_users_roles)
-
-    end = users_sub.add_parser("end-sessions", help="end every sign-in of an account now")
-    end.add_argument("name", help="user name")
-    end.set_defaults(func=_users_end_sessions)
-
-    aud = sub.add_parser("audit", help="the audit log")
-    aud_sub = aud.add_subparsers(dest="audit_command", required=True, metavar="COMMAND")
-    verify = aud_sub.add_parser(
-        "verify", help="check the hash chain; names the first broken row (exit 1 if broken)")
-    verify.set_defaults(func=_audit_verify)
-    export = aud_sub.add_parser("export", help="write the audit log as CSV (owner-only file)")
-    export.add_argument("out", help="CSV file to write")
-    export.add_argument("--since", help="first day, YYYY-MM-DD (UTC)")
-    export.add_argument("--until", help="last day, YYYY-MM-DD (UTC), inclusive")
-    export.add_argument("--action", help="one action, or a prefix ending in '.' (sign_in.)")
-    export.set_defaults(func=_audit_export)
-
-    bk = sub.add_parser("backup", help="copy the SQLite database safely while the app runs")
-    bk.add_argument("out", help="backup file to write (owner-only)")
-    bk.add_argument("--force", action="store_true", help="overwrite an existing file")
-    bk.set_defaults(func=_backup)
-
-    rs = sub.add_parser("restore", help="replace the SQLite database with a backup")
-    rs.add_argument("file", help="backup file made by 'zoelife backup'")
-    rs.add_argument("--force", action="store_true",
-                    help="replace a database that already holds accounts or requests")
-    rs.set_defaults(func=_restore)

@@ -29,7 +29,13 @@ from starlette.responses import PlainTextResponse, Response, StreamingResponse
 from starlette.routing import BaseRoute, Route
 
 from zoelife import audit
+from zoelife.coverage import letter, records
+from zoelife.db.engine import read_session, shared_engine, write_session
+from zoelife.db.models import Request as RequestRow
+from zoelife.ingest import export, quarantine
+from zoelife.security import sessions
 from zoelife.security.sessions import SessionUser
+from zoelife.security.web import COOKIE_NAME
 
 REQUESTS_PATH = "/download/requests.csv"
 QUARANTINE_PATH = "/download/quarantine.csv"
@@ -63,17 +69,13 @@ def cross_site(request: Request) -> bool:
 
 def authorize(request: Request, role: str) -> SessionUser | Refusal:
     """The signed-in account behind the request's cookie, if it holds `role`."""
-    from zoelife.db.engine import write_session
-    from zoelife.security import sessions
-    from zoelife.security.web import COOKIE_NAME
-    from zoelife.security.web import _engine as engine
 
     if cross_site(request):
         return Refusal(403, NOT_ALLOWED)
     token = request.cookies.get(COOKIE_NAME)
     if not token:
         return Refusal(401, SIGN_IN_NEEDED)
-    with write_session(engine()) as session:
+    with write_session(shared_engine()) as session:
         # A download is a deliberate click, so it counts as activity like any other.
         user = sessions.resolve(session, token)
         if user is not None and (user.must_change_password or not user.has(role)):
@@ -105,28 +107,23 @@ def _actor(user: SessionUser, request: Request) -> audit.Actor:
 def requests_route(request: Request) -> Response:
     from sqlalchemy import func, select
 
-    from zoelife.db.engine import write_session
-    from zoelife.db.models import Request as RequestRow
-    from zoelife.security.web import _engine as engine
 
     user = authorize(request, "front_desk")
     if isinstance(user, Refusal):
         return user.response()
-    with write_session(engine()) as session:
+    with write_session(shared_engine()) as session:
         # Audited before the first byte leaves (the count as the export starts).
         rows = session.execute(select(func.count(RequestRow.id))).scalar_one()
         audit.record(session, _actor(user, request), "export.requests", "request", None,
                      {"rows": rows})
     # Streamed in batches: the first bytes leave at once and a large clinic is never held in
     # memory whole.
-    return StreamingResponse(_request_chunks(engine()), media_type="text/csv; charset=utf-8",
+    return StreamingResponse(_request_chunks(shared_engine()), media_type="text/csv; charset=utf-8",
                              headers=_HEADERS | {
                                  "Content-Disposition": 'attachment; filename="requests.csv"'})
 
 
 def _request_chunks(engine, chunk_bytes: int = 256 * 1024):
-    from zoelife.db.engine import read_session
-    from zoelife.ingest import export
 
     buf = io.StringIO()
     writer = export._writer(buf)  # the same CSV dialect as every other requests export
@@ -141,14 +138,11 @@ def _request_chunks(engine, chunk_bytes: int = 256 * 1024):
 
 
 def quarantine_route(request: Request) -> Response:
-    from zoelife.db.engine import write_session
-    from zoelife.ingest import quarantine
-    from zoelife.security.web import _engine as engine
 
     user = authorize(request, "front_desk")
     if isinstance(user, Refusal):
         return user.response()
-    with write_session(engine()) as session:
+    with write_session(shared_engine()) as session:
         # Audited (`export.quarantine`, with the row count) in the same transaction.
         text = quarantine.csv_text(session, actor=_actor(user, request))
     return _csv(text, "quarantine.csv")
@@ -170,8 +164,6 @@ def audit_filter(params) -> audit.AuditFilter:
 
 
 def audit_route(request: Request) -> Response:
-    from zoelife.db.engine import read_session, write_session
-    from zoelife.security.web import _engine as engine
 
     user = authorize(request, "admin")
     if isinstance(user, Refusal):
@@ -181,9 +173,9 @@ def audit_route(request: Request) -> Response:
     except ValueError:
         return PlainTextResponse("Days are written YYYY-MM-DD.", status_code=400,
                                  headers=_HEADERS)
-    with read_session(engine()) as session:
+    with read_session(shared_engine()) as session:
         text = audit.export_csv(session, flt)
-    with write_session(engine()) as session:
+    with write_session(shared_engine()) as session:
         audit.record(session, _actor(user, request), "audit.export", "audit_events", None,
                      {"rows": _rows(text), "format": "csv"})
     return _csv(text, "zoelife-audit.csv")
@@ -192,9 +184,6 @@ def audit_route(request: Request) -> Response:
 def records_request_route(request: Request) -> Response:
     """The records request letter of one authorization (`?authorization=<id>`, a record id, no
     patient data in the URL); building it records the request on the coverage timeline."""
-    from zoelife.coverage import letter, records
-    from zoelife.db.engine import write_session
-    from zoelife.security.web import _engine as engine
 
     user = authorize(request, "front_desk")
     if isinstance(user, Refusal):
@@ -205,7 +194,7 @@ def records_request_route(request: Request) -> Response:
         return PlainTextResponse("Which authorization? The link is incomplete.",
                                  status_code=400, headers=_HEADERS)
     try:
-        with write_session(engine()) as session:
+        with write_session(shared_engine()) as session:
             pdf = letter.records_request(session, authorization_id,
                                          actor=_actor(user, request))
     except records.CoverageError as exc:

@@ -15,7 +15,7 @@ from typing import NamedTuple
 from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
-from zoelife import settings
+from zoelife import audit, settings
 from zoelife.db.models import SignInSession, StaffUser
 
 
@@ -121,7 +121,6 @@ def resolve(session: Session, token: str | None, *, activity: bool = True,
         row.grant_hash = None
         row.grant_expires_at = None
         session.flush()
-        from zoelife import audit
 
         audit.record(session, audit.Actor(row.user_id, user.username if user else "unknown",
                                           row.client_address),

@@ -27,6 +27,8 @@ from starlette.responses import PlainTextResponse, RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from zoelife import audit
+from zoelife.db.engine import shared_engine, write_session
+from zoelife.security import sessions
 
 log = logging.getLogger(__name__)
 
@@ -67,20 +69,9 @@ def _client(request: Request) -> str | None:
 
 
 def _engine():
-    from zoelife.db.engine import database_url, make_engine
-    from zoelife.db.migrate import upgrade
-
-    url = database_url()
-    engine = _ENGINES.get(url)
-    if engine is None:
-        engine = make_engine(url)
-        upgrade(engine)
-        _ENGINES[url] = engine
-    return engine
-
-
-# One connection pool per database URL for the server process; holds no patient data.
-_ENGINES: dict = {}
+    """The server process's one engine (`zoelife.db.engine.shared_engine`), shared with the
+    pages and the webhook, so all of them take turns on one writer lock."""
+    return shared_engine()
 
 
 def _no_store(response: Response) -> Response:
@@ -90,8 +81,6 @@ def _no_store(response: Response) -> Response:
 
 
 def cookie_route(request: Request) -> Response:
-    from zoelife.db.engine import write_session
-    from zoelife.security import sessions
 
     cookie_token = None
     if request.headers.get("sec-fetch-site", "same-origin") == "same-origin":
@@ -110,8 +99,6 @@ def cookie_route(request: Request) -> Response:
 
 
 def signout_route(request: Request) -> Response:
-    from zoelife.db.engine import write_session
-    from zoelife.security import sessions
 
     if not same_origin(request):
         # Another site's page cannot sign staff out (nor learn anything from trying).

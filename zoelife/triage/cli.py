@@ -1,6 +1,7 @@
 """`zoelife assess`: the triage of messages from the command line.
 
-Messages come one per line on stdin, or as one argument. Nothing is stored or logged; the
+Messages come one per line on stdin, or as one argument (the command is declared in
+`zoelife.cli.COMMANDS`). Nothing is stored or logged; the
 output goes to stdout only.
 """
 
@@ -15,20 +16,6 @@ from zoelife.triage import Assessment, assess_all
 from zoelife.triage.trials import extract_trials
 
 _LEVEL_WORD = {"urgent": "URGENT", "review": "review", "none": "none"}
-
-
-def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser(
-        "assess",
-        help="crisis level, reasons, treatments and language of messages (one per line on stdin)",
-        description="Assess messages: one message as an argument, or one per line on stdin. "
-        "Prints a readable summary per message, or with --json one JSON object per line, "
-        "in input order.")
-    p.add_argument("message", nargs="?", help="one message (default: read lines from stdin)")
-    p.add_argument("--json", action="store_true",
-                   help="one JSON object per input line: crisis, reasons, treatments, "
-                        "treatment_history, other_services, language, trials")
-    p.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -90,5 +77,5 @@ def trial_summary(t) -> str:
     if t.weeks is not None:
         parts.append(f"{t.weeks} week{'s' if t.weeks != 1 else ''}")
     if t.response:
-        parts.append(t.response.replace("_", " "))
+        parts.append(t.response_words)
     return ", ".join(parts)

@@ -1,7 +1,7 @@
 """Crisis-level detection: phrase lists (data/crisis.toml) plus context rules
 (data/crisis_context.toml) that may lower a match from urgent to review.
 
-Policy (DESIGN.md): a missed ``urgent`` is the worst bug, so every rule that lowers a level
+Policy (docs/vocabulary.md, docs/triage.md): a missed ``urgent`` is the worst bug, so every rule that lowers a level
 applies only when it clearly applies; anything ambiguous stays urgent.
 """
 
@@ -110,8 +110,23 @@ _NUM_ES = r"(\d+|un|una|uno|dos|tres|cuatro|cinco|seis|siete|ocho|nueve|diez|onc
 _HACE = re.compile(
     rf"\bhace\s+(?:(?:mas\s+de|casi|como|unos|unas|alrededor\s+de|aproximadamente)\s+)?"
     rf"{_NUM_ES}\s+(dia|semana|mes|ano)(?:e?s)?\b")
-_YEAR = re.compile(r"(?<![\d/\-.])(19[5-9]\d|20[0-9]\d)(?![\d/\-])")
+_DENIED_FOR = tuple(
+    re.compile(p.replace("NUM", "(" + _NUM[1:-1] + "|" + _NUM_ES[1:-1] + ")")
+               .replace("UNIT", r"(day|week|month|year|yr|mo|dia|semana|mes|ano)(?:e?s)?"))
+    for p in _CTX["history"]["denied_for"])
+# "2015", and a range "2015-16" or "2015–2016" (not a date such as "2015-06-12").
+_YEAR = re.compile(r"(?<![\d/\-.])(19[5-9]\d|20[0-9]\d)(?:\s?[-–]\s?(?:19|20)?\d\d)?(?![\d/\-])")
 _SINCE = re.compile(r"(?:since|desde|from)\s*$")
+_SINCE_NOT = re.compile(_CTX["history"]["since_denial_not"])
+_RECENT_KEEPS = re.compile(_CTX["history"]["recent_denial_keeps"])
+_POINTER = re.compile(_CTX["history"]["pointer"])
+_POINTER_NOT = re.compile(_CTX["history"]["pointer_not"])
+_POINTER_BACK = re.compile(_CTX["history"]["pointer_back"])
+# A sentence in the present ("I am suicidal now, like then") is not dated by the one before.
+_NOW = re.compile(r"\b(?:now|ahora|i am|im|i feel|i keep|i want|estoy|siento|quiero)\b")
+_POINTER_CATEGORIES = frozenset(_CTX["history"]["pointer_categories"])
+_CESSATION = re.compile(_CTX["negation"]["cessation"])
+_CLAUSE_BREAK = re.compile(r"[,()/]|\s(?:but|pero|although|aunque)\s")
 _UNIT_MONTHS = {
     "day": 1 / 30,
     "dia": 1 / 30,
@@ -124,11 +139,14 @@ _UNIT_MONTHS = {
     "yr": 12.0,
     "ano": 12.0,
 }
-# Thoughts count for a month, behaviour for three (DESIGN.md).
+# Thoughts count for a month, behaviour for three (docs/vocabulary.md).
 _BEHAVIOUR = frozenset({"self_harm", "attempt", "plan", "method", "preparation"})
 
 _INFO = _CTX["informational"]
 _INFO_CUES = re.compile(_INFO["cues"])
+_MENTION_BEFORE = re.compile(_INFO["mention_before"])
+_MENTION_AFTER = re.compile(_INFO["mention_after"])
+_MENTION_NAMED = re.compile(_INFO["mention_named"])
 _INFO_PERSONAL = re.compile(_INFO["personal"])
 _INFO_ALLOWED = re.compile(_INFO["allowed"])
 _INFO_VETO = re.compile(_INFO["veto"])
@@ -159,6 +177,8 @@ def _sentence(f: str, start: int, end: int) -> tuple[int, int]:
 def _negated(f: str, start: int, end: int, sent_start: int) -> bool:
     if _NEG_AFTER.match(f, end, min(len(f), end + 60)):
         return True
+    if _CESSATION.match(f, start):
+        return False
     if _NOT_DENIAL.search(f, max(sent_start, start - 60), start):
         return False
     tokens = _TOKEN.findall(f, max(sent_start, start - 80), start)
@@ -176,29 +196,76 @@ def _months(num: str, unit: str) -> float:
     return n * _UNIT_MONTHS[unit]
 
 
-def _historical(f: str, start: int, end: int, s: int, e: int, category: str) -> bool:
-    """True when the sentence dates the match outside the time limit and nothing says recent."""
-    limit = 3.0 if category in _BEHAVIOUR else 1.0
-    old = False
+def _dates_old(f: str, start: int, end: int, s: int, e: int, limit: float) -> bool | None:
+    """What the sentence ``f[s:e]`` says of when the match at ``start:end`` happened: True when it
+    dates it outside ``limit`` months, False when it says recent, None when it says nothing."""
     for m in _HIST_RECENT.finditer(f, s, e):
-        if m.end() <= start or m.start() >= end:
+        if (m.end() <= start or m.start() >= end) and not _dates_a_denial(f, m.start(), m.end(), s, e,
+                                                                           start, end):
             return False
+    old = False
     for m in _HIST_OLD.finditer(f, s, e):
         if m.end() <= start or m.start() >= end:
             old = True
             break
     for rx in (_AGO, _HACE):
         for m in rx.finditer(f, s, e):
-            months = _months(m.group(1), m.group(2))
-            if months <= limit:
+            if _months(m.group(1), m.group(2)) <= limit:
                 return False
             old = True
+    for rx in _DENIED_FOR:
+        for m in rx.finditer(f, s, e):
+            if (m.end() <= start or m.start() >= end) and _months(m.group(1), m.group(2)) > limit:
+                old = True
     if not old:
         for m in _YEAR.finditer(f, s, e):
             if not _SINCE.search(f, max(s, m.start() - 8), m.start()):
-                old = True
-                break
-    return old
+                return True
+            cs, _ = _clause(f, m.start(), s, e)
+            if (set(_TOKEN.findall(f, max(cs, m.start() - 60), m.start())) & _NEG_CUES
+                    and not _SINCE_NOT.search(f, cs, m.start())):
+                return True  # "havent had those thoughts since 2019"
+    return True if old else None
+
+
+def _clause(f: str, at: int, s: int, e: int) -> tuple[int, int]:
+    cs = s
+    for m in _CLAUSE_BREAK.finditer(f, s, at):
+        cs = m.end()
+    m = _CLAUSE_BREAK.search(f, at, e)
+    return cs, (m.start() if m else e)
+
+
+def _dates_a_denial(f: str, rs: int, re_: int, s: int, e: int, start: int, end: int) -> bool:
+    """A recent word in a clause of its own that denies ("C-SSRS neg today") dates the denial."""
+    cs, ce = _clause(f, rs, s, e)
+    if cs <= start < ce or _RECENT_KEEPS.search(f, cs, ce):
+        return False
+    return bool(set(_TOKEN.findall(f, cs, ce)) & _NEG_CUES)
+
+
+def _historical(f: str, start: int, end: int, s: int, e: int, category: str) -> bool:
+    """True when the sentence dates the match outside the time limit and nothing says recent, or
+    when the next sentences point back at it and date it ("Mine was a long time ago.")."""
+    limit = 3.0 if category in _BEHAVIOUR else 1.0
+    dated = _dates_old(f, start, end, s, e, limit)
+    if dated is not None or category not in _POINTER_CATEGORIES:
+        return bool(dated)
+    if (s > 0 and _POINTER_BACK.search(f, s, e) and not _POINTER_NOT.search(f, s, e)
+            and not _NOW.search(f, s, e)):
+        ps, pe = _sentence(f, s - 1, s - 1)  # "ECT back in 2010? I was inpatient then."
+        if ps < s - 1 and _dates_old(f, pe, pe, ps, pe, limit):
+            return True
+    for _ in range(2):
+        ns, ne = _sentence(f, e + 1, e + 1)
+        if ns >= len(f) or ns <= e:
+            return False
+        if _POINTER.match(f, ns):
+            return not _POINTER_NOT.search(f, ns, ne) and bool(_dates_old(f, ns, ns, ns, ne, limit))
+        if _HIST_RECENT.search(f, ns, ne):  # "It still happens." between the two
+            return False
+        s, e = ns, ne
+    return False
 
 
 # A question about what happens to someone in general: "what is your protocol if a patient
@@ -230,6 +297,13 @@ def _informational(f: str, start: int, end: int, s: int, e: int, veto: bool) -> 
     ):
         return False
     return not _INFO_PERSONAL.search(_INFO_ALLOWED.sub(" ", sent))
+
+
+def _mentioned(f: str, start: int, end: int, s: int) -> bool:
+    """The term is named, not used: "what 'unaliving' means", "the word suicidal"."""
+    before = f[max(s, start - 40):start]
+    return bool(_MENTION_NAMED.search(before) or (
+        _MENTION_BEFORE.search(before) and _MENTION_AFTER.match(f, end)))
 
 
 def _mostly_caps(text: str) -> bool:
@@ -294,7 +368,8 @@ def find_crisis_spans(folded: Folded, language: str) -> list[EvidenceSpan]:
             elif _historical(f, fs, fe, s, e, category):
                 out_cat, out_level = "historical", "review"
             elif category in _INFO_TERMS and (
-                    (inquiry and not _OWN_NOW.search(f, s, e))
+                    _mentioned(f, fs, fe, s)
+                    or (inquiry and not _OWN_NOW.search(f, s, e))
                     or _informational(f, fs, fe, s, e, veto)):
                 out_cat, out_level = "informational", "review"
             elif losses.overlaps(fs, fe) and not _FIRST.search(f, max(s, fs - 40), fs):

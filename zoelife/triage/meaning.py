@@ -111,6 +111,10 @@ def _fold(word: str) -> str:
 _LEMMA_LANGS = {"en": ("en",), "es": ("es",)}
 
 
+# A Spanish infinitive or gerund with its pronoun attached: simplemma gives the bare verb.
+_ENCLITIC = re.compile(r"(?:ando|iendo|yendo|ar|er|ir)(me|se|te)$")
+
+
 @lru_cache(maxsize=65536)
 def _forms(folded_word: str, original: str, language: str = "") -> tuple[str, ...]:
     """The surface form and its lemmas (folded) in the message's language, or in English and
@@ -123,6 +127,9 @@ def _forms(folded_word: str, original: str, language: str = "") -> tuple[str, ..
         forms.add(_fold(simplemma.lemmatize(original, lang=lang).lower()))
         if original != folded_word:
             forms.add(_fold(simplemma.lemmatize(folded_word, lang=lang).lower()))
+    clitic = _ENCLITIC.search(folded_word)
+    if clitic:  # "cortandome" is "cortar" done to oneself: also the form "cortarme"
+        forms.update(f + clitic.group(1) for f in tuple(forms) if f.endswith(("ar", "er", "ir")))
     if (
         len(folded_word) >= 5
         and not any(f in _BY_FIRST for f in forms)

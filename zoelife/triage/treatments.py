@@ -1,6 +1,6 @@
 """Treatment interests from free text and from a form's own treatment field.
 
-Phrase lists: data/treatments.toml.  Output values are the DESIGN.md vocabulary
+Phrase lists: data/treatments.toml.  Output values are the docs/vocabulary.md vocabulary
 (``spravato``, ``tms``, ``ketamine``, ``medication_management``, ``therapy``); "other" is never
 inferred.
 """
@@ -101,8 +101,19 @@ _UNSPACED = {name: re.compile("|".join(f"(?:{p})" for p in pats))
              for name, pats in _CFG.get("unspaced", {}).items()}
 
 
+# A name spelled letter by letter, as voicemail transcripts write acronyms: "t m s", "T.M.S.".
+_SPELLED = re.compile(r"(?<![\w.])[a-z](?:[ .][a-z]){2,}(?![\w])")
+
+
+def _join_spelled(m: re.Match[str]) -> str:
+    word = m.group(0).replace(" ", "").replace(".", "")
+    return word + " " * (len(m.group(0)) - len(word))  # same length: offsets stay
+
+
 def read_treatments(folded: Folded) -> TreatmentReading:
     f = folded.folded
+    if _SPELLED.search(f):
+        f = _SPELLED.sub(_join_spelled, f)
     interest: set[str] = set()
     history: set[str] = set()
     others: list[str] = []

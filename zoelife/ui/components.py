@@ -34,6 +34,18 @@ TREATMENT_COLOR = {
 # --------------------------------------------------------------------------- page furniture
 
 
+def upload_within_limit(size: int) -> bool:
+    """Whether an uploaded file of `size` bytes is within the `upload_max_mb` setting; if not,
+    an error says so (Streamlit's `server.maxUploadSize` is the ceiling above the setting)."""
+    with reading() as session:
+        limit_mb = settings.get(session, "upload_max_mb")
+    if size <= limit_mb * 1024 * 1024:
+        return True
+    st.error(f"This file is {size / (1024 * 1024):.1f} MB; the largest accepted is {limit_mb} MB "
+             "(setting upload_max_mb on the Settings page). Nothing was imported.")
+    return False
+
+
 def page_header(title: str, caption: str | None = None) -> None:
     """The same header on every page: the clinic's name above the page title."""
     with reading() as session:

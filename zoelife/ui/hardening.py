@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from streamlit import config
 
+from zoelife.ui.tables import data_export_off
+
 
 class XsrfDisabled(RuntimeError):
     pass
@@ -16,7 +18,6 @@ def xsrf_enabled() -> bool:
 def check_hardening() -> None:
     """Refuse to start the server with XSRF protection off (the sign-in form relies on it);
     turn off the table toolbar's unaudited CSV download (zoelife.ui.tables)."""
-    from zoelife.ui.tables import data_export_off
 
     data_export_off()
     if not xsrf_enabled():

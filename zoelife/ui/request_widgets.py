@@ -8,13 +8,12 @@ transaction would roll it back).
 from __future__ import annotations
 
 import datetime as dt
-import os
 from collections.abc import Callable
 from typing import Any
 
 import streamlit as st
 
-from zoelife import settings
+from zoelife import config, settings
 from zoelife.db.engine import DatabaseUnavailable
 from zoelife.intake import arrivals, lifecycle
 from zoelife.intake.queue import latest_request_id
@@ -24,17 +23,13 @@ FLASH_KEY = "_request_flash"
 REQUEST_ID_KEY = "request_id"
 VIEW_LOGGED_KEY = "_request_view_logged"
 QUEUE_REFRESH_ENV = "ZOELIFE_QUEUE_REFRESH_SECONDS"
-DEFAULT_QUEUE_REFRESH_SECONDS = 20
+DEFAULT_QUEUE_REFRESH_SECONDS = config.VARIABLES[QUEUE_REFRESH_ENV].default
 
 
 def queue_refresh_seconds() -> float:
     """How often an open queue looks for new arrivals and a lapsed sign-in (default 20 s;
     the browser tests shorten it)."""
-    try:
-        seconds = float(os.environ.get(QUEUE_REFRESH_ENV, DEFAULT_QUEUE_REFRESH_SECONDS))
-    except ValueError:
-        return DEFAULT_QUEUE_REFRESH_SECONDS
-    return seconds if seconds >= 1 else DEFAULT_QUEUE_REFRESH_SECONDS
+    return config.get(QUEUE_REFRESH_ENV)
 
 
 def flash(kind: str, message: str) -> None:

@@ -7,9 +7,6 @@ import streamlit as st
 
 from zoelife.triage.trials import extract_trials
 
-RESPONSE_WORDS = {"no_response": "no response", "partial": "partial", "side_effects": "side effects",
-                  "worked": "worked"}
-
 
 def trials_table(text: str | None) -> pd.DataFrame:
     """One row per suggested trial: drug, class, dose, weeks, response and the words it came
@@ -21,7 +18,7 @@ def trials_table(text: str | None) -> pd.DataFrame:
         rows.append({"Drug": t.drug, "Class": t.drug_class,
                      "Dose (mg)": "" if dose is None else str(dose),
                      "Weeks": "" if t.weeks is None else str(t.weeks),
-                     "Response": RESPONSE_WORDS.get(t.response or "", ""),
+                     "Response": t.response_words,
                      "Words": words})
     return pd.DataFrame(rows, columns=["Drug", "Class", "Dose (mg)", "Weeks", "Response", "Words"])
 

@@ -28,7 +28,7 @@ import httpx
 import pytest
 
 from tests.scale.stclient import StreamlitTab, clicked, uploaded_state
-from tests.security.attacks.test_feed_xml import entity_chain
+from tests.security.attacks.hostile_feeds import entity_chain
 from zoelife import audit
 from zoelife.db.engine import make_engine, write_session
 from zoelife.security import accounts, limits, ratelimit, sessions

@@ -20,6 +20,7 @@ import pytest
 from sqlalchemy import func, select
 
 from tests.apptest import all_text, page, read_db, sign_in
+from tests.security.attacks.hostile_feeds import entity_chain
 from zoelife.db.models import ContentItem
 from zoelife.ingest import content, feedparse
 from zoelife.ingest.readers import ReadError
@@ -32,16 +33,6 @@ GOOD_FEED = (b'<?xml version="1.0"?><rss version="2.0"><channel><title>Zoelife</
              b"<link>https://zoelife.example/blog/tms/</link>"
              b"<pubDate>Mon, 02 Mar 2026 15:00:00 +0000</pubDate>"
              b"<description>TMS for depression.</description></item></channel></rss>")
-
-
-def entity_chain(n: int = 40_000) -> bytes:
-    """The reviewer's file: each entity refers to the one before, and a comment holding `<x`
-    at the start of the DOCTYPE makes feedparser's stripping leave every declaration in."""
-    ents = ['<!ENTITY e0 "x">'] + [f'<!ENTITY e{i} "&e{i - 1};">' for i in range(1, n)]
-    return ('<?xml version="1.0"?>\n<!DOCTYPE rss [<!-- <x -->' + "\n".join(ents) + "]>\n"
-            '<rss version="2.0"><channel><title>t</title><item>'
-            f"<title>&e{n - 1};</title><link>https://example.org/a</link>"
-            "</item></channel></rss>\n").encode()
 
 
 def test_the_entity_chain_is_refused_by_the_cli_and_the_process_lives(tmp_path, sqlite_url):

@@ -24,6 +24,7 @@ from tests.clock import FIXED_NOW
 from tests.intake.helpers import make_request, page_text
 from zoelife.db.engine import make_engine, write_session
 from zoelife.db.models import SignInSession, StaffUser
+from zoelife.intake.schedule import change_setting
 from zoelife.security import accounts
 
 NAME, PHONE, MESSAGE = "Rhea", "(212) 555-0177", "Wondering about ketamine for my depression"
@@ -37,9 +38,7 @@ def _seed(db_url) -> int:
     rid = make_request(engine, received_at=FIXED_NOW - dt.timedelta(hours=1), first_name=NAME,
                        last_name="Lapsed", phone=PHONE, message=MESSAGE, now=FIXED_NOW)
     with write_session(engine) as s:
-        from zoelife import settings
-
-        settings.set_value(s, "idle_timeout_minutes", 1)
+        change_setting(s, "idle_timeout_minutes", 1)
     engine.dispose()
     return rid
 

@@ -98,9 +98,9 @@ def test_twenty_guesses_of_the_current_password_are_throttled(engine, clock):
         with write_session(engine) as s:
             user = s.get(StaffUser, uid)
             try:
-                accounts.change_own_password(s, user, f"guess number {n}", NEW_PW,
+                auth.change_own_password(s, user, f"guess number {n}", NEW_PW,
                                              actor=audit.Actor(uid, "desk", "203.0.113.7"))
-            except accounts.WrongCurrentPassword as exc:
+            except auth.WrongCurrentPassword as exc:
                 refused.append(str(exc))
         clock.shift(dt.timedelta(seconds=1))
     assert len(refused) == 20
@@ -113,6 +113,6 @@ def test_twenty_guesses_of_the_current_password_are_throttled(engine, clock):
         assert s.execute(select(func.count()).select_from(AuditEvent).where(
             AuditEvent.action == "sign_in.lockout")).scalar_one() >= 1
         # Even the right password is not confirmed while the account waits.
-        with pytest.raises(accounts.WrongCurrentPassword):
-            accounts.change_own_password(s, s.get(StaffUser, uid), PASSWORD, NEW_PW, actor=None)
+        with pytest.raises(auth.WrongCurrentPassword):
+            auth.change_own_password(s, s.get(StaffUser, uid), PASSWORD, NEW_PW, actor=None)
         assert auth.sign_in(s, "desk", PASSWORD).token is None

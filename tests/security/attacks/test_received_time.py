@@ -19,7 +19,7 @@ from tests.clock import FIXED_NOW
 from tests.security.attacks.webhook_harness import TOKEN, client, requests
 from zoelife.db.engine import make_engine, read_session
 from zoelife.ingest.importer import import_requests
-from zoelife.triage.oncall import requests_needing_alert
+from zoelife.intake.oncall import requests_needing_alert
 
 URGENT = "I have a plan to kill myself tonight"
 MINUTE = dt.timedelta(minutes=1)

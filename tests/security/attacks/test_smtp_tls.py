@@ -18,7 +18,7 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
 from tests.clock import FIXED_NOW
-from zoelife.triage.oncall import Alert, send_email
+from zoelife.intake.oncall import Alert, send_email
 
 
 def _name(cn: str) -> x509.Name:

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
+from zoelife.ingest.fields import IGNORE, MULTI_FIELDS, auto_mapping, fold_header
 from zoelife.ingest.readers import clean_text, flatten_record
 
 # Kinds of body a connector recognises.
@@ -178,7 +179,6 @@ def mapping_for(headers: list[str], sub: Submission | None,
     """label -> canonical field for one record: a mapping staff set (explicit, or saved for
     the source) wins, then what the tool documents, then guessing from the label. Metadata
     labels are never guessed; labels the person chose never give the id or the time."""
-    from zoelife.ingest.fields import IGNORE, MULTI_FIELDS, auto_mapping, fold_header
 
     explicit = explicit or {}
     folded = {fold_header(k): v for k, v in explicit.items()}

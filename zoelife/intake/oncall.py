@@ -15,7 +15,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
-import os
 import smtplib
 import ssl
 import urllib.request
@@ -25,7 +24,7 @@ from email.message import EmailMessage
 
 from sqlalchemy import Engine, select, text, update
 
-from zoelife import audit, settings
+from zoelife import audit, config, settings
 from zoelife.db.engine import write_session
 from zoelife.db.models import OnCallNotification, Request
 from zoelife.intake.schedule import Schedule
@@ -99,23 +98,23 @@ def requests_needing_alert(session, now: dt.datetime) -> tuple[list[int], int]:
 
 
 def send_email(recipients: list[str], alert: Alert) -> None:
-    host = os.environ.get("ZOELIFE_SMTP_HOST", "").strip()
+    host = config.get("ZOELIFE_SMTP_HOST")
     if not host:
         raise RuntimeError("ZOELIFE_SMTP_HOST is not set")
-    port = int(os.environ.get("ZOELIFE_SMTP_PORT", "25"))
+    port = config.get("ZOELIFE_SMTP_PORT")
     message = EmailMessage()
     message["Subject"] = alert.subject()
-    message["From"] = os.environ.get("ZOELIFE_SMTP_FROM", "zoelife-intake@localhost")
+    message["From"] = config.get("ZOELIFE_SMTP_FROM")
     message["To"] = ", ".join(recipients)
     message.set_content(alert.body())
     with smtplib.SMTP(host, port, timeout=10) as smtp:
-        if os.environ.get("ZOELIFE_SMTP_STARTTLS") == "1":
+        if config.get("ZOELIFE_SMTP_STARTTLS"):
             # Without a context smtplib encrypts but checks neither the certificate nor the
             # host name: anyone on the path could read the alert and the SMTP password.
             smtp.starttls(context=ssl.create_default_context())
-        user = os.environ.get("ZOELIFE_SMTP_USER")
+        user = config.get("ZOELIFE_SMTP_USER")
         if user:
-            smtp.login(user, os.environ.get("ZOELIFE_SMTP_PASSWORD", ""))
+            smtp.login(user, config.get("ZOELIFE_SMTP_PASSWORD"))
         smtp.send_message(message)
 
 

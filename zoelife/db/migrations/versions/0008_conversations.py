@@ -8,8 +8,8 @@ change. The channel `text` joins the channels of `requests` and `submissions`: t
 constraints are rewritten in place, as revision 0002 did (SQLite: the stored CREATE TABLE
 text, checked first on an empty in-memory database; PostgreSQL: dropped and added again).
 
-Revision ID: 0006
-Revises: 0005
+Revision ID: 0008
+Revises: 0007
 Create Date: 2026-12-07 08:46:52.447992
 """
 
@@ -24,8 +24,8 @@ from sqlalchemy import text
 import zoelife.db.types
 
 
-revision = '0006'
-down_revision = '0005'
+revision = '0008'
+down_revision = '0007'
 branch_labels = None
 depends_on = None
 

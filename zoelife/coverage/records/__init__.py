@@ -1,0 +1,89 @@
+"""Coverage in the database: payers and their criteria, insurance and card images, benefits,
+authorizations and their moves, the Spravato start. Every function takes a session, runs in the
+caller's transaction (`write_session`) and audits what it changes: field names only for patient
+data (member ids, names, images), values only for the statuses `audit.redact_changes` allows.
+
+One module per record: `payer_admin` (payers and their criteria), `insurance` (coverage, cards,
+benefits), `authorizations`, `first_treatment` (the Spravato start and its gate); what they share
+is in `common`. Every public name is reachable from here (`records.save_coverage`).
+"""
+
+from zoelife.coverage.records.authorizations import (
+    authorizations_of,
+    checklist_of,
+    history_of,
+    move_authorization,
+    open_authorization,
+    record_units,
+    set_evidence,
+    timeline,
+)
+from zoelife.coverage.records.common import (
+    BENEFITS_FRESH_DAYS,
+    CoverageError,
+    checked_treatment,
+    clean,
+    event,
+    request_or_refuse,
+)
+from zoelife.coverage.records.first_treatment import (
+    FIRST_TREATMENTS,
+    Gate,
+    record_first_treatment,
+    save_spravato_start,
+    schedule_first_spravato,
+    schedule_first_treatment,
+    spravato_gate,
+    spravato_start,
+)
+from zoelife.coverage.records.insurance import (
+    coverage_of,
+    latest_benefits,
+    latest_cards,
+    record_benefits,
+    save_coverage,
+    upload_card,
+)
+from zoelife.coverage.records.payer_admin import (
+    add_payer,
+    criteria_for,
+    payers,
+    set_criteria,
+    set_payer_active,
+)
+
+__all__ = [
+    "BENEFITS_FRESH_DAYS",
+    "CoverageError",
+    "FIRST_TREATMENTS",
+    "Gate",
+    "add_payer",
+    "authorizations_of",
+    "checked_treatment",
+    "checklist_of",
+    "clean",
+    "coverage_of",
+    "criteria_for",
+    "event",
+    "history_of",
+    "latest_benefits",
+    "latest_cards",
+    "move_authorization",
+    "open_authorization",
+    "payers",
+    "record_benefits",
+    "record_first_treatment",
+    "record_units",
+    "request_or_refuse",
+    "save_coverage",
+    "save_spravato_start",
+    "schedule_first_spravato",
+    "schedule_first_treatment",
+    "set_criteria",
+    "set_evidence",
+    "set_payer_active",
+    "spravato_gate",
+    "spravato_start",
+    "timeline",
+    "upload_card",
+]

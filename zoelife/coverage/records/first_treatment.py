@@ -1,0 +1,145 @@
+"""A course's first treatment: its time kept on the course, the Spravato start and its gate
+(what is missing before a first dose), and scheduling a first session through the status
+move."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from zoelife import audit
+from zoelife.coverage import machine
+from zoelife.coverage.records.authorizations import open_authorization
+from zoelife.coverage.records.common import CoverageError, clean, event, request_or_refuse
+from zoelife.coverage.records.insurance import latest_benefits
+from zoelife.db.models import Authorization, SpravatoStart
+from zoelife.intake import lifecycle
+from zoelife.intake.lifecycle.common import now_or_utc
+from zoelife.vocabulary import label
+
+
+def record_first_treatment(session: Session, request_id: int, treatment: str,
+                           at: dt.datetime, *, actor: audit.Actor) -> Authorization | None:
+    """The course's first treatment time, and the days since first contact (for managers)."""
+    request = request_or_refuse(session, request_id)
+    row = session.execute(select(Authorization).where(
+        Authorization.request_id == request_id, Authorization.treatment == treatment,
+        Authorization.extension_of_id.is_(None)).order_by(Authorization.id.desc())).scalar()
+    if row is None:
+        row = open_authorization(session, request_id, treatment, actor=actor, payer_id=None,
+                                 status="not_needed")
+    if row.first_treatment_at is None:
+        row.first_treatment_at = at
+        start = request.first_contact_at or request.received_at
+        row.days_to_first_treatment = machine.whole_days(start, at)
+        session.flush()
+    return row
+
+
+@dataclass(frozen=True)
+class Gate:
+    missing: tuple[str, ...]
+
+    @property
+    def open(self) -> bool:
+        return not self.missing
+
+
+def spravato_start(session: Session, request_id: int) -> SpravatoStart | None:
+    return session.get(SpravatoStart, request_id)
+
+
+def save_spravato_start(session: Session, request_id: int, *, actor: audit.Actor,
+                        rems_enrolled_on: dt.date | None, rems_enrolled_by: str | None,
+                        ride_home_confirmed: bool, monitored_slot_confirmed: bool,
+                        now: dt.datetime | None = None) -> SpravatoStart:
+    request_or_refuse(session, request_id)
+    if rems_enrolled_on is not None and not (rems_enrolled_by or "").strip():
+        raise CoverageError("Say who enrolled the patient in the Spravato REMS.")
+    row = spravato_start(session, request_id)
+    if row is None:
+        row = SpravatoStart(request_id=request_id)
+        session.add(row)
+    row.rems_enrolled_on = rems_enrolled_on
+    row.rems_enrolled_by = clean(rems_enrolled_by, 120) if rems_enrolled_on else None
+    row.ride_home_confirmed = bool(ride_home_confirmed)
+    row.monitored_slot_confirmed = bool(monitored_slot_confirmed)
+    row.updated_at = now_or_utc(now)
+    row.updated_by = actor.user_id
+    session.flush()
+    audit.record(session, actor, "coverage.spravato_start", "request", request_id,
+                 {"rems_enrolled": rems_enrolled_on is not None,
+                  "ride_home_confirmed": bool(ride_home_confirmed),
+                  "monitored_slot_confirmed": bool(monitored_slot_confirmed)})
+    return row
+
+
+def spravato_gate(session: Session, request_id: int) -> Gate:
+    """What is still missing before a first Spravato dose may be scheduled."""
+    start = spravato_start(session, request_id)
+    benefits = latest_benefits(session, request_id).get("spravato")
+    missing = []
+    if start is None or start.rems_enrolled_on is None:
+        missing.append("REMS patient enrolment (date and who enrolled)")
+    if benefits is None or benefits.benefit_route is None:
+        missing.append("benefit route decided (medical or pharmacy)")
+    if start is None or not start.ride_home_confirmed:
+        missing.append("ride home confirmed")
+    if start is None or not start.monitored_slot_confirmed:
+        missing.append("2-hour monitored slot confirmed")
+    return Gate(tuple(missing))
+
+
+def schedule_first_spravato(session: Session, request_id: int, *, actor: audit.Actor,
+                            seen_version: int, appointment_at: dt.datetime,
+                            override_reason: str = "", now: dt.datetime | None = None) -> int:
+    """Schedule the first Spravato dose. With the gate open (something missing) it is refused
+    unless an override reason is given; the override is audited and kept on the timeline."""
+
+    gate = spravato_gate(session, request_id)
+    reason = override_reason.strip()
+    if not gate.open and not reason:
+        raise CoverageError("Not ready for a first Spravato dose: missing "
+                            + "; ".join(gate.missing)
+                            + ". Give a reason to override, or complete them first.")
+    version = lifecycle.change_status(
+        session, request_id, actor=actor, seen_version=seen_version, to_status="scheduled",
+        appointment_at=appointment_at, appointment_kind="Spravato first dose", now=now)
+    if not gate.open:
+        start = spravato_start(session, request_id) or SpravatoStart(
+            request_id=request_id, updated_at=now_or_utc(now), updated_by=actor.user_id)
+        start.override_reason = reason
+        session.add(start)
+        event(session, request_id, "spravato_override", actor=actor, now=now,
+              detail="Missing: " + "; ".join(gate.missing) + ". Reason: " + reason)
+        audit.record(session, actor, "coverage.spravato_override", "request", request_id,
+                     {"reason": True, "count": len(gate.missing)})
+    record_first_treatment(session, request_id, "spravato", appointment_at, actor=actor)
+    return version
+
+
+FIRST_TREATMENTS = ("tms", "spravato", "ketamine")
+
+
+def schedule_first_treatment(session: Session, request_id: int, treatment: str, *,
+                             actor: audit.Actor, seen_version: int, appointment_at: dt.datetime,
+                             override_reason: str = "", now: dt.datetime | None = None) -> int:
+    """Schedule a course's first treatment session: the request moves to `scheduled` and the
+    course keeps the time (for the managers' days from first contact to first treatment). A
+    first Spravato dose goes through its start gate (`schedule_first_spravato`)."""
+
+    if treatment not in FIRST_TREATMENTS:
+        raise CoverageError("A first treatment session is for TMS, Spravato or ketamine.")
+    if treatment == "spravato":
+        return schedule_first_spravato(session, request_id, actor=actor,
+                                       seen_version=seen_version, appointment_at=appointment_at,
+                                       override_reason=override_reason, now=now)
+    version = lifecycle.change_status(
+        session, request_id, actor=actor, seen_version=seen_version, to_status="scheduled",
+        appointment_at=appointment_at, appointment_kind=f"{label(treatment)} first session",
+        now=now)
+    record_first_treatment(session, request_id, treatment, appointment_at, actor=actor)
+    return version
