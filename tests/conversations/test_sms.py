@@ -24,6 +24,7 @@ from zoelife.db.models import (
     SmsConsentEvent,
 )
 from zoelife.intake import lifecycle
+from zoelife.intake.schedule import change_setting
 
 pytestmark = pytest.mark.usefixtures("clock")
 
@@ -212,8 +213,8 @@ def test_after_hours_a_routine_text_gets_the_auto_reply_once(client, app_db, twi
 def test_the_admin_edits_the_after_hours_crisis_text(client, app_db, twilio, clock):
     eng = engine_of(app_db)
     with write_session(eng) as s:
-        settings.set_value(s, "sms_after_hours_crisis_reply",
-                           "{clinic}: call 911 now if in danger, or call/text 988.")
+        change_setting(s, "sms_after_hours_crisis_reply",
+                       "{clinic}: call 911 now if in danger, or call/text 988.")
     clock.move_to(NIGHT)
     signed_post(client, "/api/twilio/sms", sms_params(CRISIS))
     assert twilio.sent[0]["Body"] == ("Zoelife Psychiatric Services: call 911 now if in danger, "
@@ -253,7 +254,7 @@ def test_help_is_answered_only_when_keyword_replies_are_on(client, app_db, twili
     assert twilio.sent == []
     eng = engine_of(app_db)
     with write_session(eng) as s:
-        settings.set_value(s, "sms_keyword_replies", True)
+        change_setting(s, "sms_keyword_replies", True)
     signed_post(client, "/api/twilio/sms", sms_params("help"))
     assert len(twilio.sent) == 1 and "STOP" in twilio.sent[0]["Body"]
     eng.dispose()
@@ -417,7 +418,7 @@ def test_after_hours_a_crisis_text_alerts_the_on_call_contacts_at_once(client, a
     url, received = oncall_hook
     eng = engine_of(app_db)
     with write_session(eng) as s:
-        settings.set_value(s, "oncall_webhook_url", url)
+        change_setting(s, "oncall_webhook_url", url)
     signed_post(client, "/api/twilio/sms", sms_params(CRISIS, from_="+12025550121"))
     assert received == []  # business hours: the desk has its minutes to acknowledge
     clock.move_to(NIGHT)

@@ -14,10 +14,10 @@ from tests.apptest import read_db
 from tests.clock import FIXED_NOW
 from tests.conversations.mock_twilio import ACCOUNT_SID, CLINIC_NUMBER, signed_post
 from tests.intake.helpers import make_request
-from zoelife import settings
 from zoelife.conversations import twilio_api
 from zoelife.db.engine import make_engine, write_session
 from zoelife.db.models import ContactAttempt, Message, Request
+from zoelife.intake.schedule import change_setting
 
 pytestmark = pytest.mark.usefixtures("clock")
 
@@ -44,7 +44,7 @@ def rows(db_url, model):
 def allow_text_back(db_url):
     engine = make_engine(db_url)
     with write_session(engine) as s:
-        settings.set_value(s, "sms_missed_call_text_back", True)
+        change_setting(s, "sms_missed_call_text_back", True)
     engine.dispose()
 
 
