@@ -32,8 +32,7 @@ from sqlalchemy import func, select  # noqa: E402
 from tests.conversations.mock_twilio import AUTH_TOKEN, MockTwilio, sms_params  # noqa: E402
 from tests.scale.liveserver import LiveServer  # noqa: E402
 from zoelife.conversations import twilio_api  # noqa: E402
-from zoelife.db.engine import make_engine, read_session  # noqa: E402
-from zoelife.db.migrate import upgrade  # noqa: E402
+from zoelife.db.engine import read_session, shared_engine  # noqa: E402
 from zoelife.db.models import Message  # noqa: E402
 
 ROUTINE = ("Hi, is TMS covered by Aetna?", "Can I come in Thursday afternoon?",
@@ -50,8 +49,7 @@ def main() -> int:
 
     work = Path(tempfile.mkdtemp(prefix="zoelife-sms-bench-"))
     url = f"sqlite:///{work / 'zoelife.db'}"
-    engine = make_engine(url)
-    upgrade(engine)
+    engine = shared_engine(url)  # built and upgraded once, the process's one engine
     from zoelife.demo import load_demo
 
     load_demo(engine, requests=args.requests, seed=7)
@@ -113,7 +111,6 @@ def main() -> int:
             t.join()
         elapsed = time.monotonic() - started
         replies = len(mock.sent)
-    engine = make_engine(url)
     with read_session(engine) as session:
         stored = session.execute(select(func.count()).select_from(Message).where(
             Message.provider_sid.in_(accepted[:30000]))).scalar_one()
