@@ -7,7 +7,8 @@ import streamlit as st
 from zoelife.ingest import quarantine
 from zoelife.ingest.connectors import is_numeric_key
 from zoelife.ingest.fields import CANONICAL_FIELDS, IGNORE
-from zoelife.ingest.importer import import_requests, prepare, save_mapping
+from zoelife.ingest.importer import import_requests
+from zoelife.ingest.pipeline.parse import prepare, save_mapping
 from zoelife.ingest.readers import ReadError
 from zoelife.security import downloads
 from zoelife.ui.components import escape_markdown, page_header, upload_within_limit

@@ -26,7 +26,8 @@ from tests.security.attacks.webhook_harness import TOKEN, client
 from zoelife.db.engine import make_engine, read_session, write_session
 from zoelife.db.models import QuarantinedRow, Request, StatusChange
 from zoelife.ingest import connectors, metagraph
-from zoelife.ingest.importer import import_requests, save_mapping
+from zoelife.ingest.importer import import_requests
+from zoelife.ingest.pipeline.parse import save_mapping
 from zoelife.intake.normalize import normalize_phone
 from zoelife.intake.service import NUMERIC_IDS_REASON, PHONE_DOUBT_FIELD
 
@@ -61,7 +62,7 @@ def test_tool_metadata_is_kept_but_never_read_for_crisis_or_submitter(frozen):
     (sub,) = connectors.unpack(body, "meta-lead-ads")
     from zoneinfo import ZoneInfo
 
-    from zoelife.ingest.importer import to_input
+    from zoelife.ingest.pipeline.parse import to_input
     from zoelife.ingest.readers import Record
 
     inp = to_input(Record(1, sub.values, submission=sub), {}, source="meta", channel="web_form",
@@ -78,7 +79,7 @@ def test_a_long_answer_under_a_metadata_looking_label_is_still_read(frozen):
     (sub,) = connectors.unpack({"email": "a.b@example.com", "status": CRISIS}, "zapier")
     from zoneinfo import ZoneInfo
 
-    from zoelife.ingest.importer import to_input
+    from zoelife.ingest.pipeline.parse import to_input
     from zoelife.ingest.readers import Record
 
     inp = to_input(Record(1, sub.values, submission=sub), {}, source="z", channel="web_form",

@@ -266,13 +266,14 @@ def test_fast_path_matches_row_by_row(engine, db_url, tmp_path, sqlite_template,
     a database that already holds some of the same people."""
 
     from zoelife.db.engine import make_engine
-    from zoelife.ingest import fastpath
+    from zoelife.ingest import importer
+    from zoelife.ingest.pipeline import match
 
     # Small chunks prepared by the worker processes, as a big file would be, and the
     # database's keys, emails and phones looked up in several IN lists per chunk.
-    monkeypatch.setattr(fastpath, "CHUNK", 97)
-    monkeypatch.setattr(fastpath, "PARALLEL_MIN_ROWS", 300)
-    monkeypatch.setattr(fastpath, "IN_CHUNK", 7)
+    monkeypatch.setattr(importer, "CHUNK", 97)
+    monkeypatch.setattr(importer, "PARALLEL_MIN_ROWS", 300)
+    monkeypatch.setattr(match, "IN_CHUNK", 7)
 
     rows = synth.rows(600, seed=3)
     early, late = rows[:150], rows[150:]
@@ -303,23 +304,28 @@ def test_fast_path_matches_row_by_row(engine, db_url, tmp_path, sqlite_template,
 
 def test_fast_path_updates_rows_written_by_an_earlier_chunk(engine, db_url, tmp_path,
                                                              sqlite_template, monkeypatch):
-    """The fast path writes chunk by chunk. A later chunk that adds text to a request written
-    earlier (and raises its crisis level), or gives a written person a date of birth, leaves
-    the same database content as `receive` row by row."""
+    """The pipeline stores chunk by chunk, a transaction each. A later chunk that adds text to
+    a request stored earlier (and raises its crisis level), or gives a stored person a date of
+    birth, leaves the same database content as `receive` row by row."""
 
     from zoelife.db.engine import make_engine
     from zoelife.db.models import Person
-    from zoelife.ingest import fastpath
+    from zoelife.ingest import importer
+    from zoelife.ingest.pipeline import match
 
-    monkeypatch.setattr(fastpath, "CHUNK", 2)
+    monkeypatch.setattr(importer, "CHUNK", 2)
+    # The rows of the pipeline that the database decides (`receive`): what they changed.
     written: list[tuple[int, int]] = []
-    original = fastpath.FastReceiver.write_pending
+    original = match.BatchMatcher._fallback
 
-    def counting(self):
-        written.append((len(self.changed_requests), len(self.changed_people)))
-        original(self)
+    def counting(self, index, key, crisis):
+        out = original(self, index, key, crisis)
+        born = self.input_of(index).date_of_birth is not None
+        written.append((out.kind == "duplicate",
+                        out.kind == "created" and out.repeat_of_id is not None and born))
+        return out
 
-    monkeypatch.setattr(fastpath.FastReceiver, "write_pending", counting)
+    monkeypatch.setattr(match.BatchMatcher, "_fallback", counting)
     header = ("Entry Id,Entry Date,Name (First),Name (Last),Email,Phone,Date of Birth,"
               "Treatments,Message\r\n")
     rows = [
@@ -384,32 +390,35 @@ def test_fast_path_leaves_the_connection_and_collector_as_it_found_them(sqlite_e
 @pytest.mark.slow
 @pytest.mark.parametrize("threads", [1, 2], ids=["forked workers", "fork-server workers"])
 def test_worker_processes_give_the_facts_of_one_process(monkeypatch, threads):
-    """Forked workers read their chunk from the items they inherited, fork-server workers (in
-    the threaded app server) are sent it: both give what one process computes alone."""
+    """Forked workers (the CLI) and fork-server workers (in the threaded app server), each sent
+    its chunk as the file is read, give what one process computes alone."""
     from functools import partial
 
     from zoelife import settings
-    from zoelife.ingest import fastpath
-    from zoelife.ingest.importer import _input_of_record_tuple, prepare
+    from zoelife.ingest import importer
+    from zoelife.ingest.pipeline import workers
+    from zoelife.ingest.pipeline.facts import facts_of_chunk
+    from zoelife.ingest.pipeline.parse import input_of_record_tuple, prepare
     from zoelife.intake.schedule import Schedule
 
     prepared = prepare(synth.to_csv(synth.rows(700, seed=5)), fmt="csv")
     items = [(r.row, r.values, r.problem, r.raw_text) for r in prepared.table.records]
     schedule = Schedule.from_settings({s.name: s.default for s in settings.SPECS})
-    make_input = partial(_input_of_record_tuple, col_map=prepared.mapping,
+    make_input = partial(input_of_record_tuple, col_map=prepared.mapping,
                          source=prepared.source, channel="web_form", zone=schedule.zone)
     now = dt.datetime(2026, 4, 1, 12, 0, tzinfo=dt.UTC)
 
-    def facts() -> list[tuple]:
-        return [f for _, chunk in fastpath.facts_in_chunks(items, make_input, schedule, now, 1)
+    def facts(parallel: bool) -> list[tuple]:
+        work = partial(facts_of_chunk, make_input, schedule, now)
+        chunks = workers.chunks_of(items, (b - a for a, b in workers.chunk_bounds(700, 97)))
+        return [f for _, chunk in workers.ordered_map(work, chunks, parallel=parallel)
                 for f in chunk]
 
-    monkeypatch.setattr(fastpath, "CHUNK", 97)
-    alone = facts()
-    monkeypatch.setattr(fastpath, "PARALLEL_MIN_ROWS", 300)
-    monkeypatch.setattr(fastpath.threading, "active_count", lambda: threads)
-    assert facts() == alone
-    assert len(alone) == 700 and fastpath._INHERITED is None
+    monkeypatch.setattr(importer, "CHUNK", 97)
+    alone = facts(False)
+    monkeypatch.setattr(workers.threading, "active_count", lambda: threads)
+    assert facts(True) == alone
+    assert len(alone) == 700
 
 
 @pytest.mark.slow
@@ -422,11 +431,11 @@ def test_a_placeholder_phone_is_matched_through_its_newest_requests_only(
     from collections import Counter
 
     from zoelife.db.engine import make_engine
-    from zoelife.ingest import fastpath
+    from zoelife.ingest import importer
     from zoelife.intake.matching import MATCH_CANDIDATES
 
-    monkeypatch.setattr(fastpath, "CHUNK", 40)
-    monkeypatch.setattr(fastpath, "PARALLEL_MIN_ROWS", 60)
+    monkeypatch.setattr(importer, "CHUNK", 40)
+    monkeypatch.setattr(importer, "PARALLEL_MIN_ROWS", 60)
     start = dt.datetime(2026, 2, 2, 9, 0)
 
     def row(i: int, who: int, minutes: int) -> dict[str, str]:

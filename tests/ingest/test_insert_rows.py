@@ -1,4 +1,4 @@
-"""`fastpath.insert_rows` stores what a plain SQLAlchemy insert would store; chunks cover a file."""
+"""`pipeline.store.insert_rows` stores what a plain SQLAlchemy insert would store; chunks cover a file."""
 
 from __future__ import annotations
 
@@ -20,7 +20,8 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session
 
 from zoelife.db.types import JSONText, UTCDateTime
-from zoelife.ingest.fastpath import chunk_bounds, insert_rows
+from zoelife.ingest.pipeline.store import insert_rows
+from zoelife.ingest.pipeline.workers import chunk_bounds
 
 NOW = dt.datetime(2026, 11, 27, 9, 30, tzinfo=dt.UTC)
 

@@ -89,14 +89,78 @@ _CRISIS = [
 ]
 
 
-def write_export(path: Path, rows: int, seed: int = 1) -> None:
-    """A realistic form-tool (Gravity Forms style) CSV export of `rows` submissions."""
+_OPENINGS = ["Hi,", "Hello.", "Good morning,", "Hi there!", "To whom it may concern:", "Hey,",
+             "Hello, I found you on {where}.", "My {rel} gave me your number.", ""]
+_ABOUT = [
+    "I have been struggling with depression for {years} years",
+    "my {rel} has had anxiety since {month} {year}",
+    "I was diagnosed with PTSD in {year} and the nightmares are back",
+    "I've tried {meds} and none of them really helped",
+    "my psychiatrist retired in {month} and I need someone to manage my {med}",
+    "I read your article about {topic} and want to know if I qualify",
+    "my therapist, {doc}, thinks I should look into {topic}",
+    "I'm a {age} year old {job} and I can't focus at work anymore",
+    "panic attacks started again after {event}",
+    "I have OCD and spend {hours} hours a day on rituals",
+    "sleep has been terrible for {weeks} weeks, maybe {hours} hours a night",
+    "I stopped {med} in {month} because of side effects",
+]
+_ASKS = [
+    "Do you take {ins}?", "How much is an evaluation without insurance?",
+    "Can someone call me after {time}?", "Is there a waitlist for {topic}?",
+    "What does the first visit involve?", "Do you see patients under 18?",
+    "Can I get an appointment before {day}?", "Is {topic} covered by {ins}?",
+    "Please text rather than call, I work nights.", "How long does a course of {topic} take?",
+    "Do I need a referral from {doc}?", "",
+]
+_MEDS = ["sertraline", "fluoxetine", "escitalopram", "bupropion", "venlafaxine", "duloxetine",
+         "mirtazapine", "lithium", "aripiprazole", "lamotrigine", "trazodone", "vortioxetine"]
+_TOPICS = ["Spravato", "TMS", "ketamine therapy", "medication management", "esketamine",
+           "deep TMS", "therapy for teens", "couples therapy"]
+
+
+def _distinct_message(rng, i: int) -> str:
+    """A message of its own: sentences drawn from pools and filled with varied details
+    (medications, years, doctors, times), so that no two rows of an export share a text."""
+    def fill(template: str) -> str:
+        meds = rng.sample(_MEDS, rng.randint(2, 4))
+        return template.format(
+            where=rng.choice(["Google", "Instagram", "Psychology Today", "a podcast"]),
+            rel=rng.choice(["sister", "husband", "wife", "son", "daughter", "friend", "mom"]),
+            years=rng.randint(2, 30), month=rng.choice(["January", "March", "June", "August",
+                                                        "October", "December"]),
+            year=rng.randint(1995, 2025), meds=", ".join(meds[:-1]) + " and " + meds[-1],
+            med=rng.choice(_MEDS), topic=rng.choice(_TOPICS),
+            doc=f"Dr. {rng.choice(_LAST)}", age=rng.randint(17, 82),
+            job=rng.choice(["teacher", "nurse", "engineer", "student", "veteran", "driver",
+                            "accountant", "chef", "retiree", "paralegal"]),
+            event=rng.choice(["my divorce", "a car accident", "losing my job", "the move",
+                              "my father's death", "covid"]),
+            hours=rng.randint(2, 9), weeks=rng.randint(2, 40),
+            ins=rng.choice(["Aetna", "Cigna", "BCBS", "Medicare", "Tricare", "UHC"]),
+            time=f"{rng.randint(1, 7)}:{rng.choice(['00', '15', '30', '45'])} pm",
+            day=rng.choice(["Friday", "the 15th", "next month", "Christmas", "my surgery"]))
+    parts = [fill(rng.choice(_OPENINGS))]
+    for _ in range(rng.randint(1, 3)):
+        sentence = fill(rng.choice(_ABOUT))
+        parts.append(sentence[0].upper() + sentence[1:] + rng.choice([".", "...", "!", "."]))
+    parts.append(fill(rng.choice(_ASKS)))
+    parts.append(rng.choice(["Thanks", "Thank you so much", "Best", "", "-" + rng.choice(_FIRST)]))
+    text = " ".join(p for p in parts if p)
+    return f"{text} (ref {i})" if rng.random() < 0.02 else text
+
+
+def write_export(path: Path, rows: int, seed: int = 1, *, distinct: bool = False) -> None:
+    """A realistic form-tool (Gravity Forms style) CSV export of `rows` submissions.
+    `distinct`: every message its own text (`_distinct_message`), as a real export's are;
+    otherwise drawn from a dozen templates."""
     import csv
     import random
 
     rng = random.Random(seed)
     start = dt.datetime(2023, 1, 1, 8, 0)
     people: list[dict] = []
+    said: set[str] = set()
     with path.open("w", newline="", encoding="utf-8") as fh:
         out = csv.writer(fh)
         out.writerow(IMPORT_HEADER)
@@ -139,11 +203,19 @@ def write_export(path: Path, rows: int, seed: int = 1) -> None:
                 phone = "call me"
             if rng.random() < 0.01:
                 message = rng.choice(_CRISIS)
+                if distinct:
+                    message = _distinct_message(rng, i) + " " + message
+            elif distinct:
+                message = _distinct_message(rng, i)
             else:
                 message = rng.choice(_MESSAGES).format(
                     n=rng.randint(2, 6), ins=rng.choice(["Aetna", "Cigna", "BCBS", "Medicare"]),
                     when=rng.choice(["Mornings", "Evenings", "Fridays"]),
                     last=rng.choice(_LAST), day=rng.choice(["Saturday", "Monday"]))
+            if distinct:
+                if message in said:
+                    message = f"{message} (ref {i})"
+                said.add(message)
             page = rng.choice(["spravato", "tms", "ketamine", "ocd-tms", "contact", "blog/tms-vs-ect"])
             campaign = rng.choice(["", "", "spring", "ocd-awareness", "newsletter-07"])
             url = f"https://zoelife.example/{page}/" + (

@@ -43,6 +43,7 @@ from zoelife.db.models import (
     SmsConsentEvent,
     SmsTemplate,
 )
+from zoelife.ingest.pipeline.match import receive_batch
 from zoelife.intake import lifecycle
 from zoelife.intake.lifecycle import LifecycleError
 from zoelife.intake.normalize import normalize_phone
@@ -54,7 +55,6 @@ from zoelife.intake.service import (
     evidence_json,
     raise_crisis_from_text,
     reassessed_extra_text,
-    receive,
 )
 from zoelife.triage import CRISIS_RANK, Assessment, assess
 
@@ -234,8 +234,9 @@ def _match_or_create(session: Session, number: str, inp: RequestInput | None,
         return Matched(found[0], len(people) > 1, False)
     if inp is None:
         return Matched(None, False, False)
-    out = receive(session, inp, schedule=schedule, actor=WEBHOOK_ACTOR, now=now,
-                  assessment=assessment)
+    # A batch of one through the import's stages, as every way in that is not a file.
+    (out,) = receive_batch(session, [inp], schedule=schedule, now=now, actor=WEBHOOK_ACTOR,
+                           assessments=[assessment])
     request = session.get(Request, out.request_id) if out.request_id else None
     return Matched(request, out.possible_matches > 0, out.kind == "created")
 

@@ -275,11 +275,13 @@ def store(payload: dict[str, Any], source: str | None, client: str | None, *,
     from zoelife import audit
     from zoelife.db.engine import as_unavailable, read_session, write_session
     from zoelife.ingest import connectors
-    from zoelife.ingest.importer import saved_mapping, to_input
+    from zoelife.ingest.pipeline.facts import facts_of_inputs
+    from zoelife.ingest.pipeline.match import receive_batch
+    from zoelife.ingest.pipeline.parse import saved_mapping, to_input
     from zoelife.ingest.readers import Record
     from zoelife.intake import bookings
     from zoelife.intake.schedule import Schedule
-    from zoelife.intake.service import assess_input, preassess_duplicate, receive
+    from zoelife.intake.service import assess_input, preassess_duplicate
 
     src = source or DEFAULT_SOURCE
     actor = audit.Actor(None, f"webhook:{src}"[:120], client)
@@ -316,6 +318,8 @@ def store(payload: dict[str, Any], source: str | None, client: str | None, *,
                     out = bookings.apply(session, inp, sub, schedule=schedule, actor=actor,
                                          now=now, assessment=assessment)
             else:
+                # A batch of one through the import's stages (docs/architecture.md).
+                facts = facts_of_inputs([inp], schedule, now, [assessment])
                 with read_session(engine) as session:
                     # A duplicate's request text (every earlier message appended) is
                     # assessed again: here, not inside the write transaction.
@@ -324,8 +328,8 @@ def store(payload: dict[str, Any], source: str | None, client: str | None, *,
                     if not claimed and not claim_signature(session, signature, now):
                         return _replayed()
                     claimed = True
-                    out = receive(session, inp, schedule=schedule, actor=actor, now=now,
-                                  assessment=assessment)
+                    (out,) = receive_batch(session, [inp], schedule=schedule, actor=actor,
+                                           now=now, facts=facts, assessments=[assessment])
             problems += [r for r in out.reasons if r != out.review_reason] \
                 if out.kind == "rejected" else []
     except Exception as exc:

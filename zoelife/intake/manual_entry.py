@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from zoelife import audit
 from zoelife.intake.normalize import clean_name, normalize_email, normalize_phone
 from zoelife.intake.schedule import Schedule
-from zoelife.intake.service import EARLIEST_RECEIVED_AT, Outcome, RequestInput, receive
+from zoelife.intake.service import EARLIEST_RECEIVED_AT, Outcome, RequestInput
 
 SOURCE = "manual-entry"
 MANUAL_CHANNELS = ("phone", "walk_in", "referral", "email", "other")
@@ -113,6 +113,10 @@ def to_input(entry: ManualEntry, *, zone: ZoneInfo, now: dt.datetime) -> Request
 
 def receive_entry(session: Session, entry: ManualEntry, *, zone: ZoneInfo, now: dt.datetime,
                   actor: audit.Actor) -> Outcome:
-    """Save a checked entry (`problems` is empty) in the caller's transaction."""
-    return receive(session, to_input(entry, zone=zone, now=now),
-                   schedule=Schedule.load(session), actor=actor)
+    """Save a checked entry (`problems` is empty) in the caller's transaction: a batch of one
+    through the import's stages (docs/architecture.md)."""
+    from zoelife.ingest.pipeline.match import receive_batch
+
+    (out,) = receive_batch(session, [to_input(entry, zone=zone, now=now)],
+                           schedule=Schedule.load(session), actor=actor, now=now)
+    return out

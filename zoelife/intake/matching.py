@@ -17,7 +17,9 @@ every earlier person on it.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from itertools import islice
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -35,7 +37,7 @@ class MatchResult:
     possible_matches: list[tuple[int, str]] = field(default_factory=list)  # (person_id, reason)
 
 
-def _survivor(session: Session, person_id: int) -> int:
+def survivor(session: Session, person_id: int) -> int:
     seen = set()
     while person_id not in seen:
         seen.add(person_id)
@@ -48,6 +50,44 @@ def _survivor(session: Session, person_id: int) -> int:
     return person_id
 
 
+Candidate = tuple[int, str | None, dt.date | None]  # (person id, name key, birth date)
+
+
+def decide(
+    candidates: Iterable[tuple[str, Iterable[Candidate]]],
+    *,
+    key: str | None,
+    date_of_birth: dt.date | None,
+    survivor: Callable[[int], int],
+) -> MatchResult:
+    """The matching rule, over the requests holding the same email, then the same phone.
+
+    `candidates`: ("same_email" | "same_phone", the people of the requests holding that value,
+    newest request first). Every way in uses this one function: `find_person` reads the
+    candidates from the database, the import pipeline's match stage from the database and
+    the rows of its own batch (`zoelife.ingest.pipeline.match`). The limits apply here, once:
+    at most MATCH_SCAN_ROWS requests and MATCH_CANDIDATES distinct people per value."""
+    possible: dict[int, str] = {}
+    for reason, rows in candidates:
+        seen: set[int] = set()
+        for person_id, row_key, row_dob in islice(rows, MATCH_SCAN_ROWS):
+            if person_id in seen:
+                continue
+            if len(seen) == MATCH_CANDIDATES:
+                break
+            seen.add(person_id)
+            pid = survivor(person_id)
+            same_name = key is not None and row_key == key
+            same_dob = date_of_birth is not None and row_dob == date_of_birth
+            # An email alone identifies a person unless a name says otherwise (a parent may
+            # write for two children from one address): that stays a possible match.
+            no_name_to_compare = reason == "same_email" and (key is None or row_key is None)
+            if same_name or same_dob or no_name_to_compare:
+                return MatchResult(pid)
+            possible.setdefault(pid, reason)
+    return MatchResult(None, sorted(possible.items()))
+
+
 def find_person(
     session: Session,
     *,
@@ -58,12 +98,7 @@ def find_person(
     date_of_birth: dt.date | None,
     exclude_request_id: int | None = None,
 ) -> MatchResult:
-    key = name_key(first_name, last_name)
-    possible: dict[int, str] = {}
-    for column, reason in ((Request.email, "same_email"), (Request.phone, "same_phone")):
-        value = email if reason == "same_email" else phone
-        if not value:
-            continue
+    def rows(column, value) -> Iterator[Candidate]:
         q = (
             select(Request.person_id, Person.name_key, Person.date_of_birth)
             .join(Person, Person.id == Request.person_id)
@@ -73,23 +108,14 @@ def find_person(
         )
         if exclude_request_id:
             q = q.where(Request.id != exclude_request_id)
-        seen: set[int] = set()
         for row in session.execute(q):
-            if row.person_id in seen:
-                continue
-            if len(seen) == MATCH_CANDIDATES:
-                break
-            seen.add(row.person_id)
-            pid = _survivor(session, row.person_id)
-            same_name = key is not None and row.name_key == key
-            same_dob = date_of_birth is not None and row.date_of_birth == date_of_birth
-            # An email alone identifies a person unless a name says otherwise (a parent may
-            # write for two children from one address): that stays a possible match.
-            no_name_to_compare = reason == "same_email" and (key is None or row.name_key is None)
-            if same_name or same_dob or no_name_to_compare:
-                return MatchResult(pid)
-            possible.setdefault(pid, reason)
-    return MatchResult(None, sorted(possible.items()))
+            yield row.person_id, row.name_key, row.date_of_birth
+
+    candidates = [(reason, rows(column, value)) for column, value, reason in (
+        (Request.email, email, "same_email"), (Request.phone, phone, "same_phone")) if value]
+    return decide(candidates, key=name_key(first_name, last_name),
+                  date_of_birth=date_of_birth,
+                  survivor=lambda person_id: survivor(session, person_id))
 
 
 def record_possible_matches(

@@ -272,7 +272,7 @@ def assess_in_chunks(inputs: Sequence[RequestInput]) -> list[Assessment]:
 
 def metadata_fields(extra: dict[str, Any] | None) -> frozenset[str]:
     """The extra fields that are a form tool's metadata (ids, URLs, times, statuses): kept and
-    shown, never read by the crisis detector (`importer.to_input` lists them)."""
+    shown, never read by the crisis detector (`pipeline.parse.to_input` lists them)."""
     listed = (extra or {}).get(METADATA_FIELDS_KEY)
     return frozenset(map(str, listed)) if isinstance(listed, list) else frozenset()
 

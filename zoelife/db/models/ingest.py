@@ -32,6 +32,8 @@ class ImportBatch(Base):
     rejected: Mapped[int] = mapped_column(Integer, default=0)
     crisis_urgent: Mapped[int] = mapped_column(Integer, default=0)
     crisis_review: Mapped[int] = mapped_column(Integer, default=0)
+    # What a resumed run recognises the file by (docs/ingest.md#a-killed-import).
+    file_digest: Mapped[str | None] = mapped_column(String(64), index=True)
 
 
 class QuarantinedRow(Base):

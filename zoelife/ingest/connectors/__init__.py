@@ -5,7 +5,7 @@ Every way in (the webhook, the file import, any future poller) hands a parsed bo
 the canonical field the tool documents for some labels (`mapping`), which labels are the
 tool's own metadata (`metadata`: ids, URLs, times, statuses; kept and shown, never triaged),
 how the tool's times are written (`utc`), and what the body is (`kind`: a submission, a
-booking, a cancellation, a lead notification). `importer.to_input` then makes the
+booking, a cancellation, a lead notification). `pipeline.parse.to_input` then makes the
 `RequestInput` the same way for every path, so the same body gets the same stored request
 whichever way it came.
 

@@ -6,7 +6,7 @@ custom relays, our own export), with label/value lists unpacked.
 - Nested objects are flattened `outer (inner)`; Zapier's flattened keys `lead__fullName` and
   dotted keys `lead.fullName` are kept as they are. Where a whole label means nothing, its last
   segment is guessed (`lead (fullName)` -> full_name, `meta (ts)` -> received_at).
-- Email and phone are recognised by value when no label names them (`importer.to_input`).
+- Email and phone are recognised by value when no label names them (`pipeline.parse.to_input`).
 """
 
 from __future__ import annotations
