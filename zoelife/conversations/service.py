@@ -4,8 +4,9 @@ Inbound (the webhooks, `zoelife.conversations.webhooks`):
 - every delivery is stored once, by Twilio's sid (MessageSid, CallSid, RecordingSid);
 - the number is matched to the person's open request (the most recent; when open requests of
   several people share the number, the conversation is marked a **possible match**); with none
-  open, a new request comes in through the intake's one entry (`intake.service.receive`,
-  channel `text`, or `phone` for a missed call), as every other way in;
+  open, a new request comes in as a batch of one through the import's stages
+  (`ingest.pipeline.match.receive_batch`; channel `text`, or `phone` for a missed call), as
+  every other way in that is not a file;
 - every word is assessed (`zoelife.triage.assess`) before the write transaction and raises the
   request's crisis level, never lowers it (`intake.service.raise_crisis_from_text`): an urgent
   rise clears the acknowledgement, so every front-desk screen shows it and the on-call check
