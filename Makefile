@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 PORT ?= 8501
 
-.PHONY: run test setup lint bench bench-resilience demo clean-db
+.PHONY: run test setup lint bench bench-resilience bench-sms demo clean-db
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -30,6 +30,11 @@ demo: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python bench/run.py
+
+# Inbound texts through /api/twilio/sms of a live server: sustained rate and p99
+# (docs/conversations.md, "Throughput").
+bench-sms: $(STAMP)
+	$(BIN)/python bench/sms_webhook.py
 
 # Each attack of the resilience review against a live server (a few minutes; bench/results.md).
 bench-resilience: $(STAMP)

@@ -30,7 +30,7 @@ def _widget(spec, value):
                                max_value=spec.maximum, step=1, help=spec.help, key=key)
     if spec.kind == "bool":
         return st.checkbox(label, value=bool(value), help=spec.help, key=key)
-    if spec.kind == "text":
+    if spec.kind in ("text", "sms_text", "crisis_sms_text"):
         return st.text_area(label, value=value or "", help=spec.help, key=key)
     if spec.kind in ("dates", "emails"):
         raw = st.text_area(label, value="\n".join(value or []), help=spec.help + " One per line.",

@@ -160,9 +160,16 @@ def watch_for_new_requests() -> None:
     with reading() as session:
         latest = queue.latest_request_id(session)
     seen = st.session_state.setdefault(w.ARRIVALS_SEEN_KEY, latest)
-    if latest > seen:
+    # New words that made a request urgent (a text, a voicemail), or an acknowledgement
+    # elsewhere: the banner above must be redrawn too.
+    changed, seen_change = w.urgent_changed()
+    if latest > seen or changed:
         st.session_state[w.ARRIVALS_SEEN_KEY] = latest
-        w.flash_arrivals(seen)  # "New web request #412, urgent", shown after the rerun
+        if latest > seen:
+            w.flash_arrivals(seen)  # "New web request #412, urgent", shown after the rerun
+        if changed:
+            for message in w.raised_messages(seen_change):
+                w.flash("toast", message)
         st.rerun(scope="app")
 
 

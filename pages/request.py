@@ -16,6 +16,7 @@ from zoelife.ui import (
     next_step_form,
     prescreen_form,
     request_summary,
+    request_texts,
     request_timeline,
     status_form,
     worklist,
@@ -116,5 +117,6 @@ with tab_coverage:
                         treatments=detail.treatments, now=view.now)
 
 request_timeline.show(view)
+request_texts.show(view, clinic=values["clinic_name"])
 
 st.session_state[SEEN_KEY] = r.version

@@ -19,7 +19,7 @@ FLOORS: tuple[tuple[str, tuple[str, ...]], ...] = (
                  "zoelife.ingest.cli", "zoelife.security.cli", "zoelife.triage.cli")),
     ("ui", ("zoelife.ui",)),
     ("rooms", ("zoelife.insights", "zoelife.intake", "zoelife.ingest", "zoelife.security",
-               "zoelife.coverage", "zoelife.demo")),
+               "zoelife.coverage", "zoelife.conversations", "zoelife.demo")),
     ("core", ("zoelife.triage", "zoelife.audit", "zoelife.audit_anchor", "zoelife.settings")),
     ("db", ("zoelife.db",)),
     ("words", ("zoelife.vocabulary", "zoelife.spreadsheet", "zoelife.private_files",

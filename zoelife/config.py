@@ -53,6 +53,13 @@ VARIABLES: dict[str, Variable] = {v.name: v for v in (
     Variable("ZOELIFE_ONCALL_CHECK_SECONDS", 60.0, "float", minimum=0),
     Variable("ZOELIFE_QUEUE_REFRESH_SECONDS", 20.0, "float", minimum=1),
     Variable("ZOELIFE_SESSION_CHECK_SECONDS", 15.0, "float", minimum=1),
+    Variable("ZOELIFE_TWILIO_ACCOUNT_SID", ""),
+    Variable("ZOELIFE_TWILIO_AUTH_TOKEN", ""),
+    Variable("ZOELIFE_TWILIO_FROM", ""),
+    Variable("ZOELIFE_TWILIO_PUBLIC_URL", ""),
+    Variable("ZOELIFE_TWILIO_FORWARD_TO", ""),
+    Variable("ZOELIFE_TWILIO_API_URL", ""),
+    Variable("ZOELIFE_SMS_CADENCE_SECONDS", 300.0, "float", minimum=0),
 )}
 # Read with a source's name appended (`ZOELIFE_WEBHOOK_SECRET_GRAVITY_FORMS`): `for_source`.
 PER_SOURCE = ("ZOELIFE_WEBHOOK_SECRET", "ZOELIFE_WEBHOOK_TOKEN")

@@ -1,7 +1,7 @@
 """Extra routes served by the app's own server beside the Streamlit UI (`st.App`).
 
-Each way in or out adds its Starlette routes here: the web-form webhook, the sign-in cookie
-routes, the signed-in downloads.
+Each way in or out adds its Starlette routes here: the web-form webhook, Twilio's webhooks
+(texts, calls, delivery status), the sign-in cookie routes, the signed-in downloads.
 """
 
 from __future__ import annotations
@@ -15,6 +15,8 @@ from starlette.responses import PlainTextResponse
 from starlette.routing import BaseRoute, Route
 
 from zoelife import config
+from zoelife.conversations import cadence, twilio_api
+from zoelife.conversations import webhooks as conversation_webhooks
 from zoelife.db.engine import shared_engine
 from zoelife.ingest import webhook
 from zoelife.ingest.feedparse import expat_warning
@@ -36,8 +38,8 @@ def ready(_request) -> PlainTextResponse:
 
 
 def routes() -> list[BaseRoute]:
-    return [Route("/api/ready", ready, methods=["GET"]), *webhook.routes(), *web.routes(),
-            *downloads.routes()]
+    return [Route("/api/ready", ready, methods=["GET"]), *webhook.routes(),
+            *conversation_webhooks.routes(), *web.routes(), *downloads.routes()]
 
 
 ONCALL_CHECK_SECONDS_ENV = "ZOELIFE_ONCALL_CHECK_SECONDS"
@@ -60,12 +62,34 @@ async def lifespan(_app) -> AsyncIterator[None]:
     warming = asyncio.create_task(asyncio.to_thread(_warm_triage))
     seconds = config.get(ONCALL_CHECK_SECONDS_ENV)
     task = asyncio.create_task(_oncall_loop(seconds)) if seconds > 0 else None
+    cadence = _cadence_task()
     try:
         yield
     finally:
         warming.cancel()
-        if task is not None:
-            task.cancel()
+        for running in (task, cadence):
+            if running is not None:
+                running.cancel()
+
+
+def _cadence_task() -> asyncio.Task | None:
+    """The follow-up cadence's texts (zoelife.conversations.cadence), when texting is on."""
+    seconds = cadence.cadence_seconds()
+    if seconds <= 0 or not twilio_api.sending_enabled():
+        return None
+    return asyncio.create_task(_cadence_loop(seconds))
+
+
+async def _cadence_loop(seconds: float) -> None:
+    while True:
+        await asyncio.sleep(seconds)
+        try:
+            engine = await asyncio.to_thread(shared_engine)
+            await asyncio.to_thread(cadence.run, engine)
+        except asyncio.CancelledError:
+            raise
+        except Exception as exc:  # noqa: BLE001 - keep going; log the kind only, no data
+            log.warning("text cadence failed: %s", type(exc).__name__)
 
 
 def _warm_triage() -> None:

@@ -32,6 +32,7 @@ class SettingError(ValueError):
 class SettingSpec:
     name: str
     kind: str  # str | int | bool | time_zone | business_hours | dates | emails | url | text
+    #           | sms_text | crisis_sms_text (texts to the public: docs/conversations.md)
     default: Any
     help: str
     group: str
@@ -126,6 +127,40 @@ SPECS: tuple[SettingSpec, ...] = (
                 "Largest file (MB) accepted by the Import requests and Content pages "
                 "(Streamlit's server.maxUploadSize, 50, is the ceiling above it).",
                 "Imports", minimum=1, maximum=200),
+    SettingSpec("sms_after_hours_crisis_reply", "crisis_sms_text",
+                "If you are in danger now, call 911. You can call or text 988, the Suicide & "
+                "Crisis Lifeline, at any hour. {clinic} is closed now; our on-call staff have "
+                "been alerted and we will contact you.",
+                "The automatic reply to a text the crisis detector marks urgent outside business "
+                "hours (placeholders: {first_name}, {clinic}). Must give 988 and 911.",
+                "Text messages"),
+    SettingSpec("sms_auto_reply", "sms_text",
+                "Thank you for your message to {clinic}. We are closed now and will answer when "
+                "we open. If you are in crisis, call 911 or call or text 988.",
+                "The automatic reply to any other text outside business hours, at most once in "
+                "12 hours per number; never sent in answer to an urgent message. Empty: none.",
+                "Text messages"),
+    SettingSpec("sms_missed_call_text_back", "bool", False,
+                "Text a caller back when their call was missed (only a number with texting "
+                "consent that has not opted out).", "Text messages"),
+    SettingSpec("sms_missed_call_text", "sms_text",
+                "Sorry we missed your call to {clinic}. Reply here by text, or we will call you "
+                "back. If you are in crisis, call 911 or call or text 988.",
+                "The missed-call text-back (placeholders: {first_name}, {clinic}).",
+                "Text messages"),
+    SettingSpec("sms_keyword_replies", "bool", False,
+                "Answer STOP, START and HELP ourselves. Leave off while Twilio's own opt-out "
+                "handling answers them (the default on Twilio numbers): they would be answered "
+                "twice. Either way the consent is recorded.", "Text messages"),
+    SettingSpec("sms_help_reply", "sms_text",
+                "{clinic}: appointment requests by text. Reply STOP to opt out. Message and data "
+                "rates may apply. In an emergency call 911; call or text 988 for crisis support.",
+                "The answer to HELP when keyword replies are on.", "Text messages"),
+    SettingSpec("voice_greeting", "sms_text",
+                "You have reached {clinic}. We cannot take your call right now. Please leave "
+                "your name, number and a short message after the tone. If you are in danger, "
+                "hang up and call 911, or call 988.",
+                "What a caller hears before leaving a voicemail.", "Text messages"),
     SettingSpec("source_field_mappings", "field_mappings", {},
                 "Per source, what each field of its bodies means (label or numeric field id -> "
                 "request field), for forms that post numeric ids (Gravity Forms' \"All "
@@ -214,6 +249,26 @@ def _validate_field_mappings(value: Any) -> dict[str, dict[str, str]]:
     return out
 
 
+SMS_PLACEHOLDERS = ("first_name", "clinic")
+SMS_MAX_CHARS = 1600
+
+
+def _validate_sms_text(name: str, value: Any, *, crisis: bool) -> str:
+    """A text sent to the public: placeholders {first_name} and {clinic} only (never a
+    clinical detail), within one message; the crisis reply must give 988 and 911."""
+    value = "" if value is None else str(value).strip()
+    unknown = sorted({p for p in re.findall(r"\{([^{}]*)\}", value)
+                      if p not in SMS_PLACEHOLDERS})
+    if unknown:
+        raise SettingError(f"{name}: only {{first_name}} and {{clinic}} are filled in, not "
+                           + ", ".join("{" + p + "}" for p in unknown))
+    if len(value) > SMS_MAX_CHARS:
+        raise SettingError(f"{name}: at most {SMS_MAX_CHARS} characters")
+    if crisis and not ("988" in value and "911" in value):
+        raise SettingError(f"{name}: the crisis reply must give 988 and 911")
+    return value
+
+
 def validate(name: str, value: Any) -> Any:
     """Return the value in its stored form, or raise SettingError naming the setting."""
     s = spec(name)
@@ -224,6 +279,8 @@ def validate(name: str, value: Any) -> Any:
         if s.kind == "str" and not value:
             raise SettingError(f"{name}: must not be empty")
         return value
+    if s.kind in ("sms_text", "crisis_sms_text"):
+        return _validate_sms_text(name, value, crisis=s.kind == "crisis_sms_text")
     if s.kind == "int":
         try:
             value = int(value)

@@ -17,7 +17,7 @@ CANONICAL_FIELDS = (
 # A mapping target that drops a column from the request's fields (the raw row keeps it).
 IGNORE = "(ignore)"
 
-CHANNELS = ("web_form", "phone", "referral", "email", "walk_in", "other")
+CHANNELS = ("web_form", "phone", "referral", "email", "walk_in", "text", "other")
 SUBMITTERS = ("self", "parent_guardian", "spouse_partner", "provider", "other")
 TREATMENTS = ("spravato", "tms", "ketamine", "medication_management", "therapy", "other")
 STATUSES = ("new", "attempted", "in_progress", "scheduled", "closed")
@@ -48,6 +48,9 @@ ROLES = ("front_desk", "manager", "admin")
 MATCH_STATUSES = ("open", "linked", "dismissed")
 QUARANTINE_STATUSES = ("open", "reimported", "dismissed")
 INTAKE_KEY_KINDS = ("request", "submission", "quarantine")
+# Conversations (docs/conversations.md): texts both ways, missed calls and voicemails.
+MESSAGE_DIRECTIONS = ("inbound", "outbound")
+MESSAGE_KINDS = ("sms", "missed_call", "voicemail")
 # What is to be done next on an open request (docs/front-desk.md, "The worklist"); every open
 # request has one and its due time (`next_step`, `next_due_at`), a closed one neither.
 NEXT_STEPS = ("first_contact", "next_attempt", "close_unreachable", "follow_up", "rebook",

@@ -1,4 +1,6 @@
-"""New arrivals, for the toast an open page raises: "New web request #412, urgent".
+"""New arrivals, for the toast an open page raises: "New web request #412, urgent"; and
+requests that new words (a text, a voicemail, a later submission) made urgent: "Request #87 is
+now urgent".
 
 A toast names a request by its number, channel and crisis level only: an id is not patient
 data, and neither are our own vocabulary words, so the toast can never show a name or a message.
@@ -11,12 +13,12 @@ from dataclasses import dataclass
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
-from zoelife.db.models import Request
+from zoelife.db.models import CrisisChange, Request
 
 SHOWN = 3  # arrivals named at most per check; the others are counted in one more toast
 
 CHANNEL_WORDS = {"web_form": "web", "phone": "phone", "referral": "referral", "email": "email",
-                 "walk_in": "walk-in", "other": ""}
+                 "walk_in": "walk-in", "text": "text", "other": ""}
 
 
 @dataclass(frozen=True)
@@ -46,3 +48,28 @@ def arrivals_after(session: Session, seen_id: int, limit: int = SHOWN) -> tuple[
     ).all()
     total = session.execute(select(func.count()).select_from(Request).where(newer)).scalar_one()
     return [Arrival(r.id, r.channel, r.crisis_level) for r in rows], total
+
+
+def latest_urgent_change_id(session: Session) -> int:
+    """The newest crisis change to or at `urgent` (a rise, an acknowledgement): an open page
+    compares it with the last one it saw. Read backwards along the primary key, stopping at
+    the first urgent row (urgent changes are a few in a hundred)."""
+    found = session.execute(
+        select(CrisisChange.id).where(CrisisChange.to_level == "urgent")
+        .order_by(CrisisChange.id.desc()).limit(1)).scalar()
+    return found or 0
+
+
+def raised_after(session: Session, seen_change_id: int, limit: int = SHOWN) -> list[int]:
+    """Requests that new words raised to urgent since `seen_change_id` (not new requests:
+    their arrival is announced already), newest first."""
+    rows = session.execute(
+        select(CrisisChange.request_id).where(
+            CrisisChange.id > seen_change_id, CrisisChange.to_level == "urgent",
+            CrisisChange.kind == "assessed", CrisisChange.from_level.isnot(None))
+        .order_by(CrisisChange.id.desc()).limit(limit * 4)).scalars()
+    out: list[int] = []
+    for request_id in rows:
+        if request_id not in out:
+            out.append(request_id)
+    return out[:limit]

@@ -26,6 +26,8 @@ PAGES: tuple[PageSpec, ...] = (
              "Front desk", "queue"),
     PageSpec("pages/request.py", "Request", ":material/person:", frozenset({"front_desk"}),
              "Front desk", "request", hidden=True),
+    PageSpec("pages/inbox.py", "Inbox", ":material/forum:", frozenset({"front_desk"}),
+             "Front desk", "inbox"),
     PageSpec("pages/new_request.py", "New request", ":material/add_call:",
              frozenset({"front_desk"}), "Front desk", "new"),
     # Patient data: the front desk's; an admin is IT and sees none (docs/security.md).
@@ -51,6 +53,8 @@ PAGES: tuple[PageSpec, ...] = (
              frozenset({"admin"}), "Admin", "settings"),
     PageSpec("pages/payers.py", "Payers", ":material/account_balance:", frozenset({"admin"}),
              "Admin", "payers"),
+    PageSpec("pages/sms_templates.py", "Text templates", ":material/sms:",
+             frozenset({"admin"}), "Admin", "text-templates"),
     PageSpec("pages/audit_log.py", "Audit log", ":material/policy:", frozenset({"admin"}),
              "Admin", "audit"),
     PageSpec("pages/account.py", "My account", ":material/account_circle:",

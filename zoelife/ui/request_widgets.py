@@ -136,6 +136,31 @@ def arrival_messages(seen_id: int) -> list[str]:
     return messages
 
 
+# The newest urgent crisis change this tab has seen (arrivals.latest_urgent_change_id).
+URGENT_SEEN_KEY = "q_urgent_change_seen"
+
+
+def raised_messages(seen_change_id: int) -> list[str]:
+    """Toasts for requests that new words made urgent: "Request #87 is now urgent" with a
+    link (our own words and the id only)."""
+    with reading() as session:
+        raised = arrivals.raised_after(session, seen_change_id)
+    return [f"Request #{rid} is now urgent (new words from them): [open #{rid}](request?id={rid})"
+            for rid in raised]
+
+
+def urgent_changed() -> tuple[bool, int]:
+    """Whether an urgent change happened since this tab last looked (first look: no), and
+    the change id it had seen before."""
+    with reading() as session:
+        latest = arrivals.latest_urgent_change_id(session)
+    seen = st.session_state.setdefault(URGENT_SEEN_KEY, latest)
+    if latest > seen:
+        st.session_state[URGENT_SEEN_KEY] = latest
+        return True, seen
+    return False, seen
+
+
 def flash_arrivals(seen_id: int) -> None:
     """For a watcher that reruns the whole page: the toasts show at the top of the next run."""
     for message in arrival_messages(seen_id):
@@ -155,5 +180,9 @@ def watch_arrivals() -> None:
             st.session_state[ARRIVALS_SEEN_KEY] = latest
             for message in arrival_messages(seen):
                 st.toast(message, icon=":material/notifications:")
+        changed, seen_change = urgent_changed()
+        if changed:
+            for message in raised_messages(seen_change):
+                st.toast(message, icon=":material/emergency:")
 
     arrivals_watch()

@@ -6,7 +6,8 @@ Nothing is deleted by a staff action: rows are closed, linked, or marked, never 
 
 One module per part of the product: `base` (the declarative base, enumerated columns), `admin`
 (staff, sign-ins, settings, audit), `people`, `requests`, `coverage`, `ingest` (file imports),
-`content`. Every model is importable from here (`from zoelife.db.models import Request`).
+`content`, `conversations` (texts, calls, voicemails). Every model is importable from here
+(`from zoelife.db.models import Request`).
 """
 
 from zoelife.db.models.admin import (
@@ -19,6 +20,7 @@ from zoelife.db.models.admin import (
 )
 from zoelife.db.models.base import NAMING_CONVENTION, Base, check_choices, choice, one_of
 from zoelife.db.models.content import ContentItem, ContentTopic, DemoLift
+from zoelife.db.models.conversations import Conversation, Message, SmsConsentEvent, SmsTemplate
 from zoelife.db.models.coverage import (
     Authorization,
     AuthorizationChange,
@@ -58,6 +60,7 @@ __all__ = [
     "ContactAttempt",
     "ContentItem",
     "ContentTopic",
+    "Conversation",
     "Coverage",
     "CoverageEvent",
     "CrisisChange",
@@ -65,6 +68,7 @@ __all__ = [
     "EligibilityScreen",
     "ImportBatch",
     "IntakeKey",
+    "Message",
     "NAMING_CONVENTION",
     "NOT_INQUIRY_SQL",
     "Note",
@@ -78,6 +82,8 @@ __all__ = [
     "RequestTreatment",
     "Setting",
     "SignInSession",
+    "SmsConsentEvent",
+    "SmsTemplate",
     "SpravatoStart",
     "StaffRole",
     "StaffUser",

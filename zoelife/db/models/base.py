@@ -81,6 +81,10 @@ QuarantineStatusType = choice(v.QUARANTINE_STATUSES, "quarantine_status")
 
 IntakeKeyKindType = choice(v.INTAKE_KEY_KINDS, "intake_key_kind")
 
+MessageDirectionType = choice(v.MESSAGE_DIRECTIONS, "message_direction")
+
+MessageKindType = choice(v.MESSAGE_KINDS, "message_kind")
+
 
 def check_choices(metadata: MetaData) -> None:
     """Every `choice` column gets its CHECK constraint, named after the choice."""

@@ -269,6 +269,9 @@ class CrisisChange(Base):
         CheckConstraint(
             one_of("kind", ("assessed", "raised", "lowered", "acknowledged")), name="kind_known"
         ),
+        # Every open page asks for the newest urgent change at each refresh
+        # (zoelife.intake.arrivals.latest_urgent_change_id): one index seek.
+        Index("ix_crisis_changes_to_level_id", "to_level", "id"),
     )
 
 
