@@ -33,6 +33,7 @@ st.set_page_config(page_title=f"({overdue_now}) Queue" if overdue_now else "Queu
 page_header(title, "What to do next: unacknowledged urgent first, then overdue by how overdue, "
                    "then due soonest. Open a request by its name (or Tab to it and press Enter).")
 w.show_flash()
+w.mark_urgent_seen()
 
 # --------------------------------------------------------------------------- crisis banner
 if waiting:

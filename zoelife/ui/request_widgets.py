@@ -149,6 +149,13 @@ def raised_messages(seen_change_id: int) -> list[str]:
             for rid in raised]
 
 
+def mark_urgent_seen() -> None:
+    """A whole-page run draws the banner as it is now: the urgent changes up to here (an
+    acknowledgement just made on this page among them) need no second rerun."""
+    with reading() as session:
+        st.session_state[URGENT_SEEN_KEY] = arrivals.latest_urgent_change_id(session)
+
+
 def urgent_changed() -> tuple[bool, int]:
     """Whether an urgent change happened since this tab last looked (first look: no), and
     the change id it had seen before."""
