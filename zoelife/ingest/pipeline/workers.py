@@ -13,10 +13,13 @@ from __future__ import annotations
 import multiprocessing
 import os
 import signal
+import sys
 import threading
+import types
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
+from contextlib import contextmanager
 from itertools import islice
 from typing import Any, TypeVar
 
@@ -55,7 +58,8 @@ def ordered_map(work: Callable[[T], R], chunks: Iterable[T], *, parallel: bool,
     try:
         source = iter(chunks)
         for chunk in source:
-            pending.append((chunk, pool.submit(work, chunk)))
+            with _main_kept_out(not forking):
+                pending.append((chunk, pool.submit(work, chunk)))
             if len(pending) >= ahead:
                 done, future = pending.popleft()
                 yield done, future.result()
@@ -66,6 +70,24 @@ def ordered_map(work: Callable[[T], R], chunks: Iterable[T], *, parallel: bool,
         for _, future in pending:
             future.cancel()
         pool.shutdown(wait=True, cancel_futures=True)
+
+
+@contextmanager
+def _main_kept_out(active: bool) -> Iterator[None]:
+    """A fork server's new worker first runs its parent's `__main__` again from that module's
+    path (multiprocessing.spawn.prepare). In the app server `__main__` is the page being run
+    (Streamlit sets it), which must never run in a worker: there it failed at the sign-in
+    gate and broke the pool. While `submit` starts workers, `__main__` is a bare module."""
+    if not active:
+        yield
+        return
+    saved = sys.modules.get("__main__")
+    sys.modules["__main__"] = types.ModuleType("__main__")
+    try:
+        yield
+    finally:
+        if saved is not None:
+            sys.modules["__main__"] = saved
 
 
 def _worker_start(forked_from: int | None) -> None:
