@@ -39,6 +39,7 @@ FLOORS = {
     "blind_round7.jsonl": {"urgent": 65, "none_flag_max": 0.10, "treatments": 146},
     "blind_round8.jsonl": {"urgent": 55, "none_flag_max": 0.04, "treatments": 142},
     "blind_round9.jsonl": {"urgent": 59, "none_flag_max": 0.02, "treatments": 131},
+    "blind_round10.jsonl": {"urgent": 62, "none_flag_max": 0.0, "treatments": 156},
 }
 
 
