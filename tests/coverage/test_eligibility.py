@@ -252,3 +252,15 @@ def test_the_adapter_reports_an_invalid_answer_as_a_sentence():
     with mock_clearinghouse("271_rejected_member_not_found.x12") as url:
         got = e.Clearinghouse(url, "test-key").check(INQUIRY, control=9, now=NOW)
     assert got.rejections and got.active is None
+
+
+def test_a_rejection_at_the_dependent_and_benefit_levels_is_counted_once_each():
+    text = (FIXTURES / "271_dependent.x12").read_text()
+    text = text.replace("NM1*03*1*RIVERA*SOFIA~", "NM1*03*1*RIVERA*SOFIA~\nAAA*Y**71*C~")
+    text = text.replace("EB*1**A6~", "EB*1**A6~\nAAA*Y**AF*C~").replace("SE*24*", "SE*26*")
+    b = e.read_271(text, ("MH",))
+    assert b.rejections == [
+        "dependent: patient birth date does not match that for the patient on the database "
+        "(reject reason 71); correct and resubmit",
+        "dependent's benefit: invalid or missing diagnosis code(s) (reject reason AF); correct "
+        "and resubmit"]

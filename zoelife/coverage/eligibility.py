@@ -199,7 +199,7 @@ class _Eb:
     """One 2110C/2110D loop: an EB segment with its messages and related entities."""
 
     code: str
-    level: str
+    coverage: str  # EB02: IND, FAM, ...
     services: frozenset[str]
     plan: str
     period: str
@@ -282,20 +282,23 @@ def read_271(text: str, service_types: tuple[str, ...] = ("MH",)) -> Benefits:
             # TRN01 2 echoes the inquiry's own trace; 1 is the clearinghouse's.
             if trn.get_value("TRN01") == "2" or benefits.trace is None:
                 benefits.trace = trn.get_value("TRN02")
-        for sub in (node, patient) if has_dependent else (node,):
-            for seg in x12.segments(sub):
-                if seg.get_seg_id() == "AAA":
-                    benefits.rejections.append(_rejection(seg, _loop_of(sub, seg)))
+        for seg in x12.segments(node):  # the dependent's loops too
+            if seg.get_seg_id() == "AAA":
+                benefits.rejections.append(_rejection(seg, _loop_of(node, seg)))
         _summarize(benefits, _ebs(patient, rep, level), set(service_types))
     return benefits
 
 
 def _loop_of(tree, seg) -> str:
+    """The id of the innermost loop holding `seg` in `tree`."""
+    open_loops: list[str] = []
     for item in tree.iterate_loop_segments():
         if item["type"] == "loop_start":
-            current = item["id"]
+            open_loops.append(item["id"])
+        elif item["type"] == "loop_end" and item["id"] in open_loops:
+            del open_loops[len(open_loops) - 1 - open_loops[::-1].index(item["id"]):]
         elif item["type"] == "seg" and item["segment"] is seg:
-            return current
+            return open_loops[-1] if open_loops else ""
     return ""
 
 
@@ -323,7 +326,7 @@ def _summarize(b: Benefits, lines: list[_Eb], wanted: set[str]) -> None:
     def pick(code: str, test) -> _Eb | None:
         for group in (specific, general):
             found = [e for e in group if e.code == code and e.network != "N" and test(e)]
-            found.sort(key=lambda e: (e.level not in ("IND", ""), e.network not in ("Y", "W")))
+            found.sort(key=lambda e: (e.coverage not in ("IND", ""), e.network not in ("Y", "W")))
             if found:
                 return found[0]
         return None
