@@ -264,3 +264,9 @@ def test_a_rejection_at_the_dependent_and_benefit_levels_is_counted_once_each():
         "(reject reason 71); correct and resubmit",
         "dependent's benefit: invalid or missing diagnosis code(s) (reject reason AF); correct "
         "and resubmit"]
+
+
+def test_an_answer_cut_short_is_not_read_as_a_short_answer():
+    text = (FIXTURES / "271_active_per_service.x12").read_text()
+    with pytest.raises(e.InvalidAnswer, match=r"Transaction Set Trailer\" \(SE=0001\) missing"):
+        e.read_271(text[: text.index("EB*A*IND*MH")])

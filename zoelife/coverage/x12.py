@@ -193,6 +193,10 @@ def read(text: str, loop_id: str = "2000C") -> Reading:
     with pyx12.x12context.X12ContextReader(param, errh, io.StringIO(text),
                                            map_path=map_path()) as reader:
         nodes = list(reader.iter_segments(loop_id))
+        # A file cut short has no SE/GE/IEA: pyx12 reports the missing trailers only when asked
+        # (as its own x12n_document does), and a truncated answer must not read as a short one.
+        reader.src.cleanup()
+        errh.handle_errors(reader.src.pop_errors())
         types = {k: v["data_type"] for k, v in reader.control_map.data_elements.dataele.items()}
     collect = _Collect(types)
     errh.accept(collect)
