@@ -167,6 +167,11 @@ def test_a_behavioral_health_carve_out_names_the_entity():
     assert (b.active, b.carve_out, b.carve_out_to) == (True, True, "MAGELLAN BEHAVIORAL HEALTH")
     assert b.deductible_cents == 200000 and b.copay_cents is None
     assert read("271_carve_out.x12", "A6").carve_out is None
+    # EB05 cut at its 50 characters, as payers cut long plan names, is valid; 51 is not.
+    assert b.plan == "PPO OPEN ACCESS - EMPIRE BLUECROSS BLUESHIELD NATL" and len(b.plan) == 50
+    longer = (FIXTURES / "271_carve_out.x12").read_text().replace("NATL", "NATLX")
+    with pytest.raises(e.InvalidAnswer, match="element EB05: Plan Coverage Description is too"):
+        e.read_271(longer)
 
 
 def test_odd_delimiters_and_odd_but_valid_segments_are_read():
