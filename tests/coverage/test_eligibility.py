@@ -209,6 +209,9 @@ ACTIVE = (FIXTURES / "271_active_mental_health.x12").read_text()
      "Service Type Code has a code not allowed here"),
     (("EB*C*IND*MH***23*1500.00", "EB*C*IND*MH***23*15X0.00"),
      "element EB07: Benefit Amount has a character not allowed"),
+    (("N4*NEW YORK*NY", "N4*NEW YORK*QQ"),  # pyx12's external code set, still loaded
+     "N4 segment at position 13 of the transaction (segment 15 of the file), element N402: "
+     "Subscriber State Code has a code not allowed here (QQ)"),
     (("SE*32*0001", "SE*30*0001"), "ST/SE segment (segment 34 of the file): SE count of 30"),
 ])
 def test_an_invalid_271_is_refused_naming_segment_position_and_element(change, said):

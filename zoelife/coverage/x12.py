@@ -4,10 +4,10 @@ as pyx12's tree of loops and segments.
 pyx12 4 ships 270/271 maps for 4010 only (its 5010 entries are commented out of its
 `maps.xml`). Its documented way to use other maps is `map_path`: a directory holding
 `maps.xml`, the maps, `dataele.xml`, `codes.xml` and the control map, all read from there. So
-this module lays out one such directory per process: the two maps of `x12maps/` (package data),
-pyx12's own control map and code lists copied from the installed package (so they follow pyx12
-upgrades, never copied into this repository), and pyx12's `dataele.xml` with the elements of
-`x12maps/dataele.extra.xml` added.
+this module lays out one such directory per process: the two maps of `x12maps/` (package data)
+with their index, and pyx12's own control map, code sets (those the maps name) and
+`dataele.xml` (plus the elements of `x12maps/dataele.extra.xml`) taken from the installed
+package, so they follow pyx12 upgrades and are never copied into this repository.
 """
 
 from __future__ import annotations
@@ -38,7 +38,7 @@ logging.getLogger("pyx12").propagate = False
 
 MAPS = Path(__file__).with_name("x12maps")
 OWN_FILES = ("maps.xml", "270.5010.X279.A1.xml", "271.5010.X279.A1.xml")
-FROM_PYX12 = ("x12.control.00501.xml", "codes.xml")
+CONTROL = "x12.control.00501.xml"
 VERSION = "005010X279A1"
 
 _lock = threading.Lock()
@@ -53,10 +53,19 @@ def map_path() -> str:
             target = Path(tempfile.mkdtemp(prefix="zoelife-x12maps-"))
             atexit.register(shutil.rmtree, target, True)
             shipped = files("pyx12").joinpath("map")
-            for name in FROM_PYX12:
-                (target / name).write_bytes(shipped.joinpath(name).read_bytes())
+            (target / CONTROL).write_bytes(shipped.joinpath(CONTROL).read_bytes())
             for name in OWN_FILES:
                 shutil.copyfile(MAPS / name, target / name)
+            # pyx12 parses the whole code list file for every map it loads (twice a read);
+            # only the code sets these maps name are kept, which halves the time of a read.
+            named = {m.group(1) for name in (CONTROL, *OWN_FILES)
+                     for m in re.finditer(r'external="([^"]+)"', (target / name).read_text())}
+            codes = ET.fromstring(shipped.joinpath("codes.xml").read_bytes())
+            for codeset in list(codes):
+                if codeset.findtext("id") not in named:
+                    codes.remove(codeset)
+            ET.ElementTree(codes).write(target / "codes.xml", encoding="utf-8",
+                                        xml_declaration=True)
             base = ET.fromstring(shipped.joinpath("dataele.xml").read_bytes())
             base.extend(ET.parse(MAPS / "dataele.extra.xml").getroot().iter("data_ele"))
             ET.ElementTree(base).write(target / "dataele.xml", encoding="utf-8",
