@@ -128,13 +128,14 @@ def test_per_service_type_mental_health_reads_its_own_copay_over_the_plans_deduc
         150000, 40000, 110000)
     assert (b.oop_max_cents, b.oop_remaining_cents) == (500000, 325000)
     assert (b.copay_cents, b.coinsurance_percent, b.pa_required) == (3000, 20, None)
-    assert b.messages[0] == "COPAY APPLIES TO OUTPATIENT OFFICE VISITS ONLY"
+    assert b.messages == ["COPAY APPLIES TO OUTPATIENT OFFICE VISITS ONLY"]  # not A8's, A7's
     assert {"MH", "A8", "A7", "30", "88"} <= set(b.services)
 
 
 def test_per_service_type_psychiatric_outpatient_has_its_copay_and_authorization():
     b = read("271_active_per_service.x12", "A8")
     assert (b.copay_cents, b.pa_required, b.coinsurance_percent) == (4500, True, None)
+    assert b.messages == ["PRIOR AUTHORIZATION REQUIRED AFTER 8 VISITS"]
     assert b.deductible_cents == 150000  # from the plan-wide lines
 
 
@@ -159,7 +160,9 @@ def test_a_dependent_patient_is_read_from_the_dependent_level():
     assert (b.patient, b.trace, b.plan) == ("dependent", "ZL55", "FAMILY HMO")
     assert (b.deductible_cents, b.deductible_met_cents) == (400000, 90000)  # family only
     assert (b.copay_cents, b.coinsurance_percent) == (2500, 10)
-    assert b.messages == ["REFERRAL REQUIRED FROM PRIMARY CARE PHYSICIAN"]
+    assert b.messages == []  # the referral message is about psychotherapy (A6)
+    assert read("271_dependent.x12", "MH", "A6").messages == [
+        "REFERRAL REQUIRED FROM PRIMARY CARE PHYSICIAN"]
 
 
 def test_a_behavioral_health_carve_out_names_the_entity():

@@ -307,9 +307,13 @@ def _summarize(b: Benefits, lines: list[_Eb], wanted: set[str]) -> None:
     general = [e for e in lines if not e.services or GENERAL in e.services]
     b.services = sorted(set().union(*(e.services for e in lines))) if lines else []
     for e in lines:
-        b.messages.extend(e.messages)
         if e.code in ACTIVE and e.plan and b.plan is None:
             b.plan = e.plan
+    # The payer's words about these service types or the whole plan; a message about another
+    # service ("inpatient care not covered") would read as if it were about this treatment.
+    for e in lines:
+        if e in specific or e in general:
+            b.messages.extend(e.messages)
     status = [e.code for e in specific + general if e.code in ACTIVE | INACTIVE]
     if any(c in INACTIVE for c in status):
         b.active = False
