@@ -127,6 +127,13 @@ _RESPONSE_WORDS = (
 )
 
 
+# Gabapentin and pregabalin are trials only when taken for a psychiatric reason ("for
+# anxiety"), not for pain, fibromyalgia or seizures, nor with no reason given.
+_FOR_MIND = re.compile(r"\b(?:anxiety|anxious|panic|mood|depress\w*|bipolar|ptsd|ocd|insomnia|sleep|"
+                       r"alcohol|agitation|ansiedad|ansiedade|panico|animo|depresion|depressao|"
+                       r"insomnio|insonia|dormir|humor)\b")
+
+
 def _number(word: str) -> float:
     return float(_SMALL[word]) if word in _SMALL else float(word)
 
@@ -201,12 +208,14 @@ def extract_trials(text: str | None) -> list[Trial]:
     patient = who_is_patient(folded, mentions[0].start)
     merged: dict[str, dict] = {}
     for i, m in enumerate(mentions):
-        if not is_own_trial(folded, m, patient):
+        if not is_own_trial(folded, m, patient, mentions):
             continue
         scope = _scope(folded, mentions, i)
         in_clause = [o for o in mentions if o.clause == m.clause]
         previous_end = mentions[i - 1].end if i and mentions[i - 1].clause == m.clause else m.clause[0]
         before = folded[previous_end:m.start]
+        if m.drug.only_for_mind and not _FOR_MIND.search(before + " " + scope[:m.sentence[1] - m.end]):
+            continue
         dose = _dose(scope[:80], before[-40:])
         # A duration belongs to the drug when it follows it ("sertraline for 3 months") or,
         # with one drug in the clause, anywhere in the clause ("3 months of sertraline").
