@@ -58,16 +58,35 @@ class Trial:
 
 _CURRENT = re.compile(r"\b(?:currently|now|still|actualmente|ahora|todavia|sigo)\b")
 
-_MG = r"(?:mg|mgs|milligrams?|miligramos?)"
+_MG = r"(?:mg|mgs|milligrams?|miligramos?|miligramas?)"
 
-_DOSE_ANY = re.compile(r"\b(\d+(?:\.\d+)?) ?" + _MG + r"(?![a-z])")
+_NUMBER = r"(\d+(?:\.\d+)?|\.\d+)"  # ".5" too: "klonopin .5 at night"
+
+_DOSE_ANY = re.compile(r"(?<![\w.])" + _NUMBER + r" ?" + _MG + r"(?![a-z])")
 
 # A number right after the name is its dose ("sertraline 200", "Effexor XR 150").
-_DOSE_BARE_AFTER = re.compile(r"^\s*(?:xr|xl|er|sr|cr|odt|ir|,)?\s*(\d+(?:\.\d+)?)\b(?! ?(?:days?|"
+_DOSE_BARE_AFTER = re.compile(r"^\s*(?:xr|xl|er|sr|cr|odt|ir|,)?\s*" + _NUMBER + r"(?!\.?\d)\b(?! ?(?:days?|"
                               r"weeks?|wks?|months?|mos?|years?|yrs?|dias?|semanas?|sem|mes(?:es)?|"
                               r"anos?|%|am|pm|yo|times|veces|sessions?|sesiones|infusions?|/))")
 
 _DOSE_BEFORE = re.compile(r"(\d+(?:\.\d+)?) ?" + _MG + r" (?:of |de )?(?:la |el )?$")
+
+# How many times a day a dose is taken: the daily dose is what a payer asks for ("pregabalin
+# 150 bid" is 300 mg a day, "buspirona 10 mg dos veces al día" 20).
+_TIMES_A_DAY = (
+    (2, r"bid|b\.i\.d\.?|twice (?:a |per |each )?day|twice daily|2 ?x ?(?:a |per )?day|2 ?times (?:a |per )?day|"
+        r"2 ?times daily|two times (?:a |per )?day|two times daily|dos veces (?:al|por|a|en el) dia|"
+        r"2 veces (?:al|por|a) dia|duas vezes (?:ao|por) dia|cada 12 horas"),
+    (3, r"tid|t\.i\.d\.?|3 ?x ?(?:a |per )?day|3 ?times (?:a |per )?day|3 ?times daily|three times (?:a |per )?day|"
+        r"three times daily|tres veces (?:al|por|a) dia|3 veces (?:al|por|a) dia|tres vezes (?:ao|por) dia|"
+        r"cada 8 horas"),
+    (4, r"qid|q\.i\.d\.?|4 ?times (?:a |per )?day|four times (?:a |per )?day|cuatro veces al dia"),
+)
+_DOSE_TIMES = re.compile(_NUMBER + r" ?(?:" + _MG + r")?(?: (?:po|orally|by mouth|tabs?|tablets?|pills?))? "
+                         r"(?:" + "|".join(f"(?P<x{n}>{words})" for n, words in _TIMES_A_DAY) + r")\b")
+
+_DOSE_WORDS = re.compile(r"\b(one|two|three|four|five|six|seven|eight|nine|ten|dos|tres|cuatro|cinco|"
+                         r"seis|siete|ocho|nueve|diez|dois|duas|quatro) " + _MG + r"(?![a-z])")
 
 _RAISED_TO = re.compile(r"\b(?:up to|went up to|increased to|raised to|titrated to|subi a|"
                         r"subieron a|aumentaron a|hasta) (\d+(?:\.\d+)?)\b")
@@ -75,11 +94,15 @@ _RAISED_TO = re.compile(r"\b(?:up to|went up to|increased to|raised to|titrated 
 _DURATION = re.compile(
     r"(?<!hace )(?<!hace unos )(?<!hace como )(?:(?<=x)|\b)(\d+(?:\.\d+)?|a|an|one|two|three|four|five|six|"
     r"seven|eight|nine|ten|eleven|twelve|un|una|dos|tres|cuatro|cinco|seis|siete|ocho|nueve|diez|"
-    r"once|doce|couple of|few)(?: and a half)? ?(?:-| )?(days?|weeks?|wks?|wk|months?|mos?|mths?|"
+    r"once|doce|couple of|few|dois|duas|quatro)(?: and a half)? ?(?:-| )?(days?|weeks?|wks?|wk|months?|mos?|mths?|"
     r"years?|yrs?|y|w(?!/)|dias?|semanas?|sems?|mes(?:es)?|anos?)\b(?P<half> and a half| y medio)?"
     r"(?![ -](?:ago|old)\b|-old)")
 
-_SMALL = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
+# "a day", "once a week", "900 a day", "three times a day": how often, not how long.
+_HOW_OFTEN = re.compile(r"(?:\d|mg|mgs|milligrams?|miligramos?|miligramas?|times|once|twice|veces|vezes|pills?|tablets?|tabs?|doses?|"
+                        r"hundred|thousand|daily|puffs?)\W*$")
+
+_SMALL = {"dois": 2, "duas": 2, "quatro": 4, "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
           "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "un": 1,
           "una": 1, "dos": 2, "tres": 3, "cuatro": 4, "cinco": 5, "seis": 6, "siete": 7,
           "ocho": 8, "nueve": 9, "diez": 10, "once": 11, "doce": 12, "couple of": 2, "few": 3}
@@ -154,8 +177,10 @@ def _digits(text: str) -> str:
     (only the dose and duration windows are read from this copy)."""
     from text_to_num import alpha2digit
 
+    # "three hundred three times a day" must not read as 303.
+    text = re.sub(r"\b(two|three|four)(?= times\b)", lambda m: str(_SMALL[m.group(1)]), text)
     try:
-        return alpha2digit(alpha2digit(text, "en"), "es")
+        return alpha2digit(alpha2digit(alpha2digit(text, "en"), "es"), "pt")
     except Exception:  # noqa: BLE001 - a library failure must not lose the message's drugs
         return text
 
@@ -176,10 +201,28 @@ def _scope(folded: str, mentions: list[Mention], i: int) -> str:
     return folded[m.end:end]
 
 
+def _duration(text: str) -> re.Match[str] | None:
+    """The first length of time in `text` that is not how often ("a day", "once a week")."""
+    for m in _DURATION.finditer(text):
+        if (m.group(1) in ("a", "an", "un", "una") and re.match(r"d|w|n|s", m.group(2))
+                and _HOW_OFTEN.search(text[:m.start()])):
+            continue
+        if m.group(1) == "once" and re.match(r" ?(?:a|per|an) ", text[m.end(1):]):
+            continue
+        return m
+    return None
+
+
 def _dose(scope: str, before: str) -> float | None:
     digits = _digits(scope)
     bare = _DOSE_BARE_AFTER.search(digits)
     found = [float(x) for x in _DOSE_ANY.findall(digits)]
+    found += [float(_SMALL[x]) for x in _DOSE_WORDS.findall(digits)]
+    for m in _DOSE_TIMES.finditer(digits, 0, 40):
+        if m.start() > 25:
+            break  # only the drug's own dose, said right after it
+        times = next(int(k[1:]) for k, v in m.groupdict().items() if k.startswith("x") and v)
+        found.append(float(m.group(1)) * times)
     found += [float(x) for x in _RAISED_TO.findall(digits) if float(x) <= 1200]
     if bare and 0 < float(bare.group(1)) <= 1200:
         found.append(float(bare.group(1)))
@@ -220,8 +263,8 @@ def extract_trials(text: str | None) -> list[Trial]:
         # A duration belongs to the drug when it follows it ("sertraline for 3 months") or,
         # with one drug in the clause, anywhere in the clause ("3 months of sertraline").
         alone = len(in_clause) == 1
-        duration = _DURATION.search(_digits(scope if not alone else
-                                            folded[m.clause[0]:m.start] + " . " + scope))
+        duration = _duration(_digits(scope if not alone else
+                                     folded[m.clause[0]:m.start] + " . " + scope))
         response = _response(scope)
         clause_text = folded[m.clause[0]:m.clause[1]]
         if response is None and len(in_clause) > 1:
