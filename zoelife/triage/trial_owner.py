@@ -331,7 +331,9 @@ def is_own_trial(folded: str, mention: Mention, patient: Patient,
     if not owned and not received_after and _ABOUT.search(before[-70:]):
         return False
     asking = _last(_ASKING, before)
-    if asking and not owned and not received_after and not _PAST.search(before[asking.end():]):
+    # "can I take Xanax if I'm on Lexapro": the words after the question say Lexapro is taken.
+    if (asking and not owned and not received_after and not _PAST.search(before[asking.end():])
+            and not _TAKING_NOW.search(before[asking.end():])):
         return False
     if clause.rstrip().endswith("?") and not owned and not _TAKEN.search(clause) and not \
             _TAKING_NOW.search(folded[mention.end:mention.sentence[1] + 80]):

@@ -135,7 +135,7 @@ _RESPONSE_WORDS = (
         # "for anxiety", "help with anxiety" is why it was taken, not what it did.
         r"agitat\w*|anxious|(?<!for )(?<!with )(?<!my )anxiety|jittery|irritab\w*|manic|hair (?:loss|fell out)|lethargic|"
         r"wt gain|weight|efectos (?:secundarios|adversos)|no (?:lo|la) tolere|mareos?|nauseas?|subi de peso|"
-        r"engorde|temblor\w*|temblaban?|me temblaban|ansiedad|sudor\w*|somnolencia|se me caia el "
+        r"engorde|temblor\w*|temblaban?|me temblaban|(?<!para la )(?<!por la )(?<!con la )(?<!mi )ansiedad|sudor\w*|somnolencia|se me caia el "
         r"pelo|me dejo (?:como )?(?:zombi|plan[oa])|insomnio|"
         r"(?:subi|aumente|gane) (?:\w+ )?de peso|(?:me )?engordo|engordei|ganho de peso|prise de poids|"
         r"appetite|apetito|hambre|ate (?:everything|constantly|all the time|nonstop)|"
