@@ -8,15 +8,18 @@ from; staff confirm each one before it counts for anything.
 
 How it reads (docs/triage.md, "Medication trials"):
 
-* **Drugs** come from `data/drugs.toml` (US generic names, brands, Spanish names). A word close
-  to a name is read as that drug (rapidfuzz), unless it is an ordinary English or Spanish word
+* **Drugs** come from `data/drugs.toml` (US generic names, brands, Spanish and Portuguese
+  names, the literature's abbreviations). A word close to a name, as written or vowel-blind, is
+  read as that drug (rapidfuzz), unless it is an ordinary English, Spanish or Portuguese word
   (simplemma's dictionaries), so "zolft" is sertraline and "ability" is not aripiprazole.
+  Gabapentin and pregabalin count only when taken for a psychiatric reason.
 * **Numbers written in words** ("fifty milligrams", "tres meses") become digits first
   (text2num), then a dose is a number with mg beside the drug, a duration a number of days,
   weeks, months or years.
-* **Only the person's own trials.** A drug in a clause that asks about it, plans it, refuses it
-  or gives it to someone else is not a trial; ketamine and esketamine count only when the words
-  say they were received (they are what many people ask the clinic for).
+* **Only the person's own trials.** A drug asked about, planned, refused or someone else's is
+  not a trial (a plan or refusal is about the drug its words lead to or follow, not the whole
+  sentence); ketamine and esketamine count only when the words say they were received (they
+  are what many people ask the clinic for, "calling about ketamine").
 
 Pure and deterministic: no database, no network, no logging of the text.
 """
