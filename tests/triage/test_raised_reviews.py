@@ -1,8 +1,9 @@
-"""The kinds of `review` message blind round 10 (and rounds 8 and 9 before it) raised to `urgent`
-(docs/triage.md, "Round 10's raised reviews, by kind"), in wordings written for this test, none of them a probe's
-sentence: a provider's or a form's denial, a professional or an organisation asking how the
-clinic handles risk, a history dated by a stretch of time. Each kind has near misses beside it
-that must stay `urgent`: the rules only lower a level where they clearly apply.
+"""The kinds of `review` message blind round 10 (and rounds 8 and 9 before it) raised to
+`urgent` (docs/triage.md, "Round 10's raised reviews, by kind"), in wordings written for this
+test, none of them a probe's sentence: a provider's or a form's denial, a professional or an
+organisation asking how the clinic handles risk, a history dated by a stretch of time. Each
+kind has near misses beside it that must stay `urgent`: the rules only lower a level where they
+clearly apply.
 
 The rules are asked without the learned net (`assess_by_rules`) for the `review` wordings, so
 that the net cannot hide a rule that stopped applying; the near misses are asked of `assess`,
@@ -73,6 +74,7 @@ PROFESSIONAL_NEAR_MISSES = [
     "My last suicide risk assessment came back high and my doctor wants me seen this week.",
     "I need a suicide risk assessment, I keep thinking about ending it.",
     "The questionnaire asks about suicide and honestly yes, I think about it daily.",
+    "I'm a nursing student, what's your protocol? Self-harm again last night, sorry.",
 ]
 
 
@@ -136,6 +138,10 @@ def test_a_short_word_of_the_message_language_is_not_an_abbreviation() -> None:
     # ... but one referring a person does, and a professional may ask for herself
     ("I'm a therapist referring a client for TMS.", {"tms"}, set()),
     ("I'm a nurse, and I'd like a Spravato consult for myself.", {"spravato"}, set()),
+    ("I'm a college student, what's your process for new patients? I'd like therapy.",
+     {"therapy"}, set()),
+    # a clinic's own sentence about its protocol is not an organisation asking
+    ("Our team follows a careful protocol for every TMS session.", {"tms"}, set()),
     # a treatment named with "therapy" is that treatment
     ("Do you offer psilocybin therapy?", {"other"}, set()),
     ("Me interesa la terapia asistida con ketamina.", {"ketamine"}, set()),

@@ -430,7 +430,7 @@ def find_crisis_spans(folded: Folded, language: str) -> list[EvidenceSpan]:
             elif category in _INFO_TERMS and (
                     _mentioned(f, fs, fe, s)
                     or (inquiry and not _OWN_NOW.search(f, s, e))
-                    or (professional and not _WRITER.search(
+                    or (professional and not _HIST_RECENT.search(f, s, e) and not _WRITER.search(
                         _INFO_ALLOWED.sub(" ", PROFESSIONAL_ASKER.sub(" ", f[s:e]))))
                     or (not veto and _procedure(f, fs, fe, s, e))
                     or _informational(f, fs, fe, s, e, veto)):
