@@ -20,7 +20,13 @@ from .crisis import (
     find_crisis_spans,
     max_level,
 )
-from .language import NAMES, detect_language, language_guess, reads_as_english_or_spanish
+from .language import (
+    NAMES,
+    detect_language,
+    language_guess,
+    reads_as_english_or_spanish,
+    short_words_of,
+)
 from .treatments import TREATMENTS, read_treatments, treatments_from_labels
 
 __all__ = [
@@ -106,10 +112,13 @@ def assess_all(messages: Sequence[tuple[str | None, Iterable[str]]]) -> list[Ass
         if guess.language == "other":
             # In a language the detector does not read: a person must read it. A word that
             # only looks like an English or Spanish one ("Od pół roku", "idée suicidaire") is
-            # not read as English or Spanish: review, not urgent.
+            # not read as English or Spanish: review, not urgent; nor is a short word of the
+            # message's own language that spells an abbreviation ("od tamtej pory").
             if not guess.mixed:
                 evidence = [
-                    sp if sp.level != "urgent" or reads_as_english_or_spanish(text[sp.start:sp.end])
+                    sp if sp.level != "urgent" or (
+                        reads_as_english_or_spanish(text[sp.start:sp.end])
+                        and not short_words_of(text[sp.start:sp.end], guess.code))
                     else EvidenceSpan(sp.start, sp.end, sp.category, "review")
                     for sp in evidence
                 ]
