@@ -26,9 +26,12 @@ from zoelife.db.models import (
     StatusChange,
     Submission,
 )
+from zoelife.intake.assessment import crisis_rank
+from zoelife.intake.attribution import attributed_content_id
+from zoelife.intake.inputs import RequestInput
 from zoelife.intake.normalize import search_text
 from zoelife.intake.schedule import Schedule
-from zoelife.intake.service import RequestInput, attributed_content_id, crisis_rank, receive
+from zoelife.intake.service import receive
 from zoelife.vocabulary import STATUS_MOVES
 
 NOW = dt.datetime(2026, 6, 15, 18, 0, tzinfo=dt.UTC)

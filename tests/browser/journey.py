@@ -27,8 +27,9 @@ from zoelife import audit
 from zoelife.db.engine import make_engine, read_session, write_session
 from zoelife.db.migrate import upgrade
 from zoelife.db.models import Request
+from zoelife.intake.inputs import RequestInput
 from zoelife.intake.schedule import Schedule
-from zoelife.intake.service import RequestInput, receive
+from zoelife.intake.service import receive
 from zoelife.security import accounts
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -8,7 +8,7 @@ Inbound (the webhooks, `zoelife.conversations.webhooks`):
   (`ingest.pipeline.match.receive_batch`; channel `text`, or `phone` for a missed call), as
   every other way in that is not a file;
 - every word is assessed (`zoelife.triage.assess`) before the write transaction and raises the
-  request's crisis level, never lowers it (`intake.service.raise_crisis_from_text`): an urgent
+  request's crisis level, never lowers it (`intake.assessment.raise_crisis_from_text`): an urgent
   rise clears the acknowledgement, so every front-desk screen shows it and the on-call check
   alerts outside business hours, as for any urgent request;
 - outside business hours an urgent message is answered with the crisis reply (988 and 911,
@@ -46,17 +46,17 @@ from zoelife.db.models import (
 )
 from zoelife.ingest.pipeline.match import receive_batch
 from zoelife.intake import lifecycle
-from zoelife.intake.lifecycle import LifecycleError
-from zoelife.intake.normalize import normalize_phone
-from zoelife.intake.oncall import check_and_alert
-from zoelife.intake.schedule import Schedule
-from zoelife.intake.service import (
-    RequestInput,
+from zoelife.intake.assessment import (
     assess_input,
     evidence_json,
     raise_crisis_from_text,
     reassessed_extra_text,
 )
+from zoelife.intake.inputs import RequestInput
+from zoelife.intake.lifecycle import LifecycleError
+from zoelife.intake.normalize import normalize_phone
+from zoelife.intake.oncall import check_and_alert
+from zoelife.intake.schedule import Schedule
 from zoelife.triage import CRISIS_RANK, Assessment, assess
 
 SMS_SOURCE = "twilio-sms"

@@ -78,9 +78,9 @@ from zoelife.demo.people import (
 )
 from zoelife.demo.timelines import Timelines
 from zoelife.ingest.pipeline.store import insert_rows
+from zoelife.intake.assessment import evidence_json
 from zoelife.intake.normalize import search_text
 from zoelife.intake.schedule import Schedule
-from zoelife.intake.service import evidence_json
 from zoelife.triage import Assessment, assess
 
 CHUNK = 5000  # requests per insert round

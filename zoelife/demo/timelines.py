@@ -11,7 +11,8 @@ import math
 from zoelife.demo.content import DAYS
 from zoelife.demo.messages import DUPLICATE_MESSAGE
 from zoelife.demo.people import _PersonInfo
-from zoelife.intake.service import APPENDED_TEXT_MARKER, crisis_rank, evidence_json
+from zoelife.intake.assessment import crisis_rank, evidence_json
+from zoelife.intake.duplicates import APPENDED_TEXT_MARKER
 
 APPOINTMENT_KIND = {
     "spravato": "Spravato consultation", "tms": "TMS consultation",

@@ -31,8 +31,8 @@ from zoelife.db.engine import read_session, write_session
 from zoelife.db.models import ContentItem, ContentTopic, ImportBatch, Request
 from zoelife.ingest import safefetch
 from zoelife.ingest.readers import ReadError, clean_text, decode
+from zoelife.intake.attribution import url_path_key
 from zoelife.intake.normalize import parse_datetime
-from zoelife.intake.service import url_path_key
 from zoelife.triage import assess
 from zoelife.vocabulary import CONTENT_CHANNELS, TREATMENTS
 

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from zoelife import audit
 from zoelife.db.models import CrisisChange, Request, StaffRole, StaffUser
+from zoelife.intake.assessment import crisis_rank
 from zoelife.intake.lifecycle.common import (
     LifecycleError,
     load_request,
@@ -19,7 +20,6 @@ from zoelife.intake.lifecycle.common import (
     versioned_update,
 )
 from zoelife.intake.schedule import Schedule, refresh_next_step
-from zoelife.intake.service import crisis_rank
 from zoelife.vocabulary import CRISIS_LEVELS, label
 
 LEVEL_ORDER = {"none": 0, "review": 1, "urgent": 2}
