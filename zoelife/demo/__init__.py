@@ -44,24 +44,7 @@ from zoelife.db.models import (
     StatusChange,
     Submission,
 )
-from zoelife.demo.content import (  # noqa: F401 - the demo's vocabulary, read by tests
-    CONTENT_PLAN,
-    DAYS,
-    LIFT_WINDOW_DAYS,
-    LIFTS,
-    SEED_ARTICLE_TITLE,
-    Calendar,
-    PlannedItem,
-)
-from zoelife.demo.messages import (  # noqa: F401
-    DUPLICATE_MESSAGE,
-    MESSAGES,
-    REVIEW_MESSAGES,
-    SPAM_MESSAGES,
-    TREATMENT_LABELS,
-    TREATMENT_WEIGHTS,
-    URGENT_MESSAGES,
-)
+from zoelife.demo.content import DAYS, LIFT_WINDOW_DAYS, Calendar, PlannedItem
 from zoelife.demo.people import AREA_CODES, People, _PersonInfo
 from zoelife.demo.requests import Requests
 from zoelife.demo.timelines import Timelines
