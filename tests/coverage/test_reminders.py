@@ -19,8 +19,9 @@ from zoelife.coverage import checklist, machine, records, reminders
 from zoelife.db.engine import read_session, write_session
 from zoelife.db.models import Request
 from zoelife.intake import lifecycle
+from zoelife.intake.next_steps import fill_coverage_reminders
 from zoelife.intake.queue import QueueFilters, horizon_for, queue_page, tab_counts
-from zoelife.intake.schedule import Schedule, change_setting, fill_coverage_reminders
+from zoelife.intake.schedule import Schedule, change_setting
 
 NY = ZoneInfo("America/New_York")
 
