@@ -72,6 +72,25 @@ def serve(db_url: str, workdir: Path, extra_env: dict[str, str] | None = None) -
         yield server.base
 
 
+# The accounts of a module's clinic unless the module sets its own `CLINIC_STAFF`.
+DEFAULT_STAFF = (("admin", {"admin"}, "Ada Admin"), ("desk", {"front_desk"}, "Dana Desk"))
+
+
+@contextmanager
+def module_clinic(module, workdir: Path, env: dict[str, str] | None = None) -> Iterator[Clinic]:
+    """A server on its own database for a test module: the module's `CLINIC_STAFF` accounts
+    (user name, roles, display name; default Ada Admin and Dana Desk), seeded by the module's
+    `seed_clinic(db_url)` when it has one, served with the module's `SERVER_ENV` and `env`."""
+    require_browser()
+    db_url = clinic_database(workdir, getattr(module, "CLINIC_STAFF", DEFAULT_STAFF))
+    seed = getattr(module, "seed_clinic", None)
+    if seed is not None:
+        seed(db_url)
+    server_env = (getattr(module, "SERVER_ENV", None) or {}) | (env or {})
+    with serve(db_url, workdir, server_env or None) as base:
+        yield Clinic(base, db_url, workdir / "streamlit.log")
+
+
 @contextmanager
 def launch_chromium():
     """Debian's chromium, headless, for as long as the block runs."""
