@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from zoelife.coverage import reminders as coverage_reminders
 from zoelife.db.models import Authorization, Request
-from zoelife.intake.schedule import Schedule
+from zoelife.intake.schedule import Schedule, request_batches
 
 
 def refresh_next_step(session: Session, request_id: int, schedule: Schedule,
@@ -51,24 +51,17 @@ def fill_missing_next_steps(session: Session, now: dt.datetime | None = None,
     now = now or dt.datetime.now(dt.UTC)
     schedule = Schedule.load(session)
     filled = 0
-    last_id = 0
-    while True:
-        # Named columns, not the whole model: a migration runs this against the schema of its
-        # own revision, which a later revision's columns are not part of yet.
-        rows = session.execute(
-            select(*_NEXT_STEP_FACTS).where(Request.is_open.is_(True),
-                                            Request.next_due_at.is_(None), Request.id > last_id)
-            .order_by(Request.id).limit(batch)
-        ).all()
-        if not rows:
-            break
+    # Named columns, not the whole model: a migration runs this against the schema of its own
+    # revision, which a later revision's columns are not part of yet.
+    missing = select(*_NEXT_STEP_FACTS).where(Request.is_open.is_(True),
+                                              Request.next_due_at.is_(None))
+    for rows in request_batches(session, missing, batch):
         for r in rows:
             step, due = schedule.next_step(r, now)
             session.execute(update(Request).where(Request.id == r.id)
                             .values(next_step=step, next_due_at=due)
                             .execution_options(synchronize_session=False))
             filled += 1
-        last_id = rows[-1].id
     return filled
 
 

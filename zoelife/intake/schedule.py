@@ -19,10 +19,11 @@ appointment.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select, update
+from sqlalchemy import Select, select, update
 from sqlalchemy.orm import Session
 
 from zoelife import audit
@@ -267,20 +268,15 @@ def recompute_all(session: Session, batch: int = 2000, now: dt.datetime | None =
     now = now or dt.datetime.now(dt.UTC)
     schedule = Schedule.load(session)
     touched = 0
-    last_id = 0
-    while True:
-        rows = session.execute(
-            select(
-                Request.id, Request.received_at, Request.crisis_level, Request.is_open,
-                Request.first_contact_at, Request.reached_at, Request.attempt_count,
-                Request.last_attempt_at, Request.received_local_date, Request.status,
-                Request.due_at, Request.next_attempt_due_at, Request.next_step,
-                Request.follow_up_at, Request.appointment_at, Request.scheduled_at,
-                Request.updated_at,
-            ).where(Request.id > last_id).order_by(Request.id).limit(batch)
-        ).all()
-        if not rows:
-            break
+    facts = select(
+        Request.id, Request.received_at, Request.crisis_level, Request.is_open,
+        Request.first_contact_at, Request.reached_at, Request.attempt_count,
+        Request.last_attempt_at, Request.received_local_date, Request.status,
+        Request.due_at, Request.next_attempt_due_at, Request.next_step,
+        Request.follow_up_at, Request.appointment_at, Request.scheduled_at,
+        Request.updated_at,
+    )
+    for rows in request_batches(session, facts, batch):
         coverage = coverage_reminders.earliest_for(
             session, [r.id for r in rows if r.is_open], schedule)
         for r in rows:
@@ -311,8 +307,20 @@ def recompute_all(session: Session, batch: int = 2000, now: dt.datetime | None =
                     .values(received_local_date=local_date)
                 )
             touched += 1
-        last_id = rows[-1].id
     return touched
+
+
+def request_batches(session: Session, query: Select, batch: int) -> Iterator[list]:
+    """The rows of `query` (its first column `Request.id`), in id order, `batch` at a time;
+    each batch read after the caller is done with the one before (it may update them)."""
+    last_id = 0
+    while True:
+        rows = session.execute(query.where(Request.id > last_id).order_by(Request.id)
+                               .limit(batch)).all()
+        if not rows:
+            return
+        yield rows
+        last_id = rows[-1].id
 
 
 class _Facts:
