@@ -39,14 +39,15 @@ if isinstance(days, tuple) and days:
     if len(days) > 1:
         until = dt.datetime.combine(days[1], dt.time(), dt.UTC) + dt.timedelta(days=1)
 flt = audit_search.AuditFilter(action=action, actor=who or None, entity_id=entity_id or None,
-                        since=since, until=until)
+                               since=since, until=until)
 
 with reading() as session:
     total = audit_search.search(session, flt, limit=1)[1]
 pages = max(1, -(-total // PAGE_SIZE))
 page_no = st.number_input("Page", min_value=1, max_value=pages, value=1, step=1) if pages > 1 else 1
 with reading() as session:
-    rows, total = audit_search.search(session, flt, limit=PAGE_SIZE, offset=(page_no - 1) * PAGE_SIZE)
+    rows, total = audit_search.search(session, flt, limit=PAGE_SIZE,
+                                      offset=(page_no - 1) * PAGE_SIZE)
 st.caption(f"{total:,} matching events; page {page_no} of {pages}")
 people_table(
     pd.DataFrame([{

@@ -32,9 +32,9 @@ def engine(app_db, twilio):
     with write_session(eng) as s:
         templates.save_template(s, actor=DESK, name="Manual", body="Manual only", now=MONDAY)
         templates.save_template(s, actor=DESK, name="Second try", cadence=True, now=MONDAY,
-                              body="Hi {first_name}, {clinic} again: reply here to book.")
+                                body="Hi {first_name}, {clinic} again: reply here to book.")
         templates.save_template(s, actor=DESK, name="Last try", cadence=True, now=MONDAY,
-                              body="Last note from {clinic}: reply any time.")
+                                body="Last note from {clinic}: reply any time.")
     yield eng
     eng.dispose()
 
@@ -123,5 +123,5 @@ def test_two_servers_running_the_cadence_at_once_send_once(engine, twilio):
                       crisis_evidence=[], created_at=FIXED_NOW, updated_at=FIXED_NOW))
     with pytest.raises(lifecycle.LifecycleError):
         outbound.send_text(engine, rid, "again", actor=cadence.ACTOR, automatic="cadence",
-                          now=FIXED_NOW)
+                           now=FIXED_NOW)
     assert twilio.sent == []

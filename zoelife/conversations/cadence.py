@@ -72,11 +72,11 @@ def run(engine, now: dt.datetime | None = None) -> list[int]:
                 continue
             template = steps[done]
             body = templates.render(template.body, first_name=request.first_name,
-                                  clinic=values["clinic_name"])
+                                    clinic=values["clinic_name"])
         try:
             sent.append(outbound.send_text(engine, request_id, body, actor=ACTOR,
-                                          template_id=template.id, automatic="cadence",
-                                          now=now))
+                                           template_id=template.id, automatic="cadence",
+                                           now=now))
         except LifecycleError:
             continue  # consent withdrawn, opted out, or sent by another server meanwhile
     return sent

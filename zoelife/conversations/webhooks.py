@@ -168,7 +168,7 @@ def _greeting(engine) -> str:
     with read_session(engine) as session:
         values = settings.load(session)
     return templates.render(values["voice_greeting"], first_name=None,
-                          clinic=values["clinic_name"])
+                            clinic=values["clinic_name"])
 
 
 def routes() -> list[Route]:

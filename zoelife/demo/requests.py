@@ -190,7 +190,7 @@ class Requests:
 
         self.maybe_duplicate(row, person, codes, labels)
         row["search_text"] = _search_text(row["first_name"], row["last_name"], row["email"],
-                                         row["phone"], row["message"])
+                                          row["phone"], row["message"])
         self.buf.requests.append(row)
         for t in treatment_list:
             self.buf.treatments.append({"request_id": rid, "treatment": t,

@@ -4,21 +4,17 @@ the item (DESIGN.md, "attribution"); otherwise only topic and timing relate them
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from zoelife.db.models import ContentItem
+from zoelife.intake.normalize import split_url
 
 
 def url_path_key(url: str | None) -> str | None:
     """The lowercased path of a URL without trailing slash: how pages are compared."""
-    if not url:
-        return None
-    try:
-        parts = urlsplit(url.strip())
-    except ValueError:
+    parts = split_url(url)
+    if parts is None:
         return None
     path = parts.path if (parts.scheme or parts.netloc) else url.split("?")[0].split("#")[0]
     path = path.rstrip("/").lower()

@@ -194,7 +194,7 @@ def audit_export(args) -> int:
 
     until = _date(args.until, "--until")
     f = audit_search.AuditFilter(action=args.action, since=_date(args.since, "--since"),
-                          until=until + dt.timedelta(days=1) if until else None)
+                                 until=until + dt.timedelta(days=1) if until else None)
     engine = _engine(args)
     with read_session(engine) as session:
         text = audit_search.export_csv(session, f)

@@ -74,7 +74,7 @@ def send_form(request_id: int, *, first_name: str | None, clinic: str, allowed: 
         chosen = st.session_state.get(f"{key}_template")
         if chosen in names:
             st.session_state[text_key] = templates.render(names[chosen].body,
-                                                        first_name=first_name, clinic=clinic)
+                                                          first_name=first_name, clinic=clinic)
 
     if names:
         st.selectbox("Template", [None, *names], key=f"{key}_template", on_change=_use_template,
@@ -84,7 +84,7 @@ def send_form(request_id: int, *, first_name: str | None, clinic: str, allowed: 
         template_id = st.session_state.get(f"{key}_template")
         try:
             outbound.send_text(get_engine(), request_id, body, actor=who,
-                              template_id=template_id if template_id in names else None)
+                               template_id=template_id if template_id in names else None)
         except LifecycleError as exc:
             st.error(str(exc))
             return
