@@ -211,6 +211,18 @@ def marker_tooltip(page: Page, chart) -> str:
     return ""
 
 
+def schedule_appointment(page: Page, day: dt.date, kind: str) -> None:
+    """Fill the open scheduling form (10:00 on `day`, of `kind`) and submit it. Date and time
+    fields are typed segment by segment, as with a keyboard."""
+    page.get_by_role("spinbutton", name="year, Appointment date").click()
+    page.keyboard.type(day.strftime("%Y%m%d"))
+    page.get_by_role("spinbutton", name="hour, Appointment time").click()
+    page.keyboard.type("1000")
+    page.get_by_label("Appointment kind").fill(kind)
+    page.get_by_role("button", name="Schedule", exact=True).click()
+    expect(page.get_by_text("Status changed to scheduled.")).to_be_visible()
+
+
 def no_exception(page: Page) -> None:
     """The "must not happen" shared by every journey: no Streamlit exception box."""
     expect(page.get_by_test_id("stException")).to_have_count(0)

@@ -13,11 +13,11 @@ import httpx
 import pytest
 from sqlalchemy import func, select
 
+from tests.apptest import read_db
 from tests.processes import descendants, survivors
 from tests.scale.exports import write_export
 from tests.scale.liveserver import LiveServer
 from tests.scale.traffic import WebhookClient
-from zoelife.db.engine import make_engine, read_session
 from zoelife.db.models import ImportBatch, IntakeKey, Request, Submission
 
 pytestmark = pytest.mark.slow
@@ -27,38 +27,26 @@ ZOELIFE = str(Path(sys.executable).parent / "zoelife")
 
 def _stored(url: str, source: str) -> dict[str, int]:
     """How many times each external id of `source` is stored (requests + attached submissions)."""
-    engine = make_engine(url)
-    try:
-        with read_session(engine) as s:
-            counts: dict[str, int] = {}
-            for model in (Request, Submission):
-                for ext, n in s.execute(
-                    select(model.external_id, func.count()).where(model.source == source)
-                    .group_by(model.external_id)
-                ).all():
-                    counts[ext] = counts.get(ext, 0) + n
-            return counts
-    finally:
-        engine.dispose()
+    def count(s) -> dict[str, int]:
+        counts: dict[str, int] = {}
+        for model in (Request, Submission):
+            for ext, n in s.execute(
+                select(model.external_id, func.count()).where(model.source == source)
+                .group_by(model.external_id)
+            ).all():
+                counts[ext] = counts.get(ext, 0) + n
+        return counts
+
+    return read_db(url, count)
 
 
 def _keys(url: str, source: str) -> set[str]:
-    engine = make_engine(url)
-    try:
-        with read_session(engine) as s:
-            return set(s.execute(select(IntakeKey.external_id)
-                                 .where(IntakeKey.source == source)).scalars())
-    finally:
-        engine.dispose()
+    return read_db(url, lambda s: set(s.execute(
+        select(IntakeKey.external_id).where(IntakeKey.source == source)).scalars()))
 
 
 def _batches(url: str) -> list[ImportBatch]:
-    engine = make_engine(url)
-    try:
-        with read_session(engine) as s:
-            return list(s.execute(select(ImportBatch)).scalars())
-    finally:
-        engine.dispose()
+    return read_db(url, lambda s: list(s.execute(select(ImportBatch)).scalars()))
 
 
 def test_server_killed_during_webhook_deliveries(app_db):
