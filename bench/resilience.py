@@ -400,8 +400,9 @@ def prepare_database(folder: Path, requests: int) -> tuple[str, dict[str, str], 
     from zoelife import audit, demo, settings
     from zoelife.db import migrate
     from zoelife.db.engine import make_engine, write_session
+    from zoelife.intake.inputs import RequestInput
     from zoelife.intake.schedule import Schedule
-    from zoelife.intake.service import RequestInput, receive
+    from zoelife.intake.service import receive
     from zoelife.security import accounts, sessions
 
     url = f"sqlite:///{folder / 'zoelife.db'}"

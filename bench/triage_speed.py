@@ -56,7 +56,7 @@ def labelled_texts() -> list[str]:
 def _sentence_pool() -> list[str]:
     from tests.ingest import synth
     from tests.scale import exports
-    from zoelife import demo
+    from zoelife.demo import messages as demo
 
     texts = list(labelled_texts())
     for group in demo.MESSAGES.values():

@@ -6,7 +6,7 @@ import json
 import pandas as pd
 import streamlit as st
 
-from zoelife import audit
+from zoelife import audit, audit_search
 from zoelife.security import downloads
 from zoelife.ui.components import page_header
 from zoelife.ui.db import reading
@@ -20,7 +20,7 @@ page_header("Audit log", "Every sign-in, view, change, import and export, hash-c
                          "Times in UTC.")
 
 with reading() as session:
-    known_actions = audit.actions(session)
+    known_actions = audit_search.actions(session)
     # Cheap enough for every view: deleted tail rows or an emptied log show at once.
     cut = audit.head_problem(session)
 if cut:
@@ -38,15 +38,16 @@ if isinstance(days, tuple) and days:
     since = dt.datetime.combine(days[0], dt.time(), dt.UTC)
     if len(days) > 1:
         until = dt.datetime.combine(days[1], dt.time(), dt.UTC) + dt.timedelta(days=1)
-flt = audit.AuditFilter(action=action, actor=who or None, entity_id=entity_id or None,
-                        since=since, until=until)
+flt = audit_search.AuditFilter(action=action, actor=who or None, entity_id=entity_id or None,
+                               since=since, until=until)
 
 with reading() as session:
-    total = audit.search(session, flt, limit=1)[1]
+    total = audit_search.search(session, flt, limit=1)[1]
 pages = max(1, -(-total // PAGE_SIZE))
 page_no = st.number_input("Page", min_value=1, max_value=pages, value=1, step=1) if pages > 1 else 1
 with reading() as session:
-    rows, total = audit.search(session, flt, limit=PAGE_SIZE, offset=(page_no - 1) * PAGE_SIZE)
+    rows, total = audit_search.search(session, flt, limit=PAGE_SIZE,
+                                      offset=(page_no - 1) * PAGE_SIZE)
 st.caption(f"{total:,} matching events; page {page_no} of {pages}")
 people_table(
     pd.DataFrame([{

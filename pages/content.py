@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from zoelife import settings
-from zoelife.ingest import content, export
+from zoelife.ingest import content, content_feeds, export
 from zoelife.ingest.readers import ReadError
 from zoelife.ui.components import escape_markdown, page_header, upload_within_limit
 from zoelife.ui.db import get_engine, reading, writing
@@ -78,7 +78,7 @@ with tab_file:
 with tab_url:
     feed_url = st.text_input("Feed address", placeholder="https://example.com/feed/")
     if st.button("Import feed") and feed_url.strip():
-        if not content.is_web_address(feed_url):
+        if not content_feeds.is_web_address(feed_url):
             # Files come through the File tab: the server never opens a path typed here.
             st.error("Enter a web address starting with http:// or https://, or upload the "
                      "file in the File tab.")

@@ -7,7 +7,7 @@ import pandas as pd
 import streamlit as st
 
 from zoelife import settings
-from zoelife.conversations import inbox, service
+from zoelife.conversations import consent, inbox
 from zoelife.db.models import Request
 from zoelife.intake.normalize import format_phone
 from zoelife.ui import conversation_panel as panel
@@ -87,7 +87,7 @@ def conversations() -> None:
     with reading() as session:
         messages = inbox.thread(session, row.conversation_id)
         request = session.get(Request, row.request_id) if row.request_id else None
-        allowed, why = (service.may_text(session, request) if request is not None
+        allowed, why = (consent.may_text(session, request) if request is not None
                         else (False, "No request for this number: nothing to answer from."))
         names = inbox.staff_names(session, messages)
     st.subheader(row.name)

@@ -26,9 +26,12 @@ from zoelife.db.models import (
     StatusChange,
     Submission,
 )
+from zoelife.intake.assessment import crisis_rank
+from zoelife.intake.attribution import attributed_content_id
+from zoelife.intake.inputs import RequestInput
 from zoelife.intake.normalize import search_text
 from zoelife.intake.schedule import Schedule
-from zoelife.intake.service import RequestInput, attributed_content_id, crisis_rank, receive
+from zoelife.intake.service import receive
 from zoelife.vocabulary import STATUS_MOVES
 
 NOW = dt.datetime(2026, 6, 15, 18, 0, tzinfo=dt.UTC)
@@ -97,9 +100,9 @@ def test_counts_and_the_audit_rows(loaded):
         lists = s.execute(select(Request.treatment_list)).scalars().all()
         assert count(RequestTreatment) == sum(len(x.split(";")) for x in lists if x)
         assert all(lists)
-        assert count(ContentItem) == len(demo.CONTENT_PLAN) == count(ContentTopic)
+        assert count(ContentItem) == len(demo.content.CONTENT_PLAN) == count(ContentTopic)
         seed = s.execute(select(ContentItem).where(
-            ContentItem.title == demo.SEED_ARTICLE_TITLE)).scalar_one()
+            ContentItem.title == demo.content.SEED_ARTICLE_TITLE)).scalar_one()
         assert seed.topic_set == {"ketamine"}
         assert count(StatusChange) > N // 2 and count(ContactAttempt) > N // 2
         events = s.execute(select(AuditEvent.action, AuditEvent.actor_label)
@@ -131,11 +134,11 @@ def test_lifts_are_recorded_and_planted(loaded):
     engine, _ = loaded
     with read_session(engine) as s:
         lifts = s.execute(select(DemoLift)).scalars().all()
-        assert len(lifts) == len(demo.LIFTS)
+        assert len(lifts) == len(demo.content.LIFTS)
         for lift in lifts:
             item = s.get(ContentItem, lift.content_id)
-            assert item.title in demo.LIFTS and lift.topic in item.topic_set
-            assert lift.multiplier == demo.LIFTS[item.title] and lift.window_days == 14
+            assert item.title in demo.content.LIFTS and lift.topic in item.topic_set
+            assert lift.multiplier == demo.content.LIFTS[item.title] and lift.window_days == 14
             assert lift.extra_requests > 0
             start = item.published_local_date
             in_window = s.execute(select(func.count()).select_from(RequestTreatment).where(

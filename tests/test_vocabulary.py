@@ -6,7 +6,7 @@ from __future__ import annotations
 import dataclasses
 
 from zoelife.ingest import fields
-from zoelife.intake.service import RequestInput
+from zoelife.intake.inputs import RequestInput
 from zoelife.vocabulary import CANONICAL_FIELDS
 
 BOOKKEEPING = {"source", "received_at_raw", "extra", "row_number", "arrived_at", "raw",

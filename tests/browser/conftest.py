@@ -17,28 +17,18 @@ from tests.browser.journey import (
     Clinic,
     clinic_database,
     launch_chromium,
+    module_clinic,
     require_browser,
     serve,
 )
 
-# The accounts of a module's `clinic` unless the module sets its own `CLINIC_STAFF`.
-DEFAULT_STAFF = (("admin", {"admin"}, "Ada Admin"), ("desk", {"front_desk"}, "Dana Desk"))
-
 
 @pytest.fixture(scope="module")
 def clinic(request, tmp_path_factory) -> Iterator[Clinic]:
-    """One server per module on its own database: the module's `CLINIC_STAFF` accounts (user name,
-    roles, display name; default Ada Admin and Dana Desk), seeded by the module's
-    `seed_clinic(db_url)` when it has one, served with the module's `SERVER_ENV`."""
-    require_browser()
-    module = request.module
-    workdir = tmp_path_factory.mktemp(module.__name__.rpartition(".")[2])
-    db_url = clinic_database(workdir, getattr(module, "CLINIC_STAFF", DEFAULT_STAFF))
-    seed = getattr(module, "seed_clinic", None)
-    if seed is not None:
-        seed(db_url)
-    with serve(db_url, workdir, getattr(module, "SERVER_ENV", None)) as base:
-        yield Clinic(base, db_url, workdir / "streamlit.log")
+    """One server per module on its own database (`journey.module_clinic`)."""
+    workdir = tmp_path_factory.mktemp(request.module.__name__.rpartition(".")[2])
+    with module_clinic(request.module, workdir) as found:
+        yield found
 
 
 @pytest.fixture

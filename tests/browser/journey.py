@@ -27,8 +27,9 @@ from zoelife import audit
 from zoelife.db.engine import make_engine, read_session, write_session
 from zoelife.db.migrate import upgrade
 from zoelife.db.models import Request
+from zoelife.intake.inputs import RequestInput
 from zoelife.intake.schedule import Schedule
-from zoelife.intake.service import RequestInput, receive
+from zoelife.intake.service import receive
 from zoelife.security import accounts
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -69,6 +70,25 @@ def serve(db_url: str, workdir: Path, extra_env: dict[str, str] | None = None) -
     `workdir/streamlit.log`; yields the base URL."""
     with LiveServer(db_url, env=extra_env, log_path=workdir / "streamlit.log") as server:
         yield server.base
+
+
+# The accounts of a module's clinic unless the module sets its own `CLINIC_STAFF`.
+DEFAULT_STAFF = (("admin", {"admin"}, "Ada Admin"), ("desk", {"front_desk"}, "Dana Desk"))
+
+
+@contextmanager
+def module_clinic(module, workdir: Path, env: dict[str, str] | None = None) -> Iterator[Clinic]:
+    """A server on its own database for a test module: the module's `CLINIC_STAFF` accounts
+    (user name, roles, display name; default Ada Admin and Dana Desk), seeded by the module's
+    `seed_clinic(db_url)` when it has one, served with the module's `SERVER_ENV` and `env`."""
+    require_browser()
+    db_url = clinic_database(workdir, getattr(module, "CLINIC_STAFF", DEFAULT_STAFF))
+    seed = getattr(module, "seed_clinic", None)
+    if seed is not None:
+        seed(db_url)
+    server_env = (getattr(module, "SERVER_ENV", None) or {}) | (env or {})
+    with serve(db_url, workdir, server_env or None) as base:
+        yield Clinic(base, db_url, workdir / "streamlit.log")
 
 
 @contextmanager
@@ -189,6 +209,18 @@ def marker_tooltip(page: Page, chart) -> str:
             if tooltip.is_visible() and "Content" in (tooltip.text_content() or ""):
                 return tooltip.text_content()
     return ""
+
+
+def schedule_appointment(page: Page, day: dt.date, kind: str) -> None:
+    """Fill the open scheduling form (10:00 on `day`, of `kind`) and submit it. Date and time
+    fields are typed segment by segment, as with a keyboard."""
+    page.get_by_role("spinbutton", name="year, Appointment date").click()
+    page.keyboard.type(day.strftime("%Y%m%d"))
+    page.get_by_role("spinbutton", name="hour, Appointment time").click()
+    page.keyboard.type("1000")
+    page.get_by_label("Appointment kind").fill(kind)
+    page.get_by_role("button", name="Schedule", exact=True).click()
+    expect(page.get_by_text("Status changed to scheduled.")).to_be_visible()
 
 
 def no_exception(page: Page) -> None:

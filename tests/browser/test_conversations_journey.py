@@ -19,12 +19,10 @@ from sqlalchemy import select
 
 from tests.browser.journey import (
     Clinic,
-    clinic_database,
+    module_clinic,
     no_exception,
     plant_request,
     queue_row,
-    require_browser,
-    serve,
     sign_in,
 )
 from tests.conversations.mock_twilio import AUTH_TOKEN, MockTwilio, sms_params
@@ -41,17 +39,15 @@ CRISIS = "i can't do this anymore. i'm going to end my life tonight"
 
 
 @pytest.fixture(scope="module")
-def clinic(tmp_path_factory) -> Iterator[tuple[Clinic, MockTwilio]]:
-    require_browser()
+def clinic(request, tmp_path_factory) -> Iterator[tuple[Clinic, MockTwilio]]:
+    """The module's clinic (`journey.module_clinic`) with its texts going to a mock Twilio."""
     workdir = tmp_path_factory.mktemp("conversations")
-    db_url = clinic_database(workdir, (("admin", {"admin"}, "Ada Admin"),
-                                       ("desk", {"front_desk"}, "Dana Desk")))
     with MockTwilio() as mock:
         env = mock.env() | {"ZOELIFE_QUEUE_REFRESH_SECONDS": str(QUEUE_REFRESH_SECONDS),
                             "ZOELIFE_ONCALL_CHECK_SECONDS": "0",
                             "ZOELIFE_SMS_CADENCE_SECONDS": "0"}
-        with serve(db_url, workdir, env) as base:
-            yield Clinic(base, db_url, workdir / "streamlit.log"), mock
+        with module_clinic(request.module, workdir, env) as found:
+            yield found, mock
 
 
 def post_text(base: str, params: dict[str, str]) -> int:

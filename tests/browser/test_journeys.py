@@ -36,6 +36,7 @@ from tests.browser.journey import (
     queue_row_id,
     queue_rows,
     request_row,
+    schedule_appointment,
     screenshot,
     sign_in,
 )
@@ -122,14 +123,8 @@ def test_front_desk_acknowledges_opens_calls_and_schedules_an_urgent_request(cli
     tab.get_by_role("button", name="Reached → schedule").click()
     expect(tab.get_by_text("Attempt logged (reached). Status is now in progress.")).to_be_visible()
     expect(tab.get_by_text("Schedule the appointment")).to_be_visible()
-    # Date and time fields are typed segment by segment, as with a keyboard.
-    tab.get_by_role("spinbutton", name="year, Appointment date").click()
-    tab.keyboard.type((live_server_now().date() + dt.timedelta(days=3)).strftime("%Y%m%d"))
-    tab.get_by_role("spinbutton", name="hour, Appointment time").click()
-    tab.keyboard.type("1000")
-    tab.get_by_label("Appointment kind").fill("Ketamine consultation")
-    tab.get_by_role("button", name="Schedule", exact=True).click()
-    expect(tab.get_by_text("Status changed to scheduled.")).to_be_visible()
+    schedule_appointment(tab, live_server_now().date() + dt.timedelta(days=3),
+                         "Ketamine consultation")
     row = request_row(clinic, request_id)
     assert row.status == "scheduled" and row.first_contact_at is not None
 

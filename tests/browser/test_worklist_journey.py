@@ -22,6 +22,7 @@ from tests.browser.journey import (
     plant_request,
     queue_row,
     request_row,
+    schedule_appointment,
     sign_in,
 )
 from tests.clock import live_server_now
@@ -75,13 +76,7 @@ def test_new_web_lead_to_scheduled_with_its_confirmation_call(clinic, tab):
     tab.get_by_role("button", name="Reached → schedule").click()
     expect(tab.get_by_text("Schedule the appointment")).to_be_visible()
     day = live_server_now().astimezone(schedule.zone).date() + dt.timedelta(days=8)
-    tab.get_by_role("spinbutton", name="year, Appointment date").click()
-    tab.keyboard.type(day.strftime("%Y%m%d"))
-    tab.get_by_role("spinbutton", name="hour, Appointment time").click()
-    tab.keyboard.type("1000")
-    tab.get_by_label("Appointment kind").fill("TMS consultation")
-    tab.get_by_role("button", name="Schedule", exact=True).click()
-    expect(tab.get_by_text("Status changed to scheduled.")).to_be_visible()
+    schedule_appointment(tab, day, "TMS consultation")
     stored = request_row(clinic, request_id)
     assert stored.status == "scheduled"
     confirm = schedule.business_day_before(stored.appointment_at)

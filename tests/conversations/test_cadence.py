@@ -14,7 +14,7 @@ from tests.clock import FIXED_NOW
 from tests.conversations.mock_twilio import signed_post, sms_params
 from tests.intake.helpers import make_request
 from zoelife import audit
-from zoelife.conversations import cadence, service
+from zoelife.conversations import cadence, outbound, templates
 from zoelife.db.engine import make_engine, write_session
 from zoelife.db.models import ContactAttempt, Request
 from zoelife.intake import lifecycle
@@ -30,11 +30,11 @@ PHONE = "+12025550160"
 def engine(app_db, twilio):
     eng = make_engine(app_db)
     with write_session(eng) as s:
-        service.save_template(s, actor=DESK, name="Manual", body="Manual only", now=MONDAY)
-        service.save_template(s, actor=DESK, name="Second try", cadence=True, now=MONDAY,
-                              body="Hi {first_name}, {clinic} again: reply here to book.")
-        service.save_template(s, actor=DESK, name="Last try", cadence=True, now=MONDAY,
-                              body="Last note from {clinic}: reply any time.")
+        templates.save_template(s, actor=DESK, name="Manual", body="Manual only", now=MONDAY)
+        templates.save_template(s, actor=DESK, name="Second try", cadence=True, now=MONDAY,
+                                body="Hi {first_name}, {clinic} again: reply here to book.")
+        templates.save_template(s, actor=DESK, name="Last try", cadence=True, now=MONDAY,
+                                body="Last note from {clinic}: reply any time.")
     yield eng
     eng.dispose()
 
@@ -122,6 +122,6 @@ def test_two_servers_running_the_cadence_at_once_send_once(engine, twilio):
                       body="x", status="sending", automatic="cadence", crisis_level="none",
                       crisis_evidence=[], created_at=FIXED_NOW, updated_at=FIXED_NOW))
     with pytest.raises(lifecycle.LifecycleError):
-        service.send_text(engine, rid, "again", actor=cadence.ACTOR, automatic="cadence",
-                          now=FIXED_NOW)
+        outbound.send_text(engine, rid, "again", actor=cadence.ACTOR, automatic="cadence",
+                           now=FIXED_NOW)
     assert twilio.sent == []

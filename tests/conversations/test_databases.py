@@ -13,7 +13,7 @@ from starlette.applications import Starlette
 from starlette.testclient import TestClient
 
 from tests.conversations.mock_twilio import signed_post, sms_params
-from zoelife.conversations import service, webhooks
+from zoelife.conversations import inbound, webhooks
 from zoelife.db.engine import read_session
 from zoelife.db.models import Conversation, Message, Request, SmsConsentEvent
 
@@ -52,7 +52,7 @@ def test_the_same_delivery_at_the_same_moment_is_stored_once(engine, twilio):
 
     def deliver():
         try:
-            results.append(service.receive_sms(engine, params).stored)
+            results.append(inbound.receive_sms(engine, params).stored)
         except Exception as exc:  # noqa: BLE001 - collected for the assertion
             errors.append(type(exc).__name__)
 
@@ -72,7 +72,7 @@ def test_texts_from_a_new_number_at_the_same_moment_are_all_stored(engine, twili
 
     def deliver(params):
         try:
-            service.receive_sms(engine, params)
+            inbound.receive_sms(engine, params)
         except Exception as exc:  # noqa: BLE001 - collected for the assertion
             errors.append(type(exc).__name__)
 

@@ -19,8 +19,9 @@ from zoelife.coverage import checklist, machine, records, reminders
 from zoelife.db.engine import read_session, write_session
 from zoelife.db.models import Request
 from zoelife.intake import lifecycle
+from zoelife.intake.next_steps import fill_coverage_reminders
 from zoelife.intake.queue import QueueFilters, horizon_for, queue_page, tab_counts
-from zoelife.intake.schedule import Schedule, change_setting, fill_coverage_reminders
+from zoelife.intake.schedule import Schedule, change_setting
 
 NY = ZoneInfo("America/New_York")
 
@@ -61,6 +62,21 @@ def reached_request(engine, payer_id, *, first_name="Rita"):
         lifecycle.log_attempt(s, rid, actor=DESK, method="call", outcome="reached",
                               now=local(2026, 3, 3, 11))
     return rid
+
+
+@pytest.fixture
+def aetna_request(engine):
+    """(Aetna's payer id, the request): `reached_request` with Aetna (records due in 5 days,
+    the decision in 7) among the payers."""
+    payers = seed_payers(engine)
+    return payers["Aetna"], reached_request(engine, payers["Aetna"])
+
+
+def open_tms(engine, rid, payer_id, now, **kw) -> int:
+    """A TMS authorization opened on the request at `now`, in its own transaction: its id."""
+    with write_session(engine) as s:
+        return records.open_authorization(s, rid, "tms", actor=DESK, payer_id=payer_id,
+                                          now=now, **kw).id
 
 
 # --------------------------------------------------------------------------- pure rules
@@ -124,15 +140,12 @@ def test_the_row_shows_the_step_due_first():
 
 
 @pytest.mark.db
-def test_records_still_missing_come_due_in_to_do_in_order_and_a_chase_restarts_them(engine):
-    payers = seed_payers(engine)
-    rid = reached_request(engine, payers["Aetna"])
+def test_records_still_missing_come_due_in_to_do_in_order_and_a_chase_restarts_them(
+        engine, aetna_request):
+    aetna, rid = aetna_request
     assert rid not in [r.id for r in rows(engine)]  # its own follow-up is due Friday
     fresh = make_request(engine, received_at=NOW - dt.timedelta(minutes=30), now=NOW)
-    with write_session(engine) as s:
-        auth = records.open_authorization(s, rid, "tms", actor=DESK, payer_id=payers["Aetna"],
-                                          now=local(2026, 2, 20, 10))
-        auth_id = auth.id
+    auth_id = open_tms(engine, rid, aetna, local(2026, 2, 20, 10))
     # Opened Feb 20, Aetna's records_days is 5: due Feb 25, overdue now, and first in To do
     # ahead of a new lead due in half an hour.
     todo = rows(engine)
@@ -161,11 +174,10 @@ def test_records_still_missing_come_due_in_to_do_in_order_and_a_chase_restarts_t
 
 
 @pytest.mark.db
-def test_decision_overdue_then_approval_nearly_used_up_then_extension(engine):
-    payers = seed_payers(engine)
-    rid = reached_request(engine, payers["Aetna"])
+def test_decision_overdue_then_approval_nearly_used_up_then_extension(engine, aetna_request):
+    aetna, rid = aetna_request
     with write_session(engine) as s:
-        a = records.open_authorization(s, rid, "tms", actor=DESK, payer_id=payers["Aetna"],
+        a = records.open_authorization(s, rid, "tms", actor=DESK, payer_id=aetna,
                                        now=local(2026, 2, 16))
         records.set_evidence(s, a.id, COMPLETE, actor=DESK, seen_version=1,
                              now=local(2026, 2, 16))
@@ -192,25 +204,21 @@ def test_decision_overdue_then_approval_nearly_used_up_then_extension(engine):
     assert stored(engine, rid)[2:] == ("coverage_extension", later)
     # The extension is tracked: the approval is followed on it (a new records reminder, as
     # the evidence came along complete there is none).
-    with write_session(engine) as s:
-        records.open_authorization(s, rid, "tms", actor=DESK, payer_id=payers["Aetna"],
-                                   extension_of_id=auth_id, now=later + dt.timedelta(hours=2))
+    open_tms(engine, rid, aetna, later + dt.timedelta(hours=2), extension_of_id=auth_id)
     assert stored(engine, rid)[2:] == (None, None)
 
 
 @pytest.mark.db
-def test_a_scheduled_request_with_a_reminder_due_is_in_to_do_and_nowhere_else(engine):
-    payers = seed_payers(engine)
-    rid = reached_request(engine, payers["Aetna"])
+def test_a_scheduled_request_with_a_reminder_due_is_in_to_do_and_nowhere_else(
+        engine, aetna_request):
+    aetna, rid = aetna_request
     with write_session(engine) as s:
         version = s.get(Request, rid).version
         lifecycle.change_status(s, rid, actor=DESK, seen_version=version, to_status="scheduled",
                                 appointment_at=local(2026, 3, 12, 9),
                                 appointment_kind="Evaluation", now=NOW - dt.timedelta(hours=1))
     assert [r.id for r in rows(engine, "scheduled")] == [rid]
-    with write_session(engine) as s:
-        records.open_authorization(s, rid, "tms", actor=DESK, payer_id=payers["Aetna"],
-                                   now=local(2026, 2, 20))
+    open_tms(engine, rid, aetna, local(2026, 2, 20))
     assert [r.id for r in rows(engine, "todo")] == [rid]
     assert rows(engine, "scheduled") == [] and rows(engine, "waiting") == []
     with read_session(engine) as s:
@@ -219,12 +227,9 @@ def test_a_scheduled_request_with_a_reminder_due_is_in_to_do_and_nowhere_else(en
 
 
 @pytest.mark.db
-def test_closing_clears_the_reminder_reopening_and_settings_changes_keep_it(engine):
-    payers = seed_payers(engine)
-    rid = reached_request(engine, payers["Aetna"])
-    with write_session(engine) as s:
-        records.open_authorization(s, rid, "tms", actor=DESK, payer_id=payers["Aetna"],
-                                   now=local(2026, 2, 20))
+def test_closing_clears_the_reminder_reopening_and_settings_changes_keep_it(engine, aetna_request):
+    aetna, rid = aetna_request
+    open_tms(engine, rid, aetna, local(2026, 2, 20))
     due = local(2026, 2, 25)
     assert stored(engine, rid)[1:] == (due, "coverage_records", due)
     with write_session(engine) as s:
@@ -243,13 +248,12 @@ def test_closing_clears_the_reminder_reopening_and_settings_changes_keep_it(engi
 
 
 @pytest.mark.db
-def test_a_payers_thresholds_move_its_reminders_and_the_upgrade_fills_them(engine):
-    payers = seed_payers(engine)
-    rid = reached_request(engine, payers["Aetna"])
+def test_a_payers_thresholds_move_its_reminders_and_the_upgrade_fills_them(engine, aetna_request):
+    aetna, rid = aetna_request
     with write_session(engine) as s:
-        records.open_authorization(s, rid, "tms", actor=DESK, payer_id=payers["Aetna"],
+        records.open_authorization(s, rid, "tms", actor=DESK, payer_id=aetna,
                                    now=local(2026, 2, 20))
-        records.set_criteria(s, payers["Aetna"], "tms", TMS_CRITERIA | {"records_days": 10},
+        records.set_criteria(s, aetna, "tms", TMS_CRITERIA | {"records_days": 10},
                              actor=DESK)
     assert stored(engine, rid)[2:] == ("coverage_records", local(2026, 3, 2))
     # Rows from before the columns (migration 0006 fills them with the same rules).
@@ -263,11 +267,11 @@ def test_a_payers_thresholds_move_its_reminders_and_the_upgrade_fills_them(engin
 
 
 @pytest.mark.db
-def test_a_chase_is_refused_for_an_approved_authorization_and_from_a_stale_screen(engine):
-    payers = seed_payers(engine)
-    rid = reached_request(engine, payers["Aetna"])
+def test_a_chase_is_refused_for_an_approved_authorization_and_from_a_stale_screen(
+        engine, aetna_request):
+    aetna, rid = aetna_request
     with write_session(engine) as s:
-        a = records.open_authorization(s, rid, "tms", actor=DESK, payer_id=payers["Aetna"],
+        a = records.open_authorization(s, rid, "tms", actor=DESK, payer_id=aetna,
                                        now=local(2026, 2, 20))
         records.move_authorization(s, a.id, "submitted", actor=DESK, seen_version=1, now=NOW)
         auth_id = a.id

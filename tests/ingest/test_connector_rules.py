@@ -28,8 +28,8 @@ from zoelife.db.models import QuarantinedRow, Request, StatusChange
 from zoelife.ingest import connectors, metagraph
 from zoelife.ingest.importer import import_requests
 from zoelife.ingest.pipeline.parse import save_mapping
+from zoelife.intake.inputs import NUMERIC_IDS_REASON, PHONE_DOUBT_FIELD
 from zoelife.intake.normalize import normalize_phone
-from zoelife.intake.service import NUMERIC_IDS_REASON, PHONE_DOUBT_FIELD
 
 UTC = dt.UTC
 

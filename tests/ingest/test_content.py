@@ -13,7 +13,7 @@ from sqlalchemy import select
 from zoelife import audit
 from zoelife.db.engine import read_session, write_session
 from zoelife.db.models import ContentItem, Request
-from zoelife.ingest import content
+from zoelife.ingest import content, content_topics
 from zoelife.ingest.importer import import_requests
 
 pytestmark = pytest.mark.db
@@ -55,7 +55,7 @@ def test_seed_article_is_about_ketamine_only(engine):
     text = seed_text()
     # The header names Spravato and TMS; the body says "through an IV or nasal spray".
     assert "Spravato" in text and "TMS" in text and "nasal spray" in text
-    assert content.infer_topics(SEED_TITLE, text) == {"ketamine"}
+    assert content_topics.infer_topics(SEED_TITLE, text) == {"ketamine"}
     url = "https://zoelife.example/6-powerful-benefits-of-ketamine-assisted-therapy/"
     result = content.import_content(engine, rss([(SEED_TITLE, url, text)]), name="feed.xml")
     assert (result.items, result.created) == (1, 1)
@@ -91,8 +91,8 @@ def test_passing_mention_is_not_a_topic():
     body = ("Depression care has many paths. Our clinicians listen first. Sleep matters. "
             "Exercise helps mood. Some patients also ask about TMS. Routine helps. "
             "Friends and family matter. Sunlight helps too.")
-    assert content.infer_topics("Five habits that lift your mood", body) == set()
-    assert content.infer_topics("Is Spravato right for you?", body) == {"spravato"}
+    assert content_topics.infer_topics("Five habits that lift your mood", body) == set()
+    assert content_topics.infer_topics("Is Spravato right for you?", body) == {"spravato"}
 
 
 def test_reimport_updates_and_staff_topics_stand(engine):
@@ -157,4 +157,4 @@ def test_a_treatment_named_as_had_before_still_makes_the_topic():
     # outcomes is about TMS all the same.
     body = ("Many of our patients did TMS last year. For a few of them TMS did nothing. "
             "Most say TMS helped within weeks. Parking is free.")
-    assert content.infer_topics("What our patients told us", body) == {"tms"}
+    assert content_topics.infer_topics("What our patients told us", body) == {"tms"}

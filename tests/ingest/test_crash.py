@@ -19,6 +19,7 @@ from sqlalchemy import func, select
 
 from tests.ingest import synth
 from tests.ingest.dbstate import snapshot
+from tests.processes import descendants, survivors
 from zoelife.db.engine import make_engine, read_session
 from zoelife.db.models import AuditEvent, ImportBatch, IntakeKey, Request
 
@@ -123,30 +124,6 @@ def test_kill_mid_import_then_rerun(tmp_path, sqlite_template, mode):
     assert _counts(crashed_url)[:3] == _counts(clean_url)[:3]
 
 
-def _descendants(pid: int) -> set[int]:
-    found, todo = set(), [pid]
-    while todo:
-        current = todo.pop()
-        for task in Path(f"/proc/{current}/task").glob("*"):
-            try:
-                children = (task / "children").read_text().split()
-            except OSError:
-                continue
-            for child in map(int, children):
-                if child not in found:
-                    found.add(child)
-                    todo.append(child)
-    return found
-
-
-def _alive(pid: int) -> bool:
-    try:
-        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
-    except OSError:
-        return False
-    return state != "Z"
-
-
 @pytest.mark.skipif(not Path("/proc/self/task").exists(), reason="needs Linux /proc")
 def test_a_killed_import_leaves_no_worker_running(tmp_path, sqlite_template):
     """The import's worker processes end with it: killed mid-file, none outlives it (each held
@@ -165,14 +142,8 @@ def test_a_killed_import_leaves_no_worker_running(tmp_path, sqlite_template):
         if not line:
             break
         if line.startswith("progress "):
-            workers = _descendants(proc.pid)
+            workers = descendants(proc.pid)
     assert workers, "the import finished before its workers were seen"
     os.kill(proc.pid, signal.SIGKILL)
     proc.wait(30)
-    deadline = time.monotonic() + 20
-    while time.monotonic() < deadline and any(_alive(p) for p in workers):
-        time.sleep(0.1)
-    survivors = [p for p in workers if _alive(p)]
-    for pid in survivors:  # do not leave them running when this fails
-        os.kill(pid, signal.SIGKILL)
-    assert not survivors, "workers outlived the killed import"
+    assert not survivors(workers), "workers outlived the killed import"

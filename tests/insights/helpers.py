@@ -14,8 +14,10 @@ from zoelife import audit
 from zoelife.db.engine import write_session
 from zoelife.db.models import ContentItem, ContentTopic, Request
 from zoelife.intake import lifecycle
+from zoelife.intake.attribution import url_path_key
+from zoelife.intake.inputs import RequestInput
 from zoelife.intake.schedule import Schedule
-from zoelife.intake.service import RequestInput, receive, url_path_key
+from zoelife.intake.service import receive
 
 NY = ZoneInfo("America/New_York")
 _n = itertools.count(1)

@@ -107,7 +107,7 @@ def test_demo_lifts_rank_above_every_other_item(sqlite_engine):
         lifted = {lift.content_id for lift in s.execute(select(DemoLift)).scalars()}
         frame = impact.ranked(impact.content_impact(
             s, window_days=14, baseline_days=28, today=now.date()))
-    assert len(lifted) == len(demo.LIFTS)
+    assert len(lifted) == len(demo.content.LIFTS)
     top = list(frame["content_id"][:len(lifted)])
     assert set(top) == lifted, frame[["title", "ratio", "ci_low"]].head(10)
     rest = frame[~frame["content_id"].isin(lifted)]

@@ -30,8 +30,9 @@ def clinic(engine):
     with write_session(engine) as s:
         r1 = s.get(Request, ids["r1"])
         email, first, last = r1.email, r1.first_name, r1.last_name
+    from zoelife.intake.inputs import RequestInput
     from zoelife.intake.schedule import Schedule
-    from zoelife.intake.service import RequestInput, receive
+    from zoelife.intake.service import receive
 
     with write_session(engine) as s:
         out = receive(s, RequestInput(source="test", external_id="again", email=email,

@@ -7,8 +7,9 @@ import itertools
 
 from zoelife import audit
 from zoelife.db.engine import write_session
+from zoelife.intake.inputs import RequestInput
 from zoelife.intake.schedule import Schedule
-from zoelife.intake.service import RequestInput, receive
+from zoelife.intake.service import receive
 
 T0 = dt.datetime(2026, 3, 2, 15, 0, tzinfo=dt.UTC)  # a Monday, 10:00 in New York
 _ids = itertools.count(1)

@@ -16,8 +16,9 @@ from zoelife import audit, settings
 from zoelife.db.engine import read_session, write_session
 from zoelife.db.models import Request
 from zoelife.intake import lifecycle as lc
+from zoelife.intake.next_steps import fill_missing_next_steps
 from zoelife.intake.queue import QueueFilters, horizon_for, next_due_request, queue_page
-from zoelife.intake.schedule import Schedule, change_setting, fill_missing_next_steps
+from zoelife.intake.schedule import Schedule, change_setting
 
 NY = ZoneInfo("America/New_York")
 ACTOR = audit.Actor(None, "tester")

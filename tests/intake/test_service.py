@@ -15,8 +15,9 @@ from zoelife.db.models import (
     Request,
     Submission,
 )
+from zoelife.intake.inputs import RequestInput, utm_from_landing_page
 from zoelife.intake.schedule import Schedule
-from zoelife.intake.service import RequestInput, receive, utm_from_landing_page
+from zoelife.intake.service import receive
 
 T0 = dt.datetime(2026, 3, 2, 15, 0, tzinfo=dt.UTC)  # a Monday, 10:00 in New York
 

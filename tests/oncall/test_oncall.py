@@ -13,9 +13,10 @@ from sqlalchemy import select
 
 from zoelife.db.engine import read_session, write_session
 from zoelife.db.models import OnCallNotification, Request
+from zoelife.intake.inputs import RequestInput
 from zoelife.intake.oncall import check_and_alert
 from zoelife.intake.schedule import Schedule, change_setting
-from zoelife.intake.service import RequestInput, receive
+from zoelife.intake.service import receive
 
 # Tuesday 2026-03-03 15:00 UTC = 10:00 in New York (business hours)
 T0 = dt.datetime(2026, 3, 3, 15, 0, tzinfo=dt.UTC)

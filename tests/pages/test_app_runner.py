@@ -16,8 +16,9 @@ import pytest
 from tests.apptest import PASSWORD, all_text, app, make_user, page, read_db, sign_in
 from tests.clock import FIXED_NOW
 from zoelife.db.engine import DatabaseUnavailable, make_engine, write_session
+from zoelife.intake.inputs import RequestInput
 from zoelife.intake.schedule import Schedule
-from zoelife.intake.service import RequestInput, receive
+from zoelife.intake.service import receive
 from zoelife.ui.db import RETRY_LABEL
 
 # Pages read the same fixed clock the seeds use (tests/clock.py).

@@ -8,8 +8,9 @@ import pytest
 from tests.apptest import all_text, make_user, page, sign_in
 from tests.clock import FIXED_NOW
 from zoelife.db.engine import make_engine, write_session
+from zoelife.intake.inputs import RequestInput
 from zoelife.intake.schedule import Schedule
-from zoelife.intake.service import RequestInput, receive
+from zoelife.intake.service import receive
 from zoelife.ui.gate import REFUSAL
 from zoelife.ui.navigation import PAGES, ROOT
 from zoelife.vocabulary import ROLES

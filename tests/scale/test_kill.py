@@ -3,8 +3,6 @@ nothing acknowledged is lost, nothing is stored twice when the sender retries.""
 
 from __future__ import annotations
 
-import os
-import signal
 import subprocess
 import sys
 import threading
@@ -15,10 +13,11 @@ import httpx
 import pytest
 from sqlalchemy import func, select
 
+from tests.apptest import read_db
+from tests.processes import descendants, survivors
 from tests.scale.exports import write_export
 from tests.scale.liveserver import LiveServer
 from tests.scale.traffic import WebhookClient
-from zoelife.db.engine import make_engine, read_session
 from zoelife.db.models import ImportBatch, IntakeKey, Request, Submission
 
 pytestmark = pytest.mark.slow
@@ -28,53 +27,26 @@ ZOELIFE = str(Path(sys.executable).parent / "zoelife")
 
 def _stored(url: str, source: str) -> dict[str, int]:
     """How many times each external id of `source` is stored (requests + attached submissions)."""
-    engine = make_engine(url)
-    try:
-        with read_session(engine) as s:
-            counts: dict[str, int] = {}
-            for model in (Request, Submission):
-                for ext, n in s.execute(
-                    select(model.external_id, func.count()).where(model.source == source)
-                    .group_by(model.external_id)
-                ).all():
-                    counts[ext] = counts.get(ext, 0) + n
-            return counts
-    finally:
-        engine.dispose()
+    def count(s) -> dict[str, int]:
+        counts: dict[str, int] = {}
+        for model in (Request, Submission):
+            for ext, n in s.execute(
+                select(model.external_id, func.count()).where(model.source == source)
+                .group_by(model.external_id)
+            ).all():
+                counts[ext] = counts.get(ext, 0) + n
+        return counts
+
+    return read_db(url, count)
 
 
 def _keys(url: str, source: str) -> set[str]:
-    engine = make_engine(url)
-    try:
-        with read_session(engine) as s:
-            return set(s.execute(select(IntakeKey.external_id)
-                                 .where(IntakeKey.source == source)).scalars())
-    finally:
-        engine.dispose()
+    return read_db(url, lambda s: set(s.execute(
+        select(IntakeKey.external_id).where(IntakeKey.source == source)).scalars()))
 
 
-def _descendants(pid: int) -> set[int]:
-    found, todo = set(), [pid]
-    while todo:
-        current = todo.pop()
-        for task in Path(f"/proc/{current}/task").glob("*"):
-            try:
-                children = (task / "children").read_text().split()
-            except OSError:
-                continue
-            for child in map(int, children):
-                if child not in found:
-                    found.add(child)
-                    todo.append(child)
-    return found
-
-
-def _alive(pid: int) -> bool:
-    try:
-        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
-    except OSError:
-        return False
-    return state != "Z"
+def _batches(url: str) -> list[ImportBatch]:
+    return read_db(url, lambda s: list(s.execute(select(ImportBatch)).scalars()))
 
 
 def test_server_killed_during_webhook_deliveries(app_db):
@@ -155,30 +127,19 @@ def test_import_killed_mid_file_then_retried(app_db, tmp_path):
             break
         seen += chunk
     assert b"rows: " in seen, seen.decode(errors="replace")[-2000:]
-    workers = _descendants(proc.pid)
+    workers = descendants(proc.pid)
     proc.kill()
     proc.wait(10)
     proc.stderr.close()
     killed = proc.returncode == -9
     # No process of the import outlives it (its workers each held chunks of the file).
-    deadline = time.monotonic() + 20
-    while time.monotonic() < deadline and any(_alive(p) for p in workers):
-        time.sleep(0.1)
-    survivors = [p for p in workers if _alive(p)]
-    for pid in survivors:  # do not leave them running when this fails
-        os.kill(pid, signal.SIGKILL)
-    assert not survivors, "processes of the import outlived it"
+    assert not survivors(workers), "processes of the import outlived it"
 
     # Chunk by chunk: killed mid-file, what it stored is there in whole chunks, counted by
     # its unfinished batch; only if it had already finished (exit 0: acknowledged) is
     # everything there, in a finished batch.
     keys = _keys(url, source)
-    engine = make_engine(url)
-    try:
-        with read_session(engine) as s:
-            batches = s.execute(select(ImportBatch)).scalars().all()
-    finally:
-        engine.dispose()
+    batches = _batches(url)
     assert len(batches) == 1
     assert 0 < len(keys) <= batches[0].rows <= rows
     if not killed:
@@ -191,12 +152,7 @@ def test_import_killed_mid_file_then_retried(app_db, tmp_path):
     assert done.returncode == 0, done.stderr[-2000:]
     keys = _keys(url, source)
     assert len(keys) == rows
-    engine = make_engine(url)
-    try:
-        with read_session(engine) as s:
-            resumed = s.execute(select(ImportBatch)).scalars().all()
-    finally:
-        engine.dispose()
+    resumed = _batches(url)
     # The retry finished the killed run's batch: one batch, every row counted once.
     assert len(resumed) == 1 and resumed[0].finished_at is not None
     assert resumed[0].rows == rows

@@ -18,9 +18,10 @@ from zoelife.db.engine import make_engine, read_session, write_session
 from zoelife.db.migrate import upgrade
 from zoelife.db.models import Request
 from zoelife.intake import lifecycle
+from zoelife.intake.inputs import RequestInput
 from zoelife.intake.oncall import check_and_alert
 from zoelife.intake.schedule import Schedule, change_setting
-from zoelife.intake.service import RequestInput, receive
+from zoelife.intake.service import receive
 
 SATURDAY_2AM = dt.datetime(2026, 3, 7, 7, 0, tzinfo=dt.UTC)  # outside business hours: alert now
 

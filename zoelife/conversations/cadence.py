@@ -17,7 +17,7 @@ import datetime as dt
 from sqlalchemy import func, select
 
 from zoelife import audit, config, settings
-from zoelife.conversations import service, twilio_api
+from zoelife.conversations import outbound, templates, twilio_api
 from zoelife.db.engine import read_session
 from zoelife.db.models import Message, Request
 from zoelife.intake.lifecycle import LifecycleError
@@ -57,7 +57,7 @@ def run(engine, now: dt.datetime | None = None) -> list[int]:
         schedule = Schedule.from_settings(values)
         if not schedule.is_business_time(now):
             return []
-        steps = [t for t in service.templates(session) if t.cadence]
+        steps = [t for t in templates.templates(session) if t.cadence]
         if not steps:
             return []
         ids = due(session, now)
@@ -71,12 +71,12 @@ def run(engine, now: dt.datetime | None = None) -> list[int]:
             if request is None or done >= len(steps):
                 continue
             template = steps[done]
-            body = service.render(template.body, first_name=request.first_name,
-                                  clinic=values["clinic_name"])
+            body = templates.render(template.body, first_name=request.first_name,
+                                    clinic=values["clinic_name"])
         try:
-            sent.append(service.send_text(engine, request_id, body, actor=ACTOR,
-                                          template_id=template.id, automatic="cadence",
-                                          now=now))
+            sent.append(outbound.send_text(engine, request_id, body, actor=ACTOR,
+                                           template_id=template.id, automatic="cadence",
+                                           now=now))
         except LifecycleError:
             continue  # consent withdrawn, opted out, or sent by another server meanwhile
     return sent

@@ -108,3 +108,13 @@ def staff_names(session: Session, messages: list[Message]) -> dict[int, str]:
         return {}
     return dict(session.execute(select(StaffUser.id, StaffUser.display_name)
                                 .where(StaffUser.id.in_(ids))).all())
+
+
+def request_messages(session: Session, request_id: int) -> list[Message]:
+    return list(session.execute(select(Message).where(Message.request_id == request_id)
+                                .order_by(Message.created_at, Message.id)).scalars())
+
+
+def unread_total(session: Session) -> int:
+    return session.execute(select(func.count()).select_from(Conversation)
+                           .where(Conversation.unread > 0)).scalar_one()

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from zoelife import config as config_vars
+from zoelife.intake.normalize import split_url
 
 ACCOUNT_SID_ENV = "ZOELIFE_TWILIO_ACCOUNT_SID"
 AUTH_TOKEN_ENV = "ZOELIFE_TWILIO_AUTH_TOKEN"
@@ -187,13 +188,8 @@ def hangup_twiml() -> str:
 def recording_link(url: str | None) -> str | None:
     """The recording's address when it is Twilio's own (https, a twilio.com host): the only
     link the timeline shows for a voicemail."""
-    from urllib.parse import urlsplit
-
-    if not url:
-        return None
-    try:
-        parts = urlsplit(url.strip())
-    except ValueError:
+    parts = split_url(url)
+    if parts is None:
         return None
     host = (parts.hostname or "").lower()
     if parts.scheme != "https" or not (host == "twilio.com" or host.endswith(".twilio.com")):

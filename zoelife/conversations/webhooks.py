@@ -25,7 +25,7 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Route
 
-from zoelife.conversations import service, twilio_api
+from zoelife.conversations import calls, inbound, outbound, templates, twilio_api
 from zoelife.db.engine import as_unavailable, shared_engine
 
 log = logging.getLogger(__name__)
@@ -90,11 +90,11 @@ async def _run(route: str, fn, params: dict[str, str]):
         return engine, None, _text(500, "internal error")
 
 
-def _xml(twiml: str, engine=None, result: service.Received | None = None) -> Response:
+def _xml(twiml: str, engine=None, result: inbound.Received | None = None) -> Response:
     """The TwiML answer; the automatic texts and the on-call check run after it is sent."""
     task = None
     if result is not None and (result.outbound or result.oncall):
-        task = BackgroundTask(service.after_commit, engine, result.outbound, result.oncall)
+        task = BackgroundTask(inbound.after_commit, engine, result.outbound, result.oncall)
     return Response(twiml, media_type=XML, background=task)
 
 
@@ -102,7 +102,7 @@ async def sms(request: Request) -> Response:
     params, refused = await _checked(request, "sms")
     if refused is not None:
         return refused
-    engine, result, failed = await _run("sms", service.receive_sms, params)
+    engine, result, failed = await _run("sms", inbound.receive_sms, params)
     if failed is not None:
         return failed
     log.info("twilio sms: 200 (%s)", "stored" if result.stored else "repeated")
@@ -114,7 +114,7 @@ async def status(request: Request) -> Response:
     params, refused = await _checked(request, "status")
     if refused is not None:
         return refused
-    _engine_used, _result, failed = await _run("status", service.record_status, params)
+    _engine_used, _result, failed = await _run("status", outbound.record_status, params)
     if failed is not None:
         return failed
     return Response(status_code=204)
@@ -141,7 +141,7 @@ async def voice(request: Request) -> Response:
                                                                             "answered"):
         return _xml(twilio_api.hangup_twiml())
     if event in ("", "dial"):
-        engine, result, failed = await _run("voice", service.record_missed_call, params)
+        engine, result, failed = await _run("voice", calls.record_missed_call, params)
         if failed is not None:
             return failed
         greeting = await run_in_threadpool(_greeting, engine)
@@ -149,12 +149,12 @@ async def voice(request: Request) -> Response:
                                                here + "?event=transcript"),
                     engine, result)
     if event == "recorded":
-        engine, _result, failed = await _run("voice", service.record_voicemail, params)
+        engine, _result, failed = await _run("voice", calls.record_voicemail, params)
         if failed is not None:
             return failed
         return _xml(twilio_api.hangup_twiml())
     if event == "transcript":
-        engine, result, failed = await _run("voice", service.record_transcript, params)
+        engine, result, failed = await _run("voice", calls.record_transcript, params)
         if failed is not None:
             return failed
         return _xml(twilio_api.messaging_twiml(), engine, result)
@@ -167,8 +167,8 @@ def _greeting(engine) -> str:
 
     with read_session(engine) as session:
         values = settings.load(session)
-    return service.render(values["voice_greeting"], first_name=None,
-                          clinic=values["clinic_name"])
+    return templates.render(values["voice_greeting"], first_name=None,
+                            clinic=values["clinic_name"])
 
 
 def routes() -> list[Route]:

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from zoelife import audit, settings
 from zoelife.coverage import checklist, records
 from zoelife.db.models import Authorization, Payer, Request
-from zoelife.intake.schedule import refresh_coverage
+from zoelife.intake.next_steps import refresh_coverage
 from zoelife.vocabulary import label
 
 # A Unicode font, so names such as "Peña" or "Nguyễn" print as written (the PDF core fonts

@@ -15,9 +15,9 @@ own dates and its payer's thresholds (`checklist.Criteria`):
 A request's earliest reminder is stored on it (`coverage_step`, `coverage_due_at`), and its
 `next_due_at` is the earlier of its own next step's due time and that reminder's: the worklist
 then orders, counts and pages coverage reminders with every other due step, through the same
-index. `zoelife.intake.schedule.refresh_next_step` (every change of a request) and
+index. `zoelife.intake.next_steps.refresh_next_step` (every change of a request) and
 `recompute_all` (a settings change) call `earliest`; every coverage write calls
-`schedule.refresh_coverage` (this module knows nothing of the schedule but what it is handed).
+`next_steps.refresh_coverage` (this module knows nothing of the schedule but what it is handed).
 Because every due time is fixed when its facts change, nothing needs recomputing as time passes.
 """
 

@@ -14,7 +14,7 @@ from zoelife.db.models import ContentItem, ContentTopic
 from zoelife.demo.messages import TREATMENT_WEIGHTS
 from zoelife.demo.people import HEARD_ABOUT
 from zoelife.ingest.pipeline.store import insert_rows
-from zoelife.intake.service import url_path_key
+from zoelife.intake.attribution import url_path_key
 
 DAYS = 730
 WEEKDAY_FACTOR = (1.20, 1.15, 1.10, 1.05, 0.92, 0.45, 0.35)

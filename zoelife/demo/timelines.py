@@ -11,7 +11,8 @@ import math
 from zoelife.demo.content import DAYS
 from zoelife.demo.messages import DUPLICATE_MESSAGE
 from zoelife.demo.people import _PersonInfo
-from zoelife.intake.service import APPENDED_TEXT_MARKER, crisis_rank, evidence_json
+from zoelife.intake.assessment import crisis_rank, evidence_json
+from zoelife.intake.duplicates import APPENDED_TEXT_MARKER
 
 APPOINTMENT_KIND = {
     "spravato": "Spravato consultation", "tms": "TMS consultation",
@@ -235,7 +236,7 @@ class Timelines:
             "treatments": sorted(codes), "fields": {"extra": {}},
             "crisis_level": result.crisis, "crisis_evidence": evidence_json(result),
             "import_batch_id": None, "created_at": at})
-        self.buf.submission_keys.append({
+        self.buf.keys.append({
             "source": row["source"], "external_id": external_id, "kind": "submission",
             "request_id": row["id"], "submission_id": sid, "quarantined_row_id": None,
             "first_seen_at": at})

@@ -49,7 +49,8 @@ def run_import_requests(args: argparse.Namespace) -> int:
 def run_import_content(args: argparse.Namespace) -> int:
     from pathlib import Path
 
-    from zoelife.ingest.content import import_content, is_web_address
+    from zoelife.ingest.content import import_content
+    from zoelife.ingest.content_feeds import is_web_address
     from zoelife.ingest.readers import ReadError
 
     source = args.file_or_url

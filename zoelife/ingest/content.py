@@ -1,22 +1,15 @@
 """Content items: what the clinic published (blog posts, videos, ads...), from RSS/Atom feeds,
 CSV (`title,url,published_at,channel,topics`) or entered by hand. Upserted by URL.
 
-Topics (DESIGN.md): what an item is about, judged mostly by its title and the bulk of its text.
-`infer_topics` counts, per treatment, the sentences of the body that mention it (with the triage
-vocabulary and its synonyms); a topic named in the title counts; a body topic counts only with a
-substantial share of all mentions. Sentences repeated across most items of one feed (a site
-header or footer naming every service) are dropped first. Topics staff corrected by hand
-(origin "staff") are never overwritten by a later import.
+Reading a feed or a CSV is `content_feeds`, inferring an item's topics `content_topics`; this
+module writes the items and credits requests to them. Topics staff corrected by hand (origin
+"staff") are never overwritten by a later import.
 """
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import html
-import io
 import re
-from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -30,31 +23,10 @@ from zoelife import settings as settings_mod
 from zoelife.db.engine import read_session, write_session
 from zoelife.db.models import ContentItem, ContentTopic, ImportBatch, Request
 from zoelife.ingest import safefetch
-from zoelife.ingest.readers import ReadError, clean_text, decode
-from zoelife.intake.normalize import parse_datetime
-from zoelife.intake.service import url_path_key
-from zoelife.triage import assess
+from zoelife.ingest.content_feeds import read_content
+from zoelife.ingest.content_topics import boilerplate, campaign_key, infer_topics
+from zoelife.intake.attribution import url_path_key
 from zoelife.vocabulary import CONTENT_CHANNELS, TREATMENTS
-
-MAX_FEED_BYTES = 20 * 1024 * 1024
-FETCH_TIMEOUT_SECONDS = 20
-# A body topic needs at least this many mentioning sentences and this share of all mentions.
-MIN_MENTIONS = 2
-MIN_SHARE = 0.2
-# A sentence in at least this share of a feed's items (and at least 3 items) is boilerplate.
-BOILERPLATE_SHARE = 0.5
-
-
-@dataclass
-class ContentRow:
-    row: int
-    url: str
-    title: str
-    published_at: dt.datetime | None
-    published_raw: str
-    channel: str
-    body: str = ""
-    topics: frozenset[str] | None = None  # given explicitly (CSV); None: infer
 
 
 @dataclass
@@ -71,207 +43,6 @@ class ContentResult:
         return {"items": self.items, "created": self.created, "updated": self.updated,
                 "rejected": self.rejected, "rejects": self.rejects,
                 "attributed_requests": self.attributed_requests}
-
-
-# --------------------------------------------------------------------------- topics
-
-_SENTENCE_SPLIT = re.compile(r"(?<=[.!?])\s+|\n+")
-
-
-def sentences(text: str) -> list[str]:
-    return [s.strip() for s in _SENTENCE_SPLIT.split(text or "") if s and s.strip()]
-
-
-def _sentence_key(sentence: str) -> str:
-    return re.sub(r"\W+", " ", sentence.casefold()).strip()
-
-
-def boilerplate(bodies: list[str]) -> frozenset[str]:
-    """Sentences that repeat across most items of one feed: a site header or footer."""
-    if len(bodies) < 3:
-        return frozenset()
-    seen: Counter[str] = Counter()
-    for body in bodies:
-        seen.update({_sentence_key(s) for s in sentences(body)})
-    limit = max(3, BOILERPLATE_SHARE * len(bodies))
-    return frozenset(k for k, n in seen.items() if n >= limit and k)
-
-
-def _mentions(text: str) -> frozenset[str]:
-    # An article naming a treatment as had before ("patients who did TMS last year") still
-    # mentions it: for topics, history and interest are the same mention.
-    a = assess(text)
-    return frozenset(t for t in a.treatments | a.treatment_history
-                     if t in TREATMENTS and t != "other")
-
-
-def infer_topics(title: str, body: str = "", skip: frozenset[str] = frozenset()) -> frozenset[str]:
-    """The treatments an item is about (see the module docstring)."""
-    topics = set(_mentions(title or ""))
-    counts: Counter[str] = Counter()
-    for sentence in sentences(body):
-        if _sentence_key(sentence) in skip:
-            continue
-        counts.update(_mentions(sentence))
-    total = sum(counts.values())
-    for topic, n in counts.items():
-        if n >= MIN_MENTIONS and n / total >= MIN_SHARE:
-            topics.add(topic)
-    return frozenset(topics)
-
-
-def campaign_key(url: str) -> str | None:
-    """The slug UTM campaigns are matched on: the URL's last path segment."""
-    path = url_path_key(url) or ""
-    slug = path.rstrip("/").rsplit("/", 1)[-1]
-    slug = re.sub(r"\.(html?|php|aspx?)$", "", slug).strip().lower()
-    return slug[:200] or None
-
-
-# --------------------------------------------------------------------------- reading
-
-class _TextExtractor:
-    _BLOCK = re.compile(r"<\s*(?:br|/p|/div|/h[1-6]|/li|/tr|p|div|h[1-6]|li)\b[^>]*>", re.I)
-    _TAG = re.compile(r"<[^>]+>")
-    _SCRIPT = re.compile(r"<(script|style)\b.*?</\1\s*>", re.I | re.S)
-
-    @classmethod
-    def text(cls, markup: str) -> str:
-        markup = cls._SCRIPT.sub(" ", markup or "")
-        markup = cls._BLOCK.sub("\n", markup)
-        markup = cls._TAG.sub(" ", markup)
-        text = html.unescape(markup)
-        text = re.sub(r"[ \t\r\f\v]+", " ", text)
-        return re.sub(r"\n\s*\n+", "\n", text).strip()
-
-
-def html_to_text(markup: str) -> str:
-    return _TextExtractor.text(markup)
-
-
-def fetch(url: str, *, allow: Iterable[safefetch.IPNetwork] = ()) -> bytes:
-    """A feed from a public web address (see `safefetch`: no internal addresses, checked
-    redirects, a deadline and a size limit). `allow` is for tests serving a feed on loopback."""
-    try:
-        return safefetch.fetch(url, max_bytes=MAX_FEED_BYTES, timeout=FETCH_TIMEOUT_SECONDS,
-                               allow=allow)
-    except safefetch.FetchError as exc:
-        raise ReadError(f"{url}: could not read that feed ({exc})") from None
-
-
-def is_web_address(text: str) -> bool:
-    return bool(re.match(r"^https?://", text.strip(), re.I))
-
-
-def _channel(value: str, default: str = "blog") -> str:
-    code = (value or "").strip().lower().replace(" ", "_")
-    if not code:
-        return default
-    return code if code in CONTENT_CHANNELS else "other"
-
-
-def _topics_cell(value: str) -> frozenset[str] | None:
-    parts = [p.strip().lower().replace(" ", "_") for p in re.split(r"[;,|]", value or "")]
-    parts = [p for p in parts if p]
-    if not parts:
-        return None
-    from zoelife.triage import treatments_from_labels
-
-    found = {p for p in parts if p in TREATMENTS}
-    found |= treatments_from_labels([p for p in parts if p not in TREATMENTS])
-    return frozenset(found)
-
-
-def read_content_csv(text: str, name: str, zone) -> list[ContentRow]:
-    reader = csv.DictReader(io.StringIO(text, newline=""))
-    if not reader.fieldnames:
-        raise ReadError(f"{name}: row 1: no column headers")
-    cols = {h.strip().lower(): h for h in reader.fieldnames if h}
-    missing = [c for c in ("title", "url", "published_at") if c not in cols]
-    if missing:
-        raise ReadError(f"{name}: row 1: missing column {missing[0]!r} "
-                        "(expected title,url,published_at,channel,topics)")
-    rows = []
-    try:
-        for i, rec in enumerate(reader, start=2):
-            def cell(c: str, rec=rec) -> str:
-                return clean_text(str(rec.get(cols.get(c, ""), "") or "")).strip()
-            if not any(cell(c) for c in cols):
-                continue
-            raw = cell("published_at")
-            rows.append(ContentRow(
-                row=i, url=cell("url"), title=cell("title"),
-                published_at=parse_datetime(raw, zone), published_raw=raw,
-                channel=_channel(cell("channel")), body=cell("summary") or cell("body"),
-                topics=_topics_cell(cell("topics")),
-            ))
-    except csv.Error as exc:
-        raise ReadError(f"{name}: row {reader.line_num}: {exc}") from None
-    return rows
-
-
-def read_feed(data: bytes, name: str) -> list[ContentRow]:
-    """The items of an RSS/Atom feed. A feed declaring a DTD or entities is refused, and the
-    XML is parsed in a limited child process (`zoelife.ingest.feedparse`): a parser crash is a
-    ReadError, never the server's end."""
-    from zoelife.ingest import feedparse
-
-    try:
-        parsed = feedparse.parse(data)
-    except (feedparse.FeedRefused, feedparse.FeedUnreadable) as exc:
-        raise ReadError(f"{name}: {exc}") from None
-    entries = parsed.get("entries") or []
-    if not entries and (parsed.get("bozo") or not parsed.get("has_feed")):
-        reason = parsed.get("bozo_message") or "no items"
-        raise ReadError(f"{name}: not an RSS or Atom feed ({reason[:200]})")
-    rows = []
-    for i, entry in enumerate(entries, start=1):
-        body_html = "\n".join(entry["content"]) if entry.get("content") else ""
-        body_html = body_html or entry.get("summary", "") or entry.get("description", "")
-        when = entry.get("published_parsed") or entry.get("updated_parsed")
-        published = dt.datetime(*when[:6], tzinfo=dt.UTC) if when else None
-        rows.append(ContentRow(
-            row=i, url=clean_text(entry.get("link", "") or "").strip(),
-            title=clean_text(html_to_text(entry.get("title", "") or "")),
-            published_at=published,
-            published_raw=entry.get("published", "") or entry.get("updated", ""),
-            channel="blog", body=clean_text(html_to_text(body_html)),
-        ))
-    return rows
-
-
-def read_content(data: str | Path | bytes, *, name: str | None = None, zone=None,
-                 fmt: str | None = None,
-                 allow: Iterable[safefetch.IPNetwork] = ()) -> tuple[list[ContentRow], str]:
-    """Rows from a feed or a CSV: `bytes` (an upload), a web address (`str`, fetched) or a file
-    on this computer (`Path`, the command line only: a `str` is never opened as a file, so an
-    address typed on a page cannot read the server's files). ReadError when it cannot be read."""
-    from zoneinfo import ZoneInfo
-
-    zone = zone or ZoneInfo("UTC")
-    if isinstance(data, bytes | bytearray):
-        raw, name = bytes(data), name or "upload"
-    elif isinstance(data, str):
-        if not is_web_address(data):
-            raise ReadError("a feed address must start with http:// or https:// "
-                            "(upload a file instead)")
-        raw, name = fetch(data.strip(), allow=allow), name or data.strip()
-    else:
-        path = Path(data)
-        name = name or path.name
-        try:
-            raw = path.read_bytes()
-        except OSError as exc:
-            raise ReadError(f"{name}: cannot open ({exc.strerror or type(exc).__name__})") from None
-    text = decode(raw, name)
-    head = text.lstrip()[:200].lower()
-    kind = fmt or ("feed" if head.startswith("<") else "csv")
-    if kind == "csv":
-        return read_content_csv(text, name, zone), "csv"
-    return read_feed(raw, name), "feed"
-
-
-# --------------------------------------------------------------------------- writing
 
 
 def _set_topics(item: ContentItem, topics: Iterable[str], origin: str) -> None:

@@ -13,7 +13,7 @@ content`). Two controls, in this order:
    zoelife.ingest.feedparse` with the feed on stdin; the child sets `RLIMIT_AS` and `RLIMIT_CPU`
    on itself before reading, and the parent waits at most `WALL_SECONDS`. A parser crash, a
    signal, the memory or time limit all become `FeedUnreadable` ("could not read that feed"),
-   never an outage. The child answers JSON: plain dicts of what `content.read_feed` uses.
+   never an outage. The child answers JSON: plain dicts of what `content_feeds.read_feed` uses.
 
 `expat_warning` says whether the bundled expat is older than `SAFE_EXPAT` (logged at start;
 docs/deploy.md says which Python to deploy on).

@@ -21,18 +21,18 @@ from zoelife import audit
 from zoelife.db.models import IntakeKey, Request
 from zoelife.ingest.connectors import CANCELLATION, Submission
 from zoelife.intake import lifecycle, matching
-from zoelife.intake.normalize import normalize_email, normalize_phone, parse_datetime
-from zoelife.intake.schedule import Schedule
-from zoelife.intake.service import (
+from zoelife.intake.duplicates import attach_duplicate
+from zoelife.intake.inputs import (
     Outcome,
     RequestInput,
-    _attach_duplicate,
     check_input,
     content_digest,
     input_key,
     input_names,
-    receive,
 )
+from zoelife.intake.normalize import normalize_email, normalize_phone, parse_datetime
+from zoelife.intake.schedule import Schedule
+from zoelife.intake.service import receive
 from zoelife.triage import Assessment
 
 CANCELED_SUFFIX = "#canceled"
@@ -87,11 +87,11 @@ def apply(session: Session, inp: RequestInput, sub: Submission, *, schedule: Sch
     phone, email = normalize_phone(inp.phone), normalize_email(inp.email)
     _, warnings, received_at = check_input(inp, phone, email, now=now)
     first, last = input_names(inp)
-    out = _attach_duplicate(session, target, inp, source, external_id, assessment, schedule,
-                            actor=actor, batch_id=None, now=now, first=first, last=last,
-                            email=email.value, phone=phone.value,
-                            received_at=received_at or now, existing=None, audit_each=True,
-                            warnings=warnings, digest=content_digest(inp))
+    out = attach_duplicate(session, target, inp, source, external_id, assessment, schedule,
+                           actor=actor, batch_id=None, now=now, first=first, last=last,
+                           email=email.value, phone=phone.value,
+                           received_at=received_at or now, existing=None, audit_each=True,
+                           warnings=warnings, digest=content_digest(inp))
     session.refresh(target)
     _schedule(session, target, sub, actor=actor, now=now)
     return out

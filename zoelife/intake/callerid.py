@@ -29,10 +29,10 @@ from sqlalchemy.orm import Session
 from zoelife import audit
 from zoelife.db.models import Person, Request
 from zoelife.intake import lifecycle
+from zoelife.intake.assessment import raise_crisis_from_text
 from zoelife.intake.manual_entry import AHEAD_TOLERANCE
 from zoelife.intake.normalize import name_key, normalize_email, normalize_phone
 from zoelife.intake.schedule import Schedule
-from zoelife.intake.service import raise_crisis_from_text
 
 SCAN_LIMIT = 50  # rows read per key: a shared number (the clinic's own line) stays cheap
 OPEN_SHOWN = 5  # open requests offered

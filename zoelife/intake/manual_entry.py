@@ -16,9 +16,9 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.orm import Session
 
 from zoelife import audit
+from zoelife.intake.inputs import EARLIEST_RECEIVED_AT, Outcome, RequestInput
 from zoelife.intake.normalize import clean_name, normalize_email, normalize_phone
 from zoelife.intake.schedule import Schedule
-from zoelife.intake.service import EARLIEST_RECEIVED_AT, Outcome, RequestInput
 
 SOURCE = "manual-entry"
 MANUAL_CHANNELS = ("phone", "walk_in", "referral", "email", "other")

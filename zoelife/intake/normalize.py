@@ -14,6 +14,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
+from urllib.parse import SplitResult, urlsplit
 from zoneinfo import ZoneInfo
 
 import phonenumbers
@@ -314,3 +315,14 @@ def search_text(*parts: str | None) -> str:
             if digits.startswith("1") and len(digits) == 11:
                 pieces.append(digits[1:])
     return " ".join(pieces)
+
+
+def split_url(url: str | None) -> SplitResult | None:
+    """A web address as typed (surrounding space ignored) in its parts; None when empty or
+    unreadable (a malformed IPv6 host, say)."""
+    if not url:
+        return None
+    try:
+        return urlsplit(url.strip())
+    except ValueError:
+        return None

@@ -12,7 +12,7 @@ run flat out):
   (`DUTY` 0.5): long assessments together take at most half of the interpreter, whatever
   their number. The others wait on the lane without holding the interpreter.
 
-A chunk is bounded (`zoelife.intake.service.OVERFLOW_CHUNK` characters of a message's overflow,
+A chunk is bounded (`zoelife.intake.inputs.OVERFLOW_CHUNK` characters of a message's overflow,
 `ASSESS_CHUNK_ROWS` rows of an import), so the lane changes hands often. Nothing is skipped:
 pacing only spreads the same work over a longer time (a 250 KB message: about 1.3 s instead of
 0.6 s here).

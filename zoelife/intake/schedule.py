@@ -5,7 +5,8 @@ Business-hour arithmetic is not portable SQL, so `due_at`, `next_attempt_due_at`
 step's `next_due_at` are computed here and stored on the request; `recompute_all` refreshes them
 when the settings change (`change_setting`, the one way a setting is changed).
 
-Nothing open is without a due time (`next_step`): new → first contact within
+Nothing open is without a due time (`Schedule.next_step`; stored per request by
+`zoelife.intake.next_steps`): new → first contact within
 `first_response_minutes` business minutes (urgent: `urgent_response_minutes`); attempted → the
 next attempt by the cadence, then "close as unreachable or try again" at the close of the
 cadence's day after the last one; in progress → the follow-up date the user set (default
@@ -18,17 +19,17 @@ appointment.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterator
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select, update
+from sqlalchemy import Select, select, update
 from sqlalchemy.orm import Session
 
 from zoelife import audit
 from zoelife import settings as settings_mod
 from zoelife.coverage import reminders as coverage_reminders
-from zoelife.db.models import Authorization, Request, RequestTreatment
+from zoelife.db.models import Request, RequestTreatment
 from zoelife.vocabulary import FOLLOW_UP_STEPS
 
 # Long enough for 72 business hours of a clinic open half an hour a week; a clinic with no
@@ -267,20 +268,15 @@ def recompute_all(session: Session, batch: int = 2000, now: dt.datetime | None =
     now = now or dt.datetime.now(dt.UTC)
     schedule = Schedule.load(session)
     touched = 0
-    last_id = 0
-    while True:
-        rows = session.execute(
-            select(
-                Request.id, Request.received_at, Request.crisis_level, Request.is_open,
-                Request.first_contact_at, Request.reached_at, Request.attempt_count,
-                Request.last_attempt_at, Request.received_local_date, Request.status,
-                Request.due_at, Request.next_attempt_due_at, Request.next_step,
-                Request.follow_up_at, Request.appointment_at, Request.scheduled_at,
-                Request.updated_at,
-            ).where(Request.id > last_id).order_by(Request.id).limit(batch)
-        ).all()
-        if not rows:
-            break
+    facts = select(
+        Request.id, Request.received_at, Request.crisis_level, Request.is_open,
+        Request.first_contact_at, Request.reached_at, Request.attempt_count,
+        Request.last_attempt_at, Request.received_local_date, Request.status,
+        Request.due_at, Request.next_attempt_due_at, Request.next_step,
+        Request.follow_up_at, Request.appointment_at, Request.scheduled_at,
+        Request.updated_at,
+    )
+    for rows in request_batches(session, facts, batch):
         coverage = coverage_reminders.earliest_for(
             session, [r.id for r in rows if r.is_open], schedule)
         for r in rows:
@@ -311,8 +307,20 @@ def recompute_all(session: Session, batch: int = 2000, now: dt.datetime | None =
                     .values(received_local_date=local_date)
                 )
             touched += 1
-        last_id = rows[-1].id
     return touched
+
+
+def request_batches(session: Session, query: Select, batch: int) -> Iterator[list]:
+    """The rows of `query` (its first column `Request.id`), in id order, `batch` at a time;
+    each batch read after the caller is done with the one before (it may update them)."""
+    last_id = 0
+    while True:
+        rows = session.execute(query.where(Request.id > last_id).order_by(Request.id)
+                               .limit(batch)).all()
+        if not rows:
+            return
+        yield rows
+        last_id = rows[-1].id
 
 
 class _Facts:
@@ -325,90 +333,3 @@ class _Facts:
         if name in self._replaced:
             return self._replaced[name]
         return getattr(self._row, name)
-
-
-def refresh_next_step(session: Session, request_id: int, schedule: Schedule,
-                      now: dt.datetime) -> tuple[str | None, dt.datetime | None]:
-    """Work out and store one request's next step after a change (in the caller's
-    transaction; not a version bump: it follows from fields already written), with its
-    earliest coverage reminder (zoelife.coverage.reminders): `next_due_at` is the earlier of
-    the two due times. Returns the request's own step and due time."""
-    request = session.get(Request, request_id, populate_existing=True)
-    step, due = schedule.next_step(request, now)
-    reminder = (coverage_reminders.earliest(session, request_id, schedule)
-                if step is not None else None)
-    values = coverage_reminders.combined(step, due, reminder)
-    if any(getattr(request, k) != v for k, v in values.items()):
-        session.execute(update(Request).where(Request.id == request_id)
-                        .values(**values)
-                        .execution_options(synchronize_session=False))
-        session.expire(request)
-    return step, due
-
-
-_NEXT_STEP_FACTS = (
-    Request.id, Request.status, Request.crisis_level, Request.received_at, Request.due_at,
-    Request.first_contact_at, Request.reached_at, Request.last_attempt_at,
-    Request.next_attempt_due_at, Request.next_step, Request.follow_up_at,
-    Request.appointment_at, Request.scheduled_at, Request.updated_at,
-)
-
-
-def fill_missing_next_steps(session: Session, now: dt.datetime | None = None,
-                            batch: int = 2000) -> int:
-    """Give every open request without a next step its step and due time (rows from before
-    the worklist, or written by a path that predates it). Returns how many were filled."""
-    now = now or dt.datetime.now(dt.UTC)
-    schedule = Schedule.load(session)
-    filled = 0
-    last_id = 0
-    while True:
-        # Named columns, not the whole model: a migration runs this against the schema of its
-        # own revision, which a later revision's columns are not part of yet.
-        rows = session.execute(
-            select(*_NEXT_STEP_FACTS).where(Request.is_open.is_(True),
-                                            Request.next_due_at.is_(None), Request.id > last_id)
-            .order_by(Request.id).limit(batch)
-        ).all()
-        if not rows:
-            break
-        for r in rows:
-            step, due = schedule.next_step(r, now)
-            session.execute(update(Request).where(Request.id == r.id)
-                            .values(next_step=step, next_due_at=due)
-                            .execution_options(synchronize_session=False))
-            filled += 1
-        last_id = rows[-1].id
-    return filled
-
-
-def refresh_coverage(session: Session, request_ids: int | Iterable[int],
-                     now: dt.datetime | None = None) -> int:
-    """Work out the worklist columns of one request (or several: a payer's thresholds changed)
-    again after a coverage change, in the caller's transaction; returns how many."""
-    ids = [request_ids] if isinstance(request_ids, int) else list(dict.fromkeys(request_ids))
-    schedule = Schedule.load(session)
-    now = now or dt.datetime.now(dt.UTC)
-    for rid in ids:
-        refresh_next_step(session, rid, schedule, now)
-    return len(ids)
-
-
-def fill_coverage_reminders(session: Session, now: dt.datetime | None = None) -> int:
-    """Give every open request with an authorization in play its coverage reminder (the
-    migration that added the columns). Named columns only, like `earliest_for`."""
-    schedule = Schedule.load(session)
-    now = now or dt.datetime.now(dt.UTC)
-    ids = session.execute(
-        select(Authorization.request_id).distinct()
-        .join(Request, Request.id == Authorization.request_id)
-        .where(Request.is_open.is_(True),
-               Authorization.status.in_(coverage_reminders.ACTIVE))).scalars().all()
-    found = coverage_reminders.earliest_for(session, ids, schedule)
-    for rid, reminder in found.items():
-        row = session.execute(select(*_NEXT_STEP_FACTS).where(Request.id == rid)).one()
-        step, due = schedule.next_step(row, now)
-        session.execute(update(Request).where(Request.id == rid)
-                        .values(**coverage_reminders.combined(step, due, reminder))
-                        .execution_options(synchronize_session=False))
-    return len(found)

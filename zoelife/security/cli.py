@@ -12,7 +12,7 @@ import getpass
 import sys
 from pathlib import Path
 
-from zoelife import audit
+from zoelife import audit, audit_search
 from zoelife.cli_common import BadInput
 from zoelife.vocabulary import ROLES
 
@@ -193,11 +193,11 @@ def audit_export(args) -> int:
     from zoelife.db.engine import read_session, write_session
 
     until = _date(args.until, "--until")
-    f = audit.AuditFilter(action=args.action, since=_date(args.since, "--since"),
-                          until=until + dt.timedelta(days=1) if until else None)
+    f = audit_search.AuditFilter(action=args.action, since=_date(args.since, "--since"),
+                                 until=until + dt.timedelta(days=1) if until else None)
     engine = _engine(args)
     with read_session(engine) as session:
-        text = audit.export_csv(session, f)
+        text = audit_search.export_csv(session, f)
     out = Path(args.out)
     _write_private(out, text.encode("utf-8"))
     with write_session(engine) as session:

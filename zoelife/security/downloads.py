@@ -28,7 +28,7 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response, StreamingResponse
 from starlette.routing import BaseRoute, Route
 
-from zoelife import audit
+from zoelife import audit, audit_search
 from zoelife.coverage import letter, records
 from zoelife.db.engine import read_session, shared_engine, write_session
 from zoelife.db.models import Request as RequestRow
@@ -148,14 +148,14 @@ def quarantine_route(request: Request) -> Response:
     return _csv(text, "quarantine.csv")
 
 
-def audit_filter(params) -> audit.AuditFilter:
+def audit_filter(params) -> audit_search.AuditFilter:
     """The audit log page's filters from the query string; ValueError for a malformed day."""
     def day(name: str) -> dt.date | None:
         value = params.get(name)
         return dt.date.fromisoformat(value) if value else None
 
     since, until = day("since"), day("until")
-    return audit.AuditFilter(
+    return audit_search.AuditFilter(
         action=params.get("action") or None, actor=params.get("who") or None,
         entity_id=params.get("entity_id") or None,
         since=dt.datetime.combine(since, dt.time(), dt.UTC) if since else None,
@@ -174,7 +174,7 @@ def audit_route(request: Request) -> Response:
         return PlainTextResponse("Days are written YYYY-MM-DD.", status_code=400,
                                  headers=_HEADERS)
     with read_session(shared_engine()) as session:
-        text = audit.export_csv(session, flt)
+        text = audit_search.export_csv(session, flt)
     with write_session(shared_engine()) as session:
         audit.record(session, _actor(user, request), "audit.export", "audit_events", None,
                      {"rows": _rows(text), "format": "csv"})

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from zoelife.conversations import service, twilio_api
+from zoelife.conversations import outbound, templates, twilio_api
 from zoelife.db.models import Message
 from zoelife.intake.lifecycle import LifecycleError
 from zoelife.triage import assess
@@ -66,25 +66,25 @@ def send_form(request_id: int, *, first_name: str | None, clinic: str, allowed: 
         st.caption(why)
         return
     with reading() as session:
-        found = service.templates(session)
+        found = templates.templates(session)
     names = {t.id: t for t in found}
     text_key = f"{key}_text"
 
     def _use_template() -> None:
         chosen = st.session_state.get(f"{key}_template")
         if chosen in names:
-            st.session_state[text_key] = service.render(names[chosen].body,
-                                                        first_name=first_name, clinic=clinic)
+            st.session_state[text_key] = templates.render(names[chosen].body,
+                                                          first_name=first_name, clinic=clinic)
 
     if names:
         st.selectbox("Template", [None, *names], key=f"{key}_template", on_change=_use_template,
                      format_func=lambda i: names[i].name if i in names else "(write your own)")
-    body = st.text_area("Text", key=text_key, max_chars=service.MAX_BODY_CHARS)
+    body = st.text_area("Text", key=text_key, max_chars=templates.MAX_BODY_CHARS)
     if st.button("Send text", key=f"{key}_send", icon=":material/send:"):
         template_id = st.session_state.get(f"{key}_template")
         try:
-            service.send_text(get_engine(), request_id, body, actor=who,
-                              template_id=template_id if template_id in names else None)
+            outbound.send_text(get_engine(), request_id, body, actor=who,
+                               template_id=template_id if template_id in names else None)
         except LifecycleError as exc:
             st.error(str(exc))
             return

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from zoelife.conversations import service
+from zoelife.conversations import consent, inbox
 from zoelife.ui import conversation_panel
 from zoelife.ui.db import reading
 from zoelife.ui.request_view import RequestView
@@ -15,8 +15,8 @@ from zoelife.ui.request_view import RequestView
 def show(view: RequestView, *, clinic: str) -> None:
     r = view.request
     with reading() as session:
-        texts = service.request_messages(session, r.id)
-        allowed, why = service.may_text(session, r)
+        texts = inbox.request_messages(session, r.id)
+        allowed, why = consent.may_text(session, r)
     st.markdown("**Texts, calls and voicemails**")
     conversation_panel.show_thread(texts, zone=view.zone, staff_names=view.detail.staff_names)
     conversation_panel.send_form(r.id, first_name=r.first_name, clinic=clinic, allowed=allowed,

@@ -22,7 +22,7 @@ from sqlalchemy import func, select
 from tests.apptest import all_text, page, read_db, sign_in
 from tests.security.attacks.hostile_feeds import entity_chain
 from zoelife.db.models import ContentItem
-from zoelife.ingest import content, feedparse
+from zoelife.ingest import content_feeds, feedparse
 from zoelife.ingest.readers import ReadError
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -66,7 +66,7 @@ def test_the_content_page_upload_shows_the_refusal(app_db):
 def test_any_dtd_or_entity_declaration_is_refused(declaration):
     data = b'<?xml version="1.0"?>' + declaration + GOOD_FEED[21:]
     with pytest.raises(ReadError, match="declares a document type or entities"):
-        content.read_content(data, name="f.xml")
+        content_feeds.read_content(data, name="f.xml")
 
 
 def test_a_utf16_doctype_cannot_hide_from_the_scan():
@@ -76,7 +76,7 @@ def test_a_utf16_doctype_cannot_hide_from_the_scan():
 
 
 def test_a_plain_feed_still_imports():
-    rows, kind = content.read_content(GOOD_FEED, name="f.xml")
+    rows, kind = content_feeds.read_content(GOOD_FEED, name="f.xml")
     assert kind == "feed" and [r.title for r in rows] == ["NeuroStar TMS explained"]
     assert rows[0].url == "https://zoelife.example/blog/tms/"
 
@@ -103,7 +103,7 @@ def test_the_feed_parser_runs_with_limits_in_another_process(monkeypatch):
         return real_run(cmd, **kw)
 
     monkeypatch.setattr(subprocess, "run", spy)
-    content.read_content(GOOD_FEED, name="f.xml")
+    content_feeds.read_content(GOOD_FEED, name="f.xml")
     assert seen["cmd"][1:] == ["-m", "zoelife.ingest.feedparse"]
 
 

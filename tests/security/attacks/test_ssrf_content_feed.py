@@ -19,7 +19,7 @@ from sqlalchemy import func, select
 from tests.apptest import all_text, page, read_db, sign_in
 from tests.security.attacks.local_servers import local_http, reply
 from zoelife.db.models import ContentItem
-from zoelife.ingest import content, safefetch
+from zoelife.ingest import content, content_feeds, safefetch
 from zoelife.ingest.readers import ReadError
 
 LOOPBACK = [ipaddress.ip_network("127.0.0.1/32")]
@@ -70,7 +70,7 @@ def test_library_never_opens_a_str_as_a_file(tmp_path):
     feed = tmp_path / "internal.rss"
     feed.write_bytes(FEED)
     with pytest.raises(ReadError, match="must start with http"):
-        content.read_content(str(feed))
+        content_feeds.read_content(str(feed))
 
 
 def test_page_refuses_a_loopback_port_without_connecting(app_db):
@@ -127,7 +127,7 @@ def test_public_addresses_are_allowed(address):
 def test_a_name_resolving_to_an_internal_address_is_refused(monkeypatch):
     monkeypatch.setattr(safefetch, "_getaddrinfo", lambda host, port: ["10.0.0.5"])
     with pytest.raises(ReadError) as err:
-        content.fetch("http://intranet.example/feed/")
+        content_feeds.fetch("http://intranet.example/feed/")
     assert "not allowed" in str(err.value) and "10.0.0.5" not in str(err.value)
 
 
@@ -135,7 +135,7 @@ def test_a_name_with_one_internal_address_among_public_ones_is_refused(monkeypat
     monkeypatch.setattr(safefetch, "_getaddrinfo",
                         lambda host, port: ["93.184.216.34", "127.0.0.1"])
     with pytest.raises(ReadError, match="not allowed"):
-        content.fetch("https://mixed.example/feed/")
+        content_feeds.fetch("https://mixed.example/feed/")
 
 
 def test_dns_rebinding_cannot_swap_the_address(monkeypatch):
@@ -155,7 +155,7 @@ def test_dns_rebinding_cannot_swap_the_address(monkeypatch):
             return real_create(address, *a, **kw)
 
         monkeypatch.setattr(socket, "create_connection", create_connection)
-        body = content.fetch(f"http://feed.example:{good_port}/feed/", allow=LOOPBACK)
+        body = content_feeds.fetch(f"http://feed.example:{good_port}/feed/", allow=LOOPBACK)
     assert body == FEED and connected == ["127.0.0.1"] and not seen
 
 
@@ -164,7 +164,7 @@ def test_a_redirect_to_an_internal_address_is_refused():
         inner = inner.replace("127.0.0.1", "127.0.0.2")
         with local_http(reply(302, headers={"Location": inner + "/admin"})) as (outer, _):
             with pytest.raises(ReadError) as err:
-                content.fetch(outer + "/feed/", allow=LOOPBACK)
+                content_feeds.fetch(outer + "/feed/", allow=LOOPBACK)
     assert "not allowed" in str(err.value) and "/admin" not in str(err.value)
     assert not inner_seen
 
@@ -174,7 +174,7 @@ def test_a_redirect_to_an_internal_address_is_refused():
 def test_a_redirect_to_another_scheme_is_refused(target):
     with local_http(reply(301, headers={"Location": target})) as (outer, _):
         with pytest.raises(ReadError, match="only http:// and https://"):
-            content.fetch(outer + "/feed/", allow=LOOPBACK)
+            content_feeds.fetch(outer + "/feed/", allow=LOOPBACK)
 
 
 def test_at_most_five_redirects():
@@ -184,7 +184,7 @@ def test_at_most_five_redirects():
 
     with local_http(loop) as (base, seen):
         with pytest.raises(ReadError, match="more than 5 redirects"):
-            content.fetch(base + "/0", allow=LOOPBACK)
+            content_feeds.fetch(base + "/0", allow=LOOPBACK)
     assert len(seen) == 6
 
 
@@ -197,12 +197,12 @@ def test_five_redirects_then_a_feed_is_read():
             reply(200, FEED)(h)
 
     with local_http(hops) as (base, seen):
-        assert content.fetch(base + "/0", allow=LOOPBACK) == FEED
+        assert content_feeds.fetch(base + "/0", allow=LOOPBACK) == FEED
     assert len(seen) == 6
 
 
 def test_size_limit(monkeypatch):
-    monkeypatch.setattr(content, "MAX_FEED_BYTES", 1000)
+    monkeypatch.setattr(content_feeds, "MAX_FEED_BYTES", 1000)
 
     def big(h):
         h.send_response(200)
@@ -211,11 +211,11 @@ def test_size_limit(monkeypatch):
 
     with local_http(big) as (base, _):
         with pytest.raises(ReadError, match="larger than 1,000 bytes"):
-            content.fetch(base + "/", allow=LOOPBACK)
+            content_feeds.fetch(base + "/", allow=LOOPBACK)
 
 
 def test_a_server_that_drips_meets_the_deadline(monkeypatch):
-    monkeypatch.setattr(content, "FETCH_TIMEOUT_SECONDS", 1.0)
+    monkeypatch.setattr(content_feeds, "FETCH_TIMEOUT_SECONDS", 1.0)
 
     def drip(h):
         h.send_response(200)
@@ -232,7 +232,7 @@ def test_a_server_that_drips_meets_the_deadline(monkeypatch):
     with local_http(drip) as (base, _):
         started = time.monotonic()
         with pytest.raises(ReadError, match="no answer in time"):
-            content.fetch(base + "/", allow=LOOPBACK)
+            content_feeds.fetch(base + "/", allow=LOOPBACK)
         assert time.monotonic() - started < 3
 
 
@@ -240,7 +240,7 @@ def test_errors_carry_no_remote_text():
     """The server's reason phrase (attacker-chosen text) never reaches the message."""
     with local_http(reply(404, reason="[Click to verify](https://evil.test/login)")) as (base, _):
         with pytest.raises(ReadError) as err:
-            content.fetch(base + "/feed/", allow=LOOPBACK)
+            content_feeds.fetch(base + "/feed/", allow=LOOPBACK)
     assert str(err.value).endswith("could not read that feed (HTTP 404)")
     assert "evil" not in str(err.value)
 
@@ -270,7 +270,7 @@ def test_a_feed_from_an_allowed_address_is_imported(app_db):
 
 def test_a_server_that_drips_its_headers_meets_the_deadline(monkeypatch):
     """Each read has a timeout; the deadline bounds them all."""
-    monkeypatch.setattr(content, "FETCH_TIMEOUT_SECONDS", 1.0)
+    monkeypatch.setattr(content_feeds, "FETCH_TIMEOUT_SECONDS", 1.0)
 
     def drip_headers(h):
         try:
@@ -285,7 +285,7 @@ def test_a_server_that_drips_its_headers_meets_the_deadline(monkeypatch):
     with local_http(drip_headers) as (base, _):
         started = time.monotonic()
         with pytest.raises(ReadError, match="no answer in time"):
-            content.fetch(base + "/", allow=LOOPBACK)
+            content_feeds.fetch(base + "/", allow=LOOPBACK)
         assert time.monotonic() - started < 3
 
 
@@ -300,4 +300,4 @@ def test_a_body_cut_short_is_not_a_feed():
 
     with local_http(short) as (base, _):
         with pytest.raises(ReadError, match="did not answer properly"):
-            content.fetch(base + "/", allow=LOOPBACK)
+            content_feeds.fetch(base + "/", allow=LOOPBACK)

@@ -26,9 +26,10 @@ from zoelife.db import engine as db_engine
 from zoelife.db.engine import write_session
 from zoelife.db.models import Request, SignInSession, Submission
 from zoelife.ingest import webhook
-from zoelife.intake import service
+from zoelife.intake import assessment, inputs
+from zoelife.intake.inputs import RequestInput
 from zoelife.intake.schedule import Schedule
-from zoelife.intake.service import RequestInput, receive
+from zoelife.intake.service import receive
 from zoelife.security import auth, sessions
 
 FILLER = "We are looking for help with depression and would like to hear about TMS. "
@@ -74,16 +75,16 @@ def test_a_risk_clause_at_the_end_of_a_250kb_message_flags_it_and_nothing_is_los
         select(Request.message, Request.extra, Request.crisis_level)).one())
     kept, extra, level = stored
     assert level == "urgent"
-    assert len(kept) == service.MESSAGE_MAX_CHARS
-    assert kept + extra[service.MESSAGE_OVERFLOW_FIELD] == message
+    assert len(kept) == inputs.MESSAGE_MAX_CHARS
+    assert kept + extra[inputs.MESSAGE_OVERFLOW_FIELD] == message
 
 
 def test_a_clause_across_a_chunk_boundary_is_still_read():
-    boundary = service.MESSAGE_MAX_CHARS + service.OVERFLOW_CHUNK - service.OVERFLOW_OVERLAP
+    boundary = inputs.MESSAGE_MAX_CHARS + inputs.OVERFLOW_CHUNK - inputs.OVERFLOW_OVERLAP
     text = (FILLER * 400)[:boundary - 12] + " " + RISK + " " + FILLER * 10
     inp = _inp("x", text)
     assert RISK in inp.overflow()
-    assert service.assess_input(inp).crisis == "urgent"
+    assert assessment.assess_input(inp).crisis == "urgent"
 
 
 def test_a_duplicate_with_a_long_message_still_raises_the_level(engine):
@@ -98,18 +99,18 @@ def test_a_duplicate_with_a_long_message_still_raises_the_level(engine):
     level = read_db(url, lambda s: s.get(Request, first.request_id).crisis_level)
     assert level == "urgent"
     fields = read_db(url, lambda s: s.execute(select(Submission.fields)).scalar_one())
-    assert fields["extra"][service.MESSAGE_OVERFLOW_FIELD].endswith(RISK)
+    assert fields["extra"][inputs.MESSAGE_OVERFLOW_FIELD].endswith(RISK)
 
 
 def test_the_webhook_assesses_before_its_write_transaction(app_db, monkeypatch, writes):
     seen = []
-    real = service.assess_all
+    real = assessment.assess_all
 
     def spy(messages):
         seen.append(writes["open"])
         return real(messages)
 
-    monkeypatch.setattr(service, "assess_all", spy)
+    monkeypatch.setattr(assessment, "assess_all", spy)
     status, answer = webhook.store({"Entry Id": "wh-long", "Email": "rowan@example.org",
                                     "Message": long_message()}, "test-form", "127.0.0.1")
     assert status == 202
@@ -182,7 +183,7 @@ def test_a_file_import_assesses_before_its_write_transaction(app_db, monkeypatch
 
     monkeypatch.setattr(importer, "write_session", db_engine.write_session)  # counted
     seen = []
-    real_all, real_one = service.assess_all, service.assess
+    real_all, real_one = assessment.assess_all, assessment.assess
 
     def spy_all(messages):
         seen.append(writes["open"])
@@ -192,8 +193,8 @@ def test_a_file_import_assesses_before_its_write_transaction(app_db, monkeypatch
         seen.append(writes["open"])
         return real_one(text)
 
-    monkeypatch.setattr(service, "assess_all", spy_all)
-    monkeypatch.setattr(service, "assess", spy_one)
+    monkeypatch.setattr(assessment, "assess_all", spy_all)
+    monkeypatch.setattr(assessment, "assess", spy_one)
     when = "2026-03-04 09:00:00"  # before FIXED_NOW, the import's time
     lines = ["Entry Id,Entry Date,Email,Message"] + [
         f"imp-{i},{when},p{i}@example.org,Please call about TMS." for i in range(rows)]
@@ -221,14 +222,14 @@ def test_long_assessments_take_at_most_half_the_interpreter_in_the_server(monkey
     lane._sleep = lambda seconds: (order.append("pause"), pauses.append(seconds))
     monkeypatch.setattr(pacing, "LANE", lane)
     text = long_message(60_000)
-    assert service.assess_overflow(text[service.MESSAGE_MAX_CHARS:]) == "urgent"
+    assert assessment.assess_overflow(text[inputs.MESSAGE_MAX_CHARS:]) == "urgent"
     assert pauses == []  # not paced: the command line and tests run flat out
     pacing.pace(0.5)
     try:
         def chunk(name):
             with lane.chunk():
                 order.append(name)
-                service.assess(text[:service.OVERFLOW_CHUNK])
+                assessment.assess(text[:inputs.OVERFLOW_CHUNK])
                 order.append(name)
 
         threads = [threading.Thread(target=chunk, args=(n,)) for n in "ab"]
@@ -241,9 +242,9 @@ def test_long_assessments_take_at_most_half_the_interpreter_in_the_server(monkey
                          ["b", "b", "pause", "a", "a", "pause"])
         assert all(p > 0 for p in pauses)
         pauses.clear()
-        assert service.assess_overflow(text[service.MESSAGE_MAX_CHARS:]) == "urgent"
-        chunks = -(-(len(text) - service.MESSAGE_MAX_CHARS) //
-                   (service.OVERFLOW_CHUNK - service.OVERFLOW_OVERLAP))
+        assert assessment.assess_overflow(text[inputs.MESSAGE_MAX_CHARS:]) == "urgent"
+        chunks = -(-(len(text) - inputs.MESSAGE_MAX_CHARS) //
+                   (inputs.OVERFLOW_CHUNK - inputs.OVERFLOW_OVERLAP))
         assert len(pauses) == chunks
     finally:
         pacing.pace(None)
@@ -279,13 +280,13 @@ def test_a_duplicate_delivery_assesses_the_growing_request_text_before_the_write
 
     assert deliver(0, "Could someone call me about TMS?")[0] == 202
     inside = []
-    real = service.assess
+    real = assessment.assess
 
     def spy(text):
         inside.append((writes["open"], len(text)))
         return real(text)
 
-    monkeypatch.setattr(service, "assess", spy)
+    monkeypatch.setattr(assessment, "assess", spy)
     for i in range(1, 4):
         assert deliver(i, FILLER * 100 + (RISK if i == 3 else ""))[0] == 202
     whole = [(open_, n) for open_, n in inside if n > 7_000 * 2]  # a request's whole text

@@ -16,7 +16,7 @@ from tests.clock import FIXED_NOW
 from tests.conversations.mock_twilio import AUTH_TOKEN, signed_post, sms_params
 from tests.intake.helpers import make_request
 from zoelife import audit
-from zoelife.conversations import service, twilio_api
+from zoelife.conversations import outbound, twilio_api
 from zoelife.db.engine import make_engine
 from zoelife.db.models import Conversation, Message, Request, SmsConsentEvent
 
@@ -123,7 +123,7 @@ def test_a_replayed_start_cannot_undo_a_later_stop(client, app_db, twilio):
     assert signed_post(client, "/api/twilio/sms", start).status_code == 200  # captured, replayed
     assert read_db(app_db, lambda s: s.get(Request, rid).sms_consent) is False
     with pytest.raises(Exception, match="STOP"):
-        service.send_text(engine, rid, "hello", actor=audit.Actor(None, "desk"))
+        outbound.send_text(engine, rid, "hello", actor=audit.Actor(None, "desk"))
     assert twilio.sent == []
     engine.dispose()
 
@@ -132,7 +132,7 @@ def test_a_replayed_status_cannot_undo_a_later_one(client, app_db, twilio):
     engine = make_engine(app_db)
     rid = make_request(engine, phone=PHONE, sms_consent=True, now=FIXED_NOW,
                        received_at=FIXED_NOW)
-    service.send_text(engine, rid, "hello", actor=audit.Actor(None, "desk"))
+    outbound.send_text(engine, rid, "hello", actor=audit.Actor(None, "desk"))
     sid = twilio.sent[0]["Sid"]
     sent = {"MessageSid": sid, "MessageStatus": "sent"}
     signed_post(client, "/api/twilio/status", sent)

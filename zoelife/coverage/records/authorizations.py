@@ -21,7 +21,7 @@ from zoelife.coverage.records.payer_admin import criteria_for
 from zoelife.db.models import Authorization, AuthorizationChange, CoverageEvent
 from zoelife.intake.lifecycle import StaleEdit
 from zoelife.intake.lifecycle.common import now_or_utc
-from zoelife.intake.schedule import refresh_coverage
+from zoelife.intake.next_steps import refresh_coverage
 from zoelife.vocabulary import label
 
 

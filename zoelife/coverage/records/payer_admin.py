@@ -13,7 +13,7 @@ from zoelife.coverage import checklist, reminders
 from zoelife.coverage.records.common import CoverageError, checked_treatment, clean
 from zoelife.db.models import Authorization, Payer, PayerCriteria, Request
 from zoelife.intake.lifecycle.common import now_or_utc
-from zoelife.intake.schedule import refresh_coverage
+from zoelife.intake.next_steps import refresh_coverage
 
 
 def add_payer(session: Session, name: str, *, actor: audit.Actor, payer_code: str | None = None,

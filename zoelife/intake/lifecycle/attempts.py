@@ -18,7 +18,8 @@ from zoelife.intake.lifecycle.common import (
     load_request,
     now_or_utc,
 )
-from zoelife.intake.schedule import Schedule, refresh_next_step
+from zoelife.intake.next_steps import refresh_next_step
+from zoelife.intake.schedule import Schedule
 from zoelife.vocabulary import ATTEMPT_METHODS, ATTEMPT_OUTCOMES, label
 
 

@@ -12,14 +12,15 @@ from sqlalchemy.orm import Session
 
 from zoelife import audit
 from zoelife.db.models import CrisisChange, Request, StaffRole, StaffUser
+from zoelife.intake.assessment import crisis_rank
 from zoelife.intake.lifecycle.common import (
     LifecycleError,
     load_request,
     now_or_utc,
     versioned_update,
 )
-from zoelife.intake.schedule import Schedule, refresh_next_step
-from zoelife.intake.service import crisis_rank
+from zoelife.intake.next_steps import refresh_next_step
+from zoelife.intake.schedule import Schedule
 from zoelife.vocabulary import CRISIS_LEVELS, label
 
 LEVEL_ORDER = {"none": 0, "review": 1, "urgent": 2}

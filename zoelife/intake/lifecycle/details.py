@@ -27,8 +27,9 @@ from zoelife.intake.lifecycle.common import (
     now_or_utc,
     versioned_update,
 )
+from zoelife.intake.next_steps import refresh_next_step
 from zoelife.intake.normalize import clean_name, normalize_email, normalize_phone, search_text
-from zoelife.intake.schedule import Schedule, refresh_next_step
+from zoelife.intake.schedule import Schedule
 from zoelife.triage import eligibility
 from zoelife.vocabulary import FOLLOW_UP_STEPS, PRIOR_AUTH_STATUSES, SUBMITTERS, TREATMENTS
 

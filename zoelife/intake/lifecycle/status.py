@@ -20,7 +20,8 @@ from zoelife.intake.lifecycle.common import (
     now_or_utc,
     versioned_update,
 )
-from zoelife.intake.schedule import Schedule, refresh_next_step
+from zoelife.intake.next_steps import refresh_next_step
+from zoelife.intake.schedule import Schedule
 from zoelife.vocabulary import CLOSE_REASONS, STATUS_MOVES, label
 
 

@@ -53,7 +53,7 @@ def upgrade() -> None:
     # reads only columns that exist at this revision).
     from sqlalchemy.orm import Session
 
-    from zoelife.intake.schedule import fill_missing_next_steps
+    from zoelife.intake.next_steps import fill_missing_next_steps
 
     with Session(bind=bind) as session:
         fill_missing_next_steps(session)

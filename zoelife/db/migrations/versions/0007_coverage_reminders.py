@@ -44,7 +44,7 @@ def upgrade() -> None:
                     unique=False)
     from sqlalchemy.orm import Session
 
-    from zoelife.intake.schedule import fill_coverage_reminders
+    from zoelife.intake.next_steps import fill_coverage_reminders
 
     with Session(bind=op.get_bind()) as session:
         fill_coverage_reminders(session)

@@ -72,6 +72,19 @@ def _rewrite_channels(old: tuple[str, ...], new: tuple[str, ...]) -> None:
         conn.execute(text("PRAGMA writable_schema = OFF"))
 
 
+def _create_indexes(table: str, *columns: str) -> None:
+    """One plain index `ix_<table>_<column>` per column, in this order."""
+    with op.batch_alter_table(table, schema=None) as batch_op:
+        for column in columns:
+            batch_op.create_index(batch_op.f(f'ix_{table}_{column}'), [column], unique=False)
+
+
+def _drop_indexes(table: str, *columns: str) -> None:
+    with op.batch_alter_table(table, schema=None) as batch_op:
+        for column in columns:
+            batch_op.drop_index(batch_op.f(f'ix_{table}_{column}'))
+
+
 def upgrade() -> None:
     _rewrite_channels(_OLD_CHANNELS, _NEW_CHANNELS)
     op.create_index('ix_crisis_changes_to_level_id', 'crisis_changes', ['to_level', 'id'],
@@ -104,9 +117,7 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id', name=op.f('pk_conversations')),
     sa.UniqueConstraint('phone', name=op.f('uq_conversations_phone'))
     )
-    with op.batch_alter_table('conversations', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_conversations_last_message_at'), ['last_message_at'], unique=False)
-        batch_op.create_index(batch_op.f('ix_conversations_request_id'), ['request_id'], unique=False)
+    _create_indexes('conversations', 'last_message_at', 'request_id')
 
     op.create_table('messages',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -136,9 +147,7 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id', name=op.f('pk_messages')),
     sa.UniqueConstraint('provider_sid', name=op.f('uq_messages_provider_sid'))
     )
-    with op.batch_alter_table('messages', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_messages_conversation_id'), ['conversation_id'], unique=False)
-        batch_op.create_index(batch_op.f('ix_messages_request_id'), ['request_id'], unique=False)
+    _create_indexes('messages', 'conversation_id', 'request_id')
 
     op.create_table('sms_consent_events',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -152,24 +161,18 @@ def upgrade() -> None:
     sa.ForeignKeyConstraint(['message_id'], ['messages.id'], name=op.f('fk_sms_consent_events_message_id_messages')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_sms_consent_events'))
     )
-    with op.batch_alter_table('sms_consent_events', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_sms_consent_events_phone'), ['phone'], unique=False)
+    _create_indexes('sms_consent_events', 'phone')
 
 
 
 def downgrade() -> None:
-    with op.batch_alter_table('sms_consent_events', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_sms_consent_events_phone'))
+    _drop_indexes('sms_consent_events', 'phone')
 
     op.drop_table('sms_consent_events')
-    with op.batch_alter_table('messages', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_messages_request_id'))
-        batch_op.drop_index(batch_op.f('ix_messages_conversation_id'))
+    _drop_indexes('messages', 'request_id', 'conversation_id')
 
     op.drop_table('messages')
-    with op.batch_alter_table('conversations', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_conversations_request_id'))
-        batch_op.drop_index(batch_op.f('ix_conversations_last_message_at'))
+    _drop_indexes('conversations', 'request_id', 'last_message_at')
 
     op.drop_table('conversations')
     op.drop_table('sms_templates')
