@@ -12,7 +12,7 @@ How it reads (docs/triage.md, "Medication trials"):
   names, the literature's abbreviations). A word close to a name, as written or vowel-blind, is
   read as that drug (rapidfuzz), unless it is an ordinary English, Spanish or Portuguese word
   (simplemma's dictionaries), so "zolft" is sertraline and "ability" is not aripiprazole.
-  Gabapentin and pregabalin count only when taken for a psychiatric reason.
+  Gabapentin, pregabalin and clonidine count only when taken for a psychiatric reason.
 * **Numbers written in words** ("fifty milligrams", "tres meses") become digits first
   (text2num), then a dose is a number with mg beside the drug, a duration a number of days,
   weeks, months or years.
@@ -181,11 +181,12 @@ _RESPONSE_WORDS = (
 )
 
 
-# Gabapentin and pregabalin are trials only when taken for a psychiatric reason ("for
-# anxiety"), not for pain, fibromyalgia or seizures, nor with no reason given.
+# Gabapentin, pregabalin and clonidine are trials only when taken for a psychiatric reason ("for
+# anxiety", "for ADHD"), not for pain, fibromyalgia, seizures or blood pressure, nor with no
+# reason given.
 _FOR_MIND = re.compile(r"\b(?:anxiety|anxious|panic|mood|depress\w*|bipolar|ptsd|ocd|insomnia|sleep|"
                        r"alcohol|agitation|ansiedad|ansiedade|panico|animo|depresion|depressao|"
-                       r"insomnio|insonia|dormir|humor)\b")
+                       r"insomnio|insonia|dormir|humor|adhd|tdah|attention|focus)\b")
 
 
 def _number(word: str) -> float:
