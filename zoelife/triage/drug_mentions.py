@@ -1,7 +1,7 @@
 """Where a message names a psychiatric drug: by a name from `data/drugs.toml` (US generic
 names, brands, Spanish names), by a clinician's abbreviation ("SERT 200", "nortrip 100"),
-or by a word close to a name that is not an ordinary English or Spanish word (rapidfuzz,
-simplemma), each with its clause and sentence. Used by `trials`."""
+or by a word close to a name that is not an ordinary English, Spanish, Portuguese or French word
+(rapidfuzz, simplemma), each with its clause and sentence. Used by `trials`."""
 
 from __future__ import annotations
 
@@ -108,7 +108,8 @@ def looks_generic(name: str, generic: str) -> bool:
 def is_ordinary_word(word: str) -> bool:
     import simplemma
 
-    # Portuguese too: a voicemail in Portuguese ("quero", "ligar") is not a misspelt name.
+    # Portuguese too: a voicemail in Portuguese ("quero", "ligar") is not a misspelt name; and
+    # French, which the clinic also receives: "pris de la" is not the brand Prisdal.
     return simplemma.is_known(word, lang=("en", "es", "pt", "fr"))
 
 

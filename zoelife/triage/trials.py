@@ -10,8 +10,8 @@ How it reads (docs/triage.md, "Medication trials"):
 
 * **Drugs** come from `data/drugs.toml` (US generic names, brands, Spanish and Portuguese
   names, the literature's abbreviations). A word close to a name, as written or vowel-blind, is
-  read as that drug (rapidfuzz), unless it is an ordinary English, Spanish or Portuguese word
-  (simplemma's dictionaries), so "zolft" is sertraline and "ability" is not aripiprazole.
+  read as that drug (rapidfuzz), unless it is an ordinary English, Spanish, Portuguese or
+  French word (simplemma's dictionaries), so "zolft" is sertraline and "ability" is not aripiprazole.
   Gabapentin, pregabalin and clonidine count only when taken for a psychiatric reason.
 * **Numbers written in words** ("fifty milligrams", "tres meses") become digits first
   (text2num), then a dose is a number with mg beside the drug, a duration a number of days,
