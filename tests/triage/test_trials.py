@@ -137,10 +137,11 @@ def test_any_text_gives_known_drugs_and_valid_fields(text: str) -> None:
 # Levels reached after the fixes each round prompted (docs/coverage.md keeps the before-fix
 # figures): a change may raise them, never lower them.
 TRIAL_FLOORS = {
-    "trials_round1.jsonl": {"exact_sets": 157, "dose": 204, "weeks": 196, "response": 177},
-    "trials_round2.jsonl": {"exact_sets": 147, "dose": 310, "weeks": 302, "response": 268},
-    "trials_round3.jsonl": {"exact_sets": 147, "dose": 279, "weeks": 258, "response": 231},
-    "trials_round4.jsonl": {"exact_sets": 175, "dose": 316, "weeks": 303, "response": 304},
+    "trials_round1.jsonl": {"exact_sets": 157, "dose": 204, "weeks": 202, "response": 177},
+    "trials_round2.jsonl": {"exact_sets": 147, "dose": 310, "weeks": 308, "response": 268},
+    "trials_round3.jsonl": {"exact_sets": 148, "dose": 279, "weeks": 261, "response": 231},
+    "trials_round4.jsonl": {"exact_sets": 175, "dose": 316, "weeks": 305, "response": 304},
+    "trials_round5.jsonl": {"exact_sets": 166, "dose": 269, "weeks": 260, "response": 237},
 }
 
 
@@ -280,3 +281,73 @@ def test_the_only_one_that_helped_says_the_others_did_not() -> None:
     text = "I tried Zoloft, Prozac and Effexor; Effexor was the only one that helped."
     assert [(t.drug, t.response) for t in extract_trials(text)] == [
         ("sertraline", "no_response"), ("fluoxetine", "no_response"), ("venlafaxine", "worked")]
+
+
+# Round 5's misses, by kind (docs/coverage.md); sentences written for these tests, not the probes'.
+
+@pytest.mark.parametrize(("text", "wanted"), [
+    ("Ambien CR 12.5 helped me sleep, Restoril did not", ["zolpidem", "temazepam"]),
+    ("tried Dayvigo 5 and Quviviq 50 for insomnia", ["lemborexant", "daridorexant"]),
+    ("years ago I was on Trilafon 4 mg and then Prolixin shots", ["perphenazine", "fluphenazine"]),
+    ("Nardil 60 mg/d for 3 months, then Parnate", ["phenelzine", "tranylcypromine"]),
+    ("Kapvay 0.1 for ADHD, Qelbree 200 after that", ["clonidine", "viloxazine"]),
+    ("Fanapt 12 mg bid, now on Cobenfy", ["iloperidone", "xanomeline-trospium"]),
+    ("clonidine 0.1 for my blood pressure", []),  # clonidine counts for a psychiatric reason
+])
+def test_drugs_added_in_round_five(text: str, wanted: list[str]) -> None:
+    assert drugs(text) == wanted
+
+
+@pytest.mark.parametrize(("text", "wanted"), [
+    ("Fluoxetine 40 x 10 wk. Has never been on an SNRI or on clozapine.", ["fluoxetine"]),
+    ("Sertraline 150 mg (partial). Avoid valproate given liver disease.", ["sertraline"]),
+    ("Escitalopram 20 mg, no response. Aripiprazole discussed, not started.", ["escitalopram"]),
+    ("Current: venlafaxine 225. Lithium offered, pt would like time to think.", ["venlafaxine"]),
+    ("Tomo fluoxetina. Estoy por empezar quetiapina el lunes.", ["fluoxetine"]),
+    ("Mi doctora quiere que pruebe la vortioxetina; ahora tomo sertralina 100.", ["sertraline"]),
+    ("Paroxetine 20 for a year (NR), CBT declined.", ["paroxetine"]),  # a refusal of therapy
+])
+def test_a_drug_only_discussed_avoided_or_about_to_start_is_not_a_trial(text: str, wanted: list[str]) -> None:
+    assert drugs(text) == wanted
+
+
+@pytest.mark.parametrize(("text", "wanted"), [
+    ("Mi mamá toma clonazepam y sertralina. Yo tomo bupropion 150 y quiero una consulta para mí.",
+     ["bupropion"]),
+    ("my gf takes zoloft, it works for her. i dont take any meds but my anxiety is bad", []),
+    ("my hubby is on Effexor. I take Wellbutrin 300 and my depression is still bad",
+     ["bupropion"]),
+])
+def test_the_writers_own_medicine_after_a_relatives(text: str, wanted: list[str]) -> None:
+    assert drugs(text) == wanted
+
+
+@pytest.mark.parametrize(("text", "wanted"), [
+    ("Je prends de la sertraline 50 mg depuis un an.", ["sertraline"]),
+    ("Est-ce que vous prenez les rendez-vous le samedi? Je n'ai pris de rien.", []),
+    ("I'm a 30 year old woman with bipolar I. I take Lamictal 200, it keeps me stable.",
+     ["lamotrigine"]),
+    ("Client is a 50 yo M, stable on lithium 900 mg. Referred for TMS only.", ["lithium"]),
+])
+def test_short_words_and_ages_are_not_drugs_nor_another_person(text: str, wanted: list[str]) -> None:
+    assert drugs(text) == wanted
+
+
+@pytest.mark.parametrize(("text", "wanted"), [
+    ("I took something called, um, sir-tra-leen, fifty milligrams", ["sertraline"]),
+    ("Usé ketamina en pastillas por 3 semanas, me ayudó poco.", ["ketamine"]),
+    ("¿Sirve la EMT si la sertralina no me sirvió?", ["sertraline"]),
+    ("is the wait long for a new patient? im on prozac 20 and it helps some", ["fluoxetine"]),
+])
+def test_names_heard_wrong_and_trials_said_beside_a_question(text: str, wanted: list[str]) -> None:
+    assert drugs(text) == wanted
+
+
+@pytest.mark.parametrize(("text", "weeks"), [
+    ("Tomo sertralina 50 mg desde hace 6 meses.", 26),  # "since six months ago": how long
+    ("Tomé fluoxetina hace un año.", None),  # a time ago, not how long
+    ("Je prends de la sertraline 50 mg depuis 3 mois.", 13),
+    ("J'ai pris du Prozac pendant 10 jours.", 1),
+])
+def test_desde_hace_and_french_units_are_how_long(text: str, weeks: int | None) -> None:
+    assert only(text)["weeks"] == weeks

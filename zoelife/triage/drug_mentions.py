@@ -1,7 +1,7 @@
 """Where a message names a psychiatric drug: by a name from `data/drugs.toml` (US generic
 names, brands, Spanish names), by a clinician's abbreviation ("SERT 200", "nortrip 100"),
-or by a word close to a name that is not an ordinary English or Spanish word (rapidfuzz,
-simplemma), each with its clause and sentence. Used by `trials`."""
+or by a word close to a name that is not an ordinary English, Spanish, Portuguese or French word
+(rapidfuzz, simplemma), each with its clause and sentence. Used by `trials`."""
 
 from __future__ import annotations
 
@@ -108,8 +108,9 @@ def looks_generic(name: str, generic: str) -> bool:
 def is_ordinary_word(word: str) -> bool:
     import simplemma
 
-    # Portuguese too: a voicemail in Portuguese ("quero", "ligar") is not a misspelt name.
-    return simplemma.is_known(word, lang=("en", "es", "pt"))
+    # Portuguese too: a voicemail in Portuguese ("quero", "ligar") is not a misspelt name; and
+    # French, which the clinic also receives: "pris de la" is not the brand Prisdal.
+    return simplemma.is_known(word, lang=("en", "es", "pt", "fr"))
 
 
 # Vowels are what people and transcripts most often get wrong ("Paxel", "xanex", "Able if I"):
@@ -123,8 +124,21 @@ VOWEL_BLIND_DOSE_AT = 70
 _VOWEL_RUN = re.compile(r"[aeiouy]+")
 
 
+# Letters that sound alike, as a transcript or a listener may write them: "lamotri-jean" is
+# lamotrigine (a soft g is a j, a final e is silent), "sitalopram" citalopram, "fenelzine"
+# phenelzine.
+_SOUNDS = ((re.compile(r"ph"), "f"), (re.compile(r"g(?=[eiy])"), "j"), (re.compile(r"c(?=[eiy])"), "s"),
+           (re.compile(r"ck|c"), "k"), (re.compile(r"(?<=[^aeiouy])e$"), ""))
+
+# A word whose sound-alike form is exactly a name's needs this much plainly.
+SOUNDS_SAME_PLAIN_AT = 70
+
+
 def vowel_blind(word: str) -> str:
-    """`word` with every run of vowels as one "a": "paxel" and "paxil" are both "paxal"."""
+    """`word` as it sounds, every run of vowels as one "a": "paxel" and "paxil" are both
+    "paxal", "lamotrijean" and "lamotrigine" both "lamatrajan"."""
+    for pattern, letter in _SOUNDS:
+        word = pattern.sub(letter, word)
     return _VOWEL_RUN.sub("a", word)
 
 
@@ -144,7 +158,9 @@ def _closest(word: str, cutoff: float, plain_at: float | None = VOWEL_BLIND_PLAI
         return None
     blind = process.extractOne(vowel_blind(word), _vowel_blind_names(), scorer=fuzz.ratio,
                                score_cutoff=max(cutoff, VOWEL_BLIND_AT))
-    if blind and fuzz.ratio(word, blind[2]) >= plain_at:  # (blind form, score, name)
+    # (blind form, score, name)
+    if blind and fuzz.ratio(word, blind[2]) >= (min(plain_at, SOUNDS_SAME_PLAIN_AT) if blind[1] == 100
+                                               else plain_at):
         return blind[2]
     return None
 
@@ -226,7 +242,8 @@ def find_mentions(f: Folded) -> list[Mention]:
     for m in re.finditer(rf"[a-z][a-z-]{{{FUZZY_MIN_LENGTH - 1},}}", folded):
         if any(taken[m.start():m.end()]):
             continue
-        name = close_name(m.group(0))
+        # A hyphen inside a word is a transcript's break between syllables ("lamotri-jean").
+        name = close_name(m.group(0).replace("-", ""))
         # "Señor" folds to "senor": the word as written must not be an ordinary word either.
         if name and not is_ordinary_word(f.text[slice(*f.span(m.start(), m.end()))].lower()):
             found.append((m.start(), m.end(), drug_names()[name]))

@@ -38,6 +38,13 @@ _RECEIVED_AFTER = re.compile(
     r"sprays?|infusiones|sesiones|tratamientos|dosis)\b(?! (?:of|de) (?:tms|ect|therapy|terapia|"
     r"psychotherapy|counseling|talk|dbt|cbt))")
 
+# How a drug went, said right after it in a question: "¿Funciona si el Prozac no me funcionó?",
+# "would TMS help if Zoloft didn't work?": the question is about something else.
+_HAD_IT = re.compile(
+    r"^\W*(?:\w+ ){0,2}?(?:no me (?:funciono|sirvio|ayudo|hizo (?:nada|efecto))|me (?:funciono|sirvio|"
+    r"ayudo)|didnt (?:work|help|do)|did not (?:work|help|do)|never (?:worked|helped)|failed|"
+    r"made me|nao (?:funcionou|ajudou))\b")
+
 # "Does TMS interact with Adderall? I take 30mg": the next words say it is taken.
 _TAKING_NOW = re.compile(r"\b(?:i take|im on|i am on|ive been on|tomo|estoy con|i use)\b")
 
@@ -63,12 +70,17 @@ _PLANNED = re.compile(
     r"(?:start|starting|try|trying) (?:\w+ ){0,2}(?:on )?(?:next|tomorrow|soon|monday|tuesday|"
     r"wednesday|thursday|friday|saturday|sunday|this week|el lunes|manana|la proxima)|"
     r"never (?:\w+ )?(?:filled|picked (?:it |them )?up|started|took|taken|opened|used|tried)|"
+    r"never (?:been|was|were) (?:on|prescribed|given|tried on)|nunca (?:he estado|estuve) (?:con|en)|"
+    # A clinician's note: "Avoid lithium given renal fn", "Lamotrigine discussed, not started".
+    r"avoid(?:ing)?|not (?:yet )?(?:started|initiated|begun|filled)|no (?:iniciad[oa]|empezad[oa])|"
+    r"(?:estoy|estaba|esta) por (?:empezar|comenzar|iniciar|tomar)|"
+    r"quiere(?:n)? que (?:empiece|comience|inicie|tome|pruebe)|"
     r"didnt (?:fill|start|pick (?:it |them )?up|open)|nunca (?:lo |la )?(?:compre|empece|tome|probe|use|abri)|"
     r"no (?:me )?(?:lo|la|los|las) (?:tome|tomo|compre|empece|probe|surti)|"
     r"no (?:la |lo |las |los |me (?:la|lo) )?(?:he|e|ha|hemos) (?:empezado|comenzado|iniciado|tomado|"
     r"probado)|"
     r"todavia no (?:empezo|empece|empieza)|aun no (?:la |lo )?(?:ha empezado|empezo|empece)|"
-    r"want(?:s|ed)? me to (?:start|try|take)|(?:offered|suggested|recommended|mentioned) (?:me )?(?!.*"
+    r"want(?:s|ed)? me to (?:start|try|take)|(?:offered|suggested|recommended|mentioned|discussed)\b(?: me)?(?!.*"
     r"(?:took|tried|was on|been on|taking))|supposed to start|"
     r"(?:just |was )?prescribed .{0,40}(?:havent|have not|not yet)|"
     r"havent (?:started|taken|tried)|have not (?:started|taken|tried)|never (?:took|taken|tried)|"
@@ -92,14 +104,15 @@ _TAKEN = re.compile(
 _RECEIVED = re.compile(
     r"\b(?:had|have had|did|done|received|got|went through|completed|finished|tried|sessions?|"
     r"infusions?|treatments?|rounds?|courses?|doses?|was on|been on|am on|im on|currently|"
-    r"program|was in|did the|mg|weeks?|months?|"
-    r"recibi|hice|tuve|sesiones|infusiones|tratamientos|probe|me pusieron|estuve)\b")
+    r"program|was in|did the|mg|weeks?|months?|took|used|"
+    r"recibi|hice|tuve|sesiones|infusiones|tratamientos|probe|me pusieron|estuve|tome|tomaba|use|"
+    r"semanas|meses)\b")
 
 _RELATIVES = (r"(?:mom|mother|mum|dad|father|husband|wife|sister|brother|friend|son|daughter|"
               r"partner|boyfriend|girlfriend|fiance|cousin|aunt|uncle|grandma|grandmother|grandpa|"
               r"grandfather|roommate|teen|teenager|kid|child|mama|papa|madre|padre|esposo|esposa|"
               r"marido|hermano|hermana|hijo|hija|amigo|amiga|novio|novia|abuela|abuelo|tia|tio|"
-              r"prima|primo|pareja)")
+              r"prima|primo|pareja|bf|gf|hubby)")
 
 # Who a clause is about, nearest first: a relative, a pronoun for someone else, the patient of
 # a referral, or the writer.
@@ -110,9 +123,10 @@ _PERSON = re.compile(
     r"|\b(?P<third>he(?! (?:tomado|probado|estado|sido|tenido|intentado|usado|recibido|dejado))|"
     r"she|hes|shes|him|his|her|they|ella)\b"
     r"|\b(?P<patient>pt|pte|patient|paciente|the patient|la paciente|el paciente|mr|mrs|ms|sr|sra)\b"
-    r"|\b(?<!bipolar )(?<!type )(?<!bp )(?P<first>i|im|ive|id|me|myself|yo|tome|estoy|estuve|probe)\b")
+    r"|\b(?<!bipolar )(?<!type )(?<!bp )(?P<first>i|im|ive|id|me|myself|(?<!\d )(?<!\d)yo|tome|estoy|estuve|"
+    r"probe)\b")
 
-_REFERRAL = re.compile(r"\b(?:pt|pte|patient|paciente|referral|referencia|referring|remito|"
+_REFERRAL = re.compile(r"\b(?:pt|pte|(?<!new )patient|paciente|referral|referencia|referring|remito|"
                        r"refiero|dear (?:colleague|dr)|estimad[oa]s? (?:colega|dr)|"
                        r"\d{1,2} ?(?:yo|y/o|m|f)|\d{1,2} ?year ?old (?:male|female|man|woman))\b")
 
@@ -159,8 +173,10 @@ _FOR_ME = re.compile(
     r"(?:ive|i have|i ve) (?:only |also |just )?(?:tried|taken|been on|done|had|used)|"
     r"(?:i|ive|i have) never (?:taken|tried|been on) anything|(?:im|i am) (?:a |an )?(?:current |former |new |"
     r"\w+ )?patient|(?:im|i am) the (?:only )?one (?:who|that|in)|"
-    r"(?:i|yo) (?:havent|no he|no) (?:taken|"
-    r"tomado|tomo) (?:anything|nada)|never been on|i (?:have |had )?never (?:taken|tried|been on)|"
+    r"(?:i|yo) (?:havent|no he|no|dont|do not) (?:taken|take|"
+    r"tomado|tomo) (?:anything|nada|any)|never been on|"
+    r"(?:im|i am) a \d+ ?(?:year|yo\b)|(?:my|mi) (?:own )?(?:depression|anxiety|ocd|ptsd|panic|bipolar|adhd|mood|"
+    r"depresion|ansiedad|panico)|i (?:have |had )?never (?:taken|tried|been on)|"
     r"(?:yo )?nunca (?:he tomado|tome|he probado)|creo que (?:tengo|estoy|yo)|tengo " + _ILLNESS +
     r"|estoy " + _ILLNESS + r"|me interesa|i might (?:be|have)|yo tambien|i worry i)")
 
@@ -168,7 +184,8 @@ _FOR_ME = re.compile(
 # The writer saying outright that the help is for them: weighs as much as "writing for my son".
 _PLAINLY_ME = re.compile(
     r"\b(?:(?:im|i am) the (?:only )?one (?:who|that) (?:needs|wants|is looking|is asking|needs)|"
-    r"(?:this|it) is for me\b|its for me\b|(?:soy yo|es para mi)\b)")
+    r"(?:this|it) is for me\b|its for me\b|(?:soy yo|es para mi)\b|"
+    r"(?:appointment|help|cita|consulta|ayuda) (?:for|para) (?:me|mi|myself)\b)")
 
 
 @dataclass(frozen=True)
@@ -269,6 +286,13 @@ def _attached(cue: re.Match[str], groups: list[list[Mention]], folded: str) -> l
     return after[0] if after else []
 
 
+# A treatment that is not a drug, named between a drug and a refusal: the refusal is about it
+# ("phenelzine 45 mg/d x 10 wk (partial), ECT declined").
+_OTHER_TREATMENT = re.compile(r"\b(?:ect|electroconvulsive(?: therapy)?|tms|rtms|dtms|therapy|psychotherapy|"
+                              r"cbt|dbt|counseling|terapia|psicoterapia|admission|hospitali[sz]ation|"
+                              r"iop|php|referral)\W*$")
+
+
 def _not_taken(folded: str, mention: Mention, mentions: list[Mention]) -> bool:
     """Planned, never taken or refused: a cue in the sentence that is about this drug's group
     ("was offered Abilify but declined", "the doctor wants to add Rexulti, I haven't started
@@ -282,6 +306,8 @@ def _not_taken(folded: str, mention: Mention, mentions: list[Mention]) -> bool:
             if mention not in group:
                 continue
             if pattern is _REFUSED:
+                if group[-1].end <= cue.start() and _OTHER_TREATMENT.search(folded, group[-1].end, cue.start()):
+                    continue
                 # "received four sessions ... and did not want to go on": stopped, not refused.
                 # Read from after a heading ("Meds tried: ... but I declined") or the drug before.
                 before_group = [g for g in groups if g[-1].end <= group[0].start]
@@ -330,12 +356,13 @@ def is_own_trial(folded: str, mention: Mention, patient: Patient,
         return False  # "the nasal spray ketamine thing (Spravato)": one drug, esketamine
     if not owned and not received_after and _ABOUT.search(before[-70:]):
         return False
+    had_it = bool(_HAD_IT.search(folded[mention.end:e]))
     asking = _last(_ASKING, before)
     # "can I take Xanax if I'm on Lexapro": the words after the question say Lexapro is taken.
-    if (asking and not owned and not received_after and not _PAST.search(before[asking.end():])
+    if (asking and not owned and not received_after and not had_it and not _PAST.search(before[asking.end():])
             and not _TAKING_NOW.search(before[asking.end():])):
         return False
-    if clause.rstrip().endswith("?") and not owned and not _TAKEN.search(clause) and not \
+    if clause.rstrip().endswith("?") and not owned and not had_it and not _TAKEN.search(clause) and not \
             _TAKING_NOW.search(folded[mention.end:mention.sentence[1] + 80]):
         return False
     if _FAMILY_HISTORY.search(sentence):

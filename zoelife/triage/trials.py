@@ -10,9 +10,9 @@ How it reads (docs/triage.md, "Medication trials"):
 
 * **Drugs** come from `data/drugs.toml` (US generic names, brands, Spanish and Portuguese
   names, the literature's abbreviations). A word close to a name, as written or vowel-blind, is
-  read as that drug (rapidfuzz), unless it is an ordinary English, Spanish or Portuguese word
-  (simplemma's dictionaries), so "zolft" is sertraline and "ability" is not aripiprazole.
-  Gabapentin and pregabalin count only when taken for a psychiatric reason.
+  read as that drug (rapidfuzz), unless it is an ordinary English, Spanish, Portuguese or
+  French word (simplemma's dictionaries), so "zolft" is sertraline and "ability" is not aripiprazole.
+  Gabapentin, pregabalin and clonidine count only when taken for a psychiatric reason.
 * **Numbers written in words** ("fifty milligrams", "tres meses") become digits first
   (text2num), then a dose is a number with mg beside the drug, a duration a number of days,
   weeks, months or years.
@@ -95,10 +95,11 @@ _RAISED_TO = re.compile(r"\b(?:up to|went up to|increased to|raised to|titrated 
                         r"subieron a|aumentaron a|hasta) (\d+(?:\.\d+)?)\b")
 
 _DURATION = re.compile(
-    r"(?<!hace )(?<!hace unos )(?<!hace como )(?:(?<=x)|\b)(\d+(?:\.\d+)?|a|an|one|two|three|four|five|six|"
+    # "hace un año" is a time ago, "desde hace un año" how long ("since a year ago").
+    r"(?<!(?<!desde )hace )(?<!(?<!desde )hace unos )(?<!(?<!desde )hace como )(?:(?<=x)|\b)(\d+(?:\.\d+)?|a|an|one|two|three|four|five|six|"
     r"seven|eight|nine|ten|eleven|twelve|un|una|dos|tres|cuatro|cinco|seis|siete|ocho|nueve|diez|"
     r"once|doce|couple of|few|dois|duas|quatro)(?: and a half)? ?(?:-| )?(days?|weeks?|wks?|wk|months?|mos?|mths?|"
-    r"years?|yrs?|y|w(?!/)|dias?|semanas?|sems?|mes(?:es)?|anos?)\b(?P<half> and a half| y medio)?"
+    r"years?|yrs?|y|w(?!/)|dias?|semanas?|sems?|mes(?:es)?|anos?|jours?|semaines?|mois|ans|annees)\b(?P<half> and a half| y medio)?"
     r"(?![ -](?:ago|old)\b|-old)")
 
 # "a day", "once a week", "900 a day", "three times a day": how often, not how long.
@@ -110,7 +111,7 @@ _SMALL = {"dois": 2, "duas": 2, "quatro": 4, "a": 1, "an": 1, "one": 1, "two": 2
           "una": 1, "dos": 2, "tres": 3, "cuatro": 4, "cinco": 5, "seis": 6, "siete": 7,
           "ocho": 8, "nueve": 9, "diez": 10, "once": 11, "doce": 12, "couple of": 2, "few": 3}
 
-_UNIT_WEEKS = (("d", 1 / 7), ("w", 1.0), ("mo", 4.33), ("mt", 4.33), ("me", 4.33), ("y", 52.0),
+_UNIT_WEEKS = (("d", 1 / 7), ("j", 1 / 7), ("w", 1.0), ("mo", 4.33), ("mt", 4.33), ("me", 4.33), ("y", 52.0),
                ("a", 52.0), ("s", 1.0))
 
 # Several drugs answered at once: "none of them helped", "ninguna me sirvió", "both made me numb".
@@ -181,11 +182,12 @@ _RESPONSE_WORDS = (
 )
 
 
-# Gabapentin and pregabalin are trials only when taken for a psychiatric reason ("for
-# anxiety"), not for pain, fibromyalgia or seizures, nor with no reason given.
+# Gabapentin, pregabalin and clonidine are trials only when taken for a psychiatric reason ("for
+# anxiety", "for ADHD"), not for pain, fibromyalgia, seizures or blood pressure, nor with no
+# reason given.
 _FOR_MIND = re.compile(r"\b(?:anxiety|anxious|panic|mood|depress\w*|bipolar|ptsd|ocd|insomnia|sleep|"
                        r"alcohol|agitation|ansiedad|ansiedade|panico|animo|depresion|depressao|"
-                       r"insomnio|insonia|dormir|humor)\b")
+                       r"insomnio|insonia|dormir|humor|adhd|tdah|attention|focus)\b")
 
 
 def _number(word: str) -> float:
@@ -199,7 +201,7 @@ def _weeks(match: re.Match[str]) -> int:
     unit = match.group(2)
     for prefix, factor in _UNIT_WEEKS:
         if unit.startswith(prefix):
-            return max(round(amount * factor), 1 if prefix == "d" else 0)
+            return max(round(amount * factor), 1 if prefix in ("d", "j") else 0)
     return round(amount)
 
 
