@@ -10,9 +10,15 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from dataclasses import dataclass
+from functools import cache
+from typing import NamedTuple
+
+import simplemma
 
 from . import meaning
 from ._text import SENTENCE_BREAK, Coverage, Folded, PhraseGroups, compile_phrases, load_toml
+from .language import reads_as_english_or_spanish
+from .languages import LANGUAGES
 
 CRISIS_LEVELS = ("urgent", "review", "none")
 CRISIS_RANK = {"urgent": 2, "review": 1, "none": 0}
@@ -142,6 +148,57 @@ _UNIT_MONTHS = {
 # Thoughts count for a month, behaviour for three (docs/vocabulary.md).
 _BEHAVIOUR = frozenset({"self_harm", "attempt", "plan", "method", "preparation"})
 
+
+class _Context(NamedTuple):
+    """The words the context rules read, for one message language."""
+
+    neg_cues: frozenset[str]
+    neg_filler: frozenset[str]
+    hist_old: re.Pattern[str]
+    hist_recent: re.Pattern[str]
+    # (regex whose groups 1 and 2 are a number and a unit, number words, unit -> months)
+    ago: tuple[tuple[re.Pattern[str], dict[str, float], dict[str, float]], ...]
+    # Elided words glued to the next one once apostrophes are folded ("n'ai" -> "nai"):
+    # (elided form, the whole word).
+    elision: tuple[tuple[str, str], ...] = ()
+    # Another person's completed suicide told by someone who lost them, in the language.
+    bereavement: re.Pattern[str] | None = None
+
+
+_BASE = _Context(_NEG_CUES, _NEG_FILLER, _HIST_OLD, _HIST_RECENT,
+                 ((_AGO, _NUM_WORDS, _UNIT_MONTHS), (_HACE, _NUM_WORDS, _UNIT_MONTHS)))
+
+
+def _language_context(code: str) -> _Context:
+    """English and Spanish context words, with the language's own: its denials replace the
+    English and Spanish ones that are words of the language too ("no" is "in the" in
+    Portuguese); its dates and recent words are added."""
+    ctx = LANGUAGES[code].context
+    lemmatise = LANGUAGES[code].lemmatise
+
+    def theirs(word: str) -> bool:
+        return lemmatise and simplemma.is_known(word, lang=code)
+
+    cues = frozenset(ctx.get("negation", ())) | {c for c in _NEG_CUES if not theirs(c)}
+    filler = frozenset(ctx.get("filler", ())) | _NEG_FILLER
+    numbers = {k: float(v) for k, v in ctx.get("numbers", {}).items()}
+    units = {k: float(v) for k, v in ctx.get("units", {}).items()}
+    num = "(" + "|".join([r"\d+", *sorted(numbers, key=len, reverse=True)]) + ")"
+    unit = "(" + "|".join(sorted(units, key=len, reverse=True)) + r")\b"
+    ago = tuple((re.compile(r"(?<!\w)" + p.replace(" ", r"\s+").replace("NUM", num)
+                            .replace("UNIT", unit)), numbers, units)
+                for p in ctx.get("ago", ()) if units)
+    return _Context(cues, filler,
+                    compile_phrases(_CTX["history"]["old"] + list(ctx.get("history_old", ()))),
+                    compile_phrases(_CTX["history"]["recent"]
+                                    + list(ctx.get("history_recent", ()))),
+                    _BASE.ago + ago, tuple(LANGUAGES[code].elision.items()),
+                    compile_phrases(list(ctx["bereavement"])) if ctx.get("bereavement") else None)
+
+
+# Worked out on first use: the language's dictionary loads then (about half a second).
+_language_context = cache(_language_context)
+
 _INFO = _CTX["informational"]
 _INFO_CUES = re.compile(_INFO["cues"])
 _MENTION_BEFORE = re.compile(_INFO["mention_before"])
@@ -174,7 +231,7 @@ def _sentence(f: str, start: int, end: int) -> tuple[int, int]:
     return s, e
 
 
-def _negated(f: str, start: int, end: int, sent_start: int) -> bool:
+def _negated(f: str, start: int, end: int, sent_start: int, ctx: _Context = _BASE) -> bool:
     if _NEG_AFTER.match(f, end, min(len(f), end + 60)):
         return True
     if _CESSATION.match(f, start):
@@ -183,34 +240,52 @@ def _negated(f: str, start: int, end: int, sent_start: int) -> bool:
         return False
     tokens = _TOKEN.findall(f, max(sent_start, start - 80), start)
     for tok in reversed(tokens[-10:]):
-        if tok in _NEG_CUES:
+        if tok in ctx.neg_cues:
             return True
-        if tok in _NEG_FILLER or tok in ",/:":
+        if tok in ctx.neg_filler or tok in ",/:":
             continue
+        if ctx.elision:  # "nai" is "ne ai", "didees" is "de idees"
+            glued = _unglue(tok, ctx)
+            if glued is not None:
+                if glued:
+                    return True
+                continue
         return False
     return False
 
 
-def _months(num: str, unit: str) -> float:
-    n = float(num) if num.isdigit() else float(_NUM_WORDS.get(num, 3))
-    return n * _UNIT_MONTHS[unit]
+def _unglue(tok: str, ctx: _Context) -> bool | None:
+    """For a token that is an elided word glued to a filler or denial word: whether it denies
+    (True) or is filler (False); None for any other token ("nous" is not "n'ous")."""
+    for short, whole in ctx.elision:
+        rest = tok[len(short):]
+        if tok.startswith(short) and rest and (rest in ctx.neg_filler or rest in ctx.neg_cues):
+            return whole in ctx.neg_cues or rest in ctx.neg_cues
+    return None
 
 
-def _dates_old(f: str, start: int, end: int, s: int, e: int, limit: float) -> bool | None:
+def _months(num: str, unit: str, numbers: dict = _NUM_WORDS, units: dict = _UNIT_MONTHS,
+            ) -> float:
+    n = float(num) if num.isdigit() else float(numbers.get(num, 3))
+    return n * units[unit]
+
+
+def _dates_old(f: str, start: int, end: int, s: int, e: int, limit: float,
+               ctx: _Context = _BASE) -> bool | None:
     """What the sentence ``f[s:e]`` says of when the match at ``start:end`` happened: True when it
     dates it outside ``limit`` months, False when it says recent, None when it says nothing."""
-    for m in _HIST_RECENT.finditer(f, s, e):
+    for m in ctx.hist_recent.finditer(f, s, e):
         if (m.end() <= start or m.start() >= end) and not _dates_a_denial(f, m.start(), m.end(), s, e,
-                                                                           start, end):
+                                                                           start, end, ctx):
             return False
     old = False
-    for m in _HIST_OLD.finditer(f, s, e):
+    for m in ctx.hist_old.finditer(f, s, e):
         if m.end() <= start or m.start() >= end:
             old = True
             break
-    for rx in (_AGO, _HACE):
+    for rx, numbers, units in ctx.ago:
         for m in rx.finditer(f, s, e):
-            if _months(m.group(1), m.group(2)) <= limit:
+            if _months(m.group(1), m.group(2), numbers, units) <= limit:
                 return False
             old = True
     for rx in _DENIED_FOR:
@@ -222,7 +297,7 @@ def _dates_old(f: str, start: int, end: int, s: int, e: int, limit: float) -> bo
             if not _SINCE.search(f, max(s, m.start() - 8), m.start()):
                 return True
             cs, _ = _clause(f, m.start(), s, e)
-            if (set(_TOKEN.findall(f, max(cs, m.start() - 60), m.start())) & _NEG_CUES
+            if (set(_TOKEN.findall(f, max(cs, m.start() - 60), m.start())) & ctx.neg_cues
                     and not _SINCE_NOT.search(f, cs, m.start())):
                 return True  # "havent had those thoughts since 2019"
     return True if old else None
@@ -236,33 +311,36 @@ def _clause(f: str, at: int, s: int, e: int) -> tuple[int, int]:
     return cs, (m.start() if m else e)
 
 
-def _dates_a_denial(f: str, rs: int, re_: int, s: int, e: int, start: int, end: int) -> bool:
+def _dates_a_denial(f: str, rs: int, re_: int, s: int, e: int, start: int, end: int,
+                    ctx: _Context = _BASE) -> bool:
     """A recent word in a clause of its own that denies ("C-SSRS neg today") dates the denial."""
     cs, ce = _clause(f, rs, s, e)
     if cs <= start < ce or _RECENT_KEEPS.search(f, cs, ce):
         return False
-    return bool(set(_TOKEN.findall(f, cs, ce)) & _NEG_CUES)
+    return bool(set(_TOKEN.findall(f, cs, ce)) & ctx.neg_cues)
 
 
-def _historical(f: str, start: int, end: int, s: int, e: int, category: str) -> bool:
+def _historical(f: str, start: int, end: int, s: int, e: int, category: str,
+                ctx: _Context = _BASE) -> bool:
     """True when the sentence dates the match outside the time limit and nothing says recent, or
     when the next sentences point back at it and date it ("Mine was a long time ago.")."""
     limit = 3.0 if category in _BEHAVIOUR else 1.0
-    dated = _dates_old(f, start, end, s, e, limit)
+    dated = _dates_old(f, start, end, s, e, limit, ctx)
     if dated is not None or category not in _POINTER_CATEGORIES:
         return bool(dated)
     if (s > 0 and _POINTER_BACK.search(f, s, e) and not _POINTER_NOT.search(f, s, e)
             and not _NOW.search(f, s, e)):
         ps, pe = _sentence(f, s - 1, s - 1)  # "ECT back in 2010? I was inpatient then."
-        if ps < s - 1 and _dates_old(f, pe, pe, ps, pe, limit):
+        if ps < s - 1 and _dates_old(f, pe, pe, ps, pe, limit, ctx):
             return True
     for _ in range(2):
         ns, ne = _sentence(f, e + 1, e + 1)
         if ns >= len(f) or ns <= e:
             return False
         if _POINTER.match(f, ns):
-            return not _POINTER_NOT.search(f, ns, ne) and bool(_dates_old(f, ns, ns, ns, ne, limit))
-        if _HIST_RECENT.search(f, ns, ne):  # "It still happens." between the two
+            return not _POINTER_NOT.search(f, ns, ne) and bool(_dates_old(f, ns, ns, ns, ne, limit,
+                                                                          ctx))
+        if ctx.hist_recent.search(f, ns, ne):  # "It still happens." between the two
             return False
         s, e = ns, ne
     return False
@@ -315,12 +393,18 @@ def _mostly_caps(text: str) -> bool:
 
 
 # ---------------------------------------------------------------- main entry
-def find_crisis_spans(folded: Folded, language: str) -> list[EvidenceSpan]:
+def find_crisis_spans(folded: Folded, language: str, reads: tuple[str, ...] = (), main: str = "",
+                      foreign: bool = False) -> list[EvidenceSpan]:
     """Every crisis match in the text, with its context-adjusted level.
 
     Three layers: the phrase lists (crisis.toml), the clause grammar over lexical fields
     (fields.toml, ``meaning``), and the safety net: a word of the death, self-harm, means or
-    farewell fields that neither explains is ``review``, never ``none`` (idioms excepted)."""
+    farewell fields that neither explains is ``review``, never ``none`` (idioms excepted).
+    ``reads``: languages of data/languages/ read too; ``main``: the message's own language
+    (its denials and dates are read); ``foreign``: in another language, not mixed with English
+    or Spanish: urgent evidence must be made of English or Spanish words or come from the
+    fields of a language read, else it is ``review`` ("Od pol roku", "idee suicidaire" when
+    French is not read)."""
     f = folded.folded
     # folded start, end, category, base level, may a denial lower it
     raw: list[tuple[int, int, str, str, bool]] = []
@@ -339,7 +423,7 @@ def find_crisis_spans(folded: Folded, language: str) -> list[EvidenceSpan]:
             fs, fe = folded.to_folded(m.start()), folded.to_folded(m.end())
             if fe > fs:
                 raw.append((fs, fe, _CS["category"], _CS["level"], True))
-    found, net, idioms = meaning.find(folded, language)
+    found, net, idioms = meaning.find(folded, language, reads, main)
     if idioms:  # an idiom ("quiero matar dos pajaros") is never evidence, whichever layer
         raw = [r for r in raw if not idioms.overlaps(r[0], r[1])]
     phrases = Coverage((r[0], r[1]) for r in raw if r[3] == "urgent")
@@ -349,11 +433,15 @@ def find_crisis_spans(folded: Folded, language: str) -> list[EvidenceSpan]:
             raw.append((fd.start, fd.end, fd.category, "urgent", fd.negatable))
     if not raw and not net:
         return []
+    ctx = _language_context(main) if main in LANGUAGES else _BASE
 
     raw.sort(key=lambda r: (r[0], -r[1], -CRISIS_RANK[r[3]]))
     veto = bool(_INFO_VETO.search(f))
     inquiry = bool(_AUDIENCE.search(f))
-    losses = Coverage((m.start(), m.end()) for m in _BEREAVEMENT.finditer(f))
+    losses = [(m.start(), m.end()) for m in _BEREAVEMENT.finditer(f)]
+    if ctx.bereavement is not None:
+        losses += [(m.start(), m.end()) for m in ctx.bereavement.finditer(f)]
+    losses = Coverage(losses)
     spans: list[EvidenceSpan] = []
     seen: set[tuple[int, int]] = set()
     for fs, fe, category, level, negatable in raw:
@@ -363,9 +451,9 @@ def find_crisis_spans(folded: Folded, language: str) -> list[EvidenceSpan]:
         s, e = _sentence(f, fs, fe)
         out_cat, out_level = category, level
         if level == "urgent":
-            if negatable and category in _NEGATABLE and _negated(f, fs, fe, s):
+            if negatable and category in _NEGATABLE and _negated(f, fs, fe, s, ctx):
                 out_cat, out_level = "negated", "review"
-            elif _historical(f, fs, fe, s, e, category):
+            elif _historical(f, fs, fe, s, e, category, ctx):
                 out_cat, out_level = "historical", "review"
             elif category in _INFO_TERMS and (
                     _mentioned(f, fs, fe, s)
@@ -385,6 +473,15 @@ def find_crisis_spans(folded: Folded, language: str) -> list[EvidenceSpan]:
         if not explained.overlaps(ostart, oend):
             spans.append(EvidenceSpan(ostart, oend, "unexplained", "review"))
     spans.sort(key=lambda sp: (sp.start, -sp.end))
+    if foreign:
+        read = Coverage(folded.span(fd.start, fd.end) for fd in found if fd.read_in)
+        text = folded.text
+        spans = [
+            sp if sp.level != "urgent" or read.overlaps(sp.start, sp.end)
+            or reads_as_english_or_spanish(text[sp.start:sp.end])
+            else EvidenceSpan(sp.start, sp.end, sp.category, "review")
+            for sp in spans
+        ]
     return spans
 
 
