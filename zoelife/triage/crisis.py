@@ -208,6 +208,9 @@ _INFO_PERSONAL = re.compile(_INFO["personal"])
 _INFO_ALLOWED = re.compile(_INFO["allowed"])
 _INFO_VETO = re.compile(_INFO["veto"])
 _INFO_TERMS = frozenset(_INFO["term_categories"])
+_PROFESSIONAL = re.compile(_INFO["professional"])
+_PROCESS = re.compile(_INFO["process"])
+_OWN_RISK = re.compile(_INFO["own_risk"])
 _TREATMENT_WORDS = re.compile(
     r"\b(?:spravato|es ?ketamine|ketamine|tms|neurostar|therapy|treatment|medication|infusion|nasal spray|esketamina|ketamina)\b"
 )
@@ -377,6 +380,15 @@ def _informational(f: str, start: int, end: int, s: int, e: int, veto: bool) -> 
     return not _INFO_PERSONAL.search(_INFO_ALLOWED.sub(" ", sent))
 
 
+def _asked_by_a_professional(f: str, start: int, end: int, s: int, e: int) -> bool:
+    """A term in a question about how the clinic assesses or handles risk, from someone who
+    introduced themself in a role, about nobody's risk now ("I'm a nurse, how do you screen for
+    SI during Spravato monitoring?")."""
+    return bool(_PROCESS.search(f, s, e)) and not (
+        _FIRST.search(f, start, end) or _OWN_NOW.search(f, s, e) or _OWN_RISK.search(f, s, e)
+        or _HIST_RECENT.search(f, s, e))
+
+
 def _mentioned(f: str, start: int, end: int, s: int) -> bool:
     """The term is named, not used: "what 'unaliving' means", "the word suicidal"."""
     before = f[max(s, start - 40):start]
@@ -438,6 +450,7 @@ def find_crisis_spans(folded: Folded, language: str, reads: tuple[str, ...] = ()
     raw.sort(key=lambda r: (r[0], -r[1], -CRISIS_RANK[r[3]]))
     veto = bool(_INFO_VETO.search(f))
     inquiry = bool(_AUDIENCE.search(f))
+    professional = bool(_PROFESSIONAL.search(f)) and not veto
     losses = [(m.start(), m.end()) for m in _BEREAVEMENT.finditer(f)]
     if ctx.bereavement is not None:
         losses += [(m.start(), m.end()) for m in ctx.bereavement.finditer(f)]
@@ -458,6 +471,7 @@ def find_crisis_spans(folded: Folded, language: str, reads: tuple[str, ...] = ()
             elif category in _INFO_TERMS and (
                     _mentioned(f, fs, fe, s)
                     or (inquiry and not _OWN_NOW.search(f, s, e))
+                    or (professional and _asked_by_a_professional(f, fs, fe, s, e))
                     or _informational(f, fs, fe, s, e, veto)):
                 out_cat, out_level = "informational", "review"
             elif losses.overlaps(fs, fe) and not _FIRST.search(f, max(s, fs - 40), fs):
