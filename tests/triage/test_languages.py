@@ -12,6 +12,7 @@ from __future__ import annotations
 import pytest
 
 from zoelife.triage import assess
+from zoelife.triage._text import _FOLD
 from zoelife.triage.language import language_guess
 from zoelife.triage.languages import LANGUAGES, load_languages
 
@@ -42,6 +43,12 @@ URGENT = {
         "J'ai des idées suicidaires depuis deux semaines.",
         "Je garde mes somnifères de côté, j'en ai presque assez.",  # stash + pills
     ],
+    "ru": [
+        "Я больше не хочу жить. Каждый вечер думаю о том, чтобы умереть.",
+        "Вчера я порезала себе руки лезвием.",  # self-harm, recent
+        "Мой брат сказал, что собирается прыгнуть с моста.",  # third party, plan
+        "Я коплю таблетки снотворного, их уже почти достаточно.",  # stash + pills
+    ],
 }
 
 REVIEW = {  # the same kinds, denied or dated beyond the time limits
@@ -57,6 +64,13 @@ REVIEW = {  # the same kinds, denied or dated beyond the time limits
         "Je n'ai jamais pensé au suicide.",
         "Il y a quinze ans j'ai fait une tentative de suicide; je voudrais essayer le Spravato.",
         "Ma mère s'est suicidée et depuis je ne dors plus.",  # another's completed suicide
+        "Patiente adressée pour TMS. Idées suicidaires : aucune.",  # a denial after the words
+    ],
+    "ru": [
+        "У меня нет суицидальных мыслей, хочу записаться на ТМС.",
+        "Интересуюсь ТМС. Суицидальных мыслей нет, просто устала.",  # a denial after the words
+        "Пять лет назад я пыталась покончить с собой, сейчас все хорошо.",
+        "Мой отец покончил с собой, и с тех пор я не сплю.",  # another's completed suicide
     ],
 }
 
@@ -73,6 +87,10 @@ NOTHING = {  # ordinary messages and idioms: no crisis evidence at all
         "Je meurs d'envie d'essayer la kétamine, est-ce remboursé ?",  # idiom: dying to
         "J'ai coupé les ponts avec mon ancien psychiatre, je cherche un suivi.",
         "Je ne veux pas continuer le traitement actuel, il me fatigue.",
+    ],
+    "ru": [
+        "Здравствуйте, я хотела бы записаться на прием к психиатру для мамы.",
+        "Я умираю от смеха, но хочу узнать цену кетамина.",  # idiom
     ],
 }
 
@@ -136,11 +154,11 @@ def test_english_and_spanish_are_not_read_with_other_languages_words() -> None:
 
 
 def test_every_word_of_a_language_file_is_written_folded() -> None:
+    # As the detector reads text: lower case, no accents ("nao", "idee"), Cyrillic "й" as "и".
     for code, lang in LANGUAGES.items():
         for field, entries in lang.fields.items():
             for entry in entries:
-                assert entry == entry.lower() and entry.isascii() and "'" not in entry, (
-                    code, field, entry)
+                assert entry == entry.translate(_FOLD) and "'" not in entry, (code, field, entry)
 
 
 def test_a_language_file_naming_an_unknown_field_fails_loudly(tmp_path) -> None:

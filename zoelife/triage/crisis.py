@@ -163,6 +163,8 @@ class _Context(NamedTuple):
     elision: tuple[tuple[str, str], ...] = ()
     # Another person's completed suicide told by someone who lost them, in the language.
     bereavement: re.Pattern[str] | None = None
+    token: re.Pattern[str] = _TOKEN  # words in another script too (Russian)
+    neg_after: re.Pattern[str] | None = None  # a denial right after the words, in the language
 
 
 _BASE = _Context(_NEG_CUES, _NEG_FILLER, _HIST_OLD, _HIST_RECENT,
@@ -193,7 +195,9 @@ def _language_context(code: str) -> _Context:
                     compile_phrases(_CTX["history"]["recent"]
                                     + list(ctx.get("history_recent", ()))),
                     _BASE.ago + ago, tuple(LANGUAGES[code].elision.items()),
-                    compile_phrases(list(ctx["bereavement"])) if ctx.get("bereavement") else None)
+                    compile_phrases(list(ctx["bereavement"])) if ctx.get("bereavement") else None,
+                    re.compile(r"[^\W_]+|[,/:+]") if LANGUAGES[code].any_script else _TOKEN,
+                    re.compile(ctx["negation_after"]) if ctx.get("negation_after") else None)
 
 
 # Worked out on first use: the language's dictionary loads then (about half a second).
@@ -237,11 +241,13 @@ def _sentence(f: str, start: int, end: int) -> tuple[int, int]:
 def _negated(f: str, start: int, end: int, sent_start: int, ctx: _Context = _BASE) -> bool:
     if _NEG_AFTER.match(f, end, min(len(f), end + 60)):
         return True
+    if ctx.neg_after is not None and ctx.neg_after.match(f, end, min(len(f), end + 60)):
+        return True
     if _CESSATION.match(f, start):
         return False
     if _NOT_DENIAL.search(f, max(sent_start, start - 60), start):
         return False
-    tokens = _TOKEN.findall(f, max(sent_start, start - 80), start)
+    tokens = ctx.token.findall(f, max(sent_start, start - 80), start)
     for tok in reversed(tokens[-10:]):
         if tok in ctx.neg_cues:
             return True
@@ -300,7 +306,7 @@ def _dates_old(f: str, start: int, end: int, s: int, e: int, limit: float,
             if not _SINCE.search(f, max(s, m.start() - 8), m.start()):
                 return True
             cs, _ = _clause(f, m.start(), s, e)
-            if (set(_TOKEN.findall(f, max(cs, m.start() - 60), m.start())) & ctx.neg_cues
+            if (set(ctx.token.findall(f, max(cs, m.start() - 60), m.start())) & ctx.neg_cues
                     and not _SINCE_NOT.search(f, cs, m.start())):
                 return True  # "havent had those thoughts since 2019"
     return True if old else None
@@ -320,7 +326,7 @@ def _dates_a_denial(f: str, rs: int, re_: int, s: int, e: int, start: int, end: 
     cs, ce = _clause(f, rs, s, e)
     if cs <= start < ce or _RECENT_KEEPS.search(f, cs, ce):
         return False
-    return bool(set(_TOKEN.findall(f, cs, ce)) & ctx.neg_cues)
+    return bool(set(ctx.token.findall(f, cs, ce)) & ctx.neg_cues)
 
 
 def _historical(f: str, start: int, end: int, s: int, e: int, category: str,

@@ -37,6 +37,7 @@ class Language:
     context: dict  # negation, filler, history_old, history_recent, ago, numbers, units, ...
     idioms: tuple[str, ...]
     variants: tuple[str, ...] = ()  # codes py3langid gives text in this language (Galician)
+    any_script: bool = False  # its words are letters of another script (Cyrillic), not a-z
 
 
 def load_languages(folder=None) -> dict[str, Language]:
@@ -77,7 +78,8 @@ def load_languages(folder=None) -> dict[str, Language]:
             code, head["name"], lemmatise,
             {name: tuple(entries) for name, entries in fields.items()},
             tuple(spec.get("rule", ())), elision, spec.get("context", {}),
-            tuple(spec.get("idioms", {}).get("patterns", ())), tuple(head.get("variants", ())))
+            tuple(spec.get("idioms", {}).get("patterns", ())), tuple(head.get("variants", ())),
+            head.get("script", "latin") == "any")
     return found
 
 

@@ -94,6 +94,8 @@ _OTHERS = frozenset(
     "madre padre esposo esposa hijo hija hermano hermana amigo amiga abuela abuelo tia tio "
     "abuelita abuelito perro perrito perrita gato gatito mascota".split())
 _TOKEN = re.compile(r"[a-z0-9]+")
+# Words of a language written in another script (Russian): any run of letters and digits.
+_TOKEN_ANY = re.compile(r"[^\W_]+")
 _OWN = frozenset({"my", "mi", "own", "propio", "propia"})
 
 
@@ -216,6 +218,7 @@ class _Reader(NamedTuple):
     vocabulary: frozenset[str]  # every word of its fields (a language without a lemmatiser)
     rules: tuple[tuple[dict, tuple[frozenset[str], ...]], ...]
     elision: dict[str, str]
+    any_script: bool
     idioms: re.Pattern[str] | None
     others: frozenset[str]
     death_news: frozenset[str]
@@ -229,7 +232,8 @@ def _reader(code: str) -> _Reader:
     rules = tuple((rule, tuple(frozenset(g) for g in rule["needs"])) for rule in lang.rules)
     ctx = lang.context
     return _Reader(code, lang.lemmatise, by_first, single, multi, fuzzy, vocabulary, rules,
-                   lang.elision, compile_phrases(list(lang.idioms)) if lang.idioms else None,
+                   lang.elision, lang.any_script,
+                   compile_phrases(list(lang.idioms)) if lang.idioms else None,
                    frozenset(ctx.get("others", ())), frozenset(ctx.get("death_news", ())))
 
 
@@ -345,7 +349,8 @@ def tag(folded: Folded, language: str = "", reads: tuple[str, ...] = (), main: s
     if reads:
         own = []
         key = (language, reads, main)
-        for m in _TOKEN.finditer(f):
+        token = _TOKEN_ANY if any(_READERS[c].any_script for c in reads) else _TOKEN
+        for m in token.finditer(f):
             s, e = m.span()
             os_, oe = folded.span(s, e)
             original = text[os_:oe].lower()
