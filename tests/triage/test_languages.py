@@ -49,6 +49,16 @@ URGENT = {
         "Мой брат сказал, что собирается прыгнуть с моста.",  # third party, plan
         "Я коплю таблетки снотворного, их уже почти достаточно.",  # stash + pills
     ],
+    "vi": [
+        "Tôi không muốn sống nữa, mỗi đêm tôi đều nghĩ đến cái chết.",
+        "Mẹ tôi nói bà muốn chết, bà thấy mình là gánh nặng.",  # third party
+        "Con trai tôi tự rạch tay tối qua.",  # self-harm, recent
+    ],
+    "tl": [
+        "Gusto ko nang mamatay, pagod na ako sa buhay.",
+        "Naglaslas ako kagabi.",  # self-harm, recent
+        "Minsan gusto ko na lang matulog at hindi na po magising.",  # particles in between
+    ],
 }
 
 REVIEW = {  # the same kinds, denied or dated beyond the time limits
@@ -72,6 +82,12 @@ REVIEW = {  # the same kinds, denied or dated beyond the time limits
         "Пять лет назад я пыталась покончить с собой, сейчас все хорошо.",
         "Мой отец покончил с собой, и с тех пор я не сплю.",  # another's completed suicide
     ],
+    "vi": [
+        "Tôi chưa bao giờ có ý định tự tử, chỉ muốn hỏi về TMS.",
+    ],
+    "tl": [
+        "Hindi ko naisip magpakamatay, gusto ko lang magpa-schedule ng TMS.",
+    ],
 }
 
 NOTHING = {  # ordinary messages and idioms: no crisis evidence at all
@@ -91,6 +107,12 @@ NOTHING = {  # ordinary messages and idioms: no crisis evidence at all
     "ru": [
         "Здравствуйте, я хотела бы записаться на прием к психиатру для мамы.",
         "Я умираю от смеха, но хочу узнать цену кетамина.",  # idiom
+    ],
+    "vi": [
+        "Xin chào, tôi muốn đặt lịch hẹn với bác sĩ cho bố tôi.",
+    ],
+    "tl": [
+        "Magandang araw po, gusto ko pong magpa-appointment para sa nanay ko.",
     ],
 }
 
