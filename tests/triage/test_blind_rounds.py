@@ -30,15 +30,15 @@ def test_every_message_in_another_language_is_read_by_a_person(name: str) -> Non
 
 # Levels reached after the fixes (docs/triage.md): a change may raise them, never lower them.
 FLOORS = {
-    "blind_round1.jsonl": {"urgent": 78, "none_flag_max": 0.05, "treatments": 173},
+    "blind_round1.jsonl": {"urgent": 79, "none_flag_max": 0.05, "treatments": 173},
     "blind_round2.jsonl": {"urgent": 66, "none_flag_max": 0.05, "treatments": 168},
-    "blind_round3.jsonl": {"urgent": 63, "none_flag_max": 0.10, "treatments": 162},
-    "blind_round4.jsonl": {"urgent": 60, "none_flag_max": 0.06, "treatments": 157},
-    "blind_round5.jsonl": {"urgent": 61, "none_flag_max": 0.08, "treatments": 159},
-    "blind_round6.jsonl": {"urgent": 58, "none_flag_max": 0.05, "treatments": 145},
+    "blind_round3.jsonl": {"urgent": 64, "none_flag_max": 0.10, "treatments": 162},
+    "blind_round4.jsonl": {"urgent": 61, "none_flag_max": 0.06, "treatments": 157},
+    "blind_round5.jsonl": {"urgent": 64, "none_flag_max": 0.08, "treatments": 159},
+    "blind_round6.jsonl": {"urgent": 62, "none_flag_max": 0.05, "treatments": 145},
     "blind_round7.jsonl": {"urgent": 65, "none_flag_max": 0.10, "treatments": 146},
-    "blind_round8.jsonl": {"urgent": 55, "none_flag_max": 0.04, "treatments": 142},
-    "blind_round9.jsonl": {"urgent": 59, "none_flag_max": 0.02, "treatments": 131},
+    "blind_round8.jsonl": {"urgent": 61, "none_flag_max": 0.04, "treatments": 142},
+    "blind_round9.jsonl": {"urgent": 63, "none_flag_max": 0.02, "treatments": 131},
 }
 
 
