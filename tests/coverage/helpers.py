@@ -61,6 +61,7 @@ FIXTURES = Path(__file__).parent / "fixtures"
 
 class MockClearinghouse(BaseHTTPRequestHandler):
     received: list[tuple[str, str]] = []
+    answer = "271_active_mental_health.x12"  # the fixture every 270 is answered with
 
     def do_POST(self):  # noqa: N802 - http.server's name
         body = self.rfile.read(int(self.headers["Content-Length"])).decode()
@@ -69,7 +70,7 @@ class MockClearinghouse(BaseHTTPRequestHandler):
             self.send_response(401)
             self.end_headers()
             return
-        answer = (FIXTURES / "271_active_mental_health.x12").read_bytes()
+        answer = (FIXTURES / self.answer).read_bytes()
         self.send_response(200)
         self.send_header("Content-Type", "application/edi-x12")
         self.send_header("Content-Length", str(len(answer)))
@@ -80,15 +81,15 @@ class MockClearinghouse(BaseHTTPRequestHandler):
         pass
 
 
-
 @contextlib.contextmanager
-def mock_clearinghouse():
-    """A local clearinghouse answering every 270 with the active mental-health 271 fixture
-    (401 without the bearer key "test-key"); yields its URL."""
+def mock_clearinghouse(answer: str = "271_active_mental_health.x12"):
+    """A local clearinghouse answering every 270 with the 271 fixture `answer` (401 without
+    the bearer key "test-key"); yields its URL."""
     server = HTTPServer(("127.0.0.1", 0), MockClearinghouse)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     MockClearinghouse.received = []
+    MockClearinghouse.answer = answer
     try:
         yield f"http://127.0.0.1:{server.server_port}/eligibility"
     finally:

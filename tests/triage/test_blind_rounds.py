@@ -29,16 +29,19 @@ def test_every_message_in_another_language_is_read_by_a_person(name: str) -> Non
 
 
 # Levels reached after the fixes (docs/triage.md): a change may raise them, never lower them.
+# `raised_max`: review messages raised to urgent, at most (the target is 10%; rounds
+# 6 and 9 are above it, held where they are).
 FLOORS = {
-    "blind_round1.jsonl": {"urgent": 79, "none_flag_max": 0.05, "treatments": 173},
-    "blind_round2.jsonl": {"urgent": 66, "none_flag_max": 0.05, "treatments": 168},
-    "blind_round3.jsonl": {"urgent": 64, "none_flag_max": 0.10, "treatments": 162},
-    "blind_round4.jsonl": {"urgent": 61, "none_flag_max": 0.06, "treatments": 157},
-    "blind_round5.jsonl": {"urgent": 64, "none_flag_max": 0.08, "treatments": 159},
-    "blind_round6.jsonl": {"urgent": 62, "none_flag_max": 0.05, "treatments": 145},
-    "blind_round7.jsonl": {"urgent": 65, "none_flag_max": 0.10, "treatments": 146},
-    "blind_round8.jsonl": {"urgent": 61, "none_flag_max": 0.04, "treatments": 142},
-    "blind_round9.jsonl": {"urgent": 63, "none_flag_max": 0.02, "treatments": 131},
+    "blind_round1.jsonl": {"urgent": 79, "none_flag_max": 0.05, "treatments": 175, "raised_max": 2},
+    "blind_round2.jsonl": {"urgent": 66, "none_flag_max": 0.05, "treatments": 168, "raised_max": 2},
+    "blind_round3.jsonl": {"urgent": 64, "none_flag_max": 0.10, "treatments": 164, "raised_max": 2},
+    "blind_round4.jsonl": {"urgent": 61, "none_flag_max": 0.06, "treatments": 157, "raised_max": 4},
+    "blind_round5.jsonl": {"urgent": 64, "none_flag_max": 0.08, "treatments": 162, "raised_max": 2},
+    "blind_round6.jsonl": {"urgent": 62, "none_flag_max": 0.05, "treatments": 148, "raised_max": 6},
+    "blind_round7.jsonl": {"urgent": 65, "none_flag_max": 0.10, "treatments": 149, "raised_max": 4},
+    "blind_round8.jsonl": {"urgent": 61, "none_flag_max": 0.04, "treatments": 144, "raised_max": 2},
+    "blind_round9.jsonl": {"urgent": 63, "none_flag_max": 0.02, "treatments": 134, "raised_max": 6},
+    "blind_round10.jsonl": {"urgent": 62, "none_flag_max": 0.0, "treatments": 170, "raised_max": 2},
 }
 
 
@@ -49,6 +52,7 @@ def test_blind_figures_hold_their_ground(name: str) -> None:
     assert fig.urgent_hit >= floor["urgent"]
     assert fig.none_flagged / fig.none <= floor["none_flag_max"]
     assert fig.treatment_exact >= floor["treatments"]
+    assert len(fig.raised_ids) <= floor["raised_max"], fig.raised_ids
 
 
 def test_the_blind_rounds_are_complete_and_labelled() -> None:

@@ -137,9 +137,10 @@ def test_any_text_gives_known_drugs_and_valid_fields(text: str) -> None:
 # Levels reached after the fixes each round prompted (docs/coverage.md keeps the before-fix
 # figures): a change may raise them, never lower them.
 TRIAL_FLOORS = {
-    "trials_round1.jsonl": {"exact_sets": 157, "dose": 204, "weeks": 196, "response": 166},
-    "trials_round2.jsonl": {"exact_sets": 146, "dose": 301, "weeks": 299, "response": 247},
-    "trials_round3.jsonl": {"exact_sets": 146, "dose": 273, "weeks": 228, "response": 201},
+    "trials_round1.jsonl": {"exact_sets": 157, "dose": 204, "weeks": 196, "response": 177},
+    "trials_round2.jsonl": {"exact_sets": 147, "dose": 310, "weeks": 302, "response": 268},
+    "trials_round3.jsonl": {"exact_sets": 147, "dose": 279, "weeks": 258, "response": 231},
+    "trials_round4.jsonl": {"exact_sets": 175, "dose": 316, "weeks": 303, "response": 304},
 }
 
 
@@ -168,3 +169,114 @@ def test_a_name_heard_as_several_words_is_read(text: str, drug: str) -> None:
 @pytest.mark.parametrize("text", ["I was told to fail first on two drugs", "my dad is on blood pressure pills"])
 def test_ordinary_words_joined_are_not_a_drug(text: str) -> None:
     assert extract_trials(text) == []
+
+
+# Round 4's misses, by kind (docs/coverage.md); sentences written for these tests, not the probes'.
+
+@pytest.mark.parametrize(("text", "wanted"), [
+    ("I've been on Lamictal 100 for a year; my psychiatrist wants to add Vraylar but I haven't "
+     "started it.", ["lamotrigine"]),
+    ("Mi médico me quiere recetar sertralina pero todavía no la he empezado. Tomo clonazepam.",
+     ["clonazepam"]),
+    ("La doctora me recetó quetiapina pero no me la tomé.", []),
+    ("My therapist wanted me to try Zoloft but I said no. I only take Adderall 20.",
+     ["amphetamine-dextroamphetamine"]),
+    ("I was prescribed Abilify in March but never picked it up.", []),
+    ("Psychiatrist says maybe add Wellbutrin to my Prozac 40.", ["fluoxetine"]),
+    ("Can I take Xanax if I'm on Lexapro 10?", ["escitalopram"]),
+])
+def test_a_drug_not_taken_leaves_the_others_of_its_sentence(text: str, wanted: list[str]) -> None:
+    assert drugs(text) == wanted
+
+
+@pytest.mark.parametrize(("text", "wanted"), [
+    ("Calling about Spravato, do you take Medicare? I've been on Cymbalta 60 for two years.",
+     ["duloxetine"]),
+    ("Treatment of interest: esketamine. Prior meds: Zoloft.", ["sertraline"]),
+    ("Llamo por la ketamina. Tomo escitalopram 10.", ["escitalopram"]),
+    ("I'm writing about ketamine. I did six infusions last spring and they helped.", ["ketamine"]),
+])
+def test_the_treatment_written_about_is_a_trial_only_once_received(text: str, wanted: list[str]) -> None:
+    assert drugs(text) == wanted
+
+
+@pytest.mark.parametrize(("text", "wanted"), [
+    ("My wife is on Effexor and it works for her; I have never taken anything and I need help.", []),
+    ("My sister takes Lexapro and my dad did ketamine. I've only tried Zoloft.", ["sertraline"]),
+    ("I'm writing about my son, who has been on Concerta for years and is fine. I am the one who "
+     "needs help; I've tried Paxil.", ["paroxetine"]),
+    ("Referral for TMS. Patient's father on lithium for bipolar disorder. Pt has tried sertraline 100.",
+     ["sertraline"]),
+    ("27F, bipolar I, maintained on lamotrigine 200 mg", ["lamotrigine"]),  # "I" of bipolar I
+    ("Past meds: Zoloft (as a kid, no idea), then Lexapro 20 for a year.",
+     ["sertraline", "escitalopram"]),  # "as a kid" is a time of life
+])
+def test_someone_elses_medicine_is_not_the_patients(text: str, wanted: list[str]) -> None:
+    assert drugs(text) == wanted
+
+
+@pytest.mark.parametrize(("text", "wanted"), [
+    ("Hx: VPA 1000 (tremor), CBZ 400, Li 600", ["valproic acid", "carbamazepine", "lithium"]),
+    ("Failed: LTG, QTP.", ["lamotrigine", "quetiapine"]),
+    ("ltg 100 since spring", ["lamotrigine"]),
+    ("olanzapine/samidorphan 10/10 for 2 months", ["olanzapine-samidorphan"]),
+    ("Lybalvi made me hungry all the time", ["olanzapine-samidorphan"]),
+    ("bupropion/dextromethorphan made me dizzy", ["dextromethorphan-bupropion"]),
+    ("amphetamine/dextroamphetamine 20 mg", ["amphetamine-dextroamphetamine"]),
+])
+def test_abbreviations_and_combinations_written_with_a_slash(text: str, wanted: list[str]) -> None:
+    assert drugs(text) == wanted
+
+
+def test_portuguese() -> None:
+    assert only("Eu tomei sertralina cinquenta miligramas por seis meses e não funcionou") == {
+        "drug": "sertraline", "dose_mg": 50, "weeks": 26, "response": "no_response"}
+    assert drugs("Quero marcar uma consulta, por favor me ligue") == []  # "quero" is a word
+
+
+@pytest.mark.parametrize(("text", "drug"), [
+    ("I was on Paxal for a year", "paroxetine"),
+    ("xanix 1 mg at night", "alprazolam"),
+    ("I take Sir o quel, fifty milligrams", "quetiapine"),
+])
+def test_vowels_heard_wrong_and_one_letter_words(text: str, drug: str) -> None:
+    assert drugs(text) == [drug]
+
+
+def test_ordinary_words_are_not_compared_vowel_blind() -> None:
+    assert drugs("my plan is Medicaid and my dads car broke") == []  # not Marplan, not Mydayis
+
+
+@pytest.mark.parametrize(("text", "wanted"), [
+    ("Neurontin 300 tid for anxiety, it helped",
+     [{"drug": "gabapentin", "dose_mg": 900, "weeks": None, "response": "worked"}]),
+    ("tomo pregabalina para la ansiedad",
+     [{"drug": "pregabalin", "dose_mg": None, "weeks": None, "response": None}]),
+    ("Lyrica for nerve pain", []),
+    ("gabapentin 600 at night", []),
+])
+def test_gabapentin_and_pregabalin_count_when_taken_for_the_mind(text: str, wanted: list[dict]) -> None:
+    assert [t.as_json() for t in extract_trials(text)] == wanted
+
+
+@pytest.mark.parametrize(("text", "dose", "weeks"), [
+    ("Klonopin 0.5 mg twice a day for 3 months", 1, 13),
+    ("lithium 300 three times a day", 900, None),  # "a day" is how often, not how long
+    ("tomo buspirona 15 mg dos veces al día", 30, None),
+    ("Ativan point five at bedtime", 0.5, None),
+    ("Celexa 20 then 40, neither dose helped", 40, None),
+])
+def test_daily_dose_and_how_often(text: str, dose: float, weeks: int | None) -> None:
+    trial = only(text)
+    assert (trial["dose_mg"], trial["weeks"]) == (dose, weeks)
+
+
+def test_a_response_said_once_for_a_list_in_the_next_sentence() -> None:
+    text = "Tried Zoloft, Paxil and Celexa. None of them worked."
+    assert [t.response for t in extract_trials(text)] == ["no_response"] * 3
+
+
+def test_the_only_one_that_helped_says_the_others_did_not() -> None:
+    text = "I tried Zoloft, Prozac and Effexor; Effexor was the only one that helped."
+    assert [(t.drug, t.response) for t in extract_trials(text)] == [
+        ("sertraline", "no_response"), ("fluoxetine", "no_response"), ("venlafaxine", "worked")]

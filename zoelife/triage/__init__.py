@@ -108,7 +108,7 @@ def assess_all(messages: Sequence[tuple[str | None, Iterable[str]]]) -> list[Ass
     folded = [Folded(text) for _, text, _ in texts]
     guesses = [language_guess(text) for _, text, _ in texts]
     spans = [find_crisis_spans(f, g.language, g.reads, g.main,
-                               foreign=g.language == "other" and not g.mixed)
+                               foreign=g.code if g.language == "other" and not g.mixed else "")
              for f, g in zip(folded, guesses, strict=True)]
     found = [read_treatments(f) for f in folded]
     for (i, text, labels), guess, evidence, reading in zip(texts, guesses, spans, found,
@@ -116,8 +116,9 @@ def assess_all(messages: Sequence[tuple[str | None, Iterable[str]]]) -> list[Ass
         if guess.language == "other":
             # Not English or Spanish: a person who reads the language must read it, even when
             # the fields of data/languages/ read it (they can make it urgent, never `none`).
-            # Evidence in words that only look like English or Spanish ones is not urgent
-            # (find_crisis_spans, ``foreign``).
+            # Evidence in words that only look like English or Spanish ones ("Od pół roku"),
+            # or short words of the message's own language that spell an abbreviation ("od
+            # tamtej pory"), is not urgent (find_crisis_spans, ``foreign``).
             evidence.append(EvidenceSpan(0, len(text), "other_language", "review"))
         out[i] = Assessment(crisis_level(evidence), tuple(evidence),
                             reading.interest | labels, guess.language,

@@ -17,8 +17,9 @@ import simplemma
 
 from . import meaning
 from ._text import SENTENCE_BREAK, Coverage, Folded, PhraseGroups, compile_phrases, load_toml
-from .language import reads_as_english_or_spanish
+from .language import reads_as_english_or_spanish, short_words_of
 from .languages import LANGUAGES
+from .treatments import PROFESSIONAL_ASKER, professional_inquiry
 
 CRISIS_LEVELS = ("urgent", "review", "none")
 CRISIS_RANK = {"urgent": 2, "review": 1, "none": 0}
@@ -110,7 +111,8 @@ _NUM_WORDS = {
 }
 _NUM = r"(\d+|a couple of|couple of|a couple|couple|a few|few|several|an|a|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)"
 _AGO = re.compile(
-    rf"(?<!\w){_NUM}[\s\-]+(?:(?:more|other)\s+)?(day|week|month|year|yr|mo)s?\s+(?:ago|back|before)\b"
+    rf"(?<!\w){_NUM}[\s\-]+(?:(?:more|other)\s+)?(day|week|month|year|yr|mo)s?\s+(?:and a half\s+)?"
+    r"(?:ago|back|before)\b"
 )
 _NUM_ES = r"(\d+|un|una|uno|dos|tres|cuatro|cinco|seis|siete|ocho|nueve|diez|once|doce|quince|veinte|treinta|unos|unas|pocos|pocas|varios|varias)"
 _HACE = re.compile(
@@ -125,6 +127,8 @@ _YEAR = re.compile(r"(?<![\d/\-.])(19[5-9]\d|20[0-9]\d)(?:\s?[-–]\s?(?:19|20)?
 _SINCE = re.compile(r"(?:since|desde|from)\s*$")
 _SINCE_NOT = re.compile(_CTX["history"]["since_denial_not"])
 _RECENT_KEEPS = re.compile(_CTX["history"]["recent_denial_keeps"])
+_RECENT_WELL = re.compile(_CTX["history"]["recent_well"])
+_RECENT_TREATMENT = re.compile(_CTX["history"]["recent_treatment"])
 _POINTER = re.compile(_CTX["history"]["pointer"])
 _POINTER_NOT = re.compile(_CTX["history"]["pointer_not"])
 _POINTER_BACK = re.compile(_CTX["history"]["pointer_back"])
@@ -215,6 +219,9 @@ _INFO_TERMS = frozenset(_INFO["term_categories"])
 _PROFESSIONAL = re.compile(_INFO["professional"])
 _PROCESS = re.compile(_INFO["process"])
 _OWN_RISK = re.compile(_INFO["own_risk"])
+_PROCEDURE_AFTER = re.compile(_INFO["procedure_after"])
+_PROCEDURE_BEFORE = re.compile(_INFO["procedure_before"])
+_PROCEDURE_VETO = re.compile(_INFO["procedure_veto"])
 _TREATMENT_WORDS = re.compile(
     r"\b(?:spravato|es ?ketamine|ketamine|tms|neurostar|therapy|treatment|medication|infusion|nasal spray|esketamina|ketamina)\b"
 )
@@ -275,6 +282,8 @@ def _unglue(tok: str, ctx: _Context) -> bool | None:
 
 def _months(num: str, unit: str, numbers: dict = _NUM_WORDS, units: dict = _UNIT_MONTHS,
             ) -> float:
+    if not num:  # "none in the past year": one unit
+        return units[unit]
     n = float(num) if num.isdigit() else float(numbers.get(num, 3))
     return n * units[unit]
 
@@ -284,8 +293,9 @@ def _dates_old(f: str, start: int, end: int, s: int, e: int, limit: float,
     """What the sentence ``f[s:e]`` says of when the match at ``start:end`` happened: True when it
     dates it outside ``limit`` months, False when it says recent, None when it says nothing."""
     for m in ctx.hist_recent.finditer(f, s, e):
-        if (m.end() <= start or m.start() >= end) and not _dates_a_denial(f, m.start(), m.end(), s, e,
-                                                                           start, end, ctx):
+        # A recent word inside the match counts too: "cutting again" after "attempt in 2012".
+        if not _dates_a_denial(f, m.start(), m.end(), s, e, start, end, ctx) and not _ends_a_stretch(
+                f, m.start(), s, start, end):
             return False
     old = False
     for m in ctx.hist_old.finditer(f, s, e):
@@ -312,6 +322,17 @@ def _dates_old(f: str, start: int, end: int, s: int, e: int, limit: float,
     return True if old else None
 
 
+_AS_OF = re.compile(r"\b(?:as of|up to|hasta)\s*$")
+
+
+def _ends_a_stretch(f: str, at: int, s: int, start: int, end: int) -> bool:
+    """"Self-harm free for 3 years as of last week": the recent word at ``at`` ends a stretch
+    without the match (which heads the stretch); it does not date the act."""
+    a = _AS_OF.search(f, max(s, at - 12), at)
+    return bool(a) and any(start < m.start() <= end + 1 and m.end() >= a.start() - 1
+                           for rx in _DENIED_FOR for m in rx.finditer(f, s, a.start()))
+
+
 def _clause(f: str, at: int, s: int, e: int) -> tuple[int, int]:
     cs = s
     for m in _CLAUSE_BREAK.finditer(f, s, at):
@@ -322,11 +343,14 @@ def _clause(f: str, at: int, s: int, e: int) -> tuple[int, int]:
 
 def _dates_a_denial(f: str, rs: int, re_: int, s: int, e: int, start: int, end: int,
                     ctx: _Context = _BASE) -> bool:
-    """A recent word in a clause of its own that denies ("C-SSRS neg today") dates the denial."""
+    """A recent word in a clause of its own that denies ("C-SSRS neg today"), says the person is
+    well ("currently stable") or speaks of a treatment ("an IOP that wrapped up last month")
+    dates that, not the match."""
     cs, ce = _clause(f, rs, s, e)
     if cs <= start < ce or _RECENT_KEEPS.search(f, cs, ce):
         return False
-    return bool(set(ctx.token.findall(f, cs, ce)) & ctx.neg_cues)
+    return bool(set(ctx.token.findall(f, cs, ce)) & ctx.neg_cues or _RECENT_WELL.search(f, cs, ce)
+                or _RECENT_TREATMENT.search(f, cs, ce))
 
 
 def _historical(f: str, start: int, end: int, s: int, e: int, category: str,
@@ -342,10 +366,15 @@ def _historical(f: str, start: int, end: int, s: int, e: int, category: str,
         ps, pe = _sentence(f, s - 1, s - 1)  # "ECT back in 2010? I was inpatient then."
         if ps < s - 1 and _dates_old(f, pe, pe, ps, pe, limit, ctx):
             return True
-    for _ in range(2):
+    looked = 0
+    while looked < 2:
         ns, ne = _sentence(f, e + 1, e + 1)
         if ns >= len(f) or ns <= e:
             return False
+        if not f[ns:ne].strip():  # between "?" and "¿": no sentence
+            e = ne
+            continue
+        looked += 1
         if _POINTER.match(f, ns):
             return not _POINTER_NOT.search(f, ns, ne) and bool(_dates_old(f, ns, ns, ns, ne, limit,
                                                                           ctx))
@@ -363,14 +392,43 @@ _HYPOTHETICAL = re.compile(
     r"can you|could you|is there|are there|ask about)\b")
 _OWN_NOW = re.compile(
     r"\b(?:i|im|ive|i am|my) (?:have|having|has|feel|feeling|get|getting|been|am)\b(?! (?:a|my|no) )"
+    # "would I have to go somewhere else": an obligation, not something one has
+    r"(?! to (?:go|wait|pay|call|be|do|get|see|find|fill|say|tell)\b)"
     r"|\btengo\b|\bsiento\b")
+
+
+# A question goes on after a dash or a colon: "what's your protocol if a patient endorses
+# suicidal ideation - do you pause treatment?"
+_QUESTION_GOES_ON = re.compile(r"\s[-–—]\s|:")
+_QUESTION_END = re.compile(r"[.!?\n]")
+
+
+def _asks(f: str, end: int, e: int) -> bool:
+    """Whether the sentence holding a match that ends at ``end`` (sentence end ``e``) is a
+    question, reading on across dashes and colons to its end mark."""
+    if "?" in f[end : min(len(f), e + 1)]:
+        return True
+    if not _QUESTION_GOES_ON.match(f, e):
+        return False
+    m = _QUESTION_END.search(f, e + 1, min(len(f), e + _WINDOW))
+    return bool(m) and m.group(0) == "?"
+
+
+def _procedure(f: str, start: int, end: int, s: int, e: int) -> bool:
+    """The term names a procedure or a form's question, and the sentence reports nothing: "suicide
+    risk screening", "the questionnaire asks about suicide"."""
+    if not (_PROCEDURE_AFTER.match(f, end) or _PROCEDURE_BEFORE.search(f, max(s, start - 80), start)):
+        return False
+    if _QUESTION_GOES_ON.match(f, e):  # "Self-harm screening item: positive."
+        e = _sentence(f, e + 1, e + 1)[1]
+    return not (_PROCEDURE_VETO.search(f, s, e) or _OWN_NOW.search(f, s, e))
 
 
 def _informational(f: str, start: int, end: int, s: int, e: int, veto: bool) -> bool:
     if veto:
         return False
     sent = f[s:e]
-    if ("?" in f[end : min(len(f), e + 1)] and _HYPOTHETICAL.search(sent)
+    if (_asks(f, end, e) and _HYPOTHETICAL.search(sent)
             and not _OWN_NOW.search(sent)):
         return True
     if not _INFO_CUES.search(sent):
@@ -412,17 +470,17 @@ def _mostly_caps(text: str) -> bool:
 
 # ---------------------------------------------------------------- main entry
 def find_crisis_spans(folded: Folded, language: str, reads: tuple[str, ...] = (), main: str = "",
-                      foreign: bool = False) -> list[EvidenceSpan]:
+                      foreign: str = "") -> list[EvidenceSpan]:
     """Every crisis match in the text, with its context-adjusted level.
 
     Three layers: the phrase lists (crisis.toml), the clause grammar over lexical fields
     (fields.toml, ``meaning``), and the safety net: a word of the death, self-harm, means or
     farewell fields that neither explains is ``review``, never ``none`` (idioms excepted).
     ``reads``: languages of data/languages/ read too; ``main``: the message's own language
-    (its denials and dates are read); ``foreign``: in another language, not mixed with English
-    or Spanish: urgent evidence must be made of English or Spanish words or come from the
-    fields of a language read, else it is ``review`` ("Od pol roku", "idee suicidaire" when
-    French is not read)."""
+    (its denials and dates are read); ``foreign``: the code of the message's language when it
+    is another language, not mixed with English or Spanish: urgent evidence must then come
+    from the fields of a language read, or be made of English or Spanish words that are not
+    short words of that language, else it is ``review`` ("Od pol roku", "od tamtej pory")."""
     f = folded.folded
     # folded start, end, category, base level, may a denial lower it
     raw: list[tuple[int, int, str, str, bool]] = []
@@ -456,7 +514,10 @@ def find_crisis_spans(folded: Folded, language: str, reads: tuple[str, ...] = ()
     raw.sort(key=lambda r: (r[0], -r[1], -CRISIS_RANK[r[3]]))
     veto = bool(_INFO_VETO.search(f))
     inquiry = bool(_AUDIENCE.search(f))
-    professional = bool(_PROFESSIONAL.search(f)) and not veto
+    # A professional asking how the clinic works: a term in a sentence without the writer in it.
+    professional = professional_inquiry(f)
+    # ... or someone introducing themself in a role and asking how the clinic assesses risk.
+    role = bool(_PROFESSIONAL.search(f)) and not veto
     losses = [(m.start(), m.end()) for m in _BEREAVEMENT.finditer(f)]
     if ctx.bereavement is not None:
         losses += [(m.start(), m.end()) for m in ctx.bereavement.finditer(f)]
@@ -477,7 +538,10 @@ def find_crisis_spans(folded: Folded, language: str, reads: tuple[str, ...] = ()
             elif category in _INFO_TERMS and (
                     _mentioned(f, fs, fe, s)
                     or (inquiry and not _OWN_NOW.search(f, s, e))
-                    or (professional and _asked_by_a_professional(f, fs, fe, s, e))
+                    or (professional and not _HIST_RECENT.search(f, s, e) and not _WRITER.search(
+                        _INFO_ALLOWED.sub(" ", PROFESSIONAL_ASKER.sub(" ", f[s:e]))))
+                    or (role and _asked_by_a_professional(f, fs, fe, s, e))
+                    or (not veto and _procedure(f, fs, fe, s, e))
                     or _informational(f, fs, fe, s, e, veto)):
                 out_cat, out_level = "informational", "review"
             elif losses.overlaps(fs, fe) and not _FIRST.search(f, max(s, fs - 40), fs):
@@ -498,7 +562,8 @@ def find_crisis_spans(folded: Folded, language: str, reads: tuple[str, ...] = ()
         text = folded.text
         spans = [
             sp if sp.level != "urgent" or read.overlaps(sp.start, sp.end)
-            or reads_as_english_or_spanish(text[sp.start:sp.end])
+            or (reads_as_english_or_spanish(text[sp.start:sp.end])
+                and not short_words_of(text[sp.start:sp.end], foreign))
             else EvidenceSpan(sp.start, sp.end, sp.category, "review")
             for sp in spans
         ]
@@ -506,6 +571,8 @@ def find_crisis_spans(folded: Folded, language: str, reads: tuple[str, ...] = ()
 
 
 _FIRST = re.compile(r"\b(?:i|im|ive|id|me|myself|my self)\b")
+# The writer in a sentence, in either language (a professional asking generally is not in it).
+_WRITER = re.compile(r"\b(?:i|im|ive|id|me|my|mine|myself|yo|mi|mis|tengo|estoy|siento)\b")
 _REFLEXIVE_3 = re.compile(r"\b(?:himself|herself|themselves|themself|him self|her self)\b")
 
 

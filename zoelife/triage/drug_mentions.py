@@ -22,6 +22,11 @@ FUZZY_MIN_LENGTH = 5
 class Drug:
     generic: str
     drug_class: str
+    only_for_mind: bool = False  # a trial only when taken for a psychiatric reason
+
+
+def _drug(generic: str, entry: dict) -> Drug:
+    return Drug(generic, entry["class"], entry.get("only_for_mind", False))
 
 
 @cache
@@ -33,19 +38,35 @@ def drug_list() -> dict[str, dict]:
 def drug_names() -> dict[str, Drug]:
     table: dict[str, Drug] = {}
     for generic, entry in drug_list().items():
-        drug = Drug(generic, entry["class"])
-        for name in (generic, *entry.get("names", ())):
+        drug = _drug(generic, entry)
+        for name in (generic, *entry.get("names", ()), *combination_spellings(generic)):
             table[name] = drug
     return table
+
+
+def combination_spellings(generic: str) -> tuple[str, ...]:
+    """A combination's generics as people join them: "olanzapine/samidorphan",
+    "samidorphan-olanzapine", "olanzapine / samidorphan"."""
+    parts = generic.split("-")
+    if len(parts) != 2:
+        return ()
+    return tuple(sep.join(order) for order in (parts, parts[::-1]) for sep in ("/", " / ", "-", " + "))
 
 
 @cache
 def short_drug_names() -> dict[str, Drug]:
     table: dict[str, Drug] = {}
     for generic, entry in drug_list().items():
-        for name in entry.get("short", ()):
-            table[name] = Drug(generic, entry["class"])
+        for name in (*entry.get("short", ()), *entry.get("abbrev", ())):
+            table[name] = _drug(generic, entry)
     return table
+
+
+@cache
+def abbreviations() -> dict[str, Drug]:
+    """The literature's abbreviations ("LTG", "VPA"), read as the drug when written in capitals."""
+    return {name: _drug(generic, entry) for generic, entry in drug_list().items()
+            for name in entry.get("abbrev", ())}
 
 
 @cache
@@ -74,7 +95,7 @@ def by_prefix(word: str) -> Drug | None:
     if len(found) != 1:
         return None
     (generic,) = found
-    return Drug(generic, table[generic]["class"])
+    return _drug(generic, table[generic])
 
 
 def looks_generic(name: str, generic: str) -> bool:
@@ -87,18 +108,52 @@ def looks_generic(name: str, generic: str) -> bool:
 def is_ordinary_word(word: str) -> bool:
     import simplemma
 
-    return simplemma.is_known(word, lang=("en", "es"))
+    # Portuguese too: a voicemail in Portuguese ("quero", "ligar") is not a misspelt name.
+    return simplemma.is_known(word, lang=("en", "es", "pt"))
+
+
+# Vowels are what people and transcripts most often get wrong ("Paxel", "xanex", "Able if I"):
+# a word not close enough as written may still be a name when its vowel-blind form is this
+# close to the name's and its plain form at least VOWEL_BLIND_PLAIN_AT ("desiree" is not
+# Desyrel), or VOWEL_BLIND_DOSE_AT for words a dose follows.
+VOWEL_BLIND_AT = 90
+VOWEL_BLIND_PLAIN_AT = 75
+VOWEL_BLIND_DOSE_AT = 70
+
+_VOWEL_RUN = re.compile(r"[aeiouy]+")
+
+
+def vowel_blind(word: str) -> str:
+    """`word` with every run of vowels as one "a": "paxel" and "paxil" are both "paxal"."""
+    return _VOWEL_RUN.sub("a", word)
+
+
+@cache
+def _vowel_blind_names() -> dict[str, str]:
+    return {n: vowel_blind(n) for n in single_word_names()}
+
+
+def _closest(word: str, cutoff: float, plain_at: float | None = VOWEL_BLIND_PLAIN_AT) -> str | None:
+    """The name closest to `word` as written, else vowel-blind (unless `plain_at` is None)."""
+    from rapidfuzz import fuzz, process
+
+    found = process.extractOne(word, single_word_names(), scorer=fuzz.ratio, score_cutoff=cutoff)
+    if found:
+        return found[0]
+    if plain_at is None:
+        return None
+    blind = process.extractOne(vowel_blind(word), _vowel_blind_names(), scorer=fuzz.ratio,
+                               score_cutoff=max(cutoff, VOWEL_BLIND_AT))
+    if blind and fuzz.ratio(word, blind[2]) >= plain_at:  # (blind form, score, name)
+        return blind[2]
+    return None
 
 
 @cache
 def close_name(word: str) -> str | None:
-    from rapidfuzz import fuzz, process
-
     if len(word) < FUZZY_MIN_LENGTH or word.isdigit() or is_ordinary_word(word):
         return None
-    found = process.extractOne(word, single_word_names(), scorer=fuzz.ratio,
-                               score_cutoff=FUZZY_AT)
-    return found[0] if found else None
+    return _closest(word, FUZZY_AT)
 
 
 # A name heard as words must be closer still: ordinary words joined seldom come near a name.
@@ -107,14 +162,15 @@ HEARD_ORDINARY_AT = 87
 
 
 @cache
-def heard_name(joined: str, cutoff: float = HEARD_AT) -> str | None:
-    from rapidfuzz import fuzz, process
-
+def heard_name(joined: str, cutoff: float = HEARD_AT,
+               plain_at: float | None = VOWEL_BLIND_PLAIN_AT) -> str | None:
     if len(joined) < 6 or is_ordinary_word(joined):
         return None
-    found = process.extractOne(joined, single_word_names(), scorer=fuzz.ratio,
-                               score_cutoff=cutoff)
-    return found[0] if found else None
+    return _closest(joined, cutoff, plain_at)
+
+
+# A dose right after words heard as a name ("Able if I, two milligrams") says they are one.
+_DOSE_NEXT = re.compile(r"^\W{0,3}(?:\d+(?:\.\d+)?|[a-z]+(?: [a-z]+)?) ?(?:mg|mgs|milligrams?|miligramos?)\b")
 
 
 SENTENCE_END = re.compile(r"[.;!?\n]+(?=\s|$)|\n")
@@ -156,6 +212,11 @@ def find_mentions(f: Folded) -> list[Mention]:
         if any(taken[m.start():m.end()]):
             continue
         written = f.text[slice(*f.span(m.start(), m.end()))]
+        if written.isupper() and m.group(1) in abbreviations():
+            drug = abbreviations()[m.group(1)]
+            found.append((m.start(), m.end(), drug))
+            taken[m.start():m.end()] = [True] * (m.end() - m.start())
+            continue
         if written.isupper() or (m.group(2) and len(m.group(1)) >= 4
                                  and not is_ordinary_word(m.group(1))):
             drug = by_prefix(m.group(1))
@@ -170,16 +231,22 @@ def find_mentions(f: Folded) -> list[Mention]:
         if name and not is_ordinary_word(f.text[slice(*f.span(m.start(), m.end()))].lower()):
             found.append((m.start(), m.end(), drug_names()[name]))
     # A name a voicemail transcript heard as several words: "Lexi pro", "Clono pin", "Trin Telex".
-    words = list(re.finditer(r"[a-z]{2,7}", folded))
+    # One-letter words too: "Lex a pro", "Lith o bid", "Able if I"; never the first of a run.
+    words = list(re.finditer(r"[a-z]{1,7}", folded))
     for i in range(len(words)):
         for n in (3, 2):
             run = words[i:i + n]
-            if (len(run) < n or any(any(taken[w.start():w.end()]) for w in run)
+            if (len(run) < n or len(run[0].group(0)) < 2 or any(any(taken[w.start():w.end()]) for w in run)
                     or any(folded[a.end():b.start()] != " " for a, b in pairwise(run))):
                 continue
             # Ordinary words only ("to fail", "my dad is") must come closer still.
             ordinary = all(is_ordinary_word(w.group(0)) for w in run)
-            name = heard_name("".join(w.group(0) for w in run), HEARD_ORDINARY_AT if ordinary else HEARD_AT)
+            # Ordinary words are compared vowel-blind only when a dose follows them: "my plan"
+            # is not Marplan, "Able if I, two milligrams" is Abilify.
+            dose_next = bool(_DOSE_NEXT.match(folded[run[-1].end():]))
+            plain_at = VOWEL_BLIND_DOSE_AT if dose_next else None if ordinary else VOWEL_BLIND_PLAIN_AT
+            name = heard_name("".join(w.group(0) for w in run), HEARD_ORDINARY_AT if ordinary else HEARD_AT,
+                              plain_at)
             if name:
                 start, end = run[0].start(), run[-1].end()
                 found.append((start, end, drug_names()[name]))

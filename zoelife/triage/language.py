@@ -207,6 +207,17 @@ def _known(word: str, lang: str) -> bool:
     return simplemma.is_known(word, lang=lang)
 
 
+def short_words_of(words: str, code: str) -> bool:
+    """Whether ``words`` are only short words (three letters at most) of the language ``code``
+    (simplemma's list for it): an abbreviation that is also a word there ("od", Polish for
+    "from", is not an overdose in a Polish message)."""
+    found = [w.lower() for w in _WORD.findall(words)]
+    try:
+        return bool(found) and all(len(w) <= 3 and _known(w, code) for w in found)
+    except ValueError:  # a language simplemma has no list for
+        return False
+
+
 def reads_as_english_or_spanish(words: str) -> bool:
     """Whether every word of ``words`` is an English or Spanish word (simplemma's lists): in a
     message in another language, only such evidence is read as English or Spanish."""

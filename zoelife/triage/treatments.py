@@ -96,6 +96,18 @@ _ANY_OTHER = PhraseGroups({f"s{i}": pats for i, pats in enumerate(
     pats for pats in _CFG["other_services"].values() if isinstance(pats, list))})
 _COMPARE = re.compile(_CFG["other_services"]["compare"])
 _AUDIENCE = compile_phrases(_CFG["audience"]["patterns"])
+_PRO = _CFG["professional"]
+PROFESSIONAL_ASKER = re.compile(_PRO["asker"])
+_PRO_PROCEDURE = re.compile(_PRO["procedure"])
+_PRO_FOR_PERSON = re.compile(_PRO["for_person"])
+
+
+def professional_inquiry(f: str) -> bool:
+    """A professional or an organisation asks how the clinic works, for no one in particular
+    (folded text): "I'm a school nurse... can I refer directly?", "Our EAP is looking for a
+    partner clinic". Not when a person it is about is named, nor care for the writer."""
+    return bool(PROFESSIONAL_ASKER.search(f) and _PRO_PROCEDURE.search(f)
+                and not _PRO_FOR_PERSON.search(f))
 # Scripts without spaces between words: a name is found inside a run of characters.
 _UNSPACED = {name: re.compile("|".join(f"(?:{p})" for p in pats))
              for name, pats in _CFG.get("unspaced", {}).items()}
@@ -110,6 +122,17 @@ def _join_spelled(m: re.Match[str]) -> str:
     return word + " " * (len(m.group(0)) - len(word))  # same length: offsets stay
 
 
+def _asks_again(f: str, s: int, e: int, name: str) -> bool:
+    """Whether the sentence ``f[s:e]`` asks again for ``name``, had before: a wish ("want",
+    "now", "again") that is not followed by another treatment it is for ("terminé mis sesiones
+    de ketamina..., ahora solo quiero seguir con terapia")."""
+    for m in _AGAIN.finditer(f, s, e):
+        nxt = next(_ALL.matches(f[m.end():min(e, m.end() + 40)]), None)
+        if nxt is None or nxt.lastgroup == name:
+            return True
+    return False
+
+
 def read_treatments(folded: Folded) -> TreatmentReading:
     f = folded.folded
     if _SPELLED.search(f):
@@ -118,7 +141,7 @@ def read_treatments(folded: Folded) -> TreatmentReading:
     history: set[str] = set()
     others: list[str] = []
     taken: list[tuple[int, int]] = []
-    if _AUDIENCE.search(f):
+    if _AUDIENCE.search(f) or professional_inquiry(f):
         return TreatmentReading(frozenset(), frozenset(), ())
     for name, rx in _OTHER_RX.items() if next(_ANY_OTHER.matches(f), None) else ():
         for m in rx.finditer(f):
@@ -141,7 +164,7 @@ def read_treatments(folded: Folded) -> TreatmentReading:
             after = f[m.end() : min(e, m.end() + 60)]
             if _PAST_BEFORE.search(before) or _PAST_AFTER.match(after):
                 history.add(name)
-                if _AGAIN.search(f[s:e]):
+                if _asks_again(f, s, e, name):
                     interest.add(name)
             else:
                 interest.add(name)

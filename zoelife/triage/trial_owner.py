@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from zoelife.triage.drug_mentions import Mention
+from zoelife.triage.drug_mentions import SENTENCE_END, Mention
 
 _ASKING = re.compile(
     r"\b(?:what about|how about|interested in|curious about|heard (?:about|of|that)|thinking "
@@ -16,8 +16,27 @@ _ASKING = re.compile(
     r"could .{0,30}(?:help|work)|is .{0,30}an option|me interesa|quisiera saber|"
     r"(?:sirve|funciona) (?:el|la)|podria(?:n)? (?:probar|darme|recetarme)|considering|"
     r"want(?:s|ed)? to (?:try|start|get)|would like to (?:try|start)|instead of|rather than|"
-    r"quiero (?:probar|empezar)|worth (?:trying|a try)|should i (?:try|take|ask)|can i (?:try|take|get)|"
-    r"could i (?:try|take|get)|vale la pena|deberia (?:probar|tomar))\b")
+    r"quiero (?:probar|empezar)|worth (?:trying|a try)|should i (?:try|take|ask|do)|can i (?:try|take|get|do|have|use)|"
+    r"could i (?:try|take|get|do|have|use)|vale la pena|deberia (?:probar|tomar))\b")
+
+# The treatment the person is writing about, named just before it ("calling about ketamine",
+# "I'm calling about the Auvelity", "Treatment interest: ketamine", "Para el tratamiento con
+# Spravato:"): what they ask the clinic for, not a trial, unless the words after it say it
+# was received ("... I had three infusions at a clinic").
+_ABOUT = re.compile(
+    r"\b(?:(?:calling|call|writing|reaching out|contacting you|inquiring|enquiring|asking|questions?|"
+    r"info|information|llamo|llamando|escribo|escribiendo|pregunto|informacion|saber) "
+    r"(?:about|regarding|re|on|for|sobre|acerca de|por|del?|do|da)|(?:treatments? (?:of )?interest|"
+    r"interest(?:ed)? in|reason for (?:inquiry|call|calling|contact|referral|visit)|"
+    r"(?:para|sobre) (?:el|un) tratamiento (?:con|de)|tratamiento de interes|interesad[oa] en)"
+    r"\s*:?) (?:the |el |la |o |a |an |your |su |this |that |esta |este )?(?:\w+ )?$")
+
+# Said of a treatment after it, it was received: "I had three infusions", "did six sessions".
+_RECEIVED_AFTER = re.compile(
+    r"\b(?:had|did|done|received|got|went through|completed|finished|tuve|recibi|hice|me (?:hicieron|"
+    r"pusieron|dieron)) (?:\w+ ){0,3}(?:infusions?|sessions?|treatments?|rounds?|doses?|courses?|"
+    r"sprays?|infusiones|sesiones|tratamientos|dosis)\b(?! (?:of|de) (?:tms|ect|therapy|terapia|"
+    r"psychotherapy|counseling|talk|dbt|cbt))")
 
 # "Does TMS interact with Adderall? I take 30mg": the next words say it is taken.
 _TAKING_NOW = re.compile(r"\b(?:i take|im on|i am on|ive been on|tomo|estoy con|i use)\b")
@@ -35,12 +54,21 @@ _PLAN_START = re.compile(r"^\W*(?:plan:?\s*)?(?:start|begin|initiate|add|trial o
 _PLANNED = re.compile(
     r"\b(?:about to start|going to start|gonna start|will start|start(?:ing)? (?:next|tomorrow|"
     r"on monday|soon)|"
+    r"(?:wants?|wanted|would like|plans?|planning|going|thinking of|talked about|talking about|"
+    r"(?:says|said|thinks|mentioned) (?:maybe|we could|we might|we should|i could|i might|i should)|"
+    r"maybe|might|may|could|should) (?:to )?(?:add|adding|augment with|switch(?:ing)? (?:me )?to|"
+    r"put(?:ting)? me on)|"
+    r"(?:me )?quiere(?:n)? (?:dar|recetar|poner|agregar|anadir|cambiar a)|"
+    r"(?:quiere|quieren|va|van) a (?:agregar|anadir|poner|recetar|cambiar)|"
     r"(?:start|starting|try|trying) (?:\w+ ){0,2}(?:on )?(?:next|tomorrow|soon|monday|tuesday|"
     r"wednesday|thursday|friday|saturday|sunday|this week|el lunes|manana|la proxima)|"
-    r"never (?:\w+ )?(?:filled|picked up|started|took|taken|opened|used|tried)|"
-    r"didnt (?:fill|start|pick up|open)|nunca (?:lo |la )?(?:compre|empece|tome|probe|use|abri)|"
+    r"never (?:\w+ )?(?:filled|picked (?:it |them )?up|started|took|taken|opened|used|tried)|"
+    r"didnt (?:fill|start|pick (?:it |them )?up|open)|nunca (?:lo |la )?(?:compre|empece|tome|probe|use|abri)|"
+    r"no (?:me )?(?:lo|la|los|las) (?:tome|tomo|compre|empece|probe|surti)|"
+    r"no (?:la |lo |las |los |me (?:la|lo) )?(?:he|e|ha|hemos) (?:empezado|comenzado|iniciado|tomado|"
+    r"probado)|"
     r"todavia no (?:empezo|empece|empieza)|aun no (?:la |lo )?(?:ha empezado|empezo|empece)|"
-    r"wants? me to (?:start|try|take)|(?:offered|suggested|recommended|mentioned) (?:me )?(?!.*"
+    r"want(?:s|ed)? me to (?:start|try|take)|(?:offered|suggested|recommended|mentioned) (?:me )?(?!.*"
     r"(?:took|tried|was on|been on|taking))|supposed to start|"
     r"(?:just |was )?prescribed .{0,40}(?:havent|have not|not yet)|"
     r"havent (?:started|taken|tried)|have not (?:started|taken|tried)|never (?:took|taken|tried)|"
@@ -75,13 +103,14 @@ _RELATIVES = (r"(?:mom|mother|mum|dad|father|husband|wife|sister|brother|friend|
 
 # Who a clause is about, nearest first: a relative, a pronoun for someone else, the patient of
 # a referral, or the writer.
+# "as a teenager", "when I was a kid" is a time of life, not a person; "Pt's mother" is.
 _PERSON = re.compile(
-    r"\b(?P<relative>(?:my|mi|his|her|their|our|su|sus|nuestr[oa]|a|an|the|un|una|el|la) "
-    r"(?:\w+ )?" + _RELATIVES + r")\b"
+    r"\b(?<!as )(?<!was )(?<!de )(?P<relative>(?:my|mi|his|her|their|our|su|sus|nuestr[oa]|a|an|the|"
+    r"un|una|el|la|pts|patients|clients) (?:\w+ )?" + _RELATIVES + r")\b"
     r"|\b(?P<third>he(?! (?:tomado|probado|estado|sido|tenido|intentado|usado|recibido|dejado))|"
     r"she|hes|shes|him|his|her|they|ella)\b"
     r"|\b(?P<patient>pt|pte|patient|paciente|the patient|la paciente|el paciente|mr|mrs|ms|sr|sra)\b"
-    r"|\b(?P<first>i|im|ive|id|me|myself|yo|tome|estoy|estuve|probe)\b")
+    r"|\b(?<!bipolar )(?<!type )(?<!bp )(?P<first>i|im|ive|id|me|myself|yo|tome|estoy|estuve|probe)\b")
 
 _REFERRAL = re.compile(r"\b(?:pt|pte|patient|paciente|referral|referencia|referring|remito|"
                        r"refiero|dear (?:colleague|dr)|estimad[oa]s? (?:colega|dr)|"
@@ -127,10 +156,19 @@ _FOR_ME = re.compile(
     r"\b(?:i (?:think i |feel like i )?(?:have|am|m) (?:\w+ )?" + _ILLNESS + r"|im (?:so |really )?"
     r"(?:depressed|struggling|anxious|worried i)|i myself|me myself|me:|i (?:need|want) (?:help|"
     r"tms|treatment|to try)|(?:i|yo) (?:have |he )?(?:only )?(?:tried|taken|tome|probado|tomado) |"
-    r"(?:ive|i have|i ve) (?:only )?(?:tried|taken|been on)|(?:i|yo) (?:havent|no he|no) (?:taken|"
+    r"(?:ive|i have|i ve) (?:only |also |just )?(?:tried|taken|been on|done|had|used)|"
+    r"(?:i|ive|i have) never (?:taken|tried|been on) anything|(?:im|i am) (?:a |an )?(?:current |former |new |"
+    r"\w+ )?patient|(?:im|i am) the (?:only )?one (?:who|that|in)|"
+    r"(?:i|yo) (?:havent|no he|no) (?:taken|"
     r"tomado|tomo) (?:anything|nada)|never been on|i (?:have |had )?never (?:taken|tried|been on)|"
     r"(?:yo )?nunca (?:he tomado|tome|he probado)|creo que (?:tengo|estoy|yo)|tengo " + _ILLNESS +
     r"|estoy " + _ILLNESS + r"|me interesa|i might (?:be|have)|yo tambien|i worry i)")
+
+
+# The writer saying outright that the help is for them: weighs as much as "writing for my son".
+_PLAINLY_ME = re.compile(
+    r"\b(?:(?:im|i am) the (?:only )?one (?:who|that) (?:needs|wants|is looking|is asking|needs)|"
+    r"(?:this|it) is for me\b|its for me\b|(?:soy yo|es para mi)\b)")
 
 
 @dataclass(frozen=True)
@@ -151,7 +189,7 @@ def who_is_patient(folded: str, first_drug_at: int) -> Patient:
     relative_taking = _RELATIVE_TAKING.search(opening)
     for_them = len(_FOR_THEM.findall(folded)) + (3 if for_relative or parent_of else 0) + (
         1 if relative_taking else 0)
-    for_me = len(_FOR_ME.findall(folded))
+    for_me = len(_FOR_ME.findall(folded)) + 3 * len(_PLAINLY_ME.findall(folded))
     if for_them > for_me:
         if for_relative:
             return Patient("relative", for_relative.group("who") or for_relative.group("subject"))
@@ -197,25 +235,105 @@ def _belongs_to_patient(subject: tuple[str, str] | None, patient: Patient) -> bo
     return kind in ("third", "patient")
 
 
-def is_own_trial(folded: str, mention: Mention, patient: Patient) -> bool:
+# Drugs named as one list ("Abilify, Rexulti or Vraylar"): what is said of one is said of all.
+_LIST_GAP = re.compile(r"(?:\s|,|/|&|\b(?:and|or|y|o|e|ou|nor)\b)*")
+
+# A cue followed by these few words and then the drug is about that drug ("wants to add
+# Rexulti"); any other cue is about the drug named last before it ("Abilify but I declined",
+# "me recetó Abilify pero no me lo tomé").
+_LEADS_TO = re.compile(r"(?:\s*\b[a-z]+\b){0,4}\s*")
+
+
+def _groups(mentions: list[Mention], sentence: tuple[int, int], folded: str) -> list[list[Mention]]:
+    """The drugs named in `sentence`, those named as one list together."""
+    groups: list[list[Mention]] = []
+    for m in (m for m in mentions if m.sentence == sentence):
+        if groups and _LIST_GAP.fullmatch(folded[groups[-1][-1].end:m.start]):
+            groups[-1].append(m)
+        else:
+            groups.append([m])
+    return groups
+
+
+def _attached(cue: re.Match[str], groups: list[list[Mention]], folded: str) -> list[Mention]:
+    """The group of drugs a plan or refusal cue in their sentence is about."""
+    for g in groups:
+        if cue.start() < g[-1].end and g[0].start < cue.end():
+            return g  # the cue's words run over the drug ("prescribed Zoloft but haven't...")
+    after = [g for g in groups if g[0].start >= cue.end()]
+    if after and _LEADS_TO.fullmatch(folded[cue.end():after[0][0].start]):
+        return after[0]
+    before = [g for g in groups if g[-1].end <= cue.start()]
+    if before:
+        return before[-1]
+    return after[0] if after else []
+
+
+def _not_taken(folded: str, mention: Mention, mentions: list[Mention]) -> bool:
+    """Planned, never taken or refused: a cue in the sentence that is about this drug's group
+    ("was offered Abilify but declined", "the doctor wants to add Rexulti, I haven't started
+    it" leaves the lithium before it a trial)."""
+    s0, s1 = mention.sentence
+    sentence = folded[s0:s1]
+    groups = _groups(mentions, mention.sentence, folded)
+    for pattern in (_PLANNED, _REFUSED):
+        for cue in pattern.finditer(folded, s0, s1):
+            group = _attached(cue, groups, folded)
+            if mention not in group:
+                continue
+            if pattern is _REFUSED:
+                # "received four sessions ... and did not want to go on": stopped, not refused.
+                # Read from after a heading ("Meds tried: ... but I declined") or the drug before.
+                before_group = [g for g in groups if g[-1].end <= group[0].start]
+                start = max(s0, before_group[-1][-1].end if before_group else s0,
+                            sentence.rfind(":", 0, group[0].start - s0) + 1 + s0)
+                if _PAST.search(folded, start, cue.start()):
+                    continue
+            return True
+    return False
+
+
+def _received_after(folded: str, mention: Mention, mentions: list[Mention]) -> bool:
+    """A treatment named, then said to have been received, before any other drug is named:
+    "calling about ketamine. I had three infusions at a clinic"."""
+    later = [m.start for m in mentions if m.start > mention.end]
+    end = min(later[0] if later else len(folded), mention.sentence[1] + 200)
+    next_end = SENTENCE_END.search(folded, mention.sentence[1])
+    if next_end:
+        end = min(end, next_end.end())
+    return bool(_RECEIVED_AFTER.search(folded, mention.end, end))
+
+
+def is_own_trial(folded: str, mention: Mention, patient: Patient,
+                 mentions: list[Mention] | None = None) -> bool:
+    """Whether `mention` (one of `mentions`, every drug the message names) is a trial of the
+    patient's."""
+    mentions = mentions if mentions is not None else [mention]
     s, e = mention.clause
     clause = folded[s:e]
     before = folded[s:mention.start]
     sentence = folded[mention.sentence[0]:mention.sentence[1]]
-    # Planned or refused: the whole sentence ("was offered Abilify but declined").
-    refused = _REFUSED.search(sentence)
-    if refused and _PAST.search(sentence[:refused.start()]):
-        refused = None  # "received four sessions ... and did not want to go on": stopped, not refused
-    if _PLANNED.search(sentence) or refused or _PLAN_START.search(before):
+    if _not_taken(folded, mention, mentions) or _PLAN_START.search(before):
         return False
-    if mention.drug.generic in ("ketamine", "esketamine") and not _RECEIVED.search(clause):
-        return False
-    if mention.drug.generic == "ketamine" and re.search(r"\b(?:spravato|esketamin[ea])\b", sentence):
-        return False  # "the nasal spray ketamine thing (Spravato)": one drug, esketamine
     # "stop my Klonopin", "his Zoloft": a medicine someone has is theirs, asked about or not.
     owned = re.search(r"\b(?:my|mi|mis|his|her|su|sus) (?:\w+ )?$", before[-30:])
+    received_after = False
+    if mention.drug.generic in ("ketamine", "esketamine"):
+        # Received: said so in its own words (up to the drugs named beside it), or just after.
+        previous = [m.end for m in mentions if m.clause == mention.clause and m.end <= mention.start]
+        following = [m.start for m in mentions if m.clause == mention.clause and m.start >= mention.end]
+        own_words = folded[previous[-1] if previous else s:following[0] if following else e]
+        received_after = _received_after(folded, mention, mentions)
+        if not received_after and not _RECEIVED.search(own_words):
+            return False
+    if mention.drug.generic == "ketamine" and re.search(r"\b(?:spravato|esketamin[ea])\b", sentence):
+        return False  # "the nasal spray ketamine thing (Spravato)": one drug, esketamine
+    if not owned and not received_after and _ABOUT.search(before[-70:]):
+        return False
     asking = _last(_ASKING, before)
-    if asking and not owned and not _PAST.search(before[asking.end():]):
+    # "can I take Xanax if I'm on Lexapro": the words after the question say Lexapro is taken.
+    if (asking and not owned and not received_after and not _PAST.search(before[asking.end():])
+            and not _TAKING_NOW.search(before[asking.end():])):
         return False
     if clause.rstrip().endswith("?") and not owned and not _TAKEN.search(clause) and not \
             _TAKING_NOW.search(folded[mention.end:mention.sentence[1] + 80]):

@@ -8,15 +8,18 @@ from; staff confirm each one before it counts for anything.
 
 How it reads (docs/triage.md, "Medication trials"):
 
-* **Drugs** come from `data/drugs.toml` (US generic names, brands, Spanish names). A word close
-  to a name is read as that drug (rapidfuzz), unless it is an ordinary English or Spanish word
+* **Drugs** come from `data/drugs.toml` (US generic names, brands, Spanish and Portuguese
+  names, the literature's abbreviations). A word close to a name, as written or vowel-blind, is
+  read as that drug (rapidfuzz), unless it is an ordinary English, Spanish or Portuguese word
   (simplemma's dictionaries), so "zolft" is sertraline and "ability" is not aripiprazole.
+  Gabapentin and pregabalin count only when taken for a psychiatric reason.
 * **Numbers written in words** ("fifty milligrams", "tres meses") become digits first
   (text2num), then a dose is a number with mg beside the drug, a duration a number of days,
   weeks, months or years.
-* **Only the person's own trials.** A drug in a clause that asks about it, plans it, refuses it
-  or gives it to someone else is not a trial; ketamine and esketamine count only when the words
-  say they were received (they are what many people ask the clinic for).
+* **Only the person's own trials.** A drug asked about, planned, refused or someone else's is
+  not a trial (a plan or refusal is about the drug its words lead to or follow, not the whole
+  sentence); ketamine and esketamine count only when the words say they were received (they
+  are what many people ask the clinic for, "calling about ketamine").
 
 Pure and deterministic: no database, no network, no logging of the text.
 """
@@ -58,28 +61,51 @@ class Trial:
 
 _CURRENT = re.compile(r"\b(?:currently|now|still|actualmente|ahora|todavia|sigo)\b")
 
-_MG = r"(?:mg|mgs|milligrams?|miligramos?)"
+_MG = r"(?:mg|mgs|milligrams?|miligramos?|miligramas?)"
 
-_DOSE_ANY = re.compile(r"\b(\d+(?:\.\d+)?) ?" + _MG + r"(?![a-z])")
+_NUMBER = r"(\d+(?:\.\d+)?|\.\d+)"  # ".5" too: "klonopin .5 at night"
+
+_DOSE_ANY = re.compile(r"(?<![\w.])" + _NUMBER + r" ?" + _MG + r"(?![a-z])")
 
 # A number right after the name is its dose ("sertraline 200", "Effexor XR 150").
-_DOSE_BARE_AFTER = re.compile(r"^\s*(?:xr|xl|er|sr|cr|odt|ir|,)?\s*(\d+(?:\.\d+)?)\b(?! ?(?:days?|"
+_DOSE_BARE_AFTER = re.compile(r"^\s*(?:xr|xl|er|sr|cr|odt|ir|,)?\s*" + _NUMBER + r"(?!\.?\d)\b(?! ?(?:days?|"
                               r"weeks?|wks?|months?|mos?|years?|yrs?|dias?|semanas?|sem|mes(?:es)?|"
                               r"anos?|%|am|pm|yo|times|veces|sessions?|sesiones|infusions?|/))")
 
 _DOSE_BEFORE = re.compile(r"(\d+(?:\.\d+)?) ?" + _MG + r" (?:of |de )?(?:la |el )?$")
 
-_RAISED_TO = re.compile(r"\b(?:up to|went up to|increased to|raised to|titrated to|subi a|"
+# How many times a day a dose is taken: the daily dose is what a payer asks for ("pregabalin
+# 150 bid" is 300 mg a day, "buspirona 10 mg dos veces al día" 20).
+_TIMES_A_DAY = (
+    (2, r"bid|b\.i\.d\.?|twice (?:a |per |each )?day|twice daily|2 ?x ?(?:a |per )?day|2 ?times (?:a |per )?day|"
+        r"2 ?times daily|two times (?:a |per )?day|two times daily|dos veces (?:al|por|a|en el) dia|"
+        r"2 veces (?:al|por|a) dia|duas vezes (?:ao|por) dia|cada 12 horas"),
+    (3, r"tid|t\.i\.d\.?|3 ?x ?(?:a |per )?day|3 ?times (?:a |per )?day|3 ?times daily|three times (?:a |per )?day|"
+        r"three times daily|tres veces (?:al|por|a) dia|3 veces (?:al|por|a) dia|tres vezes (?:ao|por) dia|"
+        r"cada 8 horas"),
+    (4, r"qid|q\.i\.d\.?|4 ?times (?:a |per )?day|four times (?:a |per )?day|cuatro veces al dia"),
+)
+_DOSE_TIMES = re.compile(_NUMBER + r" ?(?:" + _MG + r")?(?: (?:po|orally|by mouth|tabs?|tablets?|pills?))? "
+                         r"(?:" + "|".join(f"(?P<x{n}>{words})" for n, words in _TIMES_A_DAY) + r")\b")
+
+_DOSE_WORDS = re.compile(r"\b(one|two|three|four|five|six|seven|eight|nine|ten|dos|tres|cuatro|cinco|"
+                         r"seis|siete|ocho|nueve|diez|dois|duas|quatro) " + _MG + r"(?![a-z])")
+
+_RAISED_TO = re.compile(r"\b(?:up to|went up to|increased to|raised to|titrated to|then|luego|subi a|"
                         r"subieron a|aumentaron a|hasta) (\d+(?:\.\d+)?)\b")
 
 _DURATION = re.compile(
     r"(?<!hace )(?<!hace unos )(?<!hace como )(?:(?<=x)|\b)(\d+(?:\.\d+)?|a|an|one|two|three|four|five|six|"
     r"seven|eight|nine|ten|eleven|twelve|un|una|dos|tres|cuatro|cinco|seis|siete|ocho|nueve|diez|"
-    r"once|doce|couple of|few)(?: and a half)? ?(?:-| )?(days?|weeks?|wks?|wk|months?|mos?|mths?|"
+    r"once|doce|couple of|few|dois|duas|quatro)(?: and a half)? ?(?:-| )?(days?|weeks?|wks?|wk|months?|mos?|mths?|"
     r"years?|yrs?|y|w(?!/)|dias?|semanas?|sems?|mes(?:es)?|anos?)\b(?P<half> and a half| y medio)?"
     r"(?![ -](?:ago|old)\b|-old)")
 
-_SMALL = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
+# "a day", "once a week", "900 a day", "three times a day": how often, not how long.
+_HOW_OFTEN = re.compile(r"(?:\d|\dx|mg|mgs|milligrams?|miligramos?|miligramas?|times|once|twice|veces|vezes|pills?|tablets?|tabs?|doses?|"
+                        r"hundred|thousand|daily|puffs?)\W*$")
+
+_SMALL = {"dois": 2, "duas": 2, "quatro": 4, "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
           "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "un": 1,
           "una": 1, "dos": 2, "tres": 3, "cuatro": 4, "cinco": 5, "seis": 6, "siete": 7,
           "ocho": 8, "nueve": 9, "diez": 10, "once": 11, "doce": 12, "couple of": 2, "few": 3}
@@ -88,8 +114,17 @@ _UNIT_WEEKS = (("d", 1 / 7), ("w", 1.0), ("mo", 4.33), ("mt", 4.33), ("me", 4.33
                ("a", 52.0), ("s", 1.0))
 
 # Several drugs answered at once: "none of them helped", "ninguna me sirvió", "both made me numb".
-_ALL_OF_THEM = re.compile(r"\b(?:none of (?:them|these|those)|neither|all (?:of them|without|with)|"
-                          r"both|ninguna|ninguno|ninguna de|todas|todos|ambas|ambos|each)\b")
+_ALL_OF_THEM = re.compile(r"\b(?:none of (?:them|these|those)|none (?:with|helped|worked|did|made)|neither|"
+                          r"all (?:of them|without|with|d/?c|discontinued|stopped)|"
+                          r"(?:(?<=[.;:,!?] )|(?<=\band )|(?<=\by )|(?<=\bpero )|(?<=\bbut )|(?<=\bque ))"
+                          r"(?:nothing|nada)|"
+                          r"both|ninguna|ninguno|ninguna de|todas|todos|ambas|ambos|each|nenhum|nenhuma)\b")
+
+# "The Remeron was the only one that did anything": the others named before it did nothing.
+_ONLY_ONE = re.compile(
+    r"\b(?:was|is|has been) (?:the )?only (?:one|thing|med\w*|drug|pill) (?:that|which|to) (?:\w+ ){0,2}?"
+    r"(?:helped|worked|did (?:anything|something|much)|made (?:a|any) difference|ever helped)|"
+    r"(?:fue|es|ha sido) (?:el|la) unic[oa] que (?:me )?(?:\w+ )?(?:ayudo|sirvio|funciono|hizo algo)")
 
 # The person's own words for how a medicine went. Side effects first: "failed due to weight
 # gain" is a side effect; then no response, then partial, then worked.
@@ -98,20 +133,36 @@ _RESPONSE_WORDS = (
         r"\b(?:side ?effects?|nause\w*|vomit\w*|weight gain|gain(?:ed)? (?:\d+|weight|so much)|"
         r"couldnt tolerate|could not tolerate|intoleran\w*|not tolerated|poorly tolerated|"
         r"made me (?:sick|numb|a zombie|zombie|feel (?:worse|awful|terrible|numb|flat|weird))|"
-        r"zombie|numb\w*|flat|dizz\w*|insomnia|sexual|libido|headaches?|rash|tremors?|shak\w+|"
+        r"zombie|numb(?:ness|ed)?|flat|dizz\w*|insomnia|sexual|libido|headaches?|rash|tremors?|shak\w+|"
         r"restless\w*|akathisia|groggy|drowsy|sedat\w*|sweat\w*|dry mouth|constipat\w*|"
-        r"agitat\w*|anxious|anxiety|jittery|irritab\w*|manic|hair (?:loss|fell out)|lethargic|"
+        # "for anxiety", "help with anxiety" is why it was taken, not what it did.
+        r"agitat\w*|anxious|(?<!for )(?<!with )(?<!my )anxiety|jittery|irritab\w*|manic|hair (?:loss|fell out)|lethargic|"
         r"wt gain|weight|efectos (?:secundarios|adversos)|no (?:lo|la) tolere|mareos?|nauseas?|subi de peso|"
-        r"engorde|temblor\w*|temblaban?|me temblaban|ansiedad|sudor\w*|somnolencia|se me caia el "
-        r"pelo|me dejo (?:como )?(?:zombi|plan[oa])|insomnio)\b")),
+        r"engorde|temblor\w*|temblaban?|me temblaban|(?<!para la )(?<!por la )(?<!con la )(?<!mi )ansiedad|sudor\w*|somnolencia|se me caia el "
+        r"pelo|me dejo (?:como )?(?:zombi|plan[oa])|insomnio|"
+        r"(?:subi|aumente|gane) (?:\w+ )?de peso|(?:me )?engordo|engordei|ganho de peso|prise de poids|"
+        r"appetite|apetito|hambre|ate (?:everything|constantly|all the time|nonstop)|"
+        r"gi (?:se|upset|issues|problems|side effects)|sexual se|upset stomach|stomach|diarrh?ea|"
+        r"estomago|couldnt (?:pee|sleep|think|function)|could not (?:pee|sleep)|cant sleep|"
+        r"no podia dormir|urinary|hungover|hangover|resaca|presion alta|"
+        r"(?:raised|increased|high|spiked|elevated) (?:my )?blood pressure|blood pressure (?:went up|spiked|rose)|"
+        r"heart (?:racing|raced|was racing|palpitations)|palpitations?|corazon|maread[oa]|mareaba|"
+        r"sedacion|sarpullido|erupcion|acatisia|insonia|liver|higado|transaminasas|seizures?|"
+        r"hypothyroid\w*|boca seca|estrenimiento|efeitos colaterais|effetti collaterali|tontura|enjoo)\b")),
     ("no_response", re.compile(
         r"\b(?:didnt (?:help|work|do)|did not (?:help|work|do)|doesnt (?:help|work|do)|does not "
         r"(?:help|work|do)|hasnt (?:really )?(?:done|helped|worked)|has not (?:really )?(?:done|"
         r"helped|worked)|never (?:really )?(?:did|helped|worked)|not (?:made )?(?:one bit of |any )?"
-        r"difference|no (?:effect|response|improvement|benefit|change|difference|help)|nothing|"
-        r"(?:none of them|neither|ninguna|ninguno) (?:\w+ )?(?:helped|worked|did|sirvio|funciono|"
+        r"difference|no (?:real |meaningful |significant |noticeable |much )?(?:effect|response|resp|"
+        r"improvement|benefit|change|difference|help|relief)|(?<!on )nothing|"
+        r"didnt feel (?:any )?(?:different|better)|not (?:really )?doing (?:much|anything)|"
+        r"nao (?:funcionou|ajudou|fez efeito)|sem melhora|ohne wirkung|"
+        r"(?:none of them|none|neither|ninguna|ninguno) (?:\w+ )?(?:helped|worked|did|sirvio|funciono|"
         r"ayudo|me sirvio|me funciono|me ayudo)|without (?:\w+ )?(?:response|benefit|improvement)|"
+        r"(?:hasnt|has not|havent|have not|didnt|did not|never) (?:really )?improved|"
         r"failed|failure|non ?responder|nr|ineffective|not effective|useless|did zero|zero effect|"
+        r"none (?:with|had) (?:a |any )?(?:\w+ )?(?:response|benefit|improvement|effect)|"
+        r"nothing (?:has |have |ever )?(?:worked|helped)|nada (?:ha |me ha )?(?:funcionado|servido|ayudado)|"
         r"stopped working|quit working|no me (?:sirvio|funciono|ayudo|hizo)|"
         r"sin (?:\w+ )?(?:efecto|respuesta|mejoria|resultado|cambio)|no funciono|no sirvio|nada|"
         r"no (?:siento|senti|note|vi) (?:ninguna |ningun )?(?:mejoria|diferencia|cambio))\b")),
@@ -120,11 +171,21 @@ _RESPONSE_WORDS = (
         r"helps? (?:a little|a bit|some|somewhat)|a little|a bit|somewhat|some improvement|"
         r"some help|took the edge off|takes the edge off|okay ?ish|ok ?ish|kind of helped|sort of "
         r"helped|only helped|barely|\d+ ?%|me ayudo (?:un poco|algo)|me ha ayudado (?:algo|un "
-        r"poco)|un poco|algo de mejoria|parcial\w*|a medias|mas o menos)\b")),
+        r"poco)|un poco|algo de mejoria|parcial\w*|a medias|mas o menos|moderate (?:benefit|response|"
+        r"improvement)|some (?:benefit|response)|(?:a )?(?:lil|little|bit|tad) better|somewhat better)\b")),
     ("worked", re.compile(
         r"\b(?:worked|works|helped|helps|good response|responded|improved|remission|great|"
-        r"funciono|funciona|me ayudo|me sirvio|mejore|me fue bien|le fue bien)\b")),
+        r"funciono|funciona|me ayudo|me sirvio|mejore|me fue bien|le fue bien|stable|estable|"
+        r"(?<!not )(?<!not very )helpful|life ?chang\w*|lets me sleep|(?:been|was|is) working|responder|(?:significant|robust|great) "
+        r"(?:relief|response)|relief|(?<!in)effective|funcionou|ajudou|melhorou)\b")),
 )
+
+
+# Gabapentin and pregabalin are trials only when taken for a psychiatric reason ("for
+# anxiety"), not for pain, fibromyalgia or seizures, nor with no reason given.
+_FOR_MIND = re.compile(r"\b(?:anxiety|anxious|panic|mood|depress\w*|bipolar|ptsd|ocd|insomnia|sleep|"
+                       r"alcohol|agitation|ansiedad|ansiedade|panico|animo|depresion|depressao|"
+                       r"insomnio|insonia|dormir|humor)\b")
 
 
 def _number(word: str) -> float:
@@ -147,10 +208,18 @@ def _digits(text: str) -> str:
     (only the dose and duration windows are read from this copy)."""
     from text_to_num import alpha2digit
 
+    # "three hundred three times a day" must not read as 303.
+    text = re.sub(r"\b(two|three|four)(?= times\b)", lambda m: str(_SMALL[m.group(1)]), text)
+    # Half a milligram: "medio miligramo", "half a mg".
+    text = re.sub(r"\b(?:medio|half an?|meio)(?= (?:mg|milligram|miligramo|miligrama))", "0.5", text)
     try:
-        return alpha2digit(alpha2digit(text, "en"), "es")
+        text = alpha2digit(alpha2digit(alpha2digit(text, "en"), "es"), "pt")
     except Exception:  # noqa: BLE001 - a library failure must not lose the message's drugs
         return text
+    # "point five" (.5) and a decimal comma before mg ("0,5 mg").
+    text = re.sub(r"\bpoint (?:(\d)|(one|two|three|four|five|six|seven|eight|nine)\b)",
+                  lambda m: "." + (m.group(1) or str(_SMALL[m.group(2)])), text)
+    return re.sub(r"(\d),(\d+ ?" + _MG + r")", r"\1.\2", text)
 
 
 def _scope(folded: str, mentions: list[Mention], i: int) -> str:
@@ -169,12 +238,35 @@ def _scope(folded: str, mentions: list[Mention], i: int) -> str:
     return folded[m.end:end]
 
 
+def _duration(text: str) -> re.Match[str] | None:
+    """The first length of time in `text` that is not how often ("a day", "once a week")."""
+    for m in _DURATION.finditer(text):
+        if (m.group(1) in ("a", "an", "un", "una") and re.match(r"d|w|n|s", m.group(2))
+                and _HOW_OFTEN.search(text[:m.start()])):
+            continue
+        if m.group(1) == "once" and re.match(r" ?(?:a|per|an) ", text[m.end(1):]):
+            continue
+        return m
+    return None
+
+
+def _plausible(number: float) -> bool:
+    """A bare number that can be a daily dose in mg (Depakote 1500, gabapentin 3600), not a year."""
+    return 0 < number <= 4000 and not (1950 <= number <= 2039 and number == int(number))
+
+
 def _dose(scope: str, before: str) -> float | None:
     digits = _digits(scope)
     bare = _DOSE_BARE_AFTER.search(digits)
     found = [float(x) for x in _DOSE_ANY.findall(digits)]
-    found += [float(x) for x in _RAISED_TO.findall(digits) if float(x) <= 1200]
-    if bare and 0 < float(bare.group(1)) <= 1200:
+    found += [float(_SMALL[x]) for x in _DOSE_WORDS.findall(digits)]
+    for m in _DOSE_TIMES.finditer(digits, 0, 40):
+        if m.start() > 25:
+            break  # only the drug's own dose, said right after it
+        times = next(int(k[1:]) for k, v in m.groupdict().items() if k.startswith("x") and v)
+        found.append(float(m.group(1)) * times)
+    found += [float(x) for x in _RAISED_TO.findall(digits) if _plausible(float(x))]
+    if bare and _plausible(float(bare.group(1))):
         found.append(float(bare.group(1)))
     if not found:
         m = _DOSE_BEFORE.search(_digits(before))
@@ -189,6 +281,24 @@ def _response(text: str) -> str | None:
     return None
 
 
+def _said_of_all(folded: str, mentions: list[Mention], i: int, in_clause: list[Mention],
+                 clause_text: str) -> str | None:
+    """A response said once for a list: "tried Zoloft, Prozac and Lexapro, none of them
+    helped", "...fluoxetine, paroxetine and desvenlafaxine, none with a meaningful response",
+    "Meds tried: Lexapro, Zoloft. None of them worked."."""
+    m, last = mentions[i], in_clause[-1]
+    end = m.clause[1]
+    if end >= m.sentence[1]:  # the next sentence too, when it names no drug
+        end = max(end, last.end + len(_scope(folded, mentions, mentions.index(last))))
+    cue = _ALL_OF_THEM.search(folded, m.end, end)
+    if cue is None:
+        if not _ALL_OF_THEM.search(clause_text[:in_clause[0].start - m.clause[0]]):
+            return None
+        return _response(folded[last.end:end])
+    stop = next((o.start for o in mentions if o.start >= cue.end()), end)
+    return _response(folded[cue.start():min(stop, end) if stop > cue.start() else end])
+
+
 def extract_trials(text: str | None) -> list[Trial]:
     """The psychiatric medication trials `text` describes, in the order first named."""
     if not text or not isinstance(text, str) or not text.strip():
@@ -201,26 +311,24 @@ def extract_trials(text: str | None) -> list[Trial]:
     patient = who_is_patient(folded, mentions[0].start)
     merged: dict[str, dict] = {}
     for i, m in enumerate(mentions):
-        if not is_own_trial(folded, m, patient):
+        if not is_own_trial(folded, m, patient, mentions):
             continue
         scope = _scope(folded, mentions, i)
         in_clause = [o for o in mentions if o.clause == m.clause]
         previous_end = mentions[i - 1].end if i and mentions[i - 1].clause == m.clause else m.clause[0]
         before = folded[previous_end:m.start]
+        if m.drug.only_for_mind and not _FOR_MIND.search(before + " " + scope[:m.sentence[1] - m.end]):
+            continue
         dose = _dose(scope[:80], before[-40:])
         # A duration belongs to the drug when it follows it ("sertraline for 3 months") or,
         # with one drug in the clause, anywhere in the clause ("3 months of sertraline").
         alone = len(in_clause) == 1
-        duration = _DURATION.search(_digits(scope if not alone else
-                                            folded[m.clause[0]:m.start] + " . " + scope))
+        duration = _duration(_digits(scope if not alone else
+                                     folded[m.clause[0]:m.start] + " . " + scope))
         response = _response(scope)
         clause_text = folded[m.clause[0]:m.clause[1]]
         if response is None and len(in_clause) > 1:
-            # "tried Zoloft, Prozac and Lexapro, none of them helped": said of all of them.
-            last = in_clause[-1]
-            tail = folded[last.end:m.clause[1]]
-            if _ALL_OF_THEM.search(tail) or _ALL_OF_THEM.search(clause_text[:in_clause[0].start - m.clause[0]]):
-                response = _response(tail)
+            response = _said_of_all(folded, mentions, i, in_clause, clause_text)
         if response is None and not _CURRENT.search(before):
             # "failed sertraline 200, escitalopram 20": a cue before a list covers the list,
             # up to a drug taken now ("..., currently on bupropion").
@@ -234,5 +342,12 @@ def extract_trials(text: str | None) -> list[Trial]:
             entry["weeks"] = _weeks(duration)
         if response and entry["response"] is None:
             entry["response"] = response
+    only = _ONLY_ONE.search(folded)
+    named_before = [m for m in mentions if only and m.end <= only.start()]
+    if named_before and named_before[-1].sentence[0] <= only.start() < named_before[-1].sentence[1]:
+        for m in named_before[:-1]:
+            entry = merged.get(m.drug.generic)
+            if entry and entry["response"] is None and m.drug != named_before[-1].drug:
+                entry["response"] = "no_response"
     return [Trial(e["drug"].generic, e["drug"].drug_class, e["dose"], e["weeks"], e["response"],
                   tuple(e["spans"])) for e in merged.values()]

@@ -143,6 +143,13 @@ def _electronic_check(r: Request, treatment: str, *, who: Actor, now: dt.datetim
                 f"{_money(answer.deductible_met_cents)}), out-of-pocket max "
                 f"{_money(answer.oop_max_cents)}, copay {_money(answer.copay_cents)}, "
                 f"coinsurance {answer.coinsurance_percent if answer.coinsurance_percent is not None else '-'}%")
+        if answer.patient or answer.plan:
+            st.text(f"Benefits of the {answer.patient or 'patient'}"
+                    + (f", plan {answer.plan}" if answer.plan else ""))
+        if answer.covered is False:
+            st.warning("The payer lists this treatment's service type as not covered.")
+        if answer.carve_out:
+            st.text(f"Behavioral health carve-out: {answer.carve_out_to}")
         for message in answer.messages:
             st.text(message)
         if st.button("Record these benefits", key=f"elig_record_{r.id}_{treatment}"):
@@ -157,5 +164,5 @@ def _electronic_check(r: Request, treatment: str, *, who: Actor, now: dt.datetim
                 deductible_met_cents=answer.deductible_met_cents,
                 oop_max_cents=answer.oop_max_cents, copay_cents=answer.copay_cents,
                 coinsurance_percent=answer.coinsurance_percent, pa_required=answer.pa_required,
-                method="electronic", reference=answer.trace),
+                carve_out=answer.carve_out, method="electronic", reference=answer.trace),
                 success="Benefits recorded from the payer's answer.", on_success=cleared)

@@ -150,28 +150,39 @@ def search_terms(query: str) -> list[str]:
     return terms
 
 
-def _search_condition(terms: list[str], fts: bool):
-    """Any term in the search text: through the trigram index where it can answer
-    (zoelife.db.search), else a plain LIKE."""
+def _search_condition(terms: list[str], index: SearchIndex, open_only: bool):
+    """Any term in the search text: through the open requests' own index when only open ones
+    are searched, else the trigram index where it can answer (zoelife.db.search), else a plain
+    LIKE."""
     parts = []
     for t in terms:
-        if fts and search_index.indexed_term(t):
+        pattern = f"%{_like_escape(t)}%"
+        if open_only and index.open_requests:
+            parts.append(Request.id.in_(search_index.open_ids(pattern)))
+        elif index.trigrams and search_index.indexed_term(t):
             parts.append(Request.id.in_(search_index.fts_ids(t)))
         else:
-            parts.append(Request.search_text.like(f"%{_like_escape(t)}%", escape="\\"))
+            parts.append(Request.search_text.like(pattern, escape="\\"))
     return or_(*parts)
 
 
-_FTS_KNOWN: dict[str, bool] = {}
+@dataclass(frozen=True)
+class SearchIndex:
+    trigrams: bool  # SQLite's FTS5 trigram table
+    open_requests: bool  # SQLite's partial index of the open requests' search text
 
 
-def has_fts(session: Session) -> bool:
-    """Whether this database has the SQLite search index (looked up once per database)."""
-    bind = session.get_bind()
-    key = str(bind.url)
-    if key not in _FTS_KNOWN:
-        _FTS_KNOWN[key] = search_index.has_fts(session.connection())
-    return _FTS_KNOWN[key]
+_INDEXES_KNOWN: dict[str, SearchIndex] = {}
+
+
+def search_indexes(session: Session) -> SearchIndex:
+    """This database's search indexes (looked up once per database)."""
+    key = str(session.get_bind().url)
+    if key not in _INDEXES_KNOWN:
+        conn = session.connection()
+        _INDEXES_KNOWN[key] = SearchIndex(search_index.has_fts(conn),
+                                          search_index.has_open_index(conn))
+    return _INDEXES_KNOWN[key]
 
 
 def conditions(session: Session, filters: QueueFilters, now: dt.datetime,
@@ -205,5 +216,6 @@ def conditions(session: Session, filters: QueueFilters, now: dt.datetime,
         conds.append(Request.received_local_date <= filters.date_to)
     terms = search_terms(filters.search)
     if terms:
-        conds.append(_search_condition(terms, has_fts(session)))
+        open_only = not filters.statuses or "closed" not in filters.statuses
+        conds.append(_search_condition(terms, search_indexes(session), open_only))
     return conds
