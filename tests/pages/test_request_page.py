@@ -126,14 +126,28 @@ def test_note_assign_and_prescreen(app_db):
 
 
 def test_a_message_in_another_language_says_which_it_seems_to_be(app_db):
+    rid = seed(app_db, message="Dzień dobry, moja córka ma 16 lat i jest bardzo smutna. Czy "
+                               "przyjmujecie nastolatków?")
+    at = opened(app_db, rid)
+    assert not at.exception
+    warnings = [w.value for w in at.warning]
+    assert any("seems to be in Polish" in w and "does not read" in w for w in warnings)
+    level = read_db(app_db, lambda s: s.get(Request, rid).crisis_level)
+    assert level == "review"
+
+
+def test_a_message_in_a_language_read_by_its_fields_says_so(app_db):
+    # Portuguese is read by meaning (zoelife/triage/data/languages/pt.toml): a daughter who
+    # says she wants to die is urgent, and a person who reads Portuguese still checks it.
     rid = seed(app_db, message="Olá, minha filha de 16 anos está muito triste e disse que quer "
                                "morrer. Vocês atendem adolescentes?")
     at = opened(app_db, rid)
     assert not at.exception
     warnings = [w.value for w in at.warning]
-    assert any("seems to be in Portuguese" in w and "does not read" in w for w in warnings)
+    assert any("seems to be in Portuguese" in w and "reads Portuguese words" in w
+               for w in warnings)
     level = read_db(app_db, lambda s: s.get(Request, rid).crisis_level)
-    assert level == "review"
+    assert level == "urgent"
 
 
 def test_a_message_only_the_learned_net_marked_says_so(app_db):

@@ -54,8 +54,15 @@ def test_one_message_as_an_argument_reads_as_a_summary(monkeypatch, capsys) -> N
 
 
 def test_a_message_in_another_language_says_so(monkeypatch, capsys) -> None:
-    out = _run(monkeypatch, capsys, ["assess", "Bonjour, je voudrais un rendez-vous pour mon fils"])
+    out = _run(monkeypatch, capsys, ["assess", "Dzień dobry, chciałabym umówić wizytę dla mamy."])
     assert "review: other language in a language the detector does not read" in out
+    assert "(language: Polish)" in out
+
+
+def test_a_message_in_a_language_read_by_its_fields_says_so(monkeypatch, capsys) -> None:
+    out = _run(monkeypatch, capsys, ["assess", "Bonjour, je voudrais un rendez-vous pour mon fils"])
+    assert ("review: other language in French: read by the detector's French fields; someone "
+            "who reads it must check it") in out
     assert "(language: French)" in out
 
 

@@ -36,11 +36,11 @@ FLOORS = {
     "blind_round2.jsonl": {"urgent": 66, "none_flag_max": 0.05, "treatments": 168, "raised_max": 2},
     "blind_round3.jsonl": {"urgent": 64, "none_flag_max": 0.10, "treatments": 164, "raised_max": 2},
     "blind_round4.jsonl": {"urgent": 61, "none_flag_max": 0.06, "treatments": 157, "raised_max": 4},
-    "blind_round5.jsonl": {"urgent": 61, "none_flag_max": 0.08, "treatments": 162, "raised_max": 2},
-    "blind_round6.jsonl": {"urgent": 58, "none_flag_max": 0.05, "treatments": 148, "raised_max": 6},
+    "blind_round5.jsonl": {"urgent": 64, "none_flag_max": 0.08, "treatments": 162, "raised_max": 2},
+    "blind_round6.jsonl": {"urgent": 62, "none_flag_max": 0.05, "treatments": 148, "raised_max": 6},
     "blind_round7.jsonl": {"urgent": 65, "none_flag_max": 0.10, "treatments": 149, "raised_max": 4},
-    "blind_round8.jsonl": {"urgent": 55, "none_flag_max": 0.04, "treatments": 144, "raised_max": 2},
-    "blind_round9.jsonl": {"urgent": 59, "none_flag_max": 0.02, "treatments": 134, "raised_max": 6},
+    "blind_round8.jsonl": {"urgent": 61, "none_flag_max": 0.04, "treatments": 144, "raised_max": 2},
+    "blind_round9.jsonl": {"urgent": 63, "none_flag_max": 0.02, "treatments": 134, "raised_max": 6},
     "blind_round10.jsonl": {"urgent": 62, "none_flag_max": 0.0, "treatments": 170, "raised_max": 2},
     # 6 of round 11's 7 flagged `none` are harmless messages in languages the detector does not
     # read: `review` by design (docs/triage.md), `none` by its writer's labels.

@@ -20,13 +20,8 @@ from .crisis import (
     find_crisis_spans,
     max_level,
 )
-from .language import (
-    NAMES,
-    detect_language,
-    language_guess,
-    reads_as_english_or_spanish,
-    short_words_of,
-)
+from .language import NAMES, detect_language, language_guess
+from .languages import LANGUAGES
 from .treatments import TREATMENTS, read_treatments, treatments_from_labels
 
 __all__ = [
@@ -65,6 +60,13 @@ class Assessment:
     def language_name(self) -> str:
         """The language the message seems to be in, for staff ("Portuguese")."""
         return NAMES.get(self.language_code, self.language_code)
+
+    @property
+    def language_read(self) -> bool:
+        """The crisis detector reads the message's language: English, Spanish, or one whose
+        fields are declared in data/languages/ (a message in one of those is still at least
+        `review`: someone who reads it checks it)."""
+        return self.language in ("en", "es") or self.language_code in LANGUAGES
 
 
 _EMPTY = Assessment("none", (), frozenset(), "unknown")
@@ -105,23 +107,18 @@ def assess_all(messages: Sequence[tuple[str | None, Iterable[str]]]) -> list[Ass
             texts.append((i, text, labels))
     folded = [Folded(text) for _, text, _ in texts]
     guesses = [language_guess(text) for _, text, _ in texts]
-    spans = [find_crisis_spans(f, g.language) for f, g in zip(folded, guesses, strict=True)]
+    spans = [find_crisis_spans(f, g.language, g.reads, g.main,
+                               foreign=g.code if g.language == "other" and not g.mixed else "")
+             for f, g in zip(folded, guesses, strict=True)]
     found = [read_treatments(f) for f in folded]
     for (i, text, labels), guess, evidence, reading in zip(texts, guesses, spans, found,
                                                           strict=True):
         if guess.language == "other":
-            # In a language the detector does not read: a person must read it. A word that
-            # only looks like an English or Spanish one ("Od pół roku", "idée suicidaire") is
-            # not read as English or Spanish: review, not urgent; nor is a short word of the
-            # message's own language that spells an abbreviation ("od tamtej pory").
-            if not guess.mixed:
-                evidence = [
-                    sp if sp.level != "urgent" or (
-                        reads_as_english_or_spanish(text[sp.start:sp.end])
-                        and not short_words_of(text[sp.start:sp.end], guess.code))
-                    else EvidenceSpan(sp.start, sp.end, sp.category, "review")
-                    for sp in evidence
-                ]
+            # Not English or Spanish: a person who reads the language must read it, even when
+            # the fields of data/languages/ read it (they can make it urgent, never `none`).
+            # Evidence in words that only look like English or Spanish ones ("Od pół roku"),
+            # or short words of the message's own language that spell an abbreviation ("od
+            # tamtej pory"), is not urgent (find_crisis_spans, ``foreign``).
             evidence.append(EvidenceSpan(0, len(text), "other_language", "review"))
         out[i] = Assessment(crisis_level(evidence), tuple(evidence),
                             reading.interest | labels, guess.language,

@@ -63,8 +63,13 @@ def _psychotherapy_json(text: str) -> dict | None:
 def summary(number: int, text: str, a: Assessment) -> str:
     lines = [f"{number}. {_LEVEL_WORD[a.crisis]}  (language: {a.language_name})"]
     for r in reasons(text, a):
-        why = "in a language the detector does not read" if r["category"] == "other_language" \
-            else f'"{r["words"]}"'
+        if r["category"] != "other_language":
+            why = f'"{r["words"]}"'
+        elif a.language_read:
+            why = (f"in {a.language_name}: read by the detector's {a.language_name} fields; "
+                   "someone who reads it must check it")
+        else:
+            why = "in a language the detector does not read"
         lines.append(f"   {r['level']}: {r['category'].replace('_', ' ')} {why}")
     lines.append("   treatments: " + (", ".join(sorted(a.treatments)) or "none named"))
     if a.treatment_history:

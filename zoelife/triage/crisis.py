@@ -10,9 +10,15 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from dataclasses import dataclass
+from functools import cache
+from typing import NamedTuple
+
+import simplemma
 
 from . import meaning
 from ._text import SENTENCE_BREAK, Coverage, Folded, PhraseGroups, compile_phrases, load_toml
+from .language import reads_as_english_or_spanish, short_words_of
+from .languages import LANGUAGES
 from .treatments import PROFESSIONAL_ASKER, professional_inquiry
 
 CRISIS_LEVELS = ("urgent", "review", "none")
@@ -146,6 +152,61 @@ _UNIT_MONTHS = {
 # Thoughts count for a month, behaviour for three (docs/vocabulary.md).
 _BEHAVIOUR = frozenset({"self_harm", "attempt", "plan", "method", "preparation"})
 
+
+class _Context(NamedTuple):
+    """The words the context rules read, for one message language."""
+
+    neg_cues: frozenset[str]
+    neg_filler: frozenset[str]
+    hist_old: re.Pattern[str]
+    hist_recent: re.Pattern[str]
+    # (regex whose groups 1 and 2 are a number and a unit, number words, unit -> months)
+    ago: tuple[tuple[re.Pattern[str], dict[str, float], dict[str, float]], ...]
+    # Elided words glued to the next one once apostrophes are folded ("n'ai" -> "nai"):
+    # (elided form, the whole word).
+    elision: tuple[tuple[str, str], ...] = ()
+    # Another person's completed suicide told by someone who lost them, in the language.
+    bereavement: re.Pattern[str] | None = None
+    token: re.Pattern[str] = _TOKEN  # words in another script too (Russian)
+    neg_after: re.Pattern[str] | None = None  # a denial right after the words, in the language
+
+
+_BASE = _Context(_NEG_CUES, _NEG_FILLER, _HIST_OLD, _HIST_RECENT,
+                 ((_AGO, _NUM_WORDS, _UNIT_MONTHS), (_HACE, _NUM_WORDS, _UNIT_MONTHS)))
+
+
+def _language_context(code: str) -> _Context:
+    """English and Spanish context words, with the language's own: its denials replace the
+    English and Spanish ones that are words of the language too ("no" is "in the" in
+    Portuguese); its dates and recent words are added."""
+    ctx = LANGUAGES[code].context
+    lemmatise = LANGUAGES[code].lemmatise
+
+    def theirs(word: str) -> bool:
+        return lemmatise and simplemma.is_known(word, lang=code)
+
+    cues = frozenset(ctx.get("negation", ())) | {c for c in _NEG_CUES if not theirs(c)}
+    filler = frozenset(ctx.get("filler", ())) | _NEG_FILLER
+    numbers = {k: float(v) for k, v in ctx.get("numbers", {}).items()}
+    units = {k: float(v) for k, v in ctx.get("units", {}).items()}
+    num = "(" + "|".join([r"\d+", *sorted(numbers, key=len, reverse=True)]) + ")"
+    unit = "(" + "|".join(sorted(units, key=len, reverse=True)) + r")\b"
+    ago = tuple((re.compile(r"(?<!\w)" + p.replace(" ", r"\s+").replace("NUM", num)
+                            .replace("UNIT", unit)), numbers, units)
+                for p in ctx.get("ago", ()) if units)
+    return _Context(cues, filler,
+                    compile_phrases(_CTX["history"]["old"] + list(ctx.get("history_old", ()))),
+                    compile_phrases(_CTX["history"]["recent"]
+                                    + list(ctx.get("history_recent", ()))),
+                    _BASE.ago + ago, tuple(LANGUAGES[code].elision.items()),
+                    compile_phrases(list(ctx["bereavement"])) if ctx.get("bereavement") else None,
+                    re.compile(r"[^\W_]+|[,/:+]") if LANGUAGES[code].any_script else _TOKEN,
+                    re.compile(ctx["negation_after"]) if ctx.get("negation_after") else None)
+
+
+# Worked out on first use: the language's dictionary loads then (about half a second).
+_language_context = cache(_language_context)
+
 _INFO = _CTX["informational"]
 _INFO_CUES = re.compile(_INFO["cues"])
 _MENTION_BEFORE = re.compile(_INFO["mention_before"])
@@ -155,6 +216,9 @@ _INFO_PERSONAL = re.compile(_INFO["personal"])
 _INFO_ALLOWED = re.compile(_INFO["allowed"])
 _INFO_VETO = re.compile(_INFO["veto"])
 _INFO_TERMS = frozenset(_INFO["term_categories"])
+_PROFESSIONAL = re.compile(_INFO["professional"])
+_PROCESS = re.compile(_INFO["process"])
+_OWN_RISK = re.compile(_INFO["own_risk"])
 _PROCEDURE_AFTER = re.compile(_INFO["procedure_after"])
 _PROCEDURE_BEFORE = re.compile(_INFO["procedure_before"])
 _PROCEDURE_VETO = re.compile(_INFO["procedure_veto"])
@@ -181,46 +245,66 @@ def _sentence(f: str, start: int, end: int) -> tuple[int, int]:
     return s, e
 
 
-def _negated(f: str, start: int, end: int, sent_start: int) -> bool:
+def _negated(f: str, start: int, end: int, sent_start: int, ctx: _Context = _BASE) -> bool:
     if _NEG_AFTER.match(f, end, min(len(f), end + 60)):
+        return True
+    if ctx.neg_after is not None and ctx.neg_after.match(f, end, min(len(f), end + 60)):
         return True
     if _CESSATION.match(f, start):
         return False
     if _NOT_DENIAL.search(f, max(sent_start, start - 60), start):
         return False
-    tokens = _TOKEN.findall(f, max(sent_start, start - 80), start)
+    tokens = ctx.token.findall(f, max(sent_start, start - 80), start)
     for tok in reversed(tokens[-10:]):
-        if tok in _NEG_CUES:
+        if tok in ctx.neg_cues:
             return True
-        if tok in _NEG_FILLER or tok in ",/:":
+        if tok in ctx.neg_filler or tok in ",/:":
             continue
+        if ctx.elision:  # "nai" is "ne ai", "didees" is "de idees"
+            glued = _unglue(tok, ctx)
+            if glued is not None:
+                if glued:
+                    return True
+                continue
         return False
     return False
 
 
-def _months(num: str, unit: str) -> float:
+def _unglue(tok: str, ctx: _Context) -> bool | None:
+    """For a token that is an elided word glued to a filler or denial word: whether it denies
+    (True) or is filler (False); None for any other token ("nous" is not "n'ous")."""
+    for short, whole in ctx.elision:
+        rest = tok[len(short):]
+        if tok.startswith(short) and rest and (rest in ctx.neg_filler or rest in ctx.neg_cues):
+            return whole in ctx.neg_cues or rest in ctx.neg_cues
+    return None
+
+
+def _months(num: str, unit: str, numbers: dict = _NUM_WORDS, units: dict = _UNIT_MONTHS,
+            ) -> float:
     if not num:  # "none in the past year": one unit
-        return _UNIT_MONTHS[unit]
-    n = float(num) if num.isdigit() else float(_NUM_WORDS.get(num, 3))
-    return n * _UNIT_MONTHS[unit]
+        return units[unit]
+    n = float(num) if num.isdigit() else float(numbers.get(num, 3))
+    return n * units[unit]
 
 
-def _dates_old(f: str, start: int, end: int, s: int, e: int, limit: float) -> bool | None:
+def _dates_old(f: str, start: int, end: int, s: int, e: int, limit: float,
+               ctx: _Context = _BASE) -> bool | None:
     """What the sentence ``f[s:e]`` says of when the match at ``start:end`` happened: True when it
     dates it outside ``limit`` months, False when it says recent, None when it says nothing."""
-    for m in _HIST_RECENT.finditer(f, s, e):
+    for m in ctx.hist_recent.finditer(f, s, e):
         # A recent word inside the match counts too: "cutting again" after "attempt in 2012".
-        if not _dates_a_denial(
-                f, m.start(), m.end(), s, e, start, end) and not _ends_a_stretch(f, m.start(), s, start, end):
+        if not _dates_a_denial(f, m.start(), m.end(), s, e, start, end, ctx) and not _ends_a_stretch(
+                f, m.start(), s, start, end):
             return False
     old = False
-    for m in _HIST_OLD.finditer(f, s, e):
+    for m in ctx.hist_old.finditer(f, s, e):
         if m.end() <= start or m.start() >= end:
             old = True
             break
-    for rx in (_AGO, _HACE):
+    for rx, numbers, units in ctx.ago:
         for m in rx.finditer(f, s, e):
-            if _months(m.group(1), m.group(2)) <= limit:
+            if _months(m.group(1), m.group(2), numbers, units) <= limit:
                 return False
             old = True
     for rx in _DENIED_FOR:
@@ -232,7 +316,7 @@ def _dates_old(f: str, start: int, end: int, s: int, e: int, limit: float) -> bo
             if not _SINCE.search(f, max(s, m.start() - 8), m.start()):
                 return True
             cs, _ = _clause(f, m.start(), s, e)
-            if (set(_TOKEN.findall(f, max(cs, m.start() - 60), m.start())) & _NEG_CUES
+            if (set(ctx.token.findall(f, max(cs, m.start() - 60), m.start())) & ctx.neg_cues
                     and not _SINCE_NOT.search(f, cs, m.start())):
                 return True  # "havent had those thoughts since 2019"
     return True if old else None
@@ -257,28 +341,30 @@ def _clause(f: str, at: int, s: int, e: int) -> tuple[int, int]:
     return cs, (m.start() if m else e)
 
 
-def _dates_a_denial(f: str, rs: int, re_: int, s: int, e: int, start: int, end: int) -> bool:
+def _dates_a_denial(f: str, rs: int, re_: int, s: int, e: int, start: int, end: int,
+                    ctx: _Context = _BASE) -> bool:
     """A recent word in a clause of its own that denies ("C-SSRS neg today"), says the person is
     well ("currently stable") or speaks of a treatment ("an IOP that wrapped up last month")
     dates that, not the match."""
     cs, ce = _clause(f, rs, s, e)
     if cs <= start < ce or _RECENT_KEEPS.search(f, cs, ce):
         return False
-    return bool(set(_TOKEN.findall(f, cs, ce)) & _NEG_CUES or _RECENT_WELL.search(f, cs, ce)
+    return bool(set(ctx.token.findall(f, cs, ce)) & ctx.neg_cues or _RECENT_WELL.search(f, cs, ce)
                 or _RECENT_TREATMENT.search(f, cs, ce))
 
 
-def _historical(f: str, start: int, end: int, s: int, e: int, category: str) -> bool:
+def _historical(f: str, start: int, end: int, s: int, e: int, category: str,
+                ctx: _Context = _BASE) -> bool:
     """True when the sentence dates the match outside the time limit and nothing says recent, or
     when the next sentences point back at it and date it ("Mine was a long time ago.")."""
     limit = 3.0 if category in _BEHAVIOUR else 1.0
-    dated = _dates_old(f, start, end, s, e, limit)
+    dated = _dates_old(f, start, end, s, e, limit, ctx)
     if dated is not None or category not in _POINTER_CATEGORIES:
         return bool(dated)
     if (s > 0 and _POINTER_BACK.search(f, s, e) and not _POINTER_NOT.search(f, s, e)
             and not _NOW.search(f, s, e)):
         ps, pe = _sentence(f, s - 1, s - 1)  # "ECT back in 2010? I was inpatient then."
-        if ps < s - 1 and _dates_old(f, pe, pe, ps, pe, limit):
+        if ps < s - 1 and _dates_old(f, pe, pe, ps, pe, limit, ctx):
             return True
     looked = 0
     while looked < 2:
@@ -290,8 +376,9 @@ def _historical(f: str, start: int, end: int, s: int, e: int, category: str) -> 
             continue
         looked += 1
         if _POINTER.match(f, ns):
-            return not _POINTER_NOT.search(f, ns, ne) and bool(_dates_old(f, ns, ns, ns, ne, limit))
-        if _HIST_RECENT.search(f, ns, ne):  # "It still happens." between the two
+            return not _POINTER_NOT.search(f, ns, ne) and bool(_dates_old(f, ns, ns, ns, ne, limit,
+                                                                          ctx))
+        if ctx.hist_recent.search(f, ns, ne):  # "It still happens." between the two
             return False
         s, e = ns, ne
     return False
@@ -357,6 +444,15 @@ def _informational(f: str, start: int, end: int, s: int, e: int, veto: bool) -> 
     return not _INFO_PERSONAL.search(_INFO_ALLOWED.sub(" ", sent))
 
 
+def _asked_by_a_professional(f: str, start: int, end: int, s: int, e: int) -> bool:
+    """A term in a question about how the clinic assesses or handles risk, from someone who
+    introduced themself in a role, about nobody's risk now ("I'm a nurse, how do you screen for
+    SI during Spravato monitoring?")."""
+    return bool(_PROCESS.search(f, s, e)) and not (
+        _FIRST.search(f, start, end) or _OWN_NOW.search(f, s, e) or _OWN_RISK.search(f, s, e)
+        or _HIST_RECENT.search(f, s, e))
+
+
 def _mentioned(f: str, start: int, end: int, s: int) -> bool:
     """The term is named, not used: "what 'unaliving' means", "the word suicidal"."""
     before = f[max(s, start - 40):start]
@@ -373,12 +469,18 @@ def _mostly_caps(text: str) -> bool:
 
 
 # ---------------------------------------------------------------- main entry
-def find_crisis_spans(folded: Folded, language: str) -> list[EvidenceSpan]:
+def find_crisis_spans(folded: Folded, language: str, reads: tuple[str, ...] = (), main: str = "",
+                      foreign: str = "") -> list[EvidenceSpan]:
     """Every crisis match in the text, with its context-adjusted level.
 
     Three layers: the phrase lists (crisis.toml), the clause grammar over lexical fields
     (fields.toml, ``meaning``), and the safety net: a word of the death, self-harm, means or
-    farewell fields that neither explains is ``review``, never ``none`` (idioms excepted)."""
+    farewell fields that neither explains is ``review``, never ``none`` (idioms excepted).
+    ``reads``: languages of data/languages/ read too; ``main``: the message's own language
+    (its denials and dates are read); ``foreign``: the code of the message's language when it
+    is another language, not mixed with English or Spanish: urgent evidence must then come
+    from the fields of a language read, or be made of English or Spanish words that are not
+    short words of that language, else it is ``review`` ("Od pol roku", "od tamtej pory")."""
     f = folded.folded
     # folded start, end, category, base level, may a denial lower it
     raw: list[tuple[int, int, str, str, bool]] = []
@@ -397,7 +499,7 @@ def find_crisis_spans(folded: Folded, language: str) -> list[EvidenceSpan]:
             fs, fe = folded.to_folded(m.start()), folded.to_folded(m.end())
             if fe > fs:
                 raw.append((fs, fe, _CS["category"], _CS["level"], True))
-    found, net, idioms = meaning.find(folded, language)
+    found, net, idioms = meaning.find(folded, language, reads, main)
     if idioms:  # an idiom ("quiero matar dos pajaros") is never evidence, whichever layer
         raw = [r for r in raw if not idioms.overlaps(r[0], r[1])]
     phrases = Coverage((r[0], r[1]) for r in raw if r[3] == "urgent")
@@ -407,13 +509,19 @@ def find_crisis_spans(folded: Folded, language: str) -> list[EvidenceSpan]:
             raw.append((fd.start, fd.end, fd.category, "urgent", fd.negatable))
     if not raw and not net:
         return []
+    ctx = _language_context(main) if main in LANGUAGES else _BASE
 
     raw.sort(key=lambda r: (r[0], -r[1], -CRISIS_RANK[r[3]]))
     veto = bool(_INFO_VETO.search(f))
     inquiry = bool(_AUDIENCE.search(f))
     # A professional asking how the clinic works: a term in a sentence without the writer in it.
     professional = professional_inquiry(f)
-    losses = Coverage((m.start(), m.end()) for m in _BEREAVEMENT.finditer(f))
+    # ... or someone introducing themself in a role and asking how the clinic assesses risk.
+    role = bool(_PROFESSIONAL.search(f)) and not veto
+    losses = [(m.start(), m.end()) for m in _BEREAVEMENT.finditer(f)]
+    if ctx.bereavement is not None:
+        losses += [(m.start(), m.end()) for m in ctx.bereavement.finditer(f)]
+    losses = Coverage(losses)
     spans: list[EvidenceSpan] = []
     seen: set[tuple[int, int]] = set()
     for fs, fe, category, level, negatable in raw:
@@ -423,15 +531,16 @@ def find_crisis_spans(folded: Folded, language: str) -> list[EvidenceSpan]:
         s, e = _sentence(f, fs, fe)
         out_cat, out_level = category, level
         if level == "urgent":
-            if negatable and category in _NEGATABLE and _negated(f, fs, fe, s):
+            if negatable and category in _NEGATABLE and _negated(f, fs, fe, s, ctx):
                 out_cat, out_level = "negated", "review"
-            elif _historical(f, fs, fe, s, e, category):
+            elif _historical(f, fs, fe, s, e, category, ctx):
                 out_cat, out_level = "historical", "review"
             elif category in _INFO_TERMS and (
                     _mentioned(f, fs, fe, s)
                     or (inquiry and not _OWN_NOW.search(f, s, e))
                     or (professional and not _HIST_RECENT.search(f, s, e) and not _WRITER.search(
                         _INFO_ALLOWED.sub(" ", PROFESSIONAL_ASKER.sub(" ", f[s:e]))))
+                    or (role and _asked_by_a_professional(f, fs, fe, s, e))
                     or (not veto and _procedure(f, fs, fe, s, e))
                     or _informational(f, fs, fe, s, e, veto)):
                 out_cat, out_level = "informational", "review"
@@ -448,6 +557,16 @@ def find_crisis_spans(folded: Folded, language: str) -> list[EvidenceSpan]:
         if not explained.overlaps(ostart, oend):
             spans.append(EvidenceSpan(ostart, oend, "unexplained", "review"))
     spans.sort(key=lambda sp: (sp.start, -sp.end))
+    if foreign:
+        read = Coverage(folded.span(fd.start, fd.end) for fd in found if fd.read_in)
+        text = folded.text
+        spans = [
+            sp if sp.level != "urgent" or read.overlaps(sp.start, sp.end)
+            or (reads_as_english_or_spanish(text[sp.start:sp.end])
+                and not short_words_of(text[sp.start:sp.end], foreign))
+            else EvidenceSpan(sp.start, sp.end, sp.category, "review")
+            for sp in spans
+        ]
     return spans
 
 

@@ -22,6 +22,7 @@ from functools import cache, lru_cache
 import simplemma
 
 from ._text import Folded
+from .languages import LANGUAGES
 
 #: Below this many letters a message is "unknown" (unless in a non-Latin script).
 MIN_LETTERS = 12
@@ -36,6 +37,9 @@ PLAIN_ENGLISH = 0.85
 OTHER_CONFIDENT = 0.50
 #: Below this share of English or Spanish words a message is "other" whatever langid says.
 LOW_SHARE = 0.30
+#: langid's probability from which a language declared in data/languages/ is read too (its
+#: fields apply besides English and Spanish): the message's own language, or one mixed in.
+ALSO_READ = 0.20
 _MAX_CHARS = 4000
 
 _LETTER = re.compile(r"[^\W\d_]")
@@ -59,10 +63,21 @@ class LanguageGuess:
     language: str  # "en" | "es" | "other" | "unknown"
     code: str  # what it seems to be: an ISO 639 code from langid, or "unknown"
     mixed: bool  # English and Spanish both present (read in both anyway)
+    # Languages of data/languages/ whose fields are read too (English and Spanish always are):
+    # the message's own language, or one mixed into an English or Spanish message.
+    reads: tuple[str, ...] = ()
 
     @property
     def name(self) -> str:
         return NAMES.get(self.code, self.code)
+
+    @property
+    def main(self) -> str:
+        """The language that decides a word two read languages both know: English, Spanish, a
+        declared language, or "" (another language, or unknown)."""
+        if self.language in ("en", "es"):
+            return self.language
+        return self.code if self.code in self.reads else ""
 
 
 _UNKNOWN = LanguageGuess("unknown", "unknown", False)
@@ -98,23 +113,48 @@ def _guess(sample: str) -> LanguageGuess:
         if en_share >= PLAIN_ENGLISH and en_share - es_share >= 0.2:
             # Plainly English (most messages): no need to ask the model (half the time).
             return LanguageGuess("en", "en", mixed)
-    ranked = _identifier().rank(sample)
+    ranked = _ranked(sample)
     top, p = ranked[0]
     probs = dict(ranked[:20])
+    reads = tuple(code for code, q in ranked[:5] if q >= ALSO_READ and code in LANGUAGES)
     if non_latin and non_latin * 2 > letters:
-        return LanguageGuess("other", top if top not in ("en", "es") else "unknown", False)
+        return LanguageGuess("other", top if top not in ("en", "es") else "unknown", False,
+                             reads)
     if letters < MIN_LETTERS:
-        return LanguageGuess("unknown", "unknown", False)
+        # Too short to tell ("Quero morrer."): read in every declared language too, a word in
+        # the language that knows it (English and Spanish first).
+        return LanguageGuess("unknown", "unknown", False, tuple(LANGUAGES))
     en_share, es_share, mixed = shares if shares is not None else _shares(sample)
+    if (top in LANGUAGES and p >= CONFIDENT
+            and _share_in(sample, top) > max(en_share, es_share)):
+        # Plainly a declared language whose words Spanish mostly shares too ("Não me vejo
+        # vivo até o Natal"): read as that language, not as Spanish.
+        return LanguageGuess("other", top, mixed, reads)
     if top in ("en", "es") and p >= CONFIDENT:
-        return LanguageGuess(top, top, mixed)
+        return LanguageGuess(top, top, mixed, reads)
     known = max(en_share, es_share)
     best = "en" if (en_share, probs.get("en", 0)) >= (es_share, probs.get("es", 0)) else "es"
     if top not in ("en", "es") and p >= OTHER_CONFIDENT and known < KNOWN_SHARE:
-        return LanguageGuess("other", top, mixed)
+        return LanguageGuess("other", top, mixed, reads)
     if known >= LOW_SHARE or top in ("en", "es"):
-        return LanguageGuess(best, best, mixed)
-    return LanguageGuess("other", top if top not in ("en", "es") else "unknown", mixed)
+        return LanguageGuess(best, best, mixed, reads)
+    return LanguageGuess("other", top if top not in ("en", "es") else "unknown", mixed, reads)
+
+
+def _ranked(sample: str) -> list[tuple[str, float]]:
+    """langid's ranking, with the varieties a declared language's file names counted as it
+    (Galician as Portuguese)."""
+    ranked = _identifier().rank(sample)
+    if not _VARIANT_OF:
+        return ranked
+    merged: dict[str, float] = {}
+    for code, q in ranked:
+        code = _VARIANT_OF.get(code, code)
+        merged[code] = merged.get(code, 0.0) + q
+    return sorted(merged.items(), key=lambda item: -item[1])
+
+
+_VARIANT_OF = {v: code for code, lang in LANGUAGES.items() for v in lang.variants}
 
 
 def _shares(sample: str) -> tuple[float, float, bool]:
@@ -138,6 +178,15 @@ def _shares(sample: str) -> tuple[float, float, bool]:
                     only_es += 1
     mixed = only_en >= 3 and only_es >= 3
     return en / len(words), es / len(words), mixed
+
+
+def _share_in(sample: str, code: str) -> float:
+    """Share of words simplemma knows in that language (only asked of a declared language
+    langid is sure of)."""
+    if not LANGUAGES[code].lemmatise:
+        return 0.0
+    words = _WORD.findall(sample)[:400]
+    return sum(_known(w.lower(), code) for w in words) / len(words) if words else 0.0
 
 
 # word as written -> 1 English, 2 Spanish, 3 both, 0 neither (simplemma, lower-cased).

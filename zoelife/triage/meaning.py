@@ -24,7 +24,8 @@ import simplemma
 from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
-from ._text import _FOLD, SENTENCE_BREAK, Coverage, Folded, compile_phrases, load_toml
+from ._text import _APOSTROPHES, _FOLD, SENTENCE_BREAK, Coverage, Folded, compile_phrases, load_toml
+from .languages import LANGUAGES
 
 _CFG = load_toml("fields.toml")
 FIELDS: dict[str, tuple[tuple[str, ...], ...]] = {}
@@ -46,20 +47,28 @@ IDIOMS = compile_phrases(load_toml("idioms.toml")["patterns"])
 _GAP = "..."
 _MAX_GAP = 4
 
-# entry word -> [(field, entry words)]; entries indexed by their first word.
-_BY_FIRST: dict[str, list[tuple[str, tuple[str, ...]]]] = {}
-for _name, _entries in FIELDS.items():
-    for _e in _entries:
-        _BY_FIRST.setdefault(_e[0], []).append((_name, _e))
-_SINGLE: dict[str, frozenset[str]] = {}
-_MULTI: dict[str, list[tuple[str, tuple[str, ...]]]] = {}
-for _first, _items in _BY_FIRST.items():
-    _one = frozenset(fld for fld, ws in _items if len(ws) == 1)
-    if _one:
-        _SINGLE[_first] = _one
-    _many = [(fld, ws) for fld, ws in _items if len(ws) > 1]
-    if _many:
-        _MULTI[_first] = _many
+
+def _tables(fields: dict[str, tuple[tuple[str, ...], ...]]):
+    """entry word -> [(field, entry words)] by first word; single-word fields by word; phrases
+    by first word; and the words of five letters or more, for near-miss matching."""
+    by_first: dict[str, list[tuple[str, tuple[str, ...]]]] = {}
+    for name, entries in fields.items():
+        for e in entries:
+            by_first.setdefault(e[0], []).append((name, e))
+    single: dict[str, frozenset[str]] = {}
+    multi: dict[str, list[tuple[str, tuple[str, ...]]]] = {}
+    for first, items in by_first.items():
+        one = frozenset(fld for fld, ws in items if len(ws) == 1)
+        if one:
+            single[first] = one
+        many = [(fld, ws) for fld, ws in items if len(ws) > 1]
+        if many:
+            multi[first] = many
+    fuzzy = sorted({e[0] for es in fields.values() for e in es if len(e) == 1 and len(e[0]) >= 5})
+    return by_first, single, multi, fuzzy
+
+
+_BY_FIRST, _SINGLE, _MULTI, _FUZZY_VOCAB = _tables(FIELDS)
 
 
 @lru_cache(maxsize=65536)
@@ -72,8 +81,6 @@ def _singles(forms: tuple[str, ...]) -> frozenset[str]:
     return out
 
 
-# Single words of five letters or more, for near-miss matching.
-_FUZZY_VOCAB = sorted({e[0] for es in FIELDS.values() for e in es if len(e) == 1 and len(e[0]) >= 5})
 _TERMS = frozenset({"suicide", "suicidal", "suicidio", "suicida", "suicidarme", "selfharm",
                     "nssi", "autolesion"})
 # Death words that, after another person, are news of a death (grief), not a wish.
@@ -87,6 +94,8 @@ _OTHERS = frozenset(
     "madre padre esposo esposa hijo hija hermano hermana amigo amiga abuela abuelo tia tio "
     "abuelita abuelito perro perrito perrita gato gatito mascota".split())
 _TOKEN = re.compile(r"[a-z0-9]+")
+# Words of a language written in another script (Russian): any run of letters and digits.
+_TOKEN_ANY = re.compile(r"[^\W_]+")
 _OWN = frozenset({"my", "mi", "own", "propio", "propia"})
 
 
@@ -102,6 +111,7 @@ class Finding:
     end: int
     category: str
     negatable: bool
+    read_in: str = ""  # a language of data/languages/ whose words it was read in
 
 
 def _fold(word: str) -> str:
@@ -195,14 +205,171 @@ _words = lru_cache(maxsize=65536)(_word)
 _WORDS_BY_LANGUAGE: dict[str, dict[str, _Word]] = {}
 
 
-def tag(folded: Folded, language: str = "") -> tuple[list[tuple[int, int]], list[Hit], Coverage | None]:
-    """Token offsets (folded) and every field hit in the message."""
+# ------------------------------------------------------------------ other read languages
+class _Reader(NamedTuple):
+    """One language of data/languages/: its fields' tables and the words its rules read."""
+
+    code: str
+    lemmatise: bool
+    by_first: dict
+    single: dict
+    multi: dict
+    fuzzy: list
+    vocabulary: frozenset[str]  # every word of its fields (a language without a lemmatiser)
+    rules: tuple[tuple[dict, tuple[frozenset[str], ...]], ...]
+    elision: dict[str, str]
+    any_script: bool
+    idioms: re.Pattern[str] | None
+    others: frozenset[str]
+    death_news: frozenset[str]
+
+
+def _reader(code: str) -> _Reader:
+    lang = LANGUAGES[code]
+    fields = {name: tuple(tuple(e.split()) for e in entries) for name, entries in lang.fields.items()}
+    by_first, single, multi, fuzzy = _tables(fields)
+    vocabulary = frozenset(w for es in fields.values() for e in es for w in e if w != _GAP)
+    rules = tuple((rule, tuple(frozenset(g) for g in rule["needs"])) for rule in lang.rules)
+    ctx = lang.context
+    return _Reader(code, lang.lemmatise, by_first, single, multi, fuzzy, vocabulary, rules,
+                   lang.elision, lang.any_script,
+                   compile_phrases(list(lang.idioms)) if lang.idioms else None,
+                   frozenset(ctx.get("others", ())), frozenset(ctx.get("death_news", ())))
+
+
+_READERS = {code: _reader(code) for code in LANGUAGES}
+
+
+@lru_cache(maxsize=65536)
+def _known_in(word: str, code: str) -> bool:
+    """A word of that language: its dictionary knows it, or (without one) a field holds it."""
+    r = _READERS[code]
+    if r.lemmatise:
+        return simplemma.is_known(word, lang=code)
+    return word in r.vocabulary
+
+
+@lru_cache(maxsize=65536)
+def _known_en_es(word: str) -> bool:
+    return simplemma.is_known(word, lang="en") or simplemma.is_known(word, lang="es")
+
+
+@lru_cache(maxsize=65536)
+def _forms_in(folded_word: str, original: str, code: str) -> tuple[str, ...]:
+    """The surface form, its lemma in that language, and a near miss of one of its field words
+    for a word no read language knows."""
+    r = _READERS[code]
+    forms = {folded_word}
+    if r.lemmatise:
+        forms.add(_fold(simplemma.lemmatize(original, lang=code).lower()))
+        if original != folded_word:
+            forms.add(_fold(simplemma.lemmatize(folded_word, lang=code).lower()))
+    if (len(folded_word) >= 5 and not any(f in r.by_first for f in forms)
+            and not _known_in(original, code) and not _known_en_es(original)):
+        cutoff = 2 if len(folded_word) >= 8 else 1
+        near = process.extractOne(folded_word, r.fuzzy, scorer=Levenshtein.distance,
+                                  score_cutoff=cutoff)
+        if near is not None:
+            forms.add(near[0])
+    return tuple(forms)
+
+
+@lru_cache(maxsize=65536)
+def _word_read(folded_word: str, original: str, language: str, reads: tuple[str, ...],
+               main: str) -> tuple[_Word, bool]:
+    """What a word is when other languages are read too, and whether their fields gave it any.
+
+    The message's own language decides a word two read languages both know, as between English
+    and Spanish ("no" is a denial in Spanish, "in the" in Portuguese); a word only one of them
+    knows is read in that one; a word none knows (a misspelling, a brand) is read in all."""
+    base = _words(folded_word, original, language)
+    knows = tuple(c for c in reads if _known_in(original, c) or _known_in(folded_word, c))
+    if main in knows:
+        use, use_base = (main,), False
+    elif _known_en_es(original) or _known_en_es(folded_word):
+        use, use_base = (), True
+    elif knows:
+        use, use_base = knows, False
+    else:
+        use, use_base = reads, True
+    if use_base and not use:
+        return base, False
+    forms = set(base.forms) if use_base else {folded_word}
+    singles = base.singles if use_base else frozenset()
+    multi = list(base.multi) if use_base else []
+    own = False
+    for code in use:
+        r = _READERS[code]
+        fs = _forms_in(folded_word, original, code)
+        forms.update(fs)
+        for form in fs:
+            one = r.single.get(form)
+            if one:
+                singles = singles | one
+                own = True
+            many = r.multi.get(form)
+            if many:
+                multi.extend(many)
+                own = True
+    unknown = base.unknown and use_base and not knows and not own
+    return _Word(tuple(forms), singles, unknown, tuple(multi)), own
+
+
+def _split_elision(original: str, reads: tuple[str, ...]) -> tuple[str, str] | None:
+    """("m", "me") for "m'ouvrir" in a read language that elides ("m'" is "me")."""
+    for k, ch in enumerate(original):
+        if ch in _APOSTROPHES:
+            short = original[:k]
+            for code in reads:
+                whole = _READERS[code].elision.get(_fold(short))
+                if whole:
+                    return short, whole
+            return None
+    return None
+
+
+def _grief_words(reads: tuple[str, ...]) -> tuple[frozenset[str], frozenset[str]]:
+    death, others = _GRIEF_DEATH, _OTHERS
+    for code in reads:
+        death = death | _READERS[code].death_news
+        others = others | _READERS[code].others
+    return death, others
+
+
+def tag(folded: Folded, language: str = "", reads: tuple[str, ...] = (), main: str = "",
+        ) -> tuple[list[tuple[int, int]], list[Hit], Coverage | None, list[bool] | None]:
+    """Token offsets (folded), every field hit in the message, the idioms' spans, and which
+    tokens a language of ``reads`` gave fields to (None when only English and Spanish read)."""
     f = folded.folded
     text = folded.text
     spans: list[tuple[int, int]] = []
     infos: list[_Word] = []
+    own: list[bool] | None = None
     plain = folded.folded is not None and text.isascii() and "'" not in text and "`" not in text
-    if plain:  # the original word is the folded one (lower-cased): one dict look-up a word
+    if reads:
+        own = []
+        key = (language, reads, main)
+        token = _TOKEN_ANY if any(_READERS[c].any_script for c in reads) else _TOKEN
+        for m in token.finditer(f):
+            s, e = m.span()
+            os_, oe = folded.span(s, e)
+            original = text[os_:oe].lower()
+            split = _split_elision(original, reads) if not plain else None
+            if split is not None:  # "m'ouvrir": "me" and "ouvrir", two words
+                short, whole = split
+                cut = s + len(_fold(short))
+                got = _word_read(whole, whole, *key)
+                spans.append((s, cut))
+                infos.append(got[0])
+                own.append(got[1])
+                s, original = cut, original[len(short) + 1:]
+                if s >= e:
+                    continue
+            got = _word_read(f[s:e], original, *key)
+            spans.append((s, e))
+            infos.append(got[0])
+            own.append(got[1])
+    elif plain:  # the original word is the folded one (lower-cased): one dict look-up a word
         cache = _WORDS_BY_LANGUAGE.setdefault(language, {})
         get = cache.get
         for m in _TOKEN.finditer(f):
@@ -222,6 +389,10 @@ def tag(folded: Folded, language: str = "") -> tuple[list[tuple[int, int]], list
             infos.append(_words(m.group(), text[os_:oe].lower(), language))
     blocked = None
     idiom = [(m.start(), m.end()) for m in IDIOMS.finditer(f)]
+    for code in reads:
+        rx = _READERS[code].idioms
+        if rx is not None:
+            idiom = sorted(idiom + [(m.start(), m.end()) for m in rx.finditer(f)])
     if idiom:  # both lists are in text order: one sweep
         blocked = []
         k = 0
@@ -255,7 +426,7 @@ def tag(folded: Folded, language: str = "") -> tuple[list[tuple[int, int]], list
             # A phrase with a gap ("put ... aside") claims its first word only, so the
             # words in the gap ("my pills") stay free for other fields.
             append(Hit(field, i, i if _GAP in words else last))
-    return spans, hits, (Coverage(idiom) if idiom else None)
+    return spans, hits, (Coverage(idiom) if idiom else None), own
 
 
 def _sentences(f: str, spans: list[tuple[int, int]]) -> list[int]:
@@ -270,33 +441,44 @@ def _sentences(f: str, spans: list[tuple[int, int]]) -> list[int]:
     return out
 
 
-def _grief(hit: Hit, words: list[str], sent: list[int]) -> bool:
+def _grief(hit: Hit, words: list[str], sent: list[int], death: frozenset[str] = _GRIEF_DEATH,
+           others: frozenset[str] = _OTHERS) -> bool:
     """A death word right after another person ("my dad died", "her death"): news, not a wish."""
-    if words[hit.first] not in _GRIEF_DEATH and not words[hit.first].startswith(("die", "pass")):
+    if words[hit.first] not in death and not words[hit.first].startswith(("die", "pass")):
         return False
     if hit.first > 0 and words[hit.first - 1] in _OWN:  # "imagining my funeral": one's own
         return False
     lo, hi = max(0, hit.first - 4), min(len(words), hit.last + 4)  # "se me murio mi perrito"
-    return any((words[k] in _OTHERS or words[k][:-1] in _OTHERS) and sent[k] == sent[hit.first]
+    return any((words[k] in others or words[k][:-1] in others) and sent[k] == sent[hit.first]
                for k in range(lo, hi) if k != hit.first)
 
 
-def find(folded: Folded, language: str = "",
+def find(folded: Folded, language: str = "", reads: tuple[str, ...] = (), main: str = "",
          ) -> tuple[list[Finding], list[Finding], Coverage | None]:
-    """(rule findings, unexplained net words, idiom spans) with folded offsets."""
-    spans, hits, idioms = tag(folded, language)
+    """(rule findings, unexplained net words, idiom spans) with folded offsets. ``reads``: the
+    languages of data/languages/ read too; ``main``: the message's own language."""
+    spans, hits, idioms, own = tag(folded, language, reads, main)
     if not hits:
         return [], [], idioms
     f = folded.folded
     words = [f[s:e] for s, e in spans]
     sent = _sentences(f, spans)
-    grief = {h for h in hits if h.field == "death" and _grief(h, words, sent)}
+    if reads:
+        death, others = _grief_words(reads)
+        grief = {h for h in hits if h.field == "death" and _grief(h, words, sent, death, others)}
+    else:
+        grief = {h for h in hits if h.field == "death" and _grief(h, words, sent)}
     usable = [h for h in hits if h not in grief]
     by_field: dict[str, list[Hit]] = {}
     for h in usable:
         by_field.setdefault(h.field, []).append(h)
     found: list[Finding] = []
-    for rule in _possible_rules(frozenset(by_field)):
+    rules = _possible_rules(frozenset(by_field))
+    if reads:
+        present = frozenset(by_field)
+        rules = rules + tuple(rule for code in reads for rule, needs in _READERS[code].rules
+                              if not any(present.isdisjoint(group) for group in needs))
+    for rule in rules:
         combo = _fire(rule, by_field, sent)
         if combo is None:
             continue
@@ -305,13 +487,16 @@ def find(folded: Folded, language: str = "",
         category = rule["category"]
         if any(words[k] in _TERMS for h in combo for k in range(h.first, h.last + 1)):
             category = "active_ideation"  # a term: the informational rule may apply
+        read_in = ""
+        if own is not None and any(own[k] for h in combo for k in range(h.first, h.last + 1)):
+            read_in = main or reads[0]
         if rule.get("message"):
             for h in combo:  # far apart: one span per part
                 found.append(Finding(spans[h.first][0], spans[h.last][1], category,
-                                     rule.get("negatable", True)))
+                                     rule.get("negatable", True), read_in))
         else:
             found.append(Finding(spans[first][0], spans[last][1], category,
-                                 rule.get("negatable", True)))
+                                 rule.get("negatable", True), read_in))
     net = [
         Finding(spans[h.first][0], spans[h.last][1], "unexplained", False)
         for h in usable

@@ -59,7 +59,12 @@ def message(r: Request) -> None:
                 st.caption("No rule matched here: the learned net marked it because it resembles "
                            "messages people flagged before (highlighted: the words that weighed "
                            "most). Read the whole message.")
-            if reading.language == "other":
+            if reading.language == "other" and reading.language_read:
+                st.warning(f"This message seems to be in {reading.language_name}. The crisis "
+                           f"detector reads {reading.language_name} words for risk, with fewer "
+                           "words than English and Spanish: someone who reads it must check it.",
+                           icon=":material/translate:")
+            elif reading.language == "other":
                 st.warning(f"This message seems to be in {reading.language_name}, a language the "
                            "crisis detector does not read: someone who reads it must check it.",
                            icon=":material/translate:")

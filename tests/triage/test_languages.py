@@ -1,0 +1,196 @@
+"""Languages read by meaning besides English and Spanish (zoelife/triage/data/languages/).
+
+Every sentence here was written for this test (none is from a blind round): for each language
+added, urgent wordings of several kinds, the same kinds denied or dated (review), and ordinary
+messages and idioms whose words the fields must not combine. A message in a language other than
+English and Spanish is never `none`: someone who reads the language checks it, so "nothing
+found" shows as no evidence besides `other_language`.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from zoelife.triage import assess
+from zoelife.triage._text import _FOLD
+from zoelife.triage.language import language_guess
+from zoelife.triage.languages import LANGUAGES, load_languages
+
+
+def _found(text: str) -> list[tuple[str, str]]:
+    a = assess(text)
+    return [(e.category, e.level) for e in a.crisis_evidence if e.category != "other_language"]
+
+
+URGENT = {
+    "pt": [
+        "Tenho pensado todos os dias que seria melhor morrer.",  # passive wish
+        "Não quero mais viver, estou cansada de tudo.",  # negation + desire + life
+        "Ontem à noite me cortei nos braços com uma lâmina.",  # self-harm, recent
+        "Minha irmã disse que vai se jogar da ponte amanhã.",  # third party, plan
+        "Comprei uma corda e deixei tudo em ordem para os meus filhos.",  # means, preparation
+        "Tomei uma cartela inteira de remédios semana passada e fui parar na emergência.",
+        "Não me vejo mais vivo até o fim do ano.",  # a future without oneself
+        "Quero morrer.",  # too short to name a language: read in every declared one
+    ],
+    "fr": [
+        "Depuis un mois j'ai envie de mourir tous les soirs.",  # passive wish
+        "Je ne veux plus vivre comme ça, je n'en peux plus.",  # negation + desire + life
+        "Hier soir je me suis coupée aux poignets.",  # reflexive, auxiliary, act
+        "Mon fils m'a dit qu'il allait se jeter du pont ce week-end.",  # third party, plan
+        "J'ai acheté une corde et j'ai écrit des lettres à mes enfants.",  # means, farewell
+        "Je pense à m'ouvrir les veines.",  # elided pronoun read as a word
+        "J'ai des idées suicidaires depuis deux semaines.",
+        "Je garde mes somnifères de côté, j'en ai presque assez.",  # stash + pills
+    ],
+    "ru": [
+        "Я больше не хочу жить. Каждый вечер думаю о том, чтобы умереть.",
+        "Вчера я порезала себе руки лезвием.",  # self-harm, recent
+        "Мой брат сказал, что собирается прыгнуть с моста.",  # third party, plan
+        "Я коплю таблетки снотворного, их уже почти достаточно.",  # stash + pills
+    ],
+    "vi": [
+        "Tôi không muốn sống nữa, mỗi đêm tôi đều nghĩ đến cái chết.",
+        "Mẹ tôi nói bà muốn chết, bà thấy mình là gánh nặng.",  # third party
+        "Con trai tôi tự rạch tay tối qua.",  # self-harm, recent
+    ],
+    "tl": [
+        "Gusto ko nang mamatay, pagod na ako sa buhay.",
+        "Naglaslas ako kagabi.",  # self-harm, recent
+        "Minsan gusto ko na lang matulog at hindi na po magising.",  # particles in between
+    ],
+}
+
+REVIEW = {  # the same kinds, denied or dated beyond the time limits
+    "pt": [
+        "Nunca pensei em suicídio, só quero tratar minha ansiedade.",
+        "Não tenho pensamentos suicidas, gostaria de saber o preço da cetamina.",
+        "Há dez anos tentei me matar com remédios; quero começar TMS.",
+        "Quando eu era adolescente eu me cortava, agora estou bem.",
+        "Meu irmão se matou e desde então estou muito triste.",  # another's completed suicide
+    ],
+    "fr": [
+        "Je n'ai pas d'idées suicidaires, je voudrais un rendez-vous pour la TMS.",
+        "Je n'ai jamais pensé au suicide.",
+        "Il y a quinze ans j'ai fait une tentative de suicide; je voudrais essayer le Spravato.",
+        "Ma mère s'est suicidée et depuis je ne dors plus.",  # another's completed suicide
+        "Patiente adressée pour TMS. Idées suicidaires : aucune.",  # a denial after the words
+    ],
+    "ru": [
+        "У меня нет суицидальных мыслей, хочу записаться на ТМС.",
+        "Интересуюсь ТМС. Суицидальных мыслей нет, просто устала.",  # a denial after the words
+        "Пять лет назад я пыталась покончить с собой, сейчас все хорошо.",
+        "Мой отец покончил с собой, и с тех пор я не сплю.",  # another's completed suicide
+    ],
+    "vi": [
+        "Tôi chưa bao giờ có ý định tự tử, chỉ muốn hỏi về TMS.",
+    ],
+    "tl": [
+        "Hindi ko naisip magpakamatay, gusto ko lang magpa-schedule ng TMS.",
+    ],
+}
+
+NOTHING = {  # ordinary messages and idioms: no crisis evidence at all
+    "pt": [
+        "Olá, gostaria de marcar uma consulta para TMS. Aceitam plano de saúde?",
+        "Estou morrendo de vontade de experimentar o spray nasal.",  # idiom: dying to
+        "Morri de rir com o vídeo de vocês, mas quero saber o preço.",
+        "Não quero continuar com a sertralina, quero saber de outras opções.",
+        "Vou passar na clínica amanhã para deixar os documentos.",
+    ],
+    "fr": [
+        "Bonjour, je voudrais un rendez-vous pour mon fils, il est très anxieux.",
+        "Je meurs d'envie d'essayer la kétamine, est-ce remboursé ?",  # idiom: dying to
+        "J'ai coupé les ponts avec mon ancien psychiatre, je cherche un suivi.",
+        "Je ne veux pas continuer le traitement actuel, il me fatigue.",
+    ],
+    "ru": [
+        "Здравствуйте, я хотела бы записаться на прием к психиатру для мамы.",
+        "Я умираю от смеха, но хочу узнать цену кетамина.",  # idiom
+    ],
+    "vi": [
+        "Xin chào, tôi muốn đặt lịch hẹn với bác sĩ cho bố tôi.",
+    ],
+    "tl": [
+        "Magandang araw po, gusto ko pong magpa-appointment para sa nanay ko.",
+    ],
+}
+
+
+@pytest.mark.parametrize(("code", "text"),
+                         [(c, t) for c, texts in URGENT.items() for t in texts])
+def test_urgent_wordings_in_a_read_language(code: str, text: str) -> None:
+    a = assess(text)
+    assert a.crisis == "urgent", (text, a.crisis_evidence)
+
+
+@pytest.mark.parametrize(("code", "text"),
+                         [(c, t) for c, texts in REVIEW.items() for t in texts])
+def test_denied_or_dated_wordings_are_review(code: str, text: str) -> None:
+    a = assess(text)
+    assert a.crisis == "review", (text, a.crisis_evidence)
+    assert a.language_code == code
+    assert any(level == "review" for _, level in _found(text)), "the words were read"
+
+
+@pytest.mark.parametrize(("code", "text"),
+                         [(c, t) for c, texts in NOTHING.items() for t in texts])
+def test_ordinary_messages_find_nothing_and_a_person_still_reads_them(code: str, text: str,
+                                                                      ) -> None:
+    a = assess(text)
+    assert a.language == "other" and a.language_code == code
+    assert a.language_read
+    assert _found(text) == [], (text, a.crisis_evidence)
+    assert a.crisis == "review"  # never `none`: not English or Spanish
+
+
+def test_a_portuguese_message_spanish_mostly_shares_is_read_as_portuguese() -> None:
+    # Most words are Spanish words too; langid is sure it is Portuguese.
+    guess = language_guess("Não me vejo vivo até o Natal, já não sei o que fazer.")
+    assert (guess.language, guess.code, guess.reads) == ("other", "pt", ("pt",))
+    # "no" is "in the" in Portuguese, not a denial.
+    assert assess("Tenho pensado no suicídio todos os dias.").crisis == "urgent"
+
+
+def test_a_mixed_message_is_read_in_both_languages() -> None:
+    a = assess("Hi, I'd like to book TMS for my mother. Ela disse que quer morrer e não aguenta "
+               "mais viver.")
+    assert a.crisis == "urgent"
+    assert {"passive_ideation", "hopelessness"} <= {c for c, _ in _found(
+        "Hi, I'd like to book TMS for my mother. Ela disse que quer morrer e não aguenta mais "
+        "viver.")}
+
+
+def test_a_language_without_fields_stays_review() -> None:
+    # Haitian Creole has no file in data/languages/: review, as before.
+    a = assess("Bonjou, mwen bezwen wè yon doktè. Mwen pa vle viv ankò, mwen fatige anpil.")
+    assert a.language == "other" and a.language_code not in LANGUAGES
+    assert not a.language_read
+    assert a.crisis == "review"
+
+
+def test_english_and_spanish_are_not_read_with_other_languages_words() -> None:
+    # "no" stays a Spanish denial in a Spanish message.
+    assert assess("No tengo pensamientos suicidas, solo quiero una cita.").crisis == "review"
+    assert assess("Hola, necesito una cita para mi hijo, no quiere comer.").crisis == "none"
+
+
+def test_every_word_of_a_language_file_is_written_folded() -> None:
+    # As the detector reads text: lower case, no accents ("nao", "idee"), Cyrillic "й" as "и".
+    for code, lang in LANGUAGES.items():
+        for field, entries in lang.fields.items():
+            for entry in entries:
+                assert entry == entry.translate(_FOLD) and "'" not in entry, (code, field, entry)
+
+
+def test_a_language_file_naming_an_unknown_field_fails_loudly(tmp_path) -> None:
+    (tmp_path / "xx.toml").write_text(
+        '[language]\ncode = "xx"\nname = "Test"\n[field]\nno_such_field = ["a"]\n',
+        encoding="utf-8")
+    with pytest.raises(ValueError, match="no_such_field"):
+        load_languages(tmp_path)
+    (tmp_path / "xx.toml").write_text(
+        '[language]\ncode = "xx"\nname = "Test"\n[[rule]]\ncategory = "plan"\n'
+        'needs = [["death"], ["nowhere"]]\n', encoding="utf-8")
+    with pytest.raises(ValueError, match="nowhere"):
+        load_languages(tmp_path)

@@ -1,0 +1,87 @@
+"""Languages read by meaning besides English and Spanish (data/languages/<code>.toml).
+
+Each file declares, for one language, the words of the lexical fields of fields.toml (self,
+death and not existing, desire, intent, acts of self-harm, means, preparation, time,
+negation...), the words its context rules read (denials, dates, other people), its idioms, and
+the few rules its word order needs. The rules of fields.toml combine those words as they
+combine English and Spanish ones. Which language's fields apply to a message is the language
+identifier's call (language.py): a language without a file stays `review`, as before.
+
+Loaded once at import; a file naming a field fields.toml does not have, or a rule needing a
+field nobody declares, fails loudly, naming the file.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from importlib import resources
+
+from ._text import load_toml
+
+try:  # the languages simplemma has a dictionary for, without loading one (about 0.5 s each)
+    from simplemma.strategies.dictionaries.dictionary_factory import SUPPORTED_LANGUAGES
+    _SIMPLEMMA: frozenset[str] | None = frozenset(SUPPORTED_LANGUAGES)
+except ImportError:  # pragma: no cover - another simplemma layout: checked on first use
+    _SIMPLEMMA = None
+
+
+@dataclass(frozen=True)
+class Language:
+    code: str  # ISO 639-1, as py3langid names it
+    name: str
+    lemmatise: bool  # simplemma has a dictionary for it
+    fields: dict[str, tuple[str, ...]]  # field -> entries (fields.toml's and its own)
+    rules: tuple[dict, ...]  # rules its word order needs, besides fields.toml's
+    elision: dict[str, str]  # elided word -> the word ("m" -> "me")
+    context: dict  # negation, filler, history_old, history_recent, ago, numbers, units, ...
+    idioms: tuple[str, ...]
+    variants: tuple[str, ...] = ()  # codes py3langid gives text in this language (Galician)
+    any_script: bool = False  # its words are letters of another script (Cyrillic), not a-z
+
+
+def load_languages(folder=None) -> dict[str, Language]:
+    """Every language file of ``folder`` (data/languages/ by default), checked."""
+    known = set(load_toml("fields.toml")["field"]) | {"unknown_word"}
+    found: dict[str, Language] = {}
+    if folder is None:
+        folder = resources.files("zoelife.triage.data").joinpath("languages")
+    for entry in sorted(folder.iterdir(), key=lambda e: e.name):
+        if not entry.name.endswith(".toml"):
+            continue
+        with entry.open("rb") as fh:
+            spec = tomllib.load(fh)
+        where = f"triage/data/languages/{entry.name}"
+        head = spec["language"]
+        code = head["code"]
+        if entry.name != f"{code}.toml":
+            raise ValueError(f"{where}: the file must be named {code}.toml")
+        own = spec.get("extra_field", {})
+        fields = {**spec.get("field", {}), **own}
+        unknown = set(spec.get("field", {})) - known
+        if unknown:
+            raise ValueError(f"{where}: fields fields.toml does not have: {sorted(unknown)} "
+                             "(declare a field only this language needs under [extra_field])")
+        for rule in spec.get("rule", ()):
+            for group in rule["needs"]:
+                missing = set(group) - known - set(own)
+                if missing:
+                    raise ValueError(f"{where}: a rule needs undeclared fields {sorted(missing)}")
+        lemmatise = head.get("lemmatiser", "none") == "simplemma"
+        if lemmatise and _SIMPLEMMA is not None and code not in _SIMPLEMMA:
+            raise ValueError(f"{where}: simplemma has no dictionary for {code!r}")
+        elision = {}
+        for pair in head.get("elision", ()):
+            short, _, whole = pair.partition("=")
+            elision[short.strip()] = whole.strip()
+        found[code] = Language(
+            code, head["name"], lemmatise,
+            {name: tuple(entries) for name, entries in fields.items()},
+            tuple(spec.get("rule", ())), elision, spec.get("context", {}),
+            tuple(spec.get("idioms", {}).get("patterns", ())), tuple(head.get("variants", ())),
+            head.get("script", "latin") == "any")
+    return found
+
+
+#: Languages read by meaning besides English and Spanish, by code.
+LANGUAGES: dict[str, Language] = load_languages()
