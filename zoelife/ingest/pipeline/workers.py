@@ -45,9 +45,9 @@ def ordered_map(work: Callable[[T], R], chunks: Iterable[T], *, parallel: bool,
     its pages shared, instead of loaded again.
 
     One worker, and this process takes a chunk back from it whenever it would otherwise wait
-    (`_steal`): on two cores, a second worker gave no more throughput than this process
-    working while it waits (the work is the same, the cores are two), and held another copy
-    of every page of the triage it wrote to (about 240 MB)."""
+    (`_steal`): on two cores, a second worker can give no more throughput than this process
+    working while it waits (the work is the same, the cores are two), and it held another
+    copy of every page of the triage it wrote to (about 155 MB)."""
     if not parallel or (os.cpu_count() or 1) < 2:
         for chunk in chunks:
             with pacing.LANE.chunk():
