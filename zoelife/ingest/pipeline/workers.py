@@ -28,6 +28,9 @@ from typing import Any, TypeVar
 from zoelife.intake import pacing
 
 WORKERS = 1
+# In the app server the importing process is the server itself, whose threads serve staff
+# pages and webhook deliveries: it takes no chunk back, and two workers do the work.
+SERVER_WORKERS = 2
 WORKER_NICENESS = 10
 AHEAD = 4  # chunks in flight: enough to keep the worker and this process busy, bounded memory
 
@@ -44,10 +47,11 @@ def ordered_map(work: Callable[[T], R], chunks: Iterable[T], *, parallel: bool,
     triage's models: about 370 MB and 3 s of CPU per process) is inherited by the worker,
     its pages shared, instead of loaded again.
 
-    One worker, and this process takes a chunk back from it whenever it would otherwise wait
-    (`_steal`): on two cores, a second worker can give no more throughput than this process
-    working while it waits (the work is the same, the cores are two), and it held another
-    copy of every page of the triage it wrote to (about 155 MB)."""
+    From the command line: one worker, and this process takes a chunk back from it whenever
+    it would otherwise wait (`_steal`): on two cores, a second worker can give no more
+    throughput than this process working while it waits (the work is the same, the cores are
+    two), and it held another copy of every page of the triage it wrote to (about 155 MB).
+    In the app server: SERVER_WORKERS, and the server takes nothing back."""
     if not parallel or (os.cpu_count() or 1) < 2:
         for chunk in chunks:
             with pacing.LANE.chunk():
@@ -64,7 +68,8 @@ def ordered_map(work: Callable[[T], R], chunks: Iterable[T], *, parallel: bool,
         # sight: a collection in the worker would otherwise write to the header of every
         # object it walks, copying shared pages into the worker.
         gc.freeze()
-    pool = ProcessPoolExecutor(max_workers=WORKERS, mp_context=ctx, initializer=_worker_start,
+    pool = ProcessPoolExecutor(max_workers=WORKERS if forking else SERVER_WORKERS,
+                               mp_context=ctx, initializer=_worker_start,
                                initargs=(os.getpid() if forking else None, not forking))
     # [chunk, its future, or its result once worked out here]
     pending: deque[list[Any]] = deque()
@@ -74,9 +79,9 @@ def ordered_map(work: Callable[[T], R], chunks: Iterable[T], *, parallel: bool,
             with _main_kept_out(not forking):
                 pending.append([chunk, pool.submit(work, chunk), _NONE])
             if len(pending) >= ahead:
-                yield _taken(pending, work)
+                yield _taken(pending, work, steal=forking)
         while pending:
-            yield _taken(pending, work)
+            yield _taken(pending, work, steal=forking)
     finally:
         for _, future, _result in pending:
             future.cancel()
@@ -88,11 +93,12 @@ def ordered_map(work: Callable[[T], R], chunks: Iterable[T], *, parallel: bool,
 _NONE = object()
 
 
-def _taken(pending: deque[list[Any]], work: Callable[[T], R]) -> tuple[T, R]:
-    """The oldest chunk and its result: while the worker has not finished it, this process
-    works out the newest chunk the worker has not started (`_steal`)."""
+def _taken(pending: deque[list[Any]], work: Callable[[T], R], *, steal: bool,
+           ) -> tuple[T, R]:
+    """The oldest chunk and its result. `steal`: while the worker has not finished it, this
+    process works out the newest chunk the worker has not started (`_steal`)."""
     head = pending[0]
-    while head[2] is _NONE and not head[1].done() and _steal(pending, work):
+    while steal and head[2] is _NONE and not head[1].done() and _steal(pending, work):
         pass
     pending.popleft()
     return head[0], head[1].result() if head[2] is _NONE else head[2]
@@ -104,8 +110,7 @@ def _steal(pending: deque[list[Any]], work: Callable[[T], R]) -> bool:
     chunks this process will need first."""
     for entry in reversed(pending):
         if entry[2] is _NONE and entry[1].cancel():
-            with pacing.LANE.chunk():
-                entry[2] = work(entry[0])
+            entry[2] = work(entry[0])
             return True
     return False
 
