@@ -36,3 +36,29 @@ def test_results_come_back_in_order_with_their_chunks(monkeypatch):
         [(c, sum(c)) for c in chunks]
     assert list(workers.ordered_map(sum, iter(chunks), parallel=False)) == \
         [(c, sum(c)) for c in chunks]
+
+
+def _slow_in_a_worker(chunk: list[int]) -> tuple[int, int]:
+    """(the process that worked the chunk out, its sum); slow anywhere but in the importer,
+    whose pid is the chunk's first item."""
+    import os
+    import time
+
+    if os.getpid() != chunk[0]:
+        time.sleep(0.3)
+    return os.getpid(), sum(chunk[1:])
+
+
+def test_the_importer_works_out_chunks_rather_than_wait_for_a_busy_worker(monkeypatch):
+    import os
+
+    monkeypatch.setattr(workers.threading, "active_count", lambda: 1)
+    me = os.getpid()
+    chunks = [[me, i, i] for i in range(12)]
+    got = list(workers.ordered_map(_slow_in_a_worker, iter(chunks), parallel=True))
+    assert [(c, total) for c, (_pid, total) in got] == [(c, 2 * c[1]) for c in chunks]
+    by = [pid for _c, (pid, _t) in got]
+    assert me in by, "the importer took chunks back while the worker was busy"
+    assert set(by) - {me}, "the worker worked out chunks too"
+    assert len(set(by) - {me}) == workers.WORKERS == 1
+    assert multiprocessing.active_children() == []

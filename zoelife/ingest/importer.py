@@ -216,7 +216,10 @@ def _warm_triage() -> None:
 
 CHUNK = 2000  # records per chunk and transaction
 PARALLEL_MIN_ROWS = 5000  # below this, the worker processes cost more than they save
-IMPORT_CACHE_KIB = 256 * 1024
+# Enough for the index pages a chunk touches: 64 MB took the same CPU as 256 MB over a
+# 100,000-row import (120 s both) and held 150 MB less at its peak; being a bound, it is also
+# what keeps a bigger file's peak where a 100,000-row one's is (bench/results.md).
+IMPORT_CACHE_KIB = 64 * 1024
 
 
 def _store_chunk(engine: Engine, chunk: list[tuple], facts: list[tuple] | None,

@@ -82,6 +82,7 @@ class LearnedNet:
         n_char = len(self._features.transformer_list[0][1].vocabulary_)
         self._flagged = self._fit(matrix, [e.flagged for e in training])
         self._urgent = self._fit(matrix, [e.urgent for e in training])
+        self._word_names = None
         self._word_weights = {"review": self._flagged.coef_[0][n_char:],
                               "urgent": self._urgent.coef_[0][n_char:]}
 
@@ -102,12 +103,22 @@ class LearnedNet:
         urgent = self._urgent.predict_proba(matrix)[:, 1]
         return [(float(f), float(u)) for f, u in zip(flagged, urgent, strict=True)]
 
+    def _names(self):
+        # Built by scikit-learn on every call (50 ms for this vocabulary: most of an import's
+        # time once a few thousand messages were raised); the vocabulary never changes.
+        if self._word_names is None:
+            self._word_names = self._words.get_feature_names_out()
+        return self._word_names
+
     def weightiest_words(self, text: str, level: str) -> list[str]:
         """The words (or word pairs) of `text` that weighed most towards `level`."""
         row = self._words.transform([text])
-        names = self._words.get_feature_names_out()
+        names = self._names()
         weights = self._word_weights[level]
-        scored = sorted(((row[0, j] * weights[j], names[j]) for j in row.indices), reverse=True)
+        # The row's stored values in its own arrays: `row[0, j]` is a sparse lookup per word.
+        scored = sorted(((value * weights[j], names[j])
+                         for j, value in zip(row.indices, row.data, strict=True)),
+                        reverse=True)
         return [name for score, name in scored[:EVIDENCE_WORDS] if score > 0]
 
 
