@@ -38,8 +38,9 @@ from zoelife.ingest.pipeline.parse import (
     saved_mapping,
 )
 from zoelife.ingest.readers import ReadError
+from zoelife.intake.assessment import assess_in_chunks
 from zoelife.intake.schedule import Schedule
-from zoelife.intake.service import assess_in_chunks, receive
+from zoelife.intake.service import receive
 from zoelife.triage import assess
 from zoelife.vocabulary import CHANNELS
 

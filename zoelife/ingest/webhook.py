@@ -280,8 +280,9 @@ def store(payload: dict[str, Any], source: str | None, client: str | None, *,
     from zoelife.ingest.pipeline.parse import saved_mapping, to_input
     from zoelife.ingest.readers import Record
     from zoelife.intake import bookings
+    from zoelife.intake.assessment import assess_input
+    from zoelife.intake.duplicates import preassess_duplicate
     from zoelife.intake.schedule import Schedule
-    from zoelife.intake.service import assess_input, preassess_duplicate
 
     src = source or DEFAULT_SOURCE
     actor = audit.Actor(None, f"webhook:{src}"[:120], client)

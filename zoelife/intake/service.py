@@ -35,22 +35,9 @@ from zoelife.db.models import (
     RequestTreatment,
 )
 from zoelife.intake import matching
-
-# The `name as name` imports re-export what the ingest pipeline (zoelife/ingest/pipeline/,
-# importer.py, webhook.py) still imports from this module; drop one once its callers import it
-# from its own room.
-from zoelife.intake.assessment import assess_in_chunks as assess_in_chunks
 from zoelife.intake.assessment import assess_input, crisis_rank, evidence_json
-from zoelife.intake.assessment import assess_inputs as assess_inputs
-from zoelife.intake.assessment import raise_crisis_from_text as raise_crisis_from_text
-from zoelife.intake.assessment import reassessed_extra_text as reassessed_extra_text
 from zoelife.intake.attribution import attributed_content_id
-from zoelife.intake.attribution import url_path_key as url_path_key
-from zoelife.intake.duplicates import APPENDED_TEXT_MARKER as APPENDED_TEXT_MARKER
-from zoelife.intake.duplicates import DUPLICATE_WINDOW as DUPLICATE_WINDOW
 from zoelife.intake.duplicates import attach_duplicate, open_duplicate_target
-from zoelife.intake.duplicates import preassess_duplicate as preassess_duplicate
-from zoelife.intake.inputs import METADATA_FIELDS_KEY as METADATA_FIELDS_KEY
 from zoelife.intake.inputs import (
     Outcome,
     RequestInput,

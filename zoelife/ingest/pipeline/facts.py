@@ -10,19 +10,19 @@ from collections.abc import Callable, Sequence
 from typing import Any, NamedTuple
 
 from zoelife.ingest.memory import no_cyclic_gc
-from zoelife.intake.normalize import Checked, name_key, normalize_email, normalize_phone
-from zoelife.intake.schedule import Schedule
-from zoelife.intake.service import (
+from zoelife.intake.assessment import assess_inputs
+from zoelife.intake.attribution import url_path_key
+from zoelife.intake.inputs import (
     RequestInput,
-    assess_inputs,
     check_input,
     content_digest,
     input_key,
     input_names,
-    request_values,
-    url_path_key,
     utm_fields,
 )
+from zoelife.intake.normalize import Checked, name_key, normalize_email, normalize_phone
+from zoelife.intake.schedule import Schedule
+from zoelife.intake.service import request_values
 from zoelife.triage import Assessment
 from zoelife.vocabulary import CHANNELS, SUBMITTERS
 

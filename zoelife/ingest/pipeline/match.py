@@ -36,24 +36,25 @@ from zoelife.db.models import (
 from zoelife.ingest.pipeline import store
 from zoelife.ingest.pipeline.facts import REQUEST_DEFAULTS, RowFacts, facts_of_inputs
 from zoelife.intake import matching, service
+from zoelife.intake.assessment import (
+    assess_input,
+    crisis_rank,
+    evidence_json,
+    reassessed_extra_text,
+)
+from zoelife.intake.duplicates import APPENDED_TEXT_MARKER, DUPLICATE_WINDOW
+from zoelife.intake.inputs import (
+    Outcome,
+    RequestInput,
+    content_digest,
+    differing_fields,
+    input_names,
+    quarantine_raw,
+)
 from zoelife.intake.matching import MATCH_SCAN_ROWS
 from zoelife.intake.normalize import search_text
 from zoelife.intake.schedule import Schedule
-from zoelife.intake.service import (
-    APPENDED_TEXT_MARKER,
-    DUPLICATE_WINDOW,
-    Outcome,
-    RequestInput,
-    assess_input,
-    content_digest,
-    crisis_rank,
-    differing_fields,
-    evidence_json,
-    input_names,
-    quarantine_raw,
-    reassessed_extra_text,
-    request_values,
-)
+from zoelife.intake.service import request_values
 from zoelife.triage import CRISIS_RANK, Assessment, assess, max_level
 from zoelife.vocabulary import CHANNELS, SUBMITTERS
 

@@ -27,9 +27,9 @@ from zoelife.ingest.fields import (
     names_metadata,
 )
 from zoelife.ingest.readers import ReadError, Record, TableStream, open_table
+from zoelife.intake.inputs import METADATA_FIELDS_KEY, RequestInput
 from zoelife.intake.normalize import parse_bool, parse_date, parse_datetime
 from zoelife.intake.schedule import change_setting
-from zoelife.intake.service import METADATA_FIELDS_KEY, RequestInput
 from zoelife.vocabulary import CHANNELS
 
 _UTC = ZoneInfo("UTC")
