@@ -1,0 +1,43 @@
+"""Kinds of urgent message the rules missed in blind rounds 10 and 11, fixed by fields and grammar.
+
+Every sentence here was written for this test (none is a round's message), and is assessed with
+the learned net switched off, so that it is the fields and the grammar that must read it: the net
+has read the frozen rounds and would hide a rule that does not work. Each kind has near-misses
+that must stay below `urgent`.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.triage.evaluation import assess_by_rules
+
+URGENT = {
+    "decided to go": [
+        "ya lo decidí, me voy de este mundo antes de que acabe el año",
+        "I've made up my mind that I'm leaving this world",
+        "Mi papá dejó de ir a diálisis y nos dijo que así se quiere ir.",
+        "Renal clinic note: she has refused her last two dialysis runs, says this is how I choose to go.",
+        "I've stopped taking my insulin. Honestly this is my way out.",
+    ],
+}
+
+NOT_URGENT = {
+    "decided to go": [
+        "He missed dialysis last week because of the snow and is choosing to go to a closer center.",
+        "Hospice asked us to schedule a family meeting; mom chose to stop chemo and go home.",
+        "ya decidí que me voy de la ciudad en enero, ¿tienen telemedicina?",
+        "I decided to dye my hair blue before starting TMS, is that okay?",
+        "Can dialysis days be worked around? He goes Monday, Wednesday and Friday mornings.",
+    ],
+}
+
+
+@pytest.mark.parametrize("text", [t for texts in URGENT.values() for t in texts])
+def test_each_kind_is_urgent_by_the_rules_alone(text: str) -> None:
+    assert assess_by_rules(text).crisis == "urgent"
+
+
+@pytest.mark.parametrize("text", [t for texts in NOT_URGENT.values() for t in texts])
+def test_near_misses_stay_below_urgent(text: str) -> None:
+    assert assess_by_rules(text).crisis != "urgent"
