@@ -20,6 +20,12 @@ URGENT = {
         "Renal clinic note: she has refused her last two dialysis runs, says this is how I choose to go.",
         "I've stopped taking my insulin. Honestly this is my way out.",
     ],
+    "vehicle": [
+        "Can the intake be on a Thursday? Also, lately when I drive home I think about letting the car veer into traffic. Thank you.",
+        "i keep having thoughts of crashing my car on the way to work",
+        "Sometimes on the highway I picture steering into a truck.",
+        "pienso mucho en chocar el carro para que parezca un accidente",
+    ],
 }
 
 NOT_URGENT = {
@@ -29,6 +35,11 @@ NOT_URGENT = {
         "ya decidí que me voy de la ciudad en enero, ¿tienen telemedicina?",
         "I decided to dye my hair blue before starting TMS, is that okay?",
         "Can dialysis days be worked around? He goes Monday, Wednesday and Friday mornings.",
+    ],
+    "vehicle": [
+        "I'm anxious driving since I crashed my car last year; can TMS help with that?",
+        "My commute is awful, traffic on 93 is bad and I can only make it by 5.",
+        "We dream of driving off the road map this summer, a long trip before I start therapy.",
     ],
 }
 
