@@ -26,6 +26,14 @@ URGENT = {
         "Sometimes on the highway I picture steering into a truck.",
         "pienso mucho en chocar el carro para que parezca un accidente",
     ],
+    "disguised goodbye": [
+        "My sister says she's done, and she gave her cat to the neighbor downstairs yesterday.",
+        "I've been giving my records and clothes away to friends, I tell them I'm moving. I'm not moving.",
+        "my friend will take my dog from next week and i've finished letters for my kids. can i get an appointment before that?",
+        "I put my son's name on the deed this week; he'll be fine without me.",
+        "cancel my appt, I'm not going to be around anymore. thanks for trying",
+        "wrote a goodbye post last week and deleted it",
+    ],
 }
 
 NOT_URGENT = {
@@ -40,6 +48,12 @@ NOT_URGENT = {
         "I'm anxious driving since I crashed my car last year; can TMS help with that?",
         "My commute is awful, traffic on 93 is bad and I can only make it by 5.",
         "We dream of driving off the road map this summer, a long trip before I start therapy.",
+    ],
+    "disguised goodbye": [
+        "We're moving to Ohio, so my sister will take my cat and I'm giving my books away.",
+        "I gave my old couch to a neighbor and donated my clothes to Goodwill; can I book therapy?",
+        "I'm not going to be around next week, can we reschedule?",
+        "We rehomed our dog because of my son's allergy, and he's done with school for the summer.",
     ],
 }
 
