@@ -34,6 +34,11 @@ URGENT = {
         "cancel my appt, I'm not going to be around anymore. thanks for trying",
         "wrote a goodbye post last week and deleted it",
     ],
+    "near-attempt and means known": [
+        "Questions: 1) parking? 2) three weeks ago I stood on the edge of the hospital roof for an hour before I went back in. 3) do you take Aetna?",
+        "I'm a pharmacist. I know the doses and I have access to everything at the pharmacy.",
+        "Soy enfermera, sé las dosis y tengo acceso a todo en el hospital.",
+    ],
 }
 
 NOT_URGENT = {
@@ -54,6 +59,11 @@ NOT_URGENT = {
         "I gave my old couch to a neighbor and donated my clothes to Goodwill; can I book therapy?",
         "I'm not going to be around next week, can we reschedule?",
         "We rehomed our dog because of my son's allergy, and he's done with school for the summer.",
+    ],
+    "near-attempt and means known": [
+        "We stood at the edge of the Grand Canyon on vacation and it was gorgeous.",
+        "I'm a nurse with access to the Pyxis, looking for ADHD med management.",
+        "As a pharmacist I know the doses of most antidepressants; what do you prescribe for anxiety?",
     ],
 }
 
