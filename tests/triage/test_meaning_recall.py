@@ -39,6 +39,13 @@ URGENT = {
         "I'm a pharmacist. I know the doses and I have access to everything at the pharmacy.",
         "Soy enfermera, sé las dosis y tengo acceso a todo en el hospital.",
     ],
+    "spanish and third parties": [
+        "Referencia: paciente de 40 años, intento de suicidio por ahorcamiento hace 5 semanas, solicito evaluación.",
+        "Referral: 52M, suicide attempt by overdose five weeks ago, requesting med management.",
+        "Mi papá dice que ya no quiere seguir.",
+        "Mi abuela le pide a Dios todas las noches que se la lleve.",
+        "dejó mensaje: mi hermano ya arregló todos sus papeles del testamento y dice que pronto no vamos a tener que preocuparnos por él",
+    ],
 }
 
 NOT_URGENT = {
@@ -64,6 +71,13 @@ NOT_URGENT = {
         "We stood at the edge of the Grand Canyon on vacation and it was gorgeous.",
         "I'm a nurse with access to the Pyxis, looking for ADHD med management.",
         "As a pharmacist I know the doses of most antidepressants; what do you prescribe for anxiety?",
+    ],
+    "spanish and third parties": [
+        "Referral: 52M, suicide attempt in 2015, stable since, requesting med management.",
+        "Mi hijo ya no quiere seguir con la sertralina, ¿pueden cambiarle el medicamento?",
+        "Mi mamá dice que ya no quiere seguir en esa escuela.",
+        "Le pido a Dios que me dé fuerzas para seguir con la terapia.",
+        "ya arreglé los papeles del seguro del carro, ¿aceptan Medicaid?",
     ],
 }
 
