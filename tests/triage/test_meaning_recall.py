@@ -46,6 +46,13 @@ URGENT = {
         "Mi abuela le pide a Dios todas las noches que se la lleve.",
         "dejó mensaje: mi hermano ya arregló todos sus papeles del testamento y dice que pronto no vamos a tener que preocuparnos por él",
     ],
+    "deadline": [
+        "if nothing changes by my birthday I'm done",
+        "if i'm still like this after the holidays i'm checking out for good",
+        "If the ketamine doesn't help, I have a date picked. Mid-March.",
+        "if i have to do another winter like this i won't make it to spring break, and i mean that literally",
+        "si sigo así para marzo, me voy de este mundo",
+    ],
 }
 
 NOT_URGENT = {
@@ -78,6 +85,12 @@ NOT_URGENT = {
         "Mi mamá dice que ya no quiere seguir en esa escuela.",
         "Le pido a Dios que me dé fuerzas para seguir con la terapia.",
         "ya arreglé los papeles del seguro del carro, ¿aceptan Medicaid?",
+    ],
+    "deadline": [
+        "If nothing changes by my birthday I'm switching therapists.",
+        "We picked a date for my wedding; if it doesn't work with the TMS schedule, can we move sessions?",
+        "If I'm still like this in a month can we try a different med?",
+        "I won't make it to the 3pm appointment, literally stuck in traffic, can we move it?",
     ],
 }
 
