@@ -103,3 +103,13 @@ def test_each_kind_is_urgent_by_the_rules_alone(text: str) -> None:
 @pytest.mark.parametrize("text", [t for texts in NOT_URGENT.values() for t in texts])
 def test_near_misses_stay_below_urgent(text: str) -> None:
     assert assess_by_rules(text).crisis != "urgent"
+
+
+# A screen named in letters is read by a person at least (`review`), as the screen named whole is.
+@pytest.mark.parametrize("text", [
+    "My therapist did the C S S R S with me last week.",
+    "they gave me the c.s.s.r.s. and i said yes to question 2",
+    "hi um calling back about the C S S R S they did in the ER",
+])
+def test_a_screen_spelled_letter_by_letter_is_read(text: str) -> None:
+    assert assess_by_rules(text).crisis in ("review", "urgent")
