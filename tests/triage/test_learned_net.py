@@ -73,6 +73,26 @@ def test_the_examples_hold_every_labelled_file_and_both_labels():
     assert len(held_out) == len(found) - len(load("blind_round5.jsonl"))
 
 
+def test_a_round_copied_in_to_be_scored_is_not_learned_until_it_is_frozen(tmp_path, monkeypatch):
+    """A new blind round must be scored by a net that has not read it: the training reads the
+    files it names, not whatever sits in the folder."""
+    for name in learned.CRISIS_EXAMPLES:
+        (tmp_path / name).write_text((EXAMPLES / name).read_text(encoding="utf-8"),
+                                     encoding="utf-8")
+    before = len(examples())
+    monkeypatch.setattr(learned, "EXAMPLES", tmp_path)
+    (tmp_path / "blind_round99.jsonl").write_text(
+        '{"text": "a message nobody has scored yet", "crisis": "urgent"}\n', encoding="utf-8")
+    assert len(examples()) == before
+    assert not any(e.text == "a message nobody has scored yet" for e in examples())
+
+
+def test_every_frozen_blind_round_is_learned():
+    from tests.triage.evaluation import BLIND_ROUNDS
+
+    assert set(BLIND_ROUNDS) <= set(learned.CRISIS_EXAMPLES)
+
+
 def test_the_server_says_it_is_ready_once_the_net_is_trained(monkeypatch):
     from starlette.applications import Starlette
     from starlette.routing import Route
