@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 
 from tests.apptest import read_db
 from tests.clock import FIXED_NOW
+from tests.conversations import fixtures as twilio_fixtures
 from tests.conversations.mock_twilio import AUTH_TOKEN, signed_post, sms_params
 from tests.intake.helpers import make_request
 from zoelife import audit
@@ -22,6 +23,10 @@ from zoelife.db.models import Conversation, Message, Request, SmsConsentEvent
 
 pytestmark = pytest.mark.usefixtures("clock")
 
+# The mock Twilio and the routes' client, as the conversation tests have them.
+twilio = twilio_fixtures.twilio
+client = twilio_fixtures.client
+
 PHONE = "+12025550190"
 CRISIS = "I want to die, I have a gun at home"
 NIGHT = dt.datetime(2026, 3, 5, 4, 0, tzinfo=dt.UTC)
@@ -30,28 +35,6 @@ NIGHT = dt.datetime(2026, 3, 5, 4, 0, tzinfo=dt.UTC)
 def stored(db_url, model) -> int:
     return read_db(db_url, lambda s: s.execute(select(func.count()).select_from(model))
                    .scalar_one())
-
-
-@pytest.fixture
-def client(app_db, twilio):
-    from starlette.applications import Starlette
-    from starlette.testclient import TestClient
-
-    from zoelife.conversations import webhooks
-
-    return TestClient(Starlette(routes=webhooks.routes()), base_url="http://testserver")
-
-
-@pytest.fixture
-def twilio(monkeypatch):
-    from tests.conversations.mock_twilio import MockTwilio
-
-    for name in (twilio_api.PUBLIC_URL_ENV, twilio_api.FORWARD_TO_ENV):
-        monkeypatch.delenv(name, raising=False)
-    with MockTwilio() as mock:
-        for name, value in mock.env().items():
-            monkeypatch.setenv(name, value)
-        yield mock
 
 
 def test_a_forged_signature_stores_nothing(client, app_db):
