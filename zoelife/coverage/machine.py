@@ -50,3 +50,9 @@ def check_move(from_status: str, to_status: str, *, reason: str = "",
 
 def whole_days(start: dt.datetime, end: dt.datetime) -> int:
     return max(0, (end - start).days)
+
+
+def calendar_days(start: dt.datetime, end: dt.datetime, zone) -> int:
+    """Days between the clinic's calendar dates of two moments: a first contact on Monday and a
+    first session on Thursday are 3 days apart, whatever the hours."""
+    return max(0, (end.astimezone(zone).date() - start.astimezone(zone).date()).days)

@@ -34,7 +34,8 @@ def record_first_treatment(session: Session, request_id: int, treatment: str,
     if row.first_treatment_at is None:
         row.first_treatment_at = at
         start = request.first_contact_at or request.received_at
-        row.days_to_first_treatment = machine.whole_days(start, at)
+        row.days_to_first_treatment = machine.calendar_days(start, at,
+                                                            settings.clinic_zone(session))
         session.flush()
     return row
 
