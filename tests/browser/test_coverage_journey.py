@@ -17,7 +17,7 @@ from tests.browser.journey import (
     sign_in,
 )
 from tests.clock import live_server_now
-from zoelife import audit
+from zoelife import audit, settings
 from zoelife.coverage import records
 from zoelife.db.engine import read_session, write_session
 
@@ -58,7 +58,8 @@ def test_a_tms_request_goes_from_insurance_to_an_approved_authorization_and_a_fi
     tab.get_by_role("button", name="Move authorization").click()
     expect(tab.get_by_text("Authorization submitted.")).to_be_visible()
 
-    today = live_server_now().date()
+    with read_session(engine) as s:  # the clinic's calendar: UTC's date is a day ahead every evening
+        today = settings.clinic_today(s, live_server_now())
     choose(tab, "Move to", "Approved")
     tab.get_by_label("Authorization number").fill("AUTH-2026-77")
     tab.get_by_label("Approved sessions").fill("36")
