@@ -176,6 +176,60 @@ def test_the_status_tab_holds_the_spravato_gate_too(app_db):
     assert read_db(app_db, lambda s: s.get(Request, rid).status) == "new"
 
 
+def test_a_spravato_session_scheduled_under_another_kind_meets_the_gate_too(app_db):
+    """Not chosen as "First treatment session", a Spravato treatment appointment on a request
+    with no session yet is still held by the start gate, and counts as the first dose."""
+    rid, _ = seeded(app_db, cards=False, treatments=("Spravato",))
+    at = opened(app_db, rid)
+
+    def schedule(reason=""):
+        [s for s in at.get("button_group") if s.label == "Move to"][0].set_value("scheduled")
+        at.run()
+        [d for d in at.date_input if d.label == "Appointment date"][0].set_value(
+            dt.date(2026, 3, 9))
+        [t for t in at.time_input if t.label == "Appointment time"][0].set_value(dt.time(9))
+        [t for t in at.text_input if t.label == "Appointment kind"][0].set_value(
+            "Spravato treatment")
+        first = [s for s in at.selectbox if s.label == "First treatment session?"][0]
+        assert first.value is None  # "No, or not chosen"
+        if reason:
+            [t for t in at.text_input if t.label.startswith("Override reason")][0].set_value(
+                reason)
+        button(at, "Schedule").click()
+        at.run()
+
+    schedule()
+    [error] = [e.value for e in at.error]
+    assert error.startswith("This appointment is read as the first Spravato treatment")
+    assert "Not ready for a first Spravato dose: missing REMS patient enrolment" in error
+    assert read_db(app_db, lambda s: s.get(Request, rid).status) == "new"
+    schedule("REMS enrolment faxed today, confirmed by phone")
+    assert not at.exception and not at.error
+    assert read_db(app_db, lambda s: (s.get(Request, rid).status, s.get(
+        Request, rid).appointment_kind)) == ("scheduled", "Spravato treatment")
+    first_at = read_db(app_db, lambda s: s.execute(
+        select(Authorization.first_treatment_at).where(Authorization.request_id == rid,
+                                                       Authorization.treatment == "spravato")
+    ).scalar())
+    assert first_at is not None
+
+
+def test_a_consultation_scheduled_on_a_spravato_request_is_not_gated(app_db):
+    rid, _ = seeded(app_db, cards=False, treatments=("Spravato",))
+    at = opened(app_db, rid)
+    [s for s in at.get("button_group") if s.label == "Move to"][0].set_value("scheduled")
+    at.run()
+    [d for d in at.date_input if d.label == "Appointment date"][0].set_value(dt.date(2026, 3, 9))
+    [t for t in at.time_input if t.label == "Appointment time"][0].set_value(dt.time(9))
+    [t for t in at.text_input if t.label == "Appointment kind"][0].set_value(
+        "Spravato consultation")
+    button(at, "Schedule").click()
+    at.run()
+    assert not at.error
+    assert read_db(app_db, lambda s: s.get(Request, rid).status) == "scheduled"
+    assert read_db(app_db, lambda s: s.execute(select(Authorization)).first()) is None
+
+
 def test_the_history_editor_is_prefilled_with_the_messages_trials_until_staff_save(app_db):
     message = "Tried Zoloft 100 mg for 3 months, then Lexapro 20mg for 8 weeks. Nothing helped."
     rid, payers = seeded(app_db, cards=False, message=message)
