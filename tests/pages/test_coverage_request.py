@@ -136,7 +136,7 @@ def clearinghouse():
 
 def test_an_electronic_check_shows_the_payers_answer_and_staff_record_it(app_db, monkeypatch,
                                                                          clearinghouse):
-    from zoelife.coverage import eligibility
+    from zoelife.coverage.clearinghouse import KEY_ENV, NPI_ENV, URL_ENV
     from zoelife.db.engine import write_session
     from zoelife.db.models import BenefitCheck, Payer
 
@@ -145,9 +145,9 @@ def test_an_electronic_check_shows_the_payers_answer_and_staff_record_it(app_db,
     with write_session(engine) as s:
         s.get(Payer, payers["Aetna"]).payer_code = "60054"
     engine.dispose()
-    monkeypatch.setenv(eligibility.URL_ENV, clearinghouse)
-    monkeypatch.setenv(eligibility.KEY_ENV, "test-key")
-    monkeypatch.setenv(eligibility.NPI_ENV, "1234567893")
+    monkeypatch.setenv(URL_ENV, clearinghouse)
+    monkeypatch.setenv(KEY_ENV, "test-key")
+    monkeypatch.setenv(NPI_ENV, "1234567893")
     at = opened(app_db, rid)
     button(at, "Check eligibility electronically").click()
     at.run()
