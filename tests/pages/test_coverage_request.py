@@ -162,6 +162,32 @@ def test_an_electronic_check_shows_the_payers_answer_and_staff_record_it(app_db,
         "electronic", "ZL42", 4000, True)
 
 
+def test_a_999_sent_instead_of_a_271_is_shown_as_a_sentence_without_values(app_db,
+                                                                             monkeypatch):
+    from zoelife.coverage.clearinghouse import KEY_ENV, NPI_ENV, URL_ENV
+    from zoelife.db.models import BenefitCheck, Payer
+
+    rid, payers = seeded(app_db, cards=False)
+    engine = make_engine(app_db)
+    with write_session(engine) as s:
+        s.get(Payer, payers["Aetna"]).payer_code = "60054"
+    engine.dispose()
+    with mock_clearinghouse("acknowledgments/999_rejected_subscriber.x12") as url:
+        monkeypatch.setenv(URL_ENV, url)
+        monkeypatch.setenv(KEY_ENV, "test-key")
+        monkeypatch.setenv(NPI_ENV, "1234567893")
+        at = opened(app_db, rid)
+        button(at, "Check eligibility electronically").click()
+        at.run()
+    assert not at.exception
+    [error] = [e.value for e in at.error]
+    assert error.startswith("The clearinghouse rejected the inquiry (999: rejected): NM1 "
+                            "segment at position 9 of the transaction (loop 2100), element "
+                            "NM109 (Identification Code): required data element missing")
+    assert "19850231" not in page_text(at)
+    assert read_db(app_db, lambda s: s.execute(select(BenefitCheck)).first()) is None
+
+
 def test_the_status_tab_holds_the_spravato_gate_too(app_db):
     rid, _ = seeded(app_db, cards=False, treatments=("Spravato",))
     at = opened(app_db, rid)

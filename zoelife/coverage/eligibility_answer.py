@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from zoelife.coverage import x12
+from zoelife.coverage import x12, x12_acknowledgments
 from zoelife.coverage.eligibility_inquiry import REP, EligibilityError
 
 
@@ -155,8 +155,12 @@ def read_271(text: str, service_types: tuple[str, ...] = ("MH",)) -> Benefits:
     back to the plan-wide lines (service type 30, or none) for what those do not say; the
     patient is the dependent when the answer has a dependent level, else the subscriber.
     In-network answers are preferred, individual over family. Raises `EligibilityError` for
-    what is not a valid 005010X279A1 271, naming the segment and its position."""
+    what is not a valid 005010X279A1 271, naming the segment and its position, and
+    `AcknowledgmentInstead` for a TA1 or 999 sent in its place."""
 
+    acknowledgment = x12_acknowledgments.read_acknowledgment(text)
+    if acknowledgment is not None:
+        raise AcknowledgmentInstead(acknowledgment)
     try:
         reading = x12.read(text)
     except Exception as exc:  # pyx12 raises its own errors for broken envelopes
@@ -283,3 +287,13 @@ class InvalidAnswer(EligibilityError):
         super().__init__(f"The clearinghouse's 271 does not follow {x12.VERSION}: "
                          f"{shown}{more}. Enter the benefits by hand or ask the "
                          "clearinghouse.")
+
+
+class AcknowledgmentInstead(EligibilityError):
+    """The clearinghouse sent a TA1 or 999 acknowledgment instead of a 271: the message says
+    whether the inquiry was rejected and why, by segment, position and element, never by
+    value (`x12_acknowledgments`)."""
+
+    def __init__(self, acknowledgment: x12_acknowledgments.Acknowledgment) -> None:
+        self.acknowledgment = acknowledgment
+        super().__init__(acknowledgment.sentence())
