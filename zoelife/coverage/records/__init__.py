@@ -5,7 +5,8 @@ data (member ids, names, images), values only for the statuses `audit.redact_cha
 
 One module per record: `payer_admin` (payers and their criteria), `insurance` (coverage, cards,
 benefits, what the request page says of them), `authorizations` (with chases), `first_treatment`
-(the Spravato start and its gate, the first TMS session's approval gate); what they share
+(the Spravato start and its gate, the first TMS session's approval gate, scheduling any
+treatment appointment through them); what they share
 is in `common`. Every public name is reachable from here (`records.save_coverage`).
 """
 

@@ -1,6 +1,7 @@
 """A course's first treatment: its time kept on the course, the Spravato start and its gate
-(what is missing before a first dose), and scheduling a first session through the status
-move."""
+(what is missing before a first dose), the first TMS session's approval gate, and scheduling
+through the status move: a first session chosen as such, or any appointment whose kind reads
+as a treatment session of a course not begun (`schedule_appointment`)."""
 
 from __future__ import annotations
 
