@@ -13,17 +13,19 @@ from pathlib import Path
 import pytest
 
 from tests.coverage.helpers import MockClearinghouse, mock_clearinghouse
-from zoelife.coverage import eligibility as e
 from zoelife.coverage import x12
+from zoelife.coverage.clearinghouse import Clearinghouse
+from zoelife.coverage.eligibility_answer import InvalidAnswer, read_271
+from zoelife.coverage.eligibility_inquiry import EligibilityError, Inquiry, build_270
 
 FIXTURES = Path(__file__).parent / "fixtures"
 NOW = dt.datetime(2026, 3, 4, 15, 0, tzinfo=dt.UTC)
-INQUIRY = e.Inquiry("Zoelife Psychiatric", "1234567893", "Aetna", "60054", "W123456789",
+INQUIRY = Inquiry("Zoelife Psychiatric", "1234567893", "Aetna", "60054", "W123456789",
                     "Ana", "Peña", dt.date(1980, 2, 1), "tms")
 
 
 def test_the_270_has_its_envelope_counts_and_names_the_subscriber_in_plain_ascii():
-    text = e.build_270(INQUIRY, control=42, now=NOW)
+    text = build_270(INQUIRY, control=42, now=NOW)
     lines = text.strip().split("~\n")
     assert lines[0].startswith("ISA*00*") and lines[0].endswith("*00501*000000042*0*T*:")
     assert "NM1*IL*1*PENA*ANA****MI*W123456789" in lines
@@ -32,14 +34,14 @@ def test_the_270_has_its_envelope_counts_and_names_the_subscriber_in_plain_ascii
 
 
 def test_delimiters_in_a_name_cannot_forge_a_segment():
-    q = e.Inquiry("Zoelife", "1234567893", "Aetna", "60054", "W1~ISA*", "Ann~EB*1", "Lee*X",
+    q = Inquiry("Zoelife", "1234567893", "Aetna", "60054", "W1~ISA*", "Ann~EB*1", "Lee*X",
                   None, "tms")
-    text = e.build_270(q, control=1, now=NOW)
+    text = build_270(q, control=1, now=NOW)
     assert "EB*1" not in text and "NM1*IL*1*LEE X*ANN EB 1****MI*W1 ISA" in text
 
 
 def test_the_270_follows_the_5010_map_and_asks_for_the_treatments_service_types():
-    text = e.build_270(dataclasses.replace(INQUIRY, treatment="spravato"), control=7, now=NOW)
+    text = build_270(dataclasses.replace(INQUIRY, treatment="spravato"), control=7, now=NOW)
     reading = x12.read(text)
     assert reading.valid, reading.problems
     [subscriber] = [n for n in reading.nodes if n.id == "2000C"]
@@ -49,21 +51,21 @@ def test_the_270_follows_the_5010_map_and_asks_for_the_treatments_service_types(
 
 
 def test_a_270_the_payer_would_refuse_is_refused_here_naming_the_segment():
-    q = e.Inquiry("Zoelife", "1", "Aetna", "60054", "W1", "Ann", "Lee", None, "tms")
-    with pytest.raises(e.EligibilityError) as err:
-        e.build_270(q, control=1, now=NOW)
+    q = Inquiry("Zoelife", "1", "Aetna", "60054", "W1", "Ann", "Lee", None, "tms")
+    with pytest.raises(EligibilityError) as err:
+        build_270(q, control=1, now=NOW)
     assert "NM1 segment at position 6 of the transaction" in str(err.value)
     assert "element NM109" in str(err.value) and "too short" in str(err.value)
 
 
 def test_an_inquiry_without_a_member_id_is_refused():
-    with pytest.raises(e.EligibilityError, match="member id"):
-        e.build_270(e.Inquiry("Z", "1", "A", "1", " ", "A", "B", None, "tms"), control=1,
+    with pytest.raises(EligibilityError, match="member id"):
+        build_270(Inquiry("Z", "1", "A", "1", " ", "A", "B", None, "tms"), control=1,
                     now=NOW)
 
 
 def test_a_one_line_271_with_odd_segments_fills_the_in_network_mental_health_benefits():
-    b = e.read_271((FIXTURES / "271_active_mental_health.x12").read_text())
+    b = read_271((FIXTURES / "271_active_mental_health.x12").read_text())
     assert b.active is True and b.in_network is True
     assert (b.deductible_cents, b.deductible_remaining_cents, b.deductible_met_cents) == (
         150000, 100000, 50000)
@@ -81,14 +83,14 @@ def test_a_one_line_271_with_odd_segments_fills_the_in_network_mental_health_ben
      "provider: provider not on file (reject reason 51); resubmission not allowed"),
 ])
 def test_a_rejected_271_says_why_and_at_which_level(fixture, said):
-    b = e.read_271((FIXTURES / fixture).read_text())
+    b = read_271((FIXTURES / fixture).read_text())
     assert b.rejections == [said] and b.active is None and b.copay_cents is None
 
 
 @pytest.mark.parametrize("text", ["", "hello", "ISA*00*broken~"])
 def test_what_is_not_a_271_is_refused(text):
-    with pytest.raises(e.EligibilityError):
-        e.read_271(text)
+    with pytest.raises(EligibilityError):
+        read_271(text)
 
 
 @pytest.fixture
@@ -98,25 +100,25 @@ def clearinghouse():
 
 
 def test_the_adapter_posts_the_270_and_reads_the_271(clearinghouse):
-    got = e.Clearinghouse(clearinghouse, "test-key").check(INQUIRY, control=42, now=NOW)
+    got = Clearinghouse(clearinghouse, "test-key").check(INQUIRY, control=42, now=NOW)
     assert got.copay_cents == 4000 and got.pa_required is True
     auth, body = MockClearinghouse.received[0]
     assert auth == "Bearer test-key" and "ST*270*0001*005010X279A1" in body
 
 
 def test_a_refusal_and_an_unreachable_clearinghouse_are_sentences(clearinghouse):
-    with pytest.raises(e.EligibilityError, match="HTTP 401"):
-        e.Clearinghouse(clearinghouse, "wrong").check(INQUIRY, control=1, now=NOW)
-    with pytest.raises(e.EligibilityError, match="could not be reached"):
-        e.Clearinghouse("http://127.0.0.1:9/x", "k", timeout=2).send("ISA")
-    with pytest.raises(e.EligibilityError, match="https"):
-        e.Clearinghouse("http://clearinghouse.example/x", "k")
+    with pytest.raises(EligibilityError, match="HTTP 401"):
+        Clearinghouse(clearinghouse, "wrong").check(INQUIRY, control=1, now=NOW)
+    with pytest.raises(EligibilityError, match="could not be reached"):
+        Clearinghouse("http://127.0.0.1:9/x", "k", timeout=2).send("ISA")
+    with pytest.raises(EligibilityError, match="https"):
+        Clearinghouse("http://clearinghouse.example/x", "k")
 
 
 # Each fixture's benefits as read for the treatment's service types (the plan-wide lines, 30,
 # filling what the specific ones do not say).
 def read(fixture, *service_types):
-    return e.read_271((FIXTURES / fixture).read_text(), service_types or ("MH",))
+    return read_271((FIXTURES / fixture).read_text(), service_types or ("MH",))
 
 
 def test_per_service_type_mental_health_reads_its_own_copay_over_the_plans_deductible():
@@ -173,8 +175,8 @@ def test_a_behavioral_health_carve_out_names_the_entity():
     # EB05 cut at its 50 characters, as payers cut long plan names, is valid; 51 is not.
     assert b.plan == "PPO OPEN ACCESS - EMPIRE BLUECROSS BLUESHIELD NATL" and len(b.plan) == 50
     longer = (FIXTURES / "271_carve_out.x12").read_text().replace("NATL", "NATLX")
-    with pytest.raises(e.InvalidAnswer, match="element EB05: Plan Coverage Description is too"):
-        e.read_271(longer)
+    with pytest.raises(InvalidAnswer, match="element EB05: Plan Coverage Description is too"):
+        read_271(longer)
 
 
 def test_odd_delimiters_and_odd_but_valid_segments_are_read():
@@ -182,7 +184,7 @@ def test_odd_delimiters_and_odd_but_valid_segments_are_read():
     split by procedure (EB13), two III loops, 2120C with two entities, a YTD deductible."""
     text = (FIXTURES / "271_odd_but_valid.x12").read_text()
     assert x12.read(text).valid
-    b = e.read_271(text, ("MH",))
+    b = read_271(text, ("MH",))
     assert (b.trace, b.plan, b.copay_cents, b.coinsurance_percent) == (
         "ZL57", "LIBERTY TIERED", 2000, 0)
     assert (b.deductible_cents, b.deductible_met_cents, b.pa_required) == (100000, 25000, False)
@@ -218,14 +220,14 @@ ACTIVE = (FIXTURES / "271_active_mental_health.x12").read_text()
     (("SE*32*0001", "SE*30*0001"), "ST/SE segment (segment 34 of the file): SE count of 30"),
 ])
 def test_an_invalid_271_is_refused_naming_segment_position_and_element(change, said):
-    with pytest.raises(e.InvalidAnswer) as err:
-        e.read_271(ACTIVE.replace(*change))
+    with pytest.raises(InvalidAnswer) as err:
+        read_271(ACTIVE.replace(*change))
     assert said in str(err.value) and "005010X279A1" in str(err.value)
 
 
 def test_a_problem_never_quotes_a_name_or_member_id():
-    with pytest.raises(e.InvalidAnswer) as err:
-        e.read_271(ACTIVE.replace("PENA*ANA", "PENA" * 16 + "*ANA"))
+    with pytest.raises(InvalidAnswer) as err:
+        read_271(ACTIVE.replace("PENA*ANA", "PENA" * 16 + "*ANA"))
     message = str(err.value)
     assert "element NM103: Subscriber Last Name is too long" in message
     assert "PENA" not in message and "W123456789" not in message
@@ -236,17 +238,17 @@ def test_a_problem_never_quotes_a_name_or_member_id():
 def test_a_flood_of_problems_is_cut_to_the_first_three():
     # Without its NM1 the subscriber loop cannot start: every later segment is out of place.
     broken = ACTIVE.replace("NM1*IL*1*PENA*ANA****MI*W123456789~", "")
-    with pytest.raises(e.InvalidAnswer) as err:
-        e.read_271(broken)
+    with pytest.raises(InvalidAnswer) as err:
+        read_271(broken)
     assert len(err.value.problems) > 3 and str(err.value).count(" segment at position ") == 3
     assert "more" in str(err.value)
 
 
 def test_a_4010_answer_and_a_270_are_not_read_as_a_5010_271():
-    with pytest.raises(e.EligibilityError, match="not a 005010X279A1"):
-        e.read_271(ACTIVE.replace("005010X279A1", "004010X092A1"))
-    with pytest.raises(e.EligibilityError, match="not a 271"):
-        e.read_271(e.build_270(INQUIRY, control=3, now=NOW))
+    with pytest.raises(EligibilityError, match="not a 005010X279A1"):
+        read_271(ACTIVE.replace("005010X279A1", "004010X092A1"))
+    with pytest.raises(EligibilityError, match="not a 271"):
+        read_271(build_270(INQUIRY, control=3, now=NOW))
 
 
 def test_the_maps_are_found_through_pyx12s_map_path_and_shipped_as_package_data():
@@ -261,7 +263,7 @@ def test_the_maps_are_found_through_pyx12s_map_path_and_shipped_as_package_data(
 
 def test_the_adapter_reports_an_invalid_answer_as_a_sentence():
     with mock_clearinghouse("271_rejected_member_not_found.x12") as url:
-        got = e.Clearinghouse(url, "test-key").check(INQUIRY, control=9, now=NOW)
+        got = Clearinghouse(url, "test-key").check(INQUIRY, control=9, now=NOW)
     assert got.rejections and got.active is None
 
 
@@ -269,7 +271,7 @@ def test_a_rejection_at_the_dependent_and_benefit_levels_is_counted_once_each():
     text = (FIXTURES / "271_dependent.x12").read_text()
     text = text.replace("NM1*03*1*RIVERA*SOFIA~", "NM1*03*1*RIVERA*SOFIA~\nAAA*Y**71*C~")
     text = text.replace("EB*1**A6~", "EB*1**A6~\nAAA*Y**AF*C~").replace("SE*24*", "SE*26*")
-    b = e.read_271(text, ("MH",))
+    b = read_271(text, ("MH",))
     assert b.rejections == [
         "dependent: patient birth date does not match that for the patient on the database "
         "(reject reason 71); correct and resubmit",
@@ -279,5 +281,5 @@ def test_a_rejection_at_the_dependent_and_benefit_levels_is_counted_once_each():
 
 def test_an_answer_cut_short_is_not_read_as_a_short_answer():
     text = (FIXTURES / "271_active_per_service.x12").read_text()
-    with pytest.raises(e.InvalidAnswer, match=r"Transaction Set Trailer\" \(SE=0001\) missing"):
-        e.read_271(text[: text.index("EB*A*IND*MH")])
+    with pytest.raises(InvalidAnswer, match=r"Transaction Set Trailer\" \(SE=0001\) missing"):
+        read_271(text[: text.index("EB*A*IND*MH")])

@@ -136,7 +136,7 @@ def clearinghouse():
 
 def test_an_electronic_check_shows_the_payers_answer_and_staff_record_it(app_db, monkeypatch,
                                                                          clearinghouse):
-    from zoelife.coverage import eligibility
+    from zoelife.coverage.clearinghouse import KEY_ENV, NPI_ENV, URL_ENV
     from zoelife.db.engine import write_session
     from zoelife.db.models import BenefitCheck, Payer
 
@@ -145,9 +145,9 @@ def test_an_electronic_check_shows_the_payers_answer_and_staff_record_it(app_db,
     with write_session(engine) as s:
         s.get(Payer, payers["Aetna"]).payer_code = "60054"
     engine.dispose()
-    monkeypatch.setenv(eligibility.URL_ENV, clearinghouse)
-    monkeypatch.setenv(eligibility.KEY_ENV, "test-key")
-    monkeypatch.setenv(eligibility.NPI_ENV, "1234567893")
+    monkeypatch.setenv(URL_ENV, clearinghouse)
+    monkeypatch.setenv(KEY_ENV, "test-key")
+    monkeypatch.setenv(NPI_ENV, "1234567893")
     at = opened(app_db, rid)
     button(at, "Check eligibility electronically").click()
     at.run()
@@ -162,6 +162,32 @@ def test_an_electronic_check_shows_the_payers_answer_and_staff_record_it(app_db,
         "electronic", "ZL42", 4000, True)
 
 
+def test_a_999_sent_instead_of_a_271_is_shown_as_a_sentence_without_values(app_db,
+                                                                             monkeypatch):
+    from zoelife.coverage.clearinghouse import KEY_ENV, NPI_ENV, URL_ENV
+    from zoelife.db.models import BenefitCheck, Payer
+
+    rid, payers = seeded(app_db, cards=False)
+    engine = make_engine(app_db)
+    with write_session(engine) as s:
+        s.get(Payer, payers["Aetna"]).payer_code = "60054"
+    engine.dispose()
+    with mock_clearinghouse("acknowledgments/999_rejected_subscriber.x12") as url:
+        monkeypatch.setenv(URL_ENV, url)
+        monkeypatch.setenv(KEY_ENV, "test-key")
+        monkeypatch.setenv(NPI_ENV, "1234567893")
+        at = opened(app_db, rid)
+        button(at, "Check eligibility electronically").click()
+        at.run()
+    assert not at.exception
+    [error] = [e.value for e in at.error]
+    assert error.startswith("The clearinghouse rejected the inquiry (999: rejected): NM1 "
+                            "segment at position 9 of the transaction (loop 2100), element "
+                            "NM109 (Identification Code): required data element missing")
+    assert "19850231" not in page_text(at)
+    assert read_db(app_db, lambda s: s.execute(select(BenefitCheck)).first()) is None
+
+
 def test_the_status_tab_holds_the_spravato_gate_too(app_db):
     rid, _ = seeded(app_db, cards=False, treatments=("Spravato",))
     at = opened(app_db, rid)
@@ -174,6 +200,60 @@ def test_the_status_tab_holds_the_spravato_gate_too(app_db):
     at.run()
     assert any("Not ready for a first Spravato dose" in e.value for e in at.error)
     assert read_db(app_db, lambda s: s.get(Request, rid).status) == "new"
+
+
+def test_a_spravato_session_scheduled_under_another_kind_meets_the_gate_too(app_db):
+    """Not chosen as "First treatment session", a Spravato treatment appointment on a request
+    with no session yet is still held by the start gate, and counts as the first dose."""
+    rid, _ = seeded(app_db, cards=False, treatments=("Spravato",))
+    at = opened(app_db, rid)
+
+    def schedule(reason=""):
+        [s for s in at.get("button_group") if s.label == "Move to"][0].set_value("scheduled")
+        at.run()
+        [d for d in at.date_input if d.label == "Appointment date"][0].set_value(
+            dt.date(2026, 3, 9))
+        [t for t in at.time_input if t.label == "Appointment time"][0].set_value(dt.time(9))
+        [t for t in at.text_input if t.label == "Appointment kind"][0].set_value(
+            "Spravato treatment")
+        first = [s for s in at.selectbox if s.label == "First treatment session?"][0]
+        assert first.value is None  # "No, or not chosen"
+        if reason:
+            [t for t in at.text_input if t.label.startswith("Override reason")][0].set_value(
+                reason)
+        button(at, "Schedule").click()
+        at.run()
+
+    schedule()
+    [error] = [e.value for e in at.error]
+    assert error.startswith("This appointment is read as the first Spravato treatment")
+    assert "Not ready for a first Spravato dose: missing REMS patient enrolment" in error
+    assert read_db(app_db, lambda s: s.get(Request, rid).status) == "new"
+    schedule("REMS enrolment faxed today, confirmed by phone")
+    assert not at.exception and not at.error
+    assert read_db(app_db, lambda s: (s.get(Request, rid).status, s.get(
+        Request, rid).appointment_kind)) == ("scheduled", "Spravato treatment")
+    first_at = read_db(app_db, lambda s: s.execute(
+        select(Authorization.first_treatment_at).where(Authorization.request_id == rid,
+                                                       Authorization.treatment == "spravato")
+    ).scalar())
+    assert first_at is not None
+
+
+def test_a_consultation_scheduled_on_a_spravato_request_is_not_gated(app_db):
+    rid, _ = seeded(app_db, cards=False, treatments=("Spravato",))
+    at = opened(app_db, rid)
+    [s for s in at.get("button_group") if s.label == "Move to"][0].set_value("scheduled")
+    at.run()
+    [d for d in at.date_input if d.label == "Appointment date"][0].set_value(dt.date(2026, 3, 9))
+    [t for t in at.time_input if t.label == "Appointment time"][0].set_value(dt.time(9))
+    [t for t in at.text_input if t.label == "Appointment kind"][0].set_value(
+        "Spravato consultation")
+    button(at, "Schedule").click()
+    at.run()
+    assert not at.error
+    assert read_db(app_db, lambda s: s.get(Request, rid).status) == "scheduled"
+    assert read_db(app_db, lambda s: s.execute(select(Authorization)).first()) is None
 
 
 def test_the_history_editor_is_prefilled_with_the_messages_trials_until_staff_save(app_db):

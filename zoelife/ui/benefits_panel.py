@@ -10,7 +10,7 @@ import pandas as pd
 import streamlit as st
 
 from zoelife.audit import Actor
-from zoelife.coverage import eligibility, records
+from zoelife.coverage import clearinghouse, eligibility_inquiry, records
 from zoelife.db.models import Request
 from zoelife.ui import request_widgets as w
 from zoelife.ui.db import reading, writing
@@ -113,22 +113,22 @@ def show(r: Request, *, who: Actor, treatments, coverage: dict, benefits: dict,
 def _electronic_check(r: Request, treatment: str, *, who: Actor, now: dt.datetime) -> None:
     """Ask the payer through the clearinghouse (when one is configured); the answer is shown
     for staff to confirm, never saved on its own."""
-    configured = eligibility.from_environment()
+    configured = clearinghouse.from_environment()
     if configured is None:
         return
-    clearinghouse, npi = configured
+    service, npi = configured
     key = f"_eligibility_{r.id}_{treatment}"
     if st.button("Check eligibility electronically", key=f"elig_check_{r.id}_{treatment}"):
         try:
             with reading() as session:
-                inquiry = eligibility.inquiry_for(session, r.id, treatment, npi=npi)
-            answer = clearinghouse.check(inquiry, control=int(now.timestamp()) % 10**9, now=now)
+                inquiry = eligibility_inquiry.inquiry_for(session, r.id, treatment, npi=npi)
+            answer = service.check(inquiry, control=int(now.timestamp()) % 10**9, now=now)
             ok = True
-        except eligibility.EligibilityError as exc:
+        except eligibility_inquiry.EligibilityError as exc:
             answer, ok = None, False
             st.error(str(exc))
         with writing() as session:
-            eligibility.record_check(session, r.id, treatment, actor=who, ok=ok)
+            clearinghouse.record_check(session, r.id, treatment, actor=who, ok=ok)
         st.session_state[key] = answer
     answer = st.session_state.get(key)
     if answer is None:

@@ -58,15 +58,16 @@ def move_form(r: Request, to_status: str, *, who: Actor, seen_version: int, zone
                        if t in (r.treatment_list or "").split(";")]
             if courses:
                 # A first session is kept on its course (docs/coverage.md); a first Spravato
-                # dose also passes the Spravato start gate here.
+                # dose also passes the Spravato start gate here, a first TMS session the
+                # approval gate. "No" still leaves the kind to decide: a treatment session of
+                # a course not begun meets the same gate (`records.schedule_appointment`).
                 first = st.selectbox("First treatment session?", [None, *courses],
                                      format_func=lambda t: f"Yes: first {label(t)} session"
-                                     if t else "No", key=f"{key}_first")
-                if "spravato" in courses or "tms" in courses:
-                    override = st.text_input(
-                        "Override reason (only for a first Spravato dose whose start is "
-                        "incomplete, or a first TMS session without the approval the payer "
-                        "requires)", key=f"{key}_override")
+                                     if t else "No, or not chosen", key=f"{key}_first")
+            override = st.text_input(
+                "Override reason (only for a first Spravato dose whose start is incomplete, "
+                "or a first TMS session without the approval the payer requires)",
+                key=f"{key}_override")
         if form.reason == "required":
             reason = st.text_input("Reason (needed to reopen)")
         elif form.reason and r.status == "scheduled" and to_status == "in_progress":
@@ -83,14 +84,13 @@ def move_form(r: Request, to_status: str, *, who: Actor, seen_version: int, zone
             def moved(_version: int) -> None:
                 st.session_state.pop(schedule_prompt_key(r.id), None)
 
-            if first is not None:
-                if appointment_at is None:
-                    st.error("Choose the date and time of the first session.")
-                    return
-                w.perform(lambda s: coverage_records.schedule_first_treatment(
-                    s, r.id, first, actor=who, seen_version=seen_version,
-                    appointment_at=appointment_at, override_reason=override),
-                    success=f"First {label(first)} session scheduled.", on_success=moved)
+            if form.appointment:
+                w.perform(lambda s: coverage_records.schedule_appointment(
+                    s, r.id, actor=who, seen_version=seen_version,
+                    appointment_at=appointment_at, appointment_kind=appt_kind, first=first,
+                    override_reason=override, reason=reason),
+                    success=f"First {label(first)} session scheduled." if first
+                    else f"Status changed to {label(to_status).lower()}.", on_success=moved)
                 return
             w.perform(lambda s: lifecycle.change_status(
                 s, r.id, actor=who, seen_version=seen_version, to_status=to_status,

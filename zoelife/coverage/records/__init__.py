@@ -5,7 +5,8 @@ data (member ids, names, images), values only for the statuses `audit.redact_cha
 
 One module per record: `payer_admin` (payers and their criteria), `insurance` (coverage, cards,
 benefits, what the request page says of them), `authorizations` (with chases), `first_treatment`
-(the Spravato start and its gate, the first TMS session's approval gate); what they share
+(the Spravato start and its gate, the first TMS session's approval gate, scheduling any
+treatment appointment through them); what they share
 is in `common`. Every public name is reachable from here (`records.save_coverage`).
 """
 
@@ -32,13 +33,16 @@ from zoelife.coverage.records.first_treatment import (
     FIRST_TREATMENTS,
     Gate,
     approved_for,
+    first_treatment_of_appointment,
     pa_required,
     record_first_treatment,
     save_spravato_start,
+    schedule_appointment,
     schedule_first_spravato,
     schedule_first_treatment,
     spravato_gate,
     spravato_start,
+    started_courses,
     tms_gate,
 )
 from zoelife.coverage.records.insurance import (
@@ -92,7 +96,10 @@ __all__ = [
     "save_coverage",
     "save_spravato_start",
     "schedule_first_spravato",
+    "first_treatment_of_appointment",
+    "schedule_appointment",
     "schedule_first_treatment",
+    "started_courses",
     "set_criteria",
     "set_evidence",
     "set_payer_active",

@@ -1,6 +1,7 @@
 """A course's first treatment: its time kept on the course, the Spravato start and its gate
-(what is missing before a first dose), and scheduling a first session through the status
-move."""
+(what is missing before a first dose), the first TMS session's approval gate, and scheduling
+through the status move: a first session chosen as such, or any appointment whose kind reads
+as a treatment session of a course not begun (`schedule_appointment`)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from zoelife import audit, settings
-from zoelife.coverage import machine
+from zoelife.coverage import appointment_kinds, machine
 from zoelife.coverage.records.authorizations import authorizations_of, open_authorization
 from zoelife.coverage.records.common import CoverageError, clean, event, request_or_refuse
 from zoelife.coverage.records.insurance import coverage_of, latest_benefits
@@ -96,19 +97,22 @@ def spravato_gate(session: Session, request_id: int) -> Gate:
 
 def schedule_first_spravato(session: Session, request_id: int, *, actor: audit.Actor,
                             seen_version: int, appointment_at: dt.datetime,
-                            override_reason: str = "", now: dt.datetime | None = None) -> int:
+                            override_reason: str = "", now: dt.datetime | None = None,
+                            appointment_kind: str = "Spravato first dose",
+                            read_as: str = "") -> int:
     """Schedule the first Spravato dose. With the gate open (something missing) it is refused
-    unless an override reason is given; the override is audited and kept on the timeline."""
+    unless an override reason is given; the override is audited and kept on the timeline.
+    `read_as` says, in a refusal, why an appointment of another kind was taken for it."""
 
     gate = spravato_gate(session, request_id)
     reason = override_reason.strip()
     if not gate.open and not reason:
-        raise CoverageError("Not ready for a first Spravato dose: missing "
+        raise CoverageError(read_as + "Not ready for a first Spravato dose: missing "
                             + "; ".join(gate.missing)
                             + ". Give a reason to override, or complete them first.")
     version = lifecycle.change_status(
         session, request_id, actor=actor, seen_version=seen_version, to_status="scheduled",
-        appointment_at=appointment_at, appointment_kind="Spravato first dose", now=now)
+        appointment_at=appointment_at, appointment_kind=appointment_kind, now=now)
     if not gate.open:
         start = spravato_start(session, request_id) or SpravatoStart(
             request_id=request_id, updated_at=now_or_utc(now), updated_by=actor.user_id)
@@ -178,30 +182,35 @@ def tms_gate(session: Session, request_id: int, appointment_day: dt.date) -> Gat
 
 def schedule_first_treatment(session: Session, request_id: int, treatment: str, *,
                              actor: audit.Actor, seen_version: int, appointment_at: dt.datetime,
-                             override_reason: str = "", now: dt.datetime | None = None) -> int:
+                             override_reason: str = "", now: dt.datetime | None = None,
+                             appointment_kind: str | None = None, read_as: str = "") -> int:
     """Schedule a course's first treatment session: the request moves to `scheduled` and the
     course keeps the time (for the managers' days from first contact to first treatment). A
-    first Spravato dose goes through its start gate (`schedule_first_spravato`)."""
+    first Spravato dose goes through its start gate (`schedule_first_spravato`), a first TMS
+    session through the approval gate. The appointment kind is the form's own ("TMS first
+    session") unless staff wrote one (`schedule_appointment`)."""
 
     if treatment not in FIRST_TREATMENTS:
         raise CoverageError("A first treatment session is for TMS, Spravato or ketamine.")
     if treatment == "spravato":
         return schedule_first_spravato(session, request_id, actor=actor,
                                        seen_version=seen_version, appointment_at=appointment_at,
-                                       override_reason=override_reason, now=now)
+                                       override_reason=override_reason, now=now,
+                                       appointment_kind=appointment_kind or "Spravato first dose",
+                                       read_as=read_as)
     gate = Gate(())
     if treatment == "tms":
         day = appointment_at.astimezone(settings.clinic_zone(session)).date()
         gate = tms_gate(session, request_id, day)
     reason = override_reason.strip()
     if not gate.open and not reason:
-        raise CoverageError("Not ready for a first TMS session: missing "
+        raise CoverageError(read_as + "Not ready for a first TMS session: missing "
                             + "; ".join(gate.missing)
                             + ". Give a reason to override, or get the approval first.")
     version = lifecycle.change_status(
         session, request_id, actor=actor, seen_version=seen_version, to_status="scheduled",
-        appointment_at=appointment_at, appointment_kind=f"{label(treatment)} first session",
-        now=now)
+        appointment_at=appointment_at,
+        appointment_kind=appointment_kind or f"{label(treatment)} first session", now=now)
     if not gate.open:
         event(session, request_id, "tms_override", actor=actor, now=now,
               detail="Missing: " + "; ".join(gate.missing) + ". Reason: " + reason)
@@ -209,3 +218,75 @@ def schedule_first_treatment(session: Session, request_id: int, treatment: str, 
                      {"reason": True, "count": len(gate.missing)})
     record_first_treatment(session, request_id, treatment, appointment_at, actor=actor)
     return version
+
+
+def started_courses(session: Session, request_id: int) -> set[str]:
+    """The courses whose first treatment the request already has."""
+    return {a.treatment for a in authorizations_of(session, request_id)
+            if a.first_treatment_at is not None}
+
+
+def first_treatment_of_appointment(session: Session, request_id: int,
+                                   appointment_kind: str) -> str | None:
+    """The course whose first treatment an appointment of this kind would be
+    (`appointment_kinds.read_kind`), or None: not a treatment session, a later session of a
+    course already begun, or a request that is for none of the courses. A kind that leaves
+    the course open between several is refused, asking staff to say which."""
+
+    reading = appointment_kinds.read_kind(appointment_kind)
+    if not reading.treatment:
+        return None
+    started = started_courses(session, request_id)
+    if reading.courses:
+        fresh = [c for c in reading.courses if c not in started]
+        if len(fresh) > 1:
+            raise CoverageError(
+                "This appointment names more than one treatment: schedule one first session "
+                "at a time (choose it under \"First treatment session?\").")
+        return fresh[0] if fresh else None
+    if started:
+        return None  # a later session of the course under way
+    wanted = (request_or_refuse(session, request_id).treatment_list or "").split(";")
+    courses = [t for t in FIRST_TREATMENTS if t in wanted]
+    if len(courses) > 1:
+        raise CoverageError(
+            "The appointment kind does not say which treatment it is and the request is for "
+            + " and ".join(label(c) for c in courses) + ": choose it under \"First treatment "
+            "session?\", name the treatment in the kind, or call it a consultation, "
+            "evaluation or call if it is not a treatment session.")
+    return courses[0] if courses else None
+
+
+def schedule_appointment(session: Session, request_id: int, *, actor: audit.Actor,
+                         seen_version: int, appointment_at: dt.datetime | None,
+                         appointment_kind: str, first: str | None = None,
+                         override_reason: str = "", reason: str | None = None,
+                         now: dt.datetime | None = None) -> int:
+    """The Status tab's scheduling. A first treatment session chosen as such (`first`) goes
+    through `schedule_first_treatment`; otherwise the appointment's kind decides: a treatment
+    session of a course the request has not begun meets the same gate (or its override) and
+    is counted as the course's first treatment, whatever its kind is called; anything else
+    (a consultation, an evaluation, a call, a later session) is a plain move."""
+
+    if first is not None:
+        if appointment_at is None:
+            raise CoverageError("Choose the date and time of the first session.")
+        return schedule_first_treatment(session, request_id, first, actor=actor,
+                                        seen_version=seen_version,
+                                        appointment_at=appointment_at,
+                                        override_reason=override_reason, now=now)
+    course = None
+    if appointment_at is not None and appointment_kind.strip():
+        course = first_treatment_of_appointment(session, request_id, appointment_kind)
+    if course is None:
+        return lifecycle.change_status(
+            session, request_id, actor=actor, seen_version=seen_version,
+            to_status="scheduled", reason=reason, appointment_at=appointment_at,
+            appointment_kind=appointment_kind, now=now)
+    read_as = (f"This appointment is read as the first {label(course)} treatment: its kind "
+               "does not say consultation, evaluation or call, and the request has had no "
+               f"{label(course)} session yet. ")
+    return schedule_first_treatment(session, request_id, course, actor=actor,
+                                    seen_version=seen_version, appointment_at=appointment_at,
+                                    override_reason=override_reason, now=now,
+                                    appointment_kind=appointment_kind.strip(), read_as=read_as)

@@ -1,51 +1,14 @@
-"""Electronic eligibility: an X12 270 inquiry built, and the 271 answer read, with pyx12
-(005010X279A1, validated against the clinic's 5010 maps in `x12maps/`, see `x12.py`), through
-a clearinghouse adapter. Without a clearinghouse the benefits are entered
-by hand; with one, the 271's benefits only *suggest* a benefits record, which staff confirm.
-
-The adapter posts the 270 as the request body (`application/edi-x12`) to the clearinghouse URL
-with a bearer key, and expects the 271 back. Real clearinghouses wrap this in their own envelopes
-(CAQH CORE SOAP or MIME, or JSON): one `Clearinghouse.send` is the place to adapt.
-"""
+"""Electronic eligibility, the answer: a 271 read through pyx12's tree into the benefits it
+states for the treatment's service types (`read_271`), validated against the clinic's 5010
+map; AAA rejections worded as the 5010 guide words them. What staff see is a suggestion they
+confirm into a benefits record (docs/coverage.md, "Electronic eligibility")."""
 
 from __future__ import annotations
 
-import datetime as dt
-import io
-import unicodedata
-import urllib.error
-import urllib.request
 from dataclasses import dataclass, field
 
-import pyx12.segment
-import pyx12.x12file
-
-from zoelife import audit, config, settings
-from zoelife.coverage import records, x12
-from zoelife.db.models import Payer, Request
-
-SEG, ELE, SUB, REP = "~", "*", ":", "^"
-# The service types asked about (EQ01) and read first (EB03) per treatment.
-SERVICE_TYPES = {"tms": ("MH",), "spravato": ("MH", "88"), "ketamine": ("MH",),
-                 "medication_management": ("MH",), "therapy": ("MH", "A6"), "other": ("30",)}
-
-
-class EligibilityError(Exception):
-    """The clearinghouse could not be reached, or its answer is not a 271 this reads; the
-    message names no patient data."""
-
-
-@dataclass(frozen=True)
-class Inquiry:
-    provider_name: str
-    provider_npi: str
-    payer_name: str
-    payer_code: str
-    member_id: str
-    first_name: str
-    last_name: str
-    date_of_birth: dt.date | None
-    treatment: str
+from zoelife.coverage import x12, x12_acknowledgments
+from zoelife.coverage.eligibility_inquiry import REP, EligibilityError
 
 
 @dataclass
@@ -77,63 +40,6 @@ class Benefits:
         if self.deductible_cents is not None and self.deductible_remaining_cents is not None:
             return max(0, self.deductible_cents - self.deductible_remaining_cents)
         return self.deductible_ytd_cents
-
-
-def _segment(*elements: str) -> pyx12.segment.Segment:
-    return pyx12.segment.Segment(ELE.join(elements), SEG, ELE, SUB, REP)
-
-
-def _clean(value: str, most: int) -> str:
-    """X12 text: no delimiters, upper case, bounded."""
-    value = "".join(c for c in unicodedata.normalize("NFKD", value)
-                    if not unicodedata.combining(c)).encode("ascii", "replace").decode("ascii")
-    for ch in SEG + ELE + SUB + REP + "?":
-        value = value.replace(ch, " ")
-    return " ".join(value.split()).upper()[:most]
-
-
-def build_270(q: Inquiry, *, control: int, now: dt.datetime, sender: str = "ZOELIFE",
-              receiver: str = "CLEARINGHOUSE", production: bool = False) -> str:
-    """The 270 for one subscriber and treatment."""
-    if not q.member_id.strip():
-        raise EligibilityError("An eligibility inquiry needs the member id.")
-    ctl = f"{control:09d}"
-    date8, date6, time4 = now.strftime("%Y%m%d"), now.strftime("%y%m%d"), now.strftime("%H%M")
-    segments = [
-        _segment("ISA", "00", " " * 10, "00", " " * 10, "ZZ", sender.ljust(15)[:15], "ZZ",
-                 receiver.ljust(15)[:15], date6, time4, REP, "00501", ctl, "0",
-                 "P" if production else "T", SUB),
-        _segment("GS", "HS", sender, receiver, date8, time4, str(control), "X", "005010X279A1"),
-        _segment("ST", "270", "0001", "005010X279A1"),
-        _segment("BHT", "0022", "13", f"ZL{control}", date8, time4),
-        _segment("HL", "1", "", "20", "1"),
-        _segment("NM1", "PR", "2", _clean(q.payer_name, 60), "", "", "", "", "PI",
-                 _clean(q.payer_code, 80)),
-        _segment("HL", "2", "1", "21", "1"),
-        _segment("NM1", "1P", "2", _clean(q.provider_name, 60), "", "", "", "", "XX",
-                 _clean(q.provider_npi, 80)),
-        _segment("HL", "3", "2", "22", "0"),
-        _segment("TRN", "1", f"ZL{control}", "9ZOELIFE00"),
-        _segment("NM1", "IL", "1", _clean(q.last_name, 60), _clean(q.first_name, 35), "", "",
-                 "", "MI", _clean(q.member_id, 80)),
-    ]
-    if q.date_of_birth is not None:
-        segments.append(_segment("DMG", "D8", q.date_of_birth.strftime("%Y%m%d")))
-    segments.append(_segment("DTP", "291", "D8", date8))
-    segments.append(_segment("EQ", REP.join(SERVICE_TYPES.get(q.treatment, ("30",)))))
-    out = io.StringIO()
-    # X12Writer writes SE, GE and IEA with their counts when it closes.
-    with pyx12.x12file.X12Writer(out, SEG, ELE, SUB, "\n", REP) as writer:
-        for seg in segments:
-            writer.Write(seg)
-    text = out.getvalue()
-    # What the payer would refuse is refused here, by the same maps (an NPI or payer id of
-    # the wrong length, say), before anything leaves the clinic.
-    problems = x12.read(text).problems
-    if problems:
-        raise EligibilityError(f"The inquiry does not follow {x12.VERSION}: "
-                               + "; ".join(str(p) for p in problems[:3]) + ".")
-    return text
 
 
 def _cents(amount: str | None) -> int | None:
@@ -249,8 +155,12 @@ def read_271(text: str, service_types: tuple[str, ...] = ("MH",)) -> Benefits:
     back to the plan-wide lines (service type 30, or none) for what those do not say; the
     patient is the dependent when the answer has a dependent level, else the subscriber.
     In-network answers are preferred, individual over family. Raises `EligibilityError` for
-    what is not a valid 005010X279A1 271, naming the segment and its position."""
+    what is not a valid 005010X279A1 271, naming the segment and its position, and
+    `AcknowledgmentInstead` for a TA1 or 999 sent in its place."""
 
+    acknowledgment = x12_acknowledgments.read_acknowledgment(text)
+    if acknowledgment is not None:
+        raise AcknowledgmentInstead(acknowledgment)
     try:
         reading = x12.read(text)
     except Exception as exc:  # pyx12 raises its own errors for broken envelopes
@@ -379,65 +289,11 @@ class InvalidAnswer(EligibilityError):
                          "clearinghouse.")
 
 
-class Clearinghouse:
-    """The HTTP adapter. `url` and `key` come from the deployment; none means no clearinghouse
-    (benefits are entered by hand)."""
+class AcknowledgmentInstead(EligibilityError):
+    """The clearinghouse sent a TA1 or 999 acknowledgment instead of a 271: the message says
+    whether the inquiry was rejected and why, by segment, position and element, never by
+    value (`x12_acknowledgments`)."""
 
-    def __init__(self, url: str, key: str, *, timeout: float = 20.0) -> None:
-        if not url.startswith(("https://", "http://127.0.0.1", "http://localhost")):
-            raise EligibilityError("The clearinghouse address must use https.")
-        self.url, self.key, self.timeout = url, key, timeout
-
-    def send(self, inquiry_270: str) -> str:
-        req = urllib.request.Request(
-            self.url, data=inquiry_270.encode("ascii", "replace"), method="POST",
-            headers={"Content-Type": "application/edi-x12", "Accept": "application/edi-x12",
-                     "Authorization": f"Bearer {self.key}"})
-        try:
-            with urllib.request.urlopen(req, timeout=self.timeout) as resp:  # noqa: S310
-                return resp.read(2_000_000).decode("ascii", "replace")
-        except urllib.error.HTTPError as exc:
-            raise EligibilityError(f"The clearinghouse refused the inquiry (HTTP {exc.code})."
-                                   ) from None
-        except (urllib.error.URLError, TimeoutError, OSError):
-            raise EligibilityError("The clearinghouse could not be reached; enter the benefits "
-                                   "by hand or try again.") from None
-
-    def check(self, inquiry: Inquiry, *, control: int, now: dt.datetime) -> Benefits:
-        return read_271(self.send(build_270(inquiry, control=control, now=now)),
-                        SERVICE_TYPES.get(inquiry.treatment, (GENERAL,)))
-
-
-URL_ENV, KEY_ENV, NPI_ENV = ("ZOELIFE_CLEARINGHOUSE_URL", "ZOELIFE_CLEARINGHOUSE_KEY",
-                             "ZOELIFE_PROVIDER_NPI")
-
-
-def from_environment() -> tuple[Clearinghouse, str] | None:
-    """The configured clearinghouse and the clinic's NPI, or None (benefits entered by hand)."""
-    url, key, npi = config.get(URL_ENV), config.get(KEY_ENV), config.get(NPI_ENV)
-    if not (url and key and npi):
-        return None
-    return Clearinghouse(url, key), npi
-
-
-def inquiry_for(session, request_id: int, treatment: str, *, npi: str) -> Inquiry:
-    """The 270's content for the request's primary insurance (read only: the HTTP call happens
-    outside any transaction, and `record_check` audits it afterwards)."""
-
-    request = session.get(Request, request_id)
-    coverage = records.coverage_of(session, request_id, "primary")
-    payer = session.get(Payer, coverage.payer_id) if coverage and coverage.payer_id else None
-    if payer is None or not payer.payer_code:
-        raise EligibilityError("The primary insurance needs a payer with a clearinghouse id "
-                               "(the admin adds it on the Payers page).")
-    return Inquiry(settings.get(session, "clinic_name"), npi, payer.name, payer.payer_code,
-                   coverage.member_id or "", request.first_name or "", request.last_name or "",
-                   request.date_of_birth, treatment)
-
-
-def record_check(session, request_id: int, treatment: str, *, actor, ok: bool) -> None:
-    """Audit an electronic inquiry: what was asked of whom, never the answer's details."""
-
-    audit.record(session, actor, "coverage.eligibility_check", "request", request_id,
-                 {"treatments": treatment, "method": "electronic", "result": "answered" if ok
-                  else "failed"})
+    def __init__(self, acknowledgment: x12_acknowledgments.Acknowledgment) -> None:
+        self.acknowledgment = acknowledgment
+        super().__init__(acknowledgment.sentence())
