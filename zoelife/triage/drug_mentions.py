@@ -189,6 +189,55 @@ def heard_name(joined: str, cutoff: float = HEARD_AT,
 _DOSE_NEXT = re.compile(r"^\W{0,3}(?:\d+(?:\.\d+)?|[a-z]+(?: [a-z]+)?) ?(?:mg|mgs|milligrams?|miligramos?)\b")
 
 
+# A name heard by a voicemail transcript as ordinary words ("Sarah quell", "a bill if I", "Effects
+# or", "lamb ick tall") is read by how it sounds: the words joined have the same Metaphone code
+# as a name (jellyfish), or one sound off, not the first, in a code of five or more, and stay
+# this close as written. Only where a medicine is being talked of: a dose follows, a word for
+# taking comes just before ("been on Sarah quell", "tried the lamb ick tall"), or the words
+# stand in a list right after another drug ("Wellbutrin, Effects or, the, uh, Symbol Ta").
+SOUNDS_CODE_AT = 90
+SOUNDS_PLAIN_AT = 60
+SOUNDS_MIN_CODE = 4
+
+_FILLERS = r"(?:(?:the|a|an|some|el|la|uh|um|er|ah|like|lets see|i think|and|or|y|o)\W+){0,3}"
+
+_TAKING_BEFORE = re.compile(
+    r"\b(?:on|tried|try|trying|taking|take|takes|took|started|prescribed|gave (?:me|him|her)|"
+    r"added|tomo|tome|toma|tomaba|probe|probo|con)\W+" + _FILLERS + r"$")
+
+_LIST_AFTER_DRUG = re.compile(r"^\W*" + _FILLERS + r"$")
+
+_NUMBER_WORDS = frozenset(
+    "one two three four five six seven eight nine ten twenty thirty forty fifty hundred "
+    "uno dos tres cuatro cinco seis siete ocho nueve diez cien".split())
+
+
+@cache
+def _name_codes() -> dict[str, str]:
+    import jellyfish
+
+    return {n: jellyfish.metaphone(n) for n in single_word_names()}
+
+
+@cache
+def sounds_like_name(joined: str) -> str | None:
+    """The name whose Metaphone code `joined` (words run together) has, or None."""
+    import jellyfish
+    from rapidfuzz import fuzz, process
+
+    code = jellyfish.metaphone(joined)
+    if len(code) < SOUNDS_MIN_CODE:
+        return None
+    found = process.extract(code, _name_codes(), scorer=fuzz.ratio, score_cutoff=SOUNDS_CODE_AT, limit=5)
+    # (code, score, name): exact codes first, then the closest as written; a sound off only
+    # after the first ("Effects or" for Effexor, not "her counter" for Reconter).
+    found = [f for f in found if f[1] == 100 or (len(code) >= 5 and code[0] == f[0][0])]
+    best = max(found, key=lambda f: (f[1], fuzz.ratio(joined, f[2])), default=None)
+    if best and fuzz.ratio(joined, best[2]) >= SOUNDS_PLAIN_AT:
+        return best[2]
+    return None
+
+
 SENTENCE_END = re.compile(r"[.;!?\n]+(?=\s|$)|\n")
 
 CLAUSE_END = re.compile(r"[.;!?\n]+(?=\s|$)|\n|\s(?:but|pero|however|although|aunque|sin embargo)\s")
@@ -201,6 +250,33 @@ def clause_bounds(folded: str, ends: re.Pattern[str] = CLAUSE_END) -> list[tuple
         start = m.end()
     bounds.append((start, len(folded)))
     return [(s, e) for s, e in bounds if e > s]
+
+
+def _sounded_names(folded: str, words: list[re.Match[str]], taken: list[bool],
+                   found: list[tuple[int, int, Drug]]) -> None:
+    """Names heard as ordinary words, read by sound, where a medicine is talked of."""
+    for i in range(len(words)):
+        for n in (4, 3, 2, 1):
+            run = words[i:i + n]
+            start, end = (run[0].start(), run[-1].end()) if len(run) == n else (0, 0)
+            if (len(run) < n or any(taken[start:end]) or any(s < end and start < e for s, e, _ in found)
+                    or any(folded[a.end():b.start()] != " " for a, b in pairwise(run))
+                    or any(w.group(0) in _NUMBER_WORDS for w in run)
+                    or (n == 1 and is_ordinary_word(run[0].group(0)))):
+                continue
+            dose_next = bool(_DOSE_NEXT.match(folded[end:]))
+            # A one-letter first word ("a bill if I") only before a dose: "e se aceitam" is not
+            # escetamina.
+            if len(run[0].group(0)) == 1 and not dose_next:
+                continue
+            if not (dose_next or _TAKING_BEFORE.search(folded[max(0, start - 40):start])
+                    or any(_LIST_AFTER_DRUG.match(folded[e:start]) for s, e, _ in found if e <= start)):
+                continue
+            name = sounds_like_name("".join(w.group(0) for w in run))
+            if name:
+                found.append((start, end, drug_names()[name]))
+                taken[start:end] = [True] * (end - start)
+                break
 
 
 @dataclass
@@ -269,6 +345,7 @@ def find_mentions(f: Folded) -> list[Mention]:
                 found.append((start, end, drug_names()[name]))
                 taken[start:end] = [True] * (end - start)
                 break
+    _sounded_names(folded, list(re.finditer(r"(?<![\w'-])[a-z]+(?![\w'-])", folded)), taken, found)
     found.sort(key=lambda f: f[0])
     out = []
     for start, end, drug in found:
