@@ -17,7 +17,10 @@ _ASKING = re.compile(
     r"(?:sirve|funciona) (?:el|la)|podria(?:n)? (?:probar|darme|recetarme)|considering|"
     r"want(?:s|ed)? to (?:try|start|get)|would like to (?:try|start)|instead of|rather than|"
     r"quiero (?:probar|empezar)|worth (?:trying|a try)|should i (?:try|take|ask|do)|can i (?:try|take|get|do|have|use)|"
-    r"could i (?:try|take|get|do|have|use)|vale la pena|deberia (?:probar|tomar))\b")
+    r"could i (?:try|take|get|do|have|use)|vale la pena|deberia (?:probar|tomar)|"
+    # The clinic asked to give it: "Do you do ketamine infusions?", "can u guys prescribe xanax".
+    r"(?:do|can|could|would) (?:you|u|y'?all)(?: guys| all)? (?:do|offer|provide|prescribe|give|have)|"
+    r"(?:ofrecen|hacen|recetan|dan) (?:ustedes )?(?:el |la |los |las )?$)\b")
 
 # The treatment the person is writing about, named just before it ("calling about ketamine",
 # "I'm calling about the Auvelity", "Treatment interest: ketamine", "Para el tratamiento con
@@ -25,7 +28,7 @@ _ASKING = re.compile(
 # was received ("... I had three infusions at a clinic").
 _ABOUT = re.compile(
     r"\b(?:(?:calling|call|writing|reaching out|contacting you|inquiring|enquiring|asking|questions?|"
-    r"info|information|llamo|llamando|escribo|escribiendo|pregunto|informacion|saber) "
+    r"info|information|know|learn|hear more|llamo|llamando|escribo|escribiendo|pregunto|informacion|saber) "
     r"(?:about|regarding|re|on|for|sobre|acerca de|por|del?|do|da)|(?:treatments? (?:of )?interest|"
     r"interest(?:ed)? in|reason for (?:inquiry|call|calling|contact|referral|visit)|"
     r"(?:para|sobre) (?:el|un) tratamiento (?:con|de)|tratamiento de interes|interesad[oa] en)"
@@ -46,12 +49,13 @@ _HAD_IT = re.compile(
     r"made me|nao (?:funcionou|ajudou))\b")
 
 # "Does TMS interact with Adderall? I take 30mg": the next words say it is taken.
-_TAKING_NOW = re.compile(r"\b(?:i take|im on|i am on|ive been on|tomo|estoy con|i use)\b")
+_TAKING_NOW = re.compile(r"\b(?:i take|im on|i am on|ive been on|tomo|estoy con|i use|(?:dr|doctor|psychiatrist|"
+                         r"\w+) (?:gave|prescribed) me|i have (?:like )?\d+ left|me (?:lo |la )?(?:daba|dio|recetaba))\b")
 
 _FAMILY_HISTORY = re.compile(r"\b(?:family (?:history|hx)|fhx|fh:|antecedentes familiares|"
                              r"runs in (?:the|my|our) family|hereditar\w+)")
 
-_PAST = re.compile(r"\b(?:took|tried|was on|been on|failed|had|done|received|tome|tomo|tomaba|"
+_PAST = re.compile(r"\b(?:took|tried|was on|been on|failed|had|done|received|stopped|quit|discontinued|tome|tomo|tomaba|dejo|deje|"
                    r"probe|probo|estuve|estuvo|recibi|recibio)\b")
 
 # A plan's imperative at the start of a clause: "Start bupropion XL 150", "Iniciar sertralina".
@@ -86,13 +90,22 @@ _PLANNED = re.compile(
     r"havent (?:started|taken|tried)|have not (?:started|taken|tried)|never (?:took|taken|tried)|"
     r"voy a (?:empezar|comenzar|tomar)|(?:me )?(?:ofrecio|ofrecieron|sugirio|sugirieron|recomendo)"
     r" (?!.*(?:tome|probe|estuve))|empiezo|va a empezar|no he (?:empezado|tomado|probado)|"
-    r"nunca (?:he tomado|tome|probe))\b")
+    r"nunca (?:he tomado|tome|probe)|"
+    # Weighed and set aside, not covered, still at the pharmacy, or a trial's placebo arm.
+    r"(?:was |were |been )?considered|deferred|ruled out|held off|on hold|(?:se )?descart\w+|"
+    r"(?:not|isnt|wasnt|no esta|no estaba|no fue) (?:\w+ )?(?:covered|cubiert[oa])|no (?:lo |la )?cubre|"
+    r"pick(?:ing)? (?:it|them) up (?:tomorrow|today|later|this|next|on)|before i (?:start|take|begin)|"
+    r"la recojo|lo recojo|placebo|never (?:actually |really )?(?:got|received|had) (?:it|the (?:drug|"
+    r"medication|medicine|real \w+|actual \w+)|one|any)|(?:is |are |she is |he is |shes |hes )switching "
+    r"(?:me |him |her )?to|nunca (?:me )?(?:lo |la )?(?:dieron|recibi))\b")
 
 _REFUSED = re.compile(
     r"\b(?:declined|refused|turned (?:it |that )?down|said no|did not want|didnt want|dont want|"
     r"do not want|wont take|would not take|wouldnt take|rechace|no (?:lo |la |los |las )?quise|"
     r"no quiero tomar(?:lo|la)?|no (?:lo |la )?acepte|(?:le |les )?dije que no|(?:ella|el) no quiere|"
-    r"(?:he|she) (?:doesnt|does not|didnt) want|no quiso)\b")
+    r"(?:he|she) (?:doesnt|does not|didnt) want|no quiso|no (?:se )?(?:lo |la )?ha querido)\b"
+    # "has declined medication since": a refusal of medicine in general, not of the drug before.
+    r"(?! (?:all |any |further |more |other )?(?:medications?|meds|medicines?|medicamentos?|medicacion|pills))")
 
 _TAKEN = re.compile(
     r"\b(?:gave me|prescribed me|put me on|had me on|me recetaron|me dio|me dieron|took|taken|take|takes|taking|tried|trying|been on|was on|were on|am on|im on|is on|"
@@ -122,7 +135,7 @@ _PERSON = re.compile(
     r"un|una|el|la|pts|patients|clients) (?:\w+ )?" + _RELATIVES + r")\b"
     r"|\b(?P<third>he(?! (?:tomado|probado|estado|sido|tenido|intentado|usado|recibido|dejado))|"
     r"she|hes|shes|him|his|her|they|ella)\b"
-    r"|\b(?P<patient>pt|pte|patient|paciente|the patient|la paciente|el paciente|mr|mrs|ms|sr|sra)\b"
+    r"|\b(?P<patient>pt|pte|patient|paciente|the patient|la paciente|el paciente|mr|mrs|ms|sr|sra|client|cliente)\b"
     r"|\b(?<!bipolar )(?<!type )(?<!bp )(?P<first>i|im|ive|id|me|myself|(?<!\d )(?<!\d)yo|tome|estoy|estuve|"
     r"probe)\b")
 
@@ -277,6 +290,12 @@ def _attached(cue: re.Match[str], groups: list[list[Mention]], folded: str) -> l
     for g in groups:
         if cue.start() < g[-1].end and g[0].start < cue.end():
             return g  # the cue's words run over the drug ("prescribed Zoloft but haven't...")
+    for g in groups:
+        # "switching me to Auvelity starting next week since Lexapro didn't...": a time said
+        # right after a drug is that drug's.
+        if g[-1].end <= cue.start() and re.fullmatch(r"[\s,(-]*", folded[g[-1].end:cue.start()]) \
+                and re.match(r"start|begin|empez|comenz", folded[cue.start():]):
+            return g
     after = [g for g in groups if g[0].start >= cue.end()]
     if after and _LEADS_TO.fullmatch(folded[cue.end():after[0][0].start]):
         return after[0]
@@ -357,13 +376,19 @@ def is_own_trial(folded: str, mention: Mention, patient: Patient,
     if not owned and not received_after and _ABOUT.search(before[-70:]):
         return False
     had_it = bool(_HAD_IT.search(folded[mention.end:e]))
+    # "can u guys prescribe xanax?? my last dr gave me the 0.5s": the words after the question,
+    # before any other drug, say it is taken.
+    # Words that lead to the next drug ("I'm on Lexapro") are that drug's.
+    later = [m.start for m in mentions if m.start > mention.end]
+    window_end = min(later[0] if later else len(folded), mention.sentence[1] + 80)
+    taken_after = any(not (later and later[0] == window_end and _LEADS_TO.fullmatch(folded[t.end():window_end]))
+                      for t in _TAKING_NOW.finditer(folded, max(e, mention.end), window_end))
     asking = _last(_ASKING, before)
     # "can I take Xanax if I'm on Lexapro": the words after the question say Lexapro is taken.
     if (asking and not owned and not received_after and not had_it and not _PAST.search(before[asking.end():])
-            and not _TAKING_NOW.search(before[asking.end():])):
+            and not _TAKING_NOW.search(before[asking.end():]) and not taken_after):
         return False
-    if clause.rstrip().endswith("?") and not owned and not had_it and not _TAKEN.search(clause) and not \
-            _TAKING_NOW.search(folded[mention.end:mention.sentence[1] + 80]):
+    if clause.rstrip().endswith("?") and not owned and not had_it and not _TAKEN.search(clause) and not taken_after:
         return False
     if _FAMILY_HISTORY.search(sentence):
         return False
