@@ -133,18 +133,27 @@ _RELATIVES = (r"(?:mom|mother|mum|dad|father|husband|wife|sister|brother|friend|
 _PERSON = re.compile(
     r"\b(?<!as )(?<!was )(?<!de )(?P<relative>(?:my|mi|his|her|their|our|su|sus|nuestr[oa]|a|an|the|"
     r"un|una|el|la|pts|patients|clients) (?:\w+ )?" + _RELATIVES + r")\b"
+    r"|^\W*(?P<bare>" + _RELATIVES + r")\b"
+    # "they tried Seroquel", "they put me on": the prescribers, not someone else.
     r"|\b(?P<third>he(?! (?:tomado|probado|estado|sido|tenido|intentado|usado|recibido|dejado))|"
-    r"she|hes|shes|him|his|her|they|ella)\b"
+    r"she|hes|shes|him|his|her|they(?! (?:tried|put|gave|started|prescribed|added|switched|increased|upped|"
+    r"raised|had|have|also|then))|ella)\b"
     r"|\b(?P<patient>pt|pte|patient|paciente|the patient|la paciente|el paciente|mr|mrs|ms|sr|sra|client|cliente)\b"
-    r"|\b(?<!bipolar )(?<!type )(?<!bp )(?P<first>i|im|ive|id|me|myself|(?<!\d )(?<!\d)yo|tome|estoy|estuve|"
-    r"probe)\b")
+    # "I think", "I believe" hedge what is said of someone else: "and I think the Ativan".
+    r"|\b(?<!bipolar )(?<!type )(?<!bp )(?P<first>i(?! (?:think|believe|guess|suppose|recall|remember|"
+    r"dont (?:know|remember)|m not sure|am not sure))|im(?! not sure)|ive|id|me|myself|(?<!\d )(?<!\d)yo(?! creo)|"
+    r"tome|estoy|estuve|probe)\b")
 
 _REFERRAL = re.compile(r"\b(?:pt|pte|(?<!new )patient|paciente|referral|referencia|referring|remito|"
                        r"refiero|dear (?:colleague|dr)|estimad[oa]s? (?:colega|dr)|"
                        r"\d{1,2} ?(?:yo|y/o|m|f)|\d{1,2} ?year ?old (?:male|female|man|woman))\b")
 
 _FOR_A_RELATIVE = re.compile(
-    r"\b(?:for|about|para|de parte de|on behalf of|regarding|sobre|por)\s+(?:my|mi|our|nuestr[oa])"
+    r"\b(?:for|about|para|de parte de|on behalf of|regarding|sobre|por|"
+    # "les escribo porque mi hermana...", "calling because my son..."
+    r"(?:escribo|escribiendo|writing|calling|llamo|llamando|reaching out) (?:\w+ ){0,2}?(?:because|porque|ya que|"
+    r"since|as))\s+(?:getting |helping |bringing |"
+    r"ayudar a |(?:una cita|turno) para )?(?:my|mi|our|nuestr[oa])"
     r"\s+(?:\d+[ -]?(?:year[ -]old|yo|anos?)[ -])?(?P<who>" + _RELATIVES + r")\b"
     r"|^(?:\W*(?:hi|hello|hola|buenas|buenos dias|buenas tardes)\W+)?(?:my|mi|our) (?:\d+[ -]?(?:year[ -]"
     r"old|yo|anos?) )?(?P<subject>" + _RELATIVES + r")\b[^.?!]{0,40}?\b(?:needs|was diagnosed|"
@@ -162,9 +171,10 @@ _PARENT_OF = re.compile(r"\b(?:soy|i am|im) (?:el|la|the|his|her) (?:padre|madre
                         r"abuelo|abuela|grandfather|grandmother|tutor|guardian) (?:de|of)\b")
 
 _RELATIVE_TAKING = re.compile(
-    r"^(?:\W*(?:hi|hello|hola|buenas|buenos dias|buenas tardes|buenas noches)\W+)?(?:my|mi|our) "
+    # After a heading-like opening too: "Che, una consulta: mi novio toma ...".
+    r"^(?:[^.?!:]{0,30}:\s*)?(?:\W*(?:hi|hello|hola|buenas|buenos dias|buenas tardes|buenas noches)\W+)?(?:my|mi|our) "
     r"(?:\d+[ -]?(?:year[ -]old|yo|anos?) )?(?P<who>" + _RELATIVES + r")\b[^.?!]{0,40}?\b(?:takes|"
-    r"took|is on|was on|has been on|has taken|had|received|tried|toma|tomo|tomaba|ha tomado|"
+    r"took|has been through|went through|has tried|is on|was on|has been on|has taken|had|received|tried|toma|tomo|tomaba|ha tomado|"
     r"recibio|probo|esta con|estuvo con)\b")
 
 # Words for the person written about ("¿le sirve?", "can he", "she is depressed")...
@@ -172,6 +182,8 @@ _FOR_THEM = re.compile(
     r"\b(?:(?:can|could|would|does|is|will) (?:he|she|they)\b|(?:he|she|they) (?:is|has been|has|"
     r"needs|wants|would|can|cant|isnt) |(?:help|treatment|appointment|tms|spravato|options?|"
     r"anything|something) for (?:him|her|them)\b|help (?:him|her|them)\b|"
+    r"(?:worried|concerned|preocupad[oa]) (?:about|for|por) (?:him|her|them|el|ella)\b|"
+    r"(?:open to|options for|try it for|good for) (?:it for )?(?:him|her|them)\b|"
     r"le (?:sirve|serviria|puede|podria|ayudaria|funcionaria)|(?:ella|el) (?:esta|tiene|necesita|"
     r"quiere)|lo pueden|la pueden|pueden (?:verlo|verla|atenderlo|atenderla)|"
     r"(?:esta|anda|sigue) (?:muy )?" + _ILLNESS + r"|(?:do you|can you) (?:see|treat|take) "
@@ -186,12 +198,13 @@ _FOR_ME = re.compile(
     r"(?:ive|i have|i ve) (?:only |also |just )?(?:tried|taken|been on|done|had|used)|"
     r"(?:i|ive|i have) never (?:taken|tried|been on) anything|(?:im|i am) (?:a |an )?(?:current |former |new |"
     r"\w+ )?patient|(?:im|i am) the (?:only )?one (?:who|that|in)|"
-    r"(?:i|yo) (?:havent|no he|no|dont|do not) (?:taken|take|"
-    r"tomado|tomo) (?:anything|nada|any)|never been on|"
+    r"(?:i|yo) (?:\w+ ){0,2}?(?:havent|no he|no|dont|do not) (?:taken|take|"
+    r"tomado|tomo) (?:anything|nada|any|ningun\w*)|(?<!shes )(?<!hes )(?<!she has )(?<!he has )(?<!they have )"
+    r"(?<!she )(?<!he )never been on|no he tomado (?:nada|ningun\w*)|"
     r"(?:im|i am) a \d+ ?(?:year|yo\b)|(?:my|mi) (?:own )?(?:depression|anxiety|ocd|ptsd|panic|bipolar|adhd|mood|"
     r"depresion|ansiedad|panico)|i (?:have |had )?never (?:taken|tried|been on)|"
     r"(?:yo )?nunca (?:he tomado|tome|he probado)|creo que (?:tengo|estoy|yo)|tengo " + _ILLNESS +
-    r"|estoy " + _ILLNESS + r"|me interesa|i might (?:be|have)|yo tambien|i worry i)")
+    r"|estoy " + _ILLNESS + r"|me interesa|i might (?:be|have)|i worry i)")
 
 
 # The writer saying outright that the help is for them: weighs as much as "writing for my son".
@@ -248,6 +261,8 @@ def _subject(text: str) -> tuple[str, str] | None:
     if last is None:
         return None
     kind = last.lastgroup or ""
+    if kind == "bare":  # "sister has anxiety and takes Buspar" in a list of relatives
+        return "relative", last.group(kind)
     return kind, last.group(kind)
 
 
@@ -392,5 +407,40 @@ def is_own_trial(folded: str, mention: Mention, patient: Patient,
         return False
     if _FAMILY_HISTORY.search(sentence):
         return False
-    subject = _subject(before) or _subject(folded[mention.sentence[0]:mention.start])
+    # A drug's own words are no person: the "I" of "a bill if I" (Abilify heard as words).
+    masked = _without_drug_names(folded, mentions)
+    subject = _subject(masked[s:mention.start]) or _subject(masked[mention.sentence[0]:mention.start])
     return _belongs_to_patient(subject, patient)
+
+
+def _without_drug_names(folded: str, mentions: list[Mention]) -> str:
+    out = list(folded)
+    for m in mentions:
+        out[m.start:m.end] = "x" * (m.end - m.start)
+    return "".join(out)
+
+
+# A name taken back for the next one: "I wrote Paxil but I meant Prozac", "Zoloft, sorry, I mean
+# Lexapro", "puse Paxil, quise decir Prozac", "Celexa, no, mejor dicho Lexapro".
+_CORRECTED = re.compile(
+    r"\W*(?:(?:but|pero|no|sorry|oops|perdon|perdona|or|o|wait|espera)\W+)*(?:i |yo )?(?:meant|mean|"
+    r"quise decir|quiero decir|digo|rather|mejor dicho|scratch that|correction|correccion)\W+"
+    r"(?:(?:it was|it is|its|was|fue|era|es|the|el|la|to say|to write)\W+)*")
+
+# Said outright never to have been taken, anywhere in the message: "I've never taken Paxil".
+_NEVER_TAKEN = re.compile(
+    r"\b(?:(?:i|ive|i have|he|she|hes|shes|has|have) )?never (?:actually |really )?(?:taken|took|tried|been on|"
+    r"used|had)\W+$|\bnunca (?:he |ha )?(?:tomado|tome|tomo|probado|probe|probo|estado con|estuve con)\W+(?:el |la )?$")
+
+
+def disowned(folded: str, mentions: list[Mention]) -> set[str]:
+    """Drugs the message takes back: a name corrected to another, or said never taken. Every
+    place such a drug is named is then no trial."""
+    out = set()
+    for a, b in zip(mentions, mentions[1:], strict=False):
+        if a.drug != b.drug and a.sentence == b.sentence and _CORRECTED.fullmatch(folded[a.end:b.start]):
+            out.add(a.drug.generic)
+    for m in mentions:
+        if _NEVER_TAKEN.search(folded[max(m.sentence[0], m.start - 40):m.start]):
+            out.add(m.drug.generic)
+    return out
