@@ -20,7 +20,11 @@ _ASKING = re.compile(
     r"could i (?:try|take|get|do|have|use)|vale la pena|deberia (?:probar|tomar)|"
     # The clinic asked to give it: "Do you do ketamine infusions?", "can u guys prescribe xanax".
     r"(?:do|can|could|would) (?:you|u|y'?all)(?: guys| all)? (?:do|offer|provide|prescribe|give|have)|"
-    r"(?:ofrecen|hacen|recetan|dan) (?:ustedes )?(?:el |la |los |las )?$)\b")
+    r"(?:ofrecen|hacen|recetan|dan) (?:ustedes )?(?:el |la |los |las )?$|"
+    r"candidate for|candidat[oa] (?:para|a))\b")
+
+# "would be a good Spravato candidate": a treatment weighed for the person, not received.
+_CANDIDATE_AFTER = re.compile(r"^\W*(?:candidate|candidacy|candidat[oa]|eligib\w*|elegible)\b")
 
 # The treatment the person is writing about, named just before it ("calling about ketamine",
 # "I'm calling about the Auvelity", "Treatment interest: ketamine", "Para el tratamiento con
@@ -94,7 +98,8 @@ _PLANNED = re.compile(
     # Weighed and set aside, not covered, still at the pharmacy, or a trial's placebo arm.
     r"(?:was |were |been )?considered|deferred|ruled out|held off|on hold|(?:se )?descart\w+|"
     r"(?:not|isnt|wasnt|no esta|no estaba|no fue) (?:\w+ )?(?:covered|cubiert[oa])|no (?:lo |la )?cubre|"
-    r"pick(?:ing)? (?:it|them) up (?:tomorrow|today|later|this|next|on)|before i (?:start|take|begin)|"
+    r"pick(?:ing)? (?:it|them) up (?:tomorrow|today|later|this|next|on)|before i (?:start|take|begin) (?:it|them|"
+    r"taking)\b|"
     r"la recojo|lo recojo|placebo|never (?:actually |really )?(?:got|received|had) (?:it|the (?:drug|"
     r"medication|medicine|real \w+|actual \w+)|one|any)|(?:is |are |she is |he is |shes |hes )switching "
     r"(?:me |him |her )?to|nunca (?:me )?(?:lo |la )?(?:dieron|recibi))\b")
@@ -388,6 +393,8 @@ def is_own_trial(folded: str, mention: Mention, patient: Patient,
             return False
     if mention.drug.generic == "ketamine" and re.search(r"\b(?:spravato|esketamin[ea])\b", sentence):
         return False  # "the nasal spray ketamine thing (Spravato)": one drug, esketamine
+    if _CANDIDATE_AFTER.match(folded[mention.end:]):
+        return False
     if not owned and not received_after and _ABOUT.search(before[-70:]):
         return False
     had_it = bool(_HAD_IT.search(folded[mention.end:e]))
