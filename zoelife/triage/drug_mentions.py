@@ -325,7 +325,8 @@ def find_mentions(f: Folded) -> list[Mention]:
             found.append((m.start(), m.end(), drug_names()[name]))
     # A name a voicemail transcript heard as several words: "Lexi pro", "Clono pin", "Trin Telex".
     # One-letter words too: "Lex a pro", "Lith o bid", "Able if I"; never the first of a run.
-    words = list(re.finditer(r"[a-z]{1,7}", folded))
+    # Whole words only: "psiquiatra dice" holds no "tra dice".
+    words = list(re.finditer(r"(?<![a-z])[a-z]{1,7}(?![a-z])", folded))
     for i in range(len(words)):
         for n in (3, 2):
             run = words[i:i + n]
