@@ -85,13 +85,14 @@ _PLANNED = re.compile(
     r"quiere(?:n)? que (?:empiece|comience|inicie|tome|pruebe)|"
     r"didnt (?:fill|start|pick (?:it |them )?up|open)|nunca (?:lo |la )?(?:compre|empece|tome|probe|use|abri)|"
     r"no (?:me )?(?:lo|la|los|las) (?:tome|tomo|compre|empece|probe|surti)|"
-    r"no (?:la |lo |las |los |me (?:la|lo) )?(?:he|e|ha|hemos) (?:empezado|comenzado|iniciado|tomado|"
+    r"no (?:la |lo |las |los |me (?:la|lo) )?(?:he|e|ha|hemos) (?:empezado|comenzado|iniciado|tomado|surtido|"
+    r"comprado|recogido|"
     r"probado)|"
     r"todavia no (?:empezo|empece|empieza)|aun no (?:la |lo )?(?:ha empezado|empezo|empece)|"
     r"want(?:s|ed)? me to (?:start|try|take)|(?:offered|suggested|recommended|mentioned|discussed)\b(?: me)?(?!.*"
     r"(?:took|tried|was on|been on|taking))|supposed to start|"
     r"(?:just |was )?prescribed .{0,40}(?:havent|have not|not yet)|"
-    r"havent (?:started|taken|tried)|have not (?:started|taken|tried)|never (?:took|taken|tried)|"
+    r"(?:havent|have not|hasnt|has not) (?:yet )?(?:started|taken|tried|filled|picked up|opened)|never (?:took|taken|tried)|"
     r"voy a (?:empezar|comenzar|tomar)|(?:me )?(?:ofrecio|ofrecieron|sugirio|sugirieron|recomendo)"
     r" (?!.*(?:tome|probe|estuve))|empiezo|va a empezar|no he (?:empezado|tomado|probado)|"
     r"nunca (?:he tomado|tome|probe)|"
@@ -332,6 +333,28 @@ _OTHER_TREATMENT = re.compile(r"\b(?:ect|electroconvulsive(?: therapy)?|tms|rtms
                               r"iop|php|referral)\W*$")
 
 
+# A not-taken cue said of "it" in the next sentence, which names no drug: "Dr. Lee prescribed
+# Auvelity last week; I haven't filled it yet."
+# Only never-yet words: "he doesn't want to do it again", "ya no lo tomo" are about something
+# else or a stop.
+_NOT_YET_OF_IT = re.compile(
+    r"\b(?:(?:havent|have not|hasnt|has not|never|didnt|did not|not yet) (?:yet |even |actually )?(?:filled|picked up|"
+    r"started|taken|tried|opened|used|gotten|got)|pick(?:ing)? (?:it|them) up)(?: (?:it|them|that one))\b"
+    r"|\b(?:(?:todavia|aun|nunca) )?no (?:la|lo|las|los) (?:he |ha )?(?:surtido|comprado|recogido|empezado|"
+    r"tomado|probado)\b|\bnunca (?:la|lo|las|los) (?:surti|compre|empece|tome|probe)\b")
+
+
+def _not_taken_next(folded: str, mention: Mention, mentions: list[Mention]) -> bool:
+    if any(m.sentence == mention.sentence and m.start > mention.start for m in mentions):
+        return False
+    end = mention.sentence[1]
+    following = SENTENCE_END.search(folded, end)
+    stop = following.end() if following else len(folded)
+    if any(end <= m.start < stop for m in mentions):
+        return False
+    return bool(_NOT_YET_OF_IT.search(folded, end, stop))
+
+
 def _not_taken(folded: str, mention: Mention, mentions: list[Mention]) -> bool:
     """Planned, never taken or refused: a cue in the sentence that is about this drug's group
     ("was offered Abilify but declined", "the doctor wants to add Rexulti, I haven't started
@@ -378,7 +401,8 @@ def is_own_trial(folded: str, mention: Mention, patient: Patient,
     clause = folded[s:e]
     before = folded[s:mention.start]
     sentence = folded[mention.sentence[0]:mention.sentence[1]]
-    if _not_taken(folded, mention, mentions) or _PLAN_START.search(before):
+    if _not_taken(folded, mention, mentions) or _not_taken_next(folded, mention, mentions) or \
+            _PLAN_START.search(before):
         return False
     # "stop my Klonopin", "his Zoloft": a medicine someone has is theirs, asked about or not.
     owned = re.search(r"\b(?:my|mi|mis|his|her|su|sus) (?:\w+ )?$", before[-30:])
@@ -407,6 +431,10 @@ def is_own_trial(folded: str, mention: Mention, patient: Patient,
                       for t in _TAKING_NOW.finditer(folded, max(e, mention.end), window_end))
     asking = _last(_ASKING, before)
     # "can I take Xanax if I'm on Lexapro": the words after the question say Lexapro is taken.
+    # "I want to try ketamine because Prozac, Zoloft and Celexa all failed": a reason after the
+    # question names what was taken.
+    if asking and re.search(r"\b(?:because|since|after|given|porque|ya que|pues|despues de)\b", before[asking.end():]):
+        asking = None
     if (asking and not owned and not received_after and not had_it and not _PAST.search(before[asking.end():])
             and not _TAKING_NOW.search(before[asking.end():]) and not taken_after):
         return False
@@ -430,9 +458,16 @@ def _without_drug_names(folded: str, mentions: list[Mention]) -> str:
 # A name taken back for the next one: "I wrote Paxil but I meant Prozac", "Zoloft, sorry, I mean
 # Lexapro", "puse Paxil, quise decir Prozac", "Celexa, no, mejor dicho Lexapro".
 _CORRECTED = re.compile(
-    r"\W*(?:(?:but|pero|no|sorry|oops|perdon|perdona|or|o|wait|espera)\W+)*(?:i |yo )?(?:meant|mean|"
+    r"\W*(?:(?:earlier|before|above|there|antes|arriba)\W+)?(?:(?:but|pero|no|sorry|oops|perdon|perdona|or|o|"
+    r"wait|espera)\W+)*(?:i |yo )?(?:meant|mean|"
     r"quise decir|quiero decir|digo|rather|mejor dicho|scratch that|correction|correccion)\W+"
-    r"(?:(?:it was|it is|its|was|fue|era|es|the|el|la|to say|to write)\W+)*")
+    r"(?:(?:it was|it is|its|was|fue|era|es|the|el|la|to say|to write)\W+)*"
+    # "Tried Zoloft. Wait, no, it was Paxil", "Celexa, perdón, era Lexapro".
+    r"|\W*(?:(?:wait|sorry|oops|perdon|perdona|no|nope|actually|espera|correction)\W+)+(?:it was|it is|its|"
+    r"it was actually|era|fue|es)\W+(?:the |el |la )?")
+
+# "Lexapro, not Lamictal", "Zoloft y no Paxil": the drug after "not" is the one taken back.
+_NOT_THIS = re.compile(r"\W*(?:and |y )?(?:not|no|instead of|en vez de|en lugar de)\W+(?:the |el |la )?")
 
 # Said outright never to have been taken, anywhere in the message: "I've never taken Paxil".
 _NEVER_TAKEN = re.compile(
@@ -445,8 +480,13 @@ def disowned(folded: str, mentions: list[Mention]) -> set[str]:
     place such a drug is named is then no trial."""
     out = set()
     for a, b in zip(mentions, mentions[1:], strict=False):
-        if a.drug != b.drug and a.sentence == b.sentence and _CORRECTED.fullmatch(folded[a.end:b.start]):
+        gap = folded[a.end:b.start]
+        if a.drug == b.drug or len(gap) > 60:
+            continue
+        if _CORRECTED.fullmatch(gap):
             out.add(a.drug.generic)
+        elif a.sentence == b.sentence and _NOT_THIS.fullmatch(gap):
+            out.add(b.drug.generic)
     for m in mentions:
         if _NEVER_TAKEN.search(folded[max(m.sentence[0], m.start - 40):m.start]):
             out.add(m.drug.generic)
