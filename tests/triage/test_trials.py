@@ -371,6 +371,8 @@ def test_desde_hace_and_french_units_are_how_long(text: str, weeks: int | None) 
     ("I sleep ten hours a night and still feel tired", []),
     ("Effects or no effects, I want to try TMS", []),
     ("Is Doctor Sarah Quell taking new patients?", []),
+    ("hi yes I'm on a bill if I five and Lexapro ten call me", ["aripiprazole", "escitalopram"]),
+    ("I'm on a bill if I can pay it, and Lexapro", ["escitalopram"]),
     ("¿Mi psiquiatra dice que sirve la EMT?", []),
 ])
 def test_names_heard_by_sound(text: str, wanted: list[str]) -> None:
@@ -402,6 +404,9 @@ def test_a_name_taken_back_is_no_trial(text: str, wanted: list[str]) -> None:
     ("Dr. Lee prescribed Auvelity last week; I haven't filled it yet. Currently Lexapro 20.", ["escitalopram"]),
     ("Tengo receta de Wellbutrin pero no la he surtido. Tomé Prozac 2 años.", ["fluoxetine"]),
     ("She declined medication after Paxil made her sick.", ["paroxetine"]),
+    ("Awaiting insurance approval for Auvelity; currently on bupropion 300.", ["bupropion"]),
+    ("Me iban a dar litio pero al final no. Tomo sertralina.", ["sertraline"]),
+    ("I saw an ad for Exxua. Anyone tried it? I've been on Paxil 20.", ["paroxetine"]),
     ("Hi, I would be a good Spravato candidate I think. I've failed Prozac and Zoloft.",
      ["fluoxetine", "sertraline"]),
     # Near misses: stopping is not refusing, a next sentence about something else is no cue.

@@ -207,6 +207,9 @@ _TAKING_BEFORE = re.compile(
 
 _LIST_AFTER_DRUG = re.compile(r"^\W*" + _FILLERS + r"$")
 
+_NUMBER_NEXT = re.compile(r"^\W{0,3}(?:\d|(?:one|two|three|four|five|six|seven|eight|nine|ten|twenty|thirty|"
+                          r"forty|fifty|hundred|point|half|uno|dos|tres|cuatro|cinco|diez|veinte|cien)\b)")
+
 _NUMBER_WORDS = frozenset(
     "one two three four five six seven eight nine ten twenty thirty forty fifty hundred "
     "uno dos tres cuatro cinco seis siete ocho nueve diez cien".split())
@@ -265,11 +268,13 @@ def _sounded_names(folded: str, words: list[re.Match[str]], taken: list[bool],
                     or (n == 1 and is_ordinary_word(run[0].group(0)))):
                 continue
             dose_next = bool(_DOSE_NEXT.match(folded[end:]))
-            # A one-letter first word ("a bill if I") only before a dose: "e se aceitam" is not
-            # escetamina.
-            if len(run[0].group(0)) == 1 and not dose_next:
+            # A one-letter first word ("a bill if I") only before a dose or, after a word for
+            # taking, a number ("I'm on a bill if I five"): "e se aceitam" is not escetamina.
+            taking_before = bool(_TAKING_BEFORE.search(folded[max(0, start - 40):start]))
+            if len(run[0].group(0)) == 1 and not dose_next and not (
+                    taking_before and _NUMBER_NEXT.match(folded[end:])):
                 continue
-            if not (dose_next or _TAKING_BEFORE.search(folded[max(0, start - 40):start])
+            if not (dose_next or taking_before
                     or any(_LIST_AFTER_DRUG.match(folded[e:start]) for s, e, _ in found if e <= start)):
                 continue
             name = sounds_like_name("".join(w.group(0) for w in run))

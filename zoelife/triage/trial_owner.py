@@ -21,7 +21,11 @@ _ASKING = re.compile(
     # The clinic asked to give it: "Do you do ketamine infusions?", "can u guys prescribe xanax".
     r"(?:do|can|could|would) (?:you|u|y'?all)(?: guys| all)? (?:do|offer|provide|prescribe|give|have)|"
     r"(?:ofrecen|hacen|recetan|dan) (?:ustedes )?(?:el |la |los |las )?$|"
-    r"candidate for|candidat[oa] (?:para|a))\b")
+    r"candidate for|candidat[oa] (?:para|a)|"
+    # Seen advertised: "I saw an ad for Exxua", "vi un anuncio de".
+    r"(?:saw|seen|heard|read) (?:an? |the |some )?(?:ad|ads|commercial|advert\w*|article|post|video|tiktok|"
+    r"news)\w* (?:for|about|on)|read (?:about|up on)|(?:vi|lei) (?:un|una) (?:anuncio|publicidad|articulo|"
+    r"video|nota) (?:de|sobre))\b")
 
 # "would be a good Spravato candidate": a treatment weighed for the person, not received.
 _CANDIDATE_AFTER = re.compile(r"^\W*(?:candidate|candidacy|candidat[oa]|eligib\w*|elegible)\b")
@@ -101,7 +105,12 @@ _PLANNED = re.compile(
     r"(?:not|isnt|wasnt|no esta|no estaba|no fue) (?:\w+ )?(?:covered|cubiert[oa])|no (?:lo |la )?cubre|"
     r"pick(?:ing)? (?:it|them) up (?:tomorrow|today|later|this|next|on)|before i (?:start|take|begin) (?:it|them|"
     r"taking)\b|"
-    r"la recojo|lo recojo|placebo|never (?:actually |really )?(?:got|received|had) (?:it|the (?:drug|"
+    r"la recojo|lo recojo|placebo|"
+    # Waiting on the payer: "Awaiting insurance approval for Auvelity", "pending PA for".
+    r"(?:awaiting|waiting (?:on|for)|pending|esperando|pendiente)(?: \w+){0,2} (?:approval|authorization|auth|pa|"
+    r"aprobacion|autorizacion)(?: (?:for|of|para|de))?|"
+    r"(?:me |le |nos )?iban a (?:dar|recetar|poner|agregar|cambiar)|(?:was|were) going to (?:give|put|start|add|"
+    r"switch)|never (?:actually |really )?(?:got|received|had) (?:it|the (?:drug|"
     r"medication|medicine|real \w+|actual \w+)|one|any)|(?:is |are |she is |he is |shes |hes )switching "
     r"(?:me |him |her )?to|nunca (?:me )?(?:lo |la )?(?:dieron|recibi))\b")
 
