@@ -458,3 +458,18 @@ def test_whose_medicine_by_hedges_relatives_and_prescribers(text: str, wanted: l
 ])
 def test_bodily_reasons_new_list_entries_and_spanglish(text: str, wanted: list[str]) -> None:
     assert drugs(text) == wanted
+
+
+@pytest.mark.parametrize(("text", "wanted"), [
+    ("Mi psiquiatra quiere probar con Abilify pero yo tengo miedo. Tomo Zoloft 100.", ["sertraline"]),
+    ("Yo tomé Rivotril hace años; mi hijo nunca ha tomado nada. Es para él la cita.", []),
+    ("I've heard Trintellix has fewer side effects. I'm on Celexa now.", ["citalopram"]),
+    ("I heard voices so they put me on Risperdal, which helped.", ["risperidone"]),
+    ("Sera quell 300 at bedtime and lithium 900, per my husband.", ["quetiapine", "lithium"]),
+    ("I was on Zoloft — no wait, it was Lexapro — for about a year.", ["escitalopram"]),
+    ("Meds: Lexapro 20 (current), Abilify 5 (d/c 2023, akathisia). Allergies: PCN.",
+     ["escitalopram", "aripiprazole"]),
+    ("tomo sertralina y mi esposo también toma sertralina", ["sertraline"]),
+])
+def test_a_later_batch_of_new_sentences(text: str, wanted: list[str]) -> None:
+    assert drugs(text) == wanted

@@ -210,6 +210,10 @@ _LIST_AFTER_DRUG = re.compile(r"^\W*" + _FILLERS + r"$")
 _NUMBER_NEXT = re.compile(r"^\W{0,3}(?:\d|(?:one|two|three|four|five|six|seven|eight|nine|ten|twenty|thirty|"
                           r"forty|fifty|hundred|point|half|uno|dos|tres|cuatro|cinco|diez|veinte|cien)\b)")
 
+# "Sera quell 300 at bedtime": a dose's number without its unit.
+_BARE_DOSE_NEXT = re.compile(r"^ (?:\d+(?:\.\d+)?|\.\d+)(?! ?(?:years?|yrs?|days?|weeks?|months?|hours?|times|am|pm|"
+                             r"anos?|dias?|meses|horas|%|/))\b")
+
 _NUMBER_WORDS = frozenset(
     "one two three four five six seven eight nine ten twenty thirty forty fifty hundred "
     "uno dos tres cuatro cinco seis siete ocho nueve diez cien".split())
@@ -274,7 +278,7 @@ def _sounded_names(folded: str, words: list[re.Match[str]], taken: list[bool],
             if len(run[0].group(0)) == 1 and not dose_next and not (
                     taking_before and _NUMBER_NEXT.match(folded[end:])):
                 continue
-            if not (dose_next or taking_before
+            if not (dose_next or taking_before or _BARE_DOSE_NEXT.match(folded[end:])
                     or any(_LIST_AFTER_DRUG.match(folded[e:start]) for s, e, _ in found if e <= start)):
                 continue
             name = sounds_like_name("".join(w.group(0) for w in run))

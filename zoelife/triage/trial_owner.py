@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from zoelife.triage.drug_mentions import SENTENCE_END, Mention
 
 _ASKING = re.compile(
-    r"\b(?:what about|how about|interested in|curious about|heard (?:about|of|that)|thinking "
+    r"\b(?:what about|how about|interested in|curious about|heard(?: (?:about|of|that))?|thinking "
     r"(?:about|of)|ask(?:ing)? about|wondering (?:about|if|whether)|would .{0,30}(?:help|work)|"
     r"could .{0,30}(?:help|work)|is .{0,30}an option|me interesa|quisiera saber|"
     r"(?:sirve|funciona) (?:el|la)|podria(?:n)? (?:probar|darme|recetarme)|considering|"
@@ -63,7 +63,8 @@ _TAKING_NOW = re.compile(r"\b(?:i take|im on|i am on|ive been on|tomo|estoy con|
 _FAMILY_HISTORY = re.compile(r"\b(?:family (?:history|hx)|fhx|fh:|antecedentes familiares|"
                              r"runs in (?:the|my|our) family|hereditar\w+)")
 
-_PAST = re.compile(r"\b(?:took|tried|was on|been on|failed|had|done|received|stopped|quit|discontinued|tome|tomo|tomaba|dejo|deje|"
+_PAST = re.compile(r"\b(?:took|tried|was on|been on|failed|had|done|received|stopped|quit|discontinued|"
+                   r"put me on|gave me|started me on|tome|tomo|tomaba|dejo|deje|"
                    r"probe|probo|estuve|estuvo|recibi|recibio)\b")
 
 # A plan's imperative at the start of a clause: "Start bupropion XL 150", "Iniciar sertralina".
@@ -77,7 +78,8 @@ _PLANNED = re.compile(
     r"(?:says|said|thinks|mentioned) (?:maybe|we could|we might|we should|i could|i might|i should)|"
     r"maybe|might|may|could|should) (?:to )?(?:add|adding|augment with|switch(?:ing)? (?:me )?to|"
     r"put(?:ting)? me on)|"
-    r"(?:me )?quiere(?:n)? (?:dar|recetar|poner|agregar|anadir|cambiar a)|"
+    r"(?:me )?quiere(?:n)? (?:dar|recetar|poner|agregar|anadir|cambiar a|probar(?: con)?|intentar(?: con)?)|"
+    r"(?:wants?|wanted) to try(?: me on)?|"
     r"(?:quiere|quieren|va|van) a (?:agregar|anadir|poner|recetar|cambiar)|"
     r"(?:start|starting|try|trying) (?:\w+ ){0,2}(?:on )?(?:next|tomorrow|soon|monday|tuesday|"
     r"wednesday|thursday|friday|saturday|sunday|this week|el lunes|manana|la proxima)|"
@@ -87,7 +89,8 @@ _PLANNED = re.compile(
     r"avoid(?:ing)?|not (?:yet )?(?:started|initiated|begun|filled)|no (?:iniciad[oa]|empezad[oa])|"
     r"(?:estoy|estaba|esta) por (?:empezar|comenzar|iniciar|tomar)|"
     r"quiere(?:n)? que (?:empiece|comience|inicie|tome|pruebe)|"
-    r"didnt (?:fill|start|pick (?:it |them )?up|open)|nunca (?:lo |la )?(?:compre|empece|tome|probe|use|abri)|"
+    r"didnt (?:fill|start|pick (?:it |them )?up|open)|nunca (?:lo |la )?(?:compre|empece|tome|probe|use|abri|"
+    r"compro|empezo|probo|uso|abrio)|"
     r"no (?:me )?(?:lo|la|los|las) (?:tome|tomo|compre|empece|probe|surti)|"
     r"no (?:la |lo |las |los |me (?:la|lo) )?(?:he|e|ha|hemos) (?:empezado|comenzado|iniciado|tomado|surtido|"
     r"comprado|recogido|"
@@ -223,6 +226,11 @@ _FOR_ME = re.compile(
 
 
 # The writer saying outright that the help is for them: weighs as much as "writing for my son".
+# ... and that it is for someone else: "Es para él la cita", "the appointment is for my son".
+_PLAINLY_THEM = re.compile(
+    r"\b(?:(?:es|is|its|it is|la cita es|the appointment is|this is) (?:para|for) (?:el|ella|him|her|"
+    r"(?:my|mi) " + _RELATIVES + r")\b)")
+
 _PLAINLY_ME = re.compile(
     r"\b(?:(?:im|i am) the (?:only )?one (?:who|that) (?:needs|wants|is looking|is asking|needs)|"
     r"(?:this|it) is for me\b|its for me\b|(?:soy yo|es para mi)\b|"
@@ -245,7 +253,8 @@ def who_is_patient(folded: str, first_drug_at: int) -> Patient:
     for_relative = _FOR_A_RELATIVE.search(opening)
     parent_of = _PARENT_OF.search(opening)
     relative_taking = _RELATIVE_TAKING.search(opening)
-    for_them = len(_FOR_THEM.findall(folded)) + (3 if for_relative or parent_of else 0) + (
+    for_them = len(_FOR_THEM.findall(folded)) + 3 * len(_PLAINLY_THEM.findall(folded)) + (
+        3 if for_relative or parent_of else 0) + (
         1 if relative_taking else 0)
     for_me = len(_FOR_ME.findall(folded)) + 3 * len(_PLAINLY_ME.findall(folded))
     if for_them > for_me:
