@@ -470,6 +470,12 @@ def test_bodily_reasons_new_list_entries_and_spanglish(text: str, wanted: list[s
     ("Meds: Lexapro 20 (current), Abilify 5 (d/c 2023, akathisia). Allergies: PCN.",
      ["escitalopram", "aripiprazole"]),
     ("tomo sertralina y mi esposo también toma sertralina", ["sertraline"]),
+    # Near misses of the cues above.
+    ("I'm considered treatment resistant after failing Zoloft and Prozac.", ["sertraline", "fluoxetine"]),
+    ("I heard back from my doctor: stay on Lexapro 20.", ["escitalopram"]),
+    ("I saw my psychiatrist and she upped my Lexapro to 20.", ["escitalopram"]),
+    ("Not Prozac, it was Paxil that made me gain weight.", ["paroxetine"]),
+    ("Could you send a refill of my bupropion XL to the pharmacy? I'm Dr. Patel's patient.", ["bupropion"]),
 ])
 def test_a_later_batch_of_new_sentences(text: str, wanted: list[str]) -> None:
     assert drugs(text) == wanted

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from zoelife.triage.drug_mentions import SENTENCE_END, Mention
 
 _ASKING = re.compile(
-    r"\b(?:what about|how about|interested in|curious about|heard(?: (?:about|of|that))?|thinking "
+    r"\b(?:what about|how about|interested in|curious about|heard (?:about|of|that)|heard(?=\s*$)|thinking "
     r"(?:about|of)|ask(?:ing)? about|wondering (?:about|if|whether)|would .{0,30}(?:help|work)|"
     r"could .{0,30}(?:help|work)|is .{0,30}an option|me interesa|quisiera saber|"
     r"(?:sirve|funciona) (?:el|la)|podria(?:n)? (?:probar|darme|recetarme)|considering|"
@@ -104,7 +104,7 @@ _PLANNED = re.compile(
     r" (?!.*(?:tome|probe|estuve))|empiezo|va a empezar|no he (?:empezado|tomado|probado)|"
     r"nunca (?:he tomado|tome|probe)|"
     # Weighed and set aside, not covered, still at the pharmacy, or a trial's placebo arm.
-    r"(?:was |were |been )?considered|deferred|ruled out|held off|on hold|(?:se )?descart\w+|"
+    r"(?:was |were |been )?considered(?=\s*(?:but|and|,|;|\.|$))|deferred|ruled out|held off|on hold|(?:se )?descart\w+|"
     r"(?:not|isnt|wasnt|no esta|no estaba|no fue) (?:\w+ )?(?:covered|cubiert[oa])|no (?:lo |la )?cubre|"
     r"pick(?:ing)? (?:it|them) up (?:tomorrow|today|later|this|next|on)|before i (?:start|take|begin) (?:it|them|"
     r"taking)\b|"
@@ -463,6 +463,10 @@ def is_own_trial(folded: str, mention: Mention, patient: Patient,
     # A drug's own words are no person: the "I" of "a bill if I" (Abilify heard as words).
     masked = _without_drug_names(folded, mentions)
     subject = _subject(masked[s:mention.start]) or _subject(masked[mention.sentence[0]:mention.start])
+    # "she upped my Lexapro": the writer's own medicine, whoever changed it.
+    if patient.kind == "self" and re.search(r"\b(?:my|mi|mis) (?:(?!" + _RELATIVES + r"\b)[a-z]+(?<!s) )?$",
+                                            before[-30:]):
+        subject = ("first", "my")
     return _belongs_to_patient(subject, patient)
 
 
@@ -505,6 +509,10 @@ def disowned(folded: str, mentions: list[Mention]) -> set[str]:
             out.add(a.drug.generic)
         elif a.sentence == b.sentence and _NOT_THIS.fullmatch(gap):
             out.add(b.drug.generic)
+        elif (a.sentence == b.sentence and re.fullmatch(r"\W*(?:not|no|it wasnt|wasnt|no fue|no era)\W*",
+                                                          folded[a.sentence[0]:a.start])
+              and re.fullmatch(r"\W*(?:it was|but|sino|era|fue)\W+(?:the |el |la )?", gap)):
+            out.add(a.drug.generic)  # "Not Prozac, it was Paxil", "No fue Prozac, fue Paxil"
     for m in mentions:
         if _NEVER_TAKEN.search(folded[max(m.sentence[0], m.start - 40):m.start]):
             out.add(m.drug.generic)
