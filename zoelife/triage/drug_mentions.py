@@ -1,7 +1,8 @@
 """Where a message names a psychiatric drug: by a name from `data/drugs.toml` (US generic
 names, brands, Spanish names), by a clinician's abbreviation ("SERT 200", "nortrip 100"),
 or by a word close to a name that is not an ordinary English, Spanish, Portuguese or French word
-(rapidfuzz, simplemma), each with its clause and sentence. Used by `trials`."""
+(rapidfuzz, simplemma), or by ordinary words that sound like a name where a medicine is talked
+of ("Sarah quell", jellyfish's Metaphone), each with its clause and sentence. Used by `trials`."""
 
 from __future__ import annotations
 

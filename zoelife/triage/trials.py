@@ -11,14 +11,16 @@ How it reads (docs/triage.md, "Medication trials"):
 * **Drugs** come from `data/drugs.toml` (US generic names, brands, Spanish and Portuguese
   names, the literature's abbreviations). A word close to a name, as written or vowel-blind, is
   read as that drug (rapidfuzz), unless it is an ordinary English, Spanish, Portuguese or
-  French word (simplemma's dictionaries), so "zolft" is sertraline and "ability" is not aripiprazole.
+  French word (simplemma's dictionaries), so "zolft" is sertraline and "ability" is not aripiprazole;
+  ordinary words a voicemail transcript made of a name ("Sarah quell") are read by how they
+  sound (Metaphone) where a medicine is talked of.
   Gabapentin, pregabalin and clonidine count only when taken for a psychiatric reason.
 * **Numbers written in words** ("fifty milligrams", "tres meses") become digits first
   (text2num), then a dose is a number with mg beside the drug, a duration a number of days,
   weeks, months or years.
 * **Only the person's own trials.** A drug asked about, planned, refused or someone else's is
   not a trial (a plan or refusal is about the drug its words lead to or follow, not the whole
-  sentence); ketamine and esketamine count only when the words say they were received (they
+  sentence), nor is a name taken back ("I wrote Paxil but I meant Prozac"); ketamine and esketamine count only when the words say they were received (they
   are what many people ask the clinic for, "calling about ketamine").
 
 Pure and deterministic: no database, no network, no logging of the text.
