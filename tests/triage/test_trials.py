@@ -476,6 +476,9 @@ def test_bodily_reasons_new_list_entries_and_spanglish(text: str, wanted: list[s
     ("I saw my psychiatrist and she upped my Lexapro to 20.", ["escitalopram"]),
     ("Not Prozac, it was Paxil that made me gain weight.", ["paroxetine"]),
     ("Could you send a refill of my bupropion XL to the pharmacy? I'm Dr. Patel's patient.", ["bupropion"]),
+    ("My doctor is switching me from Zoloft to Lexapro next week.", ["sertraline"]),
+    ("Empiezo con Lexapro 10 la semana que viene; tomé Prozac un año.", ["fluoxetine"]),
+    ("I took Zoloft for a year, next week I see my doctor.", ["sertraline"]),
 ])
 def test_a_later_batch_of_new_sentences(text: str, wanted: list[str]) -> None:
     assert drugs(text) == wanted

@@ -373,6 +373,15 @@ def _not_taken_next(folded: str, mention: Mention, mentions: list[Mention]) -> b
     return bool(_NOT_YET_OF_IT.search(folded, end, stop))
 
 
+# A time to come said right after a drug (and its dose): "switching me from Zoloft to Lexapro
+# next week", "empiezo con Lexapro 10 el lunes".
+_FROM_A_LATER_DAY = re.compile(
+    r"^[\s,]*(?:xr|xl|er|sr)?\s*(?:\d+(?:\.\d+)? ?(?:mg)?\s*)?(?:starting |beginning |from |a partir de(?:l)? |desde )?"
+    r"(?:next (?:week|month|monday|tuesday|wednesday|thursday|friday|saturday|sunday)|tomorrow|"
+    r"in (?:a|two|2|few) (?:days|weeks)|(?:la )?(?:proxima semana|semana que viene)|"
+    r"el (?:lunes|martes|miercoles|jueves|viernes|sabado|domingo) que viene|manana)\b")
+
+
 def _not_taken(folded: str, mention: Mention, mentions: list[Mention]) -> bool:
     """Planned, never taken or refused: a cue in the sentence that is about this drug's group
     ("was offered Abilify but declined", "the doctor wants to add Rexulti, I haven't started
@@ -380,6 +389,9 @@ def _not_taken(folded: str, mention: Mention, mentions: list[Mention]) -> bool:
     s0, s1 = mention.sentence
     sentence = folded[s0:s1]
     groups = _groups(mentions, mention.sentence, folded)
+    group = next((g for g in groups if mention in g), [mention])
+    if _FROM_A_LATER_DAY.match(folded[group[-1].end:s1]):
+        return True
     for pattern in (_PLANNED, _REFUSED):
         for cue in pattern.finditer(folded, s0, s1):
             group = _attached(cue, groups, folded)
