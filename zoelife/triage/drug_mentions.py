@@ -1,7 +1,8 @@
 """Where a message names a psychiatric drug: by a name from `data/drugs.toml` (US generic
 names, brands, Spanish names), by a clinician's abbreviation ("SERT 200", "nortrip 100"),
 or by a word close to a name that is not an ordinary English, Spanish, Portuguese or French word
-(rapidfuzz, simplemma), each with its clause and sentence. Used by `trials`."""
+(rapidfuzz, simplemma), or by ordinary words that sound like a name where a medicine is talked
+of ("Sarah quell", jellyfish's Metaphone), each with its clause and sentence. Used by `trials`."""
 
 from __future__ import annotations
 
@@ -189,6 +190,62 @@ def heard_name(joined: str, cutoff: float = HEARD_AT,
 _DOSE_NEXT = re.compile(r"^\W{0,3}(?:\d+(?:\.\d+)?|[a-z]+(?: [a-z]+)?) ?(?:mg|mgs|milligrams?|miligramos?)\b")
 
 
+# A name heard by a voicemail transcript as ordinary words ("Sarah quell", "a bill if I", "Effects
+# or", "lamb ick tall") is read by how it sounds: the words joined have the same Metaphone code
+# as a name (jellyfish), or one sound off, not the first, in a code of five or more, and stay
+# this close as written. Only where a medicine is being talked of: a dose follows, a word for
+# taking comes just before ("been on Sarah quell", "tried the lamb ick tall"), or the words
+# stand in a list right after another drug ("Wellbutrin, Effects or, the, uh, Symbol Ta").
+SOUNDS_CODE_AT = 90
+SOUNDS_PLAIN_AT = 60
+SOUNDS_MIN_CODE = 4
+
+_FILLERS = r"(?:(?:the|a|an|some|el|la|uh|um|er|ah|like|lets see|i think|and|or|y|o)\W+){0,3}"
+
+_TAKING_BEFORE = re.compile(
+    r"\b(?:on|tried|try|trying|taking|take|takes|took|started|prescribed|gave (?:me|him|her)|"
+    r"added|tomo|tome|toma|tomaba|probe|probo|con)\W+" + _FILLERS + r"$")
+
+_LIST_AFTER_DRUG = re.compile(r"^\W*" + _FILLERS + r"$")
+
+_NUMBER_NEXT = re.compile(r"^\W{0,3}(?:\d|(?:one|two|three|four|five|six|seven|eight|nine|ten|twenty|thirty|"
+                          r"forty|fifty|hundred|point|half|uno|dos|tres|cuatro|cinco|diez|veinte|cien)\b)")
+
+# "Sera quell 300 at bedtime": a dose's number without its unit.
+_BARE_DOSE_NEXT = re.compile(r"^ (?:\d+(?:\.\d+)?|\.\d+)(?! ?(?:years?|yrs?|days?|weeks?|months?|hours?|times|am|pm|"
+                             r"anos?|dias?|meses|horas|%|/))\b")
+
+_NUMBER_WORDS = frozenset(
+    "one two three four five six seven eight nine ten twenty thirty forty fifty hundred "
+    "uno dos tres cuatro cinco seis siete ocho nueve diez cien".split())
+
+
+@cache
+def _name_codes() -> dict[str, str]:
+    import jellyfish
+
+    return {n: jellyfish.metaphone(n) for n in single_word_names()}
+
+
+@cache
+def sounds_like_name(joined: str) -> str | None:
+    """The name whose Metaphone code `joined` (words run together) has, or None."""
+    import jellyfish
+    from rapidfuzz import fuzz, process
+
+    code = jellyfish.metaphone(joined)
+    if len(code) < SOUNDS_MIN_CODE:
+        return None
+    found = process.extract(code, _name_codes(), scorer=fuzz.ratio, score_cutoff=SOUNDS_CODE_AT, limit=5)
+    # (code, score, name): exact codes first, then the closest as written; a sound off only
+    # after the first ("Effects or" for Effexor, not "her counter" for Reconter).
+    found = [f for f in found if f[1] == 100 or (len(code) >= 5 and code[0] == f[0][0])]
+    best = max(found, key=lambda f: (f[1], fuzz.ratio(joined, f[2])), default=None)
+    if best and fuzz.ratio(joined, best[2]) >= SOUNDS_PLAIN_AT:
+        return best[2]
+    return None
+
+
 SENTENCE_END = re.compile(r"[.;!?\n]+(?=\s|$)|\n")
 
 CLAUSE_END = re.compile(r"[.;!?\n]+(?=\s|$)|\n|\s(?:but|pero|however|although|aunque|sin embargo)\s")
@@ -201,6 +258,35 @@ def clause_bounds(folded: str, ends: re.Pattern[str] = CLAUSE_END) -> list[tuple
         start = m.end()
     bounds.append((start, len(folded)))
     return [(s, e) for s, e in bounds if e > s]
+
+
+def _sounded_names(folded: str, words: list[re.Match[str]], taken: list[bool],
+                   found: list[tuple[int, int, Drug]]) -> None:
+    """Names heard as ordinary words, read by sound, where a medicine is talked of."""
+    for i in range(len(words)):
+        for n in (4, 3, 2, 1):
+            run = words[i:i + n]
+            start, end = (run[0].start(), run[-1].end()) if len(run) == n else (0, 0)
+            if (len(run) < n or any(taken[start:end]) or any(s < end and start < e for s, e, _ in found)
+                    or any(folded[a.end():b.start()] != " " for a, b in pairwise(run))
+                    or any(w.group(0) in _NUMBER_WORDS for w in run)
+                    or (n == 1 and is_ordinary_word(run[0].group(0)))):
+                continue
+            dose_next = bool(_DOSE_NEXT.match(folded[end:]))
+            # A one-letter first word ("a bill if I") only before a dose or, after a word for
+            # taking, a number ("I'm on a bill if I five"): "e se aceitam" is not escetamina.
+            taking_before = bool(_TAKING_BEFORE.search(folded[max(0, start - 40):start]))
+            if len(run[0].group(0)) == 1 and not dose_next and not (
+                    taking_before and _NUMBER_NEXT.match(folded[end:])):
+                continue
+            if not (dose_next or taking_before or _BARE_DOSE_NEXT.match(folded[end:])
+                    or any(_LIST_AFTER_DRUG.match(folded[e:start]) for s, e, _ in found if e <= start)):
+                continue
+            name = sounds_like_name("".join(w.group(0) for w in run))
+            if name:
+                found.append((start, end, drug_names()[name]))
+                taken[start:end] = [True] * (end - start)
+                break
 
 
 @dataclass
@@ -249,7 +335,8 @@ def find_mentions(f: Folded) -> list[Mention]:
             found.append((m.start(), m.end(), drug_names()[name]))
     # A name a voicemail transcript heard as several words: "Lexi pro", "Clono pin", "Trin Telex".
     # One-letter words too: "Lex a pro", "Lith o bid", "Able if I"; never the first of a run.
-    words = list(re.finditer(r"[a-z]{1,7}", folded))
+    # Whole words only: "psiquiatra dice" holds no "tra dice".
+    words = list(re.finditer(r"(?<![a-z])[a-z]{1,7}(?![a-z])", folded))
     for i in range(len(words)):
         for n in (3, 2):
             run = words[i:i + n]
@@ -269,6 +356,7 @@ def find_mentions(f: Folded) -> list[Mention]:
                 found.append((start, end, drug_names()[name]))
                 taken[start:end] = [True] * (end - start)
                 break
+    _sounded_names(folded, list(re.finditer(r"(?<![\w'-])[a-z]+(?![\w'-])", folded)), taken, found)
     found.sort(key=lambda f: f[0])
     out = []
     for start, end, drug in found:

@@ -11,14 +11,16 @@ How it reads (docs/triage.md, "Medication trials"):
 * **Drugs** come from `data/drugs.toml` (US generic names, brands, Spanish and Portuguese
   names, the literature's abbreviations). A word close to a name, as written or vowel-blind, is
   read as that drug (rapidfuzz), unless it is an ordinary English, Spanish, Portuguese or
-  French word (simplemma's dictionaries), so "zolft" is sertraline and "ability" is not aripiprazole.
+  French word (simplemma's dictionaries), so "zolft" is sertraline and "ability" is not aripiprazole;
+  ordinary words a voicemail transcript made of a name ("Sarah quell") are read by how they
+  sound (Metaphone) where a medicine is talked of.
   Gabapentin, pregabalin and clonidine count only when taken for a psychiatric reason.
 * **Numbers written in words** ("fifty milligrams", "tres meses") become digits first
   (text2num), then a dose is a number with mg beside the drug, a duration a number of days,
   weeks, months or years.
 * **Only the person's own trials.** A drug asked about, planned, refused or someone else's is
   not a trial (a plan or refusal is about the drug its words lead to or follow, not the whole
-  sentence); ketamine and esketamine count only when the words say they were received (they
+  sentence), nor is a name taken back ("I wrote Paxil but I meant Prozac"); ketamine and esketamine count only when the words say they were received (they
   are what many people ask the clinic for, "calling about ketamine").
 
 Pure and deterministic: no database, no network, no logging of the text.
@@ -30,7 +32,7 @@ import re
 from dataclasses import dataclass
 
 from zoelife.triage.drug_mentions import SENTENCE_END, Mention, clause_bounds, find_mentions
-from zoelife.triage.trial_owner import is_own_trial, who_is_patient
+from zoelife.triage.trial_owner import disowned, is_own_trial, who_is_patient
 
 from ._text import Folded
 
@@ -189,6 +191,13 @@ _FOR_MIND = re.compile(r"\b(?:anxiety|anxious|panic|mood|depress\w*|bipolar|ptsd
                        r"alcohol|agitation|ansiedad|ansiedade|panico|animo|depresion|depressao|"
                        r"insomnio|insonia|dormir|humor|adhd|tdah|attention|focus)\b")
 
+# A bodily reason said of it first wins: "gabapentin 600 for nerve pain, prazosin for
+# nightmares, and hydroxyzine when I'm anxious" is gabapentin for pain.
+_FOR_BODY = re.compile(r"\b(?:pain|nerve|neuropath\w*|seizures?|epilep\w*|migraines?|headaches?|"
+                       r"blood pressure|hypertension|bp|fibro\w*|shingles|restless legs|hot flash\w*|"
+                       r"back|surgery|sciatica|diabet\w*|dolor|convulsion\w*|presion|neuropatia|"
+                       r"cirugia|espalda)\b")
+
 
 def _number(word: str) -> float:
     return float(_SMALL[word]) if word in _SMALL else float(word)
@@ -312,15 +321,19 @@ def extract_trials(text: str | None) -> list[Trial]:
         return []
     patient = who_is_patient(folded, mentions[0].start)
     merged: dict[str, dict] = {}
+    taken_back = disowned(folded, mentions)
     for i, m in enumerate(mentions):
-        if not is_own_trial(folded, m, patient, mentions):
+        if m.drug.generic in taken_back or not is_own_trial(folded, m, patient, mentions):
             continue
         scope = _scope(folded, mentions, i)
         in_clause = [o for o in mentions if o.clause == m.clause]
         previous_end = mentions[i - 1].end if i and mentions[i - 1].clause == m.clause else m.clause[0]
         before = folded[previous_end:m.start]
-        if m.drug.only_for_mind and not _FOR_MIND.search(before + " " + scope[:m.sentence[1] - m.end]):
-            continue
+        if m.drug.only_for_mind:
+            reason = before + " " + scope[:m.sentence[1] - m.end]
+            mind, body = _FOR_MIND.search(reason), _FOR_BODY.search(reason, len(before))
+            if not mind or (body and body.start() < mind.start()):
+                continue
         dose = _dose(scope[:80], before[-40:])
         # A duration belongs to the drug when it follows it ("sertraline for 3 months") or,
         # with one drug in the clause, anywhere in the clause ("3 months of sertraline").
