@@ -233,8 +233,12 @@ def parse_json(body: bytes) -> dict[str, Any]:
     return payload
 
 
+def _content_type(request: Request) -> str:
+    return request.headers.get("content-type", "").split(";")[0].strip().lower()
+
+
 async def parse_body(request: Request, body: bytes) -> dict[str, Any]:
-    ctype = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    ctype = _content_type(request)
     if ctype == "application/x-www-form-urlencoded":
         return await run_in_threadpool(parse_form, body)
     if ctype == "multipart/form-data":
@@ -306,7 +310,7 @@ def _store_alone(subs: list, source: str | None, client: str | None, *,
     from zoelife.ingest.pipeline.match import receive_batch
     from zoelife.intake import bookings
     from zoelife.intake.assessment import assess_input
-    from zoelife.intake.duplicates import preassess_duplicate
+    from zoelife.intake.duplicates import preassess_duplicates
     from zoelife.intake.schedule import Schedule
 
     src = source or DEFAULT_SOURCE
@@ -341,7 +345,7 @@ def _store_alone(subs: list, source: str | None, client: str | None, *,
                 with read_session(engine) as session:
                     # A duplicate's request text (every earlier message appended) is
                     # assessed again: here, not inside the write transaction.
-                    preassess_duplicate(session, inp, assessment, now=now)
+                    preassess_duplicates(session, [inp], [assessment], now=now)
                 with write_session(engine) as session:
                     if not claimed and not claim_signature(session, signature, now):
                         return _replayed()
@@ -487,7 +491,7 @@ def _store_together(deliveries: list[Delivery], source: str, client: str | None)
     from zoelife.ingest.pipeline.facts import RowFacts, facts_of_inputs
     from zoelife.ingest.pipeline.match import receive_batch
     from zoelife.intake.assessment import assess_inputs
-    from zoelife.intake.duplicates import preassess_duplicate
+    from zoelife.intake.duplicates import preassess_duplicates
     from zoelife.intake.schedule import Schedule
 
     actor = audit.Actor(None, f"webhook:{source}"[:120], client)
@@ -518,8 +522,8 @@ def _store_together(deliveries: list[Delivery], source: str, client: str | None)
         contacts |= mine
     for run in runs:
         with read_session(engine) as session:
-            for i in run:
-                preassess_duplicate(session, inputs[i], assessments[i], now=now)
+            preassess_duplicates(session, [inputs[i] for i in run],
+                                 [assessments[i] for i in run], now=now)
         answers: dict[int, tuple[int, dict]] = {}
         with write_session(engine) as session:
             kept = []
@@ -538,6 +542,13 @@ def _store_together(deliveries: list[Delivery], source: str, client: str | None)
         # Committed: only now is any of them answered.
         for i, answer in answers.items():
             deliveries[i].answer = answer
+
+
+def _parse_and_store(ctype: str, body: bytes, source: str | None, client: str | None,
+                     signature: str | None) -> tuple[int, dict]:
+    """A JSON or form body parsed (BadBody when it cannot be) and stored, in a worker thread."""
+    parse = parse_form if ctype == "application/x-www-form-urlencoded" else parse_json
+    return store(parse(body), source, client, signature=signature)
 
 
 def _replayed() -> tuple[int, dict]:
@@ -566,15 +577,21 @@ async def intake(request: Request) -> JSONResponse:
         status, message = refused
         log.info("webhook %s: %s", source or "-", status)
         return JSONResponse({"status": "error", "message": message}, status)
+    client = request.client.host if request.client else None
+    signature = replay_key(request.headers)
+    ctype = _content_type(request)
     try:
-        payload = await parse_body(request, body)
+        if ctype == "multipart/form-data":
+            payload = await parse_body(request, body)
+            status, answer = await run_in_threadpool(store, payload, source, client,
+                                                     signature=signature)
+        else:
+            # JSON and form bodies: parsed and stored in one trip to the thread pool.
+            status, answer = await run_in_threadpool(_parse_and_store, ctype, body, source,
+                                                     client, signature)
     except BadBody as exc:
         log.info("webhook %s: 400", source or "-")
         return JSONResponse({"status": "error", "message": str(exc)}, 400)
-    client = request.client.host if request.client else None
-    try:
-        status, answer = await run_in_threadpool(store, payload, source, client,
-                                                 signature=replay_key(request.headers))
     except Exception as exc:  # noqa: BLE001 - answer 500 without echoing any patient data
         log.error("webhook %s: failed (%s)", source or "-", type(exc).__name__)
         return JSONResponse({"status": "error", "message": "internal error"}, 500)
