@@ -979,7 +979,8 @@ def write_results(report: Report, info: dict[str, str], args, elapsed: float) ->
 
     cmd = "make bench" if not (args.quick or args.only) else (
         ".venv/bin/python bench/run.py" + (" --quick" if args.quick else "")
-        + "".join(f" --only {o}" for o in args.only))
+        + "".join(f" --only {o}" for o in args.only)
+        + (f" --webhook-code {args.webhook_code}" if args.webhook_code else ""))
     store_path = BENCH / "results.json"
     store = json.loads(store_path.read_text()) if store_path.exists() else {}
     groups = store.setdefault("groups", {})
