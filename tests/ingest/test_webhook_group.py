@@ -29,6 +29,13 @@ def _delivery(n: int, *, signature: str | None = None, **fields) -> webhook.Deli
 
 
 @pytest.fixture
+def group_db(db_url, monkeypatch) -> str:
+    """The app's database (`shared_engine`), on SQLite and, when configured, PostgreSQL."""
+    monkeypatch.setenv("ZOELIFE_DATABASE_URL", db_url)
+    return db_url
+
+
+@pytest.fixture
 def writes(monkeypatch):
     """Counts write transactions, and says whether one is open right now."""
     state = {"open": 0, "count": 0}
@@ -53,18 +60,18 @@ def _count(url: str, model, *where) -> int:
         select(func.count()).select_from(model).where(*where)).scalar_one())
 
 
-def test_a_group_is_one_transaction_and_each_delivery_gets_its_own_answer(app_db, writes):
+def test_a_group_is_one_transaction_and_each_delivery_gets_its_own_answer(group_db, writes):
     group = [_delivery(1), _delivery(2), _delivery(3, signature=f"{1:064x}"),  # a replay of 1
              _delivery(4, Email="", Phone="not a phone"), _delivery(5)]
     webhook.store_group(group)
     assert [d.answer[0] for d in group] == [202, 202, 409, 422, 202]
     assert group[3].answer[1]["status"] == "rejected" and group[3].answer[1]["reasons"]
     assert writes["count"] == 1
-    assert _count(app_db, Request, Request.external_id.like("grp-%")) == 3
-    assert _count(app_db, QuarantinedRow) == 1
-    assert _count(app_db, WebhookSignature) == 4  # the replay claimed nothing
+    assert _count(group_db, Request, Request.external_id.like("grp-%")) == 3
+    assert _count(group_db, QuarantinedRow) == 1
+    assert _count(group_db, WebhookSignature) == 4  # the replay claimed nothing
     # Audited one by one, under the sender's name, as a delivery stored alone is.
-    actions = read_db(app_db, lambda s: s.execute(
+    actions = read_db(group_db, lambda s: s.execute(
         select(AuditEvent.action, AuditEvent.actor_label, AuditEvent.client_address)
         .order_by(AuditEvent.seq)).all())
     assert [a for a, *_ in actions].count("request.create") == 3
@@ -72,10 +79,10 @@ def test_a_group_is_one_transaction_and_each_delivery_gets_its_own_answer(app_db
                                                                   "127.0.0.1")}
 
 
-def test_a_group_stores_what_each_delivery_stored_alone_would(app_db):
+def test_a_group_stores_what_each_delivery_stored_alone_would(group_db):
     def stored(numbers) -> list[tuple]:
         ids = [f"grp-{n}" for n in numbers]
-        return read_db(app_db, lambda s: [tuple(r) for r in s.execute(
+        return read_db(group_db, lambda s: [tuple(r) for r in s.execute(
             select(Request.crisis_level, Request.crisis_evidence, Request.message,
                    Request.status, Request.channel, Request.source, Request.repeat_of_id)
             .where(Request.external_id.in_(ids)).order_by(Request.id))])
@@ -94,7 +101,7 @@ def test_a_group_stores_what_each_delivery_stored_alone_would(app_db):
     assert alone[1][0] == "urgent"
 
 
-def test_an_error_in_one_delivery_never_loses_another(app_db, monkeypatch):
+def test_an_error_in_one_delivery_never_loses_another(group_db, monkeypatch):
     real = match.receive_batch
 
     def failing(session, inputs, **kw):
@@ -107,11 +114,11 @@ def test_an_error_in_one_delivery_never_loses_another(app_db, monkeypatch):
     webhook.store_group(group)
     assert group[0].answer[0] == 202 and group[2].answer[0] == 202
     assert isinstance(group[1].error, ValueError) and group[1].answer is None
-    assert _count(app_db, Request, Request.external_id.in_(["grp-1", "grp-3"])) == 2
-    assert _count(app_db, Request, Request.external_id == "grp-2") == 0
+    assert _count(group_db, Request, Request.external_id.in_(["grp-1", "grp-3"])) == 2
+    assert _count(group_db, Request, Request.external_id == "grp-2") == 0
 
 
-def test_the_same_person_twice_in_a_group_is_assessed_outside_the_write(app_db, monkeypatch,
+def test_the_same_person_twice_in_a_group_is_assessed_outside_the_write(group_db, monkeypatch,
                                                                         writes):
     """The second delivery of a person becomes a duplicate whose whole request text is
     assessed again: it waits for the next transaction, so that this happens before it."""
@@ -132,10 +139,10 @@ def test_the_same_person_twice_in_a_group_is_assessed_outside_the_write(app_db, 
     assert writes["count"] == 2
     whole = [(open_, n) for open_, n in inside if n > len(filler) * 100]
     assert whole and all(open_ == 0 for open_, _ in whole), inside
-    assert _count(app_db, Submission) == 1
+    assert _count(group_db, Submission) == 1
 
 
-def test_deliveries_arriving_while_a_group_is_stored_wait_and_go_together(app_db,
+def test_deliveries_arriving_while_a_group_is_stored_wait_and_go_together(group_db,
                                                                           monkeypatch):
     gate = webhook.GroupCommit()
     sizes: list[int] = []
@@ -169,5 +176,5 @@ def test_deliveries_arriving_while_a_group_is_stored_wait_and_go_together(app_db
     assert sizes == [1, 5]
     assert sorted(answers) == list(range(6))
     assert all(answer[0] == 202 for answer in answers.values())
-    assert _count(app_db, Request, Request.external_id.like("grp-%")) == 6
+    assert _count(group_db, Request, Request.external_id.like("grp-%")) == 6
     assert not gate._busy and not gate._waiting
