@@ -767,28 +767,64 @@ def _bench_one_import(report: Report, repeats: int, label: str, writer, target: 
 # --------------------------------------------------------------------------- webhook
 
 
-def bench_webhook(report: Report, seconds: float, clients: int = 8) -> None:
+def _webhook_run(seconds: float, clients: int, code: str | None) -> dict:
+    """One server on a fresh copy of the 1k database, `clients` threads posting signed
+    deliveries back to back for `seconds`: rate, latencies, and the server process's CPU time
+    per delivery (the shared host stretches wall time; CPU time is what the code costs)."""
     from tests.scale.liveserver import LiveServer
     from tests.scale.traffic import WebhookClient
 
     url = work_copy(SIZES["1k"], "webhook")
     try:
-        with LiveServer(url) as server:
+        with LiveServer(url, code=Path(code) if code else None) as server:
             client = WebhookClient(server.base)
-            client.post_many(20, prefix="warm")  # warm the server's engine and imports
+            client.post_many(50, prefix="warm")  # warm the server's engine and imports
+            cpu_before = server.cpu_seconds()
             result = client.sustained(seconds=seconds, clients=clients, prefix="bench")
+            cpu = server.cpu_seconds() - cpu_before
         stored = client.count_stored(url, prefix="bench")
     finally:
         drop_work(url)
-    ok = result.ok
-    note = (f"{clients} concurrent clients, {ok:,} accepted in {result.elapsed:.0f} s, "
-            f"{result.errors} errors, {stored:,} stored")
-    report.add(Row("webhook intake, sustained", f"{ok / result.elapsed:.0f} req/s", "", "",
-                   "-", "n/a", note))
-    report.add(Row("webhook intake, p99 latency", fmt_s(result.p99), f"p50 {fmt_s(result.p50)}",
-                   "", "-", "n/a"))
-    if stored != ok:
-        report.notes.append(f"webhook: {ok} accepted but {stored} stored")
+    posts = result.ok + result.errors
+    return {"result": result, "stored": stored, "rate": result.ok / result.elapsed,
+            "cpu_ms": cpu * 1000 / posts if posts else float("nan"), "load": os.getloadavg()[0]}
+
+
+def bench_webhook(report: Report, seconds: float, clients: int = 8,
+                  code: str | None = None) -> None:
+    """The webhook's sustained rate, p99 and server CPU per delivery. With `code` (another
+    checkout, e.g. `git archive main | tar -x -C DIR`), that code is measured first, right
+    before this one, as the same run's baseline."""
+    base = _webhook_run(seconds, clients, code) if code else None
+    ours = _webhook_run(seconds, clients, None)
+    result, stored = ours["result"], ours["stored"]
+    note = (f"{clients} concurrent clients, {result.ok:,} accepted in {result.elapsed:.0f} s, "
+            f"{result.errors} errors, {stored:,} stored; load average {ours['load']:.1f}")
+    if base:
+        note += (f"; baseline: code from {code}, {base['result'].ok:,} accepted, "
+                 f"{base['result'].errors} errors, {base['stored']:,} stored, load average "
+                 f"{base['load']:.1f}")
+
+    def ratio(a: float, b: float | None) -> str:
+        return f"{a / b:.2f}" if b else ""
+
+    report.add(Row("webhook intake, sustained", f"{ours['rate']:.0f} req/s",
+                   f"{base['rate']:.0f} req/s" if base else "",
+                   ratio(ours["rate"], base and base["rate"]), "≥ 300 req/s",
+                   "yes" if ours["rate"] >= 300 else "NO", note))
+    report.add(Row("webhook intake, p99 latency", fmt_s(result.p99),
+                   f"{fmt_s(base['result'].p99)} (p50 {fmt_s(base['result'].p50)})" if base
+                   else "", ratio(result.p99, base and base["result"].p99), "< 100 ms",
+                   "yes" if result.p99 < 0.1 else "NO", f"p50 {fmt_s(result.p50)}"))
+    report.add(Row("webhook intake, server CPU per delivery", f"{ours['cpu_ms']:.2f} ms",
+                   f"{base['cpu_ms']:.2f} ms" if base else "",
+                   ratio(ours["cpu_ms"], base and base["cpu_ms"]), "-", "n/a",
+                   "user + system time of the server process over the timed posts, "
+                   "divided by the posts"))
+    for label, run in (("", ours), ("baseline ", base)):
+        if run and run["stored"] != run["result"].ok:
+            report.notes.append(f"webhook: {label}{run['result'].ok} accepted but "
+                                f"{run['stored']} stored")
 
 
 # --------------------------------------------------------------------------- memory
@@ -876,6 +912,10 @@ def main(argv: list[str] | None = None) -> int:
                         help="how long the load test runs on each database (default 180)")
     parser.add_argument("--webhook-seconds", type=float, default=30,
                         help="how long the webhook clients post (default 30)")
+    parser.add_argument("--webhook-code", default=None,
+                        help="also serve the webhook with the zoelife package of this folder "
+                             "(another commit's checkout), right before this one: before and "
+                             "after in the same run")
     parser.add_argument("--import-rows", type=int, default=IMPORT_ROWS,
                         help=f"rows of the import benchmark's exports (default {IMPORT_ROWS:,})")
     parser.add_argument("--import-large", type=int, default=0,
@@ -897,8 +937,10 @@ def main(argv: list[str] | None = None) -> int:
     started = time.perf_counter()
     info = machine()
     print("machine: " + ", ".join(f"{k} {v}" for k, v in info.items()), flush=True)
-    if set(wanted) - {"import"}:  # the import benchmark makes its own empty databases
-        for size in sizes:
+    # The import benchmark makes its own empty databases; the webhook's needs only 1k.
+    needed = ["1k"] if set(wanted) <= {"import", "webhook"} else sizes
+    if set(wanted) - {"import"}:
+        for size in needed:
             cached_db(SIZES[size])
     steps = {
         "queue": lambda: bench_queue(report, sizes, args.repeats),
@@ -908,7 +950,8 @@ def main(argv: list[str] | None = None) -> int:
         "import": lambda: bench_import(report, args.repeats, args.import_rows,
                                        args.import_large, args.import_code,
                                        args.import_realistic_only),
-        "webhook": lambda: bench_webhook(report, args.webhook_seconds),
+        "webhook": lambda: bench_webhook(report, args.webhook_seconds,
+                                         code=args.webhook_code),
         "memory": lambda: bench_memory(report, sizes),
         "load": lambda: bench_load(report, sizes, args.load_seconds),
     }
@@ -936,7 +979,8 @@ def write_results(report: Report, info: dict[str, str], args, elapsed: float) ->
 
     cmd = "make bench" if not (args.quick or args.only) else (
         ".venv/bin/python bench/run.py" + (" --quick" if args.quick else "")
-        + "".join(f" --only {o}" for o in args.only))
+        + "".join(f" --only {o}" for o in args.only)
+        + (f" --webhook-code {args.webhook_code}" if args.webhook_code else ""))
     store_path = BENCH / "results.json"
     store = json.loads(store_path.read_text()) if store_path.exists() else {}
     groups = store.setdefault("groups", {})

@@ -24,8 +24,11 @@ WEBHOOK_SECRET = "scale-test-hmac-secret-0123456789abcdef"
 
 class LiveServer:
     def __init__(self, db_url: str, *, port: int | None = None, env: dict | None = None,
-                 log_path: Path | None = None) -> None:
+                 log_path: Path | None = None, code: Path | None = None) -> None:
+        """`code`: serve another checkout's app (its `zoelife` package and streamlit_app.py),
+        for before/after benchmarks; by default this one's."""
         self.db_url = db_url
+        self.code = Path(code) if code else ROOT
         self.port = port or free_port()
         self.env = {
             **os.environ,
@@ -35,6 +38,9 @@ class LiveServer:
             "ZOELIFE_WEBHOOK_SECRET": WEBHOOK_SECRET,
             **(env or {}),
         }
+        if code:
+            self.env["PYTHONPATH"] = os.pathsep.join(
+                [str(self.code)] + [p for p in [self.env.get("PYTHONPATH")] if p])
         self.proc: subprocess.Popen | None = None
         self.log_path = log_path or Path(
             tempfile.mkstemp(prefix="zoelife-server-", suffix=".log")[1])
@@ -46,13 +52,13 @@ class LiveServer:
     def start(self, timeout: float = 90) -> LiveServer:
         log = open(self.log_path, "ab")  # noqa: SIM115 - owned by the child for its lifetime
         self.proc = subprocess.Popen(
-            [str(STREAMLIT), "run", str(ROOT / "streamlit_app.py"),
+            [str(STREAMLIT), "run", str(self.code / "streamlit_app.py"),
              "--server.port", str(self.port), "--server.address", "127.0.0.1",
              "--server.headless", "true", "--browser.gatherUsageStats", "false",
              # Browsers use the host name the server's own URLs name (cookies, redirects).
              "--browser.serverAddress", "127.0.0.1",
              "--server.fileWatcherType", "none"],
-            cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT,
+            cwd=self.code, env=self.env, stdout=log, stderr=subprocess.STDOUT,
             start_new_session=True,
         )
         deadline = time.monotonic() + timeout
@@ -88,6 +94,12 @@ class LiveServer:
                 self.proc.wait(15)
             except subprocess.TimeoutExpired:
                 self.kill()
+
+    def cpu_seconds(self) -> float:
+        """CPU time (user + system) the server process has used so far."""
+        assert self.proc is not None
+        fields = Path(f"/proc/{self.proc.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
     def peak_rss_mb(self) -> float:
         """Peak resident memory (VmHWM) of the server process, in MiB."""

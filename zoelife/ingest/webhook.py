@@ -36,6 +36,7 @@ import hmac
 import json
 import logging
 import re
+import threading
 from typing import Any
 from urllib.parse import parse_qsl
 
@@ -147,9 +148,10 @@ def authenticate(headers, body: bytes, source: str | None, *, path: str = "",
     return 401, f"Authentication required ({SIGNATURE_HEADER} or {TOKEN_HEADER})."
 
 
-def claim_signature(session, key: str, now) -> bool:
+def claim_signature(session, key: str, now, *, prune: bool = True) -> bool:
     """Record a timestamped signature; False when it was already accepted. Signatures older
-    than twice the window cannot pass the time check any more and are pruned."""
+    than twice the window cannot pass the time check any more and are pruned (`prune`: once
+    per transaction is enough)."""
     import datetime as dt
 
     from sqlalchemy import delete
@@ -157,8 +159,9 @@ def claim_signature(session, key: str, now) -> bool:
     from zoelife.db.models import WebhookSignature
 
     table = WebhookSignature.__table__
-    session.execute(delete(table).where(
-        table.c.seen_at < now - dt.timedelta(seconds=2 * SIGNATURE_WINDOW_SECONDS)))
+    if prune:
+        session.execute(delete(table).where(
+            table.c.seen_at < now - dt.timedelta(seconds=2 * SIGNATURE_WINDOW_SECONDS)))
     if session.get_bind().dialect.name == "postgresql":
         from sqlalchemy.dialects.postgresql import insert
     else:
@@ -230,8 +233,12 @@ def parse_json(body: bytes) -> dict[str, Any]:
     return payload
 
 
+def _content_type(request: Request) -> str:
+    return request.headers.get("content-type", "").split(";")[0].strip().lower()
+
+
 async def parse_body(request: Request, body: bytes) -> dict[str, Any]:
-    ctype = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    ctype = _content_type(request)
     if ctype == "application/x-www-form-urlencoded":
         return await run_in_threadpool(parse_form, body)
     if ctype == "multipart/form-data":
@@ -269,7 +276,31 @@ def store(payload: dict[str, Any], source: str | None, client: str | None, *,
     from the payload, where anyone holding another credential could claim a source's ids.
     `signature`: a timestamped signature's replay key, refused when already accepted.
     Bookings and lead notifications are not new requests (`zoelife.intake.bookings`,
-    `zoelife.ingest.metagraph`)."""
+    `zoelife.ingest.metagraph`).
+
+    A body holding one plain submission joins the deliveries that arrive while another
+    batch is being stored (`GROUP`): they go through the stages together, one batch and one
+    transaction, and each is answered once that transaction committed."""
+    from zoelife.db.engine import as_unavailable
+    from zoelife.ingest import connectors
+
+    try:
+        subs = connectors.unpack(payload, source)
+    except Exception as exc:
+        fault = as_unavailable(exc)
+        if fault is None:
+            raise
+        return 503, {"status": "unavailable", "message": str(fault)}
+    if len(subs) == 1 and subs[0].kind not in (connectors.BOOKING, connectors.CANCELLATION,
+                                               connectors.LEAD_NOTIFICATION):
+        return GROUP.submit(Delivery(subs[0], source or DEFAULT_SOURCE, client, signature))
+    return _store_alone(subs, source, client, signature=signature)
+
+
+def _store_alone(subs: list, source: str | None, client: str | None, *,
+                 signature: str | None = None) -> tuple[int, dict]:
+    """One body's submissions, one transaction each (bookings, lead notifications, bodies
+    of several submissions, and any delivery whose group could not be stored together)."""
     import datetime as dt
 
     from zoelife import audit
@@ -277,11 +308,9 @@ def store(payload: dict[str, Any], source: str | None, client: str | None, *,
     from zoelife.ingest import connectors
     from zoelife.ingest.pipeline.facts import facts_of_inputs
     from zoelife.ingest.pipeline.match import receive_batch
-    from zoelife.ingest.pipeline.parse import saved_mapping, to_input
-    from zoelife.ingest.readers import Record
     from zoelife.intake import bookings
     from zoelife.intake.assessment import assess_input
-    from zoelife.intake.duplicates import preassess_duplicate
+    from zoelife.intake.duplicates import preassess_duplicates
     from zoelife.intake.schedule import Schedule
 
     src = source or DEFAULT_SOURCE
@@ -290,7 +319,6 @@ def store(payload: dict[str, Any], source: str | None, client: str | None, *,
     engine = get_engine()
     problems: list[str] = []
     try:
-        subs = connectors.unpack(payload, source)
         if any(sub.kind == connectors.LEAD_NOTIFICATION for sub in subs):
             from zoelife.ingest import metagraph
 
@@ -299,17 +327,10 @@ def store(payload: dict[str, Any], source: str | None, client: str | None, *,
         # the process (page runs included) waits for the one that holds it.
         with read_session(engine) as session:
             schedule = Schedule.load(session)
-            explicit = saved_mapping(session, src)
+            explicit = _saved_mapping(session, src)
         claimed = signature is None
         for sub in subs:
-            inp = to_input(Record(1, sub.values, submission=sub.without_values()), {},
-                           source=src, channel="web_form", zone=schedule.zone,
-                           explicit=explicit, arrival=now)
-            inp.row_number = None
-            inp.arrived_at = now
-            if inp.received_at is None:
-                # A form tool posts at submission time: the arrival is the received time.
-                inp.received_at, inp.received_at_raw = now, None
+            inp = _input_of(sub, src, schedule, explicit, now)
             assessment = assess_input(inp)
             if sub.kind in (connectors.BOOKING, connectors.CANCELLATION):
                 with write_session(engine) as session:
@@ -324,24 +345,210 @@ def store(payload: dict[str, Any], source: str | None, client: str | None, *,
                 with read_session(engine) as session:
                     # A duplicate's request text (every earlier message appended) is
                     # assessed again: here, not inside the write transaction.
-                    preassess_duplicate(session, inp, assessment, now=now)
+                    preassess_duplicates(session, [inp], [assessment], now=now)
                 with write_session(engine) as session:
                     if not claimed and not claim_signature(session, signature, now):
                         return _replayed()
                     claimed = True
                     (out,) = receive_batch(session, [inp], schedule=schedule, actor=actor,
                                            now=now, facts=facts, assessments=[assessment])
-            problems += [r for r in out.reasons if r != out.review_reason] \
-                if out.kind == "rejected" else []
+            problems += _problems(out)
     except Exception as exc:
         fault = as_unavailable(exc)
         if fault is None:
             raise
         return 503, {"status": "unavailable", "message": str(fault)}
+    return _answer(problems)
+
+
+def _saved_mapping(session, source: str):
+    from zoelife.ingest.pipeline.parse import saved_mapping
+
+    return saved_mapping(session, source)
+
+
+def _input_of(sub, source: str, schedule, explicit, now):
+    """A submission's `RequestInput`, received at arrival unless its form time says earlier
+    (docs/ingest.md, *Received time*)."""
+    from zoelife.ingest.pipeline.parse import to_input
+    from zoelife.ingest.readers import Record
+
+    inp = to_input(Record(1, sub.values, submission=sub.without_values()), {},
+                   source=source, channel="web_form", zone=schedule.zone,
+                   explicit=explicit, arrival=now)
+    inp.row_number = None
+    inp.arrived_at = now
+    if inp.received_at is None:
+        # A form tool posts at submission time: the arrival is the received time.
+        inp.received_at, inp.received_at_raw = now, None
+    return inp
+
+
+def _problems(out) -> list[str]:
+    return [r for r in out.reasons if r != out.review_reason] if out.kind == "rejected" else []
+
+
+def _answer(problems: list[str]) -> tuple[int, dict]:
     if problems:
         # What is wrong with this submission itself, the same whether its id was known or not.
         return 422, {"status": "rejected", "reasons": problems}
     return 202, {"status": "received"}
+
+
+class Delivery:
+    """One delivery of one plain submission, waiting for its group's transaction."""
+
+    __slots__ = ("sub", "source", "client", "signature", "answer", "error", "leads", "turn")
+
+    def __init__(self, sub, source: str, client: str | None, signature: str | None) -> None:
+        self.sub, self.source, self.client, self.signature = sub, source, client, signature
+        self.answer: tuple[int, dict] | None = None
+        self.error: BaseException | None = None
+        self.leads = False  # woken to store the next group rather than with its answer
+        self.turn = threading.Event()
+
+
+class GroupCommit:
+    """Deliveries that arrive while a group is being stored wait, and the first of them then
+    stores all that waited as the next group (at most `limit`): under load one batch and one
+    transaction serve many deliveries (their triage in one call of the learned net, one
+    look-up of the schedule, the mapping and the ids, one insert per table, one commit); alone,
+    a delivery is stored at once, as a batch of one. Nobody waits on a timer."""
+
+    def __init__(self, limit: int = 64) -> None:
+        self.limit = limit
+        self._lock = threading.Lock()
+        self._waiting: list[Delivery] = []
+        self._busy = False
+
+    def submit(self, delivery: Delivery) -> tuple[int, dict]:
+        with self._lock:
+            self._waiting.append(delivery)
+            leads = not self._busy
+            self._busy = True
+        if not leads:
+            delivery.turn.wait()
+            leads = delivery.leads
+        if leads:
+            with self._lock:
+                group, self._waiting = self._waiting[:self.limit], self._waiting[self.limit:]
+            try:
+                store_group(group)
+            finally:
+                with self._lock:
+                    if self._waiting:
+                        self._waiting[0].leads = True
+                        self._waiting[0].turn.set()
+                    else:
+                        self._busy = False
+                for other in group:
+                    if other.answer is None and other.error is None:
+                        other.error = RuntimeError("the group was not stored")
+                    if other is not delivery:
+                        other.turn.set()
+        if delivery.error is not None:
+            raise delivery.error
+        assert delivery.answer is not None
+        return delivery.answer
+
+
+GROUP = GroupCommit()
+
+
+def store_group(group: list[Delivery]) -> None:
+    """Store deliveries together: by source and client (they name the audit events' actor),
+    in arrival order. Sets each delivery's answer (or error); never raises."""
+    by_sender: dict[tuple[str, str | None], list[Delivery]] = {}
+    for delivery in group:
+        by_sender.setdefault((delivery.source, delivery.client), []).append(delivery)
+    for (source, client), deliveries in by_sender.items():
+        try:
+            _store_together(deliveries, source, client)
+        except Exception:  # noqa: BLE001 - each delivery alone: one error never loses another
+            for delivery in deliveries:
+                if delivery.answer is None:
+                    _store_one(delivery)
+
+
+def _store_one(delivery: Delivery) -> None:
+    try:
+        delivery.answer = _store_alone([delivery.sub], delivery.source, delivery.client,
+                                       signature=delivery.signature)
+    except Exception as exc:  # noqa: BLE001 - raised again in the delivery's own thread
+        delivery.error = exc
+
+
+def _store_together(deliveries: list[Delivery], source: str, client: str | None) -> None:
+    """The deliveries of one sender as one batch through the stages: parse, normalize and
+    triage all of them before any write transaction; then, for each run of deliveries that
+    share no email or phone, the duplicate pre-assessment and one write transaction (replay
+    keys claimed, `receive_batch`, commit). A later delivery of the same person waits for
+    the next run, so that its duplicate's text was assessed against what is stored."""
+    import datetime as dt
+
+    from zoelife import audit
+    from zoelife.db.engine import as_unavailable, read_session, write_session
+    from zoelife.ingest.pipeline.facts import RowFacts, facts_of_inputs
+    from zoelife.ingest.pipeline.match import receive_batch
+    from zoelife.intake.assessment import assess_inputs
+    from zoelife.intake.duplicates import preassess_duplicates
+    from zoelife.intake.schedule import Schedule
+
+    actor = audit.Actor(None, f"webhook:{source}"[:120], client)
+    now = dt.datetime.now(dt.UTC)
+    engine = get_engine()
+    try:
+        with read_session(engine) as session:
+            schedule = Schedule.load(session)
+            explicit = _saved_mapping(session, source)
+        inputs = [_input_of(d.sub, source, schedule, explicit, now) for d in deliveries]
+        assessments = assess_inputs(inputs)
+        facts = facts_of_inputs(inputs, schedule, now, assessments)
+    except Exception as exc:
+        fault = as_unavailable(exc)
+        if fault is None:
+            raise
+        for d in deliveries:
+            d.answer = 503, {"status": "unavailable", "message": str(fault)}
+        return
+    runs: list[list[int]] = [[]]
+    contacts: set[tuple[str, str]] = set()
+    for i, row in enumerate(map(RowFacts._make, facts)):
+        mine = {("email", row.email), ("phone", row.phone)} - {("email", None), ("phone", None)}
+        if mine & contacts:
+            runs.append([])
+            contacts = set()
+        runs[-1].append(i)
+        contacts |= mine
+    for run in runs:
+        with read_session(engine) as session:
+            preassess_duplicates(session, [inputs[i] for i in run],
+                                 [assessments[i] for i in run], now=now)
+        answers: dict[int, tuple[int, dict]] = {}
+        with write_session(engine) as session:
+            kept = []
+            for n, i in enumerate(run):
+                signature = deliveries[i].signature
+                if signature is not None and not claim_signature(session, signature, now,
+                                                                 prune=n == 0):
+                    answers[i] = _replayed()
+                else:
+                    kept.append(i)
+            outcomes = receive_batch(session, [inputs[i] for i in kept], schedule=schedule,
+                                     actor=actor, now=now, facts=[facts[i] for i in kept],
+                                     assessments=[assessments[i] for i in kept])
+            for i, out in zip(kept, outcomes, strict=True):
+                answers[i] = _answer(_problems(out))
+        # Committed: only now is any of them answered.
+        for i, answer in answers.items():
+            deliveries[i].answer = answer
+
+
+def _parse_and_store(ctype: str, body: bytes, source: str | None, client: str | None,
+                     signature: str | None) -> tuple[int, dict]:
+    """A JSON or form body parsed (BadBody when it cannot be) and stored, in a worker thread."""
+    parse = parse_form if ctype == "application/x-www-form-urlencoded" else parse_json
+    return store(parse(body), source, client, signature=signature)
 
 
 def _replayed() -> tuple[int, dict]:
@@ -370,15 +577,21 @@ async def intake(request: Request) -> JSONResponse:
         status, message = refused
         log.info("webhook %s: %s", source or "-", status)
         return JSONResponse({"status": "error", "message": message}, status)
+    client = request.client.host if request.client else None
+    signature = replay_key(request.headers)
+    ctype = _content_type(request)
     try:
-        payload = await parse_body(request, body)
+        if ctype == "multipart/form-data":
+            payload = await parse_body(request, body)
+            status, answer = await run_in_threadpool(store, payload, source, client,
+                                                     signature=signature)
+        else:
+            # JSON and form bodies: parsed and stored in one trip to the thread pool.
+            status, answer = await run_in_threadpool(_parse_and_store, ctype, body, source,
+                                                     client, signature)
     except BadBody as exc:
         log.info("webhook %s: 400", source or "-")
         return JSONResponse({"status": "error", "message": str(exc)}, 400)
-    client = request.client.host if request.client else None
-    try:
-        status, answer = await run_in_threadpool(store, payload, source, client,
-                                                 signature=replay_key(request.headers))
     except Exception as exc:  # noqa: BLE001 - answer 500 without echoing any patient data
         log.error("webhook %s: failed (%s)", source or "-", type(exc).__name__)
         return JSONResponse({"status": "error", "message": "internal error"}, 500)

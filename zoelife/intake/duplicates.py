@@ -6,6 +6,7 @@ appended and assessed again; it is not a new inquiry.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -124,3 +125,25 @@ def preassess_duplicate(session: Session, inp: RequestInput, assessment: Assessm
     assess_ahead(request_text(message, target.extra))
     return True
 
+
+def preassess_duplicates(session: Session, inputs: Sequence[RequestInput],
+                         assessments: Sequence[Assessment], *, now: dt.datetime) -> list[bool]:
+    """`preassess_duplicate` of each input (a webhook's group of deliveries), after one
+    look-up of which of their emails and phones any request holds: a person is found by
+    those alone (`matching.find_person`), so an input whose email and phone no request holds
+    is nobody's duplicate, and its ledger and person are not read again one by one."""
+    contacts = [(normalize_email(inp.email).value, normalize_phone(inp.phone).value)
+                for inp in inputs]
+    held = {column.key: _held(session, column, {pair[n] for pair in contacts} - {None})
+            for n, column in enumerate((Request.email, Request.phone))}
+    return [preassess_duplicate(session, inp, assessment, now=now)
+            if email in held["email"] or phone in held["phone"] else False
+            for inp, assessment, (email, phone) in zip(inputs, assessments, contacts,
+                                                        strict=True)]
+
+
+def _held(session: Session, column, values: set[str]) -> set[str]:
+    if not values:
+        return set()
+    return set(session.execute(select(column).where(column.in_(sorted(values)))
+                               .distinct()).scalars())

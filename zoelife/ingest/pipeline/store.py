@@ -7,6 +7,7 @@ processing order, as the database would (`Ids`).
 from __future__ import annotations
 
 import datetime as dt
+import weakref
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from operator import itemgetter
@@ -135,10 +136,7 @@ def insert_rows(session: Session, table: Table, rows: list[dict[str, Any]],
         for start in range(0, len(rows), chunk):
             session.execute(insert(table), rows[start:start + chunk])
         return
-    processors = [_sqlite_processor(c.type.dialect_impl(dialect).bind_processor(dialect),
-                                    c.type) for c in columns]
-    # NULL is what the database stores for a column left out only where it has no default.
-    omittable = [c.default is None and c.server_default is None for c in columns]
+    processors, omittable = _row_shape(dialect, table, tuple(names))
     values_of = itemgetter(*names) if len(names) > 1 else (lambda row: (row[names[0]],))
     for start in range(0, len(rows), chunk):
         batch = rows[start:start + chunk]
@@ -153,6 +151,28 @@ def insert_rows(session: Session, table: Table, rows: list[dict[str, Any]],
         converted = [_converted(processors[i], by_column[i]) if processors[i] else by_column[i]
                      for i in kept]
         conn.exec_driver_sql(sql, list(zip(*converted, strict=True)))
+
+
+_SHAPES: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def _row_shape(dialect, table: Table, names: tuple[str, ...]) -> tuple[list, list[bool]]:
+    """Each column's bind processor and whether leaving it out stores NULL, worked out once
+    per dialect, table and set of columns (a webhook delivery is a batch of one: working them
+    out per insert cost more than the insert)."""
+    shapes = _SHAPES.get(dialect)
+    if shapes is None:
+        shapes = _SHAPES.setdefault(dialect, {})
+    key = (table, names)
+    shape = shapes.get(key)
+    if shape is None:
+        columns = [table.c[name] for name in names]
+        processors = [_sqlite_processor(c.type.dialect_impl(dialect).bind_processor(dialect),
+                                        c.type) for c in columns]
+        # NULL is what the database stores for a column left out only where it has no default.
+        omittable = [c.default is None and c.server_default is None for c in columns]
+        shape = shapes[key] = (processors, omittable)
+    return shape
 
 
 def _copy(conn, table: Table, columns: list, rows: list[dict[str, Any]]) -> None:
