@@ -267,13 +267,13 @@ def test_fast_path_matches_row_by_row(engine, db_url, tmp_path, sqlite_template,
 
     from zoelife.db.engine import make_engine
     from zoelife.ingest import importer
-    from zoelife.ingest.pipeline import match
+    from zoelife.ingest.pipeline import match_view
 
     # Small chunks prepared by the worker processes, as a big file would be, and the
     # database's keys, emails and phones looked up in several IN lists per chunk.
     monkeypatch.setattr(importer, "CHUNK", 97)
     monkeypatch.setattr(importer, "PARALLEL_MIN_ROWS", 300)
-    monkeypatch.setattr(match, "IN_CHUNK", 7)
+    monkeypatch.setattr(match_view, "IN_CHUNK", 7)
 
     rows = synth.rows(600, seed=3)
     early, late = rows[:150], rows[150:]

@@ -8,7 +8,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from zoelife.ingest.fields import auto_mapping, detect_form_tool, parse_mapping_option
-from zoelife.ingest.readers import ReadError, read_table
+from zoelife.ingest.readers import ReadError
+from zoelife.ingest.table_reader import read_table
 
 
 def test_csv_bom_crlf_multiline_and_semicolons():

@@ -34,15 +34,10 @@ def run_import_requests(args: argparse.Namespace) -> int:
         raise BadInput(str(exc)) from None
     finally:
         engine.dispose()
-    if args.json:
-        print(json.dumps(result.to_json(), ensure_ascii=False))
-    else:
-        print(f"{result.rows} rows: {result.imported} imported, {result.duplicates} duplicates, "
-              f"{result.already_imported} already imported, {result.rejected} rejected "
-              f"(source {result.source}); crisis: {result.crisis_urgent} urgent, "
-              f"{result.crisis_review} review")
-        for r in result.rejects:
-            print(f"  row {r['row']}: {r['reason']}")
+    _report(args, result, f"{result.rows} rows: {result.imported} imported, "
+            f"{result.duplicates} duplicates, {result.already_imported} already imported, "
+            f"{result.rejected} rejected (source {result.source}); crisis: "
+            f"{result.crisis_urgent} urgent, {result.crisis_review} review")
     return 0
 
 
@@ -61,33 +56,38 @@ def run_import_content(args: argparse.Namespace) -> int:
         result = import_content(engine, data)
     except ReadError as exc:
         raise BadInput(str(exc)) from None
+    _report(args, result, f"{result.items} items: {result.created} new, {result.updated} "
+            f"updated, {result.rejected} rejected; {result.attributed_requests} requests credited")
+    return 0
+
+
+def _report(args: argparse.Namespace, result, summary: str) -> None:
+    """An import's result: its JSON shape (`--json`), or the summary and each rejected row."""
     if args.json:
         print(json.dumps(result.to_json(), ensure_ascii=False))
     else:
-        print(f"{result.items} items: {result.created} new, {result.updated} updated, "
-              f"{result.rejected} rejected; {result.attributed_requests} requests credited")
+        print(summary)
         for r in result.rejects:
             print(f"  row {r['row']}: {r['reason']}")
-    return 0
 
 
 def run_export_requests(args: argparse.Namespace) -> int:
     from zoelife.ingest.export import export_requests
 
-    try:
-        count = export_requests(_engine(args), args.out)
-    except OSError as exc:
-        raise BadInput(f"{args.out}: cannot write ({exc.strerror or type(exc).__name__})") from None
-    sys.stderr.write(f"exported {count} requests to {args.out}\n")
-    return 0
+    return _export(args, export_requests, "requests")
 
 
 def run_export_content(args: argparse.Namespace) -> int:
     from zoelife.ingest.export import export_content
 
+    return _export(args, export_content, "content items")
+
+
+def _export(args: argparse.Namespace, export, what: str) -> int:
+    """`export(engine, path)` into `args.out`, its count said on stderr."""
     try:
-        count = export_content(_engine(args), args.out)
+        count = export(_engine(args), args.out)
     except OSError as exc:
         raise BadInput(f"{args.out}: cannot write ({exc.strerror or type(exc).__name__})") from None
-    sys.stderr.write(f"exported {count} content items to {args.out}\n")
+    sys.stderr.write(f"exported {count} {what} to {args.out}\n")
     return 0

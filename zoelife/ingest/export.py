@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import io
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import IO
 
@@ -59,32 +59,45 @@ def _request_row(r: Request, zone) -> list[str]:
     return [neutralize(values[c]) for c in REQUEST_COLUMNS]
 
 
-def iter_request_rows(session: Session) -> Iterator[list[str]]:
-    """Header then one row per request (attached duplicate submissions are not requests)."""
-    zone = settings_mod.clinic_zone(session)
-    yield list(REQUEST_COLUMNS)
+def _in_id_order(session: Session, model) -> Iterator:
+    """Every row of `model` in id order, read BATCH rows at a time (never a whole table in
+    memory: each batch leaves the session before the next is read)."""
     last_id = 0
     while True:
         batch = session.execute(
-            select(Request).where(Request.id > last_id).order_by(Request.id).limit(BATCH)
+            select(model).where(model.id > last_id).order_by(model.id).limit(BATCH)
             .execution_options(populate_existing=True)
         ).scalars().all()
         if not batch:
             return
-        for r in batch:
-            yield _request_row(r, zone)
+        yield from batch
         last_id = batch[-1].id
         session.expunge_all()
 
 
-def write_requests_csv(engine: Engine, out: IO[str], *, actor: audit.Actor | None = None) -> int:
-    """Write every request as CSV to `out`; returns the number of requests. Audited."""
+def _write_csv(engine: Engine, out: IO[str],
+               rows_of: Callable[[Session], Iterator[list[str]]]) -> int:
+    """The header and rows of `rows_of` written as CSV to `out`; the number of rows."""
     writer = _writer(out)
     count = -1
     with read_session(engine) as session:
-        for row in iter_request_rows(session):
+        for row in rows_of(session):
             writer.writerow(row)
             count += 1
+    return count
+
+
+def iter_request_rows(session: Session) -> Iterator[list[str]]:
+    """Header then one row per request (attached duplicate submissions are not requests)."""
+    zone = settings_mod.clinic_zone(session)
+    yield list(REQUEST_COLUMNS)
+    for r in _in_id_order(session, Request):
+        yield _request_row(r, zone)
+
+
+def write_requests_csv(engine: Engine, out: IO[str], *, actor: audit.Actor | None = None) -> int:
+    """Write every request as CSV to `out`; returns the number of requests. Audited."""
+    count = _write_csv(engine, out, iter_request_rows)
     with write_session(engine) as session:
         audit.record(session, actor, "export.requests", "request", None, {"rows": count})
     return count
@@ -105,30 +118,14 @@ def requests_csv_text(engine: Engine, *, actor: audit.Actor | None = None) -> st
 def iter_content_rows(session: Session) -> Iterator[list[str]]:
     yield list(CONTENT_COLUMNS)
     zone = settings_mod.clinic_zone(session)
-    last_id = 0
-    while True:
-        items = session.execute(
-            select(ContentItem).where(ContentItem.id > last_id).order_by(ContentItem.id)
-            .limit(BATCH)
-        ).scalars().all()
-        if not items:
-            return
-        for item in items:
-            yield [neutralize(item.url), neutralize(item.title),
-                   neutralize(item.published_at.astimezone(zone).isoformat()),
-                   neutralize(item.channel), neutralize(";".join(sorted(item.topic_set)))]
-        last_id = items[-1].id
-        session.expunge_all()
+    for item in _in_id_order(session, ContentItem):
+        yield [neutralize(item.url), neutralize(item.title),
+               neutralize(item.published_at.astimezone(zone).isoformat()),
+               neutralize(item.channel), neutralize(";".join(sorted(item.topic_set)))]
 
 
 def write_content_csv(engine: Engine, out: IO[str]) -> int:
-    writer = _writer(out)
-    count = -1
-    with read_session(engine) as session:
-        for row in iter_content_rows(session):
-            writer.writerow(row)
-            count += 1
-    return count
+    return _write_csv(engine, out, iter_content_rows)
 
 
 def export_content(engine: Engine, path: str | Path) -> int:

@@ -198,21 +198,28 @@ def detect_form_tool(headers: Iterable[str]) -> str | None:
     return None
 
 
-def auto_mapping(headers: Iterable[str], explicit: Mapping[str, str] | None = None
-                 ) -> dict[str, str | None]:
-    """header -> canonical field (or None). An explicit mapping wins; otherwise the first
-    column for a single-valued field takes it and later ones stay extra fields."""
-    explicit = dict(explicit or {})
+def explicit_targets(headers: Iterable[str], explicit: Mapping[str, str]
+                     ) -> tuple[dict[str, str | None], set[str]]:
+    """What a mapping staff set gives the headers it names (by the header, or by its folded
+    form): header -> canonical field (None: ignored), and the fields so taken."""
     by_folded = {fold_header(k): v for k, v in explicit.items()}
     result: dict[str, str | None] = {}
     taken: set[str] = set()
-    headers = list(headers)
     for header in headers:
         target = explicit.get(header, by_folded.get(fold_header(header)))
         if target is not None:
             result[header] = None if target == IGNORE else target
             if target != IGNORE:
                 taken.add(target)
+    return result, taken
+
+
+def auto_mapping(headers: Iterable[str], explicit: Mapping[str, str] | None = None
+                 ) -> dict[str, str | None]:
+    """header -> canonical field (or None). An explicit mapping wins; otherwise the first
+    column for a single-valued field takes it and later ones stay extra fields."""
+    headers = list(headers)
+    result, taken = explicit_targets(headers, explicit or {})
     # A column named exactly like a canonical field (our own export, a custom JSON) claims it
     # before any alias ("external_id" beats "id").
     exact = {fold_header(f): f for f in CANONICAL_FIELDS}

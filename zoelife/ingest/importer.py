@@ -29,8 +29,9 @@ from zoelife.db.models import ImportBatch, QuarantinedRow
 from zoelife.ingest import connectors
 from zoelife.ingest.memory import no_cyclic_gc
 from zoelife.ingest.pipeline import workers
+from zoelife.ingest.pipeline.credit import Content
 from zoelife.ingest.pipeline.facts import facts_of_chunk
-from zoelife.ingest.pipeline.match import Content, match_batch
+from zoelife.ingest.pipeline.match import match_batch
 from zoelife.ingest.pipeline.parse import (
     Prepared,
     input_of_record_tuple,

@@ -37,14 +37,22 @@ def count_open(session: Session) -> int:
 
 
 def list_open(session: Session, *, offset: int = 0, limit: int = 50) -> list[QuarantineRow]:
+    return _open_page(session, offset=offset, limit=limit)
+
+
+def _open_page(session: Session, *where, offset: int, limit: int) -> list[QuarantineRow]:
+    """One page of the open rows (and `where`), newest first."""
     rows = session.execute(
-        select(QuarantinedRow).where(QuarantinedRow.status == "open")
+        select(QuarantinedRow).where(QuarantinedRow.status == "open", *where)
         .order_by(QuarantinedRow.id.desc()).offset(offset).limit(limit)
     ).scalars().all()
     return [QuarantineRow(r.id, r.source, r.row_number, r.external_id, r.reason,
-                          r.crisis_level, r.request_id,
-                          r.raw if isinstance(r.raw, dict) else {"_record": str(r.raw)})
-            for r in rows]
+                          r.crisis_level, r.request_id, _raw_of(r)) for r in rows]
+
+
+def _raw_of(row: QuarantinedRow) -> dict[str, Any]:
+    """The row as it arrived, by column (a record that was not an object: `_record`)."""
+    return row.raw if isinstance(row.raw, dict) else {"_record": str(row.raw)}
 
 
 def csv_text(session: Session, *, actor: audit.Actor | None = None, batch: int = 2000) -> str:
@@ -62,7 +70,7 @@ def csv_text(session: Session, *, actor: audit.Actor | None = None, batch: int =
         if not part:
             break
         for r in part:
-            raw = r.raw if isinstance(r.raw, dict) else {"_record": str(r.raw)}
+            raw = _raw_of(r)
             for k in raw:
                 columns.setdefault(str(k), None)
             records.append((r, raw))
@@ -153,11 +161,4 @@ def counts_by_reason(session: Session) -> list[tuple[ReasonKind, int]]:
 def list_open_of(session: Session, kind: str, *, offset: int = 0,
                  limit: int = 50) -> list[QuarantineRow]:
     """One page of the open rows of one kind of reason, newest first."""
-    rows = session.execute(
-        select(QuarantinedRow).where(QuarantinedRow.status == "open", _kind_expr() == kind)
-        .order_by(QuarantinedRow.id.desc()).offset(offset).limit(limit)
-    ).scalars().all()
-    return [QuarantineRow(r.id, r.source, r.row_number, r.external_id, r.reason,
-                          r.crisis_level, r.request_id,
-                          r.raw if isinstance(r.raw, dict) else {"_record": str(r.raw)})
-            for r in rows]
+    return _open_page(session, _kind_expr() == kind, offset=offset, limit=limit)

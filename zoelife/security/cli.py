@@ -98,17 +98,27 @@ def users_list(args) -> int:
     return 0
 
 
+def _change_account(args, change):
+    """`change(session, account, actor)` on the account named `args.name`, in one write
+    transaction; what it returns. Its refusal (an account rule, a rejected password) is the
+    command's error."""
+    from zoelife.db.engine import write_session
+    from zoelife.security import accounts
+    from zoelife.security.passwords import PasswordRejected
+
+    try:
+        with write_session(_engine(args)) as session:
+            return change(session, _user(session, args.name), _cli_actor())
+    except (accounts.AccountError, PasswordRejected) as exc:
+        raise BadInput(str(exc)) from None
+
+
 def _users_set_active(active: bool):
     def run(args) -> int:
-        from zoelife.db.engine import write_session
         from zoelife.security import accounts
 
-        try:
-            with write_session(_engine(args)) as session:
-                changed = accounts.set_active(session, _user(session, args.name), active,
-                                              actor=_cli_actor())
-        except accounts.AccountError as exc:
-            raise BadInput(str(exc)) from None
+        changed = _change_account(args, lambda session, user, actor: accounts.set_active(
+            session, user, active, actor=actor))
         word = "enabled" if active else "disabled"
         print(f"{args.name} {word}" if changed else f"{args.name} was already {word}")
         return 0
@@ -121,32 +131,21 @@ users_enable = _users_set_active(True)
 
 
 def users_reset(args) -> int:
-    from zoelife.db.engine import write_session
     from zoelife.security import accounts
-    from zoelife.security.passwords import PasswordRejected
 
     password = read_password("Temporary password")
-    try:
-        with write_session(_engine(args)) as session:
-            accounts.reset_password(session, _user(session, args.name), password,
-                                    actor=_cli_actor())
-    except (accounts.AccountError, PasswordRejected) as exc:
-        raise BadInput(str(exc)) from None
+    _change_account(args, lambda session, user, actor: accounts.reset_password(
+        session, user, password, actor=actor))
     print(f"{args.name}: password reset; they must choose a new one at their next sign-in")
     return 0
 
 
 def users_roles(args) -> int:
-    from zoelife.db.engine import write_session
     from zoelife.security import accounts
 
     roles = _roles(args.role)
-    try:
-        with write_session(_engine(args)) as session:
-            changed = accounts.set_roles(session, _user(session, args.name), roles,
-                                         actor=_cli_actor())
-    except accounts.AccountError as exc:
-        raise BadInput(str(exc)) from None
+    changed = _change_account(args, lambda session, user, actor: accounts.set_roles(
+        session, user, roles, actor=actor))
     print(f"{args.name}: roles {'set to' if changed else 'already'} {', '.join(sorted(roles))}")
     return 0
 

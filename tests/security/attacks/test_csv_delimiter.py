@@ -4,7 +4,7 @@ Found in review: csv.Sniffer ran over the first 64 KiB of the file, data rows in
 64 KiB upload of `,"` repeated froze every user, the websocket and the webhook for 24 s (the
 sniffer is quadratic and holds the GIL); one 600-character message of `;'` made it pick `;`, and
 every row of that file was rejected. Control: the delimiter comes from the header line alone
-(`zoelife.ingest.readers.header_delimiter`); csv.Sniffer is never called.
+(`zoelife.ingest.csv_reader.header_delimiter`); csv.Sniffer is never called.
 """
 
 from __future__ import annotations
@@ -17,7 +17,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from zoelife.ingest.fields import _ALIASES, fold_header
-from zoelife.ingest.readers import ReadError, read_table
+from zoelife.ingest.readers import ReadError
+from zoelife.ingest.table_reader import read_table
 from zoelife.spreadsheet import unneutralize
 
 DELIMITERS = ",;\t|"

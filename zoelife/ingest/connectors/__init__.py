@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
-from zoelife.ingest.fields import IGNORE, MULTI_FIELDS, auto_mapping, fold_header
+from zoelife.ingest.fields import MULTI_FIELDS, auto_mapping, explicit_targets
 from zoelife.ingest.readers import clean_text, flatten_record
 
 # Kinds of body a connector recognises.
@@ -180,16 +180,7 @@ def mapping_for(headers: list[str], sub: Submission | None,
     the source) wins, then what the tool documents, then guessing from the label. Metadata
     labels are never guessed; labels the person chose never give the id or the time."""
 
-    explicit = explicit or {}
-    folded = {fold_header(k): v for k, v in explicit.items()}
-    result: dict[str, str | None] = {}
-    taken: set[str] = set()
-    for label in headers:
-        target = explicit.get(label, folded.get(fold_header(label)))
-        if target is not None:
-            result[label] = None if target == IGNORE else target
-            if target != IGNORE:
-                taken.add(target)
+    result, taken = explicit_targets(headers, explicit or {})
     documented = sub.mapping if sub is not None else {}
     for label in headers:
         target = documented.get(label)

@@ -1,32 +1,26 @@
 """The match stage: each row of a batch decided in order, as `service.receive` decides it, from
-a view of what the database holds for the batch's keys, emails and phones and of the rows
-the batch itself decided before it.
+what the match stage sees (`match_view.MatchView`: what the database holds for the batch's
+keys, emails and phones, and the rows the batch itself decided before it).
 
-Per batch, before deciding, a few bulk queries load (`preload`): the intake keys of the
-batch, the requests that hold its emails and phones (the newest `MATCH_SCAN_ROWS` per value)
-with their people, and every request of those people. Each row is then matched with
-`zoelife.intake.matching.decide`, the one matching rule, over the database's requests and
-the batch's own. A row goes through `service.receive` itself (after the rows decided before
-it are written) only when the database decides more than the view holds: its key was
-received before (a conflict, a quarantined row fixed), or its person has an open request in
-the database within the duplicate window (whose treatments and text live there).
+Each row is matched with `zoelife.intake.matching.decide`, the one matching rule, over the
+database's requests and the batch's own. A row goes through `service.receive` itself (after
+the rows decided before it are written) only when the database decides more than the view
+holds: its key was received before (a conflict, a quarantined row fixed), or its person has
+an open request in the database within the duplicate window (whose treatments and text live
+there).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
 from typing import Any
 
-from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
 
 from zoelife import audit
 from zoelife.db.models import (
-    ContentItem,
     CrisisChange,
-    IntakeKey,
     Person,
     PossibleMatch,
     QuarantinedRow,
@@ -34,7 +28,9 @@ from zoelife.db.models import (
     Submission,
 )
 from zoelife.ingest.pipeline import store
+from zoelife.ingest.pipeline.credit import Content
 from zoelife.ingest.pipeline.facts import REQUEST_DEFAULTS, RowFacts, facts_of_inputs
+from zoelife.ingest.pipeline.match_view import MatchView, Seen, Someone
 from zoelife.intake import matching, service
 from zoelife.intake.assessment import (
     assess_input,
@@ -42,7 +38,7 @@ from zoelife.intake.assessment import (
     evidence_json,
     reassessed_extra_text,
 )
-from zoelife.intake.duplicates import APPENDED_TEXT_MARKER, DUPLICATE_WINDOW
+from zoelife.intake.duplicates import APPENDED_TEXT_MARKER
 from zoelife.intake.inputs import (
     Outcome,
     RequestInput,
@@ -51,113 +47,24 @@ from zoelife.intake.inputs import (
     input_names,
     quarantine_raw,
 )
-from zoelife.intake.matching import MATCH_SCAN_ROWS
 from zoelife.intake.normalize import search_text
 from zoelife.intake.schedule import Schedule
 from zoelife.intake.service import request_values
 from zoelife.triage import CRISIS_RANK, Assessment, assess, max_level
 from zoelife.vocabulary import CHANNELS, SUBMITTERS
 
-IN_CHUNK = 2000  # values per IN (...) list: within SQLite's and PostgreSQL's limits
 UTM_FIELDS = ("utm_source", "utm_medium", "utm_campaign", "utm_content", "utm_term")
 
 
-@dataclass(slots=True)
-class Seen:
-    """A request as matching sees it. `treatments` and `values` only for the batch's own
-    (None: a request the database held before)."""
-    person_id: int | None
-    received_at: dt.datetime
-    is_open: bool
-    treatments: frozenset[str] | None = None
-    values: dict[str, Any] | None = None
-
-
-@dataclass(slots=True)
-class Someone:
-    """A person as matching sees them; `values`: the row to insert, for the batch's own."""
-    name_key: str | None
-    date_of_birth: dt.date | None
-    merged_into_id: int | None = None
-    values: dict[str, Any] | None = None
-
-
-class Content:
-    """The content items requests are credited to (`service.attributed_content_id`), read
-    once per import; `Content.asked(session)`: looked up per request (a batch of one)."""
-
-    def __init__(self, session: Session) -> None:
-        self.session: Session | None = None
-        self.by_path: dict[str, int] = {}
-        self.by_campaign: dict[str, int] = {}
-        query = select(ContentItem.id, ContentItem.url_path,
-                       ContentItem.campaign_key).order_by(ContentItem.id)
-        for cid, path, campaign in session.execute(query):
-            if path:
-                self.by_path.setdefault(path, cid)
-            if campaign:
-                self.by_campaign.setdefault(campaign, cid)
-
-    @classmethod
-    def asked(cls, session: Session) -> Content:
-        content = cls.__new__(cls)
-        content.session = session
-        return content
-
-    def credited(self, path: str | None, utm_campaign: str | None) -> int | None:
-        """`path`: the landing page's `url_path_key`."""
-        if self.session is not None:
-            return service.attributed_content_id(self.session, path, utm_campaign)
-        if path and path != "/" and path in self.by_path:
-            return self.by_path[path]
-        if utm_campaign:
-            found = self.by_campaign.get(utm_campaign.strip().lower())
-            if found:
-                return found
-        return None
-
-
-_KEYS = IntakeKey.__table__.c
-_KEYS_HELD = select(_KEYS.external_id, _KEYS.kind, _KEYS.request_id, _KEYS.submission_id,
-                    _KEYS.content_digest).where(
-    _KEYS.source == bindparam("source"),
-    _KEYS.external_id.in_(bindparam("ids", expanding=True)))
-_R = Request.__table__.c
-_P = Person.__table__.c
-
-
-def _holding(column):
-    """The requests holding these values, newest MATCH_SCAN_ROWS per value, with people."""
-    ranked = select(_R.id, _R.person_id, _R.received_at, _R.is_open, column.label("value"),
-                    func.row_number().over(partition_by=column, order_by=_R.id.desc())
-                    .label("n")).where(column.in_(bindparam("values", expanding=True)),
-                                       _R.person_id.is_not(None)).subquery()
-    return select(ranked.c.id, ranked.c.person_id, ranked.c.received_at, ranked.c.is_open,
-                  ranked.c.value).where(ranked.c.n <= MATCH_SCAN_ROWS)
-
-
-_EMAIL_HOLDERS = _holding(_R.email)
-_PHONE_HOLDERS = _holding(_R.phone)
-_PEOPLE = select(_P.id, _P.name_key, _P.date_of_birth, _P.merged_into_id).where(
-    _P.id.in_(bindparam("ids", expanding=True)))
-_PEOPLES_REQUESTS = select(_R.id, _R.person_id, _R.received_at, _R.is_open).where(
-    _R.person_id.in_(bindparam("ids", expanding=True)))
-
-
-def _parts(values: Iterable) -> Iterator[list]:
-    values = sorted(values)
-    for start in range(0, len(values), IN_CHUNK):
-        yield values[start:start + IN_CHUNK]
-
-
-class BatchMatcher:
-    """Matches one batch's rows, in order, in the caller's transaction; `write` stores them."""
+class BatchMatcher(MatchView):
+    """Matches one batch's rows, in order, in the caller's transaction, over what it sees
+    (`MatchView`, which it keeps current); `write` stores them."""
 
     def __init__(self, session: Session, schedule: Schedule, content: Content, *,
                  batch_id: int | None, now: dt.datetime, actor=None,
                  input_of: Callable[[int], RequestInput], audit_each: bool = False,
                  assessments: Sequence[Assessment] | None = None) -> None:
-        self.session = session
+        super().__init__(session)
         self.audit_each = audit_each
         self.assessments = assessments
         self.schedule = schedule
@@ -170,74 +77,13 @@ class BatchMatcher:
         self.actor = actor
         self.ids = store.Ids(session)
         self.pending = store.Pending()
-        self.requests: dict[int, Seen] = {}
-        self.people: dict[int, Someone] = {}
-        self.by_email: dict[str, list[int]] = {}  # request ids, oldest first
-        self.by_phone: dict[str, list[int]] = {}
-        self.person_requests: dict[int, list[int]] = {}
         self.keys: dict[tuple[str, str], dict] = {}  # keys of this batch: {"kind", ids}
-        self.db_keys: dict[tuple[str, str], tuple[str, int | None, int | None, str | None]] = {}
         # Of the batch's own rows, those written already, and those changed since.
         self.written_requests: set[int] = set()
         self.written_people: set[int] = set()
         self.changed_requests: set[int] = set()
         self.changed_people: dict[int, dt.date] = {}
         self.through_receive: set[int] = set()  # rows `receive` decided (and audited)
-
-    # -- the database's view ------------------------------------------------------------
-
-    def preload(self, chunk: list[RowFacts]) -> None:
-        conn = self.session.connection()
-        by_source: dict[str, set[str]] = {}
-        for f in chunk:
-            by_source.setdefault(f.key[0], set()).add(f.key[1])
-        for src, exts in by_source.items():
-            for part in _parts(exts):
-                for row in conn.execute(_KEYS_HELD, {"source": src, "ids": part}):
-                    self.db_keys[(src, row.external_id)] = (row.kind, row.request_id,
-                                                            row.submission_id,
-                                                            row.content_digest)
-        for query, values, index in (
-                (_EMAIL_HOLDERS, {f.email for f in chunk if f.email}, self.by_email),
-                (_PHONE_HOLDERS, {f.phone for f in chunk if f.phone}, self.by_phone)):
-            for part in _parts(values):
-                for row in conn.execute(query, {"values": part}):
-                    self.requests.setdefault(row.id, Seen(row.person_id, row.received_at,
-                                                          row.is_open))
-                    index.setdefault(row.value, []).append(row.id)
-        for ids in self.by_email.values():
-            ids.sort()
-        for ids in self.by_phone.values():
-            ids.sort()
-        self._load_people({seen.person_id for seen in self.requests.values()})
-        survivors = {self.survivor(pid) for pid in list(self.people)}
-        self._load_people(survivors)
-        for part in _parts(survivors):
-            for row in conn.execute(_PEOPLES_REQUESTS, {"ids": part}):
-                self.requests.setdefault(row.id, Seen(row.person_id, row.received_at,
-                                                      row.is_open))
-        for rid, seen in sorted(self.requests.items()):
-            self.person_requests.setdefault(seen.person_id, []).append(rid)
-
-    def _load_people(self, ids: set[int]) -> None:
-        conn = self.session.connection()
-        for part in _parts(ids - self.people.keys()):
-            for row in conn.execute(_PEOPLE, {"ids": part}):
-                self.people[row.id] = Someone(row.name_key, row.date_of_birth,
-                                              row.merged_into_id)
-
-    def survivor(self, person_id: int) -> int:
-        """Who a person linked into another (`merged_into_id`) now is."""
-        someone = self.people.get(person_id)
-        if someone is not None and someone.merged_into_id is None:
-            return person_id
-        return matching.survivor(self.session, person_id)
-
-    def _candidates(self, index: dict[str, list[int]], value: str) -> Iterator[tuple]:
-        for rid in reversed(index.get(value, ())):
-            pid = self.requests[rid].person_id
-            someone = self.people[pid]
-            yield pid, someone.name_key, someone.date_of_birth
 
     # -- deciding -----------------------------------------------------------------------
 
@@ -261,16 +107,16 @@ class BatchMatcher:
         if facts.reasons:
             return self._quarantine(index, facts)
         values, received_at = facts.values, facts.received_at
-        candidates = [(reason, self._candidates(idx, value)) for idx, value, reason in (
+        candidates = [(reason, self.candidates(idx, value)) for idx, value, reason in (
             (self.by_email, facts.email, "same_email"),
             (self.by_phone, facts.phone, "same_phone")) if value]
         match = matching.decide(candidates, key=facts.name_key,
                                 date_of_birth=facts.date_of_birth, survivor=self.survivor)
         person_id = match.person_id
         if person_id is not None:
-            if self._held_open_in_window(person_id, received_at):
+            if self.held_open_in_window(person_id, received_at):
                 return self._fallback(index, key, facts.crisis)
-            target = self._duplicate_target(person_id, facts.treatments, received_at)
+            target = self.duplicate_target(person_id, facts.treatments, received_at)
             if target is not None:
                 return self._attach(target, self.input_of(index), facts)
         added = 0
@@ -292,7 +138,7 @@ class BatchMatcher:
                 added += 1
         elif facts.date_of_birth:
             self._give_birth_date(person_id, facts.date_of_birth)
-        repeat_of = self._latest_request(person_id, received_at)
+        repeat_of = self.latest_request(person_id, received_at)
         values = dict(values)
         values["person_id"] = person_id
         values["repeat_of_id"] = repeat_of
@@ -309,7 +155,7 @@ class BatchMatcher:
         """`receive`: a matched person without a birth date gets the row's."""
         someone = self.people.get(person_id)
         if someone is None:
-            self._load_people({person_id})
+            self.load_people({person_id})
             someone = self.people.get(person_id)
         if someone is None or someone.date_of_birth is not None:
             return
@@ -319,55 +165,19 @@ class BatchMatcher:
         else:
             self.changed_people[person_id] = born
 
-    def _held_open_in_window(self, person_id: int, received_at: dt.datetime) -> bool:
-        for rid in self.person_requests.get(person_id, ()):
-            seen = self.requests[rid]
-            if seen.treatments is None and seen.is_open and \
-                    received_at - DUPLICATE_WINDOW <= seen.received_at <= received_at:
-                return True
-        return False
-
-    def _duplicate_target(self, person_id, treatments, received_at) -> int | None:
-        candidates = [
-            rid for rid in self.person_requests.get(person_id, ())
-            if self.requests[rid].treatments is not None and self.requests[rid].is_open
-            and received_at - DUPLICATE_WINDOW <= self.requests[rid].received_at <= received_at
-        ]
-        candidates.sort(key=lambda r: self.requests[r].received_at, reverse=True)
-        for rid in candidates:
-            if self.requests[rid].treatments == set(treatments):
-                return rid
-        return None
-
-    def _latest_request(self, person_id, received_at) -> int | None:
-        best = None
-        for rid in self.person_requests.get(person_id, ()):
-            when = self.requests[rid].received_at
-            if when <= received_at and (best is None or (when, rid) > best):
-                best = (when, rid)
-        return best[1] if best else None
 
     def _add_request(self, values: dict[str, Any], treatments: frozenset[str],
                      crisis: str) -> int:
         rid = self.ids.take(Request)
         values["id"] = rid
         self.pending.requests.append(values)
-        self._see(rid, Seen(values["person_id"], values["received_at"], True,
+        self.see(rid, Seen(values["person_id"], values["received_at"], True,
                             frozenset(treatments), values), values["email"], values["phone"])
         for t in sorted(treatments):
             self.pending.treatments.append({"request_id": rid, "treatment": t, "origin": "form",
                                             "received_local_date": values["received_local_date"]})
         self.pending.crisis.append(self._crisis_change(rid, None, crisis, None))
         return rid
-
-    def _see(self, rid: int, seen: Seen, email: str | None, phone: str | None) -> None:
-        self.requests[rid] = seen
-        if seen.person_id is not None:
-            self.person_requests.setdefault(seen.person_id, []).append(rid)
-            if email:
-                self.by_email.setdefault(email, []).append(rid)
-            if phone:
-                self.by_phone.setdefault(phone, []).append(rid)
 
     def _crisis_change(self, rid, old, new, reason) -> dict:
         return {"id": self.ids.take(CrisisChange), "request_id": rid, "kind": "assessed",
@@ -483,7 +293,7 @@ class BatchMatcher:
         self.through_receive.add(index)
         self.session.flush()
         if out.request_id is not None and out.kind in ("created", "rejected"):
-            self._adopt(out.request_id)
+            self.adopt(out.request_id)
         elif out.kind == "duplicate" and out.request_id in self.requests:
             # `receive` added to it: from now on the database's version is the one to read.
             seen = self.requests[out.request_id]
@@ -496,23 +306,6 @@ class BatchMatcher:
         if out.kind == "already_imported":
             out.crisis = crisis
         return out
-
-    def _adopt(self, request_id: int) -> None:
-        """A request `receive` stored (or completed) joins the view, as the database's."""
-        row = self.session.execute(select(_R.id, _R.person_id, _R.received_at, _R.is_open,
-                                          _R.email, _R.phone).where(_R.id == request_id)).one()
-        if row.person_id is None:
-            return
-        self.people.pop(row.person_id, None)
-        self._load_people({row.person_id})
-        old = self.requests.pop(request_id, None)
-        if old is not None:  # a placeholder completed: seen again with its contacts
-            for ids in (self.person_requests.get(old.person_id, []), *self.by_email.values(),
-                        *self.by_phone.values()):
-                if request_id in ids:
-                    ids.remove(request_id)
-        self._see(request_id, Seen(row.person_id, row.received_at, row.is_open), row.email,
-                  row.phone)
 
     # -- the store stage ----------------------------------------------------------------
 

@@ -1,5 +1,5 @@
-"""The parse stage: a file read (`readers.open_table`) and its columns mapped (`prepare`, what
-the Import page previews), and one record as the `RequestInput` every way in hands over
+"""The parse stage: a file read (`table_reader.open_table`) and its columns mapped (`prepare`,
+what the Import page previews), and one record as the `RequestInput` every way in hands over
 (`to_input`: the file import and the webhook alike). Values stay as received; the next stages
 normalize them.
 """
@@ -26,7 +26,8 @@ from zoelife.ingest.fields import (
     looks_like_phone,
     names_metadata,
 )
-from zoelife.ingest.readers import ReadError, Record, TableStream, open_table
+from zoelife.ingest.readers import ReadError, Record
+from zoelife.ingest.table_reader import TableStream, open_table
 from zoelife.intake.inputs import METADATA_FIELDS_KEY, RequestInput
 from zoelife.intake.normalize import parse_bool, parse_date, parse_datetime
 from zoelife.intake.schedule import change_setting
