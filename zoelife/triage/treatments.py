@@ -111,6 +111,66 @@ def professional_inquiry(f: str) -> bool:
 # Scripts without spaces between words: a name is found inside a run of characters.
 _UNSPACED = {name: re.compile("|".join(f"(?:{p})" for p in pats))
              for name, pats in _CFG.get("unspaced", {}).items()}
+for _name, _pats in _CFG.get("unspaced_more", {}).items():
+    _extra = "|".join(f"(?:{p})" for p in _pats)
+    _UNSPACED[_name] = re.compile(
+        f"{_UNSPACED[_name].pattern}|{_extra}" if _name in _UNSPACED else _extra)
+
+_NOT_FOR_CARE = compile_phrases(_CFG["not_for_care"]["patterns"])
+_PRO_MORE_ASKER = re.compile(_CFG["professional_more"]["asker"])
+_PRO_MORE_PROCEDURE = re.compile(_CFG["professional_more"]["procedure"])
+
+
+def _not_for_care(f: str) -> bool:
+    """A message about treatments that asks none for a person: a job, a sale, a class, a
+    story, an insurer's paperwork, or a professional asking how the clinic works (the
+    `[professional]` rule with more ways to say who asks and what)."""
+    if _NOT_FOR_CARE.search(f):
+        return True
+    return bool((PROFESSIONAL_ASKER.search(f) or _PRO_MORE_ASKER.search(f))
+                and (_PRO_PROCEDURE.search(f) or _PRO_MORE_PROCEDURE.search(f))
+                and not _PRO_FOR_PERSON.search(f))
+
+
+_CARRY_ON = re.compile(_HIST["carry_on"])
+_PAST_HEADING = re.compile(_HIST["past_heading"])
+_WISH_DENIED = re.compile(r"\b(?:not|dont|do not|never|no longer|without)\s+$")
+_WISH_TO_STOP = re.compile(r"\s+(?:to\s+)?(?:stop|quit|come off|get off|taper off)\b")
+_REPLACE = _CFG["replacement"]
+_REPLACEMENT = {
+    name: re.compile(_REPLACE["owner"] + _REPLACE[name] + r"\b" + _REPLACE["leaving"])
+    for name in ("therapy", "medication_management")
+}
+_CURRENT_BEFORE = re.compile(_CFG["current_care"]["before"])
+_CURRENT_AFTER = re.compile(_CFG["current_care"]["after"])
+_MEDICATION_CONTEXT = re.compile(_CFG["medication_context"]["before"])
+_PRESCRIBER_BEFORE = re.compile(_CFG["medication_context"]["prescriber_before"])
+_PRESCRIBING = re.compile(r"prescri|recet")
+_STOPPED_BEFORE = re.compile(_HIST["stopped_before"])
+_ORG = _CFG["organisation"]
+_NOT_A_NAME = frozenset(_ORG["not_a_name"])
+_AFTER_NAME = re.compile(_ORG["after_name"], re.IGNORECASE)
+_PREVIOUS_WORD = re.compile(r"([A-Z][\w&'’-]*)[ \t]+$")
+
+
+def _names_an_organisation(folded: Folded, start: int, end: int) -> bool:
+    """Whether the service word at folded ``[start, end)`` ends an organisation's name, as
+    written: capitalised right after another capitalised word ("Harbor Counseling",
+    "Westside Psychiatry Associates"), or followed by "Associates", "Center", "Group"..."""
+    a, b = folded.span(start, end)
+    text = folded.text
+    if not text[a:a + 1].isupper():
+        return False
+    if _AFTER_NAME.match(text, b):
+        return True
+    prev = _PREVIOUS_WORD.search(text, max(0, a - 40), a)
+    return bool(prev and prev.group(1).lower().strip("'’") not in _NOT_A_NAME)
+
+
+def _current_care(f: str, start: int, end: int, s: int, e: int) -> bool:
+    """Therapy the person already has elsewhere, named beside what they ask for."""
+    return bool(_CURRENT_BEFORE.search(f[max(s, start - 40):start])
+                or _CURRENT_AFTER.match(f[end:min(e, end + 60)]))
 
 
 # A name spelled letter by letter, as voicemail transcripts write acronyms: "t m s", "T.M.S.".
@@ -122,13 +182,51 @@ def _join_spelled(m: re.Match[str]) -> str:
     return word + " " * (len(m.group(0)) - len(word))  # same length: offsets stay
 
 
-def _asks_again(f: str, s: int, e: int, name: str) -> bool:
+def _nearest(mentions: list[tuple[int, int, str]], s: int, e: int, a: int, b: int) -> str | None:
+    """The treatment named nearest the words ``[a, b)`` inside ``[s, e)``."""
+    best: str | None = None
+    gap = 10**9
+    for ms, me, name in mentions:
+        if ms < s or me > e:
+            continue
+        d = a - me if me <= a else ms - b if ms >= b else 0
+        if d < gap:
+            best, gap = name, d
+    return best
+
+
+def _asks_again(f: str, s: int, e: int, name: str,
+                mentions: list[tuple[int, int, str]]) -> bool:
     """Whether the sentence ``f[s:e]`` asks again for ``name``, had before: a wish ("want",
-    "now", "again") that is not followed by another treatment it is for ("terminé mis sesiones
-    de ketamina..., ahora solo quiero seguir con terapia")."""
+    "now", "again") whose nearest treatment is that one ("I've done TMS twice and I'd like to
+    try Spravato now" asks for Spravato only; "terminé mis sesiones de ketamina..., ahora solo
+    quiero seguir con terapia" for therapy), not denied ("not wanting to be alive") and not a
+    wish to stop."""
     for m in _AGAIN.finditer(f, s, e):
-        nxt = next(_ALL.matches(f[m.end():min(e, m.end() + 40)]), None)
-        if nxt is None or nxt.lastgroup == name:
+        if _WISH_DENIED.search(f, max(s, m.start() - 12), m.start()):
+            continue
+        if _WISH_TO_STOP.match(f, m.end(), min(e, m.end() + 20)):
+            continue
+        if _nearest(mentions, s, e, m.start(), m.end()) == name:
+            return True
+    return False
+
+
+def _carried_on(f: str, name: str, mentions: list[tuple[int, int, str]]) -> bool:
+    """Whether a later sentence asks to carry on ``name``, the treatment named last before it
+    and not followed in its own sentence by another one."""
+    first = min((ms for ms, _me, n in mentions if n == name), default=None)
+    if first is None:
+        return False
+    for m in _CARRY_ON.finditer(f, first):
+        if _WISH_DENIED.search(f, max(0, m.start() - 12), m.start()):
+            continue
+        before = [(ms, n) for ms, me, n in mentions if me <= m.start()]
+        if not before or max(before)[1] != name:
+            continue
+        s, e = _clause_bounds(f, m.start(), m.end())
+        after = [n for ms, _me, n in mentions if m.end() <= ms < e]
+        if all(n == name for n in after):
             return True
     return False
 
@@ -141,7 +239,7 @@ def read_treatments(folded: Folded) -> TreatmentReading:
     history: set[str] = set()
     others: list[str] = []
     taken: list[tuple[int, int]] = []
-    if _AUDIENCE.search(f) or professional_inquiry(f):
+    if _AUDIENCE.search(f) or professional_inquiry(f) or _not_for_care(f):
         return TreatmentReading(frozenset(), frozenset(), ())
     for name, rx in _OTHER_RX.items() if next(_ANY_OTHER.matches(f), None) else ():
         for m in rx.finditer(f):
@@ -154,20 +252,36 @@ def read_treatments(folded: Folded) -> TreatmentReading:
             taken.append((m.start(), m.end()))
             if name not in others:
                 others.append(name)
-    for m in _ALL.matches(f):  # overlapping: "nasal spray ketamine"
+    matches = [m for m in _ALL.matches(f)  # overlapping: "nasal spray ketamine"
+               if not (taken and any(a <= m.start() < b for a, b in taken))]
+    mentions = [(m.start(), m.end(), m.lastgroup or "") for m in matches]
+    for m in matches:
         name = m.lastgroup or ""
-        if name in interest or (taken and any(a <= m.start() < b for a, b in taken)):
+        if name in interest or not _accept(name, f, m):
             continue
-        if _accept(name, f, m):
-            s, e = _clause_bounds(f, m.start(), m.end())
-            before = f[max(s, m.start() - 60) : m.start()]
-            after = f[m.end() : min(e, m.end() + 60)]
-            if _PAST_BEFORE.search(before) or _PAST_AFTER.match(after):
-                history.add(name)
-                if _asks_again(f, s, e, name):
-                    interest.add(name)
-            else:
+        if name in ("therapy", "medication_management") and _names_an_organisation(
+                folded, m.start(), m.end()):
+            continue
+        s, e = _clause_bounds(f, m.start(), m.end())
+        before = f[max(s, m.start() - 60) : m.start()]
+        if name == "therapy" and _current_care(f, m.start(), m.end(), s, e):
+            continue
+        if name == "medication_management" and (
+                _MEDICATION_CONTEXT.search(before)
+                or (_PRESCRIBING.match(m.group(0)) and _PRESCRIBER_BEFORE.search(before))):
+            continue
+        after = f[m.end() : min(e, m.end() + 60)]
+        line_start = f.rfind("\n", 0, m.start()) + 1
+        if (_PAST_BEFORE.search(before) or _PAST_AFTER.match(after) or _STOPPED_BEFORE.search(before)
+                or _PAST_HEADING.match(f, max(0, line_start - 1))):
+            history.add(name)
+            if _asks_again(f, s, e, name, mentions) or _carried_on(f, name, mentions):
                 interest.add(name)
+        else:
+            interest.add(name)
+    for name, rx in _REPLACEMENT.items():
+        if name not in interest and rx.search(f):
+            interest.add(name)
     if not f.isascii():
         interest.update(name for name, rx in _UNSPACED.items() if rx.search(f))
     if others:
