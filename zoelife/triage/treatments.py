@@ -28,6 +28,7 @@ _NOT_AFTER = re.compile(_THERAPY["not_after"])
 _NOT_BEFORE = re.compile(_THERAPY["not_before"])
 _OWNED = re.compile(_CFG["treatment"]["therapy"].get("past_or_owned", r"(?!)"))
 _NEG = re.compile(_CFG["negation"]["before"])
+_NEG_AFTER = re.compile(_CFG["negation"]["after"])
 _LABEL_RX: dict[str, re.Pattern[str]] = {
     name: compile_phrases(pats) for name, pats in _CFG.get("labels", {}).items()
 }
@@ -53,7 +54,7 @@ def _accept(name: str, f: str, m: re.Match[str]) -> bool:
     start, end = m.start(), m.end()
     s, e = _clause_bounds(f, start, end)
     before = f[max(s, start - 60) : start]
-    if _NEG.search(before):
+    if _NEG.search(before) or _NEG_AFTER.match(f, end, min(len(f), end + 40)):
         return False
     if name == "therapy":
         if _NOT_AFTER.search(before) or _NOT_BEFORE.match(f, end, min(len(f), end + 40)):
@@ -146,6 +147,14 @@ _CURRENT_AFTER = re.compile(_CFG["current_care"]["after"])
 _MEDICATION_CONTEXT = re.compile(_CFG["medication_context"]["before"])
 _PRESCRIBER_BEFORE = re.compile(_CFG["medication_context"]["prescriber_before"])
 _PRESCRIBING = re.compile(r"prescri|recet")
+_INSTEAD = re.compile(_REPLACE["instead"])
+_PROCEDURES = frozenset({"spravato", "tms", "ketamine"})
+_COUNT_BEFORE = re.compile(_CFG["medication_context"]["count"])
+_PAST_LIST = re.compile(_HIST["past_list"])
+_SERVICE = _CFG["service_request"]
+_SERVICE_REQUEST = re.compile(_SERVICE["ask"] + _SERVICE["service"])
+_OURS = re.compile(_SERVICE["ours"])
+_YOUR_CLINICIAN = re.compile(r"\b(?:your|any of your|one of your)\s+$")
 _STOPPED_BEFORE = re.compile(_HIST["stopped_before"])
 _ORG = _CFG["organisation"]
 _NOT_A_NAME = frozenset(_ORG["not_a_name"])
@@ -252,6 +261,13 @@ def read_treatments(folded: Folded) -> TreatmentReading:
             taken.append((m.start(), m.end()))
             if name not in others:
                 others.append(name)
+    for m in _SERVICE_REQUEST.finditer(f):
+        service = m.group(1).strip()
+        if _OURS.search(service) or any(a < m.end(1) and m.start(1) < b for a, b in taken):
+            continue
+        taken.append((m.start(1), m.end(1)))
+        if service not in others:
+            others.append(service)
     matches = [m for m in _ALL.matches(f)  # overlapping: "nasal spray ketamine"
                if not (taken and any(a <= m.start() < b for a, b in taken))]
     mentions = [(m.start(), m.end(), m.lastgroup or "") for m in matches]
@@ -264,7 +280,13 @@ def read_treatments(folded: Folded) -> TreatmentReading:
             continue
         s, e = _clause_bounds(f, m.start(), m.end())
         before = f[max(s, m.start() - 60) : m.start()]
-        if name == "therapy" and _current_care(f, m.start(), m.end(), s, e):
+        if name == "therapy" and (
+                _current_care(f, m.start(), m.end(), s, e)
+                # "two different therapists": people seen before, counted
+                or (m.group(0).endswith("s") and _COUNT_BEFORE.search(before))
+                # "can one of your therapists do that?" after a service not offered: who would
+                # give it, not talk therapy
+                or (others and _YOUR_CLINICIAN.search(before))):
             continue
         if name == "medication_management" and (
                 _MEDICATION_CONTEXT.search(before)
@@ -273,15 +295,18 @@ def read_treatments(folded: Folded) -> TreatmentReading:
         after = f[m.end() : min(e, m.end() + 60)]
         line_start = f.rfind("\n", 0, m.start()) + 1
         if (_PAST_BEFORE.search(before) or _PAST_AFTER.match(after) or _STOPPED_BEFORE.search(before)
+                or _PAST_LIST.search(f[max(s, m.start() - 100):m.start()])
                 or _PAST_HEADING.match(f, max(0, line_start - 1))):
             history.add(name)
             if _asks_again(f, s, e, name, mentions) or _carried_on(f, name, mentions):
                 interest.add(name)
         else:
             interest.add(name)
-    for name, rx in _REPLACEMENT.items():
-        if name not in interest and rx.search(f):
-            interest.add(name)
+    if not interest & _PROCEDURES:  # "do you do Spravato? my psychiatrist moved" asks Spravato
+        for name, rx in _REPLACEMENT.items():
+            m = rx.search(f) if name not in interest else None
+            if m and _INSTEAD.search(f, m.end(), m.end() + 150):
+                interest.add(name)
     if not f.isascii():
         interest.update(name for name, rx in _UNSPACED.items() if rx.search(f))
     if others:
