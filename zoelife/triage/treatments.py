@@ -147,6 +147,7 @@ _CURRENT_AFTER = re.compile(_CFG["current_care"]["after"])
 _MEDICATION_CONTEXT = re.compile(_CFG["medication_context"]["before"])
 _PRESCRIBER_BEFORE = re.compile(_CFG["medication_context"]["prescriber_before"])
 _PRESCRIBING = re.compile(r"prescri|recet")
+_WEAK_MM = re.compile(_CFG["medication_context"]["weak"])
 _INSTEAD = re.compile(_REPLACE["instead"])
 _PROCEDURES = frozenset({"spravato", "tms", "ketamine"})
 _COUNT_BEFORE = re.compile(_CFG["medication_context"]["count"])
@@ -154,6 +155,7 @@ _PAST_LIST = re.compile(_HIST["past_list"])
 _SERVICE = _CFG["service_request"]
 _SERVICE_REQUEST = re.compile(_SERVICE["ask"] + _SERVICE["service"])
 _OURS = re.compile(_SERVICE["ours"])
+_SOMEONE_ELSE = re.compile(r"\b(?:a|my|her|his|our) (?:friend|coworker|colleague|sister|brother|cousin|neighbou?r|aunt|uncle|mom|dad|mother|father)\s+$")
 _YOUR_CLINICIAN = re.compile(r"\b(?:your|any of your|one of your)\s+$")
 _STOPPED_BEFORE = re.compile(_HIST["stopped_before"])
 _ORG = _CFG["organisation"]
@@ -183,7 +185,7 @@ def _current_care(f: str, start: int, end: int, s: int, e: int) -> bool:
 
 
 # A name spelled letter by letter, as voicemail transcripts write acronyms: "t m s", "T.M.S.".
-_SPELLED = re.compile(r"(?<![\w.])[a-z](?:[ .][a-z]){2,}(?![\w])")
+_SPELLED = re.compile(r"(?<![\w.])[a-z](?:(?:\. ?|[ .])[a-z]){2,}(?![\w])")
 
 
 def _join_spelled(m: re.Match[str]) -> str:
@@ -254,7 +256,10 @@ def read_treatments(folded: Folded) -> TreatmentReading:
         for m in rx.finditer(f):
             s, _e = _clause_bounds(f, m.start(), m.end())
             before = f[max(s, m.start() - 60) : m.start()]
-            if _NEG.search(before) or _PAST_BEFORE.search(before):
+            if (_NEG.search(before) or _PAST_BEFORE.search(before)
+                    or _NEG_AFTER.match(f, m.end(), min(len(f), m.end() + 40))
+                    or _PAST_AFTER.match(f[m.end():min(_e, m.end() + 60)])
+                    or _PAST_LIST.search(f[max(0, m.start() - 100):m.start()])):
                 continue
             if _COMPARE.search(f[max(s, m.start() - 30) : m.start()]):
                 continue
@@ -271,6 +276,7 @@ def read_treatments(folded: Folded) -> TreatmentReading:
     matches = [m for m in _ALL.matches(f)  # overlapping: "nasal spray ketamine"
                if not (taken and any(a <= m.start() < b for a, b in taken))]
     mentions = [(m.start(), m.end(), m.lastgroup or "") for m in matches]
+    strong_mm = False  # medication management asked by more than where care goes
     for m in matches:
         name = m.lastgroup or ""
         if name in interest or not _accept(name, f, m):
@@ -294,14 +300,21 @@ def read_treatments(folded: Folded) -> TreatmentReading:
             continue
         after = f[m.end() : min(e, m.end() + 60)]
         line_start = f.rfind("\n", 0, m.start()) + 1
-        if (_PAST_BEFORE.search(before) or _PAST_AFTER.match(after) or _STOPPED_BEFORE.search(before)
-                or _PAST_LIST.search(f[max(s, m.start() - 100):m.start()])
+        past = _PAST_BEFORE.search(before)
+        if past and _SOMEONE_ELSE.search(before, 0, past.start()):
+            past = None  # "a friend did TMS": not the writer's history
+        if (past or _PAST_AFTER.match(after) or _STOPPED_BEFORE.search(before)
+                or _PAST_LIST.search(f[max(0, m.start() - 100):m.start()])
                 or _PAST_HEADING.match(f, max(0, line_start - 1))):
             history.add(name)
             if _asks_again(f, s, e, name, mentions) or _carried_on(f, name, mentions):
                 interest.add(name)
         else:
             interest.add(name)
+        if name == "medication_management" and name in interest:
+            strong_mm = strong_mm or not _WEAK_MM.match(m.group(0))
+    if "medication_management" in interest and not strong_mm and interest & _PROCEDURES:
+        interest.discard("medication_management")
     if not interest & _PROCEDURES:  # "do you do Spravato? my psychiatrist moved" asks Spravato
         for name, rx in _REPLACEMENT.items():
             m = rx.search(f) if name not in interest else None
