@@ -36,7 +36,8 @@ _KETAMINE_BEFORE = re.compile(r"(?<![\w])ketamin\w*[\s\-]+(?:\w+[\s\-]+)?$")
 _KETAMINE_AFTER = re.compile(r"[\s\-]+(?:of\s+)?ketamin")
 _SPRAVATO_WORD = re.compile(r"(?<![\w])(?:spravato|es ?ketamin\w*)")
 _COMPARE_BEFORE = re.compile(
-    r"\b(?:like|different from|different than|similar to|related to|derived from|form of|version of|cousin of)\s+(?:\w+\s+){0,1}$"
+    # "like ketamine" compares; "I'd like ketamine" asks
+    r"(?<!\bid )(?<!\bwed )(?<!\bwould )(?<!\btheyd )(?<!\byoud )\b(?:like|different from|different than|similar to|related to|derived from|form of|version of|cousin of)\s+(?:\w+\s+){0,1}$"
 )
 _SPRAY = re.compile(r"spray")
 
@@ -54,7 +55,7 @@ def _accept(name: str, f: str, m: re.Match[str]) -> bool:
     start, end = m.start(), m.end()
     s, e = _clause_bounds(f, start, end)
     before = f[max(s, start - 60) : start]
-    if _NEG.search(before) or _NEG_AFTER.match(f, end, min(len(f), end + 40)):
+    if _NEG.search(before) or _NEG_AFTER.match(f[end:min(e, end + 40)]):
         return False
     if name == "therapy":
         if _NOT_AFTER.search(before) or _NOT_BEFORE.match(f, end, min(len(f), end + 40)):
@@ -172,7 +173,7 @@ def _names_an_organisation(folded: Folded, start: int, end: int) -> bool:
     text = folded.text
     if not text[a:a + 1].isupper():
         return False
-    if _AFTER_NAME.match(text, b):
+    if _AFTER_NAME.match(text[b:b + 40]):
         return True
     prev = _PREVIOUS_WORD.search(text, max(0, a - 40), a)
     return bool(prev and prev.group(1).lower().strip("'’") not in _NOT_A_NAME)
@@ -257,7 +258,7 @@ def read_treatments(folded: Folded) -> TreatmentReading:
             s, _e = _clause_bounds(f, m.start(), m.end())
             before = f[max(s, m.start() - 60) : m.start()]
             if (_NEG.search(before) or _PAST_BEFORE.search(before)
-                    or _NEG_AFTER.match(f, m.end(), min(len(f), m.end() + 40))
+                    or _NEG_AFTER.match(f[m.end():min(_e, m.end() + 40)])
                     or _PAST_AFTER.match(f[m.end():min(_e, m.end() + 60)])
                     or _PAST_LIST.search(f[max(0, m.start() - 100):m.start()])):
                 continue
