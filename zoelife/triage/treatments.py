@@ -289,14 +289,14 @@ def read_treatments(folded: Folded) -> TreatmentReading:
         before = f[max(s, m.start() - 60) : m.start()]
         if name == "therapy" and (
                 _current_care(f, m.start(), m.end(), s, e)
-                # "two different therapists": people seen before, counted
-                or (m.group(0).endswith("s") and _COUNT_BEFORE.search(before))
                 # "can one of your therapists do that?" after a service not offered: who would
                 # give it, not talk therapy
+                # "two different therapists": people seen before, counted
+                or (m.group(0).endswith("s") and _COUNT_BEFORE.search(before))
                 or (others and _YOUR_CLINICIAN.search(before))):
             continue
         if name == "medication_management" and (
-                _MEDICATION_CONTEXT.search(before)
+                _MEDICATION_CONTEXT.search(before) or _COUNT_BEFORE.search(before)
                 or (_PRESCRIBING.match(m.group(0)) and _PRESCRIBER_BEFORE.search(before))):
             continue
         after = f[m.end() : min(e, m.end() + 60)]
