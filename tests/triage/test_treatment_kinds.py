@@ -133,6 +133,9 @@ def test_services_not_offered(text: str, expected: set[str], service: str | None
         ("Quiero información sobre la EMT para la depresión.", {"tms"}),
         ("The EMT who drove me said to call you about therapy.", {"therapy"}),
         ("calling about the T. M. S. for my dad", {"tms"}),
+        ("TMS治療の予約をしたいです。", {"tms"}),
+        # a refusal in Spanish with its article; an accent does not make "TMS" unspaced
+        ("No me interesa la TMS; ¿ofrecen terapia?", {"therapy"}),
     ],
 )
 def test_names_in_more_languages_and_spellings(text: str, expected: set[str]) -> None:

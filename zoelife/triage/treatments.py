@@ -113,10 +113,6 @@ def professional_inquiry(f: str) -> bool:
 # Scripts without spaces between words: a name is found inside a run of characters.
 _UNSPACED = {name: re.compile("|".join(f"(?:{p})" for p in pats))
              for name, pats in _CFG.get("unspaced", {}).items()}
-for _name, _pats in _CFG.get("unspaced_more", {}).items():
-    _extra = "|".join(f"(?:{p})" for p in _pats)
-    _UNSPACED[_name] = re.compile(
-        f"{_UNSPACED[_name].pattern}|{_extra}" if _name in _UNSPACED else _extra)
 
 _NOT_FOR_CARE = compile_phrases(_CFG["not_for_care"]["patterns"])
 _PRO_MORE_ASKER = re.compile(_CFG["professional_more"]["asker"])
