@@ -28,6 +28,7 @@ _NOT_AFTER = re.compile(_THERAPY["not_after"])
 _NOT_BEFORE = re.compile(_THERAPY["not_before"])
 _OWNED = re.compile(_CFG["treatment"]["therapy"].get("past_or_owned", r"(?!)"))
 _NEG = re.compile(_CFG["negation"]["before"])
+_NEG_AFTER = re.compile(_CFG["negation"]["after"])
 _LABEL_RX: dict[str, re.Pattern[str]] = {
     name: compile_phrases(pats) for name, pats in _CFG.get("labels", {}).items()
 }
@@ -35,7 +36,8 @@ _KETAMINE_BEFORE = re.compile(r"(?<![\w])ketamin\w*[\s\-]+(?:\w+[\s\-]+)?$")
 _KETAMINE_AFTER = re.compile(r"[\s\-]+(?:of\s+)?ketamin")
 _SPRAVATO_WORD = re.compile(r"(?<![\w])(?:spravato|es ?ketamin\w*)")
 _COMPARE_BEFORE = re.compile(
-    r"\b(?:like|different from|different than|similar to|related to|derived from|form of|version of|cousin of)\s+(?:\w+\s+){0,1}$"
+    # "like ketamine" compares; "I'd like ketamine" asks
+    r"(?<!\bid )(?<!\bwed )(?<!\bwould )(?<!\btheyd )(?<!\byoud )\b(?:like|different from|different than|similar to|related to|derived from|form of|version of|cousin of)\s+(?:\w+\s+){0,1}$"
 )
 _SPRAY = re.compile(r"spray")
 
@@ -53,7 +55,7 @@ def _accept(name: str, f: str, m: re.Match[str]) -> bool:
     start, end = m.start(), m.end()
     s, e = _clause_bounds(f, start, end)
     before = f[max(s, start - 60) : start]
-    if _NEG.search(before):
+    if _NEG.search(before) or _NEG_AFTER.match(f[end:min(e, end + 40)]):
         return False
     if name == "therapy":
         if _NOT_AFTER.search(before) or _NOT_BEFORE.match(f, end, min(len(f), end + 40)):
@@ -112,9 +114,75 @@ def professional_inquiry(f: str) -> bool:
 _UNSPACED = {name: re.compile("|".join(f"(?:{p})" for p in pats))
              for name, pats in _CFG.get("unspaced", {}).items()}
 
+_NOT_FOR_CARE = compile_phrases(_CFG["not_for_care"]["patterns"])
+_PRO_MORE_ASKER = re.compile(_CFG["professional_more"]["asker"])
+_PRO_MORE_PROCEDURE = re.compile(_CFG["professional_more"]["procedure"])
+
+
+def _not_for_care(f: str) -> bool:
+    """A message about treatments that asks none for a person: a job, a sale, a class, a
+    story, an insurer's paperwork, or a professional asking how the clinic works (the
+    `[professional]` rule with more ways to say who asks and what)."""
+    if _NOT_FOR_CARE.search(f):
+        return True
+    return bool((PROFESSIONAL_ASKER.search(f) or _PRO_MORE_ASKER.search(f))
+                and (_PRO_PROCEDURE.search(f) or _PRO_MORE_PROCEDURE.search(f))
+                and not _PRO_FOR_PERSON.search(f))
+
+
+_CARRY_ON = re.compile(_HIST["carry_on"])
+_PAST_HEADING = re.compile(_HIST["past_heading"])
+_WISH_DENIED = re.compile(r"\b(?:not|dont|do not|never|no longer|without)\s+$")
+_WISH_TO_STOP = re.compile(r"\s+(?:to\s+)?(?:stop|quit|come off|get off|taper off)\b")
+_REPLACE = _CFG["replacement"]
+_REPLACEMENT = {
+    name: re.compile(_REPLACE["owner"] + _REPLACE[name] + r"\b" + _REPLACE["leaving"])
+    for name in ("therapy", "medication_management")
+}
+_CURRENT_BEFORE = re.compile(_CFG["current_care"]["before"])
+_CURRENT_AFTER = re.compile(_CFG["current_care"]["after"])
+_MEDICATION_CONTEXT = re.compile(_CFG["medication_context"]["before"])
+_PRESCRIBER_BEFORE = re.compile(_CFG["medication_context"]["prescriber_before"])
+_PRESCRIBING = re.compile(r"prescri|recet")
+_WEAK_MM = re.compile(_CFG["medication_context"]["weak"])
+_INSTEAD = re.compile(_REPLACE["instead"])
+_PROCEDURES = frozenset({"spravato", "tms", "ketamine"})
+_COUNT_BEFORE = re.compile(_CFG["medication_context"]["count"])
+_PAST_LIST = re.compile(_HIST["past_list"])
+_SERVICE = _CFG["service_request"]
+_SERVICE_REQUEST = re.compile(_SERVICE["ask"] + _SERVICE["service"])
+_OURS = re.compile(_SERVICE["ours"])
+_SOMEONE_ELSE = re.compile(r"\b(?:a|my|her|his|our) (?:friend|coworker|colleague|sister|brother|cousin|neighbou?r|aunt|uncle|mom|dad|mother|father)\s+$")
+_YOUR_CLINICIAN = re.compile(r"\b(?:your|any of your|one of your)\s+$")
+_STOPPED_BEFORE = re.compile(_HIST["stopped_before"])
+_ORG = _CFG["organisation"]
+_NOT_A_NAME = frozenset(_ORG["not_a_name"])
+_AFTER_NAME = re.compile(_ORG["after_name"], re.IGNORECASE)
+_PREVIOUS_WORD = re.compile(r"([A-Z][\w&'’-]*)[ \t]+$")
+
+
+def _names_an_organisation(folded: Folded, start: int, end: int) -> bool:
+    """Whether the service word at folded ``[start, end)`` ends an organisation's name, as
+    written: capitalised right after another capitalised word ("Harbor Counseling",
+    "Westside Psychiatry Associates"), or followed by "Associates", "Center", "Group"..."""
+    a, b = folded.span(start, end)
+    text = folded.text
+    if not text[a:a + 1].isupper():
+        return False
+    if _AFTER_NAME.match(text[b:b + 40]):
+        return True
+    prev = _PREVIOUS_WORD.search(text, max(0, a - 40), a)
+    return bool(prev and prev.group(1).lower().strip("'’") not in _NOT_A_NAME)
+
+
+def _current_care(f: str, start: int, end: int, s: int, e: int) -> bool:
+    """Therapy the person already has elsewhere, named beside what they ask for."""
+    return bool(_CURRENT_BEFORE.search(f[max(s, start - 40):start])
+                or _CURRENT_AFTER.match(f[end:min(e, end + 60)]))
+
 
 # A name spelled letter by letter, as voicemail transcripts write acronyms: "t m s", "T.M.S.".
-_SPELLED = re.compile(r"(?<![\w.])[a-z](?:[ .][a-z]){2,}(?![\w])")
+_SPELLED = re.compile(r"(?<![\w.])[a-z](?:(?:\. ?|[ .])[a-z]){2,}(?![\w])")
 
 
 def _join_spelled(m: re.Match[str]) -> str:
@@ -122,13 +190,51 @@ def _join_spelled(m: re.Match[str]) -> str:
     return word + " " * (len(m.group(0)) - len(word))  # same length: offsets stay
 
 
-def _asks_again(f: str, s: int, e: int, name: str) -> bool:
+def _nearest(mentions: list[tuple[int, int, str]], s: int, e: int, a: int, b: int) -> str | None:
+    """The treatment named nearest the words ``[a, b)`` inside ``[s, e)``."""
+    best: str | None = None
+    gap = 10**9
+    for ms, me, name in mentions:
+        if ms < s or me > e:
+            continue
+        d = a - me if me <= a else ms - b if ms >= b else 0
+        if d < gap:
+            best, gap = name, d
+    return best
+
+
+def _asks_again(f: str, s: int, e: int, name: str,
+                mentions: list[tuple[int, int, str]]) -> bool:
     """Whether the sentence ``f[s:e]`` asks again for ``name``, had before: a wish ("want",
-    "now", "again") that is not followed by another treatment it is for ("terminé mis sesiones
-    de ketamina..., ahora solo quiero seguir con terapia")."""
+    "now", "again") whose nearest treatment is that one ("I've done TMS twice and I'd like to
+    try Spravato now" asks for Spravato only; "terminé mis sesiones de ketamina..., ahora solo
+    quiero seguir con terapia" for therapy), not denied ("not wanting to be alive") and not a
+    wish to stop."""
     for m in _AGAIN.finditer(f, s, e):
-        nxt = next(_ALL.matches(f[m.end():min(e, m.end() + 40)]), None)
-        if nxt is None or nxt.lastgroup == name:
+        if _WISH_DENIED.search(f, max(s, m.start() - 12), m.start()):
+            continue
+        if _WISH_TO_STOP.match(f, m.end(), min(e, m.end() + 20)):
+            continue
+        if _nearest(mentions, s, e, m.start(), m.end()) == name:
+            return True
+    return False
+
+
+def _carried_on(f: str, name: str, mentions: list[tuple[int, int, str]]) -> bool:
+    """Whether a later sentence asks to carry on ``name``, the treatment named last before it
+    and not followed in its own sentence by another one."""
+    first = min((ms for ms, _me, n in mentions if n == name), default=None)
+    if first is None:
+        return False
+    for m in _CARRY_ON.finditer(f, first):
+        if _WISH_DENIED.search(f, max(0, m.start() - 12), m.start()):
+            continue
+        before = [(ms, n) for ms, me, n in mentions if me <= m.start()]
+        if not before or max(before)[1] != name:
+            continue
+        s, e = _clause_bounds(f, m.start(), m.end())
+        after = [n for ms, _me, n in mentions if m.end() <= ms < e]
+        if all(n == name for n in after):
             return True
     return False
 
@@ -141,32 +247,75 @@ def read_treatments(folded: Folded) -> TreatmentReading:
     history: set[str] = set()
     others: list[str] = []
     taken: list[tuple[int, int]] = []
-    if _AUDIENCE.search(f) or professional_inquiry(f):
+    if _AUDIENCE.search(f) or professional_inquiry(f) or _not_for_care(f):
         return TreatmentReading(frozenset(), frozenset(), ())
     for name, rx in _OTHER_RX.items() if next(_ANY_OTHER.matches(f), None) else ():
         for m in rx.finditer(f):
             s, _e = _clause_bounds(f, m.start(), m.end())
             before = f[max(s, m.start() - 60) : m.start()]
-            if _NEG.search(before) or _PAST_BEFORE.search(before):
+            if (_NEG.search(before) or _PAST_BEFORE.search(before)
+                    or _NEG_AFTER.match(f[m.end():min(_e, m.end() + 40)])
+                    or _PAST_AFTER.match(f[m.end():min(_e, m.end() + 60)])
+                    or _PAST_LIST.search(f[max(0, m.start() - 100):m.start()])):
                 continue
             if _COMPARE.search(f[max(s, m.start() - 30) : m.start()]):
                 continue
             taken.append((m.start(), m.end()))
             if name not in others:
                 others.append(name)
-    for m in _ALL.matches(f):  # overlapping: "nasal spray ketamine"
-        name = m.lastgroup or ""
-        if name in interest or (taken and any(a <= m.start() < b for a, b in taken)):
+    for m in _SERVICE_REQUEST.finditer(f):
+        service = m.group(1).strip()
+        if _OURS.search(service) or any(a < m.end(1) and m.start(1) < b for a, b in taken):
             continue
-        if _accept(name, f, m):
-            s, e = _clause_bounds(f, m.start(), m.end())
-            before = f[max(s, m.start() - 60) : m.start()]
-            after = f[m.end() : min(e, m.end() + 60)]
-            if _PAST_BEFORE.search(before) or _PAST_AFTER.match(after):
-                history.add(name)
-                if _asks_again(f, s, e, name):
-                    interest.add(name)
-            else:
+        taken.append((m.start(1), m.end(1)))
+        if service not in others:
+            others.append(service)
+    matches = [m for m in _ALL.matches(f)  # overlapping: "nasal spray ketamine"
+               if not (taken and any(a <= m.start() < b for a, b in taken))]
+    mentions = [(m.start(), m.end(), m.lastgroup or "") for m in matches]
+    strong_mm = False  # medication management asked by more than where care goes
+    for m in matches:
+        name = m.lastgroup or ""
+        if name in interest or not _accept(name, f, m):
+            continue
+        if name in ("therapy", "medication_management") and _names_an_organisation(
+                folded, m.start(), m.end()):
+            continue
+        s, e = _clause_bounds(f, m.start(), m.end())
+        before = f[max(s, m.start() - 60) : m.start()]
+        if name == "therapy" and (
+                _current_care(f, m.start(), m.end(), s, e)
+                # "can one of your therapists do that?" after a service not offered: who would
+                # give it, not talk therapy
+                # "two different therapists": people seen before, counted
+                or (m.group(0).endswith("s") and _COUNT_BEFORE.search(before))
+                or (others and _YOUR_CLINICIAN.search(before))):
+            continue
+        if name == "medication_management" and (
+                _MEDICATION_CONTEXT.search(before) or _COUNT_BEFORE.search(before)
+                or (_PRESCRIBING.match(m.group(0)) and _PRESCRIBER_BEFORE.search(before))):
+            continue
+        after = f[m.end() : min(e, m.end() + 60)]
+        line_start = f.rfind("\n", 0, m.start()) + 1
+        past = _PAST_BEFORE.search(before)
+        if past and _SOMEONE_ELSE.search(before, 0, past.start()):
+            past = None  # "a friend did TMS": not the writer's history
+        if (past or _PAST_AFTER.match(after) or _STOPPED_BEFORE.search(before)
+                or _PAST_LIST.search(f[max(0, m.start() - 100):m.start()])
+                or _PAST_HEADING.match(f, max(0, line_start - 1))):
+            history.add(name)
+            if _asks_again(f, s, e, name, mentions) or _carried_on(f, name, mentions):
+                interest.add(name)
+        else:
+            interest.add(name)
+        if name == "medication_management" and name in interest:
+            strong_mm = strong_mm or not _WEAK_MM.match(m.group(0))
+    if "medication_management" in interest and not strong_mm and interest & _PROCEDURES:
+        interest.discard("medication_management")
+    if not interest & _PROCEDURES:  # "do you do Spravato? my psychiatrist moved" asks Spravato
+        for name, rx in _REPLACEMENT.items():
+            m = rx.search(f) if name not in interest else None
+            if m and _INSTEAD.search(f, m.end(), m.end() + 150):
                 interest.add(name)
     if not f.isascii():
         interest.update(name for name, rx in _UNSPACED.items() if rx.search(f))
