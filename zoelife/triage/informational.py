@@ -42,12 +42,17 @@ AUDIENCE = compile_phrases(load_toml("treatments.toml")["audience"]["patterns"])
 _HYPOTHETICAL = re.compile(
     r"\b(?:if|when|whether|someone|somebody|anyone|a patient|patients|people|persons|teens|"
     r"si alguien|alguien|personas|pacientes|un paciente|si un|que hacen|does|do you|do u|do yall|"
-    r"can you|could you|is there|are there|ask about)\b")
+    r"can you|could you|is there|are there|ask about|"
+    # Italian and German (data/languages/): "se un paziente ...?", "wenn ein Patient ...?"
+    r"se un|se una|qualcuno|un paziente|una paziente|pazienti|persone|"
+    r"wenn ein|wenn eine|falls ein|falls eine|jemand|ein patient|eine patientin|patienten|"
+    r"patientinnen|menschen)\b")
 OWN_NOW = re.compile(
     r"\b(?:i|im|ive|i am|my) (?:have|having|has|feel|feeling|get|getting|been|am)\b(?! (?:a|my|no) )"
     # "would I have to go somewhere else": an obligation, not something one has
     r"(?! to (?:go|wait|pay|call|be|do|get|see|find|fill|say|tell)\b)"
-    r"|\btengo\b|\bsiento\b")
+    r"|\btengo\b|\bsiento\b"
+    r"|\b(?:ho|sto|mi sento|ich habe|ich hab|ich hatte|ich bin|ich fuhle|mir geht)\b")
 
 
 # A question goes on after a dash or a colon: "what's your protocol if a patient endorses
