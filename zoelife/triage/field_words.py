@@ -71,6 +71,14 @@ _LEMMA_LANGS = {"en": ("en",), "es": ("es",)}
 _ENCLITIC = re.compile(r"(?:ando|iendo|yendo|ar|er|ir)(me|se|te)$")
 
 
+# simplemma reads a Spanish participle of an -ar verb as an adjective ("cortado", "quemada"):
+# "me he cortado los brazos" was not an act. Such a form also reads as its infinitive when that
+# infinitive is an act's verb. Not the third person ("me mata", "me quema"): done to the writer.
+_AR_FORM = re.compile(r"(?:ado|ada|ados|adas)$")
+_ACT_INFINITIVES = frozenset(e[0] for name in ("act", "harm_verb") for e in FIELDS[name]
+                             if len(e) == 1 and e[0].endswith("ar"))
+
+
 @lru_cache(maxsize=65536)
 def _forms(folded_word: str, original: str, language: str = "") -> tuple[str, ...]:
     """The surface form and its lemmas (folded) in the message's language, or in English and
@@ -83,6 +91,12 @@ def _forms(folded_word: str, original: str, language: str = "") -> tuple[str, ..
         forms.add(fold_word(simplemma.lemmatize(original, lang=lang).lower()))
         if original != folded_word:
             forms.add(fold_word(simplemma.lemmatize(folded_word, lang=lang).lower()))
+    if folded_word.isdigit() and 5 <= int(folded_word) <= 500:
+        forms.add("#many")  # a count: "took 10 of my ..." (fields.toml, count_of)
+    if language != "en":
+        ending = _AR_FORM.search(folded_word)
+        if ending and folded_word[:ending.start()] + "ar" in _ACT_INFINITIVES:
+            forms.add(folded_word[:ending.start()] + "ar")
     clitic = _ENCLITIC.search(folded_word)
     if clitic:  # "cortandome" is "cortar" done to oneself: also the form "cortarme"
         forms.update(f + clitic.group(1) for f in tuple(forms) if f.endswith(("ar", "er", "ir")))
