@@ -59,6 +59,34 @@ URGENT = {
         "Naglaslas ako kagabi.",  # self-harm, recent
         "Minsan gusto ko na lang matulog at hindi na po magising.",  # particles in between
     ],
+    "it": [
+        "Da settimane penso che sarebbe meglio morire.",  # passive wish
+        "Non voglio più vivere, sono stanca di tutto.",  # negation + desire + life
+        "Ieri sera mi sono tagliata i polsi con una lametta.",  # reflexive, auxiliary, act
+        "Mio fratello ha detto che vuole buttarsi dal ponte domani.",  # third party, plan
+        "Ho comprato una corda e ho scritto una lettera per i miei figli.",  # means, farewell
+        "Ho messo da parte le pillole di mia madre, ormai sono quasi abbastanza.",  # stash
+        "Ho preso una scatola intera di sonniferi la settimana scorsa.",  # overdose
+        "Vorrei addormentarmi e non svegliarmi più.",  # not waking up
+        "Ho pensieri suicidi da due settimane.",
+        "Ho già deciso, dopo Natale la faccio finita.",  # a date set for an ending
+        "Se questa terapia non funziona, la faccio finita.",  # a conditional ending
+        "Da adolescente mi tagliavo, e adesso ho ricominciato a tagliarmi.",  # dated, then again
+    ],
+    "de": [
+        "Seit Wochen denke ich, dass es besser wäre zu sterben.",  # passive wish
+        "Ich will nicht mehr leben, ich bin so müde von allem.",  # wish, negation, life
+        "Gestern Abend habe ich mir die Arme mit einer Rasierklinge aufgeschnitten.",
+        "Ich ritze mich wieder, fast jeden Tag.",  # self-harm, recent
+        "Mein Bruder hat gesagt, dass er morgen von der Brücke springen will.",  # third party
+        "Ich habe mir ein Seil gekauft und Abschiedsbriefe an meine Kinder geschrieben.",
+        "Letzte Woche habe ich eine ganze Packung Schlaftabletten genommen.",  # overdose
+        "Ich sammle seit Monaten die Tabletten meiner Mutter, bald reicht es.",  # stash
+        "Ich habe seit zwei Wochen Suizidgedanken.",  # a compound term
+        "Ich möchte einschlafen und nicht mehr aufwachen.",
+        "Ich bringe mich um, wenn die Therapie nicht hilft.",  # a separable verb
+        "Als Jugendliche habe ich mich geritzt, und jetzt ritze ich mich wieder.",
+    ],
 }
 
 REVIEW = {  # the same kinds, denied or dated beyond the time limits
@@ -88,6 +116,23 @@ REVIEW = {  # the same kinds, denied or dated beyond the time limits
     "tl": [
         "Hindi ko naisip magpakamatay, gusto ko lang magpa-schedule ng TMS.",
     ],
+    "it": [
+        "Non ho pensieri suicidi, vorrei solo un appuntamento per la TMS.",
+        "Non ho mai pensato al suicidio.",
+        "Dieci anni fa ho tentato il suicidio con dei farmaci; vorrei provare lo Spravato.",
+        "Da adolescente mi tagliavo, ora sto bene.",
+        "Mio padre si è tolto la vita e da allora non dormo.",  # another's completed suicide
+        "Paziente inviata per TMS. Ideazione suicidaria: assente.",  # a denial after the words
+    ],
+    "de": [
+        "Ich habe keine Suizidgedanken, ich möchte nur einen Termin für TMS.",
+        "Ich habe nie an Selbstmord gedacht.",
+        "Vor zehn Jahren hatte ich einen Suizidversuch mit Tabletten; ich möchte Spravato "
+        "ausprobieren.",
+        "Als Jugendliche habe ich mich geritzt, jetzt geht es mir gut.",
+        "Mein Vater hat sich das Leben genommen und seitdem schlafe ich nicht mehr.",
+        "Patientin zur TMS überwiesen. Suizidgedanken: keine.",  # a denial after the words
+    ],
 }
 
 NOTHING = {  # ordinary messages and idioms: no crisis evidence at all
@@ -113,6 +158,26 @@ NOTHING = {  # ordinary messages and idioms: no crisis evidence at all
     ],
     "tl": [
         "Magandang araw po, gusto ko pong magpa-appointment para sa nanay ko.",
+    ],
+    "it": [
+        "Buongiorno, vorrei prenotare una visita per mio figlio, è molto ansioso.",
+        "Muoio dalla voglia di provare lo spray nasale, è rimborsato?",  # idiom: dying to
+        "Sono stanca morta dopo il lavoro, ma vorrei sapere il prezzo.",  # idiom: dead tired
+        "Mi piace da morire il vostro approccio.",  # idiom
+        "Mi fa male la testa da giorni, posso fare la TMS?",  # a headache, not self-harm
+        "Domani mi taglio i capelli e poi passo in clinica per i documenti.",  # a haircut
+        "Quella persona mi ferisce con le parole.",  # hurt by someone else
+        "Non voglio continuare con la sertralina, vorrei sapere le alternative.",
+        "Se il farmaco non funziona, proverò la TMS.",  # a condition without an ending
+    ],
+    "de": [
+        "Guten Tag, ich möchte einen Termin für meinen Sohn vereinbaren, er ist sehr ängstlich.",
+        "Ich sterbe vor Neugier, wie das Nasenspray wirkt. Übernimmt die Kasse das?",  # idiom
+        "Ich bin todmüde nach der Arbeit, aber ich möchte den Preis wissen.",  # idiom
+        "Ich habe mir beim Friseur die Haare schneiden lassen und komme danach vorbei.",
+        "Ich will nicht mehr mit Sertralin weitermachen, welche Alternativen gibt es?",
+        "Der Stress bringt mich noch um, ich brauche einen Termin.",  # idiom
+        "Ich will nicht mehr in dieser Stadt leben, kann ich trotzdem kommen?",  # a place
     ],
 }
 
@@ -167,6 +232,33 @@ def test_a_language_without_fields_stays_review() -> None:
     assert a.language == "other" and a.language_code not in LANGUAGES
     assert not a.language_read
     assert a.crisis == "review"
+
+
+def test_a_message_in_a_language_still_not_read_is_review_whatever_it_says() -> None:
+    # Polish has no file: risk and an ordinary request alike are review, never none.
+    for text in ("Dzień dobry, od tygodnia myślę o tym, żeby się zabić.",
+                 "Dzień dobry, chciałabym umówić wizytę dla mojej mamy w przyszłym tygodniu."):
+        a = assess(text)
+        assert a.language == "other" and a.language_code == "pl" and not a.language_read
+        assert a.crisis == "review", text
+
+
+def test_an_italian_or_german_clause_in_an_english_message_is_read() -> None:
+    assert assess("Hi, booking TMS for my mother. Dice che vuole morire e non ce la fa più."
+                  ).crisis == "urgent"
+    assert assess("Hi, booking TMS for my father. Er sagt, er will nicht mehr leben."
+                  ).crisis == "urgent"
+
+
+def test_a_question_about_patients_in_general_is_informational_in_italian_and_german() -> None:
+    for text in ("Cosa fate se un paziente ha pensieri suicidi durante la terapia?",
+                 "Wie gehen Sie vor, wenn eine Patientin während der Behandlung "
+                 "Suizidgedanken hat?"):
+        assert [c for c, _ in _found(text)] == ["informational"], text
+    # ... not when the writer is in it.
+    for text in ("Ho pensieri suicidi, cosa fate se un paziente sta male durante la terapia?",
+                 "Wie gehen Sie vor, wenn ich während der Behandlung Suizidgedanken habe?"):
+        assert assess(text).crisis == "urgent", text
 
 
 def test_english_and_spanish_are_not_read_with_other_languages_words() -> None:

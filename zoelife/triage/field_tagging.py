@@ -1,0 +1,152 @@
+"""Tagging a message: every word with the fields it belongs to (``field_words``), phrases
+of several words (with gaps: "put ... aside") and the idioms (data/idioms.toml and each read
+language's) that take words out of every field.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import NamedTuple
+
+from ._text import Coverage, Folded, compile_phrases, load_toml
+from .field_words import (
+    GAP,
+    MAX_GAP,
+    READERS,
+    WORDS_BY_LANGUAGE,
+    Word,
+    describe_word,
+    describe_word_cached,
+    fold_word,
+    split_elision,
+    word_read,
+)
+
+IDIOMS = compile_phrases(load_toml("idioms.toml")["patterns"])
+
+_TOKEN = re.compile(r"[a-z0-9]+")
+# Words of a language written in another script (Russian): any run of letters and digits.
+_TOKEN_ANY = re.compile(r"[^\W_]+")
+
+
+class Hit(NamedTuple):  # a tuple: made for every tagged word, ten times cheaper to build
+    field: str
+    first: int  # token index of the first word
+    last: int  # token index of the last word
+
+
+
+def _matches_at(tokens: list[tuple[str, ...]], i: int, words: tuple[str, ...]) -> int | None:
+    """Index of the last token of ``words`` matched from token ``i``, or None."""
+    j = i
+    k = 0
+    while k < len(words):
+        w = words[k]
+        if w == GAP:
+            nxt = words[k + 1]
+            for skip in range(0, MAX_GAP + 1):
+                if j + skip < len(tokens) and nxt in tokens[j + skip]:
+                    j += skip
+                    break
+            else:
+                return None
+            k += 1
+            continue
+        if j >= len(tokens) or w not in tokens[j]:
+            return None
+        j += 1
+        k += 1
+    return j - 1
+
+
+def tag(folded: Folded, language: str = "", reads: tuple[str, ...] = (), main: str = "",
+        ) -> tuple[list[tuple[int, int]], list[Hit], Coverage | None, list[bool] | None]:
+    """Token offsets (folded), every field hit in the message, the idioms' spans, and which
+    tokens a language of ``reads`` gave fields to (None when only English and Spanish read)."""
+    f = folded.folded
+    text = folded.text
+    spans: list[tuple[int, int]] = []
+    infos: list[Word] = []
+    own: list[bool] | None = None
+    plain = folded.folded is not None and text.isascii() and "'" not in text and "`" not in text
+    if reads:
+        own = []
+        key = (language, reads, main)
+        token = _TOKEN_ANY if any(READERS[c].any_script for c in reads) else _TOKEN
+        for m in token.finditer(f):
+            s, e = m.span()
+            os_, oe = folded.span(s, e)
+            original = text[os_:oe].lower()
+            split = split_elision(original, reads) if not plain else None
+            if split is not None:  # "m'ouvrir": "me" and "ouvrir", two words
+                short, whole = split
+                cut = s + len(fold_word(short))
+                got = word_read(whole, whole, *key)
+                spans.append((s, cut))
+                infos.append(got[0])
+                own.append(got[1])
+                s, original = cut, original[len(short) + 1:]
+                if s >= e:
+                    continue
+            got = word_read(f[s:e], original, *key)
+            spans.append((s, e))
+            infos.append(got[0])
+            own.append(got[1])
+    elif plain:  # the original word is the folded one (lower-cased): one dict look-up a word
+        cache = WORDS_BY_LANGUAGE.setdefault(language, {})
+        get = cache.get
+        for m in _TOKEN.finditer(f):
+            spans.append(m.span())
+            word = m.group()
+            got = get(word)
+            if got is None:
+                if len(cache) > 200_000:  # an import of odd words: bounded memory
+                    cache.clear()
+                got = cache[word] = describe_word(word, word, language)
+            infos.append(got)
+    else:
+        for m in _TOKEN.finditer(f):
+            s, e = m.span()
+            spans.append((s, e))
+            os_, oe = folded.span(s, e)
+            infos.append(describe_word_cached(m.group(), text[os_:oe].lower(), language))
+    blocked = None
+    idiom = [(m.start(), m.end()) for m in IDIOMS.finditer(f)]
+    for code in reads:
+        rx = READERS[code].idioms
+        if rx is not None:
+            idiom = sorted(idiom + [(m.start(), m.end()) for m in rx.finditer(f)])
+    if idiom:  # both lists are in text order: one sweep
+        blocked = []
+        k = 0
+        for s, _ in spans:
+            while k < len(idiom) and idiom[k][1] <= s:
+                k += 1
+            blocked.append(k < len(idiom) and idiom[k][0] <= s)
+    forms = [w.forms for w in infos]
+    hits: list[Hit] = []
+    append = hits.append
+    for i, (_fs, singles, unknown, multi) in enumerate(infos):
+        if blocked is not None and blocked[i]:
+            continue
+        for field in singles:
+            append(Hit(field, i, i))
+        if unknown:
+            append(Hit("unknown_word", i, i))  # a brand or drug name the lists lack
+        if not multi:
+            continue
+        seen: set[tuple[str, int]] = set()
+        nxt = forms[i + 1] if i + 1 < len(forms) else ()
+        for field, words in multi:
+            if words[1] != GAP and words[1] not in nxt:
+                continue  # most phrases stop at their second word ("i" + "want")
+            last = _matches_at(forms, i, words)
+            if last is None or (field, last) in seen:
+                continue
+            if blocked is not None and any(blocked[i:last + 1]):
+                continue
+            seen.add((field, last))
+            # A phrase with a gap ("put ... aside") claims its first word only, so the
+            # words in the gap ("my pills") stay free for other fields.
+            append(Hit(field, i, i if GAP in words else last))
+    return spans, hits, (Coverage(idiom) if idiom else None), own

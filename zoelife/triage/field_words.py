@@ -1,0 +1,265 @@
+"""What one word of a message is: the lexical fields (data/fields.toml, and the fields of
+each read language in data/languages/) that its surface form, its lemma or, for an unknown word
+of five letters or more, a near miss of a field word (rapidfuzz: "sucidal", "overdoes") names.
+``field_tagging`` tags a message's words with them; ``meaning`` fires the rules.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from typing import NamedTuple
+
+import simplemma
+from rapidfuzz import process
+from rapidfuzz.distance import Levenshtein
+
+from ._text import _APOSTROPHES, _FOLD, compile_phrases, load_toml
+from .languages import LANGUAGES
+
+_CFG = load_toml("fields.toml")
+FIELDS: dict[str, tuple[tuple[str, ...], ...]] = {}
+for _name, _entries in _CFG["field"].items():
+    FIELDS[_name] = tuple(tuple(e.split()) for e in _entries)
+NET = frozenset(_CFG["net"])
+
+GAP = "..."
+MAX_GAP = 4
+
+
+def _tables(fields: dict[str, tuple[tuple[str, ...], ...]]):
+    """entry word -> [(field, entry words)] by first word; single-word fields by word; phrases
+    by first word; and the words of five letters or more, for near-miss matching."""
+    by_first: dict[str, list[tuple[str, tuple[str, ...]]]] = {}
+    for name, entries in fields.items():
+        for e in entries:
+            by_first.setdefault(e[0], []).append((name, e))
+    single: dict[str, frozenset[str]] = {}
+    multi: dict[str, list[tuple[str, tuple[str, ...]]]] = {}
+    for first, items in by_first.items():
+        one = frozenset(fld for fld, ws in items if len(ws) == 1)
+        if one:
+            single[first] = one
+        many = [(fld, ws) for fld, ws in items if len(ws) > 1]
+        if many:
+            multi[first] = many
+    fuzzy = sorted({e[0] for es in fields.values() for e in es if len(e) == 1 and len(e[0]) >= 5})
+    return by_first, single, multi, fuzzy
+
+
+_BY_FIRST, _SINGLE, _MULTI, _FUZZY_VOCAB = _tables(FIELDS)
+
+
+@lru_cache(maxsize=65536)
+def _singles(forms: tuple[str, ...]) -> frozenset[str]:
+    out: frozenset[str] = frozenset()
+    for form in forms:
+        one = _SINGLE.get(form)
+        if one:
+            out = out | one
+    return out
+
+
+def fold_word(word: str) -> str:
+    return word.translate(_FOLD)
+
+
+_LEMMA_LANGS = {"en": ("en",), "es": ("es",)}
+
+
+# A Spanish infinitive or gerund with its pronoun attached: simplemma gives the bare verb.
+_ENCLITIC = re.compile(r"(?:ando|iendo|yendo|ar|er|ir)(me|se|te)$")
+
+
+# simplemma reads a Spanish participle of an -ar verb as an adjective ("cortado", "quemada"):
+# "me he cortado los brazos" was not an act. Such a form also reads as its infinitive when that
+# infinitive is an act's verb. Not the third person ("me mata", "me quema"): done to the writer.
+_AR_FORM = re.compile(r"(?:ado|ada|ados|adas)$")
+_ACT_INFINITIVES = frozenset(e[0] for name in ("act", "harm_verb") for e in FIELDS[name]
+                             if len(e) == 1 and e[0].endswith("ar"))
+
+
+@lru_cache(maxsize=65536)
+def _forms(folded_word: str, original: str, language: str = "") -> tuple[str, ...]:
+    """The surface form and its lemmas (folded) in the message's language, or in English and
+    Spanish both when it is mixed or unknown ("dice" is "die" only in English), and a
+    near-miss of a field word for an unknown word."""
+    forms = {folded_word}
+    for lang in ("en", "es"):
+        if language in _LEMMA_LANGS and lang != language and simplemma.is_known(original, language):
+            continue  # a word of the message's own language: its other-language lemma is noise
+        forms.add(fold_word(simplemma.lemmatize(original, lang=lang).lower()))
+        if original != folded_word:
+            forms.add(fold_word(simplemma.lemmatize(folded_word, lang=lang).lower()))
+    if folded_word.isdigit() and 5 <= int(folded_word) <= 500:
+        forms.add("#many")  # a count: "took 10 of my ..." (fields.toml, count_of)
+    if language != "en":
+        ending = _AR_FORM.search(folded_word)
+        if ending and folded_word[:ending.start()] + "ar" in _ACT_INFINITIVES:
+            forms.add(folded_word[:ending.start()] + "ar")
+    clitic = _ENCLITIC.search(folded_word)
+    if clitic:  # "cortandome" is "cortar" done to oneself: also the form "cortarme"
+        forms.update(f + clitic.group(1) for f in tuple(forms) if f.endswith(("ar", "er", "ir")))
+    if (
+        len(folded_word) >= 5
+        and not any(f in _BY_FIRST for f in forms)
+        and not simplemma.is_known(folded_word, lang="en")
+        and not simplemma.is_known(original, lang="es")
+    ):
+        cutoff = 2 if len(folded_word) >= 8 else 1
+        near = process.extractOne(folded_word, _FUZZY_VOCAB, scorer=Levenshtein.distance,
+                                  score_cutoff=cutoff)
+        if near is not None:
+            forms.add(near[0])
+    return tuple(forms)
+
+
+@lru_cache(maxsize=65536)
+def _unknown(word: str) -> bool:
+    """A word of five letters or more that neither the English nor the Spanish word list knows."""
+    return (len(word) >= 5 and word.isalpha() and not simplemma.is_known(word, lang="en")
+            and not simplemma.is_known(word, lang="es"))
+
+
+class Word(NamedTuple):
+    """What a word is, worked out once per distinct word (and message language)."""
+
+    forms: tuple[str, ...]  # surface form, lemmas, near-miss (``_forms``)
+    singles: frozenset[str]  # fields its forms name as single words
+    unknown: bool  # a word of five letters or more no list knows (and no field names)
+    multi: tuple[tuple[str, tuple[str, ...]], ...]  # phrases its forms begin, in forms order
+
+
+def describe_word(folded_word: str, original: str, language: str) -> Word:
+    fs = _forms(folded_word, original, language)
+    singles = _singles(fs)
+    return Word(fs, singles, not singles and _unknown(folded_word),
+                 tuple(item for form in fs for item in _MULTI.get(form, ())))
+
+
+describe_word_cached = lru_cache(maxsize=65536)(describe_word)
+# word -> Word, per message language, for plain ASCII messages (bounded below).
+WORDS_BY_LANGUAGE: dict[str, dict[str, Word]] = {}
+
+
+# ------------------------------------------------------------------ other read languages
+class _Reader(NamedTuple):
+    """One language of data/languages/: its fields' tables and the words its rules read."""
+
+    code: str
+    lemmatise: bool
+    by_first: dict
+    single: dict
+    multi: dict
+    fuzzy: list
+    vocabulary: frozenset[str]  # every word of its fields (a language without a lemmatiser)
+    rules: tuple[tuple[dict, tuple[frozenset[str], ...]], ...]
+    elision: dict[str, str]
+    any_script: bool
+    idioms: re.Pattern[str] | None
+    others: frozenset[str]
+    death_news: frozenset[str]
+
+
+def _reader(code: str) -> _Reader:
+    lang = LANGUAGES[code]
+    fields = {name: tuple(tuple(e.split()) for e in entries) for name, entries in lang.fields.items()}
+    by_first, single, multi, fuzzy = _tables(fields)
+    vocabulary = frozenset(w for es in fields.values() for e in es for w in e if w != GAP)
+    rules = tuple((rule, tuple(frozenset(g) for g in rule["needs"])) for rule in lang.rules)
+    ctx = lang.context
+    return _Reader(code, lang.lemmatise, by_first, single, multi, fuzzy, vocabulary, rules,
+                   lang.elision, lang.any_script,
+                   compile_phrases(list(lang.idioms)) if lang.idioms else None,
+                   frozenset(ctx.get("others", ())), frozenset(ctx.get("death_news", ())))
+
+
+READERS = {code: _reader(code) for code in LANGUAGES}
+
+
+@lru_cache(maxsize=65536)
+def _known_in(word: str, code: str) -> bool:
+    """A word of that language: its dictionary knows it, or (without one) a field holds it."""
+    r = READERS[code]
+    if r.lemmatise:
+        return simplemma.is_known(word, lang=code)
+    return word in r.vocabulary
+
+
+@lru_cache(maxsize=65536)
+def _known_en_es(word: str) -> bool:
+    return simplemma.is_known(word, lang="en") or simplemma.is_known(word, lang="es")
+
+
+@lru_cache(maxsize=65536)
+def _forms_in(folded_word: str, original: str, code: str) -> tuple[str, ...]:
+    """The surface form, its lemma in that language, and a near miss of one of its field words
+    for a word no read language knows."""
+    r = READERS[code]
+    forms = {folded_word}
+    if r.lemmatise:
+        forms.add(fold_word(simplemma.lemmatize(original, lang=code).lower()))
+        if original != folded_word:
+            forms.add(fold_word(simplemma.lemmatize(folded_word, lang=code).lower()))
+    if (len(folded_word) >= 5 and not any(f in r.by_first for f in forms)
+            and not _known_in(original, code) and not _known_en_es(original)):
+        cutoff = 2 if len(folded_word) >= 8 else 1
+        near = process.extractOne(folded_word, r.fuzzy, scorer=Levenshtein.distance,
+                                  score_cutoff=cutoff)
+        if near is not None:
+            forms.add(near[0])
+    return tuple(forms)
+
+
+@lru_cache(maxsize=65536)
+def word_read(folded_word: str, original: str, language: str, reads: tuple[str, ...],
+               main: str) -> tuple[Word, bool]:
+    """What a word is when other languages are read too, and whether their fields gave it any.
+
+    The message's own language decides a word two read languages both know, as between English
+    and Spanish ("no" is a denial in Spanish, "in the" in Portuguese); a word only one of them
+    knows is read in that one; a word none knows (a misspelling, a brand) is read in all."""
+    base = describe_word_cached(folded_word, original, language)
+    knows = tuple(c for c in reads if _known_in(original, c) or _known_in(folded_word, c))
+    if main in knows:
+        use, use_base = (main,), False
+    elif _known_en_es(original) or _known_en_es(folded_word):
+        use, use_base = (), True
+    elif knows:
+        use, use_base = knows, False
+    else:
+        use, use_base = reads, True
+    if use_base and not use:
+        return base, False
+    forms = set(base.forms) if use_base else {folded_word}
+    singles = base.singles if use_base else frozenset()
+    multi = list(base.multi) if use_base else []
+    own = False
+    for code in use:
+        r = READERS[code]
+        fs = _forms_in(folded_word, original, code)
+        forms.update(fs)
+        for form in fs:
+            one = r.single.get(form)
+            if one:
+                singles = singles | one
+                own = True
+            many = r.multi.get(form)
+            if many:
+                multi.extend(many)
+                own = True
+    unknown = base.unknown and use_base and not knows and not own
+    return Word(tuple(forms), singles, unknown, tuple(multi)), own
+
+
+def split_elision(original: str, reads: tuple[str, ...]) -> tuple[str, str] | None:
+    """("m", "me") for "m'ouvrir" in a read language that elides ("m'" is "me")."""
+    for k, ch in enumerate(original):
+        if ch in _APOSTROPHES:
+            short = original[:k]
+            for code in reads:
+                whole = READERS[code].elision.get(fold_word(short))
+                if whole:
+                    return short, whole
+            return None
+    return None

@@ -1,0 +1,131 @@
+"""Context rules that read who speaks and why: a term named rather than used ("what
+'unaliving' means"), asked about in general or by a professional ("how do you screen for SI?"),
+a procedure or a form's question ("suicide risk screening"), another person's crisis, or the
+death of someone the writer lost. Words of data/crisis_context.toml.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ._text import compile_phrases, load_toml
+from .denials_and_dates import HIST_RECENT, WINDOW, sentence_around
+
+_CTX = load_toml("crisis_context.toml")
+
+_INFO = _CTX["informational"]
+_INFO_CUES = re.compile(_INFO["cues"])
+_MENTION_BEFORE = re.compile(_INFO["mention_before"])
+_MENTION_AFTER = re.compile(_INFO["mention_after"])
+_MENTION_NAMED = re.compile(_INFO["mention_named"])
+_INFO_PERSONAL = re.compile(_INFO["personal"])
+INFO_ALLOWED = re.compile(_INFO["allowed"])
+INFO_VETO = re.compile(_INFO["veto"])
+INFO_TERMS = frozenset(_INFO["term_categories"])
+PROFESSIONAL = re.compile(_INFO["professional"])
+_PROCESS = re.compile(_INFO["process"])
+_OWN_RISK = re.compile(_INFO["own_risk"])
+_PROCEDURE_AFTER = re.compile(_INFO["procedure_after"])
+_PROCEDURE_BEFORE = re.compile(_INFO["procedure_before"])
+_PROCEDURE_VETO = re.compile(_INFO["procedure_veto"])
+_TREATMENT_WORDS = re.compile(
+    r"\b(?:spravato|es ?ketamine|ketamine|tms|neurostar|therapy|treatment|medication|infusion|nasal spray|esketamina|ketamina)\b"
+)
+_THIRD = re.compile(_CTX["third_party"]["markers"])
+BEREAVEMENT = compile_phrases(_CTX["bereavement"]["patterns"])
+# Asking about treatments for work or study (a journalist, a thesis): terms are informational.
+AUDIENCE = compile_phrases(load_toml("treatments.toml")["audience"]["patterns"])
+
+
+# A question about what happens to someone in general: "what is your protocol if a patient
+# reports suicidal thoughts?", "¿atienden a personas con pensamientos suicidas?".
+_HYPOTHETICAL = re.compile(
+    r"\b(?:if|when|whether|someone|somebody|anyone|a patient|patients|people|persons|teens|"
+    r"si alguien|alguien|personas|pacientes|un paciente|si un|que hacen|does|do you|do u|do yall|"
+    r"can you|could you|is there|are there|ask about|"
+    # Italian and German (data/languages/): "se un paziente ...?", "wenn ein Patient ...?"
+    r"se un|se una|qualcuno|un paziente|una paziente|pazienti|persone|"
+    r"wenn ein|wenn eine|falls ein|falls eine|jemand|ein patient|eine patientin|patienten|"
+    r"patientinnen|menschen)\b")
+OWN_NOW = re.compile(
+    r"\b(?:i|im|ive|i am|my) (?:have|having|has|feel|feeling|get|getting|been|am)\b(?! (?:a|my|no) )"
+    # "would I have to go somewhere else": an obligation, not something one has
+    r"(?! to (?:go|wait|pay|call|be|do|get|see|find|fill|say|tell)\b)"
+    r"|\btengo\b|\bsiento\b"
+    r"|\b(?:ho|sto|mi sento|ich habe|ich hab|ich hatte|ich bin|ich fuhle|mir geht)\b")
+
+
+# A question goes on after a dash or a colon: "what's your protocol if a patient endorses
+# suicidal ideation - do you pause treatment?"
+_QUESTION_GOES_ON = re.compile(r"\s[-–—]\s|:")
+_QUESTION_END = re.compile(r"[.!?\n]")
+
+
+def _asks(f: str, end: int, e: int) -> bool:
+    """Whether the sentence holding a match that ends at ``end`` (sentence end ``e``) is a
+    question, reading on across dashes and colons to its end mark."""
+    if "?" in f[end : min(len(f), e + 1)]:
+        return True
+    if not _QUESTION_GOES_ON.match(f, e):
+        return False
+    m = _QUESTION_END.search(f, e + 1, min(len(f), e + WINDOW))
+    return bool(m) and m.group(0) == "?"
+
+
+def procedure(f: str, start: int, end: int, s: int, e: int) -> bool:
+    """The term names a procedure or a form's question, and the sentence reports nothing: "suicide
+    risk screening", "the questionnaire asks about suicide"."""
+    if not (_PROCEDURE_AFTER.match(f, end) or _PROCEDURE_BEFORE.search(f, max(s, start - 80), start)):
+        return False
+    if _QUESTION_GOES_ON.match(f, e):  # "Self-harm screening item: positive."
+        e = sentence_around(f, e + 1, e + 1)[1]
+    return not (_PROCEDURE_VETO.search(f, s, e) or OWN_NOW.search(f, s, e))
+
+
+def informational(f: str, start: int, end: int, s: int, e: int, veto: bool) -> bool:
+    if veto:
+        return False
+    sent = f[s:e]
+    if (_asks(f, end, e) and _HYPOTHETICAL.search(sent)
+            and not OWN_NOW.search(sent)):
+        return True
+    if not _INFO_CUES.search(sent):
+        return False
+    if not (
+        "?" in f[end : min(len(f), e + 1)]
+        or _TREATMENT_WORDS.search(sent)
+        or "patients" in sent
+        or "people" in sent
+        or "adults" in sent
+    ):
+        return False
+    return not _INFO_PERSONAL.search(INFO_ALLOWED.sub(" ", sent))
+
+
+def asked_by_a_professional(f: str, start: int, end: int, s: int, e: int) -> bool:
+    """A term in a question about how the clinic assesses or handles risk, from someone who
+    introduced themself in a role, about nobody's risk now ("I'm a nurse, how do you screen for
+    SI during Spravato monitoring?")."""
+    return bool(_PROCESS.search(f, s, e)) and not (
+        FIRST_PERSON.search(f, start, end) or OWN_NOW.search(f, s, e) or _OWN_RISK.search(f, s, e)
+        or HIST_RECENT.search(f, s, e))
+
+
+def mentioned(f: str, start: int, end: int, s: int) -> bool:
+    """The term is named, not used: "what 'unaliving' means", "the word suicidal"."""
+    before = f[max(s, start - 40):start]
+    return bool(_MENTION_NAMED.search(before) or (
+        _MENTION_BEFORE.search(before) and _MENTION_AFTER.match(f, end)))
+
+
+
+FIRST_PERSON = re.compile(r"\b(?:i|im|ive|id|me|myself|my self)\b")
+# The writer in a sentence, in either language (a professional asking generally is not in it).
+WRITER = re.compile(r"\b(?:i|im|ive|id|me|my|mine|myself|yo|mi|mis|tengo|estoy|siento)\b")
+_REFLEXIVE_3 = re.compile(r"\b(?:himself|herself|themselves|themself|him self|her self)\b")
+
+
+def is_third_party(f: str, fs: int, fe: int, s: int, e: int) -> bool:
+    if _REFLEXIVE_3.search(f, fs, fe):
+        return True
+    return bool(_THIRD.search(f, s, e)) and not FIRST_PERSON.search(f, s, e)
