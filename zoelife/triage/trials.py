@@ -32,7 +32,9 @@ import re
 from dataclasses import dataclass
 
 from zoelife.triage.drug_mentions import SENTENCE_END, Mention, clause_bounds, find_mentions
-from zoelife.triage.trial_owner import disowned, is_own_trial, who_is_patient
+from zoelife.triage.taken_back import disowned
+from zoelife.triage.trial_owner import is_own_trial
+from zoelife.triage.trial_patient import who_is_patient
 
 from ._text import Folded
 
