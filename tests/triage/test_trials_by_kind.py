@@ -38,3 +38,26 @@ def test_three_letter_shorthand_of_the_antidepressant_literature(text: str, want
 ])
 def test_european_brands_and_pramipexole(text: str, wanted: list[str]) -> None:
     assert drugs(text) == wanted
+
+
+@pytest.mark.parametrize(("text", "wanted"), [
+    ("I put Zoloft on the form but I was thinking of Paxil, 20 mg for a year.", ["paroxetine"]),
+    ("Dije que tomé Celexa pero me equivoqué, fue Lexapro 10.", ["escitalopram"]),
+    ("I took Prozac but it was actually Paxil, for two years.", ["paroxetine"]),
+    ("I was on Cymbalta, I think it's called Savella, 50 twice a day.", ["milnacipran"]),
+    ("Tomaba Paxil, creo que se llama Prozac, de 20 mg.", ["fluoxetine"]),
+    ("Please remove Abilify from my list. I take Zoloft 50.", ["sertraline"]),
+    ("Por favor quiten el Seroquel de la lista; tomo Lexapro 10.", ["escitalopram"]),
+    ("The Effexor I never took. Pristiq 50 I took for 4 months.", ["desvenlafaxine"]),
+    ("El Wellbutrin nunca lo tomé, solo sertralina 100.", ["sertraline"]),
+    # Near misses: an update of current medicines, a correction word with no second name, a
+    # "never" that is no never-taken, a "don't" that is no leaving off.
+    ("Please remove Zoloft from my current meds, I stopped it in May; now on Lexapro.",
+     ["sertraline", "escitalopram"]),
+    ("I said Zoloft helped and it actually did, 100 mg for a year.", ["sertraline"]),
+    ("I said I took Prozac and Lexapro, both actually helped.", ["fluoxetine", "escitalopram"]),
+    ("Zoloft, which I never stopped, 100 mg daily.", ["sertraline"]),
+    ("Don't forget Lexapro 10, I take it daily.", ["escitalopram"]),
+])
+def test_names_corrected_left_off_or_never_taken_are_taken_back(text: str, wanted: list[str]) -> None:
+    assert drugs(text) == wanted

@@ -18,7 +18,7 @@ from zoelife.triage.trial_patient import (
 )
 
 _ASKING = re.compile(
-    r"\b(?:what about|how about|interested in|curious about|heard (?:about|of|that)|heard(?=\s*$)|thinking "
+    r"\b(?:what about|how about|interested in|curious about|heard (?:about|of|that)|heard(?=\s*$)|(?<!was )thinking "
     r"(?:about|of)|ask(?:ing)? about|wondering (?:about|if|whether)|would .{0,30}(?:help|work)|"
     r"could .{0,30}(?:help|work)|is .{0,30}an option|me interesa|quisiera saber|"
     r"(?:sirve|funciona) (?:el|la)|podria(?:n)? (?:probar|darme|recetarme)|considering|"
