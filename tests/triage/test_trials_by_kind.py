@@ -61,3 +61,22 @@ def test_european_brands_and_pramipexole(text: str, wanted: list[str]) -> None:
 ])
 def test_names_corrected_left_off_or_never_taken_are_taken_back(text: str, wanted: list[str]) -> None:
     assert drugs(text) == wanted
+
+
+@pytest.mark.parametrize(("text", "wanted"), [
+    ("My dad's psychiatrist wants him to start Lexapro, he's unsure. He took Zoloft 50 for a year.",
+     ["sertraline"]),
+    ("Mi médico me propuso Abilify pero no llegué a tomarlo. Tomo Prozac 20.", ["fluoxetine"]),
+    ("He has been on Zoloft 100 for a year and his doctor mentioned TMS.", ["sertraline"]),
+    ("Me dijeron que ustedes dan el tratamiento de Spravato. Tomé Lexapro 10 un año.", ["escitalopram"]),
+    ("I'd like to know if you prescribe Vyvanse or Ritalin.", []),
+    ("I saw your ad about Spravato. I'm on Wellbutrin 300.", ["bupropion"]),
+    ("Referral for patient J. Doe for Spravato; she is currently on Effexor 225.", ["venlafaxine"]),
+    # Near misses: the cue said of the drug after a therapy, a service said received, a drug
+    # the clinic prescribed before.
+    ("He mentioned TMS, and then put me on Zoloft 50 which helped.", ["sertraline"]),
+    ("I know you offer ketamine; I had six infusions at another clinic last year.", ["ketamine"]),
+    ("Last year you prescribed me Lexapro 10 and it helped.", ["escitalopram"]),
+])
+def test_a_drug_planned_proposed_or_the_clinics_service_is_not_a_trial(text: str, wanted: list[str]) -> None:
+    assert drugs(text) == wanted

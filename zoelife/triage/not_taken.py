@@ -41,13 +41,14 @@ _PLANNED = re.compile(
     r"comprado|recogido|"
     r"probado)|"
     r"todavia no (?:empezo|empece|empieza)|aun no (?:la |lo )?(?:ha empezado|empezo|empece)|"
-    r"want(?:s|ed)? me to (?:start|try|take)|(?:offered|suggested|recommended|mentioned|discussed)\b(?: me)?(?!.*"
+    r"want(?:s|ed)? (?:me|him|her|them|us) to (?:start|try|take)|(?:offered|suggested|recommended|mentioned|discussed)\b(?: me)?(?!.*"
     r"(?:took|tried|was on|been on|taking))|supposed to start|"
     r"(?:just |was )?prescribed .{0,40}(?:havent|have not|not yet)|"
     r"(?:havent|have not|hasnt|has not) (?:yet )?(?:started|taken|tried|filled|picked up|opened)|never (?:took|taken|tried)|"
-    r"voy a (?:empezar|comenzar|tomar)|(?:me )?(?:ofrecio|ofrecieron|sugirio|sugirieron|recomendo)"
+    r"voy a (?:empezar|comenzar|tomar)|(?:me |le )?(?:ofrecio|ofrecieron|sugirio|sugirieron|recomendo|propuso|"
+    r"propusieron)"
     r" (?!.*(?:tome|probe|estuve))|empiezo|va a empezar|no he (?:empezado|tomado|probado)|"
-    r"nunca (?:he tomado|tome|probe)|"
+    r"nunca (?:he tomado|tome|probe)|no (?:llegue|llego|alcance|alcanzo) a (?:tomar|empezar|probar|usar)\w*|"
     # Weighed and set aside, not covered, still at the pharmacy, or a trial's placebo arm.
     r"(?:was |were |been )?considered(?=\s*(?:but|and|,|;|\.|$))|deferred|ruled out|held off|on hold|(?:se )?descart\w+|"
     r"(?:not|isnt|wasnt|no esta|no estaba|no fue) (?:\w+ )?(?:covered|cubiert[oa])|no (?:lo |la )?cubre|"
@@ -118,6 +119,11 @@ _OTHER_TREATMENT = re.compile(r"\b(?:ect|electroconvulsive(?: therapy)?|tms|rtms
                               r"iop|php|referral)\W*$")
 
 
+_OTHER_TREATMENT_NEXT = re.compile(r"\W*(?:(?:the|a|an|el|la|los|las|some|more) )?(?:ect|electroconvulsive|tms|rtms|"
+                                   r"dtms|therapy|psychotherapy|cbt|dbt|counseling|terapia|psicoterapia|"
+                                   r"magnetic|estimulacion|emt|emtr)\b")
+
+
 # A not-taken cue said of "it" in the next sentence, which names no drug: "Dr. Lee prescribed
 # Auvelity last week; I haven't filled it yet."
 # Only never-yet words: "he doesn't want to do it again", "ya no lo tomo" are about something
@@ -163,6 +169,10 @@ def _not_taken(folded: str, mention: Mention, mentions: list[Mention]) -> bool:
         for cue in pattern.finditer(folded, s0, s1):
             group = _attached(cue, groups, folded)
             if mention not in group:
+                continue
+            # "his doctor mentioned the TMS": a cue leading to a treatment that is no drug.
+            if not (cue.start() < group[-1].end and group[0].start < cue.end()) \
+                    and _OTHER_TREATMENT_NEXT.match(folded[cue.end():s1]):
                 continue
             if pattern is _REFUSED:
                 if group[-1].end <= cue.start() and _OTHER_TREATMENT.search(folded, group[-1].end, cue.start()):

@@ -28,9 +28,12 @@ _ASKING = re.compile(
     # The clinic asked to give it: "Do you do ketamine infusions?", "can u guys prescribe xanax".
     r"(?:do|can|could|would) (?:you|u|y'?all)(?: guys| all)? (?:do|offer|provide|prescribe|give|have)|"
     r"(?:ofrecen|hacen|recetan|dan) (?:ustedes )?(?:el |la |los |las )?$|"
+    # The clinic's service named: "if you prescribe Adderall", "ustedes dan el tratamiento de".
+    r"(?:you|u|y'?all|ustedes)(?: guys| all)? (?:prescribe|offer|provide|administer|recetan|ofrecen|dan|aplican|"
+    r"hacen)\b|"
     r"candidate for|candidat[oa] (?:para|a)|"
     # Seen advertised: "I saw an ad for Exxua", "vi un anuncio de".
-    r"(?:saw|seen|heard|read) (?:an? |the |some )?(?:ad|ads|commercial|advert\w*|article|post|video|tiktok|"
+    r"(?:saw|seen|heard|read) (?:an? |the |some |your |their |its )?(?:ad|ads|commercial|advert\w*|article|post|video|tiktok|"
     r"news)\w* (?:for|about|on)|read (?:about|up on)|(?:vi|lei) (?:un|una) (?:anuncio|publicidad|articulo|"
     r"video|nota) (?:de|sobre))\b")
 
@@ -46,7 +49,9 @@ _ABOUT = re.compile(
     r"info|information|know|learn|hear more|llamo|llamando|escribo|escribiendo|pregunto|informacion|saber) "
     r"(?:about|regarding|re|on|for|sobre|acerca de|por|del?|do|da)|(?:treatments? (?:of )?interest|"
     r"interest(?:ed)? in|reason for (?:inquiry|call|calling|contact|referral|visit)|"
-    r"(?:para|sobre) (?:el|un) tratamiento (?:con|de)|tratamiento de interes|interesad[oa] en)"
+    r"(?:para|sobre) (?:el|un) tratamiento (?:con|de)|tratamiento de interes|interesad[oa] en|"
+    # "a verbal referral for patient Maria Lopez for Spravato", "remitida para".
+    r"(?:referral|referred|referring|refer|remitid[oa]|derivad[oa]|adresse) (?:\w+ ){0,5}?(?:for|para|pour))"
     r"\s*:?) (?:the |el |la |o |a |an |your |su |this |that |esta |este )?(?:\w+ )?$")
 
 # Said of a treatment after it, it was received: "I had three infusions", "did six sessions".
@@ -87,6 +92,9 @@ _RECEIVED = re.compile(
 
 
 
+_NEXT_SUBJECT = re.compile(r"\b(?:i|im|ive|he|hes|she|shes|they|theyre|pt|patient|yo|ella|el)\b[^.;:]{0,30}$")
+
+
 def _received_after(folded: str, mention: Mention, mentions: list[Mention]) -> bool:
     """A treatment named, then said to have been received, before any other drug is named:
     "calling about ketamine. I had three infusions at a clinic"."""
@@ -117,6 +125,9 @@ def is_own_trial(folded: str, mention: Mention, patient: Patient,
         previous = [m.end for m in mentions if m.clause == mention.clause and m.end <= mention.start]
         following = [m.start for m in mentions if m.clause == mention.clause and m.start >= mention.end]
         own_words = folded[previous[-1] if previous else s:following[0] if following else e]
+        # "for Spravato she's currently on lamotrigine": a new subject's words lead to the next drug.
+        if following:
+            own_words = _NEXT_SUBJECT.sub("", own_words)
         received_after = _received_after(folded, mention, mentions)
         if not received_after and not _RECEIVED.search(own_words):
             return False
