@@ -80,3 +80,25 @@ def test_names_corrected_left_off_or_never_taken_are_taken_back(text: str, wante
 ])
 def test_a_drug_planned_proposed_or_the_clinics_service_is_not_a_trial(text: str, wanted: list[str]) -> None:
     assert drugs(text) == wanted
+
+
+@pytest.mark.parametrize(("text", "wanted"), [
+    ("My brother is on Prozac and Klonopin. I have never been on any medication, do I need pills first?", []),
+    ("Mi hermana toma Lexapro desde hace años. Yo nunca he tomado nada y quiero TMS.", []),
+    ("My dad has been on Depakote forever. I'm 31 and I took Zoloft 100 for a year, it helped some.",
+     ["sertraline"]),
+    ("My husband and I both have anxiety, but this request is for me. I've only ever taken Buspar 10.",
+     ["buspirone"]),
+    ("Mia sorella prende Zoloft. Io ho preso Cipralex 10 mg per un anno.", ["escitalopram"]),
+    ("Ma mère prend du lithium. J'ai pris du Seroplex 10 mg pendant six mois.", ["escitalopram"]),
+    ("My son (15) was started on Prozac 10 mg by his pediatrician. He is also on Concerta 36.",
+     ["fluoxetine", "methylphenidate"]),
+    ("I took Lexapro for a year. My psychiatrist tried Effexor; she added Abilify 2 mg in May.",
+     ["escitalopram", "venlafaxine", "aripiprazole"]),
+    # Near misses: a parent's own medicine in a message about a child; the relative's own care.
+    ("My 17 y/o daughter takes Zoloft 50. I'm her mother and I'm on Xanax myself; we'd like a "
+     "psychiatrist for her.", ["sertraline"]),
+    ("My wife is depressed and needs help. She has tried Prozac and Celexa.", ["fluoxetine", "citalopram"]),
+])
+def test_whose_medicine_beside_a_relatives_and_in_other_languages(text: str, wanted: list[str]) -> None:
+    assert drugs(text) == wanted
