@@ -102,3 +102,18 @@ def test_a_drug_planned_proposed_or_the_clinics_service_is_not_a_trial(text: str
 ])
 def test_whose_medicine_beside_a_relatives_and_in_other_languages(text: str, wanted: list[str]) -> None:
     assert drugs(text) == wanted
+
+
+@pytest.mark.parametrize(("text", "wanted"), [
+    ("I get the es ketamine nasal spray twice a week, 8 sessions so far.", ["esketamine"]),
+    ("I was on des venlafaxine 50 for a year.", ["desvenlafaxine"]),
+    ("Tomé Prozac 20. Atiendo de lunes a viernes por la mañana.", ["fluoxetine"]),
+    ("Tomé sertralina pero se me cayó el pelo.", ["sertraline"]),
+    ("Tomaba litio pero se me olvidaba, y luego quetiapina.", ["lithium", "quetiapine"]),
+    # Near misses: "es" as a word of its own; a name heard as words where a medicine is
+    # talked of still read.
+    ("Lo que tomo es citalopram 20 mg.", ["citalopram"]),
+    ("I'm on, uh, Pax ill, forty, for years.", ["paroxetine"]),
+])
+def test_split_syllables_and_ordinary_spanish_words(text: str, wanted: list[str]) -> None:
+    assert drugs(text) == wanted

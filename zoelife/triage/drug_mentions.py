@@ -260,6 +260,23 @@ def clause_bounds(folded: str, ends: re.Pattern[str] = CLAUSE_END) -> list[tuple
     return [(s, e) for s, e in bounds if e > s]
 
 
+def _medicine_talked_of(folded: str, start: int, end: int, found: list[tuple[int, int, Drug]]) -> bool:
+    """A dose or a bare number follows the words, a word for taking comes just before them, or
+    they stand in a list right after another drug."""
+    return bool(_DOSE_NEXT.match(folded[end:]) or _TAKING_BEFORE.search(folded[max(0, start - 40):start])
+                or _BARE_DOSE_NEXT.match(folded[end:])
+                or any(_LIST_AFTER_DRUG.match(folded[e:start]) for s, e, _ in found if e <= start))
+
+
+# Words that only join others (articles, pronouns, conjunctions, prepositions in English and
+# Spanish): a run of nothing else is no name heard, whatever it sounds like ("pero se me").
+_FUNCTION_WORDS = frozenset(
+    "a an the and or but if so to of in on at by for with from as is it i me my you he she we they "
+    "his her our this that then than be was were am are do did not no "
+    "pero y o e u si se me te le lo la las los el un una unos unas de del al en con por para que "
+    "como mas ya ni mi tu su nos es".split())
+
+
 def _sounded_names(folded: str, words: list[re.Match[str]], taken: list[bool],
                    found: list[tuple[int, int, Drug]]) -> None:
     """Names heard as ordinary words, read by sound, where a medicine is talked of."""
@@ -270,7 +287,8 @@ def _sounded_names(folded: str, words: list[re.Match[str]], taken: list[bool],
             if (len(run) < n or any(taken[start:end]) or any(s < end and start < e for s, e, _ in found)
                     or any(folded[a.end():b.start()] != " " for a, b in pairwise(run))
                     or any(w.group(0) in _NUMBER_WORDS for w in run)
-                    or (n == 1 and is_ordinary_word(run[0].group(0)))):
+                    or (n == 1 and is_ordinary_word(run[0].group(0)))
+                    or all(w.group(0) in _FUNCTION_WORDS for w in run)):
                 continue
             dose_next = bool(_DOSE_NEXT.match(folded[end:]))
             # A one-letter first word ("a bill if I") only before a dose or, after a word for
@@ -287,6 +305,10 @@ def _sounded_names(folded: str, words: list[re.Match[str]], taken: list[bool],
                 found.append((start, end, drug_names()[name]))
                 taken[start:end] = [True] * (end - start)
                 break
+
+
+_SPLIT_PREFIX = re.compile(r"(?<![a-z])(?P<before>(?:the|a|an|uh|um|on|of|my|some|and|or|took|tried|take|taking|"
+                           r"getting|got) )?(?P<prefix>[a-z]{2,4}) $")
 
 
 @dataclass
@@ -306,8 +328,15 @@ def find_mentions(f: Folded) -> list[Mention]:
     taken = [False] * len(folded)
     for m in name_pattern().finditer(folded):
         drug = drug_names()[m.group("name")] if m.group("name") else short_drug_names()[m.group("short")]
-        found.append((m.start(), m.end(), drug))
-        taken[m.start():m.end()] = [True] * (m.end() - m.start())
+        start = m.start()
+        # A name's first syllable heard apart: "the es ketamine" is esketamine, "des
+        # venlafaxine" desvenlafaxine; never a word of its own there ("lo que tomo es citalopram").
+        split = _SPLIT_PREFIX.search(folded, max(0, start - 30), start)
+        if split and m.group("name") and split.group("prefix") + m.group("name") in drug_names() and (
+                split.group("before") or not is_ordinary_word(split.group("prefix"))):
+            drug, start = drug_names()[split.group("prefix") + m.group("name")], split.start("prefix")
+        found.append((start, m.end(), drug))
+        taken[start:m.end()] = [True] * (m.end() - start)
     for m in re.finditer(r"(?<![\w-])([a-z]{3,8})(?![a-z-])(?=( ?(?:xr|xl|er|sr|carb )?\d)?)", folded):
         # Clinicians' abbreviations: a generic's first letters in capitals ("SERT 200 x12wk",
         # "Failed: ESC, DULOX") or before a dose ("nortrip 100", "mirt 45").
@@ -348,6 +377,11 @@ def find_mentions(f: Folded) -> list[Mention]:
             # Ordinary words are compared vowel-blind only when a dose follows them: "my plan"
             # is not Marplan, "Able if I, two milligrams" is Abilify.
             dose_next = bool(_DOSE_NEXT.match(folded[run[-1].end():]))
+            # Ordinary words only, where no medicine is talked of (nor a number follows: "Pax
+            # ill, forty"), stay words: "de lunes a viernes" is no Lunesta.
+            if ordinary and not (_medicine_talked_of(folded, run[0].start(), run[-1].end(), found)
+                                 or _NUMBER_NEXT.match(folded[run[-1].end():])):
+                continue
             plain_at = VOWEL_BLIND_DOSE_AT if dose_next else None if ordinary else VOWEL_BLIND_PLAIN_AT
             name = heard_name("".join(w.group(0) for w in run), HEARD_ORDINARY_AT if ordinary else HEARD_AT,
                               plain_at)
