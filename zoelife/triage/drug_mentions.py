@@ -209,7 +209,8 @@ _TAKING_BEFORE = re.compile(
 _LIST_AFTER_DRUG = re.compile(r"^\W*" + _FILLERS + r"$")
 
 _NUMBER_NEXT = re.compile(r"^\W{0,3}(?:\d|(?:one|two|three|four|five|six|seven|eight|nine|ten|twenty|thirty|"
-                          r"forty|fifty|hundred|point|half|uno|dos|tres|cuatro|cinco|diez|veinte|cien)\b)")
+                          r"forty|fifty|sixty|seventy|eighty|ninety|hundred|point|half|uno|dos|tres|cuatro|"
+                          r"cinco|seis|siete|ocho|nueve|diez|veinte|treinta|cuarenta|cincuenta|sesenta|cien)\b)")
 
 # "Sera quell 300 at bedtime": a dose's number without its unit.
 _BARE_DOSE_NEXT = re.compile(r"^ (?:\d+(?:\.\d+)?|\.\d+)(?! ?(?:years?|yrs?|days?|weeks?|months?|hours?|times|am|pm|"
