@@ -18,7 +18,8 @@ def drugs(text: str) -> list[str]:
     ("s/p SRT 100 and PRX 20, both stopped for GI upset.", ["sertraline", "paroxetine"]),
     ("Ensayos previos: DVS 100 mg (8 sem, sin respuesta), VLX 225 mg.", ["desvenlafaxine", "venlafaxine"]),
     ("Current: VTX 10 mg daily.", ["vortioxetine"]),
-    # Near miss: lower case with no dose after it.
+    # Near misses: the letters as other things, or lower case with no dose after them.
+    ("Please send the SRT subtitle file with the video.", []),
     ("my flx schedule changed so I can come on Fridays", []),
 ])
 def test_three_letter_shorthand_of_the_antidepressant_literature(text: str, wanted: list[str]) -> None:

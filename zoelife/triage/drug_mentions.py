@@ -308,6 +308,18 @@ def _sounded_names(folded: str, words: list[re.Match[str]], taken: list[bool],
                 break
 
 
+# An abbreviation in capitals with no dose after it is a drug only in a sentence about
+# medicines ("Failed: ESC, DULOX", "s/p FLX"); "the SRT subtitle file" is none.
+_MEDICINE_TALK = re.compile(
+    r"\b(?:mg|meds?|medications?|medicines?|trials?|tried|failed|fail|s/p|hx|history|current(?:ly)?|taking|takes|"
+    r"took|rx|augment\w*|d/c|dc|dose|doses|started|stopped|adt|stims?|nr|partial|response|responded|"
+    r"tratamientos?|ensayos?|tomo|tome|probe|previos?|fallo|fallaron|sin respuesta)\b|\d")
+
+
+def _sentence_of(sentences: list[tuple[int, int]], at: int) -> tuple[int, int]:
+    return next(((s, e) for s, e in sentences if s <= at < e), (0, at + 1))
+
+
 _SPLIT_PREFIX = re.compile(r"(?<![a-z])(?P<before>(?:the|a|an|uh|um|on|of|my|some|and|or|took|tried|take|taking|"
                            r"getting|got) )?(?P<prefix>[a-z]{2,4}) $")
 
@@ -344,7 +356,8 @@ def find_mentions(f: Folded) -> list[Mention]:
         if any(taken[m.start():m.end()]):
             continue
         written = f.text[slice(*f.span(m.start(), m.end()))]
-        if written.isupper() and m.group(1) in abbreviations():
+        if written.isupper() and m.group(1) in abbreviations() and (
+                m.group(2) or _MEDICINE_TALK.search(folded, *_sentence_of(sentences, m.start()))):
             drug = abbreviations()[m.group(1)]
             found.append((m.start(), m.end(), drug))
             taken[m.start():m.end()] = [True] * (m.end() - m.start())
