@@ -142,6 +142,7 @@ TRIAL_FLOORS = {
     "trials_round3.jsonl": {"exact_sets": 159, "dose": 292, "weeks": 273, "response": 239},
     "trials_round4.jsonl": {"exact_sets": 175, "dose": 316, "weeks": 305, "response": 304},
     "trials_round5.jsonl": {"exact_sets": 166, "dose": 269, "weeks": 260, "response": 237},
+    "trials_round6.jsonl": {"exact_sets": 176, "dose": 390, "weeks": 374, "response": 313},
 }
 
 

@@ -2,7 +2,7 @@
 names, brands, Spanish names), by a clinician's abbreviation ("SERT 200", "nortrip 100"),
 or by a word close to a name that is not an ordinary English, Spanish, Portuguese or French word
 (rapidfuzz, simplemma), or by ordinary words that sound like a name where a medicine is talked
-of ("Sarah quell", jellyfish's Metaphone), each with its clause and sentence. Used by `trials`."""
+of ("Sarah quell", jellyfish's Metaphone), each with its clause and sentence. The names and how one word is read as one are in `drug_names`. Used by `trials`."""
 
 from __future__ import annotations
 
@@ -11,180 +11,25 @@ from dataclasses import dataclass
 from functools import cache
 from itertools import pairwise
 
-from ._text import Folded, load_toml
+from zoelife.triage.drug_names import (
+    FUZZY_MIN_LENGTH,
+    HEARD_AT,
+    HEARD_ORDINARY_AT,
+    VOWEL_BLIND_DOSE_AT,
+    VOWEL_BLIND_PLAIN_AT,
+    Drug,
+    abbreviations,
+    by_prefix,
+    close_name,
+    drug_names,
+    heard_name,
+    is_ordinary_word,
+    name_pattern,
+    short_drug_names,
+    single_word_names,
+)
 
-# A word at least this close (rapidfuzz ratio, 0-100) to a drug name is that drug.
-FUZZY_AT = 82
-
-FUZZY_MIN_LENGTH = 5
-
-
-@dataclass(frozen=True)
-class Drug:
-    generic: str
-    drug_class: str
-    only_for_mind: bool = False  # a trial only when taken for a psychiatric reason
-
-
-def _drug(generic: str, entry: dict) -> Drug:
-    return Drug(generic, entry["class"], entry.get("only_for_mind", False))
-
-
-@cache
-def drug_list() -> dict[str, dict]:
-    return load_toml("drugs.toml")
-
-
-@cache
-def drug_names() -> dict[str, Drug]:
-    table: dict[str, Drug] = {}
-    for generic, entry in drug_list().items():
-        drug = _drug(generic, entry)
-        for name in (generic, *entry.get("names", ()), *combination_spellings(generic)):
-            table[name] = drug
-    return table
-
-
-def combination_spellings(generic: str) -> tuple[str, ...]:
-    """A combination's generics as people join them: "olanzapine/samidorphan",
-    "samidorphan-olanzapine", "olanzapine / samidorphan"."""
-    parts = generic.split("-")
-    if len(parts) != 2:
-        return ()
-    return tuple(sep.join(order) for order in (parts, parts[::-1]) for sep in ("/", " / ", "-", " + "))
-
-
-@cache
-def short_drug_names() -> dict[str, Drug]:
-    table: dict[str, Drug] = {}
-    for generic, entry in drug_list().items():
-        for name in (*entry.get("short", ()), *entry.get("abbrev", ())):
-            table[name] = _drug(generic, entry)
-    return table
-
-
-@cache
-def abbreviations() -> dict[str, Drug]:
-    """The literature's abbreviations ("LTG", "VPA"), read as the drug when written in capitals."""
-    return {name: _drug(generic, entry) for generic, entry in drug_list().items()
-            for name in entry.get("abbrev", ())}
-
-
-@cache
-def name_pattern() -> re.Pattern[str]:
-    # A name may run into its dose ("celexa20mg"), never into another word.
-    names = sorted(drug_names(), key=len, reverse=True)
-    short = sorted(short_drug_names(), key=len, reverse=True)
-    return re.compile(
-        r"(?<![\w-])(?:(?P<name>" + "|".join(re.escape(n) for n in names) + r")(?![a-z-])"
-        r"|(?P<short>" + "|".join(re.escape(n) for n in short) + r")(?= ?\d))")
-
-
-@cache
-def single_word_names() -> tuple[str, ...]:
-    return tuple(n for n in drug_names() if " " not in n and len(n) >= FUZZY_MIN_LENGTH)
-
-
-@cache
-def by_prefix(word: str) -> Drug | None:
-    """The one drug whose generic name (English or Spanish) begins with `word` ("sert",
-    "dulox", "nortrip"), or None when none or several do."""
-    table = drug_list()
-    found = {generic for generic, entry in table.items()
-             for name in (generic, *entry.get("names", ()))
-             if name.startswith(word) and looks_generic(name, generic)}
-    if len(found) != 1:
-        return None
-    (generic,) = found
-    return _drug(generic, table[generic])
-
-
-def looks_generic(name: str, generic: str) -> bool:
-    """A name that is the generic itself or its Spanish form, not a brand: abbreviations
-    shorten generic names ("DULOX"), and a brand's first letters ("DOB...") are other words."""
-    return name == generic or name[:4] == generic[:4]
-
-
-@cache
-def is_ordinary_word(word: str) -> bool:
-    import simplemma
-
-    # Portuguese too: a voicemail in Portuguese ("quero", "ligar") is not a misspelt name; and
-    # French, which the clinic also receives: "pris de la" is not the brand Prisdal.
-    return simplemma.is_known(word, lang=("en", "es", "pt", "fr"))
-
-
-# Vowels are what people and transcripts most often get wrong ("Paxel", "xanex", "Able if I"):
-# a word not close enough as written may still be a name when its vowel-blind form is this
-# close to the name's and its plain form at least VOWEL_BLIND_PLAIN_AT ("desiree" is not
-# Desyrel), or VOWEL_BLIND_DOSE_AT for words a dose follows.
-VOWEL_BLIND_AT = 90
-VOWEL_BLIND_PLAIN_AT = 75
-VOWEL_BLIND_DOSE_AT = 70
-
-_VOWEL_RUN = re.compile(r"[aeiouy]+")
-
-
-# Letters that sound alike, as a transcript or a listener may write them: "lamotri-jean" is
-# lamotrigine (a soft g is a j, a final e is silent), "sitalopram" citalopram, "fenelzine"
-# phenelzine.
-_SOUNDS = ((re.compile(r"ph"), "f"), (re.compile(r"g(?=[eiy])"), "j"), (re.compile(r"c(?=[eiy])"), "s"),
-           (re.compile(r"ck|c"), "k"), (re.compile(r"(?<=[^aeiouy])e$"), ""))
-
-# A word whose sound-alike form is exactly a name's needs this much plainly.
-SOUNDS_SAME_PLAIN_AT = 70
-
-
-def vowel_blind(word: str) -> str:
-    """`word` as it sounds, every run of vowels as one "a": "paxel" and "paxil" are both
-    "paxal", "lamotrijean" and "lamotrigine" both "lamatrajan"."""
-    for pattern, letter in _SOUNDS:
-        word = pattern.sub(letter, word)
-    return _VOWEL_RUN.sub("a", word)
-
-
-@cache
-def _vowel_blind_names() -> dict[str, str]:
-    return {n: vowel_blind(n) for n in single_word_names()}
-
-
-def _closest(word: str, cutoff: float, plain_at: float | None = VOWEL_BLIND_PLAIN_AT) -> str | None:
-    """The name closest to `word` as written, else vowel-blind (unless `plain_at` is None)."""
-    from rapidfuzz import fuzz, process
-
-    found = process.extractOne(word, single_word_names(), scorer=fuzz.ratio, score_cutoff=cutoff)
-    if found:
-        return found[0]
-    if plain_at is None:
-        return None
-    blind = process.extractOne(vowel_blind(word), _vowel_blind_names(), scorer=fuzz.ratio,
-                               score_cutoff=max(cutoff, VOWEL_BLIND_AT))
-    # (blind form, score, name)
-    if blind and fuzz.ratio(word, blind[2]) >= (min(plain_at, SOUNDS_SAME_PLAIN_AT) if blind[1] == 100
-                                               else plain_at):
-        return blind[2]
-    return None
-
-
-@cache
-def close_name(word: str) -> str | None:
-    if len(word) < FUZZY_MIN_LENGTH or word.isdigit() or is_ordinary_word(word):
-        return None
-    return _closest(word, FUZZY_AT)
-
-
-# A name heard as words must be closer still: ordinary words joined seldom come near a name.
-HEARD_AT = 84
-HEARD_ORDINARY_AT = 87
-
-
-@cache
-def heard_name(joined: str, cutoff: float = HEARD_AT,
-               plain_at: float | None = VOWEL_BLIND_PLAIN_AT) -> str | None:
-    if len(joined) < 6 or is_ordinary_word(joined):
-        return None
-    return _closest(joined, cutoff, plain_at)
-
+from ._text import Folded
 
 # A dose right after words heard as a name ("Able if I, two milligrams") says they are one.
 _DOSE_NEXT = re.compile(r"^\W{0,3}(?:\d+(?:\.\d+)?|[a-z]+(?: [a-z]+)?) ?(?:mg|mgs|milligrams?|miligramos?)\b")
@@ -209,7 +54,8 @@ _TAKING_BEFORE = re.compile(
 _LIST_AFTER_DRUG = re.compile(r"^\W*" + _FILLERS + r"$")
 
 _NUMBER_NEXT = re.compile(r"^\W{0,3}(?:\d|(?:one|two|three|four|five|six|seven|eight|nine|ten|twenty|thirty|"
-                          r"forty|fifty|hundred|point|half|uno|dos|tres|cuatro|cinco|diez|veinte|cien)\b)")
+                          r"forty|fifty|sixty|seventy|eighty|ninety|hundred|point|half|uno|dos|tres|cuatro|"
+                          r"cinco|seis|siete|ocho|nueve|diez|veinte|treinta|cuarenta|cincuenta|sesenta|cien)\b)")
 
 # "Sera quell 300 at bedtime": a dose's number without its unit.
 _BARE_DOSE_NEXT = re.compile(r"^ (?:\d+(?:\.\d+)?|\.\d+)(?! ?(?:years?|yrs?|days?|weeks?|months?|hours?|times|am|pm|"
@@ -260,6 +106,23 @@ def clause_bounds(folded: str, ends: re.Pattern[str] = CLAUSE_END) -> list[tuple
     return [(s, e) for s, e in bounds if e > s]
 
 
+def _medicine_talked_of(folded: str, start: int, end: int, found: list[tuple[int, int, Drug]]) -> bool:
+    """A dose or a bare number follows the words, a word for taking comes just before them, or
+    they stand in a list right after another drug."""
+    return bool(_DOSE_NEXT.match(folded[end:]) or _TAKING_BEFORE.search(folded[max(0, start - 40):start])
+                or _BARE_DOSE_NEXT.match(folded[end:])
+                or any(_LIST_AFTER_DRUG.match(folded[e:start]) for s, e, _ in found if e <= start))
+
+
+# Words that only join others (articles, pronouns, conjunctions, prepositions in English and
+# Spanish): a run of nothing else is no name heard, whatever it sounds like ("pero se me").
+_FUNCTION_WORDS = frozenset(
+    "a an the and or but if so to of in on at by for with from as is it i me my you he she we they "
+    "his her our this that then than be was were am are do did not no "
+    "pero y o e u si se me te le lo la las los el un una unos unas de del al en con por para que "
+    "como mas ya ni mi tu su nos es".split())
+
+
 def _sounded_names(folded: str, words: list[re.Match[str]], taken: list[bool],
                    found: list[tuple[int, int, Drug]]) -> None:
     """Names heard as ordinary words, read by sound, where a medicine is talked of."""
@@ -270,7 +133,8 @@ def _sounded_names(folded: str, words: list[re.Match[str]], taken: list[bool],
             if (len(run) < n or any(taken[start:end]) or any(s < end and start < e for s, e, _ in found)
                     or any(folded[a.end():b.start()] != " " for a, b in pairwise(run))
                     or any(w.group(0) in _NUMBER_WORDS for w in run)
-                    or (n == 1 and is_ordinary_word(run[0].group(0)))):
+                    or (n == 1 and is_ordinary_word(run[0].group(0)))
+                    or all(w.group(0) in _FUNCTION_WORDS for w in run)):
                 continue
             dose_next = bool(_DOSE_NEXT.match(folded[end:]))
             # A one-letter first word ("a bill if I") only before a dose or, after a word for
@@ -287,6 +151,22 @@ def _sounded_names(folded: str, words: list[re.Match[str]], taken: list[bool],
                 found.append((start, end, drug_names()[name]))
                 taken[start:end] = [True] * (end - start)
                 break
+
+
+# An abbreviation in capitals with no dose after it is a drug only in a sentence about
+# medicines ("Failed: ESC, DULOX", "s/p FLX"); "the SRT subtitle file" is none.
+_MEDICINE_TALK = re.compile(
+    r"\b(?:mg|meds?|medications?|medicines?|trials?|tried|failed|fail|s/p|hx|history|current(?:ly)?|taking|takes|"
+    r"took|rx|augment\w*|d/c|dc|dose|doses|started|stopped|adt|stims?|nr|partial|response|responded|"
+    r"tratamientos?|ensayos?|tomo|tome|probe|previos?|fallo|fallaron|sin respuesta)\b|\d")
+
+
+def _sentence_of(sentences: list[tuple[int, int]], at: int) -> tuple[int, int]:
+    return next(((s, e) for s, e in sentences if s <= at < e), (0, at + 1))
+
+
+_SPLIT_PREFIX = re.compile(r"(?<![a-z])(?P<before>(?:the|a|an|uh|um|on|of|my|some|and|or|took|tried|take|taking|"
+                           r"getting|got) )?(?P<prefix>[a-z]{2,4}) $")
 
 
 @dataclass
@@ -306,15 +186,23 @@ def find_mentions(f: Folded) -> list[Mention]:
     taken = [False] * len(folded)
     for m in name_pattern().finditer(folded):
         drug = drug_names()[m.group("name")] if m.group("name") else short_drug_names()[m.group("short")]
-        found.append((m.start(), m.end(), drug))
-        taken[m.start():m.end()] = [True] * (m.end() - m.start())
+        start = m.start()
+        # A name's first syllable heard apart: "the es ketamine" is esketamine, "des
+        # venlafaxine" desvenlafaxine; never a word of its own there ("lo que tomo es citalopram").
+        split = _SPLIT_PREFIX.search(folded, max(0, start - 30), start)
+        if split and m.group("name") and split.group("prefix") + m.group("name") in drug_names() and (
+                split.group("before") or not is_ordinary_word(split.group("prefix"))):
+            drug, start = drug_names()[split.group("prefix") + m.group("name")], split.start("prefix")
+        found.append((start, m.end(), drug))
+        taken[start:m.end()] = [True] * (m.end() - start)
     for m in re.finditer(r"(?<![\w-])([a-z]{3,8})(?![a-z-])(?=( ?(?:xr|xl|er|sr|carb )?\d)?)", folded):
         # Clinicians' abbreviations: a generic's first letters in capitals ("SERT 200 x12wk",
         # "Failed: ESC, DULOX") or before a dose ("nortrip 100", "mirt 45").
         if any(taken[m.start():m.end()]):
             continue
         written = f.text[slice(*f.span(m.start(), m.end()))]
-        if written.isupper() and m.group(1) in abbreviations():
+        if written.isupper() and m.group(1) in abbreviations() and (
+                m.group(2) or _MEDICINE_TALK.search(folded, *_sentence_of(sentences, m.start()))):
             drug = abbreviations()[m.group(1)]
             found.append((m.start(), m.end(), drug))
             taken[m.start():m.end()] = [True] * (m.end() - m.start())
@@ -348,6 +236,11 @@ def find_mentions(f: Folded) -> list[Mention]:
             # Ordinary words are compared vowel-blind only when a dose follows them: "my plan"
             # is not Marplan, "Able if I, two milligrams" is Abilify.
             dose_next = bool(_DOSE_NEXT.match(folded[run[-1].end():]))
+            # Ordinary words only, where no medicine is talked of (nor a number follows: "Pax
+            # ill, forty"), stay words: "de lunes a viernes" is no Lunesta.
+            if ordinary and not (_medicine_talked_of(folded, run[0].start(), run[-1].end(), found)
+                                 or _NUMBER_NEXT.match(folded[run[-1].end():])):
+                continue
             plain_at = VOWEL_BLIND_DOSE_AT if dose_next else None if ordinary else VOWEL_BLIND_PLAIN_AT
             name = heard_name("".join(w.group(0) for w in run), HEARD_ORDINARY_AT if ordinary else HEARD_AT,
                               plain_at)

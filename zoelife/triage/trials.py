@@ -14,7 +14,8 @@ How it reads (docs/triage.md, "Medication trials"):
   French word (simplemma's dictionaries), so "zolft" is sertraline and "ability" is not aripiprazole;
   ordinary words a voicemail transcript made of a name ("Sarah quell") are read by how they
   sound (Metaphone) where a medicine is talked of.
-  Gabapentin, pregabalin and clonidine count only when taken for a psychiatric reason.
+  Gabapentin, pregabalin, clonidine and pramipexole count only when taken for a psychiatric
+  reason.
 * **Numbers written in words** ("fifty milligrams", "tres meses") become digits first
   (text2num), then a dose is a number with mg beside the drug, a duration a number of days,
   weeks, months or years.
@@ -32,7 +33,9 @@ import re
 from dataclasses import dataclass
 
 from zoelife.triage.drug_mentions import SENTENCE_END, Mention, clause_bounds, find_mentions
-from zoelife.triage.trial_owner import disowned, is_own_trial, who_is_patient
+from zoelife.triage.taken_back import disowned
+from zoelife.triage.trial_owner import is_own_trial
+from zoelife.triage.trial_patient import who_is_patient
 
 from ._text import Folded
 
@@ -184,17 +187,20 @@ _RESPONSE_WORDS = (
 )
 
 
-# Gabapentin, pregabalin and clonidine are trials only when taken for a psychiatric reason ("for
-# anxiety", "for ADHD"), not for pain, fibromyalgia, seizures or blood pressure, nor with no
-# reason given.
+# Gabapentin, pregabalin, clonidine and pramipexole are trials only when taken for a psychiatric
+# reason ("for anxiety", "for ADHD", to augment an antidepressant), not for pain, fibromyalgia,
+# seizures, restless legs or blood pressure, nor with no reason given.
 _FOR_MIND = re.compile(r"\b(?:anxiety|anxious|panic|mood|depress\w*|bipolar|ptsd|ocd|insomnia|sleep|"
                        r"alcohol|agitation|ansiedad|ansiedade|panico|animo|depresion|depressao|"
-                       r"insomnio|insonia|dormir|humor|adhd|tdah|attention|focus)\b")
+                       r"insomnio|insonia|dormir|humor|adhd|tdah|attention|focus|"
+                       # Given beside an antidepressant: "Augment w/ pramipexole".
+                       r"augment\w*|adjunct\w*|potencia\w*)\b")
 
 # A bodily reason said of it first wins: "gabapentin 600 for nerve pain, prazosin for
 # nightmares, and hydroxyzine when I'm anxious" is gabapentin for pain.
 _FOR_BODY = re.compile(r"\b(?:pain|nerve|neuropath\w*|seizures?|epilep\w*|migraines?|headaches?|"
-                       r"blood pressure|hypertension|bp|fibro\w*|shingles|restless legs|hot flash\w*|"
+                       r"blood pressure|hypertension|bp|fibro\w*|shingles|restless legs|rls|"
+                       r"parkinson\w*|piernas inquietas|hot flash\w*|"
                        r"back|surgery|sciatica|diabet\w*|dolor|convulsion\w*|presion|neuropatia|"
                        r"cirugia|espalda)\b")
 
