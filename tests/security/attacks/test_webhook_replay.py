@@ -103,3 +103,17 @@ def test_a_signature_is_accepted_once_on_every_database(engine, clock):
     with write_session(engine) as s:  # after the window the row is pruned, the time check refuses
         assert auth.claim_signature(s, "cd" * 32, FIXED_NOW + dt.timedelta(minutes=11))
         assert s.get(WebhookSignature, key) is None
+
+
+def test_a_batch_claims_its_signatures_in_one_statement_each_once(engine, clock):
+    """A group's keys in one statement, on SQLite and PostgreSQL: a key stored earlier and a
+    key given twice are each accepted at most once, and nothing else is stored."""
+    stored, fresh, twice = "01" * 32, "02" * 32, "03" * 32
+    with write_session(engine) as s:
+        assert auth.claim_signatures(s, [stored], FIXED_NOW) == {stored}
+    with write_session(engine) as s:
+        assert auth.claim_signatures(s, [twice, stored, fresh, twice], FIXED_NOW) == {twice,
+                                                                                     fresh}
+        assert auth.claim_signatures(s, [], FIXED_NOW) == set()
+    with read_session(engine) as s:
+        assert sorted(s.scalars(select(WebhookSignature.signature))) == [stored, fresh, twice]

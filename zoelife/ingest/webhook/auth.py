@@ -82,15 +82,25 @@ def authenticate(headers, body: bytes, source: str | None, *, path: str = "",
 
 
 def claim_signature(session, key: str, now, *, prune: bool = True) -> bool:
-    """Record a timestamped signature; False when it was already accepted. Signatures older
-    than twice the window cannot pass the time check any more and are pruned (`prune`: once
-    per transaction is enough)."""
+    """Record a timestamped signature; False when it was already accepted."""
+    return key in claim_signatures(session, [key], now, prune=prune)
+
+
+def claim_signatures(session, keys: list[str], now, *, prune: bool = True) -> set[str]:
+    """Record a batch's timestamped signatures in one statement; returns the keys accepted
+    now (a key already stored is not among them; a key given twice is stored once and
+    returned once: the caller lets its first delivery have it). Signatures older than twice
+    the window cannot pass the time check any more and are pruned (`prune`: once per
+    transaction is enough)."""
     import datetime as dt
 
     from sqlalchemy import delete
 
     from zoelife.db.models import WebhookSignature
 
+    unique = list(dict.fromkeys(keys))
+    if not unique:
+        return set()
     table = WebhookSignature.__table__
     if prune:
         session.execute(delete(table).where(
@@ -99,9 +109,10 @@ def claim_signature(session, key: str, now, *, prune: bool = True) -> bool:
         from sqlalchemy.dialects.postgresql import insert
     else:
         from sqlalchemy.dialects.sqlite import insert
-    stored = session.execute(insert(table).values(signature=key, seen_at=now)
+    stored = session.execute(insert(table).values([{"signature": key, "seen_at": now}
+                                                   for key in unique])
                              .on_conflict_do_nothing().returning(table.c.signature))
-    return stored.scalar() is not None
+    return set(stored.scalars())
 
 
 def replayed() -> tuple[int, dict]:

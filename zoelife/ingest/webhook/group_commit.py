@@ -6,7 +6,7 @@ from __future__ import annotations
 import threading
 
 from zoelife.ingest.webhook.alone import store_alone
-from zoelife.ingest.webhook.auth import claim_signature, replayed
+from zoelife.ingest.webhook.auth import claim_signatures, replayed
 from zoelife.ingest.webhook.submission import (
     answer_for,
     get_engine,
@@ -147,14 +147,17 @@ def _store_together(deliveries: list[Delivery], source: str, client: str | None)
                                  [assessments[i] for i in run], now=now)
         answers: dict[int, tuple[int, dict]] = {}
         with write_session(engine) as session:
+            signatures = [deliveries[i].signature for i in run]
+            claimed = claim_signatures(session, [s for s in signatures if s is not None], now)
             kept = []
-            for n, i in enumerate(run):
-                signature = deliveries[i].signature
-                if signature is not None and not claim_signature(session, signature, now,
-                                                                 prune=n == 0):
-                    answers[i] = replayed()
-                else:
+            for i, signature in zip(run, signatures, strict=True):
+                if signature is None:
                     kept.append(i)
+                elif signature in claimed:
+                    claimed.discard(signature)  # a second delivery of it in this run replays
+                    kept.append(i)
+                else:
+                    answers[i] = replayed()
             outcomes = receive_batch(session, [inputs[i] for i in kept], schedule=schedule,
                                      actor=actor, now=now, facts=[facts[i] for i in kept],
                                      assessments=[assessments[i] for i in kept])
