@@ -143,7 +143,7 @@ class Traffic:
 
 
 def signed(body: bytes, ctype: str) -> dict[str, str]:
-    from zoelife.ingest.webhook import sign
+    from zoelife.ingest.webhook.auth import sign
 
     return {"Content-Type": ctype, "X-Zoelife-Signature": sign(body, WEBHOOK_SECRET)}
 

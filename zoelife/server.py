@@ -18,8 +18,8 @@ from zoelife import config
 from zoelife.conversations import cadence, twilio_api
 from zoelife.conversations import webhooks as conversation_webhooks
 from zoelife.db.engine import shared_engine
-from zoelife.ingest import webhook
 from zoelife.ingest.feedparse import expat_warning
+from zoelife.ingest.webhook import routes as intake_webhook
 from zoelife.intake import pacing
 from zoelife.intake.oncall import check_and_alert
 from zoelife.security import downloads, web
@@ -38,7 +38,7 @@ def ready(_request) -> PlainTextResponse:
 
 
 def routes() -> list[BaseRoute]:
-    return [Route("/api/ready", ready, methods=["GET"]), *webhook.routes(),
+    return [Route("/api/ready", ready, methods=["GET"]), *intake_webhook.routes(),
             *conversation_webhooks.routes(), *web.routes(), *downloads.routes()]
 
 

@@ -46,7 +46,7 @@ from tests.scale.liveserver import WEBHOOK_SECRET
 from zoelife import audit, demo, settings
 from zoelife.db.engine import make_engine, read_session, write_session
 from zoelife.db.models import Request, SignInSession
-from zoelife.ingest.webhook import sign_request
+from zoelife.ingest.webhook.auth import sign_request
 from zoelife.intake import lifecycle
 from zoelife.intake.schedule import change_setting
 from zoelife.security import accounts

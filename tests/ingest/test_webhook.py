@@ -20,7 +20,7 @@ from sqlalchemy import func, select
 from tests.clock import live_server_now
 from zoelife.db.engine import make_engine, read_session
 from zoelife.db.models import AuditEvent, QuarantinedRow, Request, Submission
-from zoelife.ingest import webhook
+from zoelife.ingest.webhook import auth
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("ingest_webhook")]
 
@@ -93,7 +93,7 @@ def _count(engine, model) -> int:
 
 def _signed(body: bytes, secret: str = SECRET, path: str = "/api/intake") -> dict[str, str]:
     stamp = int(live_server_now().timestamp())
-    return {"Content-Type": "application/json"} | webhook.sign_request(secret, path, body, stamp)
+    return {"Content-Type": "application/json"} | auth.sign_request(secret, path, body, stamp)
 
 
 def _request(engine, external_id: str) -> Request:
@@ -134,7 +134,7 @@ def test_replay_is_not_stored_twice(server):
     later = int(live_server_now().timestamp()) + 1
     again = _post(f"{base}/api/intake", content=body,
                        headers={"Content-Type": "application/json"}
-                       | webhook.sign_request(SECRET, "/api/intake", body, later))
+                       | auth.sign_request(SECRET, "/api/intake", body, later))
     assert (again.status_code, again.json()) == (first.status_code, first.json())
     assert _count(engine, Request) == before
 
@@ -188,7 +188,7 @@ def test_form_encoded_body(server):
             "Message": "Spravato or TMS?"}
     body = httpx.QueryParams(data).__str__().encode()
     headers = {"Content-Type": "application/x-www-form-urlencoded",
-               "X-Zoelife-Signature": webhook.sign(body, SECRET)}  # body-only form
+               "X-Zoelife-Signature": auth.sign(body, SECRET)}  # body-only form
     resp = _post(f"{base}/api/intake", content=body, headers=headers)
     assert resp.status_code == 202, resp.text
     req = _request(engine, "wh-8")
@@ -232,5 +232,5 @@ def test_no_secret_configured(monkeypatch):
     for name in list(os.environ):
         if name.startswith(("ZOELIFE_WEBHOOK_SECRET", "ZOELIFE_WEBHOOK_TOKEN")):
             monkeypatch.delenv(name)
-    status, message = webhook.authenticate({}, b"{}", None)
+    status, message = auth.authenticate({}, b"{}", None)
     assert status == 503 and "ZOELIFE_WEBHOOK_SECRET" in message

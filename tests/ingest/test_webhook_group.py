@@ -1,4 +1,4 @@
-"""Deliveries that arrive together are stored together (`webhook.GroupCommit`): one batch
+"""Deliveries that arrive together are stored together (`group_commit.group_commit.GroupCommit`): one batch
 through the stages and one write transaction, each delivery answered for itself, and only
 once what it sent is committed; an error in one never loses another."""
 
@@ -13,19 +13,20 @@ from sqlalchemy import func, select
 from tests.apptest import read_db
 from zoelife.db import engine as db_engine
 from zoelife.db.models import AuditEvent, QuarantinedRow, Request, Submission, WebhookSignature
-from zoelife.ingest import connectors, webhook
+from zoelife.ingest import connectors
 from zoelife.ingest.pipeline import match
+from zoelife.ingest.webhook import alone, group_commit
 from zoelife.intake import assessment
 
 SOURCE = "test-form"
 
 
-def _delivery(n: int, *, signature: str | None = None, **fields) -> webhook.Delivery:
+def _delivery(n: int, *, signature: str | None = None, **fields) -> group_commit.Delivery:
     payload = {"Entry Id": f"grp-{n}", "First Name": "Ana", "Last Name": f"Group{n}",
                "Email": f"ana.group{n}@example.org", "Phone": f"(305) 555-{n:04d}",
                "Message": "Could someone call me about TMS?"} | fields
     (sub,) = connectors.unpack(payload, SOURCE)
-    return webhook.Delivery(sub, SOURCE, "127.0.0.1", signature or f"{n:064x}")
+    return group_commit.Delivery(sub, SOURCE, "127.0.0.1", signature or f"{n:064x}")
 
 
 @pytest.fixture
@@ -63,7 +64,7 @@ def _count(url: str, model, *where) -> int:
 def test_a_group_is_one_transaction_and_each_delivery_gets_its_own_answer(group_db, writes):
     group = [_delivery(1), _delivery(2), _delivery(3, signature=f"{1:064x}"),  # a replay of 1
              _delivery(4, Email="", Phone="not a phone"), _delivery(5)]
-    webhook.store_group(group)
+    group_commit.store_group(group)
     assert [d.answer[0] for d in group] == [202, 202, 409, 422, 202]
     assert group[3].answer[1]["status"] == "rejected" and group[3].answer[1]["reasons"]
     assert writes["count"] == 1
@@ -91,14 +92,14 @@ def test_a_group_stores_what_each_delivery_stored_alone_would(group_db):
                 "Spravato for my son"]
     for n, message in enumerate(messages):
         d = _delivery(n, Message=message)
-        assert webhook._store_alone([d.sub], SOURCE, "127.0.0.1",
+        assert alone.store_alone([d.sub], SOURCE, "127.0.0.1",
                                     signature=d.signature)[0] == 202
     group = [_delivery(n + 10, Message=m) for n, m in enumerate(messages)]
-    webhook.store_group(group)
+    group_commit.store_group(group)
     assert [d.answer[0] for d in group] == [202] * 3
-    alone = stored(range(3))
-    assert stored(range(10, 13)) == alone
-    assert alone[1][0] == "urgent"
+    one_by_one = stored(range(3))
+    assert stored(range(10, 13)) == one_by_one
+    assert one_by_one[1][0] == "urgent"
 
 
 def test_an_error_in_one_delivery_never_loses_another(group_db, monkeypatch):
@@ -111,7 +112,7 @@ def test_an_error_in_one_delivery_never_loses_another(group_db, monkeypatch):
 
     monkeypatch.setattr(match, "receive_batch", failing)
     group = [_delivery(1), _delivery(2), _delivery(3)]
-    webhook.store_group(group)
+    group_commit.store_group(group)
     assert group[0].answer[0] == 202 and group[2].answer[0] == 202
     assert isinstance(group[1].error, ValueError) and group[1].answer is None
     assert _count(group_db, Request, Request.external_id.in_(["grp-1", "grp-3"])) == 2
@@ -134,7 +135,7 @@ def test_the_same_person_twice_in_a_group_is_assessed_outside_the_write(group_db
     monkeypatch.setattr(assessment, "assess", spy)
     later = _delivery(2, Email="ana.group1@example.org", Phone="(305) 555-0001",
                       **{"Last Name": "Group1", "Message": filler * 100})
-    webhook.store_group([first, later])
+    group_commit.store_group([first, later])
     assert [first.answer[0], later.answer[0]] == [202, 202]
     assert writes["count"] == 2
     whole = [(open_, n) for open_, n in inside if n > len(filler) * 100]
@@ -144,10 +145,10 @@ def test_the_same_person_twice_in_a_group_is_assessed_outside_the_write(group_db
 
 def test_deliveries_arriving_while_a_group_is_stored_wait_and_go_together(group_db,
                                                                           monkeypatch):
-    gate = webhook.GroupCommit()
+    gate = group_commit.GroupCommit()
     sizes: list[int] = []
     release = threading.Event()
-    real = webhook.store_group
+    real = group_commit.store_group
 
     def observed(group):
         sizes.append(len(group))
@@ -155,7 +156,7 @@ def test_deliveries_arriving_while_a_group_is_stored_wait_and_go_together(group_
             release.wait(30)
         real(group)
 
-    monkeypatch.setattr(webhook, "store_group", observed)
+    monkeypatch.setattr(group_commit, "store_group", observed)
     answers: dict[int, tuple] = {}
 
     def post(n: int) -> None:

@@ -45,7 +45,7 @@ def _text(status: int, message: str) -> PlainTextResponse:
 
 async def _checked(request: Request, route: str) -> tuple[dict[str, str] | None, Response | None]:
     """The POST parameters of a call Twilio signed, else the refusal to answer with."""
-    from zoelife.ingest.webhook import BodyTimeout, BodyTooLarge, read_limited
+    from zoelife.ingest.webhook.bodies import BodyTimeout, BodyTooLarge, read_limited
 
     cfg = twilio_api.config()
     if not cfg.receiving:

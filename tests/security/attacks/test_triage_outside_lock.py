@@ -25,7 +25,7 @@ from tests.clock import FIXED_NOW
 from zoelife.db import engine as db_engine
 from zoelife.db.engine import write_session
 from zoelife.db.models import Request, SignInSession, Submission
-from zoelife.ingest import webhook
+from zoelife.ingest.webhook import routes
 from zoelife.intake import assessment, inputs
 from zoelife.intake.inputs import RequestInput
 from zoelife.intake.schedule import Schedule
@@ -111,7 +111,7 @@ def test_the_webhook_assesses_before_its_write_transaction(app_db, monkeypatch, 
         return real(messages)
 
     monkeypatch.setattr(assessment, "assess_all", spy)
-    status, answer = webhook.store({"Entry Id": "wh-long", "Email": "rowan@example.org",
+    status, answer = routes.store({"Entry Id": "wh-long", "Email": "rowan@example.org",
                                     "Message": long_message()}, "test-form", "127.0.0.1")
     assert status == 202
     assert seen and all(open_ == 0 for open_ in seen)
@@ -274,7 +274,7 @@ def test_a_duplicate_delivery_assesses_the_growing_request_text_before_the_write
     characters held every writer of the process for 1.4 s of triage. Now the webhook works out
     that assessment before the transaction (the same text gives the same result)."""
     def deliver(i: int, message: str):
-        return webhook.store({"Entry Id": f"dup-{i}", "Email": "rowan@example.org",
+        return routes.store({"Entry Id": f"dup-{i}", "Email": "rowan@example.org",
                               "First Name": "Rowan", "Last Name": "Vale",
                               "Message": message}, "test-form", "127.0.0.1")
 

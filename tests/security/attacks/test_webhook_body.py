@@ -6,7 +6,7 @@ Found in review:
   repeat copied the list of values so far: quadratic), on the loop itself;
 - one byte of a declared 100 kB body, then silence, held the connection open for over 65 s,
   without any authentication (the body is read before the signature can be checked).
-Controls (zoelife.ingest.webhook): repeated keys appended in place and at most MAX_FIELDS
+Controls (zoelife.ingest.webhook.bodies): repeated keys appended in place and at most MAX_FIELDS
 fields; JSON and form bodies parsed in the thread pool; the whole body must arrive within
 READ_SECONDS (10 s), else 408.
 
@@ -31,7 +31,7 @@ from starlette.applications import Starlette
 from starlette.testclient import TestClient
 
 from tests.scale.liveserver import WEBHOOK_SECRET
-from zoelife.ingest import webhook
+from zoelife.ingest.webhook import auth, bodies, routes
 
 pytestmark = [pytest.mark.slow]
 
@@ -39,12 +39,12 @@ FORM = "application/x-www-form-urlencoded"
 
 
 def _signed(body: bytes, ctype: str) -> dict[str, str]:
-    return {"Content-Type": ctype, "X-Zoelife-Signature": webhook.sign(body, WEBHOOK_SECRET)}
+    return {"Content-Type": ctype, "X-Zoelife-Signature": auth.sign(body, WEBHOOK_SECRET)}
 
 
 def test_87000_repeated_keys_are_refused_with_a_reason(live):
     body = urlencode([("x", "")] * 87_000).encode()  # 261 kB: under the 256 KiB limit
-    assert len(body) <= webhook.DEFAULT_MAX_BYTES
+    assert len(body) <= bodies.DEFAULT_MAX_BYTES
     response = httpx.post(f"{live.base}/api/intake", content=body, headers=_signed(body, FORM),
                           timeout=30)
     assert response.status_code == 400
@@ -55,23 +55,23 @@ def test_87000_repeated_keys_are_refused_with_a_reason(live):
 def test_repeated_keys_become_one_list_in_order():
     pairs = [("Treatments[]", "TMS"), ("Treatments[]", "Spravato"), ("note", "a"),
              ("note", "b"), ("note", "c")]
-    parsed = webhook.parse_form(urlencode(pairs).encode())
+    parsed = bodies.parse_form(urlencode(pairs).encode())
     assert parsed == {"Treatments": ["TMS", "Spravato"], "note": ["a", "b", "c"]}
 
 
 def test_a_list_of_repeats_is_extended_in_place_not_copied():
     data: dict = {}
     for i in range(3):
-        webhook._add(data, "x", str(i), list_marker=True)
+        bodies._add(data, "x", str(i), list_marker=True)
     first = data["x"]
-    webhook._add(data, "x", "3", list_marker=True)
+    bodies._add(data, "x", "3", list_marker=True)
     assert data["x"] is first and first == ["0", "1", "2", "3"]
 
 
 def test_json_with_too_many_fields_is_refused():
     body = ("{" + ",".join(f'"k{i}": 1' for i in range(1001)) + "}").encode()
-    with pytest.raises(webhook.BadBody, match="more than 1000 fields"):
-        webhook.parse_json(body)
+    with pytest.raises(bodies.BadBody, match="more than 1000 fields"):
+        bodies.parse_json(body)
 
 
 @pytest.mark.parametrize("ctype,body", [
@@ -80,7 +80,7 @@ def test_json_with_too_many_fields_is_refused():
 ])
 def test_bodies_are_parsed_off_the_event_loop(monkeypatch, ctype, body):
     seen = []
-    real = {"form": webhook.parse_form, "json": webhook.parse_json}
+    real = {"form": bodies.parse_form, "json": bodies.parse_json}
 
     def spy(kind):
         def parse(raw):
@@ -92,11 +92,11 @@ def test_bodies_are_parsed_off_the_event_loop(monkeypatch, ctype, body):
             return real[kind](raw)
         return parse
 
-    monkeypatch.setattr(webhook, "parse_form", spy("form"))
-    monkeypatch.setattr(webhook, "parse_json", spy("json"))
-    monkeypatch.setattr(webhook, "store", lambda payload, source, client, **_: (202, {"ok": True}))
+    monkeypatch.setattr(routes, "parse_form", spy("form"))
+    monkeypatch.setattr(routes, "parse_json", spy("json"))
+    monkeypatch.setattr(routes, "store", lambda payload, source, client, **_: (202, {"ok": True}))
     monkeypatch.setenv("ZOELIFE_WEBHOOK_SECRET", WEBHOOK_SECRET)
-    with TestClient(Starlette(routes=webhook.routes())) as client:
+    with TestClient(Starlette(routes=routes.routes())) as client:
         response = client.post("/api/intake", content=body, headers=_signed(body, ctype))
     assert response.status_code == 202
     assert seen == ["worker thread"]

@@ -16,7 +16,7 @@ from tests.clock import FIXED_NOW
 from tests.security.attacks.webhook_harness import SECRET, client, post_signed, requests
 from zoelife.db.engine import make_engine, read_session, write_session
 from zoelife.db.models import WebhookSignature
-from zoelife.ingest import webhook
+from zoelife.ingest.webhook import auth
 
 STAMP = int(FIXED_NOW.timestamp())
 
@@ -58,8 +58,8 @@ def test_old_and_future_timestamps_are_refused(app_db, monkeypatch, clock):
             assert "more than 5 minutes away" in resp.json()["message"]
         body = json.dumps(_payload("t0")).encode()
         resp = c.post("/api/intake/website", content=body, headers={
-            webhook.TIMESTAMP_HEADER: "yesterday",
-            webhook.SIGNATURE_HEADER: webhook.sign(body, SECRET)})
+            auth.TIMESTAMP_HEADER: "yesterday",
+            auth.SIGNATURE_HEADER: auth.sign(body, SECRET)})
         assert resp.status_code == 401
     assert requests(app_db) == []
 
@@ -89,7 +89,7 @@ def test_the_body_only_signature_still_works_for_senders_that_cannot_do_better(
         body = json.dumps(_payload("b1")).encode()
         resp = c.post("/api/intake/website", content=body,
                       headers={"Content-Type": "application/json",
-                               webhook.SIGNATURE_HEADER: webhook.sign(body, SECRET)})
+                               auth.SIGNATURE_HEADER: auth.sign(body, SECRET)})
     assert resp.status_code == 202
     assert [r.external_id for r in requests(app_db)] == ["b1"]
 
@@ -99,7 +99,21 @@ def test_a_signature_is_accepted_once_on_every_database(engine, clock):
     key = "ab" * 32
     for expected in (True, False):
         with write_session(engine) as s:
-            assert webhook.claim_signature(s, key, FIXED_NOW) is expected
+            assert auth.claim_signature(s, key, FIXED_NOW) is expected
     with write_session(engine) as s:  # after the window the row is pruned, the time check refuses
-        assert webhook.claim_signature(s, "cd" * 32, FIXED_NOW + dt.timedelta(minutes=11))
+        assert auth.claim_signature(s, "cd" * 32, FIXED_NOW + dt.timedelta(minutes=11))
         assert s.get(WebhookSignature, key) is None
+
+
+def test_a_batch_claims_its_signatures_in_one_statement_each_once(engine, clock):
+    """A group's keys in one statement, on SQLite and PostgreSQL: a key stored earlier and a
+    key given twice are each accepted at most once, and nothing else is stored."""
+    stored, fresh, twice = "01" * 32, "02" * 32, "03" * 32
+    with write_session(engine) as s:
+        assert auth.claim_signatures(s, [stored], FIXED_NOW) == {stored}
+    with write_session(engine) as s:
+        assert auth.claim_signatures(s, [twice, stored, fresh, twice], FIXED_NOW) == {twice,
+                                                                                     fresh}
+        assert auth.claim_signatures(s, [], FIXED_NOW) == set()
+    with read_session(engine) as s:
+        assert sorted(s.scalars(select(WebhookSignature.signature))) == [stored, fresh, twice]

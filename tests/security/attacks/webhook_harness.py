@@ -13,7 +13,7 @@ from starlette.testclient import TestClient
 from tests.clock import FIXED_NOW
 from zoelife.db.engine import make_engine, read_session
 from zoelife.db.models import QuarantinedRow, Request
-from zoelife.ingest import webhook
+from zoelife.ingest.webhook import auth, routes
 
 SECRET = "global-hmac-secret-1c9e"
 TOKEN = "global-static-token-7d2f"
@@ -25,7 +25,7 @@ def client(db_url: str, monkeypatch, **env: str) -> Iterator[TestClient]:
     monkeypatch.setenv("ZOELIFE_DATABASE_URL", db_url)
     for name, value in env.items():
         monkeypatch.setenv(name, value)
-    with TestClient(Starlette(routes=webhook.routes())) as c:
+    with TestClient(Starlette(routes=routes.routes())) as c:
         yield c
 
 
@@ -34,7 +34,7 @@ def post_signed(c: TestClient, path: str, payload: dict, secret: str = SECRET,
     body = json.dumps(payload).encode()
     # Tests run under the `clock` fixture, which starts at FIXED_NOW.
     stamp = int(FIXED_NOW.timestamp()) if timestamp is None else timestamp
-    headers = {"Content-Type": "application/json"} | webhook.sign_request(secret, path, body,
+    headers = {"Content-Type": "application/json"} | auth.sign_request(secret, path, body,
                                                                           stamp)
     return c.post(path, content=body, headers=headers), body, headers
 

@@ -110,7 +110,7 @@ class AuditEvent(Base):
 
 class WebhookSignature(Base):
     """Timestamped webhook signatures already accepted: a replay inside the time window is
-    refused. Rows older than the window are pruned (zoelife.ingest.webhook)."""
+    refused. Rows older than the window are pruned (zoelife.ingest.webhook.auth)."""
 
     __tablename__ = "webhook_signatures"
 
