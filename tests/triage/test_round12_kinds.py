@@ -89,3 +89,31 @@ def test_preparations_and_meant_ingestions_are_urgent_by_the_rules(text: str) ->
 ])
 def test_ordinary_wordings_beside_the_new_rules_are_not_urgent(text: str) -> None:
     assert assess_by_rules(text).crisis != "urgent", text
+
+
+@pytest.mark.parametrize("text", [
+    # Asked without a question mark about a group who had something in the past.
+    "I'm a youth pastor. A family asked me whether you see kids who have self-harmed before; "
+    "nothing current, they just want to know the ages you take.",
+    "calling to ask whether you treat adults who have attempted suicide before, thanks",
+    "Quería saber si atienden a adolescentes que se han cortado en el pasado.",
+    # A relative's self-harm long ended: "clean almost 2 years".
+    "My son used to cut. He has been clean for nearly three years and wants a DBT refresher.",
+    # "One more thing" as a turn of speech, next to a relative's death and a denial.
+    "I should mention one more thing: my mother died by suicide when I was a teen. I'm not "
+    "having thoughts like that myself.",
+])
+def test_questions_and_dated_histories_stay_review(text: str) -> None:
+    assert assess_by_rules(text).crisis == "review", text
+
+
+@pytest.mark.parametrize("text", [
+    "I was wondering if someone who tried to kill themselves last week can start TMS",
+    "I wanted to know if people who have suicidal thoughts like me can get ketamine, I have "
+    "them every night",
+    "My son used to cut. He has been clean for 2 weeks but I found blades again.",
+    "my son is cutting again. he was clean for 2 years.",
+    "I will try one more thing and if it does not work I am done.",
+])
+def test_near_misses_of_the_review_kinds_stay_urgent(text: str) -> None:
+    assert assess(text).crisis == "urgent", text
