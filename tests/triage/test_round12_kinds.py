@@ -117,3 +117,31 @@ def test_questions_and_dated_histories_stay_review(text: str) -> None:
 ])
 def test_near_misses_of_the_review_kinds_stay_urgent(text: str) -> None:
     assert assess(text).crisis == "urgent", text
+
+
+@pytest.mark.parametrize(("text", "wanted"), [
+    # A refusal reaches across a list of names.
+    ("Not interested in ketamine or Spravato, just a psychiatrist for my meds please.",
+     {"medication_management"}),
+    ("No quiero ketamina ni terapia, solo TMS.", {"tms"}),
+    # Names transcribed by sound in a voicemail.
+    ("hi calling to move my tee em ess session to monday", {"tms"}),
+    ("my doctor said something about spray vado for my husband, how do we start", {"spravato"}),
+    ("quiero una cita con el siquiatra lo antes posible", {"medication_management"}),
+    # French therapy; services the clinic does not offer.
+    ("Bonjour, je cherche une thérapeute pour mon fils.", {"therapy"}),
+    ("Do you offer biofeedback? My neurologist suggested it.", {"other"}),
+    ("Is GeneSight something you do before starting a new med?", {"other"}),
+])
+def test_round12_treatment_kinds(text: str, wanted: set[str]) -> None:
+    assert set(assess(text).treatments) == wanted, assess(text).treatments
+
+
+@pytest.mark.parametrize(("text", "wanted"), [
+    # Near misses: a list after a wish is still wished for; a refusal of one keeps the next.
+    ("I'd like TMS or Spravato, whichever has an opening first.", {"tms", "spravato"}),
+    ("Not ketamine, but I'd like to try TMS.", {"tms"}),
+    ("mi siquiatra quiere que pruebe TMS", {"tms"}),
+])
+def test_round12_treatment_near_misses(text: str, wanted: set[str]) -> None:
+    assert set(assess(text).treatments) == wanted, assess(text).treatments
