@@ -50,10 +50,10 @@ FLOORS = {
     # read: `review` by design (docs/triage.md), `none` by its writer's labels.
     "blind_round11.jsonl": {"urgent": 68, "none_flag_max": 0.14, "treatments": 139,
                             "raised_max": 4},
-    # 12 of round 12's 19 flagged `none` are harmless messages in other languages that the
-    # unread-language rule (or an idiom of a read language not yet listed) puts at `review`.
-    "blind_round12.jsonl": {"urgent": 65, "none_flag_max": 0.27, "treatments": 176,
-                            "raised_max": 4},
+    # 12 of round 12's 13 flagged `none` are harmless messages in other languages, `review`
+    # because a person reads every message in another language (docs/triage.md).
+    "blind_round12.jsonl": {"urgent": 65, "none_flag_max": 0.19, "treatments": 183,
+                            "raised_max": 0},
 }
 
 

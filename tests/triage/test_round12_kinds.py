@@ -71,6 +71,7 @@ def test_true_crisis_beside_the_idioms_stays_urgent(text: str) -> None:
     "Pt s/p intentional ingestion of acetaminophen 5 days ago, medically cleared.",
     "Intoxicación voluntaria con benzodiacepinas hace 3 días, dada de alta ayer.",
     "i have a letter written, a goodbye one, saved in my notes app",
+    "so there's a note drafted on my laptop. a goodbye one, i guess. do u take walk ins",
     "tengo una carta de despedida escrita en el cajón, por si acaso",
     "This month I changed the beneficiaries on my policy, paid off my car and cancelled my "
     "memberships. Wanted to ask about TMS.",
@@ -83,6 +84,7 @@ def test_preparations_and_meant_ingestions_are_urgent_by_the_rules(text: str) ->
 @pytest.mark.parametrize("text", [
     "intoxicación alimentaria la semana pasada, ¿puedo empezar ketamina?",
     "I wrote a thank-you note to Dr. Lee, can I drop it off?",
+    "The letter is written and signed by my doctor, see you Tuesday",
     "I have the referral letter ready, where do I send it?",
     "I paid off my credit card and cancelled my gym membership since I'm moving. Telehealth?",
     "Do I need to list a beneficiary on the intake form? I just paid off my deductible.",
@@ -132,6 +134,7 @@ def test_near_misses_of_the_review_kinds_stay_urgent(text: str) -> None:
     ("Bonjour, je cherche une thérapeute pour mon fils.", {"therapy"}),
     ("Do you offer biofeedback? My neurologist suggested it.", {"other"}),
     ("Is GeneSight something you do before starting a new med?", {"other"}),
+    ("does the doctor there do genetic testing before picking a med?", {"other"}),
 ])
 def test_round12_treatment_kinds(text: str, wanted: set[str]) -> None:
     assert set(assess(text).treatments) == wanted, assess(text).treatments
