@@ -76,6 +76,10 @@ def test_true_crisis_beside_the_idioms_stays_urgent(text: str) -> None:
     "This month I changed the beneficiaries on my policy, paid off my car and cancelled my "
     "memberships. Wanted to ask about TMS.",
     "Cambié los beneficiarios del seguro y pagué todas mis deudas. Quiero información.",
+    # Being hit by another driver wished for; a height looked up; not better by a set point.
+    "lately every time I drive I think it would be easier if a truck ran a light into me",
+    "I googled how high the bridge near my house is, twice",
+    "si para el verano no me siento mejor ya no voy a seguir",
 ])
 def test_preparations_and_meant_ingestions_are_urgent_by_the_rules(text: str) -> None:
     assert assess_by_rules(text).crisis == "urgent", text
@@ -88,6 +92,10 @@ def test_preparations_and_meant_ingestions_are_urgent_by_the_rules(text: str) ->
     "I have the referral letter ready, where do I send it?",
     "I paid off my credit card and cancelled my gym membership since I'm moving. Telehealth?",
     "Do I need to list a beneficiary on the intake form? I just paid off my deductible.",
+    "I was in a car accident last year when someone ran a red light into me, need therapy",
+    "I looked up how tall the building is for my architecture class",
+    "si no me siento mejor con la sertralina quiero probar TMS",
+    "if im not better by spring I want to try TMS",
 ])
 def test_ordinary_wordings_beside_the_new_rules_are_not_urgent(text: str) -> None:
     assert assess_by_rules(text).crisis != "urgent", text
