@@ -30,6 +30,9 @@ from zoelife.triage import assess
     # Love, and trouble.
     "I would die for my children, so I want to get my anxiety treated properly.",
     "we're so dead if mom finds out I skipped, can we move the appointment?",
+    # A ride home, not being taken away.
+    "Vivo solo y no tengo quien me lleve, ¿puedo manejar después de la sesión?",
+    "¿Hace falta que alguien me lleve a casa después del Spravato?",
     # A medicine's effect, not a stash.
     "His Zoloft just isn't working well enough, does he need a new referral for TMS?",
     "She takes lamotrigine but it's not helping enough. Do you do med management?",
@@ -57,6 +60,7 @@ def test_idioms_in_read_languages_leave_only_the_language_span(text: str) -> Non
     "I'd rather die than keep living like this, I'd die for my kids but I can't anymore",
     "I'm dying, I took all of my pills an hour ago",
     "me muero por dentro, ya no quiero vivir",
+    "le pido a Dios que me lleve, ya no aguanto",
     "I've been saving up enough of my pills to do it",
     "Je veux mourir, je n'en peux plus",
     "Умираю от усталости, и я хочу умереть",
