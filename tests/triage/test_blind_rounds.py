@@ -50,6 +50,10 @@ FLOORS = {
     # read: `review` by design (docs/triage.md), `none` by its writer's labels.
     "blind_round11.jsonl": {"urgent": 68, "none_flag_max": 0.14, "treatments": 139,
                             "raised_max": 4},
+    # Round 12's 12 flagged `none` are harmless messages in other languages, `review` because
+    # a person reads every message in another language (docs/triage.md).
+    "blind_round12.jsonl": {"urgent": 65, "none_flag_max": 0.17, "treatments": 183,
+                            "raised_max": 0},
 }
 
 

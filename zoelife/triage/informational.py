@@ -54,6 +54,18 @@ OWN_NOW = re.compile(
     r"|\btengo\b|\bsiento\b"
     r"|\b(?:ho|sto|mi sento|ich habe|ich hab|ich hatte|ich bin|ich fuhle|mir geht)\b")
 
+# A question asked without a question mark ("asked me whether", "calling to ask if", "quería
+# saber si") about a group of people who have had something ("teens who have self-harmed in
+# the past", "people who have had suicide thoughts before", "pacientes que ..."): an
+# eligibility question about nobody in particular, unless the writer says it of themself.
+_ASKS_INDIRECTLY = re.compile(
+    r"\b(?:ask(?:ed|ing|s)? (?:me |you |us |him |her )?(?:if|whether)|wonder(?:ing|ed)? (?:if|whether)"
+    r"|(?:want|wanted|like|love|need) to know (?:if|whether)|curious (?:if|whether)"
+    r"|quer(?:ia|iamos|emos|ria) saber si|pregunt\w* si|saber si)\b")
+_GROUP_WHO = re.compile(
+    r"\b(?:people|persons|patients|teens|teenagers|kids|children|adolescents|adults|students|"
+    r"clients|veterans|someone|anyone|somebody|anybody|personas|pacientes|adolescentes|jovenes|"
+    r"ninos|alguien)\s+(?:\w+\s+){0,2}?(?:who|that|with|que|con)\b")
 
 # A question goes on after a dash or a colon: "what's your protocol if a patient endorses
 # suicidal ideation - do you pause treatment?"
@@ -88,6 +100,9 @@ def informational(f: str, start: int, end: int, s: int, e: int, veto: bool) -> b
     sent = f[s:e]
     if (_asks(f, end, e) and _HYPOTHETICAL.search(sent)
             and not OWN_NOW.search(sent)):
+        return True
+    if (_ASKS_INDIRECTLY.search(sent) and _GROUP_WHO.search(sent) and not OWN_NOW.search(sent)
+            and not FIRST_PERSON.search(f, start, end) and not HIST_RECENT.search(f, s, e)):
         return True
     if not _INFO_CUES.search(sent):
         return False

@@ -29,6 +29,9 @@ _NOT_BEFORE = re.compile(_THERAPY["not_before"])
 _OWNED = re.compile(_CFG["treatment"]["therapy"].get("past_or_owned", r"(?!)"))
 _NEG = re.compile(_CFG["negation"]["before"])
 _NEG_AFTER = re.compile(_CFG["negation"]["after"])
+_LISTED_AFTER_NAME = re.compile(
+    r"\b(?:spravato|es ?ketamin\w*|ketamin\w*|tms|ect|infusions?|meds|medications?|therapy|"
+    r"terapia|medicamentos?)\s*(?:,|\bor|\bnor|\bni|\bo)\s+(?:(?:a|an|the|any|la|el|los)\s+)?$")
 _LABEL_RX: dict[str, re.Pattern[str]] = {
     name: compile_phrases(pats) for name, pats in _CFG.get("labels", {}).items()
 }
@@ -56,6 +59,10 @@ def _accept(name: str, f: str, m: re.Match[str]) -> bool:
     s, e = _clause_bounds(f, start, end)
     before = f[max(s, start - 60) : start]
     if _NEG.search(before) or _NEG_AFTER.match(f[end:min(e, end + 40)]):
+        return False
+    # A refusal reaches across a list of names: "not interested in Spravato or ketamine".
+    listed = _LISTED_AFTER_NAME.search(before)
+    if listed and _NEG.search(before[: listed.start()]):
         return False
     if name == "therapy":
         if _NOT_AFTER.search(before) or _NOT_BEFORE.match(f, end, min(len(f), end + 40)):
