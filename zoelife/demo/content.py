@@ -82,7 +82,7 @@ CONTENT_PLAN: tuple[tuple[str, str, str], ...] = (
 # have a full baseline before and a full window after.
 LIFTS = {
     SEED_ARTICLE_TITLE: 2.6,
-    "Is NeuroStar TMS Right for You?": 2.2,
+    "Is NeuroStar TMS Right for You?": 2.8,
     "Spravato and Insurance: A Practical Guide": 2.4,
     "ADHD in Adults: Getting Evaluated": 1.9,
     "Ketamine-assisted therapy: questions answered": 2.0,
