@@ -7,6 +7,7 @@ SQLite from a copied template file, PostgreSQL by truncating a per-worker databa
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 from pathlib import Path
@@ -17,6 +18,7 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 from tests.clock import FIXED_NOW, travel
+from zoelife.db import engine as db_engine
 from zoelife.db.engine import make_engine
 from zoelife.db.migrate import upgrade
 from zoelife.db.models import Base
@@ -144,3 +146,23 @@ def _fresh_sign_in_limiter():
     ratelimit.LIMITER.reset()
     yield
     ratelimit.LIMITER.reset()
+
+
+@pytest.fixture
+def writes(monkeypatch):
+    """Counts write transactions, and says whether one is open right now."""
+    state = {"open": 0, "count": 0}
+    real = db_engine.write_session
+
+    @contextlib.contextmanager
+    def counted(engine):
+        state["count"] += 1
+        state["open"] += 1
+        try:
+            with real(engine) as session:
+                yield session
+        finally:
+            state["open"] -= 1
+
+    monkeypatch.setattr(db_engine, "write_session", counted)
+    return state

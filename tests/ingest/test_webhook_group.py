@@ -4,14 +4,12 @@ once what it sent is committed; an error in one never loses another."""
 
 from __future__ import annotations
 
-import contextlib
 import threading
 
 import pytest
 from sqlalchemy import func, select
 
 from tests.apptest import read_db
-from zoelife.db import engine as db_engine
 from zoelife.db.models import AuditEvent, QuarantinedRow, Request, Submission, WebhookSignature
 from zoelife.ingest import connectors
 from zoelife.ingest.pipeline import match
@@ -34,26 +32,6 @@ def group_db(db_url, monkeypatch) -> str:
     """The app's database (`shared_engine`), on SQLite and, when configured, PostgreSQL."""
     monkeypatch.setenv("ZOELIFE_DATABASE_URL", db_url)
     return db_url
-
-
-@pytest.fixture
-def writes(monkeypatch):
-    """Counts write transactions, and says whether one is open right now."""
-    state = {"open": 0, "count": 0}
-    real = db_engine.write_session
-
-    @contextlib.contextmanager
-    def counted(engine):
-        state["count"] += 1
-        state["open"] += 1
-        try:
-            with real(engine) as session:
-                yield session
-        finally:
-            state["open"] -= 1
-
-    monkeypatch.setattr(db_engine, "write_session", counted)
-    return state
 
 
 def _count(url: str, model, *where) -> int:

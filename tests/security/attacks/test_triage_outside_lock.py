@@ -14,7 +14,6 @@ checked before any write transaction.
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 
 import pytest
@@ -38,26 +37,6 @@ RISK = "I want to kill myself tonight."
 
 def long_message(size: int = 250_000) -> str:
     return (FILLER * (size // len(FILLER) + 1))[:size - len(RISK) - 1] + " " + RISK
-
-
-@pytest.fixture
-def writes(monkeypatch):
-    """Counts write transactions, and says whether one is open right now."""
-    state = {"open": 0, "count": 0}
-    real = db_engine.write_session
-
-    @contextlib.contextmanager
-    def counted(engine):
-        state["count"] += 1
-        state["open"] += 1
-        try:
-            with real(engine) as session:
-                yield session
-        finally:
-            state["open"] -= 1
-
-    monkeypatch.setattr(db_engine, "write_session", counted)
-    return state
 
 
 def _inp(external_id: str, message: str, **kw) -> RequestInput:
