@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hashlib
 import re
+import shutil
 from collections import defaultdict
 
 import pytest
 from sqlalchemy import func, select
 
-from zoelife import audit, cli, demo
+from zoelife import audit, cli, demo, triage
 from zoelife.db.engine import make_engine, read_session, write_session
 from zoelife.db.models import (
     AuditEvent,
@@ -32,6 +34,7 @@ from zoelife.intake.inputs import RequestInput
 from zoelife.intake.normalize import search_text
 from zoelife.intake.schedule import Schedule
 from zoelife.intake.service import receive
+from zoelife.triage import learned
 from zoelife.vocabulary import STATUS_MOVES
 
 NOW = dt.datetime(2026, 6, 15, 18, 0, tzinfo=dt.UTC)
@@ -62,8 +65,6 @@ def loaded(engine):
 
 def test_same_seed_gives_the_same_clinic_on_any_database(loaded, tmp_path, sqlite_template):
     engine, summary = loaded
-    import shutil
-
     other_path = tmp_path / "other.db"
     shutil.copy(sqlite_template, other_path)
     other = make_engine(f"sqlite:///{other_path}")
@@ -79,6 +80,96 @@ def test_same_seed_gives_the_same_clinic_on_any_database(loaded, tmp_path, sqlit
         third.dispose()
     finally:
         other.dispose()
+
+
+def _planted(engine) -> dict[str, list[tuple]]:
+    """What the generator decides, as a user would see it: who asked, when, through which
+    channel and source, what they wrote, where they landed from and what happened to the
+    request; the content calendar and its lifts. Everything but the assessments."""
+    with read_session(engine) as s:
+        def rows(*columns, order):
+            return [tuple(r) for r in s.execute(select(*columns).order_by(order))]
+
+        return {
+            "requests": rows(
+                Request.id, Request.received_at, Request.channel, Request.source,
+                Request.external_id, Request.person_id, Request.first_name, Request.email,
+                Request.phone, Request.message, Request.submitter, Request.landing_page,
+                Request.utm_campaign, Request.attributed_content_id, Request.repeat_of_id,
+                Request.duplicate_of_id, Request.status, Request.close_reason,
+                Request.appointment_at, order=Request.id),
+            "attempts": rows(ContactAttempt.id, ContactAttempt.request_id,
+                             ContactAttempt.attempted_at, ContactAttempt.outcome,
+                             order=ContactAttempt.id),
+            "submissions": rows(Submission.id, Submission.request_id, Submission.received_at,
+                                order=Submission.id),
+            "content": rows(ContentItem.id, ContentItem.title, ContentItem.published_at,
+                            ContentItem.url, order=ContentItem.id),
+            "lifts": rows(DemoLift.content_id, DemoLift.multiplier, DemoLift.extra_requests,
+                          order=DemoLift.id),
+        }
+
+
+def _assessments(engine) -> list[tuple]:
+    with read_session(engine) as s:
+        return [tuple(r) for r in s.execute(select(
+            Request.id, Request.crisis_level, Request.treatment_list).order_by(Request.id))]
+
+
+def _contrary(text, form_treatments=()):
+    """A detector that disagrees with today's on every level and reads TMS into depression."""
+    real = triage.assess(text, form_treatments)
+    level = {"urgent": "none", "review": "urgent",
+             "none": "urgent" if len(text or "") % 2 else "none"}[real.crisis]
+    treatments = real.treatments | ({"tms"} if "depress" in (text or "") else set())
+    return dataclasses.replace(real, crisis=level, crisis_evidence=(),
+                               treatments=frozenset(treatments))
+
+
+def _stricter_net(monkeypatch):
+    # A retrained net whose scores move a little: "I would like to schedule an appointment as
+    # soon as possible" scores 0.79 for urgent today, just over URGENT_AT (0.78).
+    monkeypatch.setattr(learned, "URGENT_AT", 0.9)
+    monkeypatch.setattr(learned, "REVIEW_AT", 0.9)
+
+
+def _contrary_detector(monkeypatch):
+    monkeypatch.setattr(demo, "assess", _contrary)
+
+
+def test_a_changed_crisis_detector_changes_only_the_assessments(tmp_path, sqlite_template,
+                                                                 monkeypatch):
+    """The crisis detector is retrained often; the demo's requests, people, timelines,
+    content and planted lifts must stay what the seed made them, or the planted truths the
+    manager's screens are checked against drift with every retraining."""
+    def load(name):
+        path = tmp_path / f"{name}.db"
+        shutil.copy(sqlite_template, path)
+        engine = make_engine(f"sqlite:///{path}")
+        demo.load_demo(engine, requests=N, seed=11, now=NOW)
+        return engine
+
+    today = load("today")
+    planted, assessed = _planted(today), _assessments(today)
+    today.dispose()
+    for change in (_stricter_net, _contrary_detector):
+        with monkeypatch.context() as m:
+            change(m)
+            other = load(change.__name__)
+        try:
+            assert _assessments(other) != assessed, change.__name__  # the change took effect
+            assert _planted(other) == planted, change.__name__
+            with read_session(other) as s:
+                # The acknowledgement follows the detector: every urgent request is
+                # acknowledged but fresh ones (the planted waiting ones, or received minutes
+                # ago), and nothing else is.
+                for r in s.execute(select(Request)).scalars():
+                    if r.crisis_level != "urgent":
+                        assert r.crisis_acknowledged_at is None
+                    elif r.crisis_acknowledged_at is None:
+                        assert NOW - r.received_at <= dt.timedelta(hours=5) and r.is_open
+        finally:
+            other.dispose()
 
 
 def test_counts_and_the_audit_rows(loaded):

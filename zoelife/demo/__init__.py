@@ -14,6 +14,15 @@ The generator lives in five rooms: `people`, `messages`, `content` (the calendar
 request landed from), `requests` (what each request is) and `timelines` (what happened to each
 request); this module draws the requests day by day and stores them.
 
+Randomness: one seeded stream per concern (`Streams`: arrivals, topics, people, messages,
+details, content, timelines), and no draw depends on what `assess` says. Each message is drawn from a
+pool labelled with its crisis level (urgent, review or none); the timeline follows that planted
+level, and the detector's level (stored, as `receive` would) only adds the crisis rows and the
+acknowledgement, timed by a stream of the request's own. So a retrained crisis detector changes
+the assessments and nothing else: the same seed gives the same people, requests, dates,
+channels, content, lifts and timelines (docs/demo.md). A measured lift can still move by the
+few requests whose text the detector reads a treatment into, never by a redrawn clinic.
+
 Speed: rows are built as plain dicts with ids assigned here (the database holds no requests
 yet) and written by the import pipeline's store stage (`zoelife.ingest.pipeline.store`:
 executemany on SQLite, COPY on PostgreSQL), with no per-row query; `assess` runs once per
@@ -26,8 +35,9 @@ from __future__ import annotations
 import datetime as dt
 import random
 from bisect import bisect_right
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, fields
+from itertools import accumulate, groupby
 
 from sqlalchemy import Engine, func, select, text
 from sqlalchemy.orm import Session
@@ -45,6 +55,7 @@ from zoelife.db.models import (
     Submission,
 )
 from zoelife.demo.content import DAYS, LIFT_WINDOW_DAYS, Calendar, PlannedItem
+from zoelife.demo.messages import TREATMENT_WEIGHTS
 from zoelife.demo.people import AREA_CODES, People, _PersonInfo
 from zoelife.demo.requests import Requests
 from zoelife.demo.timelines import Timelines
@@ -88,12 +99,31 @@ class Stats:
     attempts: int = 0
 
 
+@dataclass
+class Streams:
+    """One random stream per concern, each seeded from the demo's seed and its own name, so a
+    change in how one concern draws (a timeline rule, a new message) leaves the others alone."""
+    arrivals: random.Random  # which day (the lifts), channel, hour, the fresh waiting ones
+    topics: random.Random  # which treatment each of a day's requests asks about first
+    people: random.Random  # who asks, and who asks again
+    messages: random.Random  # a second treatment, the planted crisis level, the text
+    details: random.Random  # source, submitter, insurance and the other form fields
+    content: random.Random  # where a request landed from
+    timelines: random.Random  # attempts, status moves, merges, duplicates sent again
+
+    @classmethod
+    def seeded(cls, seed: int) -> Streams:
+        return cls(**{f.name: random.Random(f"zoelife-demo:{seed}:{f.name}")
+                      for f in fields(cls)})
+
+
 class _Generator(People, Requests, Calendar, Timelines):
     def __init__(self, session: Session, *, requests: int, seed: int, now: dt.datetime,
                  progress: Callable[[int, int], None] | None) -> None:
         self.session = session
         self.total = requests
-        self.rng = random.Random(seed)
+        self.seed = seed
+        self.streams = Streams.seeded(seed)
         self.now = now
         self.progress = progress
         self.schedule = Schedule.load(session)
@@ -109,11 +139,11 @@ class _Generator(People, Requests, Calendar, Timelines):
             ("change", StatusChange), ("crisis", CrisisChange), ("submission", Submission),
             ("content", ContentItem), ("lift", DemoLift))}
         phones = [f"+1{ac}55501{x:02d}" for ac in AREA_CODES for x in range(100)]
-        self.rng.shuffle(phones)
+        self.streams.people.shuffle(phones)
         self.phones = phones
         self.people: list[_PersonInfo] = []
         self.source_seq: dict[str, int] = {}
-        self.forced_urgent = 0
+        self.waiting = 0  # fresh urgent requests left unacknowledged so far
 
     def _next_id(self, model) -> int:
         return (self.session.execute(select(func.max(model.id))).scalar() or 0) + 1
@@ -131,45 +161,52 @@ class _Generator(People, Requests, Calendar, Timelines):
             self._assessed[key] = found
         return found
 
+    def plan_arrivals(self) -> list[tuple[int, dict | None]]:
+        """(day index, lifted item or None) of every request, in day order.
+
+        A lift's extra inquiries are planted in number (their expected share of the total,
+        rounded) and spread over its window in proportion to the days' weights; the rest
+        fall on the days at random by their weights. So what the impact page measures for a
+        lifted item differs from the planted lift by the base rate's noise only, not also by
+        the luck of how many extra requests the draw gave it."""
+        rng = self.streams.arrivals
+        days, extra = self.plan_days()
+        whole = sum(days) + sum(w for cells in extra.values() for _, w in cells)
+        planned: list[tuple[int, dict | None]] = []
+        by_id = {it["id"]: it for it in self.content}
+        for cid, cells in extra.items():
+            count = round(self.total * sum(w for _, w in cells) / whole)
+            weights = [w for _, w in cells]
+            planned += [(cells[k][0], by_id[cid]) for k in _spread(weights, count, rng)]
+        planned = planned[:self.total]
+        cum = list(accumulate(days))
+        for _ in range(self.total - len(planned)):
+            planned.append((min(bisect_right(cum, rng.random() * cum[-1]), DAYS - 1), None))
+        planned.sort(key=lambda cell: cell[0])  # stable: requests come out day by day
+        return planned
 
     def run(self) -> tuple[Stats, list[dict]]:
         self.ids_start_person = self.ids["person"]
         self.load_content()
-        cells, weights = self.plan_cells()
-        cum = []
-        acc = 0.0
-        for w in weights:
-            acc += w
-            cum.append(acc)
-        picks = [bisect_right(cum, self.rng.random() * acc) for _ in range(self.total)]
-        picks = [min(p, len(cells) - 1) for p in picks]
-        picks.sort()  # cells are in day order: requests come out day by day
+        planned = self.plan_arrivals()
         lift_counts: dict[int, int] = {}
         done = 0
-        by_day: list[tuple[int, dict | None]] = []
-        current_day = -1
-
-        def emit_day() -> None:
-            nonlocal done
-            day = self.start + dt.timedelta(days=current_day)
-            self.rng.shuffle(by_day)
-            for _, lifted in by_day:
-                self.make_request(day, lifted)
+        for day_index, group in groupby(planned, key=lambda cell: cell[0]):
+            day = self.start + dt.timedelta(days=day_index)
+            today = [lifted for _, lifted in group]
+            self.streams.arrivals.shuffle(today)
+            # The day's topics follow the treatment shares closely (stratified), as a
+            # clinic's mix does over weeks; which request asks about what stays random.
+            base = sum(lifted is None for lifted in today)
+            topics = [TOPICS[k] for k in _spread(TOPIC_WEIGHTS, base, self.streams.topics)]
+            self.streams.topics.shuffle(topics)
+            for lifted in today:
+                self.make_request(day, lifted, None if lifted is not None else topics.pop())
                 done += 1
                 if lifted is not None:
                     lift_counts[lifted["id"]] = lift_counts.get(lifted["id"], 0) + 1
             if len(self.buf.requests) >= CHUNK:
                 self._flush(done)
-
-        for p in picks:
-            day_index, lifted = cells[p]
-            if day_index != current_day and by_day:
-                emit_day()
-                by_day = []
-            current_day = day_index
-            by_day.append((day_index, lifted))
-        if by_day:
-            emit_day()
         self._flush(done)
         lifts = []
         for it in self.content:
@@ -186,6 +223,21 @@ class _Generator(People, Requests, Calendar, Timelines):
         self.buf.flush(self.session)
         if self.progress:
             self.progress(done, self.total)
+
+
+TOPICS = tuple(TREATMENT_WEIGHTS)
+TOPIC_WEIGHTS = tuple(TREATMENT_WEIGHTS.values())
+
+
+def _spread(weights: Sequence[float], count: int, rng: random.Random) -> list[int]:
+    """`count` indexes into `weights` by systematic sampling: one random offset, then even
+    steps through the cumulative weights, so each index gets its expected share, rounded."""
+    if count <= 0:
+        return []
+    cum = list(accumulate(weights))
+    step = cum[-1] / count
+    start = rng.random() * step
+    return [min(bisect_right(cum, start + k * step), len(cum) - 1) for k in range(count)]
 
 
 def _advance_sequences(session: Session) -> None:

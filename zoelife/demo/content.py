@@ -82,7 +82,7 @@ CONTENT_PLAN: tuple[tuple[str, str, str], ...] = (
 # have a full baseline before and a full window after.
 LIFTS = {
     SEED_ARTICLE_TITLE: 2.6,
-    "Is NeuroStar TMS Right for You?": 2.8,
+    "Is NeuroStar TMS Right for You?": 2.2,
     "Spravato and Insurance: A Practical Guide": 2.4,
     "ADHD in Adults: Getting Evaluated": 1.9,
     "Ketamine-assisted therapy: questions answered": 2.0,
@@ -174,29 +174,27 @@ class Calendar:
             weight *= (local_now.hour * 60 + local_now.minute) / 1440
         return weight
 
-    def plan_cells(self) -> tuple[list[tuple[int, dict | None]], list[float]]:
-        """(day index, lifted content item or None) cells with their weights."""
-        cells: list[tuple[int, dict | None]] = []
-        weights: list[float] = []
-        share = {t: w for t, w in TREATMENT_WEIGHTS.items()}
+    def plan_days(self) -> tuple[list[float], dict[int, list[tuple[int, float]]]]:
+        """The base rate of each day (its weight), and for each lifted item the extra rate it
+        adds to the days of its window: (lift - 1) x the day's weight x the topic's share."""
+        days: list[float] = []
+        extra: dict[int, list[tuple[int, float]]] = {}
         for i in range(DAYS):
-            day = self.start + dt.timedelta(days=i)
-            w = self.day_weight(i, day)
-            cells.append((i, None))
-            weights.append(w)
+            w = self.day_weight(i, self.start + dt.timedelta(days=i))
+            days.append(w)
             for it in self.content:
                 plan: PlannedItem = it["plan"]
                 if plan.lift and 0 <= i - plan.day < LIFT_WINDOW_DAYS:
-                    cells.append((i, it))
-                    weights.append((plan.lift - 1) * w * share[plan.topic])
-        return cells, weights
+                    extra.setdefault(it["id"], []).append(
+                        (i, (plan.lift - 1) * w * TREATMENT_WEIGHTS[plan.topic]))
+        return days, extra
 
     # ------------------------------------------------------------------ one request
 
-    def landing(self, channel: str, day: dt.date, lifted: dict | None,
-                treatments: list[str]) -> tuple[str | None, dict, int | None, str | None]:
+    def landing(self, channel: str, day: dt.date, lifted: dict | None
+                ) -> tuple[str | None, dict, int | None, str | None]:
         """(landing page, utm fields, attributed content id, heard about)."""
-        rng = self.rng
+        rng = self.streams.content
         heard = rng.choice(HEARD_ABOUT)
         item = None
         if lifted is not None and rng.random() < 0.55:

@@ -63,7 +63,7 @@ class People:
     """The generator's people part (mixed into `zoelife.demo._Generator`)."""
 
     def new_person(self, received: dt.datetime) -> _PersonInfo:
-        rng = self.rng
+        rng = self.streams.people
         pid = self.take_id("person")
         first, last = rng.choice(FIRST_NAMES), rng.choice(LAST_NAMES)
         key = _name_key(first, last) or "person"
@@ -82,7 +82,7 @@ class People:
         return info
 
     def pick_person(self, received: dt.datetime) -> tuple[_PersonInfo, int | None]:
-        rng = self.rng
+        rng = self.streams.people
         if len(self.people) > 30 and rng.random() < 0.006:
             # Someone who asked a day or few ago asks again: staff merge it as a duplicate.
             cand = self.people[-rng.randint(1, 30)]

@@ -14,7 +14,6 @@ from zoelife.demo.messages import (
     REVIEW_MESSAGES,
     SPAM_MESSAGES,
     TREATMENT_LABELS,
-    TREATMENT_WEIGHTS,
     URGENT_MESSAGES,
 )
 from zoelife.demo.people import CONTACT_TIMES, FIRST_NAMES, INSURERS, PROVIDERS
@@ -64,7 +63,7 @@ class Requests:
         return f"{prefix}-{n:07d}"
 
     def sample_time(self, day: dt.date, channel: str) -> dt.datetime:
-        rng = self.rng
+        rng = self.streams.arrivals
         weekend = day.weekday() >= 5
         if channel in ("phone", "walk_in", "referral"):
             table = HOURS_OFFICE_CUM
@@ -77,48 +76,57 @@ class Requests:
                 return moment
         return self.now - dt.timedelta(minutes=rng.randint(1, 30))
 
-    def make_request(self, day: dt.date, lifted: dict | None) -> None:
-        rng = self.rng
-        weekend = day.weekday() >= 5
+    def arrival(self, day: dt.date, lifted: dict | None) -> tuple[str, dt.datetime, bool]:
+        """(channel, received, waiting): when and how a request comes in, and whether it is
+        one of the few fresh urgent ones nobody has acknowledged yet (the queue's banner)."""
+        rng = self.streams.arrivals
         if lifted is not None:
             channel = rng.choices(("web_form", "phone", "email"), (0.75, 0.15, 0.10))[0]
-            topic = lifted["plan"].topic
-            treatments = [topic]
         else:
-            mix = CHANNEL_WEIGHTS_WEEKEND if weekend else CHANNEL_WEIGHTS_WEEKDAY
+            mix = CHANNEL_WEIGHTS_WEEKEND if day.weekday() >= 5 else CHANNEL_WEIGHTS_WEEKDAY
             channel = rng.choices(tuple(mix), tuple(mix.values()))[0]
-            treatments = [rng.choices(tuple(TREATMENT_WEIGHTS),
-                                      tuple(TREATMENT_WEIGHTS.values()))[0]]
+        received = self.sample_time(day, channel)
+        waiting = (lifted is None and self.waiting < 3
+                   and self.now - received < dt.timedelta(days=2) and rng.random() < 0.4)
+        if waiting:
+            self.waiting += 1
+            received = self.now - dt.timedelta(minutes=rng.randint(10, 300))
+        return channel, received, waiting
+
+    def what_they_write(self, channel: str, lifted: dict | None, topic: str | None,
+                        waiting: bool) -> tuple[list[str], str, str]:
+        """(treatments asked about, planted crisis kind, message). The kind is the label of
+        the pool the message comes from: "urgent", "review", "spam" or "none"."""
+        rng = self.streams.messages
+        treatments = [lifted["plan"].topic if lifted is not None else topic]
         if rng.random() < 0.12:
             extra = rng.choice(("medication_management", "therapy", "spravato", "tms"))
             if extra not in treatments:
                 treatments.append(extra)
-        received = self.sample_time(day, channel)
-        forced_urgent = False
-        if (lifted is None and self.forced_urgent < 3 and self.now - received < dt.timedelta(
-                days=2) and self.rng.random() < 0.4):
-            # A few fresh urgent messages nobody has acknowledged yet: the queue's banner.
-            forced_urgent = True
-            self.forced_urgent += 1
-            received = self.now - dt.timedelta(minutes=self.rng.randint(10, 300))
-        person, repeat_of = self.pick_person(received)
-        rid = self.take_id("request")
-
-        # What they wrote.
         roll = rng.random()
-        crisis_kind = "urgent" if roll < 0.005 else "review" if roll < 0.015 else None
-        if forced_urgent:
-            crisis_kind = "urgent"
-        if crisis_kind == "urgent":
+        kind = "urgent" if roll < 0.005 or waiting else "review" if roll < 0.015 else "none"
+        if kind == "urgent":
             message = rng.choice(URGENT_MESSAGES)
-        elif crisis_kind == "review":
+        elif kind == "review":
             message = rng.choice(REVIEW_MESSAGES)
         elif channel == "web_form" and lifted is None and rng.random() < 0.02:
-            message = rng.choice(SPAM_MESSAGES)
-            crisis_kind = "spam"
+            message, kind = rng.choice(SPAM_MESSAGES), "spam"
         else:
             pool = MESSAGES[treatments[0]] if rng.random() < 0.7 else MESSAGES[""]
             message = rng.choice(pool)
+        return treatments, kind, message
+
+    def make_request(self, day: dt.date, lifted: dict | None, topic: str | None) -> None:
+        """One request on `day`: brought by `lifted` (a content item's extra inquiries, about
+        its topic) or one of the day's base requests, asking about `topic`."""
+        details = self.streams.details
+        channel, received, waiting = self.arrival(day, lifted)
+        treatments, kind, message = self.what_they_write(channel, lifted, topic, waiting)
+        person, repeat_of = self.pick_person(received)
+        rid = self.take_id("request")
+
+        # The product's path: every message is assessed; treatments found in the text are
+        # added to the request. Nothing below draws by the assessment (see Streams).
         labels = tuple(sorted(TREATMENT_LABELS[t] for t in treatments))
         if channel != "web_form":
             labels = ()  # calls and emails have no treatment field; staff note what was said
@@ -129,20 +137,29 @@ class Requests:
 
         # Where it came from.
         if channel == "web_form":
-            source = ("spravato-landing-form" if "spravato" in codes and rng.random() < 0.5
+            landing_form = details.random() < 0.5
+            source = ("spravato-landing-form" if "spravato" in treatments and landing_form
                       else "website-contact-form")
         else:
             source = {"phone": "phone", "referral": "referral-fax", "email": "intake-email",
                       "walk_in": "front-desk"}[channel]
-        landing, utm, attributed, heard = self.landing(channel, day, lifted, treatment_list)
+        landing, utm, attributed, heard = self.landing(channel, day, lifted)
 
         submitter, submitter_name, provider = "self", None, None
         if channel == "referral":
-            submitter, provider = "provider", rng.choice(PROVIDERS)
+            submitter, provider = "provider", details.choice(PROVIDERS)
             submitter_name = provider.split(",")[0]
-        elif rng.random() < 0.08:
-            submitter = rng.choice(("parent_guardian", "spouse_partner"))
-            submitter_name = f"{rng.choice(FIRST_NAMES)} {person.last}"
+        elif details.random() < 0.08:
+            submitter = details.choice(("parent_guardian", "spouse_partner"))
+            submitter_name = f"{details.choice(FIRST_NAMES)} {person.last}"
+        with_email = channel != "phone" or details.random() < 0.5
+        insurance = details.choice(INSURERS)
+        # Drawn for every request so that the stream's position never depends on treatments.
+        prior_auth = details.choice(("needed", "submitted", "approved", "unknown"))
+        if not (set(treatments) & {"spravato", "tms"} and details.random() < 0.4):
+            prior_auth = None
+        sms_consent = details.random() < 0.6 if channel == "web_form" else None
+        contact_time = details.choice(CONTACT_TIMES)
 
         level = result.crisis
         row: dict[str, Any] = {
@@ -150,18 +167,14 @@ class Requests:
             "channel": channel, "submitter": submitter, "submitter_name": submitter_name,
             "person_id": person.id, "received_at": received,
             "first_name": person.first, "last_name": person.last,
-            "email": person.email if (channel != "phone" or rng.random() < 0.5) else None,
+            "email": person.email if with_email else None,
             "phone": person.phone, "date_of_birth": person.dob,
             "message": message or None, "heard_about": heard,
             "referring_provider": provider, "landing_page": landing,
             "utm_source": utm.get("utm_source"), "utm_medium": utm.get("utm_medium"),
             "utm_campaign": utm.get("utm_campaign"), "utm_content": None, "utm_term": None,
-            "insurance": rng.choice(INSURERS),
-            "prior_auth_status": (rng.choice(("needed", "submitted", "approved", "unknown"))
-                                  if codes & {"spravato", "tms"} and rng.random() < 0.4
-                                  else None),
-            "sms_consent": rng.random() < 0.6 if channel == "web_form" else None,
-            "preferred_contact_time": rng.choice(CONTACT_TIMES),
+            "insurance": insurance, "prior_auth_status": prior_auth,
+            "sms_consent": sms_consent, "preferred_contact_time": contact_time,
             "extra": {}, "crisis_level": level, "crisis_source": "auto",
             "crisis_evidence": evidence_json(result),
             "crisis_acknowledged_at": None, "crisis_acknowledged_by": None,
@@ -184,9 +197,9 @@ class Requests:
         # Staff-merged duplicates: a returning person's request soon after their last one.
         merged_into = None
         if (repeat_of is not None and received - person.last_received < dt.timedelta(days=5)
-                and rng.random() < 0.5):
+                and self.streams.timelines.random() < 0.5):
             merged_into = repeat_of
-        self.lifecycle(row, crisis_kind, merged_into, treatment_list, forced_urgent)
+        self.lifecycle(row, kind, merged_into, treatments, waiting)
 
         self.maybe_duplicate(row, person, codes, labels)
         row["search_text"] = _search_text(row["first_name"], row["last_name"], row["email"],

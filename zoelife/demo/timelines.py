@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import random
 
 from zoelife.demo.content import DAYS
 from zoelife.demo.messages import DUPLICATE_MESSAGE
@@ -33,10 +34,16 @@ class _Row:
 class Timelines:
     """The generator's lifecycle part (mixed into `zoelife.demo._Generator`)."""
 
-    def lifecycle(self, row: dict, crisis_kind: str | None, merged_into: int | None,
+    def lifecycle(self, row: dict, planted: str, merged_into: int | None,
                   treatments: list[str], waiting: bool = False) -> None:
-        rng, now, sched = self.rng, self.now, self.schedule
-        rid, received, level = row["id"], row["received_at"], row["crisis_level"]
+        """Draw what happened to a request from what the generator planted: its crisis kind
+        (the label of its message's pool: "urgent", "review", "none" or "spam") and its
+        treatments. The detector's level (`row["crisis_level"]`) decides only the crisis rows,
+        the acknowledgement and what follows from the stored level (`next_attempt_due_at`,
+        the next step), none of which draws from the shared streams."""
+        rng, now, sched = self.streams.timelines, self.now, self.schedule
+        rid, received = row["id"], row["received_at"]
+        level = "urgent" if planted == "urgent" else "none"  # the pace the desk works at
         status = "new"
         attempts: list[tuple[dt.datetime, str, str]] = []
         changes: list[dict] = []
@@ -58,25 +65,7 @@ class Timelines:
             move("closed", at, close_reason=why, reason=reason)
             row["close_reason"], row["closed_at"] = why, at
 
-        # Crisis history and acknowledgement.
-        ack_at = None
-        if level != "none":
-            self.buf.crisis.append({"id": self.take_id("crisis"), "request_id": rid,
-                                    "kind": "assessed", "from_level": None, "to_level": level,
-                                    "reason": None, "changed_at": received, "changed_by": None})
-        if level == "urgent":
-            ack_at = received + dt.timedelta(minutes=rng.randint(2, 20))
-            if not waiting and ack_at < now:
-                self.buf.crisis.append({"id": self.take_id("crisis"), "request_id": rid,
-                                        "kind": "acknowledged", "from_level": "urgent",
-                                        "to_level": "urgent", "reason": None,
-                                        "changed_at": ack_at, "changed_by": None})
-            else:
-                ack_at = None
-        row["crisis_acknowledged_at"] = ack_at
-        row["crisis_rank"] = crisis_rank(level, ack_at is not None)
-        if level == "urgent" and ack_at is None:
-            self.stats.unacknowledged += 1
+        self.crisis_history(row, waiting)
 
         def finish() -> None:
             row["status"], row["is_open"] = status, status != "closed"
@@ -87,7 +76,7 @@ class Timelines:
             row["reached_at"] = reached[0] if reached else None
             row["last_attempt_at"] = attempts[-1][0] if attempts else None
             row["next_attempt_due_at"] = (
-                sched.next_attempt_due(attempts[-1][0], level, count)
+                sched.next_attempt_due(attempts[-1][0], row["crisis_level"], count)
                 if attempts and not reached and status != "closed" else None)
             row["updated_at"] = max(state["updated"], attempts[-1][0] if attempts else received)
             # The worklist's next step, by the same rules as the app's own moves.
@@ -114,7 +103,7 @@ class Timelines:
                 close(at, "duplicate", "same person asked again")
                 self.stats.merged_duplicates += 1
             return finish()
-        if crisis_kind == "spam":
+        if planted == "spam":
             at = received + dt.timedelta(hours=rng.uniform(0.5, 20))
             if at < now:
                 close(at, "spam")
@@ -215,10 +204,35 @@ class Timelines:
             close(at, why)
         return finish()
 
+    def crisis_history(self, row: dict, waiting: bool) -> None:
+        """The detector's level as `receive` records it: an "assessed" row for `urgent` and
+        `review`, and an urgent request acknowledged within minutes unless it is one of the
+        fresh ones left waiting. The delay comes from a stream of the request's own, so which
+        requests the detector calls urgent moves no other draw."""
+        rid, received, level = row["id"], row["received_at"], row["crisis_level"]
+        ack_at = None
+        if level != "none":
+            self.buf.crisis.append({"id": self.take_id("crisis"), "request_id": rid,
+                                    "kind": "assessed", "from_level": None, "to_level": level,
+                                    "reason": None, "changed_at": received, "changed_by": None})
+        if level == "urgent":
+            own = random.Random(f"zoelife-demo:{self.seed}:acknowledged:{rid}")
+            ack_at = received + dt.timedelta(minutes=own.randint(2, 20))
+            if not waiting and ack_at < self.now:
+                self.buf.crisis.append({"id": self.take_id("crisis"), "request_id": rid,
+                                        "kind": "acknowledged", "from_level": "urgent",
+                                        "to_level": "urgent", "reason": None,
+                                        "changed_at": ack_at, "changed_by": None})
+            else:
+                ack_at = None
+                self.stats.unacknowledged += 1
+        row["crisis_acknowledged_at"] = ack_at
+        row["crisis_rank"] = crisis_rank(level, ack_at is not None)
+
     def maybe_duplicate(self, row: dict, person: _PersonInfo, codes: set[str],
                         labels: tuple[str, ...]) -> None:
         """Now and then the same person submits the same form again within hours."""
-        rng = self.rng
+        rng = self.streams.timelines
         if row["channel"] != "web_form" or rng.random() > 0.004:
             return
         at = row["received_at"] + dt.timedelta(minutes=rng.randint(10, 300))
