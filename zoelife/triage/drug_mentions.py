@@ -73,7 +73,7 @@ _NUMBER_NEXT = re.compile(r"^\W{0,3}" + _RELEASE + r"(?:\d|(?:one|two|three|four
                           r"cinco|seis|siete|ocho|nueve|diez|veinte|treinta|cuarenta|cincuenta|sesenta|cien)\b)")
 
 # "Sera quell 300 at bedtime": a dose's number without its unit.
-_BARE_DOSE_NEXT = re.compile(r"^ (?:\d+(?:\.\d+)?|\.\d+)(?! ?(?:years?|yrs?|days?|weeks?|months?|hours?|times|am|pm|"
+_BARE_DOSE_NEXT = re.compile(r"^ (?!(?:19|20)\d\d\b)(?:\d+(?:\.\d+)?|\.\d+)(?! ?(?:years?|yrs?|days?|weeks?|months?|hours?|times|am|pm|"
                              r"anos?|dias?|meses|horas|%|/))\b")
 
 _NUMBER_WORDS = frozenset(
@@ -82,24 +82,28 @@ _NUMBER_WORDS = frozenset(
 
 # A dose said in words right after the name, no unit: "bus bar fifteen twice a day", "sir o
 # quell one fifty", "so loft a hundred and fifty"; not a time ("twenty minutes", "two weeks").
+_DOSE_WORD = (r"(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|fifty|"
+              r"sixty|seventy|eighty|ninety|hundred|veinte|treinta|cuarenta|cincuenta|sesenta|setenta|ochenta|"
+              r"noventa|cien|ciento|doscientos|trescientos)")
 _WORDS_DOSE_NEXT = re.compile(
-    r"^\W{0,3}" + _RELEASE + r"(?:a |one )?(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
-    r"fifteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred|"
-    r"veinte|treinta|cuarenta|cincuenta|sesenta|setenta|ochenta|noventa|cien|ciento|doscientos|trescientos)\b"
-    r"(?:[ -](?:and |y )?[a-z]+){0,2}?(?! ?(?:[a-z]+ )?(?:years?|days?|weeks?|months?|hours?|minutes?|times|"
-    r"anos?|dias?|semanas?|meses|horas|minutos|veces|o'?clock|am|pm)\b)(?=\W|$)")
+    r"^\W{0,3}" + _RELEASE + r"(?:a |one )?" + _DOSE_WORD + r"(?:[ -](?:and |y )?" + _DOSE_WORD + r"){0,3}\b"
+    r"(?! ?(?:years?|days?|weeks?|months?|hours?|minutes?|times|anos?|dias?|semanas?|meses|horas|minutos|veces|"
+    r"o'?clock|am|pm)\b)")
 
 # A dose with its number right after the name: "pristine, fifty milligrams", "clo na se pan,
 # medio miligramo", "lamb it tall 200".
 _NUMBER_DOSE_NEXT = re.compile(
-    r"^\W{0,3}" + _RELEASE + r"(?:\d+(?:\.\d+)?(?! ?(?:years?|yrs?|days?|weeks?|months?|hours?|times|am|pm|anos?|"
+    r"^\W{0,3}" + _RELEASE + r"(?:(?!(?:19|20)\d\d\b)\d+(?:\.\d+)?(?! ?(?:years?|yrs?|days?|weeks?|months?|hours?|times|am|pm|anos?|"
     r"dias?|meses|horas|%|/))\b|(?:a |one )?(?:one|two|three|four|five|six|seven|eight|nine|ten|fifteen|twenty|"
     r"thirty|forty|fifty|sixty|hundred|medio|half|uno|dos|tres|cuatro|cinco|diez|veinte|treinta|cuarenta|"
     r"cincuenta|cien|ciento)(?:[ -][a-z]+)? ?(?:mg|mgs|milligrams?|miligramos?)\b)")
 
-# A word that opens a run never begins a name heard: a possessive ("flexible on my days off" is
-# no Mydayis; "on my Zoloft" names the drug after it).
-_POSSESSIVES = frozenset("my your his her our their mi tu su mis tus sus".split())
+_TWO_DIGITS_NEXT = re.compile(r"^\W{0,3}" + _RELEASE + r"(?!(?:19|20)\d\d\b)\d{2,4}(?:\.\d+)?\b(?! ?(?:years?|yrs?|"
+                              r"days?|weeks?|months?|hours?|times|am|pm|anos?|dias?|meses|horas|%|/))")
+
+# Words that never begin a name heard: a possessive ("flexible on my days off" is no Mydayis;
+# "on my Zoloft" names the drug after it) and "on", which says a drug follows ("on a bill if I").
+_POSSESSIVES = frozenset("on my your his her our their mi tu su mis tus sus".split())
 
 _VOICED = str.maketrans("BDGVZ", "PTKFS")
 
@@ -136,7 +140,9 @@ def sounds_like_name(joined: str, dose_next: bool = False) -> str | None:
     for name, other in _name_codes().items():
         off = 0 if other == code else levenshtein_distance(code, other)
         swapped = len(code) == len(other)
-        if off == 0 or (off == 1 and len(code) >= 5 and len(other) >= 5 and code[0] == other[0]
+        # A name's code of four only before a dose ("cell eczema twenty" is Celexa; "panadería de
+        # 5 de la mañana" is no Pondera: a bare number there is the hour).
+        if off == 0 or (off == 1 and len(code) >= 5 and (len(other) >= 5 or dose_next) and code[0] == other[0]
                         and (dose_next or not swapped)):
             found.append((off, -fuzz.ratio(joined, name), name, swapped))
     for off, minus_plain, name, swapped in sorted(found):
@@ -162,12 +168,20 @@ def clause_bounds(folded: str, ends: re.Pattern[str] = CLAUSE_END) -> list[tuple
     return [(s, e) for s, e in bounds if e > s]
 
 
-def _medicine_talked_of(folded: str, start: int, end: int, found: list[tuple[int, int, Drug]]) -> bool:
-    """A dose or a bare number follows the words, a word for taking comes just before them, or
-    they stand in a list right after another drug."""
+# "I took well butrin for six months and lex a pro before that": words joined to a sentence
+# that already named a drug.
+_AND_AFTER = re.compile(r"\b(?:and|then|y|e|luego|despues)\W+" + _FILLERS + r"$")
+
+
+def _medicine_talked_of(folded: str, start: int, end: int, found: list[tuple[int, int, Drug]],
+                        sentence_start: int = 0) -> bool:
+    """A dose or a bare number follows the words, a word for taking comes just before them, they
+    stand in a list right after another drug, or follow "and" in a sentence that named one."""
     return bool(_DOSE_NEXT.match(folded[end:]) or _TAKING_BEFORE.search(folded[max(0, start - 40):start])
                 or _BARE_DOSE_NEXT.match(folded[end:])
-                or any(_LIST_AFTER_DRUG.match(folded[e:start]) for s, e, _ in found if e <= start))
+                or any(_LIST_AFTER_DRUG.match(folded[e:start]) for s, e, _ in found if e <= start)
+                or (_AND_AFTER.search(folded[max(0, start - 30):start])
+                    and any(sentence_start <= s and e <= start for s, e, _ in found)))
 
 
 # Words that only join others (articles, pronouns, conjunctions, prepositions in English and
@@ -194,7 +208,9 @@ def _sounded_names(f: Folded, words: list[re.Match[str]], taken: list[bool],
             run = words[i:i + n]
             start, end = (run[0].start(), run[-1].end()) if len(run) == n else (0, 0)
             dose_next = bool(_DOSE_NEXT.match(folded[end:]))
-            number_next = bool(_NUMBER_DOSE_NEXT.match(folded[end:]) or _WORDS_DOSE_NEXT.match(folded[end:]))
+            # What lets a sound be swapped: a dose in mg, in words, or a bare number of two digits
+            # or more ("lamb it tall 200"; "de 5 de la mañana" is an hour).
+            number_next = bool(_WORDS_DOSE_NEXT.match(folded[end:]) or _TWO_DIGITS_NEXT.match(folded[end:]))
             # A lone ordinary word only right before its dose in mg ("something called pristine,
             # fifty milligrams" is Pristiq; "started at fifty milligrams" is no Strattera).
             if (len(run) < n or any(taken[start:end]) or any(s < end and start < e for s, e, _ in found)
@@ -228,6 +244,12 @@ _MEDICINE_TALK = re.compile(
     r"\b(?:mg|meds?|medications?|medicines?|trials?|tried|failed|fail|s/p|hx|history|current(?:ly)?|taking|takes|"
     r"took|rx|augment\w*|d/c|dc|dose|doses|started|stopped|adt|stims?|nr|partial|response|responded|"
     r"tratamientos?|ensayos?|tomo|tome|probe|previos?|fallo|fallaron|sin respuesta)\b|\d")
+
+
+# Words that name a payer next: a word only close to a drug's name there is the payer's.
+_PAYER_BEFORE = re.compile(r"\b(?:insurance|insurer|insured|plan|prior auth\w*|pa|coverage|covered|member|payer|"
+                           r"seguro|aseguradora|plano|convenio)(?: (?:is|with|through|by|from|es|con|de|do|da)){0,2}"
+                           r"\W{0,3}$")
 
 
 def _sentence_of(sentences: list[tuple[int, int]], at: int) -> tuple[int, int]:
@@ -288,7 +310,9 @@ def find_mentions(f: Folded) -> list[Mention]:
         # A hyphen inside a word is a transcript's break between syllables ("lamotri-jean").
         name = close_name(m.group(0).replace("-", ""))
         # "Señor" folds to "senor": the word as written must not be an ordinary word either.
-        if name and not is_ordinary_word(f.text[slice(*f.span(m.start(), m.end()))].lower()):
+        # Nor a payer's name: "the prior auth with Elevance" is no Elvanse.
+        if (name and not is_ordinary_word(f.text[slice(*f.span(m.start(), m.end()))].lower())
+                and not _PAYER_BEFORE.search(folded[max(0, m.start() - 40):m.start()])):
             found.append((m.start(), m.end(), drug_names()[name]))
     # A name a voicemail transcript heard as several words: "Lexi pro", "Clono pin", "Trin Telex".
     # One-letter words too: "Lex a pro", "Lith o bid", "Able if I"; never the first of a run.
@@ -308,7 +332,8 @@ def find_mentions(f: Folded) -> list[Mention]:
             dose_next = bool(_DOSE_NEXT.match(folded[run[-1].end():]))
             # Ordinary words only, where no medicine is talked of (nor a number follows: "Pax
             # ill, forty"), stay words: "de lunes a viernes" is no Lunesta.
-            if ordinary and not (_medicine_talked_of(folded, run[0].start(), run[-1].end(), found)
+            if ordinary and not (_medicine_talked_of(folded, run[0].start(), run[-1].end(), found,
+                                                     _sentence_of(sentences, run[0].start())[0])
                                  or _NUMBER_NEXT.match(folded[run[-1].end():])):
                 continue
             plain_at = VOWEL_BLIND_DOSE_AT if dose_next else None if ordinary else VOWEL_BLIND_PLAIN_AT

@@ -96,7 +96,7 @@ _FOR_THEM = re.compile(
     r"(?:psychiatrist|doctor|someone|evaluation|care|psiquiatra|medico|consulta|cita) for (?:him|her|them)\b|"
     r"(?:open to|options for|try it for|good for) (?:it for )?(?:him|her|them)\b|"
     r"le (?:sirve|serviria|puede|podria|ayudaria|funcionaria)|(?:ella|el) (?:esta|tiene|necesita|"
-    r"quiere)|lo pueden|la pueden|pueden (?:verlo|verla|atenderlo|atenderla)|"
+    r"quiere)\b|lo pueden|la pueden|pueden (?:verlo|verla|atenderlo|atenderla)|"
     r"(?:esta|anda|sigue) (?:muy )?" + _ILLNESS + r"|(?:do you|can you) (?:see|treat|take) "
     r"(?:adolescents|teens|kids|children|minors|seniors|elderly)|atienden (?:adolescentes|"
     r"menores|ninos))")
@@ -117,7 +117,7 @@ _FOR_ME = re.compile(
     r"(?:i|ive|i have) never been (?:treated|diagnosed|medicated|on (?:any|anything|meds|medication))|"
     # The same in the other languages letters come in: "ho preso", "j'ai pris", "ich nehme".
     # Spanish "he tomado" is the writer's alone; "tengo 24 años" the writer's age.
-    r"(?<![a-z] )he (?:tomado|probado)|(?:yo )?tengo \d{1,2} anos|"
+    r"\bhe (?:tomado|probado)|(?:yo )?tengo \d{1,2} anos|estoy tomando|"
     r"(?:io )?ho (?:preso|provato)|j ?ai (?:pris|essaye)|je prends|ich (?:habe|nehme|nahm)|eu (?:tomei|tomo)|"
     r"(?:i|yo) (?:\w+ ){0,2}?(?:havent|no he|no|dont|do not) (?:taken|take|"
     r"tomado|tomo) (?:anything|nada|any|ningun\w*)|(?<!shes )(?<!hes )(?<!she has )(?<!he has )(?<!they have )"
