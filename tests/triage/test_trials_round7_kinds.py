@@ -39,6 +39,9 @@ def drugs(text: str) -> list[str]:
     ("I work nights so I'm flexible on my days off.", []),
     ("PMH: GERD on omeprazole 20 mg, HTN on lisinopril.", []),
     ("After my divorce in 2020 I moved.", []),
+    # "on" only as a person is on a medicine.
+    ("do not bother running detection on very tiny content", []),
+    ("the body is parsed on the event loop first", []),
 ])
 def test_names_heard_by_sound(text: str, wanted: list[str]) -> None:
     assert drugs(text) == wanted

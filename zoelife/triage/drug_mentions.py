@@ -60,7 +60,10 @@ SOUNDS_MIN_CODE = 4
 _FILLERS = r"(?:(?:the|a|an|some|el|la|uh|um|er|ah|like|lets see|i think|and|or|y|o)\W+){0,3}"
 
 _TAKING_BEFORE = re.compile(
-    r"\b(?:on|tried|try|trying|taking|take|takes|took|had|did|started|prescribed|gave (?:me|him|her)|"
+    # "on" only as a person is on a medicine ("I'm on", "put me on", "been on"): "detection on
+    # very tiny content" and "parsed on the event loop" are no Verotina nor Aventyl.
+    r"\b(?:(?:im|i am|was|were|been|is|are|be|being|me|him|her|them|us|still|currently|now|back|also|both|"
+    r"stayed|stay|kept|keep|went|go|going|get|got|started|put|placed|tried|switched)\W+on|tried|try|trying|taking|take|takes|took|had|did|started|prescribed|gave (?:me|him|her)|"
     r"added|tomo|tome|toma|tomaba|tomado|probe|probo|probado|con|"
     # "me agregaron la que tia pina", "me recetaron el", "le dieron la".
     r"(?:me|le|les|nos) (?:agregaron|agrego|anadieron|recetaron|receto|dieron|dio|pusieron|puso|cambiaron a|"
