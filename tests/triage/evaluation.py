@@ -280,7 +280,8 @@ def psychotherapy_figures() -> PsychotherapyFigures:
 #: helpers who never saw the extractor; before-fix figures in docs/coverage.md. Fields: id,
 #: text, language, trials (drug, dose_mg, weeks, response), kind.
 TRIAL_ROUNDS = ("trials_round1.jsonl", "trials_round2.jsonl", "trials_round3.jsonl",
-                "trials_round4.jsonl", "trials_round5.jsonl", "trials_round6.jsonl")
+                "trials_round4.jsonl", "trials_round5.jsonl", "trials_round6.jsonl",
+                "trials_round7.jsonl")
 
 
 @dataclass(frozen=True)

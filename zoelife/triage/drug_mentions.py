@@ -27,68 +27,133 @@ from zoelife.triage.drug_names import (
     name_pattern,
     short_drug_names,
     single_word_names,
+    vowel_blind,
 )
 
 from ._text import Folded
 
+# A release form heard apart after a name: "a fixer x r two twenty five", "well butrin x l".
+_RELEASE = r"(?:(?:x ?r|x ?l|e ?r|s ?r|c ?r)\W{1,3})?"
+
 # A dose right after words heard as a name ("Able if I, two milligrams") says they are one.
-_DOSE_NEXT = re.compile(r"^\W{0,3}(?:\d+(?:\.\d+)?|[a-z]+(?: [a-z]+)?) ?(?:mg|mgs|milligrams?|miligramos?)\b")
+_DOSE_NEXT = re.compile(r"^\W{0,3}" + _RELEASE + r"(?:\d+(?:\.\d+)?|[a-z]+(?: [a-z]+)?) ?(?:mg|mgs|milligrams?|"
+                        r"miligramos?)\b")
 
 
 # A name heard by a voicemail transcript as ordinary words ("Sarah quell", "a bill if I", "Effects
 # or", "lamb ick tall") is read by how it sounds: the words joined have the same Metaphone code
 # as a name (jellyfish), or one sound off, not the first, in a code of five or more, and stay
-# this close as written. Only where a medicine is being talked of: a dose follows, a word for
-# taking comes just before ("been on Sarah quell", "tried the lamb ick tall"), or the words
+# this close as written. Codes are compared with a first vowel as any vowel ("a fixer" and
+# "Effexor") and a voiced consonant as its voiceless pair ("bus bar" and "Buspar"), as a
+# transcriber mishears them. Only where a medicine is being talked of: a dose follows, a word
+# for taking comes just before ("been on Sarah quell", "tried the lamb ick tall"), or the words
 # stand in a list right after another drug ("Wellbutrin, Effects or, the, uh, Symbol Ta").
-SOUNDS_CODE_AT = 90
 SOUNDS_PLAIN_AT = 60
+# A code the same as a name's once sounds are paired may be further off as written, though not
+# vowel-blind ("a fixer": 46 to "effexor" as written, 92 vowel-blind).
+SOUNDS_SAME_BLIND_AT = 85
+# One sound for another ("lamb it tall" LMPTL, Lamictal LMKTL; "clo na se pan") only right before
+# a dose and this close as written: "trial for" is no Trilafon, "loratadine 10 mg" no Latuda.
+SOUNDS_SWAPPED_PLAIN_AT = 75
 SOUNDS_MIN_CODE = 4
 
 _FILLERS = r"(?:(?:the|a|an|some|el|la|uh|um|er|ah|like|lets see|i think|and|or|y|o)\W+){0,3}"
 
 _TAKING_BEFORE = re.compile(
-    r"\b(?:on|tried|try|trying|taking|take|takes|took|started|prescribed|gave (?:me|him|her)|"
-    r"added|tomo|tome|toma|tomaba|probe|probo|con)\W+" + _FILLERS + r"$")
+    # "on" only as a person is on a medicine ("I'm on", "put me on", "been on"): "detection on
+    # very tiny content" and "parsed on the event loop" are no Verotina nor Aventyl.
+    r"\b(?:(?:im|i am|was|were|been|is|are|be|being|me|him|her|them|us|still|currently|now|back|also|both|"
+    r"stayed|stay|kept|keep|went|go|going|get|got|started|put|placed|tried|switched)\W+on|tried|try|trying|taking|take|takes|took|had|did|started|prescribed|gave (?:me|him|her)|"
+    r"added|tomo|tome|toma|tomaba|tomado|probe|probo|probado|con|"
+    # "me agregaron la que tia pina", "me recetaron el", "le dieron la".
+    r"(?:me|le|les|nos) (?:agregaron|agrego|anadieron|recetaron|receto|dieron|dio|pusieron|puso|cambiaron a|"
+    r"cambio a|subieron))\W+" + _FILLERS + r"$")
 
 _LIST_AFTER_DRUG = re.compile(r"^\W*" + _FILLERS + r"$")
 
-_NUMBER_NEXT = re.compile(r"^\W{0,3}(?:\d|(?:one|two|three|four|five|six|seven|eight|nine|ten|twenty|thirty|"
+_NUMBER_NEXT = re.compile(r"^\W{0,3}" + _RELEASE + r"(?:\d|(?:one|two|three|four|five|six|seven|eight|nine|ten|twenty|thirty|"
                           r"forty|fifty|sixty|seventy|eighty|ninety|hundred|point|half|uno|dos|tres|cuatro|"
                           r"cinco|seis|siete|ocho|nueve|diez|veinte|treinta|cuarenta|cincuenta|sesenta|cien)\b)")
 
 # "Sera quell 300 at bedtime": a dose's number without its unit.
-_BARE_DOSE_NEXT = re.compile(r"^ (?:\d+(?:\.\d+)?|\.\d+)(?! ?(?:years?|yrs?|days?|weeks?|months?|hours?|times|am|pm|"
+_BARE_DOSE_NEXT = re.compile(r"^ (?!(?:19|20)\d\d\b)(?:\d+(?:\.\d+)?|\.\d+)(?! ?(?:years?|yrs?|days?|weeks?|months?|hours?|times|am|pm|"
                              r"anos?|dias?|meses|horas|%|/))\b")
 
 _NUMBER_WORDS = frozenset(
     "one two three four five six seven eight nine ten twenty thirty forty fifty hundred "
     "uno dos tres cuatro cinco seis siete ocho nueve diez cien".split())
 
+# A dose said in words right after the name, no unit: "bus bar fifteen twice a day", "sir o
+# quell one fifty", "so loft a hundred and fifty"; not a time ("twenty minutes", "two weeks").
+_DOSE_WORD = (r"(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|fifty|"
+              r"sixty|seventy|eighty|ninety|hundred|veinte|treinta|cuarenta|cincuenta|sesenta|setenta|ochenta|"
+              r"noventa|cien|ciento|doscientos|trescientos)")
+_WORDS_DOSE_NEXT = re.compile(
+    r"^\W{0,3}" + _RELEASE + r"(?:a |one )?" + _DOSE_WORD + r"(?:[ -](?:and |y )?" + _DOSE_WORD + r"){0,3}\b"
+    r"(?! ?(?:years?|days?|weeks?|months?|hours?|minutes?|times|anos?|dias?|semanas?|meses|horas|minutos|veces|"
+    r"o'?clock|am|pm)\b)")
+
+# A dose with its number right after the name: "pristine, fifty milligrams", "clo na se pan,
+# medio miligramo", "lamb it tall 200".
+_NUMBER_DOSE_NEXT = re.compile(
+    r"^\W{0,3}" + _RELEASE + r"(?:(?!(?:19|20)\d\d\b)\d+(?:\.\d+)?(?! ?(?:years?|yrs?|days?|weeks?|months?|hours?|times|am|pm|anos?|"
+    r"dias?|meses|horas|%|/))\b|(?:a |one )?(?:one|two|three|four|five|six|seven|eight|nine|ten|fifteen|twenty|"
+    r"thirty|forty|fifty|sixty|hundred|medio|half|uno|dos|tres|cuatro|cinco|diez|veinte|treinta|cuarenta|"
+    r"cincuenta|cien|ciento)(?:[ -][a-z]+)? ?(?:mg|mgs|milligrams?|miligramos?)\b)")
+
+_TWO_DIGITS_NEXT = re.compile(r"^\W{0,3}" + _RELEASE + r"(?!(?:19|20)\d\d\b)\d{2,4}(?:\.\d+)?\b(?! ?(?:years?|yrs?|"
+                              r"days?|weeks?|months?|hours?|times|am|pm|anos?|dias?|meses|horas|%|/))")
+
+# Words that never begin a name heard: a possessive ("flexible on my days off" is no Mydayis;
+# "on my Zoloft" names the drug after it) and "on", which says a drug follows ("on a bill if I").
+_POSSESSIVES = frozenset("on my your his her our their mi tu su mis tus sus".split())
+
+_VOICED = str.maketrans("BDGVZ", "PTKFS")
+
+
+def sound_code(word: str) -> str:
+    """Metaphone code with a first vowel as "A" and voiced consonants as voiceless."""
+    import jellyfish
+
+    code = jellyfish.metaphone(word)
+    if code[:1] in ("E", "I", "O", "U"):
+        code = "A" + code[1:]
+    return code.translate(_VOICED)
+
 
 @cache
 def _name_codes() -> dict[str, str]:
-    import jellyfish
-
-    return {n: jellyfish.metaphone(n) for n in single_word_names()}
+    return {n: sound_code(n) for n in single_word_names()}
 
 
 @cache
-def sounds_like_name(joined: str) -> str | None:
-    """The name whose Metaphone code `joined` (words run together) has, or None."""
-    import jellyfish
-    from rapidfuzz import fuzz, process
+def sounds_like_name(joined: str, dose_next: bool = False) -> str | None:
+    """The name whose Metaphone code `joined` (words run together) has, or None; with
+    `dose_next`, one sound swapped for another too."""
+    from jellyfish import levenshtein_distance
+    from rapidfuzz import fuzz
 
-    code = jellyfish.metaphone(joined)
+    code = sound_code(joined)
     if len(code) < SOUNDS_MIN_CODE:
         return None
-    found = process.extract(code, _name_codes(), scorer=fuzz.ratio, score_cutoff=SOUNDS_CODE_AT, limit=5)
-    # (code, score, name): exact codes first, then the closest as written; a sound off only
-    # after the first ("Effects or" for Effexor, not "her counter" for Reconter).
-    found = [f for f in found if f[1] == 100 or (len(code) >= 5 and code[0] == f[0][0])]
-    best = max(found, key=lambda f: (f[1], fuzz.ratio(joined, f[2])), default=None)
-    if best and fuzz.ratio(joined, best[2]) >= SOUNDS_PLAIN_AT:
-        return best[2]
+    # Exact codes first, then one sound off, only after the first and in a code of five or more
+    # ("Effects or" for Effexor, not "her counter" for Reconter); among those, the closest as
+    # written ("lamb it tall" is Lamictal, not Limbitrol; "clo na se pan" clonazepam).
+    found = []
+    for name, other in _name_codes().items():
+        off = 0 if other == code else levenshtein_distance(code, other)
+        swapped = len(code) == len(other)
+        # A name's code of four only before a dose ("cell eczema twenty" is Celexa; "panadería de
+        # 5 de la mañana" is no Pondera: a bare number there is the hour).
+        if off == 0 or (off == 1 and len(code) >= 5 and (len(other) >= 5 or dose_next) and code[0] == other[0]
+                        and (dose_next or not swapped)):
+            found.append((off, -fuzz.ratio(joined, name), name, swapped))
+    for off, minus_plain, name, swapped in sorted(found):
+        if off == 1 and swapped and -minus_plain < SOUNDS_SWAPPED_PLAIN_AT:
+            continue
+        if -minus_plain >= SOUNDS_PLAIN_AT or (
+                off == 0 and fuzz.ratio(vowel_blind(joined), vowel_blind(name)) >= SOUNDS_SAME_BLIND_AT):
+            return name
     return None
 
 
@@ -106,12 +171,20 @@ def clause_bounds(folded: str, ends: re.Pattern[str] = CLAUSE_END) -> list[tuple
     return [(s, e) for s, e in bounds if e > s]
 
 
-def _medicine_talked_of(folded: str, start: int, end: int, found: list[tuple[int, int, Drug]]) -> bool:
-    """A dose or a bare number follows the words, a word for taking comes just before them, or
-    they stand in a list right after another drug."""
+# "I took well butrin for six months and lex a pro before that": words joined to a sentence
+# that already named a drug.
+_AND_AFTER = re.compile(r"\b(?:and|then|y|e|luego|despues)\W+" + _FILLERS + r"$")
+
+
+def _medicine_talked_of(folded: str, start: int, end: int, found: list[tuple[int, int, Drug]],
+                        sentence_start: int = 0) -> bool:
+    """A dose or a bare number follows the words, a word for taking comes just before them, they
+    stand in a list right after another drug, or follow "and" in a sentence that named one."""
     return bool(_DOSE_NEXT.match(folded[end:]) or _TAKING_BEFORE.search(folded[max(0, start - 40):start])
                 or _BARE_DOSE_NEXT.match(folded[end:])
-                or any(_LIST_AFTER_DRUG.match(folded[e:start]) for s, e, _ in found if e <= start))
+                or any(_LIST_AFTER_DRUG.match(folded[e:start]) for s, e, _ in found if e <= start)
+                or (_AND_AFTER.search(folded[max(0, start - 30):start])
+                    and any(sentence_start <= s and e <= start for s, e, _ in found)))
 
 
 # Words that only join others (articles, pronouns, conjunctions, prepositions in English and
@@ -123,20 +196,34 @@ _FUNCTION_WORDS = frozenset(
     "como mas ya ni mi tu su nos es".split())
 
 
-def _sounded_names(folded: str, words: list[re.Match[str]], taken: list[bool],
+def _abbreviation(f: Folded, run: list[re.Match[str]]) -> bool:
+    """A word of the run written in capitals ("GERD on omeprazole"): an abbreviation, not a
+    syllable a transcriber heard."""
+    return any(len(w.group(0)) > 1 and f.text[slice(*f.span(w.start(), w.end()))].isupper() for w in run)
+
+
+def _sounded_names(f: Folded, words: list[re.Match[str]], taken: list[bool],
                    found: list[tuple[int, int, Drug]]) -> None:
     """Names heard as ordinary words, read by sound, where a medicine is talked of."""
+    folded = f.folded
     for i in range(len(words)):
         for n in (4, 3, 2, 1):
             run = words[i:i + n]
             start, end = (run[0].start(), run[-1].end()) if len(run) == n else (0, 0)
+            dose_next = bool(_DOSE_NEXT.match(folded[end:]))
+            # What lets a sound be swapped: a dose in mg, in words, or a bare number of two digits
+            # or more ("lamb it tall 200"; "de 5 de la mañana" is an hour).
+            number_next = bool(_WORDS_DOSE_NEXT.match(folded[end:]) or _TWO_DIGITS_NEXT.match(folded[end:]))
+            # A lone ordinary word only right before its dose in mg ("something called pristine,
+            # fifty milligrams" is Pristiq; "started at fifty milligrams" is no Strattera).
             if (len(run) < n or any(taken[start:end]) or any(s < end and start < e for s, e, _ in found)
                     or any(folded[a.end():b.start()] != " " for a, b in pairwise(run))
                     or any(w.group(0) in _NUMBER_WORDS for w in run)
-                    or (n == 1 and is_ordinary_word(run[0].group(0)))
+                    or (n == 1 and is_ordinary_word(run[0].group(0))
+                        and not (_NUMBER_DOSE_NEXT.match(folded[end:]) and len(run[0].group(0)) >= 6))
+                    or run[0].group(0) in _POSSESSIVES or _abbreviation(f, run)
                     or all(w.group(0) in _FUNCTION_WORDS for w in run)):
                 continue
-            dose_next = bool(_DOSE_NEXT.match(folded[end:]))
             # A one-letter first word ("a bill if I") only before a dose or, after a word for
             # taking, a number ("I'm on a bill if I five"): "e se aceitam" is not escetamina.
             taking_before = bool(_TAKING_BEFORE.search(folded[max(0, start - 40):start]))
@@ -144,9 +231,10 @@ def _sounded_names(folded: str, words: list[re.Match[str]], taken: list[bool],
                     taking_before and _NUMBER_NEXT.match(folded[end:])):
                 continue
             if not (dose_next or taking_before or _BARE_DOSE_NEXT.match(folded[end:])
+                    or _WORDS_DOSE_NEXT.match(folded[end:])
                     or any(_LIST_AFTER_DRUG.match(folded[e:start]) for s, e, _ in found if e <= start)):
                 continue
-            name = sounds_like_name("".join(w.group(0) for w in run))
+            name = sounds_like_name("".join(w.group(0) for w in run), dose_next or number_next)
             if name:
                 found.append((start, end, drug_names()[name]))
                 taken[start:end] = [True] * (end - start)
@@ -159,6 +247,12 @@ _MEDICINE_TALK = re.compile(
     r"\b(?:mg|meds?|medications?|medicines?|trials?|tried|failed|fail|s/p|hx|history|current(?:ly)?|taking|takes|"
     r"took|rx|augment\w*|d/c|dc|dose|doses|started|stopped|adt|stims?|nr|partial|response|responded|"
     r"tratamientos?|ensayos?|tomo|tome|probe|previos?|fallo|fallaron|sin respuesta)\b|\d")
+
+
+# Words that name a payer next: a word only close to a drug's name there is the payer's.
+_PAYER_BEFORE = re.compile(r"\b(?:insurance|insurer|insured|plan|prior auth\w*|pa|coverage|covered|member|payer|"
+                           r"seguro|aseguradora|plano|convenio)(?: (?:is|with|through|by|from|es|con|de|do|da)){0,2}"
+                           r"\W{0,3}$")
 
 
 def _sentence_of(sentences: list[tuple[int, int]], at: int) -> tuple[int, int]:
@@ -219,7 +313,9 @@ def find_mentions(f: Folded) -> list[Mention]:
         # A hyphen inside a word is a transcript's break between syllables ("lamotri-jean").
         name = close_name(m.group(0).replace("-", ""))
         # "Señor" folds to "senor": the word as written must not be an ordinary word either.
-        if name and not is_ordinary_word(f.text[slice(*f.span(m.start(), m.end()))].lower()):
+        # Nor a payer's name: "the prior auth with Elevance" is no Elvanse.
+        if (name and not is_ordinary_word(f.text[slice(*f.span(m.start(), m.end()))].lower())
+                and not _PAYER_BEFORE.search(folded[max(0, m.start() - 40):m.start()])):
             found.append((m.start(), m.end(), drug_names()[name]))
     # A name a voicemail transcript heard as several words: "Lexi pro", "Clono pin", "Trin Telex".
     # One-letter words too: "Lex a pro", "Lith o bid", "Able if I"; never the first of a run.
@@ -229,7 +325,8 @@ def find_mentions(f: Folded) -> list[Mention]:
         for n in (3, 2):
             run = words[i:i + n]
             if (len(run) < n or len(run[0].group(0)) < 2 or any(any(taken[w.start():w.end()]) for w in run)
-                    or any(folded[a.end():b.start()] != " " for a, b in pairwise(run))):
+                    or any(folded[a.end():b.start()] != " " for a, b in pairwise(run))
+                    or run[0].group(0) in _POSSESSIVES or _abbreviation(f, run)):
                 continue
             # Ordinary words only ("to fail", "my dad is") must come closer still.
             ordinary = all(is_ordinary_word(w.group(0)) for w in run)
@@ -238,7 +335,8 @@ def find_mentions(f: Folded) -> list[Mention]:
             dose_next = bool(_DOSE_NEXT.match(folded[run[-1].end():]))
             # Ordinary words only, where no medicine is talked of (nor a number follows: "Pax
             # ill, forty"), stay words: "de lunes a viernes" is no Lunesta.
-            if ordinary and not (_medicine_talked_of(folded, run[0].start(), run[-1].end(), found)
+            if ordinary and not (_medicine_talked_of(folded, run[0].start(), run[-1].end(), found,
+                                                     _sentence_of(sentences, run[0].start())[0])
                                  or _NUMBER_NEXT.match(folded[run[-1].end():])):
                 continue
             plain_at = VOWEL_BLIND_DOSE_AT if dose_next else None if ordinary else VOWEL_BLIND_PLAIN_AT
@@ -249,7 +347,11 @@ def find_mentions(f: Folded) -> list[Mention]:
                 found.append((start, end, drug_names()[name]))
                 taken[start:end] = [True] * (end - start)
                 break
-    _sounded_names(folded, list(re.finditer(r"(?<![\w'-])[a-z]+(?![\w'-])", folded)), taken, found)
+    _sounded_names(f, list(re.finditer(r"(?<![\w'-])[a-z]+(?![\w'-])", folded)), taken, found)
+    # A word read alone as a name, inside words heard together as another ("serta" of "serta
+    # line"): the longer reading is the name said.
+    found = [(s, e, d) for s, e, d in found
+             if not any(s2 <= s and e <= e2 and e2 - s2 > e - s for s2, e2, _ in found)]
     found.sort(key=lambda f: f[0])
     out = []
     for start, end, drug in found:

@@ -103,13 +103,22 @@ def looks_generic(name: str, generic: str) -> bool:
     return name == generic or name[:4] == generic[:4]
 
 
+_ACCENTED = {"a": "á", "e": "é", "i": "í", "o": "ó", "u": "ú", "n": "ñ"}
+
+
 @cache
 def is_ordinary_word(word: str) -> bool:
     import simplemma
 
     # Portuguese too: a voicemail in Portuguese ("quero", "ligar") is not a misspelt name; and
     # French, which the clinic also receives: "pris de la" is not the brand Prisdal.
-    return simplemma.is_known(word, lang=("en", "es", "pt", "fr"))
+    langs = ("en", "es", "pt", "fr")
+    if simplemma.is_known(word, lang=langs):
+        return True
+    # A word typed without its one accent ("tambien", "despues", "nino") is still that word:
+    # "tambien" is no Ambien.
+    return any(simplemma.is_known(word[:i] + _ACCENTED[c] + word[i + 1:], lang=langs)
+               for i, c in enumerate(word) if c in _ACCENTED)
 
 
 # Vowels are what people and transcripts most often get wrong ("Paxel", "xanex", "Able if I"):
@@ -125,8 +134,9 @@ _VOWEL_RUN = re.compile(r"[aeiouy]+")
 
 # Letters that sound alike, as a transcript or a listener may write them: "lamotri-jean" is
 # lamotrigine (a soft g is a j, a final e is silent), "sitalopram" citalopram, "fenelzine"
-# phenelzine.
-_SOUNDS = ((re.compile(r"ph"), "f"), (re.compile(r"g(?=[eiy])"), "j"), (re.compile(r"c(?=[eiy])"), "s"),
+# phenelzine, Spanish "guelbutrin" Wellbutrin.
+# Spanish writes the sound w as "gu" or "hu" before a vowel ("guelbutrin", "huelbutrin").
+_SOUNDS = ((re.compile(r"^[gh]u(?=[aeio])"), "w"), (re.compile(r"ph"), "f"), (re.compile(r"g(?=[eiy])"), "j"), (re.compile(r"c(?=[eiy])"), "s"),
            (re.compile(r"ck|c"), "k"), (re.compile(r"(?<=[^aeiouy])e$"), ""))
 
 # A word whose sound-alike form is exactly a name's needs this much plainly.

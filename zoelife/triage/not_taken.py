@@ -13,8 +13,10 @@ PAST = re.compile(r"\b(?:took|tried|was on|been on|failed|had|done|received|stop
                    r"probe|probo|estuve|estuvo|recibi|recibio)\b")
 
 # A plan's imperative at the start of a clause: "Start bupropion XL 150", "Iniciar sertralina".
+# A clinician's sentence opening with a weighing: "Considered lithium augmentation and
+# brexpiprazole; pt declined both", "Discussed Auvelity".
 _PLAN_START = re.compile(r"^\W*(?:plan:?\s*)?(?:start|begin|initiate|add|trial of|iniciar|"
-                         r"comenzar|agregar|anadir)\b")
+                         r"comenzar|agregar|anadir|considered|discussed|se considero|se discutio)\b")
 
 _PLANNED = re.compile(
     r"\b(?:about to start|going to start|gonna start|will start|start(?:ing)? (?:next|tomorrow|"
@@ -34,7 +36,7 @@ _PLANNED = re.compile(
     r"avoid(?:ing)?|not (?:yet )?(?:started|initiated|begun|filled)|no (?:iniciad[oa]|empezad[oa])|"
     r"(?:estoy|estaba|esta) por (?:empezar|comenzar|iniciar|tomar)|"
     r"quiere(?:n)? que (?:empiece|comience|inicie|tome|pruebe)|"
-    r"didnt (?:fill|start|pick (?:it |them )?up|open)|nunca (?:lo |la )?(?:compre|empece|tome|probe|use|abri|"
+    r"(?:didnt|did not) (?:fill|start|pick (?:it |them )?up|open)|nunca (?:lo |la )?(?:compre|empece|tome|probe|use|abri|"
     r"compro|empezo|probo|uso|abrio)|"
     r"no (?:me )?(?:lo|la|los|las) (?:tome|tomo|compre|empece|probe|surti)|"
     r"no (?:la |lo |las |los |me (?:la|lo) )?(?:he|e|ha|hemos) (?:empezado|comenzado|iniciado|tomado|surtido|"
@@ -189,8 +191,26 @@ def _not_taken(folded: str, mention: Mention, mentions: list[Mention]) -> bool:
 
 
 
+# Taken after all, said of "it" in a later sentence: "prescribed Lexapro in 2020 but I never
+# filled it. In 2023 I finally started it", "nunca la compré ... después la empecé".
+_TAKEN_LATER = re.compile(
+    r"\b(?:(?:finally|later|eventually|then|ended up|did|actually) )?(?:started|began|restarted|took|tried) (?:it|them|"
+    r"taking (?:it|them))\b|\b(?:been|was|am|im) (?:on|taking) (?:it|them)\b|"
+    r"\b(?:la|lo) (?:empece|empece a tomar|tome|probe)\b|\bempece a tomarl[ao]s?\b")
+_NEGATED = re.compile(r"\b(?:not|never|nunca|no|didnt|havent|hasnt|wasnt|dont)\W+(?:\w+\W+)?$")
+
+
+def _taken_later(folded: str, mention: Mention, mentions: list[Mention]) -> bool:
+    later = [m.start for m in mentions if m.start >= mention.sentence[1] and m.drug != mention.drug]
+    end = min(later[0] if later else len(folded), mention.sentence[1] + 300)
+    return any(not _NEGATED.search(folded[max(0, t.start() - 25):t.start()])
+               for t in _TAKEN_LATER.finditer(folded, mention.sentence[1], end))
+
+
 def planned_or_refused(folded: str, mention: Mention, mentions: list[Mention]) -> bool:
     """Whether `mention` is a drug only planned, refused or never taken: said so in its sentence,
-    of "it" in the next one, or by a plan's imperative opening its clause ("Start bupropion")."""
+    of "it" in the next one, or by a plan's imperative opening its clause ("Start bupropion"),
+    and not said taken after all in a later sentence."""
     return (_not_taken(folded, mention, mentions) or _not_taken_next(folded, mention, mentions)
-            or bool(_PLAN_START.search(folded[mention.clause[0]:mention.start])))
+            or bool(_PLAN_START.search(folded[mention.clause[0]:mention.start]))) \
+        and not _taken_later(folded, mention, mentions)

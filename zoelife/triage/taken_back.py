@@ -17,7 +17,15 @@ _CORRECTED = re.compile(
     r"(?:(?:it was|it is|its|was|fue|era|es|the|el|la|to say|to write)\W+)*"
     # "Tried Zoloft. Wait, no, it was Paxil", "Celexa, perdón, era Lexapro".
     r"|\W*(?:(?:wait|sorry|oops|perdon|perdona|no|nope|actually|espera|correction)\W+)+(?:it was|it is|its|"
-    r"it was actually|era|fue|es)\W+(?:the |el |la )?")
+    r"it was actually|era|fue|es)\W+(?:the |el |la )?"
+    # "la fluoxetina... no, perdón, la sertralina", "Zoloft, sorry, no, Lexapro".
+    r"|\W*(?:no\W+(?:perdon|perdona|sorry|wait|espera|digo)|(?:perdon|perdona|sorry|wait|espera)\W+no)\W+"
+    r"(?:the |el |la |los |las )?")
+
+# The same said after the drug's own words: "celexa for 3 months—actually no it was lexapro".
+_CORRECTED_AFTER_WORDS = re.compile(
+    r"[^.!?\n]{1,40}?[^\w\s]\s*(?:actually\W+no|no\W+wait|wait\W+no|sorry\W+no|no\W+perdon|perdon\W+no|"
+    r"no\W+sorry)\W+(?:it was|it is|its|era|fue|es)\W+(?:the |el |la )?")
 
 # A name the writer says they wrote or said, then a mix-up between it and the next name: "I
 # put down Celexa on the form but I was thinking of Lexapro", "dije que tomé Paxil pero me
@@ -51,6 +59,13 @@ _NEVER_AFTER = re.compile(
 # "Lexapro, not Lamictal", "Zoloft y no Paxil": the drug after "not" is the one taken back.
 _NOT_THIS = re.compile(r"\W*(?:and |y )?(?:not|no|instead of|en vez de|en lugar de)\W+(?:the |el |la )?")
 
+# Not had yet, right before the name: "I haven't done ketamine", "haven't tried Auvelity yet";
+# not a pause ("I haven't taken Lexapro since March", "... in two days").
+_NOT_YET = re.compile(r"\b(?:havent|have not|hasnt|has not) (?:ever |yet |actually )?(?:done|tried|taken|had|been on|"
+                      r"used)\W+(?:the |any )?$")
+_A_PAUSE_AFTER = re.compile(r"^\W*(?:since|in|for|today|tonight|lately|recently|anymore|any more|this|that|"
+                            r"the last|\d)\b")
+
 # Said outright never to have been taken, anywhere in the message: "I've never taken Paxil".
 _NEVER_TAKEN = re.compile(
     r"\b(?:(?:i|ive|i have|he|she|hes|shes|has|have) )?never (?:actually |really )?(?:taken|took|tried|been on|"
@@ -65,7 +80,8 @@ def disowned(folded: str, mentions: list[Mention]) -> set[str]:
         gap = folded[a.end:b.start]
         if a.drug == b.drug or len(gap) > 60:
             continue
-        if _CORRECTED.fullmatch(gap) or _ACTUALLY.fullmatch(gap) or _CALLED.fullmatch(gap):
+        if (_CORRECTED.fullmatch(gap) or _ACTUALLY.fullmatch(gap) or _CALLED.fullmatch(gap)
+                or (a.sentence == b.sentence and _CORRECTED_AFTER_WORDS.fullmatch(gap))):
             out.add(a.drug.generic)
         elif _MIX_UP.search(gap) and _SAID_BEFORE.search(folded[max(a.sentence[0], a.start - 60):a.start]):
             out.add(a.drug.generic)
@@ -77,7 +93,9 @@ def disowned(folded: str, mentions: list[Mention]) -> set[str]:
             out.add(a.drug.generic)  # "Not Prozac, it was Paxil", "No fue Prozac, fue Paxil"
     for m in mentions:
         if (_NEVER_TAKEN.search(folded[max(m.sentence[0], m.start - 40):m.start])
-                or _NEVER_AFTER.match(folded[m.end:m.end + 40])):
+                or _NEVER_AFTER.match(folded[m.end:m.end + 40])
+                or (_NOT_YET.search(folded[max(m.sentence[0], m.start - 40):m.start])
+                    and not _A_PAUSE_AFTER.match(folded[m.end:m.end + 20]))):
             out.add(m.drug.generic)
         elif (_LEAVE_OFF.search(folded[max(m.sentence[0], m.start - 40):m.start])
               and not _STOPPED.search(folded, *m.sentence)):

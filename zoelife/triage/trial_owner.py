@@ -18,7 +18,7 @@ from zoelife.triage.trial_patient import (
 )
 
 _ASKING = re.compile(
-    r"\b(?:what about|how about|interested in|curious about|heard (?:about|of|that)|heard(?=\s*$)|(?<!was )thinking "
+    r"\b(?:what about|how about|interested in|curious (?:about|whether|if)|i wonder (?:if|whether)|heard (?:about|of|that)|heard(?=\s*$)|(?<!was )thinking "
     r"(?:about|of)|ask(?:ing)? about|wondering (?:about|if|whether)|would .{0,30}(?:help|work)|"
     r"could .{0,30}(?:help|work)|is .{0,30}an option|me interesa|quisiera saber|"
     r"(?:sirve|funciona) (?:el|la)|podria(?:n)? (?:probar|darme|recetarme)|considering|"
@@ -72,7 +72,7 @@ _HAD_IT = re.compile(
 _TAKING_NOW = re.compile(r"\b(?:i take|im on|i am on|ive been on|tomo|estoy con|i use|(?:dr|doctor|psychiatrist|"
                          r"\w+) (?:gave|prescribed) me|i have (?:like )?\d+ left|me (?:lo |la )?(?:daba|dio|recetaba))\b")
 
-_FAMILY_HISTORY = re.compile(r"\b(?:family (?:history|hx)|fhx|fh:|antecedentes familiares|"
+_FAMILY_HISTORY = re.compile(r"\b(?:family (?:history|hx)|fhx|fh:|antecedentes? familiar(?:es)?|"
                              r"runs in (?:the|my|our) family|hereditar\w+)")
 
 
@@ -165,7 +165,27 @@ def is_own_trial(folded: str, mention: Mention, patient: Patient,
     if patient.kind == "self" and re.search(r"\b(?:my|mi|mis) (?:(?!" + RELATIVES + r"\b)[a-z]+(?<!s) )?$",
                                             before[-30:]):
         subject = ("first", "my")
+    if subject and subject[0] == "third" and _prescriber(folded, mention.sentence[0], mention.start):
+        return True
     return belongs_to_patient(subject, patient)
+
+
+_PRONOUN_PRESCRIBING = re.compile(r"\b(?:he|she)\s+(?:then\s+|also\s+)?(?:tried|switched|started|added|gave|put|"
+                                  r"increased|upped|changed|bumped|moved)\b")
+_CLINICIAN_OR_RELATIVE = re.compile(r"\b(?:(?P<clinician>doctor|dr|doc|psychiatrist|pcp|physician|provider|prescriber|"
+                                    r"np|nurse practitioner|pediatrician|medico|doctora|psiquiatra|pediatra)|"
+                                    + RELATIVES + r")\b")
+
+
+def _prescriber(folded: str, sentence_start: int, at: int) -> bool:
+    """"My doctor started me on sertraline ... Then he tried mirtazapine": a he or she who tries
+    or switches a drug, the last person named before being a clinician, is the prescriber."""
+    pronoun = last_match(_PRONOUN_PRESCRIBING, folded[sentence_start:at])
+    if pronoun is None:
+        return False
+    named = last_match(_CLINICIAN_OR_RELATIVE, folded[max(0, sentence_start + pronoun.start() - 300):
+                                                     sentence_start + pronoun.start()])
+    return bool(named and named.group("clinician"))
 
 
 def _without_drug_names(folded: str, mentions: list[Mention]) -> str:

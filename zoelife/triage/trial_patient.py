@@ -25,7 +25,8 @@ _MY = r"(?:my|mi|our|mia|mio|mon|ma|mein|meine|meinem|meiner|minha|meu)"
 _PERSON = re.compile(
     r"\b(?<!as )(?<!was )(?<!de )(?P<relative>(?:my|mi|his|her|their|our|su|sus|nuestr[oa]|a|an|the|"
     r"un|una|el|la|pts|patients|clients|mia|mio|mon|ma|mein|meine|meinem|meiner|minha|meu) (?:\w+ )?"
-    + RELATIVES + r")\b"
+    # "my wife's on the Zoloft": the possessive's apostrophe is folded away.
+    + RELATIVES + r"s?)\b"
     r"|^\W*(?P<bare>" + RELATIVES + r")\b"
     # "they tried Seroquel", "they put me on": the prescribers, not someone else.
     # "She added Rexulti", "he upped it": the prescriber, as "they" is.
@@ -66,7 +67,9 @@ _ILLNESS = (r"(?:depression|depresion|deprimid[oa]|depressed|anxiety|ansiedad|oc
             r"bipolar|adhd|tdah|mdd|trd|panic|panico|struggling|suffering)")
 
 _PARENTS = (r"(?:padre|madre|mama|papa|father|mother|mom|dad|esposo|esposa|husband|wife|hermano|hermana|"
-            r"brother|sister|abuelo|abuela|grandfather|grandmother|tutor|guardian)")
+            r"brother|sister|abuelo|abuela|grandfather|grandmother|tutor|guardian|"
+            # "soy su hija", "I'm her son": a child writing for a parent.
+            r"hija|hijo|nieta|nieto|son|daughter|grandson|granddaughter)")
 
 # "soy el padre de", "I'm the mother of", "I'm his mother".
 _PARENT_OF = re.compile(r"\b(?:soy|i am|im) (?:(?:el|la|the) " + _PARENTS + r" (?:de|of)|(?:his|her|their|su) "
@@ -78,12 +81,14 @@ _RELATIVE_TAKING = re.compile(
     r"buongiorno|guten tag|ola)\W+)?(?:o |a |il |la )?" + _MY + r" "
     r"(?:\d+[ -]?(?:year[ -]old|yo|y/o|anos?) )?(?P<who>" + RELATIVES + r")\b[^.?!]{0,40}?\b(?:takes|"
     r"took|has been through|went through|has tried|is on|was on|has been on|has taken|had|received|tried|toma|tomo|tomaba|ha tomado|"
-    r"recibio|probo|esta con|estuvo con|(?:was|has been|got) started on|"
+    r"recibio|probo|esta con|estuvo con|(?:was|has been|got) started on|(?:was|has been|is) prescribed|"
+    r"le (?:recetaron|dieron|dio|receto)|"
     r"a essaye|a pris|prend|prenait|ha preso|prende|prendeva|nimmt|nahm|hat \w+ genommen|tomou|tomava)\b")
 
 # Words for the person written about ("¿le sirve?", "can he", "she is depressed")...
 _FOR_THEM = re.compile(
-    r"\b(?:(?:can|could|would|does|is|will) (?:he|she|they)\b|(?:he|she|they) (?:is|has been|has(?! (?:mentioned|suggested|prescribed|recommended|"
+    r"\b(?:(?:can|could|would|does|is|will) (?:he|she|they)\b|(?:hes|shes) (?:been )?(?:taking|on|struggling|depressed)\b|"
+    r"(?:he|she|they) (?:could|is|has been|has(?! (?:mentioned|suggested|prescribed|recommended|"
     r"added|increased|upped|raised|lowered|changed|switched|started me|put me|given me|tried me)\b)|"
     r"needs|wants|would|can|cant|isnt) |(?:help|treatment|appointment|tms|spravato|options?|"
     r"anything|something) for (?:him|her|them)\b|help (?:him|her|them)\b|"
@@ -91,7 +96,7 @@ _FOR_THEM = re.compile(
     r"(?:psychiatrist|doctor|someone|evaluation|care|psiquiatra|medico|consulta|cita) for (?:him|her|them)\b|"
     r"(?:open to|options for|try it for|good for) (?:it for )?(?:him|her|them)\b|"
     r"le (?:sirve|serviria|puede|podria|ayudaria|funcionaria)|(?:ella|el) (?:esta|tiene|necesita|"
-    r"quiere)|lo pueden|la pueden|pueden (?:verlo|verla|atenderlo|atenderla)|"
+    r"quiere)\b|lo pueden|la pueden|pueden (?:verlo|verla|atenderlo|atenderla)|"
     r"(?:esta|anda|sigue) (?:muy )?" + _ILLNESS + r"|(?:do you|can you) (?:see|treat|take) "
     r"(?:adolescents|teens|kids|children|minors|seniors|elderly)|atienden (?:adolescentes|"
     r"menores|ninos))")
@@ -111,13 +116,15 @@ _FOR_ME = re.compile(
     r"(?:im|i am) \d{1,2}\b(?! ?(?:mg|%|lbs?|pounds|kg|weeks?|months?|days?|hours?|minutes?|min|years? (?:ago|on)))|"
     r"(?:i|ive|i have) never been (?:treated|diagnosed|medicated|on (?:any|anything|meds|medication))|"
     # The same in the other languages letters come in: "ho preso", "j'ai pris", "ich nehme".
+    # Spanish "he tomado" is the writer's alone; "tengo 24 años" the writer's age.
+    r"\bhe (?:tomado|probado)|(?:yo )?tengo \d{1,2} anos|estoy tomando|"
     r"(?:io )?ho (?:preso|provato)|j ?ai (?:pris|essaye)|je prends|ich (?:habe|nehme|nahm)|eu (?:tomei|tomo)|"
     r"(?:i|yo) (?:\w+ ){0,2}?(?:havent|no he|no|dont|do not) (?:taken|take|"
     r"tomado|tomo) (?:anything|nada|any|ningun\w*)|(?<!shes )(?<!hes )(?<!she has )(?<!he has )(?<!they have )"
     r"(?<!she )(?<!he )never been on|no he tomado (?:nada|ningun\w*)|"
     r"(?:im|i am) a \d+ ?(?:year|yo\b)|(?:my|mi) (?:own )?(?:depression|anxiety|ocd|ptsd|panic|bipolar|adhd|mood|"
     r"depresion|ansiedad|panico)|i (?:have |had )?never (?:taken|tried|been on)|"
-    r"(?:yo )?nunca (?:he tomado|tome|he probado)|creo que (?:tengo|estoy|yo)|tengo " + _ILLNESS +
+    r"(?:yo )?nunca (?:(?:lo|la) )?(?:he tomado|tome|he probado)|creo que (?:tengo|estoy|yo)|tengo " + _ILLNESS +
     r"|estoy " + _ILLNESS + r"|me interesa|i might (?:be|have)|i worry i)")
 
 
@@ -133,6 +140,10 @@ _PLAINLY_ME = re.compile(
     r"(?:this|the|my) (?:inquiry|request|message|email|appointment|referral|call|consult|consulta|cita|"
     r"solicitud|mensaje) (?:is|es) (?:for|para) (?:me|mi|myself)\b|"
     r"(?:appointment|help|cita|consulta|ayuda) (?:for|para) (?:me|mi|myself)\b)")
+
+
+_I_TOOK = re.compile(r"\b(?:i was on|ive been on|i have been on|i took|i tried|ive tried|i have tried|"
+                     r"yo (?:tome|tomaba|estuve con)|he tomado)\b")
 
 
 @dataclass(frozen=True)
@@ -163,7 +174,8 @@ def who_is_patient(folded: str, first_drug_at: int) -> Patient:
         # "My daughter (16) was started on ...": the first relative the writer names.
         named = re.search(r"\b" + _MY + r" (?:\w+ )?(?P<who>" + RELATIVES + r")\b", opening)
         return Patient("relative", named.group("who") if named else "")
-    if _REFERRAL.search(opening) and for_me == 0:
+    # "Doctor Kim's office faxed over a referral ... I was on": the writer's own trials.
+    if _REFERRAL.search(opening) and for_me == 0 and not _I_TOOK.search(folded):
         return Patient("referral")
     # A note about "he" or "she" with no word of the writer's own before the first drug.
     kinds = {p.lastgroup for p in _PERSON.finditer(folded[:first_drug_at])}
