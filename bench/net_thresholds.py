@@ -16,6 +16,10 @@ the lowest urgent threshold listed at its flag threshold, REVIEW_AT (docs/triage
     bench/net_thresholds.py --rounds 1 2 3 4 5 6 7 8 9 10 11 12 --per-round 0.68 0.78
                                                  each held-out round at those urgent
                                                  thresholds (flag threshold REVIEW_AT)
+    bench/net_thresholds.py --trials 0.68 0.78   the medication-trial rounds' messages
+                                                 (ordinary medication histories the net
+                                                 never read, no crisis label) at those
+                                                 urgent thresholds: what the net alone flags
 """
 
 from __future__ import annotations
@@ -74,7 +78,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, nargs="+", default=[5, 6])
     parser.add_argument("--per-round", type=float, nargs="+", metavar="URGENT_AT")
+    parser.add_argument("--trials", type=float, nargs="+", metavar="URGENT_AT")
     args = parser.parse_args()
+    if args.trials:
+        trials(args.trials)
+        return
     if args.per_round:
         per_round(args.rounds, args.per_round)
         return
@@ -100,6 +108,29 @@ def main() -> None:
                   f"({hit / len(urgent):5.1%})  {count(flagged, lambda lv: lv == 'none'):5}  "
                   f"{none_flagged:3}/{len(none):<3}      {none_urgent:3}        "
                   f"{count(review, lambda lv: lv == 'urgent'):3}/{len(review)}")
+
+
+def trials(thresholds: list[float]) -> None:
+    """The trial rounds carry no crisis label and the net never read them: medication
+    histories written by people who never saw the detector. What each level costs there."""
+    from tests.triage.evaluation import TRIAL_ROUNDS
+
+    rows = [row for name in TRIAL_ROUNDS for row in load(name)]
+    chances = learned.net().chances([row["text"] for row in rows])
+    readings = []
+    for row, (flagged, urgent) in zip(rows, chances, strict=True):
+        by_rules = assess_by_rules(row["text"])
+        readings.append(Reading("?", by_rules.crisis, by_rules.language, flagged, urgent))
+    print(f"{len(readings)} trial messages; the rules alone: "
+          + ", ".join(f"{lv} {sum(r.rules == lv for r in readings)}"
+                      for lv in ("none", "review", "urgent")))
+    for urgent_at in thresholds:
+        got = [(r, level(r, learned.REVIEW_AT, urgent_at)) for r in readings]
+        print(f"urgent at {urgent_at:.2f}: "
+              + ", ".join(f"{lv} {sum(lv == g for _, g in got)}"
+                          for lv in ("none", "review", "urgent"))
+              + f"; rules none -> review {sum(r.rules == 'none' and g == 'review' for r, g in got)}"
+              + f", -> urgent {sum(r.rules == 'none' and g == 'urgent' for r, g in got)}")
 
 
 def raised(got: list[tuple[Reading, str]]) -> int:
