@@ -13,6 +13,13 @@ the lowest urgent threshold listed at its flag threshold, REVIEW_AT (docs/triage
 
     bench/net_thresholds.py                      rounds 5 and 6 (how URGENT_AT was chosen)
     bench/net_thresholds.py --rounds 5 6 7       any held-out rounds
+    bench/net_thresholds.py --rounds 1 2 3 4 5 6 7 8 9 10 11 12 --per-round 0.68 0.78
+                                                 each held-out round at those urgent
+                                                 thresholds (flag threshold REVIEW_AT)
+    bench/net_thresholds.py --trials 0.68 0.78   the medication-trial rounds' messages
+                                                 (ordinary medication histories the net
+                                                 never read, no crisis label) at those
+                                                 urgent thresholds: what the net alone flags
 """
 
 from __future__ import annotations
@@ -25,7 +32,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from tests.triage.evaluation import assess_by_rules, load  # noqa: E402
+from tests.triage.evaluation import (  # noqa: E402
+    assess_by_rules,
+    labelled_for_an_unread_language,
+    load,
+)
 from zoelife.triage import learned  # noqa: E402
 
 
@@ -36,6 +47,7 @@ class Reading:
     language: str  # the detector's language ("other": the net may not raise it to urgent)
     flagged: float
     urgent: float
+    unread: bool = False  # labelled review only because nobody read its language
 
 
 def held_out_readings(rounds: list[int]) -> list[Reading]:
@@ -48,7 +60,7 @@ def held_out_readings(rounds: list[int]) -> list[Reading]:
         for row, (flagged, urgent) in zip(rows, chances, strict=True):
             by_rules = assess_by_rules(row["text"])
             readings.append(Reading(row["crisis"], by_rules.crisis, by_rules.language,
-                                    flagged, urgent))
+                                    flagged, urgent, labelled_for_an_unread_language(row)))
     return readings
 
 
@@ -65,7 +77,15 @@ def level(r: Reading, review_at: float, urgent_at: float) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, nargs="+", default=[5, 6])
+    parser.add_argument("--per-round", type=float, nargs="+", metavar="URGENT_AT")
+    parser.add_argument("--trials", type=float, nargs="+", metavar="URGENT_AT")
     args = parser.parse_args()
+    if args.trials:
+        trials(args.trials)
+        return
+    if args.per_round:
+        per_round(args.rounds, args.per_round)
+        return
     readings = held_out_readings(args.rounds)
     urgent = [r for r in readings if r.label == "urgent"]
     flagged = [r for r in readings if r.label != "none"]
@@ -88,6 +108,55 @@ def main() -> None:
                   f"({hit / len(urgent):5.1%})  {count(flagged, lambda lv: lv == 'none'):5}  "
                   f"{none_flagged:3}/{len(none):<3}      {none_urgent:3}        "
                   f"{count(review, lambda lv: lv == 'urgent'):3}/{len(review)}")
+
+
+def trials(thresholds: list[float]) -> None:
+    """The trial rounds carry no crisis label and the net never read them: medication
+    histories written by people who never saw the detector. What each level costs there."""
+    from tests.triage.evaluation import TRIAL_ROUNDS
+
+    rows = [row for name in TRIAL_ROUNDS for row in load(name)]
+    chances = learned.net().chances([row["text"] for row in rows])
+    readings = []
+    for row, (flagged, urgent) in zip(rows, chances, strict=True):
+        by_rules = assess_by_rules(row["text"])
+        readings.append(Reading("?", by_rules.crisis, by_rules.language, flagged, urgent))
+    print(f"{len(readings)} trial messages; the rules alone: "
+          + ", ".join(f"{lv} {sum(r.rules == lv for r in readings)}"
+                      for lv in ("none", "review", "urgent")))
+    for urgent_at in thresholds:
+        got = [(r, level(r, learned.REVIEW_AT, urgent_at)) for r in readings]
+        print(f"urgent at {urgent_at:.2f}: "
+              + ", ".join(f"{lv} {sum(lv == g for _, g in got)}"
+                          for lv in ("none", "review", "urgent"))
+              + f"; rules none -> review {sum(r.rules == 'none' and g == 'review' for r, g in got)}"
+              + f", -> urgent {sum(r.rules == 'none' and g == 'urgent' for r, g in got)}")
+
+
+def raised(got: list[tuple[Reading, str]]) -> int:
+    return sum(r.label == "review" and lv == "urgent" and not r.unread for r, lv in got)
+
+
+def per_round(rounds: list[int], thresholds: list[float]) -> None:
+    """Each round held out in turn, at each urgent threshold: whether one moves recall down,
+    or raises flags, on any round (docs/triage.md, "None flagged, by kind")."""
+    print("| round | urgent at | urgent | review/urgent -> none | none flagged (en/es) | "
+          "none -> urgent | review raised |")
+    print("|---|---|---|---|---|---|---|")
+    for k in rounds:
+        readings = held_out_readings([k])
+        for urgent_at in thresholds:
+            got = [(r, level(r, learned.REVIEW_AT, urgent_at)) for r in readings]
+            urgent = sum(r.label == "urgent" for r in readings)
+            none = [(r, lv) for r, lv in got if r.label == "none"]
+            mine = [(r, lv) for r, lv in none if r.language in ("en", "es")]
+            print(f"| {k} | {urgent_at:.2f} | "
+                  f"{sum(r.label == 'urgent' and lv == 'urgent' for r, lv in got)}/{urgent} | "
+                  f"{sum(r.label != 'none' and lv == 'none' for r, lv in got)} | "
+                  f"{sum(lv != 'none' for _, lv in none)}/{len(none)} "
+                  f"({sum(lv != 'none' for _, lv in mine)}/{len(mine)}) | "
+                  f"{sum(lv == 'urgent' for _, lv in none)} | "
+                  f"{raised(got)} |")
 
 
 if __name__ == "__main__":

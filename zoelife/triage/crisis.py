@@ -74,6 +74,10 @@ _CS_MIXED = re.compile("|".join(f"(?:{p})" for p in _CS["mixed_case_only"]))
 _CS_CANDIDATE = re.compile(r"S[/I.]|\+|NSSI")
 
 _NEGATABLE = frozenset(_CTX["negation"]["categories"])
+# A stay in a psychiatric unit (an `other` phrase, review) is no mention of suicide or
+# self-harm: denied ("No psychiatric hospitalizations", "never had an inpatient stay"), it is
+# nothing. Only this English phrase list names such stays.
+_STAY = re.compile(r"psych|inpatient|5150|baker")
 
 
 def _mostly_caps(text: str) -> bool:
@@ -148,6 +152,8 @@ def find_crisis_spans(folded: Folded, language: str, reads: tuple[str, ...] = ()
         seen.add((fs, fe))
         s, e = sentence_around(f, fs, fe)
         out_cat, out_level = category, level
+        if category == "other" and _STAY.match(f, fs) and negated(f, fs, fe, s, ctx):
+            continue
         if level == "urgent":
             if negatable and category in _NEGATABLE and negated(f, fs, fe, s, ctx):
                 out_cat, out_level = "negated", "review"

@@ -48,6 +48,10 @@ _OTHERS = frozenset(
     "madre padre esposo esposa hijo hija hermano hermana amigo amiga abuela abuelo tia tio "
     "abuelita abuelito perro perrito perrita gato gatito mascota".split())
 _OWN = frozenset({"my", "mi", "own", "propio", "propia"})
+# Read only one way, the person first ("my parents dying", "mis padres muriendo"): after a death
+# word they may be the ones left behind ("I think about dying, my parents would cope").
+_OTHERS_BEFORE = frozenset({"parents", "grandparents", "padres", "abuelos"})
+_DEATH_AFTER_OTHERS = frozenset({"muriendo"})
 
 
 @dataclass(frozen=True)
@@ -82,12 +86,18 @@ def _sentences(f: str, spans: list[tuple[int, int]]) -> list[int]:
 def _grief(hit: Hit, words: list[str], sent: list[int], death: frozenset[str] = _GRIEF_DEATH,
            others: frozenset[str] = _OTHERS) -> bool:
     """A death word right after another person ("my dad died", "her death"): news, not a wish."""
-    if words[hit.first] not in death and not words[hit.first].startswith(("die", "pass")):
+    word = words[hit.first]
+    after_only = word in _DEATH_AFTER_OTHERS
+    if word not in death and not after_only and not word.startswith(("die", "pass")):
         return False
     if hit.first > 0 and words[hit.first - 1] in _OWN:  # "imagining my funeral": one's own
         return False
     lo, hi = max(0, hit.first - 4), min(len(words), hit.last + 4)  # "se me murio mi perrito"
-    return any((words[k] in others or words[k][:-1] in others) and sent[k] == sent[hit.first]
+    if after_only:
+        hi = hit.first
+    return any((words[k] in others or words[k][:-1] in others
+                or (k < hit.first and words[k] in _OTHERS_BEFORE))
+               and sent[k] == sent[hit.first]
                for k in range(lo, hi) if k != hit.first)
 
 
