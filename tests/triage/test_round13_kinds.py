@@ -144,3 +144,44 @@ def test_information_denials_losses_and_old_history_are_review(text: str) -> Non
 ])
 def test_near_misses_of_the_review_kinds_stay_urgent(text: str) -> None:
     assert assess(text).crisis == "urgent", text
+
+
+# ---------------------------------------------------------------- treatments by kind
+@pytest.mark.parametrize(("text", "wanted"), [
+    # Services not offered, named by their shape: evaluations and tests of attention or memory.
+    ("Do you do ADHD evals for adults? I'm 34.", {"other"}),
+    ("my daughter wants to be evaluated for a d d, can you do that", {"other"}),
+    ("Neurology asked for cognitive testing too, plus a TMS consult.", {"other", "tms"}),
+    ("¿Hacen evaluaciones neuropsicológicas para adultos mayores?", {"other"}),
+    # Therapy had, and how it went: not asked for again.
+    ("Therapy helped me a lot after the divorce; now I'd like to try Spravato.", {"spravato"}),
+    ("Mi hijo ha estado bien con terapia, ahora queremos un psiquiatra para sus medicinas.",
+     {"medication_management"}),
+    # A new medicine avoided: not asked for.
+    ("I'd like to avoid starting a new medication, so TMS please.", {"tms"}),
+    ("Prefiero evitar empezar otro medicamento, me interesa la EMT.", {"tms"}),
+    # Treatment dated to a past month, and referral shorthand for history.
+    ("Question about my statement for the ketamine infusion back in March.", set()),
+    ("Pt 60F, hx ECT in 2019, referred for TMS.", {"tms"}),
+    # Spanish follow-up of medicines is medication management.
+    ("Solicito seguimiento farmacológico y valoración para EMT.", {"medication_management", "tms"}),
+    # A voicemail's esketamine, heard as two words.
+    ("calling about the es ketamine spray for my husband", {"spravato"}),
+    ("hi it's about the ask ketamine nasal spray, does medicare cover it", {"spravato"}),
+])
+def test_round13_treatment_kinds(text: str, wanted: set[str]) -> None:
+    assert set(assess(text).treatments) == wanted, assess(text).treatments
+
+
+@pytest.mark.parametrize(("text", "wanted"), [
+    ("I want therapy, I've been looking for a therapist for months.", {"therapy"}),
+    ("quiero terapia, necesito una psicóloga que hable español", {"therapy"}),
+    ("Therapy helped a bit but I want to go back to it, and try TMS.", {"therapy", "tms"}),
+    ("La terapia me ayudó mucho, quiero volver a terapia.", {"therapy"}),
+    ("I want IV ketamine, not the nasal spray.", {"ketamine"}),
+    ("IV ketamine or Spravato, whichever is covered.", {"ketamine", "spravato"}),
+    ("I'm not trying to avoid medication, I want a med evaluation.", {"medication_management"}),
+    ("Is ADHD something your psychiatrists treat with medication?", {"medication_management"}),
+])
+def test_round13_treatment_near_misses(text: str, wanted: set[str]) -> None:
+    assert set(assess(text).treatments) == wanted, assess(text).treatments
