@@ -54,6 +54,11 @@ FLOORS = {
     # a person reads every message in another language (docs/triage.md).
     "blind_round12.jsonl": {"urgent": 65, "none_flag_max": 0.17, "treatments": 183,
                             "raised_max": 0},
+    # Round 13 after its fixes by kind: its 11 flagged `none` are 9 harmless messages in other
+    # languages (`review`: a person reads them), "the finale killed me" and a Persian idiom;
+    # its 2 raised reviews are in Portuguese and Russian.
+    "blind_round13.jsonl": {"urgent": 60, "none_flag_max": 0.17, "treatments": 177,
+                            "raised_max": 2},
 }
 
 

@@ -36,6 +36,7 @@ from .informational import (
     is_third_party,
     mentioned,
     procedure,
+    topic_of_a_publication,
 )
 from .language import reads_as_english_or_spanish, short_words_of
 from .languages import LANGUAGES
@@ -74,10 +75,10 @@ _CS_MIXED = re.compile("|".join(f"(?:{p})" for p in _CS["mixed_case_only"]))
 _CS_CANDIDATE = re.compile(r"S[/I.]|\+|NSSI")
 
 _NEGATABLE = frozenset(_CTX["negation"]["categories"])
-# A stay in a psychiatric unit (an `other` phrase, review) is no mention of suicide or
-# self-harm: denied ("No psychiatric hospitalizations", "never had an inpatient stay"), it is
-# nothing. Only this English phrase list names such stays.
-_STAY = re.compile(r"psych|inpatient|5150|baker")
+_LOST_BY_WRITER = re.compile(r"\b(?:i|ive|we|weve) (?:\w+ ){0,2}?lost (?:\w+ ){1,6}?(?:to|by) suicide"
+                             r"|\b(?:perdi|perdimos) a (?:\w+ ){1,6}?(?:por|al|en un) suicidio")
+# The `other` phrases that name a stay in a psychiatric unit: denied, they say nothing happened.
+_HOSPITAL_STAY = re.compile(r"hospital|admission|inpatient|\bunit\b|\bward\b|\bhold\b|5150|baker")
 
 
 def _mostly_caps(text: str) -> bool:
@@ -144,6 +145,8 @@ def find_crisis_spans(folded: Folded, language: str, reads: tuple[str, ...] = ()
     if ctx.bereavement is not None:
         losses += [(m.start(), m.end()) for m in ctx.bereavement.finditer(f)]
     losses = Coverage(losses)
+    # "I lost three friends to suicide": the writer is the one who lost them, not at risk.
+    lost_by_writer = Coverage(m.span() for m in _LOST_BY_WRITER.finditer(f))
     spans: list[EvidenceSpan] = []
     seen: set[tuple[int, int]] = set()
     for fs, fe, category, level, negatable in raw:
@@ -152,7 +155,8 @@ def find_crisis_spans(folded: Folded, language: str, reads: tuple[str, ...] = ()
         seen.add((fs, fe))
         s, e = sentence_around(f, fs, fe)
         out_cat, out_level = category, level
-        if category == "other" and _STAY.match(f, fs) and negated(f, fs, fe, s, ctx):
+        if category == "other" and _HOSPITAL_STAY.search(f, fs, fe) and negated(f, fs, fe, s, ctx):
+            # "No psychiatric hospitalizations": a stay denied is no sign at all (round 13).
             continue
         if level == "urgent":
             if negatable and category in _NEGATABLE and negated(f, fs, fe, s, ctx):
@@ -166,9 +170,12 @@ def find_crisis_spans(folded: Folded, language: str, reads: tuple[str, ...] = ()
                         INFO_ALLOWED.sub(" ", PROFESSIONAL_ASKER.sub(" ", f[s:e]))))
                     or (role and asked_by_a_professional(f, fs, fe, s, e))
                     or (not veto and procedure(f, fs, fe, s, e))
+                    or (not veto and topic_of_a_publication(f, fs, fe, s, e))
                     or informational(f, fs, fe, s, e, veto)):
                 out_cat, out_level = "informational", "review"
-            elif losses.overlaps(fs, fe) and not FIRST_PERSON.search(f, max(s, fs - 40), fs):
+            elif losses.overlaps(fs, fe) and (
+                    lost_by_writer.overlaps(fs, fe)
+                    or not FIRST_PERSON.search(f, max(s, fs - 40), fs)):
                 out_cat, out_level = "bereavement", "review"
             elif is_third_party(f, fs, fe, s, e):
                 out_cat = "third_party"

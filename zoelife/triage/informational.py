@@ -61,11 +61,25 @@ OWN_NOW = re.compile(
 _ASKS_INDIRECTLY = re.compile(
     r"\b(?:ask(?:ed|ing|s)? (?:me |you |us |him |her )?(?:if|whether)|wonder(?:ing|ed)? (?:if|whether)"
     r"|(?:want|wanted|like|love|need) to know (?:if|whether)|curious (?:if|whether)"
-    r"|quer(?:ia|iamos|emos|ria) saber si|pregunt\w* si|saber si)\b")
+    r"|quer(?:ia|iamos|emos|ria) saber si|pregunt\w* si|saber si"
+    # ... or how the clinic handles such a person (round 13): "calling to ask how your clinic
+    # handles someone who...", "quería saber qué hacen si alguien...".
+    r"|ask(?:ed|ing|s)? (?:you )?(?:how|what)|(?:want|wanted|like|need) to know (?:how|what)"
+    r"|wonder(?:ing|ed)? (?:how|what)|saber (?:que|como|cual))\b")
 _GROUP_WHO = re.compile(
     r"\b(?:people|persons|patients|teens|teenagers|kids|children|adolescents|adults|students|"
     r"clients|veterans|someone|anyone|somebody|anybody|personas|pacientes|adolescentes|jovenes|"
-    r"ninos|alguien)\s+(?:\w+\s+){0,2}?(?:who|that|with|que|con)\b")
+    r"ninos|alguien|(?:a|an|any|un|una) (?:patient|person|client|student|member|paciente|persona"
+    r"|estudiante|alumno|alumna))\s+(?:\w+\s+){0,2}?(?:who|that|with|que|con)\b")
+
+# A term named as the topic of something published or studied (round 13): "I read your blog
+# post on ketamine and suicidal ideation", "un trabajo para la universidad sobre ... la ideación
+# suicida". The writer's own state is not in it unless the sentence says so.
+_TOPIC_OF = re.compile(
+    r"\b(?:blog|post|article|study|studies|research|paper|podcast|video|episode|piece|"
+    r"presentation|webinar|book|findings|articulo|estudio|estudios|investigacion|publicacion|"
+    r"tesis|ensayo|presentacion)\s+(?:\w+\s+){0,3}?"
+    r"(?:on|about|regarding|into|sobre|acerca de)\s+(?:[\w-]+\s+){0,5}?$")
 
 # A question goes on after a dash or a colon: "what's your protocol if a patient endorses
 # suicidal ideation - do you pause treatment?"
@@ -124,6 +138,16 @@ def asked_by_a_professional(f: str, start: int, end: int, s: int, e: int) -> boo
     return bool(_PROCESS.search(f, s, e)) and not (
         FIRST_PERSON.search(f, start, end) or OWN_NOW.search(f, s, e) or _OWN_RISK.search(f, s, e)
         or HIST_RECENT.search(f, s, e))
+
+
+def topic_of_a_publication(f: str, start: int, end: int, s: int, e: int) -> bool:
+    """The term is what a post, a study or a paper is about, and the sentence says nothing of the
+    writer's own state or of anything recent: "I read your blog post on ketamine and suicidal
+    ideation." (not "... and now I'm having them")."""
+    m = _TOPIC_OF.search(f, max(s, start - 80), start)
+    return bool(m) and not (
+        FIRST_PERSON.search(f, m.end(), end) or FIRST_PERSON.search(f, end, e)
+        or OWN_NOW.search(f, s, e) or _OWN_RISK.search(f, s, e) or HIST_RECENT.search(f, s, e))
 
 
 def mentioned(f: str, start: int, end: int, s: int) -> bool:

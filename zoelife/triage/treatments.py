@@ -279,6 +279,12 @@ def read_treatments(folded: Folded) -> TreatmentReading:
             others.append(service)
     matches = [m for m in _ALL.matches(f)  # overlapping: "nasal spray ketamine"
                if not (taken and any(a <= m.start() < b for a, b in taken))]
+    # "es ketamine", "ask ketamine" (a voicemail's esketamine): the ketamine inside a Spravato
+    # name is Spravato's.
+    spravato = [(m.start(), m.end()) for m in matches if m.lastgroup == "spravato"]
+    if spravato:
+        matches = [m for m in matches if m.lastgroup != "ketamine" or not any(
+            a <= m.start() and m.end() <= b and (a, b) != m.span() for a, b in spravato)]
     mentions = [(m.start(), m.end(), m.lastgroup or "") for m in matches]
     strong_mm = False  # medication management asked by more than where care goes
     for m in matches:
