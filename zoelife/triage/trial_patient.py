@@ -19,6 +19,13 @@ RELATIVES = (r"(?:mom|mother|mum|dad|father|husband|wife|sister|brother|friend|s
 # "my", "mi" and the possessives of those languages ("mia madre", "mon mari", "meine Frau").
 _MY = r"(?:my|mi|our|mia|mio|mon|ma|mein|meine|meinem|meiner|minha|meu)"
 
+# What a prescriber does, said with "he", "she" or "they" ("she added Rexulti", "they
+# offered lithium"): the prescriber, not someone else whose medicine it is.
+_PRESCRIBER_DID = (r"(?:added|prescribed|increased|upped|raised|lowered|switched|changed|doubled|"
+                   r"tapered|offered|suggested|recommended|started me|put me|gave me|took me|moved me|"
+                   r"told me|has (?:mentioned|suggested|added|prescribed|increased|offered|"
+                   r"recommended))")
+
 # Who a clause is about, nearest first: a relative, a pronoun for someone else, the patient of
 # a referral, or the writer.
 # "as a teenager", "when I was a kid" is a time of life, not a person; "Pt's mother" is.
@@ -30,11 +37,8 @@ _PERSON = re.compile(
     # "they tried Seroquel", "they put me on": the prescribers, not someone else.
     # "She added Rexulti", "he upped it": the prescriber, as "they" is.
     r"|\b(?P<third>he(?! (?:tomado|probado|estado|sido|tenido|intentado|usado|recibido|dejado))"
-    r"(?! (?:added|prescribed|increased|upped|raised|lowered|switched|changed|started me|put me|gave me|"
-    r"has (?:mentioned|suggested|added|prescribed|increased)))|"
-    r"she(?! (?:added|prescribed|increased|upped|raised|lowered|switched|changed|started me|put me|gave me|"
-    r"has (?:mentioned|suggested|added|prescribed|increased)))|hes|shes|him|his|her|they(?! (?:tried|put|gave|started|prescribed|added|switched|increased|upped|"
-    r"raised|had|have|also|then))|ella)\b"
+    r"(?! " + _PRESCRIBER_DID + r")|she(?! " + _PRESCRIBER_DID + r")|hes|shes|him|his|her|"
+    r"they(?! (?:tried|had|have|also|then|" + _PRESCRIBER_DID + r"))|ella)\b"
     r"|\b(?P<patient>pt|pte|patient|paciente|the patient|la paciente|el paciente|mr|mrs|ms|sr|sra|client|cliente)\b"
     # "I think", "I believe" hedge what is said of someone else: "and I think the Ativan".
     r"|\b(?<!bipolar )(?<!type )(?<!bp )(?P<first>i(?! (?:think|believe|guess|suppose|recall|remember|"

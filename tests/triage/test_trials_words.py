@@ -1,0 +1,62 @@
+"""Medication trials: doses said in words and prescribers said as "they" (trials7), on
+sentences written for these tests, with near misses that must stay as they are; and the
+fresh set written before those changes (`fresh_trials7.py`), held whole."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.triage.fresh_trials7 import CASES
+from zoelife.triage.trials import extract_trials
+
+
+def doses(text: str) -> dict[str, float | None]:
+    return {t.drug: t.dose_mg for t in extract_trials(text)}
+
+
+@pytest.mark.parametrize(("text", "wanted"), [
+    # Hundreds then the rest, as a label is read aloud.
+    ("I was on Wellbutrin one fifty for about a year", {"bupropion": 150}),
+    ("effexor two twenty-five, then Cymbalta sixty", {"venlafaxine": 225, "duloxetine": 60}),
+    ("Seroquel three seventy five at night", {"quetiapine": 375}),
+    # Words the library reads, English and Spanish.
+    ("lithium nine hundred milligrams a day", {"lithium": 900}),
+    ("Lamictal a hundred and fifty mg for 4 months", {"lamotrigine": 150}),
+    ("Tomo venlafaxina ciento cincuenta miligramos", {"venlafaxine": 150}),
+    ("escitalopram veinte mg desde hace seis meses", {"escitalopram": 20}),
+    ("sertralina doscientos mg", {"sertraline": 200}),
+    # Near misses: a time of day, a count of tablets or of anything else, is no dose.
+    ("I take Prozac at nine thirty in the morning", {"fluoxetine": None}),
+    ("Zoloft, I take it around eight forty", {"sertraline": None}),
+    ("Trintellix, two twenty mg tablets a day", {"vortioxetine": 20}),
+    ("Lexapro; I did two thirty minute sessions of therapy too", {"escitalopram": None}),
+])
+def test_doses_said_in_words(text: str, wanted: dict[str, float | None]) -> None:
+    assert doses(text) == wanted
+
+
+@pytest.mark.parametrize(("text", "wanted"), [
+    # "they", "she", "he" doing what a prescriber does is the prescriber, not another person.
+    ("They offered me Rexulti but I said no. I stayed on Zoloft 100.", ["sertraline"]),
+    ("They suggested lithium. I take Lamictal 200 and it helps.", ["lamotrigine"]),
+    ("She recommended Trintellix; I've been on it for 3 months.", ["vortioxetine"]),
+    ("He doubled my Lexapro to 20 last month.", ["escitalopram"]),
+    # A suggestion taken up, said of "it" in the next sentence; and not taken up.
+    ("Me sugirió Lexapro. Lo tomé un año.", ["escitalopram"]),
+    ("I was offered Vraylar. I started it last week.", ["cariprazine"]),
+    ("Me sugirió Lexapro. No lo tomé.", []),
+    ("My doctor suggested Abilify. I never took it.", []),
+    # Near misses: someone else taking it is still theirs.
+    ("They take Zoloft too. I've been on Paxil 20 for a year.", ["paroxetine"]),
+    ("My son is 15. He takes Prozac 20. I just want to know about TMS for him.", ["fluoxetine"]),
+])
+def test_prescriber_said_as_a_pronoun(text: str, wanted: list[str]) -> None:
+    assert [t.drug for t in extract_trials(text)] == wanted
+
+
+@pytest.mark.parametrize(("text", "wanted", "wanted_doses"), CASES)
+def test_fresh_set_written_before_the_changes(text: str, wanted: set[str],
+                                              wanted_doses: dict[str, float]) -> None:
+    got = doses(text)
+    assert set(got) == wanted
+    assert {d: got[d] for d in wanted_doses} == wanted_doses
