@@ -114,6 +114,10 @@ def move_authorization(session: Session, authorization_id: int, to_status: str, 
         changes |= {"auth_number": True, "count": decision.approved_units}
     audit.record(session, actor, "coverage.authorization", "request", row.request_id, changes)
     refresh_coverage(session, row.request_id, now)
+    if to_status == "approved":
+        from zoelife.coverage.records.booked import settle_ready  # it reads the gates
+
+        settle_ready(session, row.request_id, actor=actor, now=now)
     return version
 
 

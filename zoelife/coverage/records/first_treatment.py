@@ -76,6 +76,9 @@ def save_spravato_start(session: Session, request_id: int, *, actor: audit.Actor
                  {"rems_enrolled": rems_enrolled_on is not None,
                   "ride_home_confirmed": bool(ride_home_confirmed),
                   "monitored_slot_confirmed": bool(monitored_slot_confirmed)})
+    from zoelife.coverage.records.booked import settle_ready  # it reads this module's gates
+
+    settle_ready(session, request_id, actor=actor, now=now)
     return row
 
 

@@ -139,6 +139,9 @@ def record_benefits(session: Session, request_id: int, treatment: str, *, actor:
     session.flush()
     audit.record(session, actor, "coverage.benefits", "request", request_id,
                  {"treatments": treatment, "method": method, "benefits": True})
+    from zoelife.coverage.records.booked import settle_ready  # it reads the gates, built on this
+
+    settle_ready(session, request_id, actor=actor, now=now)
     return row
 
 
