@@ -87,3 +87,43 @@ CASES: list[tuple[str, set[str], dict[str, float]]] = [
      {"sertraline"}, {"sertraline": 100}),
     ("no meds yet, never been on anything", set(), {}),
 ]
+
+# A second batch, written after the first was read and before any change it led to: the kinds
+# round 6 and the later method work found hardest (retractions, another person's medicine
+# beside the writer's, the clinic's service asked about, ordinary words near a name, brands of
+# other countries, voicemail transcripts, referral shorthand).
+CASES_B: list[tuple[str, set[str], dict[str, float]]] = [
+    ("I put Cymbalta on the form by mistake, it was Effexor I took", {"venlafaxine"}, {}),
+    ("Actually scratch the Abilify, that was my husband's. I've only taken Zoloft.",
+     {"sertraline"}, {}),
+    ("Me equivoqué: no era Rexulti, era Abilify, 5 mg", {"aripiprazole"}, {"aripiprazole": 5}),
+    ("My roommate got me into this, she does Spravato here. I'm on Wellbutrin 300.",
+     {"bupropion"}, {"bupropion": 300}),
+    ("Both my parents take Lexapro. I take Prozac 40.", {"fluoxetine"}, {"fluoxetine": 40}),
+    ("Mi novio toma litio y yo tomo quetiapina 200", {"quetiapine"}, {"quetiapine": 200}),
+    ("Do you guys offer ketamine? I've done 6 months of Trintellix 20.", {"vortioxetine"},
+     {"vortioxetine": 20}),
+    ("¿Ustedes recetan Auvelity? Ya probé Wellbutrin y no me sirvió.", {"bupropion"}, {}),
+    ("Would you be able to manage my lithium? I've been on 900 a day for years.", {"lithium"},
+     {"lithium": 900}),
+    ("hola buenas tardes quería saber si aceptan mi seguro, tomo sertralina de 100",
+     {"sertraline"}, {"sertraline": 100}),
+    ("Llamo de lunes a viernes, tomo paroxetina 20", {"paroxetine"}, {"paroxetine": 20}),
+    ("Pris du Deroxat 20 mg pendant un an, puis Seroplex", {"paroxetine", "escitalopram"},
+     {"paroxetine": 20}),
+    ("Ich habe Cipralex und danach Elontril genommen", {"escitalopram", "bupropion"}, {}),
+    ("hey yeah this is jordan um i been on the lex a pro twenty and before that pax ill it "
+     "didn't do nothing", {"escitalopram", "paroxetine"}, {"escitalopram": 20}),
+    ("uh my doctor has me on well butrin and uh the a bill if I um two milligrams",
+     {"bupropion", "aripiprazole"}, {"aripiprazole": 2}),
+    ("Hx: CIT 40 x 10wk NR; BUP XL 450 x 12 wk partial; ARI 5 aug - akathisia",
+     {"citalopram", "bupropion", "aripiprazole"}, {"citalopram": 40, "bupropion": 450,
+     "aripiprazole": 5}),
+    ("Pt failed adequate trials of 3 SSRIs (details unavailable) and venlafaxine 225.",
+     {"venlafaxine"}, {"venlafaxine": 225}),
+    ("Psychiatrist wants to start Caplyta. Currently Lexapro 20, which I've been on 2 years.",
+     {"escitalopram"}, {"escitalopram": 20}),
+    ("I stopped Zoloft because of side effects. Never tried Prozac.", {"sertraline"}, {}),
+    ("Tomé Xanax cuando murió mi papá, solo unas semanas. Mi papá tomaba Prozac.",
+     {"alprazolam"}, {}),
+]

@@ -352,7 +352,7 @@ def extract_trials(text: str | None) -> list[Trial]:
     mentions = find_mentions(f)
     if not mentions:
         return []
-    patient = who_is_patient(folded, mentions[0].start)
+    patient = who_is_patient(folded, mentions[0].start, tuple(m.start for m in mentions))
     merged: dict[str, dict] = {}
     taken_back = disowned(folded, mentions)
     for i, m in enumerate(mentions):
