@@ -15,6 +15,7 @@ from zoelife.coverage.records.common import (
     CoverageError,
     checked_treatment,
     event,
+    gate_facts_changed,
     request_or_refuse,
 )
 from zoelife.coverage.records.payer_admin import criteria_for
@@ -115,9 +116,7 @@ def move_authorization(session: Session, authorization_id: int, to_status: str, 
     audit.record(session, actor, "coverage.authorization", "request", row.request_id, changes)
     refresh_coverage(session, row.request_id, now)
     if to_status == "approved":
-        from zoelife.coverage.records.booked import settle_ready  # it reads the gates
-
-        settle_ready(session, row.request_id, actor=actor, now=now)
+        gate_facts_changed(session, row.request_id, actor=actor, now=now)
     return version
 
 

@@ -22,7 +22,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from zoelife import audit, settings
-from zoelife.coverage.records.common import CoverageError, clean, event
+from zoelife.coverage.records.common import GATE_FACTS_CHANGED, CoverageError, clean, event
 from zoelife.coverage.records.first_treatment import (
     Gate,
     approved_for,
@@ -154,3 +154,6 @@ def booking_canceled(session: Session, request_id: int, *, actor: audit.Actor, t
         event(session, request_id, SETTLED, actor=actor, now=now,
               detail=f"The booking was canceled in {tool}.")
         refresh_coverage(session, request_id, now)
+
+
+GATE_FACTS_CHANGED.append(settle_ready)
