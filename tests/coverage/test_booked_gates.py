@@ -20,7 +20,7 @@ from zoelife.db.models import AuditEvent, Request
 from zoelife.ingest.importer import import_requests
 from zoelife.vocabulary import label
 
-pytestmark = pytest.mark.db
+pytestmark = [pytest.mark.db, pytest.mark.usefixtures("clock")]
 NOW = FIXED_NOW
 EMAIL = "nora.diaz@example.com"  # the booking fixture's invitee
 
@@ -122,14 +122,24 @@ def test_staff_accept_the_booking_with_a_reason_or_a_cancellation_takes_the_flag
         assert "REMS form" not in json.dumps(row.changes)  # the reason as a fact only
 
 
-def test_a_canceled_booking_takes_its_flag(engine):
+def test_a_canceled_booking_takes_its_flag_and_a_new_booking_meets_the_gate_again(engine):
     payers = seed_payers(engine)
     rid = spravato_request(engine, payers)
     book(engine, "Spravato first dose")
     book(engine, "Spravato first dose", canceled=True)
-    r, flags, _, kinds = state(engine, rid)
+    r, flags, courses, kinds = state(engine, rid)
     assert r.status == "in_progress" and flags == [] and r.coverage_step is None
     assert kinds == ["booking_not_ready", "booking_settled"]
+    assert courses["spravato"] is None  # a first dose still to come, canceled: not begun
+    # Rebooked (a new invitee): the course has not begun, so the gate reads it again.
+    body = body_of("calendly_invitee_created.json")
+    body["payload"]["uri"] = body["payload"]["uri"] + "-rebooked"
+    body["payload"]["scheduled_event"]["name"] = "Spravato first dose"
+    body["payload"]["scheduled_event"]["start_time"] = "2026-03-12T15:00:00.000000Z"
+    import_requests(engine, json.dumps(body).encode(), fmt="json", source="calendly",
+                    name="booking.json")
+    r, flags, courses, _ = state(engine, rid)
+    assert r.status == "scheduled" and len(flags) == 1 and courses["spravato"] is not None
 
 
 def test_a_tms_session_booked_without_the_required_approval_is_flagged_until_approved(engine):
