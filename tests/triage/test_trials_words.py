@@ -84,6 +84,26 @@ def test_taken_back_and_histories_told_in_order(text: str, wanted: list[str]) ->
     assert [t.drug for t in extract_trials(text)] == wanted
 
 
+@pytest.mark.parametrize(("text", "wanted"), [
+    # A relative's medicine said with a possessive is the relative's.
+    ("My sister's Zoloft worked for her. I take Lexapro 10.", ["escitalopram"]),
+    ("my moms xanax helped her. I was on Paxil 20.", ["paroxetine"]),
+    # Near misses: a relative's prescriber or doctor, the medicine the writer's.
+    ("My son's psychiatrist put me on Zoloft", ["sertraline"]),
+    ("my husbands doctor gave me Xanax", ["alprazolam"]),
+])
+def test_a_relatives_medicine_said_with_a_possessive(text: str, wanted: list[str]) -> None:
+    assert [t.drug for t in extract_trials(text)] == wanted
+
+
+def test_the_dose_a_drug_went_to_and_english_once() -> None:
+    assert doses("Mi doctora me subió la venlafaxina a doscientos veinticinco") == {
+        "venlafaxine": 225}
+    assert doses("she upped my Zoloft to 150 in May") == {"sertraline": 150}
+    assert doses("I took Ativan once before a flight") == {"lorazepam": None}
+    assert doses("Tomé Ativan once miligramos") == {"lorazepam": 11}
+
+
 def test_a_spanish_tablet_strength_said_with_de() -> None:
     assert doses("tomo sertralina de 100") == {"sertraline": 100}
     assert doses("tomo sertralina de 2019 a 2021") == {"sertraline": None}

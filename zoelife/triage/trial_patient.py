@@ -32,7 +32,7 @@ _PRESCRIBER_DID = (r"(?:added|prescribed|increased|upped|raised|lowered|switched
 _PERSON = re.compile(
     r"\b(?<!as )(?<!was )(?<!de )(?P<relative>(?:my|mi|his|her|their|our|su|sus|nuestr[oa]|a|an|the|"
     r"un|una|el|la|pts|patients|clients|mia|mio|mon|ma|mein|meine|meinem|meiner|minha|meu) (?:\w+ )?"
-    + RELATIVES + r")\b"
+    + RELATIVES + r"s?)\b"
     r"|^\W*(?P<bare>" + RELATIVES + r")\b"
     # "they tried Seroquel", "they put me on": the prescribers, not someone else.
     # "She added Rexulti", "he upped it": the prescriber, as "they" is.

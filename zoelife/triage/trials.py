@@ -73,8 +73,9 @@ _NUMBER = r"(\d+(?:\.\d+)?|\.\d+)"  # ".5" too: "klonopin .5 at night"
 _DOSE_ANY = re.compile(r"(?<![\w.])" + _NUMBER + r" ?" + _MG + r"(?![a-z])")
 
 # A number right after the name is its dose ("sertraline 200", "Effexor XR 150").
-# "sertralina de 100": Spanish names a tablet's strength with "de".
-_DOSE_BARE_AFTER = re.compile(r"^\s*(?:xr|xl|er|sr|cr|odt|ir|,)?\s*(?:de\s+)?" + _NUMBER + r"(?!\.?\d)\b(?! ?(?:days?|"
+# "sertralina de 100": Spanish names a tablet's strength with "de"; "upped my Zoloft to 100",
+# "me subió la venlafaxina a 225" say the dose it went to.
+_DOSE_BARE_AFTER = re.compile(r"^\s*(?:xr|xl|er|sr|cr|odt|ir|,)?\s*(?:(?:de|a|to|hasta)\s+)?" + _NUMBER + r"(?!\.?\d)\b(?! ?(?:days?|"
                               r"weeks?|wks?|months?|mos?|years?|yrs?|dias?|semanas?|sem|mes(?:es)?|"
                               r"anos?|%|am|pm|yo|times|veces|sessions?|sesiones|infusions?|/))")
 
@@ -303,6 +304,8 @@ def _plausible(number: float) -> bool:
 def _dose(scope: str, before: str) -> float | None:
     digits = _digits(scope)
     bare = _DOSE_BARE_AFTER.search(digits)
+    if bare and re.match(r"\W*once\b(?! (?:mg|miligramos?)\b)", scope):
+        bare = None  # English "once" ("Ativan once"), not Spanish eleven
     found = [float(x) for x in _DOSE_ANY.findall(digits)]
     found += [float(_SMALL[x]) for x in _DOSE_WORDS.findall(digits)]
     for m in _DOSE_TIMES.finditer(digits, 0, 40):
