@@ -39,7 +39,7 @@ _CALLED = re.compile(r"\W*(?:(?:i )?(?:think|guess|believe)\W+)?(?:its|it is) (?
 # Asked to be left off the list: "please don't list Vraylar as a trial", "quiten el Paxil de
 # la lista"; unless the same sentence says it was stopped (an update of current medicines).
 _LEAVE_OFF = re.compile(
-    r"\b(?:remove|delete|take off|cross off|strike|scratch|disregard|ignore|forget(?: about)?|"
+    r"\b(?<!dont )(?<!do not )(?<!please dont )(?:remove|delete|take off|cross off|strike|scratch|disregard|ignore|"
     r"(?:dont|do not) (?:list|count|include|put(?: down)?|add)|olviden|ignoren|"
     r"(?:quiten|quitar|borren|borrar|eliminen|eliminar|tachen|no (?:pongan|incluyan|cuenten|anoten))"
     r")\W+(?:the |el |la |my |mi )?$")
