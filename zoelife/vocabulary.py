@@ -57,7 +57,7 @@ NEXT_STEPS = ("first_contact", "next_attempt", "close_unreachable", "follow_up",
               "wait_person", "wait_other", "confirm", "outcome")
 # A coverage reminder shown as a request's next step when it is due first
 # (zoelife.coverage.reminders; stored in `coverage_step`, never in `next_step`).
-COVERAGE_STEPS = ("coverage_records", "coverage_decision", "coverage_extension")
+COVERAGE_STEPS = ("coverage_records", "coverage_decision", "coverage_extension", "coverage_start")
 # The steps a user may set on a request that is in progress (the rest follow from its moves).
 FOLLOW_UP_STEPS = ("follow_up", "wait_person", "wait_other")
 
@@ -135,6 +135,9 @@ LABELS: dict[str, str] = {
     "coverage_records": "Coverage: chase the missing records",
     "coverage_decision": "Coverage: ask the payer for its decision",
     "coverage_extension": "Coverage: request an extension",
+    "coverage_start": "Coverage: booked first treatment not ready",
+    "booking_not_ready": "Booked first treatment not ready",
+    "booking_settled": "Booked first treatment settled",
     "chased": "Chased",
     "tms_override": "First TMS session override",
     "not_needed": "Not needed",

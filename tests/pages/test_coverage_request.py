@@ -337,3 +337,33 @@ def test_psychotherapy_in_the_message_is_suggested_and_staff_confirm_it_into_the
     assert held["psychotherapy"] is True and held["psychotherapy_detail"] == said
     with_check = [m.value for m in at.markdown if "a psychotherapy trial" in m.value]
     assert with_check and "check" in with_check[0] and "missing" not in with_check[0]
+
+
+def test_a_booked_first_dose_not_ready_is_shown_and_staff_accept_it_with_a_reason(app_db):
+    """A Calendly booking cannot ask for the override: the tab shows what it lacks and staff
+    give the reason here (docs/coverage.md, "Bookings and the gates")."""
+    import json
+
+    from tests.ingest.connector_cases import body_of
+    from zoelife.ingest.importer import import_requests
+
+    rid, _ = seeded(app_db, cards=False, treatments=("Spravato",),
+                    email="nora.diaz@example.com", first_name="Nora", last_name="Diaz")
+    body = body_of("calendly_invitee_created.json")
+    body["payload"]["scheduled_event"]["name"] = "Spravato first dose"
+    engine = make_engine(app_db)
+    import_requests(engine, json.dumps(body).encode(), fmt="json", source="calendly",
+                    name="booking.json")
+    engine.dispose()
+    at = opened(app_db, rid)
+    assert any("Booked in calendly: Spravato start not ready: missing REMS patient enrolment"
+               in w.value for w in at.warning)
+    button(at, "Accept the booking").click()
+    at.run()
+    assert any("Say why" in e.value for e in at.error)
+    [t for t in at.text_input if t.label.startswith("Accept the booked")][0].set_value(
+        "REMS enrolment done by phone with the prescriber")
+    button(at, "Accept the booking").click()
+    at.run()
+    assert read_db(app_db, lambda s: records.open_flags(s, rid)) == []
+    assert not any("Booked in calendly" in w.value for w in at.warning)

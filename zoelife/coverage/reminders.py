@@ -10,7 +10,9 @@ own dates and its payer's thresholds (`checklist.Criteria`):
   (the appeal) or the last chase;
 - `coverage_extension`: approved and not extended, by the close of the business day
   `expiring_days` before it ends, or once `units_left` or fewer approved sessions remain (due
-  when the sessions used were recorded).
+  when the sessions used were recorded);
+- `coverage_start`: a first treatment booked through a scheduling tool while its gate was not
+  open (`records.booked`), due when it was booked, until settled.
 
 A request's earliest reminder is stored on it (`coverage_step`, `coverage_due_at`), and its
 `next_due_at` is the earlier of its own next step's due time and that reminder's: the worklist
@@ -32,7 +34,7 @@ from sqlalchemy import and_, exists, select
 from sqlalchemy.orm import Session, aliased
 
 from zoelife.coverage import checklist
-from zoelife.db.models import Authorization, PayerCriteria, Request
+from zoelife.db.models import Authorization, CoverageEvent, PayerCriteria, Request
 from zoelife.vocabulary import COVERAGE_STEPS
 
 STEPS = COVERAGE_STEPS
@@ -43,7 +45,12 @@ ACTIONS = {
                         "then mark it chased",
     "coverage_decision": "call the payer for the decision, then mark it chased",
     "coverage_extension": "request an extension from the payer",
+    "coverage_start": "complete what is missing below, or call the person to move the booking, "
+                      "or accept it with a reason",
 }
+# A first treatment booked through a scheduling tool while its gate was not open
+# (`records.booked`): flagged by `booking_not_ready`, until `booking_settled`.
+BOOKING_FLAGS = ("booking_not_ready", "booking_settled")
 
 
 @dataclass(frozen=True)
@@ -124,6 +131,34 @@ _AUTH_FACTS = (Authorization.id, Authorization.request_id, Authorization.treatme
                Authorization.units_used, Authorization.units_at)
 
 
+def booking_flags(session: Session, request_ids: list[int]) -> dict[int, list[Reminder]]:
+    """Each request's bookings still flagged not ready, due when flagged (at once: the booked
+    time is the person's, and only staff can act). Named columns only, like `earliest_for`."""
+    out: dict[int, list[Reminder]] = {}
+    for i in range(0, len(request_ids), 500):
+        latest: dict[int, dict[int | None, Any]] = {}
+        for row in session.execute(
+                select(CoverageEvent.request_id, CoverageEvent.authorization_id,
+                       CoverageEvent.kind, CoverageEvent.detail, CoverageEvent.occurred_at,
+                       Authorization.treatment)
+                .outerjoin(Authorization, Authorization.id == CoverageEvent.authorization_id)
+                .where(CoverageEvent.request_id.in_(request_ids[i:i + 500]),
+                       CoverageEvent.kind.in_(BOOKING_FLAGS))
+                .order_by(CoverageEvent.occurred_at, CoverageEvent.id)).all():
+            mine = latest.setdefault(row.request_id, {})
+            if row.kind == "booking_settled" and row.authorization_id is None:
+                mine.clear()  # canceled, or accepted by staff: the whole request
+            else:
+                mine[row.authorization_id] = row
+        for rid, rows in latest.items():
+            flags = [Reminder("coverage_start", _aware(r.occurred_at), r.authorization_id or 0,
+                              r.treatment or "", r.detail or "booked first treatment not ready")
+                     for r in rows.values() if r.kind == "booking_not_ready"]
+            if flags:
+                out[rid] = flags
+    return out
+
+
 def earliest_for(session: Session, request_ids: Iterable[int], schedule
                  ) -> dict[int, Reminder]:
     """Each request's earliest coverage reminder (requests without one are left out). Named
@@ -152,6 +187,11 @@ def earliest_for(session: Session, request_ids: Iterable[int], schedule
                 if best is None or (r.due_at, r.authorization_id) < (best.due_at,
                                                                      best.authorization_id):
                     found[row.request_id] = r
+    for rid, flags in booking_flags(session, ids).items():
+        for r in flags:
+            best = found.get(rid)
+            if best is None or r.due_at <= best.due_at:
+                found[rid] = r
     return found
 
 
@@ -173,6 +213,9 @@ def of_request(session: Session, request_id: int, schedule) -> dict[int, list[Re
         found = reminders_for(row, criteria, extended=bool(row.extended), schedule=schedule)
         if found:
             out[row.id] = sorted(found, key=lambda r: r.due_at)
+    for r in booking_flags(session, [request_id]).get(request_id, []):
+        out[r.authorization_id] = sorted([*out.get(r.authorization_id, []), r],
+                                         key=lambda x: x.due_at)
     return out
 
 

@@ -4,8 +4,10 @@
   of the same person (docs/vocabulary.md's matching), moved to `scheduled` with the appointment's time
   and kind. Its answers are attached as a submission (assessed: words of crisis still raise
   the request's level). Without an open request, the booking opens one, already scheduled.
+- A booked first treatment meets the coverage gates without an override: kept, counted, and
+  flagged for staff when not ready (`zoelife.coverage.records.booked`).
 - A cancellation (`invitee.canceled`) puts the request its booking scheduled back on the
-  worklist (`scheduled` -> `in_progress`, with the reason).
+  worklist (`scheduled` -> `in_progress`, with the reason), and takes its flag with it.
 Each is recorded in the intake ledger under the invitee's id, so a re-sent booking or
 cancellation changes nothing.
 """
@@ -18,6 +20,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from zoelife import audit
+from zoelife.coverage.records import booked as booked_gates
 from zoelife.db.models import IntakeKey, Request
 from zoelife.ingest.connectors import CANCELLATION, Submission
 from zoelife.intake import lifecycle, matching
@@ -54,6 +57,10 @@ def _schedule(session: Session, request: Request, sub: Submission, *, actor: aud
     lifecycle.change_status(session, request.id, actor=actor, seen_version=request.version,
                             to_status="scheduled", appointment_at=start,
                             appointment_kind=kind, reason=f"booked in {sub.tool}", now=now)
+    # The gates of a first treatment, without the override a webhook cannot ask for: the
+    # booking is kept and, when not ready, flagged for staff (docs/coverage.md).
+    booked_gates.gate_booking(session, request.id, kind=kind, at=start, tool=sub.tool, actor=actor,
+                        now=now)
 
 
 def _person_open_request(session: Session, inp: RequestInput) -> Request | None:
@@ -107,9 +114,12 @@ def _cancel(session: Session, source: str, external_id: str, inp: RequestInput,
     if request is None:
         request = _person_open_request(session, inp)
     if request is not None and request.status == "scheduled":
+        was_at = request.appointment_at
         lifecycle.change_status(session, request.id, actor=actor, seen_version=request.version,
                                 to_status="in_progress",
                                 reason=f"the booking was canceled in {sub.tool}", now=now)
+        booked_gates.booking_canceled(session, request.id, actor=actor, tool=sub.tool,
+                                      was_at=was_at, now=now)
     session.add(IntakeKey(source=source, external_id=key, kind="submission",
                           request_id=request.id if request is not None else None,
                           first_seen_at=now, content_digest=content_digest(inp)))

@@ -71,6 +71,10 @@ _TAKING_BEFORE = re.compile(
 
 _LIST_AFTER_DRUG = re.compile(r"^\W*" + _FILLERS + r"$")
 
+# A history told in order, shortly after a drug: "lex a pro twenty and before that pax ill".
+_SEQUENCE_BEFORE = re.compile(r"\b(?:(?:before|after) (?:that|this|it)|(?:antes|despues) de (?:eso|ese|esa))\W+"
+                              + _FILLERS + r"$")
+
 _NUMBER_NEXT = re.compile(r"^\W{0,3}" + _RELEASE + r"(?:\d|(?:one|two|three|four|five|six|seven|eight|nine|ten|twenty|thirty|"
                           r"forty|fifty|sixty|seventy|eighty|ninety|hundred|point|half|uno|dos|tres|cuatro|"
                           r"cinco|seis|siete|ocho|nueve|diez|veinte|treinta|cuarenta|cincuenta|sesenta|cien)\b)")
@@ -184,7 +188,9 @@ def _medicine_talked_of(folded: str, start: int, end: int, found: list[tuple[int
                 or _BARE_DOSE_NEXT.match(folded[end:])
                 or any(_LIST_AFTER_DRUG.match(folded[e:start]) for s, e, _ in found if e <= start)
                 or (_AND_AFTER.search(folded[max(0, start - 30):start])
-                    and any(sentence_start <= s and e <= start for s, e, _ in found)))
+                    and any(sentence_start <= s and e <= start for s, e, _ in found))
+                or (any(e <= start < e + 120 for s, e, _ in found)
+                    and bool(_SEQUENCE_BEFORE.search(folded[max(0, start - 40):start]))))
 
 
 # Words that only join others (articles, pronouns, conjunctions, prepositions in English and
@@ -232,7 +238,9 @@ def _sounded_names(f: Folded, words: list[re.Match[str]], taken: list[bool],
                 continue
             if not (dose_next or taking_before or _BARE_DOSE_NEXT.match(folded[end:])
                     or _WORDS_DOSE_NEXT.match(folded[end:])
-                    or any(_LIST_AFTER_DRUG.match(folded[e:start]) for s, e, _ in found if e <= start)):
+                    or any(_LIST_AFTER_DRUG.match(folded[e:start]) for s, e, _ in found if e <= start)
+                    or (any(e <= start < e + 120 for s, e, _ in found)
+                        and bool(_SEQUENCE_BEFORE.search(folded[max(0, start - 40):start])))):
                 continue
             name = sounds_like_name("".join(w.group(0) for w in run), dose_next or number_next)
             if name:

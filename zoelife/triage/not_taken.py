@@ -137,7 +137,18 @@ _NOT_YET_OF_IT = re.compile(
     r"tomado|probado)\b|\bnunca (?:la|lo|las|los) (?:surti|compre|empece|tome|probe)\b")
 
 
-def _not_taken_next(folded: str, mention: Mention, mentions: list[Mention]) -> bool:
+# The reverse: a suggestion taken up, said of "it" in the next sentence ("She recommended
+# Trintellix; I've been on it for 3 months", "Me sugirió Lexapro. Lo tomé un año").
+_TAKEN_IT = re.compile(
+    r"\b(?:(?:ive|i have|i|weve|we)(?: (?!never|not|didnt|havent|hadnt|dont|wont|cant)\w+)? (?:been on|took|taken|tried|started|been taking|was on|"
+    r"stayed on|stuck with)) (?:it|them|that one)\b(?! (?:yet|again))"
+    r"|(?<!\bno )(?<!\bnunca )\b(?:ya )?(?:lo|la|los|las) (?:tome|tomo|empece|probe|estoy tomando|he tomado|llevo tomando)\b")
+
+
+def _next_sentence_of_it(folded: str, mention: Mention, mentions: list[Mention],
+                         words: re.Pattern[str]) -> bool:
+    """Whether the next sentence, when it names no drug and the mention is its sentence's
+    last, says `words` (of "it")."""
     if any(m.sentence == mention.sentence and m.start > mention.start for m in mentions):
         return False
     end = mention.sentence[1]
@@ -145,7 +156,11 @@ def _not_taken_next(folded: str, mention: Mention, mentions: list[Mention]) -> b
     stop = following.end() if following else len(folded)
     if any(end <= m.start < stop for m in mentions):
         return False
-    return bool(_NOT_YET_OF_IT.search(folded, end, stop))
+    return bool(words.search(folded, end, stop))
+
+
+def _not_taken_next(folded: str, mention: Mention, mentions: list[Mention]) -> bool:
+    return _next_sentence_of_it(folded, mention, mentions, _NOT_YET_OF_IT)
 
 
 # A time to come said right after a drug (and its dose): "switching me from Zoloft to Lexapro
@@ -167,6 +182,8 @@ def _not_taken(folded: str, mention: Mention, mentions: list[Mention]) -> bool:
     group = next((g for g in groups if mention in g), [mention])
     if _FROM_A_LATER_DAY.match(folded[group[-1].end:s1]):
         return True
+    if _next_sentence_of_it(folded, mention, mentions, _TAKEN_IT):
+        return False
     for pattern in (_PLANNED, _REFUSED):
         for cue in pattern.finditer(folded, s0, s1):
             group = _attached(cue, groups, folded)

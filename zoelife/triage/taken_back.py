@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 
 from zoelife.triage.drug_mentions import Mention
+from zoelife.triage.trial_patient import RELATIVES
 
 # A name taken back for the next one: "I wrote Paxil but I meant Prozac", "Zoloft, sorry, I mean
 # Lexapro", "puse Paxil, quise decir Prozac", "Celexa, no, mejor dicho Lexapro".
@@ -46,7 +47,8 @@ _CALLED = re.compile(r"\W*(?:(?:i )?(?:think|guess|believe)\W+)?(?:its|it is) (?
 # Asked to be left off the list: "please don't list Vraylar as a trial", "quiten el Paxil de
 # la lista"; unless the same sentence says it was stopped (an update of current medicines).
 _LEAVE_OFF = re.compile(
-    r"\b(?:remove|delete|take off|cross off|strike|(?:dont|do not) (?:list|count|include|put(?: down)?|add)|"
+    r"\b(?<!dont )(?<!do not )(?<!please dont )(?:remove|delete|take off|cross off|strike|scratch|disregard|ignore|"
+    r"(?:dont|do not) (?:list|count|include|put(?: down)?|add)|olviden|ignoren|"
     r"(?:quiten|quitar|borren|borrar|eliminen|eliminar|tachen|no (?:pongan|incluyan|cuenten|anoten))"
     r")\W+(?:the |el |la |my |mi )?$")
 _STOPPED = re.compile(r"\b(?:stopped|quit|no longer|discontinued|came off|tapered|deje|dejo|suspend\w*|ya no)\b")
@@ -55,6 +57,20 @@ _STOPPED = re.compile(r"\b(?:stopped|quit|no longer|discontinued|came off|tapere
 _NEVER_AFTER = re.compile(
     r"^\W*(?:(?:i|that i|which i|yo) )?(?:never|nunca) (?:(?:lo|la|los|las) )?(?:actually |really |even )?"
     r"(?:took|taken|tried|tome|probe|use|used|started|empece)\b")
+
+# Said right after the name to be someone else's: "the Abilify, that was my husband's",
+# "el litio es de mi mamá".
+_THEIRS_AFTER = re.compile(
+    r"^\W*(?:(?:that|this|it|that one|which|eso|ese|esa|ese era|lo|que)\W+)?(?:was|is|were|es|era|fue)\W+"
+    r"(?:(?:actually|really|en realidad)\W+)?(?:my|mi|de mi|for my|para mi) " + RELATIVES + r"(?:s|es)?\b(?!\W+(?:too|also|tambien))"
+    # "Xanax was my mom's but I took it": the writer took it all the same.
+    r"(?![^.;!?]{0,30}\b(?:but|pero) (?:i|yo|me)\b)")
+
+# The name denied at the start of its sentence or after a mix-up said before it: "Not Prozac,
+# it was Paxil", "Me equivoqué: no era Rexulti, era Abilify".
+_DENIED_BEFORE = re.compile(
+    r"(?:^|[:;,\u2014-]|\b(?:sorry|perdon|oops|me equivoque|me confundi|correction|correccion|actually))"
+    r"\W*(?:not|no|it wasnt|wasnt|no fue|no era)\W*$")
 
 # "Lexapro, not Lamictal", "Zoloft y no Paxil": the drug after "not" is the one taken back.
 _NOT_THIS = re.compile(r"\W*(?:and |y )?(?:not|no|instead of|en vez de|en lugar de)\W+(?:the |el |la )?")
@@ -87,8 +103,7 @@ def disowned(folded: str, mentions: list[Mention]) -> set[str]:
             out.add(a.drug.generic)
         elif a.sentence == b.sentence and _NOT_THIS.fullmatch(gap):
             out.add(b.drug.generic)
-        elif (a.sentence == b.sentence and re.fullmatch(r"\W*(?:not|no|it wasnt|wasnt|no fue|no era)\W*",
-                                                          folded[a.sentence[0]:a.start])
+        elif (a.sentence == b.sentence and _DENIED_BEFORE.search(folded[a.sentence[0]:a.start])
               and re.fullmatch(r"\W*(?:it was|but|sino|era|fue)\W+(?:the |el |la )?", gap)):
             out.add(a.drug.generic)  # "Not Prozac, it was Paxil", "No fue Prozac, fue Paxil"
     for m in mentions:
@@ -96,6 +111,8 @@ def disowned(folded: str, mentions: list[Mention]) -> set[str]:
                 or _NEVER_AFTER.match(folded[m.end:m.end + 40])
                 or (_NOT_YET.search(folded[max(m.sentence[0], m.start - 40):m.start])
                     and not _A_PAUSE_AFTER.match(folded[m.end:m.end + 20]))):
+            out.add(m.drug.generic)
+        elif _THEIRS_AFTER.match(folded[m.end:m.end + 40]):
             out.add(m.drug.generic)
         elif (_LEAVE_OFF.search(folded[max(m.sentence[0], m.start - 40):m.start])
               and not _STOPPED.search(folded, *m.sentence)):

@@ -11,13 +11,20 @@ RELATIVES = (r"(?:mom|mother|mum|dad|father|husband|wife|sister|brother|friend|s
               r"partner|boyfriend|girlfriend|fiance|cousin|aunt|uncle|grandma|grandmother|grandpa|"
               r"grandfather|roommate|teen|teenager|kid|child|mama|papa|madre|padre|esposo|esposa|"
               r"marido|hermano|hermana|hijo|hija|amigo|amiga|novio|novia|abuela|abuelo|tia|tio|"
-              r"prima|primo|pareja|bf|gf|hubby|"
+              r"prima|primo|pareja|bf|gf|hubby|parents|padres|folks|"
               # French, Italian, German and Portuguese: letters come from those countries too.
               r"mari|femme|mere|pere|soeur|frere|fils|fille|marito|moglie|sorella|fratello|figlio|figlia|"
               r"mann|frau|mutter|vater|schwester|bruder|sohn|tochter|mae|pai|irma|irmao|filho|filha)")
 
 # "my", "mi" and the possessives of those languages ("mia madre", "mon mari", "meine Frau").
 _MY = r"(?:my|mi|our|mia|mio|mon|ma|mein|meine|meinem|meiner|minha|meu)"
+
+# What a prescriber does, said with "he", "she" or "they" ("she added Rexulti", "they
+# offered lithium"): the prescriber, not someone else whose medicine it is.
+_PRESCRIBER_DID = (r"(?:added|prescribed|increased|upped|raised|lowered|switched|changed|doubled|"
+                   r"tapered|offered|suggested|recommended|started me|put me|gave me|took me|moved me|"
+                   r"told me|has (?:mentioned|suggested|added|prescribed|increased|offered|"
+                   r"recommended))")
 
 # Who a clause is about, nearest first: a relative, a pronoun for someone else, the patient of
 # a referral, or the writer.
@@ -31,11 +38,8 @@ _PERSON = re.compile(
     # "they tried Seroquel", "they put me on": the prescribers, not someone else.
     # "She added Rexulti", "he upped it": the prescriber, as "they" is.
     r"|\b(?P<third>he(?! (?:tomado|probado|estado|sido|tenido|intentado|usado|recibido|dejado))"
-    r"(?! (?:added|prescribed|increased|upped|raised|lowered|switched|changed|started me|put me|gave me|"
-    r"has (?:mentioned|suggested|added|prescribed|increased)))|"
-    r"she(?! (?:added|prescribed|increased|upped|raised|lowered|switched|changed|started me|put me|gave me|"
-    r"has (?:mentioned|suggested|added|prescribed|increased)))|hes|shes|him|his|her|they(?! (?:tried|put|gave|started|prescribed|added|switched|increased|upped|"
-    r"raised|had|have|also|then))|ella)\b"
+    r"(?! " + _PRESCRIBER_DID + r")|she(?! " + _PRESCRIBER_DID + r")|hes|shes|him|his|her|"
+    r"they(?! (?:tried|had|have|also|then|" + _PRESCRIBER_DID + r"))|ella)\b"
     r"|\b(?P<patient>pt|pte|patient|paciente|the patient|la paciente|el paciente|mr|mrs|ms|sr|sra|client|cliente)\b"
     # "I think", "I believe" hedge what is said of someone else: "and I think the Ativan".
     r"|\b(?<!bipolar )(?<!type )(?<!bp )(?P<first>i(?! (?:think|believe|guess|suppose|recall|remember|"
@@ -127,6 +131,15 @@ _FOR_ME = re.compile(
     r"(?:yo )?nunca (?:(?:lo|la) )?(?:he tomado|tome|he probado)|creo que (?:tengo|estoy|yo)|tengo " + _ILLNESS +
     r"|estoy " + _ILLNESS + r"|me interesa|i might (?:be|have)|i worry i)")
 
+# The writer's own present taking opening a sentence or after "and": "My husband takes
+# Xanax. I take Zoloft 50", "mi novio toma litio y yo tomo quetiapina". Not a parent's aside
+# ("I take Zoloft myself", "I'm on Lexapro too") nor taking someone somewhere.
+_I_TAKE_NOW = re.compile(
+    r"(?:^|[.;!?]\s*|\b(?:and|but|y|pero) )(?:i|yo) (?:(?:also|currently|now|only|just|still|"
+    r"actualmente|ahora|solo) )?(?:take|tomo|am taking|estoy tomando|have been taking|"
+    r"llevo tomando)\b(?! (?:him|her|them|my|mi|care|lo|la|le|les)\b)"
+    r"(?![^.;!?]{0,40}\b(?:myself|too|as well|tambien|yo misma?|for my own)\b)")
+
 
 # The writer saying outright that the help is for them: weighs as much as "writing for my son".
 # ... and that it is for someone else: "Es para él la cita", "the appointment is for my son".
@@ -154,10 +167,13 @@ class Patient:
     relative: str = ""
 
 
-def who_is_patient(folded: str, first_drug_at: int) -> Patient:
+def who_is_patient(folded: str, first_drug_at: int, drug_starts: tuple[int, ...] = ()) -> Patient:
     """Who the message asks the clinic about, by weighing the writer's words for another person
     ("escribo por mi abuela", "my son has been on...", "¿le sirve?") against words for
-    themselves ("I have only tried", "creo que tengo depresión")."""
+    themselves ("I have only tried", "creo que tengo depresión"). A relative named taking a
+    medicine at the opening and the writer's own present taking after it ("My mom takes
+    Lexapro. I take Prozac 40") weigh by the drugs told of each: the writer unless more are
+    told of the relative ("Mi hijo toma Elvanse; antes probó Rubifen... Yo tomo Cipralex")."""
     opening = folded[:220]
     for_relative = _FOR_A_RELATIVE.search(opening)
     parent_of = _PARENT_OF.search(opening)
@@ -166,6 +182,11 @@ def who_is_patient(folded: str, first_drug_at: int) -> Patient:
         3 if for_relative or parent_of else 0) + (
         1 if relative_taking else 0)
     for_me = len(_FOR_ME.findall(folded)) + 3 * len(_PLAINLY_ME.findall(folded))
+    mine = _I_TAKE_NOW.search(folded, relative_taking.end()) if relative_taking else None
+    if mine and not (for_relative or parent_of) and for_them - 1 <= for_me:
+        theirs = sum(1 for d in drug_starts if d < mine.start())
+        if theirs <= len(drug_starts) - theirs:
+            for_me += 1
     if for_them > for_me:
         if for_relative:
             return Patient("relative", for_relative.group("who") or for_relative.group("subject"))

@@ -32,6 +32,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from zoelife.triage.dose_words import hundreds_said_short
 from zoelife.triage.drug_mentions import SENTENCE_END, Mention, clause_bounds, find_mentions
 from zoelife.triage.taken_back import disowned
 from zoelife.triage.trial_owner import is_own_trial
@@ -73,7 +74,9 @@ _NUMBER = r"(\d+(?:\.\d+)?|\.\d+)"  # ".5" too: "klonopin .5 at night"
 _DOSE_ANY = re.compile(r"(?<![\w.])" + _NUMBER + r" ?" + _MG + r"(?![a-z])")
 
 # A number right after the name is its dose ("sertraline 200", "Effexor XR 150").
-_DOSE_BARE_AFTER = re.compile(r"^\s*(?:xr|xl|er|sr|cr|odt|ir|,)?\s*" + _NUMBER + r"(?!\.?\d)\b(?! ?(?:days?|"
+# "sertralina de 100": Spanish names a tablet's strength with "de"; "upped my Zoloft to 100",
+# "me subió la venlafaxina a 225" say the dose it went to.
+_DOSE_BARE_AFTER = re.compile(r"^\s*(?:xr|xl|er|sr|cr|odt|ir|,)?\s*(?:(?:de|a|to|hasta)\s+)?" + _NUMBER + r"(?!\.?\d)\b(?! ?(?:days?|"
                               r"weeks?|wks?|months?|mos?|years?|yrs?|dias?|semanas?|sem|mes(?:es)?|"
                               r"anos?|%|am|pm|yo|times|veces|sessions?|sesiones|infusions?|/))")
 
@@ -227,6 +230,9 @@ def _digits(text: str) -> str:
 
     # "three hundred three times a day" must not read as 303.
     text = re.sub(r"\b(two|three|four)(?= times\b)", lambda m: str(_SMALL[m.group(1)]), text)
+    text = hundreds_said_short(text)
+    # "a hundred and fifty": the "a" is the number one.
+    text = re.sub(r"\ba (?=hundred\b)", "one ", text)
     # Half a milligram: "medio miligramo", "half a mg".
     text = re.sub(r"\b(?:medio|half an?|meio)(?= (?:mg|milligram|miligramo|miligrama))", "0.5", text)
     try:
@@ -275,6 +281,8 @@ def _plausible(number: float) -> bool:
 def _dose(scope: str, before: str) -> float | None:
     digits = _digits(scope)
     bare = _DOSE_BARE_AFTER.search(digits)
+    if bare and re.match(r"\W*once\b(?! (?:mg|miligramos?)\b)", scope):
+        bare = None  # English "once" ("Ativan once"), not Spanish eleven
     found = [float(x) for x in _DOSE_ANY.findall(digits)]
     found += [float(_SMALL[x]) for x in _DOSE_WORDS.findall(digits)]
     for m in _DOSE_TIMES.finditer(digits, 0, 40):
@@ -325,7 +333,7 @@ def extract_trials(text: str | None) -> list[Trial]:
     mentions = find_mentions(f)
     if not mentions:
         return []
-    patient = who_is_patient(folded, mentions[0].start)
+    patient = who_is_patient(folded, mentions[0].start, tuple(m.start for m in mentions))
     merged: dict[str, dict] = {}
     taken_back = disowned(folded, mentions)
     for i, m in enumerate(mentions):

@@ -47,6 +47,7 @@ def show(r: Request, *, who: Actor, seen_version: int, zone, treatments, now: dt
         tms_approved = (records.approved_for(session, r.id, "tms", now.astimezone(zone).date())
                         if tms_why else None)
         events = records.timeline(session, r.id)
+        booked_flags = records.open_flags(session, r.id)
     names = {p.id: p.name for p in payer_rows}
     active = [p.id for p in payer_rows if p.is_active]
 
@@ -55,6 +56,16 @@ def show(r: Request, *, who: Actor, seen_version: int, zone, treatments, now: dt
 
     st.caption("Member ids and card images are for the front desk only: they never appear in "
                "exports or on managers' pages.")
+    if booked_flags:
+        # A first treatment booked through the scheduling tool while not ready: the webhook
+        # could not ask for the override, so staff give it here (or complete what is missing).
+        for f in booked_flags:
+            st.warning(f"{fmt(f.occurred_at)}  {f.detail}", icon=":material/event_busy:")
+        with st.form(f"booked_{r.id}"):
+            reason = st.text_input("Accept the booked first treatment as it is: reason (audited)")
+            if st.form_submit_button("Accept the booking"):
+                w.perform(lambda s: records.settle_booking(s, r.id, actor=who, reason=reason),
+                          success="Booking accepted.")
     insurance_panel.show(r, who=who, coverage=coverage, card_images=card_images, names=names,
                          active=active)
     benefits_panel.show(r, who=who, treatments=treatments, coverage=coverage, benefits=benefits,

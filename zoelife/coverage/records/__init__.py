@@ -21,6 +21,13 @@ from zoelife.coverage.records.authorizations import (
     set_evidence,
     timeline,
 )
+from zoelife.coverage.records.booked import (
+    booking_canceled,
+    gate_booking,
+    open_flags,
+    settle_booking,
+    settle_ready,
+)
 from zoelife.coverage.records.common import (
     BENEFITS_FRESH_DAYS,
     CoverageError,
@@ -73,6 +80,11 @@ __all__ = [
     "add_payer",
     "approved_for",
     "authorizations_of",
+    "booking_canceled",
+    "gate_booking",
+    "open_flags",
+    "settle_booking",
+    "settle_ready",
     "chase_authorization",
     "checked_treatment",
     "checklist_of",

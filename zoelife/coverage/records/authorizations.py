@@ -15,6 +15,7 @@ from zoelife.coverage.records.common import (
     CoverageError,
     checked_treatment,
     event,
+    gate_facts_changed,
     request_or_refuse,
 )
 from zoelife.coverage.records.payer_admin import criteria_for
@@ -114,6 +115,8 @@ def move_authorization(session: Session, authorization_id: int, to_status: str, 
         changes |= {"auth_number": True, "count": decision.approved_units}
     audit.record(session, actor, "coverage.authorization", "request", row.request_id, changes)
     refresh_coverage(session, row.request_id, now)
+    if to_status == "approved":
+        gate_facts_changed(session, row.request_id, actor=actor, now=now)
     return version
 
 

@@ -4,6 +4,7 @@ checking a treatment, trimming text, and the coverage timeline's events."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 
 from sqlalchemy.orm import Session
 
@@ -46,3 +47,15 @@ def event(session: Session, request_id: int, kind: str, *, actor: audit.Actor,
     session.add(row)
     session.flush()
     return row
+
+
+# Called after a write that may open a first treatment's gate (REMS enrolment, benefits, an
+# approval): `booked` registers here to settle a flagged booking, so that the records the
+# gates read need not import what reads the gates.
+GATE_FACTS_CHANGED: list[Callable[..., object]] = []
+
+
+def gate_facts_changed(session: Session, request_id: int, *, actor: audit.Actor,
+                       now: dt.datetime | None = None) -> None:
+    for hook in GATE_FACTS_CHANGED:
+        hook(session, request_id, actor=actor, now=now)

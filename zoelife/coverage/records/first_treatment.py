@@ -14,7 +14,13 @@ from sqlalchemy.orm import Session
 from zoelife import audit, settings
 from zoelife.coverage import appointment_kinds, machine
 from zoelife.coverage.records.authorizations import authorizations_of, open_authorization
-from zoelife.coverage.records.common import CoverageError, clean, event, request_or_refuse
+from zoelife.coverage.records.common import (
+    CoverageError,
+    clean,
+    event,
+    gate_facts_changed,
+    request_or_refuse,
+)
 from zoelife.coverage.records.insurance import coverage_of, latest_benefits
 from zoelife.db.models import Authorization, PayerCriteria, SpravatoStart
 from zoelife.intake import lifecycle
@@ -76,6 +82,7 @@ def save_spravato_start(session: Session, request_id: int, *, actor: audit.Actor
                  {"rems_enrolled": rems_enrolled_on is not None,
                   "ride_home_confirmed": bool(ride_home_confirmed),
                   "monitored_slot_confirmed": bool(monitored_slot_confirmed)})
+    gate_facts_changed(session, request_id, actor=actor, now=now)
     return row
 
 

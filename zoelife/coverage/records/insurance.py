@@ -17,6 +17,7 @@ from zoelife.coverage.records.common import (
     CoverageError,
     checked_treatment,
     clean,
+    gate_facts_changed,
     request_or_refuse,
 )
 from zoelife.db.models import Authorization, BenefitCheck, CardImage, Coverage, Payer, Request
@@ -139,6 +140,7 @@ def record_benefits(session: Session, request_id: int, treatment: str, *, actor:
     session.flush()
     audit.record(session, actor, "coverage.benefits", "request", request_id,
                  {"treatments": treatment, "method": method, "benefits": True})
+    gate_facts_changed(session, request_id, actor=actor, now=now)
     return row
 
 
