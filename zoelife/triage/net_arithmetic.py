@@ -27,7 +27,6 @@ shared across users).
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Sequence
 from functools import lru_cache
 from types import SimpleNamespace
@@ -67,13 +66,12 @@ class NetArithmetic:
                 raise Unsupported("not a binary logistic regression")
         self._char_vocabulary = char_vectorizer.vocabulary_
         self._word_vocabulary = word_vectorizer.vocabulary_
-        self._char_idf = char_vectorizer.idf_
-        self._word_idf = word_vectorizer.idf_
         self._n_char = len(self._char_vocabulary)
+        self._idf = np.concatenate((char_vectorizer.idf_, word_vectorizer.idf_))
         self._white_spaces = char_vectorizer._white_spaces
         self._tokenize = word_vectorizer.build_tokenizer()
-        self._coefs = [np.ascontiguousarray(m.coef_[0], dtype=np.float64)
-                       for m in (flagged, urgent)]
+        self._coefs = np.ascontiguousarray(np.stack((flagged.coef_[0], urgent.coef_[0]), axis=1),
+                                           dtype=np.float64)
         self._intercepts = [m.intercept_ for m in (flagged, urgent)]
         self.char_columns = lru_cache(maxsize=WORD_CACHE)(self._char_columns)
 
@@ -98,72 +96,73 @@ class NetArithmetic:
                 break
         return tuple(out)
 
-    def _char_counts(self, lowered: str) -> Counter:
+    def _char_ids(self, lowered: str, out: list[int]) -> None:
         columns = self.char_columns
-        found: list[int] = []
         for word in self._white_spaces.sub(" ", lowered).split():
-            found.extend(columns(word))
-        return Counter(found)
+            out.extend(columns(word))
 
-    def _word_counts(self, lowered: str) -> Counter:
+    def _word_ids(self, lowered: str, out: list[int]) -> None:
         vocabulary = self._word_vocabulary
+        offset = self._n_char  # the union puts the word block after the characters
         tokens = self._tokenize(lowered)
-        found = [j for t in tokens if (j := vocabulary.get(t)) is not None]
-        found += [j for a, b in zip(tokens, tokens[1:], strict=False)
-                  if (j := vocabulary.get(a + " " + b)) is not None]
-        return Counter(found)
+        out.extend(j + offset for t in tokens if (j := vocabulary.get(t)) is not None)
+        out.extend(j + offset for a, b in zip(tokens, tokens[1:], strict=False)
+                   if (j := vocabulary.get(a + " " + b)) is not None)
 
-    @staticmethod
-    def _tfidf(rows: list[Counter], idf: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """The block's TF-IDF rows as CSR arrays (data, columns, row starts), as scikit-learn's
-        TfidfVectorizer.transform computes them for the same batch."""
+    def _tfidf(self, ids: list[int], ends: list[int]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """TF-IDF segments as CSR arrays (values, columns, segment starts) from each segment's
+        vocabulary columns (``ids[ends[k-1]:ends[k]]``, repeats counted): columns sorted as
+        scikit-learn sorts a row's, values as TfidfVectorizer.transform computes them, each
+        segment (a block of a row: its characters, its words) scaled on its own."""
         from sklearn.utils.sparsefuncs_fast import inplace_csr_row_normalize_l2
 
-        columns: list[int] = []
-        counts: list[int] = []
-        indptr = [0]
-        for row in rows:
-            for j in sorted(row):  # scikit-learn sorts each row's columns
-                columns.append(j)
-                counts.append(row[j])
-            indptr.append(len(columns))
-        cols = np.asarray(columns, dtype=np.int32)
-        data = np.asarray(counts, dtype=np.float64)
+        n = len(ends)
+        width = len(self._idf)
+        lengths = np.diff(np.asarray(ends, dtype=np.int64), prepend=0)
+        keys = np.repeat(np.arange(n, dtype=np.int64) * width, lengths)
+        keys += np.asarray(ids, dtype=np.int64)
+        # Sorted by segment, then column; each with its count.
+        unique, counts = np.unique(keys, return_counts=True)
+        segment = unique // width
+        cols = (unique - segment * width).astype(np.int32)
+        starts = np.searchsorted(segment, np.arange(n + 1)).astype(np.int32)
+        data = counts.astype(np.float64)
         np.log(data, data)
         data += 1.0
-        data *= idf[cols]
-        starts = np.asarray(indptr, dtype=np.int32)
+        data *= self._idf[cols]
         inplace_csr_row_normalize_l2(SimpleNamespace(
-            data=data, indices=cols, indptr=starts, shape=(len(rows), len(idf))))
+            data=data, indices=cols, indptr=starts, shape=(n, width)))
         return data, cols, starts
 
     def word_row(self, text: str) -> tuple[np.ndarray, np.ndarray]:
         """The word vectorizer's row of one text: (values, columns), as `transform([text])`."""
-        data, cols, _ = self._tfidf([self._word_counts(text.lower())], self._word_idf)
-        return data, cols
+        ids: list[int] = []
+        self._word_ids(text.lower(), ids)
+        data, cols, _ = self._tfidf(ids, [len(ids)])
+        return data, cols - self._n_char
 
     def chances(self, texts: Sequence[str]) -> list[tuple[float, float]]:
         from scipy.special import expit
 
-        lowered = [t.lower() for t in texts]
-        c_data, c_cols, c_starts = self._tfidf([self._char_counts(t) for t in lowered],
-                                               self._char_idf)
-        w_data, w_cols, w_starts = self._tfidf([self._word_counts(t) for t in lowered],
-                                               self._word_idf)
-        w_cols = w_cols + self._n_char  # the union puts the word block after the characters
-        zero = np.zeros(1)
-        scores = np.empty((len(texts), 2))
+        ids: list[int] = []
+        ends: list[int] = []
+        for text in texts:
+            lowered = text.lower()
+            self._char_ids(lowered, ids)
+            ends.append(len(ids))
+            self._word_ids(lowered, ids)
+            ends.append(len(ids))
+        data, cols, starts = self._tfidf(ids, ends)
+        products = data[:, None] * self._coefs[cols]  # (values, 2): flagged, urgent
+        scores = np.zeros((len(texts), 2))
+        accumulate = np.add.accumulate
         for i in range(len(texts)):
-            a, b = c_starts[i], c_starts[i + 1]
-            c, d = w_starts[i], w_starts[i + 1]
-            values = np.concatenate((zero, c_data[a:b], w_data[c:d]))
-            cols = np.concatenate((c_cols[a:b], w_cols[c:d]))
-            for k, coef in enumerate(self._coefs):
-                products = values.copy()
-                products[1:] *= coef[cols]
-                # Summed one after the other from 0.0 (accumulate is sequential; a plain sum
-                # pairs terms and can differ in the last bit).
-                scores[i, k] = np.add.accumulate(products)[-1]
+            a, b = starts[2 * i], starts[2 * i + 2]
+            if b > a:
+                # Summed one after the other in column order, as scipy's sparse product sums
+                # (accumulate is sequential; a plain sum pairs terms and can differ in the
+                # last bit).
+                scores[i] = accumulate(products[a:b], axis=0)[-1]
         flagged = expit(scores[:, 0] + self._intercepts[0])
         urgent = expit(scores[:, 1] + self._intercepts[1])
         return [(float(f), float(u)) for f, u in zip(flagged, urgent, strict=True)]
