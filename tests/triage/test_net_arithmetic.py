@@ -76,3 +76,16 @@ def test_the_evidence_words_are_unchanged_on_labelled_messages(net):
                             reverse=True)
             expected = [n for s, n in scored[:learned.EVIDENCE_WORDS] if s > 0]
             assert net.weightiest_words(text, level) == expected
+
+
+@pytest.mark.parametrize("change", [{"sublinear_tf": False}, {"lowercase": False},
+                                    {"ngram_range": (2, 5)}, {"norm": "l1"}])
+def test_a_vectorizer_configured_otherwise_is_refused_not_misread(net, change):
+    # LearnedNet then keeps scikit-learn's own path (its constructor catches Unsupported).
+    from sklearn.base import clone
+
+    from zoelife.triage.net_arithmetic import NetArithmetic, Unsupported
+
+    chars = clone(net._features.transformer_list[0][1]).set_params(**change)
+    with pytest.raises(Unsupported):
+        NetArithmetic(chars, net._words, net._flagged, net._urgent)
