@@ -17,6 +17,11 @@ recombined, re-cased, with typos), then:
     bench/triage_speed.py --no-timing           digest only
     bench/triage_speed.py --write-golden        rewrite tests/triage/golden/assessments.jsonl
                                                 (only when a result is meant to change)
+    bench/triage_speed.py --baseline DIR        the same figures for the code in DIR (e.g.
+                                                `git archive main | tar -x -C DIR`), measured
+                                                in a fresh process just before this code's,
+                                                then both with their ratio; the digests of
+                                                the two must be equal
 """
 
 from __future__ import annotations
@@ -33,6 +38,8 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+if "--code" in sys.argv:  # measure another tree's code (--baseline runs this script so)
+    ROOT = Path(sys.argv[sys.argv.index("--code") + 1]).resolve()
 sys.path.insert(0, str(ROOT))
 
 DATA = ROOT / "zoelife" / "triage" / "data" / "examples"
@@ -178,6 +185,84 @@ def cold() -> tuple[float, float, float]:
     return float(out[0]), float(out[1]), float(out[2])
 
 
+def timings(triage, pairs, figures: dict) -> int:
+    """Per-message CPU time of `assess` one by one, of `assess_all` in an import's chunks and
+    in the webhook's groups, and of a 2,000-character message, into ``figures``."""
+    times = figures.pop("_times")
+    times.sort()
+    figures["assess_mean_ms"] = statistics.fmean(times) * 1000
+    figures["assess_p99_ms"] = times[int(len(times) * 0.99)] * 1000
+    figures["assess_max_ms"] = times[-1] * 1000
+    # The batch path (an import), over messages this process has not seen yet: a second
+    # corpus with another seed, so no per-message cache is warm for it.
+    fresh = [(t, ()) for t in generated_texts(5_000, seed=99) if t]
+    t = time.process_time()
+    batch = triage.assess_all(fresh)
+    figures["assess_all_ms"] = (time.process_time() - t) / len(fresh) * 1000
+    single = [triage.assess(text) for text, _ in fresh]
+    if [record(a) for a in batch] != [record(a) for a in single]:
+        print("assess_all differs from assess", file=sys.stderr)
+        return 1
+    # As an import calls it (zoelife.intake.pacing.ASSESS_CHUNK_ROWS = 50 rows a call) and as
+    # the webhook's group commit does (groups of about 4 deliveries under 8 clients): per
+    # message, the mean and the 99th percentile over the calls.
+    for size, name in ((50, "chunks_of_50"), (4, "groups_of_4")):
+        unseen = [(t, ()) for t in generated_texts(2_000, seed=100 + size) if t]
+        per = []
+        for start in range(0, len(unseen), size):
+            group = unseen[start:start + size]
+            t = time.process_time()
+            triage.assess_all(group)
+            per.append((time.process_time() - t) / len(group))
+        per.sort()
+        figures[f"{name}_mean_ms"] = statistics.fmean(per) * 1000
+        figures[f"{name}_p99_ms"] = per[int(len(per) * 0.99)] * 1000
+    long = long_message()
+    runs = []
+    for i in range(20):
+        text = long if i == 0 else long[:-5] + f" {i:04d}"  # defeat per-text caches
+        t = time.process_time()
+        triage.assess(text)
+        runs.append(time.process_time() - t)
+    figures["long_first_ms"] = runs[0] * 1000
+    figures["long_median_ms"] = statistics.median(runs) * 1000
+    return 0
+
+
+_LINES = [
+    ("assess per message, mean", "assess_mean_ms"),
+    ("assess per message, p99", "assess_p99_ms"),
+    ("assess_all over 5,000 unseen messages, per message", "assess_all_ms"),
+    ("assess_all in chunks of 50 (an import), per message, mean", "chunks_of_50_mean_ms"),
+    ("assess_all in chunks of 50 (an import), per message, p99", "chunks_of_50_p99_ms"),
+    ("assess_all in groups of 4 (the webhook), per message, mean", "groups_of_4_mean_ms"),
+    ("assess_all in groups of 4 (the webhook), per message, p99", "groups_of_4_p99_ms"),
+    ("2,000-character message, median of 20", "long_median_ms"),
+    ("cold: first assess in a fresh process", "cold_first_ms"),
+]
+
+
+def print_figures(figures: dict) -> None:
+    print(f"assess per message: mean {figures['assess_mean_ms']:.3f} ms, "
+          f"p99 {figures['assess_p99_ms']:.3f} ms, max {figures['assess_max_ms']:.1f} ms")
+    print(f"assess_all over 5,000 unseen messages: {figures['assess_all_ms']:.3f} ms a message")
+    for name, label in (("chunks_of_50", "chunks of 50 (an import)"),
+                        ("groups_of_4", "groups of 4 (the webhook)")):
+        print(f"assess_all in {label}: mean {figures[name + '_mean_ms']:.3f} ms a message, "
+              f"p99 {figures[name + '_p99_ms']:.3f} ms")
+    print(f"2,000-character message: first {figures['long_first_ms']:.2f} ms, "
+          f"median {figures['long_median_ms']:.2f} ms")
+
+
+def compare(before: dict, after: dict, baseline: Path) -> None:
+    print(f"\nbefore: {baseline}; after: {ROOT} (CPU ms; ratio after/before)")
+    print("| measurement | before | after | ratio |")
+    print("|---|---|---|---|")
+    for label, key in _LINES:
+        b, a = before[key], after[key]
+        print(f"| {label} | {b:.3f} ms | {a:.3f} ms | {a / b:.2f} |")
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__,
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -188,7 +273,21 @@ def main() -> int:
     ap.add_argument("--write-golden", action="store_true",
                     help=f"write the labelled sets and {GOLDEN_GENERATED:,} generated messages "
                     "to tests/triage/golden/assessments.jsonl")
+    ap.add_argument("--baseline", type=Path, help="another tree's code measured first")
+    ap.add_argument("--code", type=Path, help=argparse.SUPPRESS)  # read before the imports
+    ap.add_argument("--json", action="store_true", help=argparse.SUPPRESS)
     args = ap.parse_args()
+
+    before = None
+    if args.baseline:
+        run = subprocess.run([sys.executable, __file__, "--code", str(args.baseline), "--json",
+                              "--messages", str(args.messages)],
+                             check=True, capture_output=True, text=True)
+        before = json.loads(run.stdout.splitlines()[-1])
+        if Path(before["code"]).resolve() != args.baseline.resolve():
+            print(f"the baseline ran {before['code']}'s code, not {args.baseline}'s",
+                  file=sys.stderr)
+            return 1
 
     from zoelife import triage
 
@@ -200,9 +299,11 @@ def main() -> int:
         print(f"wrote {len(pairs):,} results to {GOLDEN.relative_to(ROOT)}")
         return 0
 
+    figures: dict = {"code": str(Path(triage.__file__).parents[2])}
     pairs = corpus(args.messages)
     if not args.no_timing:
         c_import, c_first, c_second = cold()
+        figures.update(cold_import_ms=c_import, cold_first_ms=c_first, cold_second_ms=c_second)
         print(f"cold (fresh process): import {c_import:.0f} ms, first assess {c_first:.0f} ms, "
               f"second (Spanish) {c_second:.1f} ms")
     # Per-message: one `assess` each, in corpus order, after the first call's loading.
@@ -216,36 +317,26 @@ def main() -> int:
         times.append(time.process_time() - t)
     body = "\n".join(lines(pairs, results)) + "\n"
     digest = hashlib.sha256(body.encode("utf-8")).hexdigest()
+    figures["digest"] = digest
     if args.out:
         args.out.write_text(body, encoding="utf-8")
     levels = {lv: sum(1 for r in results if r.crisis == lv) for lv in triage.CRISIS_LEVELS}
     print(f"{len(pairs):,} messages ({len(pairs) - args.messages:,} labelled), levels {levels}")
     print(f"digest {digest}")
     if not args.no_timing:
-        times.sort()
-        p99 = times[int(len(times) * 0.99)]
-        print(f"assess per message: mean {statistics.fmean(times) * 1000:.3f} ms, "
-              f"p99 {p99 * 1000:.3f} ms, max {times[-1] * 1000:.1f} ms")
-        # The batch path (an import), over messages this process has not seen yet: a second
-        # corpus with another seed, so no per-message cache is warm for it.
-        fresh = [(t, ()) for t in generated_texts(5_000, seed=99) if t]
-        t = time.process_time()
-        batch = triage.assess_all(fresh)
-        per = (time.process_time() - t) / len(fresh)
-        print(f"assess_all over {len(fresh):,} unseen messages: {per * 1000:.3f} ms a message")
-        single = [triage.assess(text) for text, _ in fresh]
-        if [record(a) for a in batch] != [record(a) for a in single]:
-            print("assess_all differs from assess", file=sys.stderr)
+        figures["_times"] = times
+        if timings(triage, pairs, figures):
             return 1
-        long = long_message()
-        runs = []
-        for i in range(20):
-            text = long if i == 0 else long[:-5] + f" {i:04d}"  # defeat per-text caches
-            t = time.process_time()
-            triage.assess(text)
-            runs.append(time.process_time() - t)
-        print(f"2,000-character message: first {runs[0] * 1000:.2f} ms, "
-              f"median {statistics.median(runs) * 1000:.2f} ms")
+        print_figures(figures)
+    if args.json:
+        print(json.dumps(figures))
+    if before is not None:
+        if before["digest"] != digest:
+            print(f"DIGEST DIFFERS from the baseline's ({before['digest']})", file=sys.stderr)
+            return 1
+        print("digest equal to the baseline's")
+        if not args.no_timing:
+            compare(before, figures, args.baseline)
     if args.expect and args.expect != digest:
         print(f"DIGEST DIFFERS: expected {args.expect}", file=sys.stderr)
         return 1

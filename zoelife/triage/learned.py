@@ -35,6 +35,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from .net_arithmetic import NetArithmetic, Unsupported
+
 EXAMPLES = Path(__file__).parent / "data" / "examples"
 # Files of EXAMPLES whose messages carry a crisis level a person gave ("label" or "crisis"), by
 # name: a new blind round is scored before the net may learn it, so a file copied into the
@@ -106,6 +108,13 @@ class LearnedNet:
         self._word_names = None
         self._word_weights = {"review": self._flagged.coef_[0][n_char:],
                               "urgent": self._urgent.coef_[0][n_char:]}
+        try:
+            # The same arithmetic without scikit-learn's per-call checks (net_arithmetic).
+            self._direct: NetArithmetic | None = NetArithmetic(
+                self._features.transformer_list[0][1], self._words, self._flagged,
+                self._urgent)
+        except Unsupported:  # pragma: no cover - another scikit-learn configuration
+            self._direct = None
 
     @staticmethod
     def _fit(matrix, labels):
@@ -119,6 +128,13 @@ class LearnedNet:
         """(flagged, urgent) probabilities of each text."""
         if not texts:
             return []
+        if self._direct is not None:
+            return self._direct.chances(texts)
+        return self.chances_by_scikit_learn(texts)
+
+    def chances_by_scikit_learn(self, texts: Sequence[str]) -> list[tuple[float, float]]:
+        """`chances` through scikit-learn's own calls: the reference the direct arithmetic is
+        tested against."""
         matrix = self._features.transform(texts)
         flagged = self._flagged.predict_proba(matrix)[:, 1]
         urgent = self._urgent.predict_proba(matrix)[:, 1]
@@ -133,12 +149,16 @@ class LearnedNet:
 
     def weightiest_words(self, text: str, level: str) -> list[str]:
         """The words (or word pairs) of `text` that weighed most towards `level`."""
-        row = self._words.transform([text])
+        if self._direct is not None:
+            data, indices = self._direct.word_row(text)
+        else:
+            row = self._words.transform([text])
+            data, indices = row.data, row.indices
         names = self._names()
         weights = self._word_weights[level]
         # The row's stored values in its own arrays: `row[0, j]` is a sparse lookup per word.
         scored = sorted(((value * weights[j], names[j])
-                         for j, value in zip(row.indices, row.data, strict=True)),
+                         for j, value in zip(indices, data, strict=True)),
                         reverse=True)
         return [name for score, name in scored[:EVIDENCE_WORDS] if score > 0]
 
