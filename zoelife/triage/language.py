@@ -19,8 +19,7 @@ import re
 from dataclasses import dataclass
 from functools import cache, lru_cache
 
-import simplemma
-
+from . import lexicon as simplemma  # its word lists read in place (lexicon.py)
 from ._text import Folded
 from .languages import LANGUAGES
 
