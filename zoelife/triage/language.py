@@ -90,6 +90,12 @@ def _identifier():
     return LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
 
 
+def load_identifier() -> None:
+    """Load the model now: a process about to fork workers (the importer) shares its pages
+    with them instead of each worker loading its own copy (~75 MB) on its first message."""
+    _identifier()
+
+
 def detect_language(text: str | None, folded: Folded | None = None) -> str:
     return language_guess(text).language
 
