@@ -608,9 +608,10 @@ def _tree_memory_mb(pid: int) -> float:
     return total / 1024
 
 
-def _run_measured(cmd: list[str], env: dict[str, str]) -> tuple[float, float, float, str]:
+def _run_measured(cmd: list[str], env: dict[str, str], cwd: str | None = None,
+                  ) -> tuple[float, float, float, str]:
     """(seconds, CPU seconds of the process and its workers, peak memory of the process tree
-    in MB, stderr) of one run of `cmd`."""
+    in MB, stderr) of one run of `cmd`, started in `cwd`."""
     import resource
     import threading
 
@@ -620,7 +621,8 @@ def _run_measured(cmd: list[str], env: dict[str, str]) -> tuple[float, float, fl
 
     cpu_before = children_cpu()
     start = time.perf_counter()
-    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env,
+                            cwd=cwd)
     peak = 0.0
     done = threading.Event()
 
@@ -659,7 +661,7 @@ def _bench_one_import(report: Report, repeats: int, label: str, writer, target: 
     if code:  # that commit's own schema
         subprocess.run([sys.executable, "-c", "import sys; from zoelife.cli import main; "
                         "sys.exit(main())", "--database", f"sqlite:///{template}", "db",
-                        "upgrade"], env=env, check=True, capture_output=True)
+                        "upgrade"], env=env, check=True, capture_output=True, cwd=code)
     else:
         eng = make_engine(f"sqlite:///{template}")
         upgrade(eng)
@@ -699,7 +701,9 @@ def _bench_one_import(report: Report, repeats: int, label: str, writer, target: 
         cmd = [sys.executable, "-c", "import sys; from zoelife.cli import main; "
                "sys.exit(main())", "--database", f"sqlite:///{target_db}", "import",
                "requests", str(csv_path), "--source", "website-contact-form"]
-        seconds, used, peak, _ = _run_measured(cmd, env)
+        # `python -c` puts its working folder first on sys.path, before PYTHONPATH: started
+        # here, it imported this checkout's zoelife whatever `code` said.
+        seconds, used, peak, _ = _run_measured(cmd, env, cwd=code)
         peaks.append(peak)
         cpu["m"].append(used)
         with sqlite3.connect(target_db) as conn:

@@ -39,3 +39,14 @@ def test_an_import_reads_its_file_with_the_collector_paused(engine, tmp_path, mo
     assert seen == [False]
     assert result.imported == 1
     assert gc.isenabled()
+
+
+def test_the_language_model_is_loaded_before_the_worker_is_forked():
+    """What is loaded before forking is shared with the worker; the language model, loaded on
+    a process's first message that is not plainly English, was loaded again by the worker and
+    by the importer (~75 MB each)."""
+    from zoelife.triage import language
+
+    language._identifier.cache_clear()
+    importer._warm_triage()
+    assert language._identifier.cache_info().currsize == 1

@@ -62,3 +62,43 @@ def test_the_importer_works_out_chunks_rather_than_wait_for_a_busy_worker(monkey
     assert set(by) - {me}, "the worker worked out chunks too"
     assert len(set(by) - {me}) == workers.WORKERS == 1
     assert multiprocessing.active_children() == []
+
+
+_WARMED: list[bytes] = []
+
+
+def _private_mb(_chunk: list[int]) -> float:
+    """The worker's own (unshared) memory, in MB."""
+    from pathlib import Path
+
+    for line in Path("/proc/self/smaps_rollup").read_text().splitlines():
+        if line.startswith("Private_Dirty:"):
+            return int(line.split()[1]) / 1024
+    raise AssertionError("no Private_Dirty line")
+
+
+@pytest.mark.skipif(not __import__("os").path.exists("/proc/self/smaps_rollup"),
+                    reason="reads Linux's /proc")
+def test_what_warm_loads_is_shared_with_the_worker_and_freed_memory_returned_first(
+        monkeypatch):
+    """The triage is loaded before forking (`warm`) so that the worker shares its pages
+    instead of holding its own copy; what loading freed is handed back before the fork."""
+    from zoelife.ingest import memory
+
+    monkeypatch.setattr(workers.threading, "active_count", lambda: 1)
+    order = []
+    real = memory.return_freed_memory
+    monkeypatch.setattr(memory, "return_freed_memory",
+                        lambda: (order.append("returned"), real()))
+
+    def warm():
+        order.append("warmed")
+        _WARMED.append(bytes(range(256)) * (200 * 4096))  # 200 MB, written by this process
+
+    try:
+        results = [r for _, r in workers.ordered_map(_private_mb, iter([[1]] * 6),
+                                                     parallel=True, ahead=6, warm=warm)]
+    finally:
+        _WARMED.clear()
+    assert order == ["warmed", "returned"]
+    assert max(results) < 100, f"the worker's own memory: {max(results):.0f} MB"

@@ -43,6 +43,7 @@ from zoelife.intake.assessment import assess_in_chunks
 from zoelife.intake.schedule import Schedule
 from zoelife.intake.service import receive
 from zoelife.triage import assess
+from zoelife.triage.language import load_identifier
 from zoelife.vocabulary import CHANNELS
 
 __all__ = ["ImportResult", "ReadError", "import_requests"]
@@ -212,8 +213,11 @@ def import_requests(
 
 
 def _warm_triage() -> None:
-    # Loads the triage's models and trains its learned net, once, before forking.
+    # Loads the triage's models and trains its learned net, once, before forking. A plainly
+    # English message never asks the language model: it is loaded by name, or every process
+    # would load its own copy on its first other message.
     assess("Hello, I would like an appointment.")
+    load_identifier()
 
 
 CHUNK = 2000  # records per chunk and transaction

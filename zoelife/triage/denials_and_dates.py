@@ -12,8 +12,7 @@ import re
 from functools import cache
 from typing import NamedTuple
 
-import simplemma
-
+from . import lexicon as simplemma  # its word lists read in place (lexicon.py)
 from ._text import SENTENCE_BREAK, compile_phrases, load_toml
 from .languages import LANGUAGES
 

@@ -108,7 +108,7 @@ _ACCENTED = {"a": "á", "e": "é", "i": "í", "o": "ó", "u": "ú", "n": "ñ"}
 
 @cache
 def is_ordinary_word(word: str) -> bool:
-    import simplemma
+    from . import lexicon as simplemma  # read in place (lexicon.py)
 
     # Portuguese too: a voicemail in Portuguese ("quero", "ligar") is not a misspelt name; and
     # French, which the clinic also receives: "pris de la" is not the brand Prisdal.

@@ -10,10 +10,10 @@ import re
 from functools import lru_cache
 from typing import NamedTuple
 
-import simplemma
 from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
+from . import lexicon as simplemma  # its word lists read in place (lexicon.py)
 from ._text import _APOSTROPHES, _FOLD, compile_phrases, load_toml
 from .languages import LANGUAGES
 

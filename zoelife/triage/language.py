@@ -19,8 +19,7 @@ import re
 from dataclasses import dataclass
 from functools import cache, lru_cache
 
-import simplemma
-
+from . import lexicon as simplemma  # its word lists read in place (lexicon.py)
 from ._text import Folded
 from .languages import LANGUAGES
 
@@ -89,6 +88,12 @@ def _identifier():
     from py3langid.langid import MODEL_FILE, LanguageIdentifier
 
     return LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+
+
+def load_identifier() -> None:
+    """Load the model now: a process about to fork workers (the importer) shares its pages
+    with them instead of each worker loading its own copy (~75 MB) on its first message."""
+    _identifier()
 
 
 def detect_language(text: str | None, folded: Folded | None = None) -> str:

@@ -25,6 +25,7 @@ from contextlib import contextmanager
 from itertools import islice
 from typing import Any, TypeVar
 
+from zoelife.ingest import memory
 from zoelife.intake import pacing
 
 WORKERS = 1
@@ -68,6 +69,7 @@ def ordered_map(work: Callable[[T], R], chunks: Iterable[T], *, parallel: bool,
         # sight: a collection in the worker would otherwise write to the header of every
         # object it walks, copying shared pages into the worker.
         gc.freeze()
+        memory.return_freed_memory()
     pool = ProcessPoolExecutor(max_workers=WORKERS if forking else SERVER_WORKERS,
                                mp_context=ctx, initializer=_worker_start,
                                initargs=(os.getpid() if forking else None, not forking))
