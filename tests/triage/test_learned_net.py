@@ -67,8 +67,13 @@ def test_training_is_deterministic():
 
 def test_the_examples_hold_every_labelled_file_and_both_labels():
     found = examples()
-    assert len(found) == sum(len(load(n)) for n in ALL_FILES if n.startswith(("crisis_", "blind_")))
+    crisis_files = sum(len(load(n)) for n in ALL_FILES if n.startswith(("crisis_", "blind_")))
+    # ... and every message of the trial rounds, with the crisis level a person gave it.
+    assert len(found) == crisis_files + sum(len(load(n)) for n in learned.TRIAL_ROUNDS)
+    assert set(learned.TRIAL_ROUNDS) <= set(ALL_FILES)
     assert any(e.urgent for e in found) and any(not e.flagged for e in found)
+    assert len(examples(exclude=("trials_round7.jsonl",))) == len(found) - len(
+        load("trials_round7.jsonl"))
     held_out = examples(exclude=("blind_round5.jsonl",))
     assert len(held_out) == len(found) - len(load("blind_round5.jsonl"))
 
@@ -76,7 +81,7 @@ def test_the_examples_hold_every_labelled_file_and_both_labels():
 def test_a_round_copied_in_to_be_scored_is_not_learned_until_it_is_frozen(tmp_path, monkeypatch):
     """A new blind round must be scored by a net that has not read it: the training reads the
     files it names, not whatever sits in the folder."""
-    for name in learned.CRISIS_EXAMPLES:
+    for name in (*learned.CRISIS_EXAMPLES, *learned.TRIAL_ROUNDS):
         (tmp_path / name).write_text((EXAMPLES / name).read_text(encoding="utf-8"),
                                      encoding="utf-8")
     before = len(examples())
@@ -107,3 +112,30 @@ def test_the_server_says_it_is_ready_once_the_net_is_trained(monkeypatch):
     answer = client.get("/api/ready")
     assert answer.status_code == 200 and answer.headers["cache-control"] == "no-store"
     assert "/api/ready" in [getattr(r, "path", None) for r in server.routes()]
+
+
+def test_every_trial_round_message_has_a_crisis_level_a_person_gave():
+    import json
+
+    with learned.TRIAL_ROUNDS_CRISIS.open(encoding="utf-8") as fh:
+        levels = {row["id"]: row["crisis"] for row in map(json.loads, fh)}
+    from tests.triage.evaluation import TRIAL_ROUNDS
+
+    # A new trial round is read for its crisis level before the net may learn it.
+    assert learned.TRIAL_ROUNDS == TRIAL_ROUNDS
+    ids = [r["id"] for name in learned.TRIAL_ROUNDS for r in load(name)]
+    assert sorted(levels) == sorted(ids)
+    assert set(levels.values()) <= {"none", "review", "urgent"}
+
+
+def test_hurry_about_an_appointment_is_not_risk():
+    """Scheduling urgency ("as soon as possible", "today", a resend) is no sign of suicide or
+    self-harm; the same hurry beside a risk still is (data/examples/crisis_ordinary_urgency)."""
+    for text in ("I would like to schedule an appointment as soon as possible.",
+                 "Sorry, sending this again, not sure the first one went through.",
+                 "Please call me back asap, my refill runs out on Friday.",
+                 "Necesito una cita lo antes posible, se me acaba el medicamento."):
+        assert triage.assess(text).crisis == "none", text
+    for text in ("Please call me back asap, I don't want to be alive anymore.",
+                 "Necesito una cita hoy, ya no quiero vivir."):
+        assert triage.assess(text).crisis == "urgent", text

@@ -41,7 +41,7 @@ EXAMPLES = Path(__file__).parent / "data" / "examples"
 # Files of EXAMPLES whose messages carry a crisis level a person gave ("label" or "crisis"), by
 # name: a new blind round is scored before the net may learn it, so a file copied into the
 # folder is not read until it is frozen here (docs/triage.md, "how a blind round is measured").
-CRISIS_EXAMPLES = ("crisis_messages.jsonl", "crisis_probes.jsonl",
+CRISIS_EXAMPLES = ("crisis_messages.jsonl", "crisis_probes.jsonl", "crisis_ordinary_urgency.jsonl",
                    *(f"blind_round{n}.jsonl" for n in range(1, 14)))
 REVIEW_AT = 0.72
 URGENT_AT = 0.78
