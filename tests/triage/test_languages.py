@@ -87,6 +87,15 @@ URGENT = {
         "Ich bringe mich um, wenn die Therapie nicht hilft.",  # a separable verb
         "Als Jugendliche habe ich mich geritzt, und jetzt ritze ich mich wieder.",
     ],
+    "pl": [
+        "Od miesiąca codziennie myślę, że lepiej byłoby umrzeć.",  # passive wish
+        "Nie chcę już żyć, jestem zmęczona wszystkim.",  # negation + desire + life
+        "Wczoraj wieczorem pocięłam sobie nadgarstki żyletką.",  # self-harm, recent
+        "Mój brat powiedział, że jutro skoczy z mostu.",  # third party, plan
+        "Kupiłem sznur i napisałem list pożegnalny do dzieci.",  # means, farewell
+        "Od pół roku mam myśli samobójcze.",  # "od" is "from", the term is read
+        "Dzień dobry, od tygodnia myślę o tym, żeby się zabić.",
+    ],
 }
 
 REVIEW = {  # the same kinds, denied or dated beyond the time limits
@@ -133,6 +142,11 @@ REVIEW = {  # the same kinds, denied or dated beyond the time limits
         "Mein Vater hat sich das Leben genommen und seitdem schlafe ich nicht mehr.",
         "Patientin zur TMS überwiesen. Suizidgedanken: keine.",  # a denial after the words
     ],
+    "pl": [
+        "Nie mam myśli samobójczych, chciałabym umówić wizytę na TMS.",
+        "Dziesięć lat temu próbowałam popełnić samobójstwo, teraz czuję się dobrze.",
+        "Mój ojciec odebrał sobie życie i od tego czasu nie śpię.",  # another's suicide
+    ],
 }
 
 NOTHING = {  # ordinary messages and idioms: no crisis evidence at all
@@ -178,6 +192,13 @@ NOTHING = {  # ordinary messages and idioms: no crisis evidence at all
         "Ich will nicht mehr mit Sertralin weitermachen, welche Alternativen gibt es?",
         "Der Stress bringt mich noch um, ich brauche einen Termin.",  # idiom
         "Ich will nicht mehr in dieser Stadt leben, kann ich trotzdem kommen?",  # a place
+    ],
+    "pl": [
+        "Dzień dobry, chciałabym umówić wizytę dla mojej mamy w przyszłym tygodniu.",
+        "Umieram z ciekawości, jak działa ten spray do nosa.",  # idiom: dying of curiosity
+        "Od pół roku mam depresję, a leki nie pomagają.",  # "od" is not OD
+        "Nie chcę kontynuować sertraliny, jakie są inne opcje?",
+        "Zabić czas w poczekalni jest trudno, czy macie wifi?",  # idiom: kill time
     ],
 }
 
@@ -235,11 +256,11 @@ def test_a_language_without_fields_stays_review() -> None:
 
 
 def test_a_message_in_a_language_still_not_read_is_review_whatever_it_says() -> None:
-    # Polish has no file: risk and an ordinary request alike are review, never none.
-    for text in ("Dzień dobry, od tygodnia myślę o tym, żeby się zabić.",
-                 "Dzień dobry, chciałabym umówić wizytę dla mojej mamy w przyszłym tygodniu."):
+    # Dutch has no file: risk and an ordinary request alike are review, never none.
+    for text in ("Goedendag, ik denk al een week aan zelfmoord en ik wil niet meer leven.",
+                 "Goedendag, ik wil graag een afspraak maken voor mijn moeder."):
         a = assess(text)
-        assert a.language == "other" and a.language_code == "pl" and not a.language_read
+        assert a.language == "other" and a.language_code == "nl" and not a.language_read
         assert a.crisis == "review", text
 
 
