@@ -46,19 +46,19 @@ FLOORS = {
     "blind_round2.jsonl": {"urgent": 66, "none_flag_max": 0.05, "treatments": 168, "raised_max": 2},
     "blind_round3.jsonl": {"urgent": 64, "none_flag_max": 0.10, "treatments": 164, "raised_max": 2},
     "blind_round4.jsonl": {"urgent": 61, "none_flag_max": 0.06, "treatments": 157, "raised_max": 4},
-    "blind_round5.jsonl": {"urgent": 64, "none_flag_max": 0.08, "treatments": 162, "raised_max": 2},
+    "blind_round5.jsonl": {"urgent": 65, "none_flag_max": 0.08, "treatments": 162, "raised_max": 2},
     "blind_round6.jsonl": {"urgent": 62, "none_flag_max": 0.05, "treatments": 148, "raised_max": 6},
     "blind_round7.jsonl": {"urgent": 65, "none_flag_max": 0.10, "treatments": 149, "raised_max": 4},
-    "blind_round8.jsonl": {"urgent": 61, "none_flag_max": 0.04, "treatments": 144, "raised_max": 1},
-    "blind_round9.jsonl": {"urgent": 63, "none_flag_max": 0.02, "treatments": 134, "raised_max": 5},
-    "blind_round10.jsonl": {"urgent": 65, "none_flag_max": 0.0, "treatments": 170, "raised_max": 3},
+    "blind_round8.jsonl": {"urgent": 65, "none_flag_max": 0.04, "treatments": 144, "raised_max": 1},
+    "blind_round9.jsonl": {"urgent": 65, "none_flag_max": 0.02, "treatments": 134, "raised_max": 5},
+    "blind_round10.jsonl": {"urgent": 68, "none_flag_max": 0.0, "treatments": 170, "raised_max": 3},
     # 6 of round 11's 7 flagged `none` are harmless messages in languages the detector does not
     # read: `review` by design (docs/triage.md), `none` by its writer's labels.
     "blind_round11.jsonl": {"urgent": 68, "none_flag_max": 0.14, "treatments": 139,
                             "raised_max": 4},
     # Round 12's 12 flagged `none` are harmless messages in other languages, `review` because
     # a person reads every message in another language (docs/triage.md).
-    "blind_round12.jsonl": {"urgent": 65, "none_flag_max": 0.17, "treatments": 183,
+    "blind_round12.jsonl": {"urgent": 70, "none_flag_max": 0.17, "treatments": 183,
                             "raised_max": 0},
 }
 
