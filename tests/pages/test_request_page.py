@@ -126,12 +126,12 @@ def test_note_assign_and_prescreen(app_db):
 
 
 def test_a_message_in_another_language_says_which_it_seems_to_be(app_db):
-    rid = seed(app_db, message="Dzień dobry, moja córka ma 16 lat i jest bardzo smutna. Czy "
-                               "przyjmujecie nastolatków?")
+    rid = seed(app_db, message="Goedendag, mijn dochter is 16 jaar en erg verdrietig. Hebben "
+                               "jullie plaats voor tieners?")
     at = opened(app_db, rid)
     assert not at.exception
     warnings = [w.value for w in at.warning]
-    assert any("seems to be in Polish" in w and "does not read" in w for w in warnings)
+    assert any("seems to be in Dutch" in w and "does not read" in w for w in warnings)
     level = read_db(app_db, lambda s: s.get(Request, rid).crisis_level)
     assert level == "review"
 

@@ -183,11 +183,33 @@ class BlindFigures:
         )
 
 
+#: Messages in another language labelled `review` whose writer's category does not say "unread
+#: language" but whose content is, by DESIGN.md's crisis rules, urgent: written when nobody read
+#: their language, so `review` was the writer's rule for it, not a reading of what they say.
+#: Each is listed with that reason; tests/triage/test_blind_rounds.py checks that every id is a
+#: `review` row in another language whose category names its language. Only the category and
+#: the rule are read here, never the message's words; an id is added only when its category
+#: names current risk by DESIGN.md (a denial, a dated history, a question, a harmless message
+#: are `review` or `none` by content and never belong here).
+LABELLED_REVIEW_FOR_AN_UNREAD_LANGUAGE: dict[str, str] = {
+    "r7-002": "Tagalog, unread when round 7 was written; category 'passive wish not to wake': "
+              "a passive wish now is urgent",
+    "r7-045": "Polish, unread when round 7 was written; category 'spouse reports burden "
+              "statements and giving things away': another person reported in that state, "
+              "with preparation, is urgent",
+    "r7-154": "Portuguese, unread when round 7 was written; category 'parent reports son's "
+              "suicidal statement': another person reported in that state is urgent",
+}
+
+
 def labelled_for_an_unread_language(row: dict) -> bool:
-    """The writer gave `review` by the rule for languages nobody reads, not by content."""
+    """The writer gave `review` by the rule for languages nobody reads, not by content: said by
+    the category (rounds 1-5, 11) or listed in LABELLED_REVIEW_FOR_AN_UNREAD_LANGUAGE."""
+    if row["language"] in ("en", "es"):
+        return False
     category = row.get("category", "").lower().replace("-", "_")
-    return (row["language"] not in ("en", "es")
-            and (category in ("non_en_es", "other_language") or "unread language" in category))
+    return (category in ("non_en_es", "other_language") or "unread language" in category
+            or row["id"] in LABELLED_REVIEW_FOR_AN_UNREAD_LANGUAGE)
 
 
 @cache

@@ -12,7 +12,13 @@ from __future__ import annotations
 
 import pytest
 
-from tests.triage.evaluation import BLIND_ROUNDS, blind_figures, load
+from tests.triage.evaluation import (
+    BLIND_ROUNDS,
+    LABELLED_REVIEW_FOR_AN_UNREAD_LANGUAGE,
+    blind_figures,
+    labelled_for_an_unread_language,
+    load,
+)
 from zoelife.triage import assess
 
 
@@ -31,28 +37,28 @@ def test_every_message_in_another_language_is_read_by_a_person(name: str) -> Non
 # Levels reached after the fixes (docs/triage.md): a change may raise them, never lower them.
 # `raised_max`: review messages raised to urgent, at most (the issue's target is 10%; rounds
 # 6 and 7 are above it, held where they are). Not counted: messages labelled review only for a
-# language nobody read, now read (evaluation.labelled_for_an_unread_language). Round 7's two
-# raised in Tagalog and Portuguese (r7-002, r7-154) and round 10's three in French, Portuguese
-# and Vietnamese (r10-028, r10-121, r10-151) came with reading those languages: the new
-# languages have no informational or long-ago rule yet (docs/triage.md).
+# language nobody read, now read (evaluation.labelled_for_an_unread_language: by category, or
+# listed with its reason, as round 7's Tagalog, Portuguese and Polish messages r7-002, r7-154
+# and r7-045 are). Round 10's three in French, Portuguese and Vietnamese (r10-028, r10-121,
+# r10-151) are review by content and stay counted as raised.
 FLOORS = {
     "blind_round1.jsonl": {"urgent": 79, "none_flag_max": 0.05, "treatments": 175, "raised_max": 1},
     "blind_round2.jsonl": {"urgent": 66, "none_flag_max": 0.05, "treatments": 168, "raised_max": 2},
     "blind_round3.jsonl": {"urgent": 64, "none_flag_max": 0.04, "treatments": 164, "raised_max": 2},
     "blind_round4.jsonl": {"urgent": 61, "none_flag_max": 0.06, "treatments": 157, "raised_max": 4},
-    "blind_round5.jsonl": {"urgent": 64, "none_flag_max": 0.02, "treatments": 162, "raised_max": 2},
+    "blind_round5.jsonl": {"urgent": 65, "none_flag_max": 0.02, "treatments": 162, "raised_max": 2},
     "blind_round6.jsonl": {"urgent": 62, "none_flag_max": 0.0, "treatments": 148, "raised_max": 6},
-    "blind_round7.jsonl": {"urgent": 65, "none_flag_max": 0.04, "treatments": 149, "raised_max": 6},
-    "blind_round8.jsonl": {"urgent": 61, "none_flag_max": 0.0, "treatments": 144, "raised_max": 1},
-    "blind_round9.jsonl": {"urgent": 63, "none_flag_max": 0.0, "treatments": 134, "raised_max": 5},
-    "blind_round10.jsonl": {"urgent": 65, "none_flag_max": 0.0, "treatments": 170, "raised_max": 3},
-    # Round 11's 6 flagged `none` are harmless messages in languages the detector does not
+    "blind_round7.jsonl": {"urgent": 65, "none_flag_max": 0.04, "treatments": 149, "raised_max": 4},
+    "blind_round8.jsonl": {"urgent": 65, "none_flag_max": 0.0, "treatments": 144, "raised_max": 1},
+    "blind_round9.jsonl": {"urgent": 65, "none_flag_max": 0.0, "treatments": 134, "raised_max": 5},
+    "blind_round10.jsonl": {"urgent": 68, "none_flag_max": 0.0, "treatments": 170, "raised_max": 3},
+    # 6 of round 11's 7 flagged `none` are harmless messages in languages the detector does not
     # read: `review` by design (docs/triage.md), `none` by its writer's labels.
     "blind_round11.jsonl": {"urgent": 68, "none_flag_max": 0.12, "treatments": 139,
                             "raised_max": 4},
     # Round 12's 12 flagged `none` are harmless messages in other languages, `review` because
     # a person reads every message in another language (docs/triage.md).
-    "blind_round12.jsonl": {"urgent": 65, "none_flag_max": 0.17, "treatments": 183,
+    "blind_round12.jsonl": {"urgent": 70, "none_flag_max": 0.17, "treatments": 183,
                             "raised_max": 0},
     # Round 13 after its fixes by kind: its 11 flagged `none` are 9 harmless messages in other
     # languages (`review`: a person reads them), "the finale killed me" and a Persian idiom;
@@ -70,6 +76,25 @@ def test_blind_figures_hold_their_ground(name: str) -> None:
     assert fig.none_flagged / fig.none <= floor["none_flag_max"]
     assert fig.treatment_exact >= floor["treatments"]
     assert len(fig.raised_ids) <= floor["raised_max"], fig.raised_ids
+
+
+def test_each_id_listed_as_labelled_for_an_unread_language_is_such_a_row() -> None:
+    rows = {r["id"]: r for name in BLIND_ROUNDS for r in load(name)}
+    for rid, reason in LABELLED_REVIEW_FOR_AN_UNREAD_LANGUAGE.items():
+        row = rows[rid]  # a listed id is a blind round's row
+        language = reason.split(",")[0]
+        assert row["language"] not in ("en", "es"), rid
+        assert row["crisis"] == "review", rid
+        # its category names the language the reason says nobody read then
+        assert row["category"].startswith(language), (rid, row["category"])
+        assert labelled_for_an_unread_language(row)
+
+
+def test_a_review_in_english_or_spanish_is_never_labelled_for_an_unread_language() -> None:
+    for name in BLIND_ROUNDS:
+        for row in load(name):
+            if row["language"] in ("en", "es"):
+                assert not labelled_for_an_unread_language(row), row["id"]
 
 
 def test_the_blind_rounds_are_complete_and_labelled() -> None:

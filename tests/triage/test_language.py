@@ -26,8 +26,8 @@ def test_clinical_shorthand_in_english_is_not_another_language() -> None:
 
 
 def test_a_message_the_detector_does_not_read_is_review_not_none() -> None:
-    # Haitian Creole: "I don't want to live any more" in words no English/Spanish list holds.
-    a = assess("Bonjou, mwen bezwen wè yon doktè. Mwen pa vle viv ankò, mwen fatige anpil.")
+    # Turkish: "I don't want to live any more" in words no English/Spanish list holds.
+    a = assess("Merhaba, bir doktora görünmem gerekiyor. Artık yaşamak istemiyorum, çok yorgunum.")
     assert a.language == "other"
     assert a.crisis == "review"
 

@@ -87,6 +87,52 @@ URGENT = {
         "Ich bringe mich um, wenn die Therapie nicht hilft.",  # a separable verb
         "Als Jugendliche habe ich mich geritzt, und jetzt ritze ich mich wieder.",
     ],
+    "pl": [
+        "Od miesiąca codziennie myślę, że lepiej byłoby umrzeć.",  # passive wish
+        "Nie chcę już żyć, jestem zmęczona wszystkim.",  # negation + desire + life
+        "Wczoraj wieczorem pocięłam sobie nadgarstki żyletką.",  # self-harm, recent
+        "Mój brat powiedział, że jutro skoczy z mostu.",  # third party, plan
+        "Kupiłem sznur i napisałem list pożegnalny do dzieci.",  # means, farewell
+        "Od pół roku mam myśli samobójcze.",  # "od" is "from", the term is read
+        "Dzień dobry, od tygodnia myślę o tym, żeby się zabić.",
+    ],
+    "ht": [
+        "Bonjou, m pa vle viv anko, chak swa m panse a lanmò.",  # negation + desire + life
+        "Pitit gason m nan di li vle touye tèt li.",  # third party, "oneself" is "tèt li"
+        "Yè swa mwen koupe ponyèt mwen ak yon jilèt.",  # self-harm, recent
+        "Se mwen ki te sere tout grenn dòmi yo nan yon bwat.",  # stash + pills
+        "Mari m di tout moun t ap pi byen san li.",  # burden, reported
+        "Frè m nan di li pral sote sou pon an demen.",  # third party, plan
+        "M ta renmen dòmi epi pa janm leve ankò.",  # passive wish
+    ],
+    "ar": [
+        "مرحبا، منذ أسبوعين أفكر كل ليلة أنني أريد أن أموت.",  # passive wish
+        "أخي جرح نفسه أمس بسكين، وقال إنه لا يريد أن يعيش.",  # self-harm, third party
+        "ابني يقول إن الجميع سيكونون أحسن بدونه، وبدأ يوزع أغراضه.",  # burden, giving away
+        "أنا أجمع حبوب النوم في درج، صار عندي الكثير منها.",  # stash + pills
+        "زوجتي قالت إنها سوف تقفز من الجسر.",  # plan
+        "صرت أبحث على الإنترنت عن طرق الانتحار.",  # research
+        "بدي موت، ما عاد فيني أتحمل.",  # Levantine
+        "أخذت علبة كاملة من الحبوب ليلة أمس.",  # attempt
+    ],
+    "zh": [
+        "我最近每天晚上都想死，觉得活着没意思。",  # passive wish, read character by character
+        "我女儿昨天又用刀片割自己的手腕。",  # self-harm, recent
+        "我哥哥说他准备从桥上跳下去。",  # third party, plan
+        "我偷偷攒了很多安眠药，放在抽屉里。",  # stash + pills
+        "我老公说没有他我们会过得更好，还把东西都送人了。",  # burden (a wider window)
+        "我在網上查怎麼自殺最不痛。",  # traditional characters, research
+        "我不想活了。",
+    ],
+    "ko": [
+        "요즘 매일 밤 죽고 싶다는 생각이 들어요.",  # passive wish, read syllable by syllable
+        "제 딸이 어제 또 커터칼로 손목을 그었어요.",  # self-harm, recent
+        "남편이 한강 다리에서 뛰어내릴 거라고 했어요.",  # third party, plan
+        "수면제를 몰래 모아 두고 있어요.",  # stash + pills
+        "아들이 자기가 없으면 가족이 더 편할 거라고 했어요.",  # burden, Korean order
+        "더 이상 살고 싶지 않아요.",  # life, wish, then negation
+        "인터넷으로 자살 방법을 검색했어요.",  # research
+    ],
 }
 
 REVIEW = {  # the same kinds, denied or dated beyond the time limits
@@ -133,6 +179,31 @@ REVIEW = {  # the same kinds, denied or dated beyond the time limits
         "Mein Vater hat sich das Leben genommen und seitdem schlafe ich nicht mehr.",
         "Patientin zur TMS überwiesen. Suizidgedanken: keine.",  # a denial after the words
     ],
+    "pl": [
+        "Nie mam myśli samobójczych, chciałabym umówić wizytę na TMS.",
+        "Dziesięć lat temu próbowałam popełnić samobójstwo, teraz czuję się dobrze.",
+        "Mój ojciec odebrał sobie życie i od tego czasu nie śpię.",  # another's suicide
+    ],
+    "ht": [
+        "Mwen pa gen okenn lide swisid, m jis bezwen yon randevou pou TMS.",  # a denial
+        "Mwen te eseye touye tèt mwen sa gen dis zan, kounye a m byen.",  # dated
+        "Papa m te touye tèt li lè m te piti, se pou sa m pè depresyon.",  # another's suicide
+    ],
+    "ar": [
+        "ليس لدي أي أفكار انتحارية، أريد موعدا للعلاج بالتحفيز المغناطيسي.",
+        "حاولت الانتحار منذ عشر سنوات، والآن أنا بخير وأريد علاجا للاكتئاب.",
+        "أخي انتحر قبل خمس سنوات، ومن وقتها لا أنام جيدا.",  # another's suicide, dated
+    ],
+    "zh": [
+        "我没有自杀的念头，只是想预约TMS治疗。",  # a denial, read character by character
+        "我十年前自杀未遂过，现在很稳定。",  # "十年前": ten years ago
+        "我爸爸多年前自杀身亡，我现在想找心理咨询。",  # another's suicide
+    ],
+    "ko": [
+        "자살 생각은 없어요. TMS 치료 예약하고 싶어요.",  # a denial after the words
+        "10년 전에 자살 시도를 한 적이 있지만 지금은 괜찮아요.",  # dated
+        "아버지가 오래전에 자살로 돌아가셨어요. 상담을 받고 싶어요.",  # another's suicide
+    ],
 }
 
 NOTHING = {  # ordinary messages and idioms: no crisis evidence at all
@@ -178,6 +249,38 @@ NOTHING = {  # ordinary messages and idioms: no crisis evidence at all
         "Ich will nicht mehr mit Sertralin weitermachen, welche Alternativen gibt es?",
         "Der Stress bringt mich noch um, ich brauche einen Termin.",  # idiom
         "Ich will nicht mehr in dieser Stadt leben, kann ich trotzdem kommen?",  # a place
+    ],
+    "pl": [
+        "Dzień dobry, chciałabym umówić wizytę dla mojej mamy w przyszłym tygodniu.",
+        "Umieram z ciekawości, jak działa ten spray do nosa.",  # idiom: dying of curiosity
+        "Od pół roku mam depresję, a leki nie pomagają.",  # "od" is not OD
+        "Nie chcę kontynuować sertraliny, jakie są inne opcje?",
+        "Zabić czas w poczekalni jest trudno, czy macie wifi?",  # idiom: kill time
+    ],
+    "ht": [
+        "Bonjou, m ta renmen pran yon randevou pou manman m semèn pwochèn.",
+        "M ap mouri ri ak videyo sa a, men m bezwen yon doktè pou depresyon.",  # idiom
+        "Chalè a ap touye m, èske nou gen randevou nan maten?",  # idiom: the heat kills me
+        "Konbyen sa koute pou tretman TMS la? M pa gen asirans.",
+        "Mwen te touye tan nan sal datant lan, eske nou gen wifi?",  # idiom: kill time
+    ],
+    "ar": [
+        "مرحبا، أريد حجز موعد لأمي الأسبوع القادم، هل تقبلون التأمين؟",
+        "كنت أموت من الضحك على هذا الفيديو، لكن أحتاج طبيبا نفسيا للقلق.",  # idiom
+        "أريد أن أعيش حياة أفضل، لذلك أبحث عن علاج.",  # wanting to live
+        "أخذت كل الأوراق إلى الطبيب أمس.",  # took all the papers, not an overdose
+    ],
+    "zh": [
+        "你好，我想给我妈妈预约下周的门诊，请问收保险吗？",
+        "今天上班累死了，请问周末可以预约吗？",  # idiom: dead tired
+        "这个视频笑死我了，不过我想问一下氯胺酮治疗的费用。",  # idiom: laughing to death
+        "我想好好活下去，所以想找医生看看焦虑。",  # wanting to live
+    ],
+    "ko": [
+        "안녕하세요, 다음 주에 어머니 진료 예약을 하고 싶어요. 보험 되나요?",
+        "요즘 일이 많아서 힘들어 죽겠어요. 주말 예약 가능한가요?",  # idiom: "so hard I'd die"
+        "아침에 죽을 먹었는데 케타민 치료 비용이 궁금해요.",  # "죽" is porridge
+        "그 영화 진짜 죽인다, 근데 우울증 약 상담 받고 싶어요.",  # "죽인다": awesome
     ],
 }
 
@@ -227,19 +330,19 @@ def test_a_mixed_message_is_read_in_both_languages() -> None:
 
 
 def test_a_language_without_fields_stays_review() -> None:
-    # Haitian Creole has no file in data/languages/: review, as before.
-    a = assess("Bonjou, mwen bezwen wè yon doktè. Mwen pa vle viv ankò, mwen fatige anpil.")
+    # Turkish has no file in data/languages/: review, as before.
+    a = assess("Merhaba, bir doktora görünmem gerekiyor. Artık yaşamak istemiyorum, çok yorgunum.")
     assert a.language == "other" and a.language_code not in LANGUAGES
     assert not a.language_read
     assert a.crisis == "review"
 
 
 def test_a_message_in_a_language_still_not_read_is_review_whatever_it_says() -> None:
-    # Polish has no file: risk and an ordinary request alike are review, never none.
-    for text in ("Dzień dobry, od tygodnia myślę o tym, żeby się zabić.",
-                 "Dzień dobry, chciałabym umówić wizytę dla mojej mamy w przyszłym tygodniu."):
+    # Dutch has no file: risk and an ordinary request alike are review, never none.
+    for text in ("Goedendag, ik denk al een week aan zelfmoord en ik wil niet meer leven.",
+                 "Goedendag, ik wil graag een afspraak maken voor mijn moeder."):
         a = assess(text)
-        assert a.language == "other" and a.language_code == "pl" and not a.language_read
+        assert a.language == "other" and a.language_code == "nl" and not a.language_read
         assert a.crisis == "review", text
 
 

@@ -122,10 +122,12 @@ def test_near_misses_stay_urgent(text: str) -> None:
 
 
 def test_a_short_word_of_the_message_language_is_not_an_abbreviation() -> None:
-    # Polish "od" ("from") is not OD: review, as every message in another language is.
+    # Polish "od" ("from") is not OD: review, as every message in another language is (Polish is
+    # read by its fields now: nothing of risk in it).
     polish = "Dzień dobry, od miesiąca szukam psychiatry dla mojej mamy. Czy macie wolne terminy?"
     a = assess(polish)
     assert a.language == "other" and a.crisis == "review"
+    assert [e.category for e in a.crisis_evidence] == ["other_language"]
 
 
 # ---------------------------------------------------------------- treatments of the same kinds

@@ -31,6 +31,8 @@ class _FoldTable(dict):
         ch = chr(o)
         if ch in _APOSTROPHES:
             out = ""
+        elif "\uac00" <= ch <= "\ud7a3":
+            out = ch  # a Hangul syllable stays whole: Korean is read syllable by syllable
         else:
             out = unicodedata.normalize("NFKD", ch.casefold())
             out = "".join(c for c in out if not unicodedata.combining(c))
@@ -282,7 +284,20 @@ def _first_of_item(item) -> tuple[set[str] | None, bool]:
     return None, False  # back-references, conditionals, anything else: unbounded
 
 
-SENTENCE_BREAK = re.compile(r"[.!?;:\n\r]|\s[-–—]\s|¿|¡")
+SENTENCE_BREAK = re.compile(r"[.!?;:\n\r。]|\s[-–—]\s|¿|¡")
+#: Han characters (CJK unified ideographs, extension A, compatibility) and Hangul syllables: a
+#: language read by character (Chinese, written without spaces; Korean, whose endings and
+#: particles are glued to the word) reads each as a word.
+HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7a3"
+#: Words when a language read is written without spaces: a Han character, or a run of other
+#: letters and digits.
+TOKEN_BY_CHARACTER = re.compile(f"[{HAN}]|[^\\W_{HAN}]+")
+
+
+def compile_unbounded(patterns: list[str]) -> re.Pattern[str]:
+    """Like compile_phrases, without word boundaries: in a language written without spaces
+    (Chinese) a phrase stands inside a run of letters ("累死了" in "今天累死了")."""
+    return re.compile("|".join(f"(?:{expand(p)})" for p in patterns))
 
 
 class Coverage:

@@ -13,7 +13,13 @@ from functools import cache
 from typing import NamedTuple
 
 from . import lexicon as simplemma  # its word lists read in place (lexicon.py)
-from ._text import SENTENCE_BREAK, compile_phrases, load_toml
+from ._text import (
+    SENTENCE_BREAK,
+    TOKEN_BY_CHARACTER,
+    compile_phrases,
+    compile_unbounded,
+    load_toml,
+)
 from .languages import LANGUAGES
 
 _CTX = load_toml("crisis_context.toml")
@@ -154,17 +160,31 @@ def language_context(code: str) -> Context:
     numbers = {k: float(v) for k, v in ctx.get("numbers", {}).items()}
     units = {k: float(v) for k, v in ctx.get("units", {}).items()}
     num = "(" + "|".join([r"\d+", *sorted(numbers, key=len, reverse=True)]) + ")"
-    unit = "(" + "|".join(sorted(units, key=len, reverse=True)) + r")\b"
-    ago = tuple((re.compile(r"(?<!\w)" + p.replace(" ", r"\s+").replace("NUM", num)
-                            .replace("UNIT", unit)), numbers, units)
+    by_character = LANGUAGES[code].by_character
+    # Written without spaces (Chinese): "十年前" is number, unit and "ago" with nothing between,
+    # inside a run of letters; its phrases are matched without word boundaries.
+    unit = "(" + "|".join(sorted(units, key=len, reverse=True)) + (")" if by_character else r")\b")
+    ago = tuple((re.compile(("" if by_character else r"(?<!\w)")
+                            + p.replace(" ", r"\s*" if by_character else r"\s+")
+                            .replace("NUM", num).replace("UNIT", unit)), numbers, units)
                 for p in ctx.get("ago", ()) if units)
+
+    def phrases(base: list[str], own: list[str]) -> re.Pattern[str]:
+        if not by_character or not own:
+            return compile_phrases(base + own)
+        return re.compile(compile_phrases(base).pattern + "|" + compile_unbounded(own).pattern)
+
+    if by_character:
+        token = re.compile(TOKEN_BY_CHARACTER.pattern + "|[,/:+]")
+    else:
+        token = re.compile(r"[^\W_]+|[,/:+]") if LANGUAGES[code].any_script else _TOKEN
     return Context(cues, filler,
-                    compile_phrases(_CTX["history"]["old"] + list(ctx.get("history_old", ()))),
-                    compile_phrases(_CTX["history"]["recent"]
-                                    + list(ctx.get("history_recent", ()))),
+                    phrases(_CTX["history"]["old"], list(ctx.get("history_old", ()))),
+                    phrases(_CTX["history"]["recent"], list(ctx.get("history_recent", ()))),
                     BASE_CONTEXT.ago + ago, tuple(LANGUAGES[code].elision.items()),
-                    compile_phrases(list(ctx["bereavement"])) if ctx.get("bereavement") else None,
-                    re.compile(r"[^\W_]+|[,/:+]") if LANGUAGES[code].any_script else _TOKEN,
+                    ((compile_unbounded if by_character else compile_phrases)(
+                        list(ctx["bereavement"])) if ctx.get("bereavement") else None),
+                    token,
                     re.compile(ctx["negation_after"]) if ctx.get("negation_after") else None)
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from typing import NamedTuple
 
-from ._text import Coverage, Folded, compile_phrases, load_toml
+from ._text import TOKEN_BY_CHARACTER, Coverage, Folded, compile_phrases, load_toml
 from .field_words import (
     GAP,
     MAX_GAP,
@@ -72,7 +72,10 @@ def tag(folded: Folded, language: str = "", reads: tuple[str, ...] = (), main: s
     if reads:
         own = []
         key = (language, reads, main)
-        token = _TOKEN_ANY if any(READERS[c].any_script for c in reads) else _TOKEN
+        if any(READERS[c].by_character for c in reads):
+            token = TOKEN_BY_CHARACTER
+        else:
+            token = _TOKEN_ANY if any(READERS[c].any_script for c in reads) else _TOKEN
         for m in token.finditer(f):
             s, e = m.span()
             os_, oe = folded.span(s, e)

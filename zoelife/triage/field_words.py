@@ -14,7 +14,14 @@ from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
 from . import lexicon as simplemma  # its word lists read in place (lexicon.py)
-from ._text import _APOSTROPHES, _FOLD, compile_phrases, load_toml
+from ._text import (
+    _APOSTROPHES,
+    _FOLD,
+    TOKEN_BY_CHARACTER,
+    compile_phrases,
+    compile_unbounded,
+    load_toml,
+)
 from .languages import LANGUAGES
 
 _CFG = load_toml("fields.toml")
@@ -156,21 +163,34 @@ class _Reader(NamedTuple):
     rules: tuple[tuple[dict, tuple[frozenset[str], ...]], ...]
     elision: dict[str, str]
     any_script: bool
+    by_character: bool
     idioms: re.Pattern[str] | None
     others: frozenset[str]
     death_news: frozenset[str]
 
 
+def _entry_words(entry: str, by_character: bool) -> tuple[str, ...]:
+    """An entry's words: split at spaces, and in a language written without spaces each Han
+    character or Hangul syllable a word ("想死" -> "想", "死"; "从 ... 跳" keeps its gap)."""
+    words = entry.split()
+    if not by_character:
+        return tuple(words)
+    return tuple(part for w in words
+                 for part in ([w] if w == GAP else re.findall(TOKEN_BY_CHARACTER, w)))
+
+
 def _reader(code: str) -> _Reader:
     lang = LANGUAGES[code]
-    fields = {name: tuple(tuple(e.split()) for e in entries) for name, entries in lang.fields.items()}
+    fields = {name: tuple(_entry_words(e, lang.by_character) for e in entries)
+              for name, entries in lang.fields.items()}
     by_first, single, multi, fuzzy = _tables(fields)
     vocabulary = frozenset(w for es in fields.values() for e in es for w in e if w != GAP)
     rules = tuple((rule, tuple(frozenset(g) for g in rule["needs"])) for rule in lang.rules)
     ctx = lang.context
     return _Reader(code, lang.lemmatise, by_first, single, multi, fuzzy, vocabulary, rules,
-                   lang.elision, lang.any_script,
-                   compile_phrases(list(lang.idioms)) if lang.idioms else None,
+                   lang.elision, lang.any_script, lang.by_character,
+                   ((compile_unbounded if lang.by_character else compile_phrases)(list(lang.idioms))
+                    if lang.idioms else None),
                    frozenset(ctx.get("others", ())), frozenset(ctx.get("death_news", ())))
 
 

@@ -38,6 +38,9 @@ class Language:
     idioms: tuple[str, ...]
     variants: tuple[str, ...] = ()  # codes py3langid gives text in this language (Galician)
     any_script: bool = False  # its words are letters of another script (Cyrillic), not a-z
+    # Written without spaces between words (Chinese): every Han character is a word of its own,
+    # and an entry is the run of its characters ("想死" is "想" + "死").
+    by_character: bool = False
 
 
 def load_languages(folder=None) -> dict[str, Language]:
@@ -79,7 +82,7 @@ def load_languages(folder=None) -> dict[str, Language]:
             {name: tuple(entries) for name, entries in fields.items()},
             tuple(spec.get("rule", ())), elision, spec.get("context", {}),
             tuple(spec.get("idioms", {}).get("patterns", ())), tuple(head.get("variants", ())),
-            head.get("script", "latin") == "any")
+            head.get("script", "latin") == "any", head.get("words", "spaced") == "characters")
     return found
 
 
