@@ -127,15 +127,3 @@ def test_every_trial_round_message_has_a_crisis_level_a_person_gave():
     assert sorted(levels) == sorted(ids)
     assert set(levels.values()) <= {"none", "review", "urgent"}
 
-
-def test_hurry_about_an_appointment_is_not_risk():
-    """Scheduling urgency ("as soon as possible", "today", a resend) is no sign of suicide or
-    self-harm; the same hurry beside a risk still is (data/examples/crisis_ordinary_urgency)."""
-    for text in ("I would like to schedule an appointment as soon as possible.",
-                 "Sorry, sending this again, not sure the first one went through.",
-                 "Please call me back asap, my refill runs out on Friday.",
-                 "Necesito una cita lo antes posible, se me acaba el medicamento."):
-        assert triage.assess(text).crisis == "none", text
-    for text in ("Please call me back asap, I don't want to be alive anymore.",
-                 "Necesito una cita hoy, ya no quiero vivir."):
-        assert triage.assess(text).crisis == "urgent", text

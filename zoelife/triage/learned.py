@@ -41,7 +41,7 @@ EXAMPLES = Path(__file__).parent / "data" / "examples"
 # Files of EXAMPLES whose messages carry a crisis level a person gave ("label" or "crisis"), by
 # name: a new blind round is scored before the net may learn it, so a file copied into the
 # folder is not read until it is frozen here (docs/triage.md, "how a blind round is measured").
-CRISIS_EXAMPLES = ("crisis_messages.jsonl", "crisis_probes.jsonl", "crisis_ordinary_urgency.jsonl",
+CRISIS_EXAMPLES = ("crisis_messages.jsonl", "crisis_probes.jsonl",
                    *(f"blind_round{n}.jsonl" for n in range(1, 14)))
 REVIEW_AT = 0.72
 URGENT_AT = 0.78
@@ -56,6 +56,9 @@ class Example:
     text: str
     flagged: bool  # a person labelled it urgent or review
     urgent: bool
+    # Read for urgency only (the trial rounds): it trains the urgent model, not the vocabulary
+    # or the flagged model, so what the net sends to `review` is what it was without them.
+    urgent_only: bool = False
 
 
 # The medication-trial rounds (written to test the trial extractor) are ordinary intake messages
@@ -87,7 +90,8 @@ def examples(exclude: Sequence[str] = ()) -> list[Example]:
         if name not in exclude:
             for row in _rows(name):
                 level = levels[row["id"]]
-                found.append(Example(row["text"], level != "none", level == "urgent"))
+                found.append(Example(row["text"], level != "none", level == "urgent",
+                                     urgent_only=True))
     return found
 
 
@@ -101,10 +105,16 @@ class LearnedNet:
             TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5), min_df=2, sublinear_tf=True),
             self._words,
         )
-        matrix = self._features.fit_transform([e.text for e in training])
+        both = [e for e in training if not e.urgent_only]
+        matrix = self._features.fit_transform([e.text for e in both])
         n_char = len(self._features.transformer_list[0][1].vocabulary_)
-        self._flagged = self._fit(matrix, [e.flagged for e in training])
-        self._urgent = self._fit(matrix, [e.urgent for e in training])
+        self._flagged = self._fit(matrix, [e.flagged for e in both])
+        extra = [e for e in training if e.urgent_only]
+        if extra:
+            from scipy.sparse import vstack
+
+            matrix = vstack([matrix, self._features.transform([e.text for e in extra])])
+        self._urgent = self._fit(matrix, [e.urgent for e in both + extra])
         self._word_names = None
         self._word_weights = {"review": self._flagged.coef_[0][n_char:],
                               "urgent": self._urgent.coef_[0][n_char:]}
