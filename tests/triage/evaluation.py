@@ -14,6 +14,7 @@ from pathlib import Path
 
 from zoelife.triage import assess
 from zoelife.triage.learned import EXAMPLES as DATA
+from zoelife.triage.learned import TRIAL_ROUNDS  # noqa: F401 - declared there, scored here
 
 
 @cache
@@ -302,9 +303,9 @@ def psychotherapy_figures() -> PsychotherapyFigures:
 #: Medication-trial rounds (zoelife/triage/data/examples/trials_round*.jsonl), written by
 #: helpers who never saw the extractor; before-fix figures in docs/coverage.md. Fields: id,
 #: text, language, trials (drug, dose_mg, weeks, response), kind.
-TRIAL_ROUNDS = ("trials_round1.jsonl", "trials_round2.jsonl", "trials_round3.jsonl",
-                "trials_round4.jsonl", "trials_round5.jsonl", "trials_round6.jsonl",
-                "trials_round7.jsonl")
+#: TRIAL_ROUNDS is declared once, in zoelife.triage.learned (imported above): a trial round
+#: also trains the net's urgent model with the crisis level a person gave each message
+#: (data/trial_rounds_crisis.jsonl).
 
 
 @dataclass(frozen=True)

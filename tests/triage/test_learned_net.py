@@ -119,10 +119,7 @@ def test_every_trial_round_message_has_a_crisis_level_a_person_gave():
 
     with learned.TRIAL_ROUNDS_CRISIS.open(encoding="utf-8") as fh:
         levels = {row["id"]: row["crisis"] for row in map(json.loads, fh)}
-    from tests.triage.evaluation import TRIAL_ROUNDS
-
     # A new trial round is read for its crisis level before the net may learn it.
-    assert learned.TRIAL_ROUNDS == TRIAL_ROUNDS
     ids = [r["id"] for name in learned.TRIAL_ROUNDS for r in load(name)]
     assert sorted(levels) == sorted(ids)
     assert set(levels.values()) <= {"none", "review", "urgent"}

@@ -66,6 +66,7 @@ class Example:
 # afterwards (data/trial_rounds_crisis.jsonl: 1,175 none, 2 urgent). Without them the net had
 # read almost no plain medication histories and raised about 4% of them to urgent.
 TRIAL_ROUNDS_CRISIS = EXAMPLES.parent / "trial_rounds_crisis.jsonl"
+# The trial extractor's labelled rounds (tests/triage/evaluation.py scores them).
 TRIAL_ROUNDS = tuple(f"trials_round{n}.jsonl" for n in range(1, 8))
 
 
