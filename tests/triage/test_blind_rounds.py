@@ -62,9 +62,11 @@ FLOORS = {
                             "raised_max": 0},
     # Round 13 after its fixes by kind: its 11 flagged `none` are 9 harmless messages in other
     # languages (`review`: a person reads them), "the finale killed me" and a Persian idiom;
-    # its 2 raised reviews are in Portuguese and Russian.
-    "blind_round13.jsonl": {"urgent": 60, "none_flag_max": 0.17, "treatments": 177,
-                            "raised_max": 2},
+    # its 3 raised reviews are in Portuguese, Russian and Chinese: questions about how the
+    # clinic handles suicidal patients, read as urgent since those languages are read, because
+    # the informational context (crisis_context.toml) is English and Spanish only.
+    "blind_round13.jsonl": {"urgent": 64, "none_flag_max": 0.17, "treatments": 177,
+                            "raised_max": 3},
 }
 
 
