@@ -129,8 +129,9 @@ def _contrary(text, form_treatments=()):
 def _stricter_net(monkeypatch):
     # A retrained net whose scores move a little: "I would like to schedule an appointment as
     # soon as possible" scores 0.79 for urgent today, just over URGENT_AT (0.78).
-    monkeypatch.setattr(learned, "URGENT_AT", 0.9)
-    monkeypatch.setattr(learned, "REVIEW_AT", 0.9)
+    # Since the net learned the trial rounds, 0.9 changes no demo message: switch it off.
+    monkeypatch.setattr(learned, "URGENT_AT", 2.0)
+    monkeypatch.setattr(learned, "REVIEW_AT", 2.0)
 
 
 def _contrary_detector(monkeypatch):

@@ -14,12 +14,24 @@ The triage modules call these as `simplemma.is_known` / `simplemma.lemmatize`.
 
 from __future__ import annotations
 
-import simplemma
+from simplemma import Lemmatizer
+from simplemma.strategies import DefaultStrategy, DictionaryLookupStrategy
+from simplemma.strategies.dictionaries import StreamDictionaryFactory
+from simplemma.utils import normalize_token, validate_lang_input
+
+# simplemma's shared low-memory factory keeps the indexes of 8 languages; the triage reads more
+# (every read language, and whatever language a message seems to be in), and a language dropped
+# from that cache was decoded again on its next word: arbitrary text in many languages took
+# minutes. One factory with room for every language simplemma ships.
+_LISTS = StreamDictionaryFactory(cache_max_size=64)
+_LOOKUP = DictionaryLookupStrategy(_LISTS)
+_LEMMATIZER = Lemmatizer(lemmatization_strategy=DefaultStrategy(dictionary_factory=_LISTS))
 
 
 def is_known(token: str, lang: str | tuple[str, ...]) -> bool:
-    return simplemma.is_known(token, lang=lang, low_memory=True)
+    token = normalize_token(token)
+    return any(_LOOKUP.get_lemma(token, code) is not None for code in validate_lang_input(lang))
 
 
 def lemmatize(token: str, lang: str | tuple[str, ...]) -> str:
-    return simplemma.lemmatize(token, lang=lang, low_memory=True)
+    return _LEMMATIZER.lemmatize(token, lang)
