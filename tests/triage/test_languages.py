@@ -9,10 +9,13 @@ found" shows as no evidence besides `other_language`.
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from zoelife.triage import assess
 from zoelife.triage._text import _FOLD
+from zoelife.triage.denials_and_dates import BASE_CONTEXT, language_context
 from zoelife.triage.language import language_guess
 from zoelife.triage.languages import LANGUAGES, load_languages
 
@@ -388,4 +391,53 @@ def test_a_language_file_naming_an_unknown_field_fails_loudly(tmp_path) -> None:
         '[language]\ncode = "xx"\nname = "Test"\n[[rule]]\ncategory = "plan"\n'
         'needs = [["death"], ["nowhere"]]\n', encoding="utf-8")
     with pytest.raises(ValueError, match="nowhere"):
+        load_languages(tmp_path)
+
+
+# "N units ago" in each language's own words, with a number and a unit its file declares: a
+# dated act past the time limit is `review` (dated), the same act weeks ago stays `urgent`. The
+# Russian, Tagalog and Vietnamese patterns were written "num unit", never filled in, so neither
+# was read (an old attempt stayed urgent).
+AGO = [
+    ("ru", "Два года назад я пыталась покончить с собой, сейчас все хорошо.",
+     "Две недели назад я пыталась покончить с собой."),
+    ("tl", "Dalawang taon na ang nakalipas, sinubukan kong magpakamatay. Okay na ako ngayon.",
+     "Dalawang linggo na ang nakalipas, sinubukan kong magpakamatay."),
+    ("vi", "Tôi đã cố tự tử hai năm trước, bây giờ tôi ổn.",
+     "Tôi đã cố tự tử hai tuần trước."),
+]
+
+
+@pytest.mark.parametrize(("code", "old", "recent"), AGO)
+def test_n_units_ago_dates_an_act_in_the_language(code: str, old: str, recent: str) -> None:
+    a = assess(old)
+    assert a.language_code == code
+    assert a.crisis == "review", (old, a.crisis_evidence)
+    assert ("historical", "review") in _found(old)
+    assert assess(recent).crisis == "urgent", recent
+
+
+def test_every_ago_pattern_is_filled_in_with_a_number_and_a_unit() -> None:
+    # What language_context compiles: the placeholders replaced by the number and unit groups.
+    for code, lang in LANGUAGES.items():
+        own = language_context(code).ago[len(BASE_CONTEXT.ago):]
+        assert len(own) == len(lang.context.get("ago", ())), code
+        for rx, _numbers, units in own:
+            assert rx.groups == 2 and units, (code, rx.pattern)
+            assert "NUM" not in rx.pattern and "UNIT" not in rx.pattern, (code, rx.pattern)
+
+
+@pytest.mark.parametrize(("context", "named"), [
+    ('ago = ["num unit ago"]\n[context.units]\nyear = 12.0\n', "'num'"),  # not filled in
+    ('ago = ["NUM ago"]\n[context.units]\nyear = 12.0\n', "NUM then UNIT"),
+    ('ago = ["UNIT NUM ago"]\n[context.units]\nyear = 12.0\n', "NUM then UNIT"),
+    ('ago = ["(about )?NUM UNIT ago"]\n[context.units]\nyear = 12.0\n', "group of its own"),
+    ('ago = ["NUM UNIT ago"]\n', "unit words"),
+    ('history_old = ["NUM years ago"]\n', "only the ago patterns"),
+])
+def test_a_language_file_with_a_placeholder_nothing_fills_in_fails_loudly(
+        tmp_path, context: str, named: str) -> None:
+    (tmp_path / "xx.toml").write_text(
+        '[language]\ncode = "xx"\nname = "Test"\n[context]\n' + context, encoding="utf-8")
+    with pytest.raises(ValueError, match=re.escape(named)):
         load_languages(tmp_path)

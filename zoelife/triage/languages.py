@@ -13,6 +13,7 @@ field nobody declares, fails loudly, naming the file.
 
 from __future__ import annotations
 
+import re
 import tomllib
 from dataclasses import dataclass
 from importlib import resources
@@ -70,6 +71,7 @@ def load_languages(folder=None) -> dict[str, Language]:
                 missing = set(group) - known - set(own)
                 if missing:
                     raise ValueError(f"{where}: a rule needs undeclared fields {sorted(missing)}")
+        _check_placeholders(where, spec)
         lemmatise = head.get("lemmatiser", "none") == "simplemma"
         if lemmatise and _SIMPLEMMA is not None and code not in _SIMPLEMMA:
             raise ValueError(f"{where}: simplemma has no dictionary for {code!r}")
@@ -84,6 +86,52 @@ def load_languages(folder=None) -> dict[str, Language]:
             tuple(spec.get("idioms", {}).get("patterns", ())), tuple(head.get("variants", ())),
             head.get("script", "latin") == "any", head.get("words", "spaced") == "characters")
     return found
+
+
+# The placeholders `language_context` (denials_and_dates.py) fills in, and only in `ago`: NUM
+# (a number, digits or the file's number words) and UNIT (the file's unit words), replaced as
+# written (next to a Chinese character too: "NUM UNIT前") and made groups 1 and 2 of the pattern.
+_FILLED = re.compile(r"NUM|UNIT")
+# Written any other way ("num unit") they are not filled in and match only those letters.
+_LOOKALIKE = re.compile(r"(?<![^\W_])(?:num|unit)(?![^\W_])", re.IGNORECASE)
+
+
+def _strings(value, path: str):
+    """Every string of a TOML value, with where it sits ("context.ago")."""
+    if isinstance(value, str):
+        yield path, value
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from _strings(item, f"{path}.{key}" if path else key)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _strings(item, path)
+
+
+def _check_placeholders(where: str, spec: dict) -> None:
+    """Each `ago` pattern holds NUM then UNIT, once each and in capitals, and no group of its
+    own that would take their numbers; no other entry holds a placeholder (nothing fills it
+    in there); a file with `ago` patterns has unit words for UNIT."""
+    for path, text in _strings(spec, ""):
+        filled = _FILLED.findall(text)
+        lookalike = _LOOKALIKE.findall(_FILLED.sub(" ", text))
+        if lookalike:
+            raise ValueError(f"{where}: {path} {text!r} holds {lookalike[0]!r}, which nothing "
+                             "fills in (the ago patterns' placeholders are NUM and UNIT)")
+        if path != "context.ago":
+            if filled:
+                raise ValueError(f"{where}: {path} {text!r} holds {filled[0]}: only the ago "
+                                 "patterns have placeholders")
+            continue
+        if filled != ["NUM", "UNIT"]:
+            raise ValueError(f"{where}: the ago pattern {text!r} must hold NUM then UNIT, once "
+                             f"each (found {filled})")
+        if re.compile(_FILLED.sub("x", text)).groups:
+            raise ValueError(f"{where}: the ago pattern {text!r} has a group of its own: write "
+                             "(?:...), groups 1 and 2 are NUM and UNIT")
+    context = spec.get("context", {})
+    if context.get("ago") and not context.get("units"):
+        raise ValueError(f"{where}: ago patterns need unit words under [context.units]")
 
 
 #: Languages read by meaning besides English and Spanish, by code.
