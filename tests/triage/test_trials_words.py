@@ -69,6 +69,30 @@ def test_a_relatives_medicine_then_the_writers_own(text: str, wanted: list[str])
 
 
 @pytest.mark.parametrize(("text", "wanted"), [
+    # A relative "was prescribed" a medicine (round 7: whose the message is), then the writer
+    # turns to themselves: the medicines after it are the writer's, weighed as "I take" is.
+    ("My husband was prescribed Wellbutrin in May. As for me, Lexapro 10 for a year.",
+     ["escitalopram"]),
+    ("A mi mamá le recetaron Clonazepam. En mi caso, sertralina 100 desde 2022.",
+     ["sertraline"]),
+    ("My son was prescribed Concerta. In my case: Effexor 150, then Cymbalta.",
+     ["venlafaxine", "duloxetine"]),
+    # Near misses: more told of the relative than after the turn; the turn said of no medicine;
+    # a relative the message is plainly for; the writer's aside ("... too").
+    ("My daughter was prescribed Zoloft, then Prozac and Lexapro. For me, Abilify.",
+     ["sertraline", "fluoxetine", "escitalopram"]),
+    ("My wife was prescribed Trintellix last month. For me, it has been hard to watch.",
+     ["vortioxetine"]),
+    ("I'm writing for my son. He was prescribed Zoloft 50. For me, Lexapro worked.",
+     ["sertraline"]),
+    ("My son was prescribed Prozac 20. For me, Prozac too. Can he do TMS?", ["fluoxetine"]),
+])
+def test_a_relatives_medicine_then_the_writer_turning_to_themselves(text: str,
+                                                                    wanted: list[str]) -> None:
+    assert [t.drug for t in extract_trials(text)] == wanted
+
+
+@pytest.mark.parametrize(("text", "wanted"), [
     # Taken back: struck off, said to be someone else's right after, or denied after a mix-up.
     ("Please disregard the Seroquel, I take Effexor 150.", ["venlafaxine"]),
     ("The Ativan, that was my sister's. I've had Celexa 20.", ["citalopram"]),
@@ -112,17 +136,11 @@ def test_a_spanish_tablet_strength_said_with_de() -> None:
 # Left, said here so that it shows: a dose in the sentence after the name, said of "on"
 # with no name ("my lithium? I've been on 900 a day").
 _LEFT = {"Would you be able to manage my lithium? I've been on 900 a day for years."}
-# Broken by merging two branches the same day (round 7's "was prescribed" for a child the
-# message is about, and this set's relative-then-writer weighing): the wife's drug is read as
-# the patient's. Strict, so it flags itself once fixed.
-_BROKEN_BY_MERGE = {"My wife was prescribed Trintellix last month. For me, Paxil 20 mg for two years."}
 
 
 @pytest.mark.parametrize(("text", "wanted", "wanted_doses"), [
     pytest.param(*case, marks=pytest.mark.xfail(strict=True, reason="dose in the next sentence"))
-    if case[0] in _LEFT else
-    pytest.param(*case, marks=pytest.mark.xfail(strict=True, reason="a relative's 'was prescribed'"))
-    if case[0] in _BROKEN_BY_MERGE else case for case in CASES + CASES_B])
+    if case[0] in _LEFT else case for case in CASES + CASES_B])
 def test_fresh_set_written_before_the_changes(text: str, wanted: set[str],
                                               wanted_doses: dict[str, float]) -> None:
     got = doses(text)

@@ -138,7 +138,14 @@ _I_TAKE_NOW = re.compile(
     r"(?:^|[.;!?]\s*|\b(?:and|but|y|pero) )(?:i|yo) (?:(?:also|currently|now|only|just|still|"
     r"actualmente|ahora|solo) )?(?:take|tomo|am taking|estoy tomando|have been taking|"
     r"llevo tomando)\b(?! (?:him|her|them|my|mi|care|lo|la|le|les)\b)"
-    r"(?![^.;!?]{0,40}\b(?:myself|too|as well|tambien|yo misma?|for my own)\b)")
+    r"(?![^.;!?]{0,40}\b(?:myself|too|as well|tambien|yo misma?|for my own)\b)"
+    # ... or the writer turning to themselves, in the same place: "My wife was prescribed
+    # Trintellix. For me, Paxil 20 mg", "As for me, ...", "En mi caso, ...", "Yo: ...". The
+    # medicines told after it are the writer's (weighed by the drugs told of each, as above).
+    r"|(?:^|[.;!?]\s*|\b(?:and|but|y|pero) )(?:(?:as )?for (?:me|myself)|as (?:to|regards) me|"
+    r"in my (?:own )?case|speaking for myself|me|yo|para mi|en mi caso|en cuanto a mi|por mi parte|"
+    r"pour moi|quant a moi|per me|quanto a me|was mich betrifft|para mim|quanto a mim|no meu caso)"
+    r"\s*[,:](?![^.;!?]{0,40}\b(?:too|as well|tambien|aussi|anche|auch)\b)")
 
 
 # The writer saying outright that the help is for them: weighs as much as "writing for my son".
@@ -172,8 +179,10 @@ def who_is_patient(folded: str, first_drug_at: int, drug_starts: tuple[int, ...]
     ("escribo por mi abuela", "my son has been on...", "¿le sirve?") against words for
     themselves ("I have only tried", "creo que tengo depresión"). A relative named taking a
     medicine at the opening and the writer's own present taking after it ("My mom takes
-    Lexapro. I take Prozac 40") weigh by the drugs told of each: the writer unless more are
-    told of the relative ("Mi hijo toma Elvanse; antes probó Rubifen... Yo tomo Cipralex")."""
+    Lexapro. I take Prozac 40"), or the writer turning to themselves ("My wife was prescribed
+    Trintellix. For me, Paxil 20 mg"), weigh by the drugs told of each: the writer unless more
+    are told of the relative ("Mi hijo toma Elvanse; antes probó Rubifen... Yo tomo
+    Cipralex")."""
     opening = folded[:220]
     for_relative = _FOR_A_RELATIVE.search(opening)
     parent_of = _PARENT_OF.search(opening)
