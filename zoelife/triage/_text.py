@@ -214,6 +214,24 @@ class PhraseGroups:
             if m is not None:
                 yield m
 
+    def finditer(self, text: str) -> Iterator[re.Match[str]]:
+        """What ``regex.finditer(text)`` yields (no overlapping matches), match for match: a
+        word start is tried only from the end of the last match on, against the phrases
+        that can begin with its first character, in their order."""
+        if self._by_char is None:
+            yield from self.regex.finditer(text)
+            return
+        by_char = self._by_char
+        end = 0
+        for candidate in self._candidates.finditer(text):
+            start = candidate.start()
+            if start < end:
+                continue
+            m = by_char[text[start]].match(text, start)
+            if m is not None:  # never empty: every phrase begins with a character
+                end = m.end()
+                yield m
+
 
 def first_characters(pattern: str) -> frozenset[str] | None:
     """The characters a non-empty match of ``pattern`` can begin with, or None when that
