@@ -44,6 +44,7 @@ ALSO_READ = 0.20
 _MAX_CHARS = 4000
 
 _LETTER = re.compile(r"[^\W\d_]")
+_LETTERS = re.compile(r"[^\W\d_]+")  # runs of them: counted by what is left without them
 # Letters outside the Latin blocks (Latin-1, Latin Extended A/B, Latin Extended Additional).
 _NON_LATIN = re.compile(r"[^\W\d_A-Za-z\u00C0-\u024F\u1E00-\u1EFF]")
 _WORD = re.compile(r"[^\W\d_]{2,}")
@@ -173,7 +174,7 @@ def language_guess(text: str | None) -> LanguageGuess:
 
 @lru_cache(maxsize=2048)
 def _guess(sample: str) -> LanguageGuess:
-    letters = len(_LETTER.findall(sample))
+    letters = len(sample) - len(_LETTERS.sub("", sample))  # len(_LETTER.findall(sample))
     non_latin = len(_NON_LATIN.findall(sample)) if not sample.isascii() else 0
     if letters == 0:
         return _UNKNOWN
