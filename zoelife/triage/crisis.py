@@ -10,9 +10,10 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from dataclasses import dataclass
+from functools import cached_property
 
 from . import meaning
-from ._text import Coverage, Folded, PhraseGroups, load_toml
+from ._text import Coverage, Folded, PhraseGroups, RareStarts, load_toml
 from .denials_and_dates import (
     BASE_CONTEXT,
     HIST_RECENT,
@@ -73,6 +74,9 @@ _CS_ALWAYS = re.compile("|".join(f"(?:{p})" for p in _CS["always"]))
 _CS_MIXED = re.compile("|".join(f"(?:{p})" for p in _CS["mixed_case_only"]))
 # Cheap pre-check so long texts without any candidate skip the look-behind patterns.
 _CS_CANDIDATE = re.compile(r"S[/I.]|\+|NSSI")
+# Each tried only where one of the characters it can begin with stands ("S", "+", "N").
+_CS_ALWAYS_AT = RareStarts(_CS_ALWAYS)
+_CS_MIXED_AT = RareStarts(_CS_MIXED)
 
 _NEGATABLE = frozenset(_CTX["negation"]["categories"])
 _LOST_BY_WRITER = re.compile(r"\b(?:i|ive|we|weve) (?:\w+ ){0,2}?lost (?:\w+ ){1,6}?(?:to|by) suicide"
@@ -112,13 +116,13 @@ def find_crisis_spans(folded: Folded, language: str, reads: tuple[str, ...] = ()
         name = m.lastgroup or ""
         raw.append((m.start(), m.end(), name, _LEVEL_OF[name], True))
     text = folded.text
-    cs = []
     if _CS_CANDIDATE.search(text):
-        cs.append(_CS_ALWAYS)
-        if language != "es" and not _mostly_caps(text):
-            cs.append(_CS_MIXED)
-    for rx in cs:
-        for m in rx.finditer(text):
+        cs = list(_CS_ALWAYS_AT.finditer(text))
+        if language != "es":
+            mixed = list(_CS_MIXED_AT.finditer(text))
+            if mixed and not _mostly_caps(text):  # (only asked when it matters)
+                cs += mixed
+        for m in cs:
             fs, fe = folded.to_folded(m.start()), folded.to_folded(m.end())
             if fe > fs:
                 raw.append((fs, fe, _CS["category"], _CS["level"], True))
@@ -135,18 +139,7 @@ def find_crisis_spans(folded: Folded, language: str, reads: tuple[str, ...] = ()
     ctx = language_context(main) if main in LANGUAGES else BASE_CONTEXT
 
     raw.sort(key=lambda r: (r[0], -r[1], -CRISIS_RANK[r[3]]))
-    veto = bool(INFO_VETO.search(f))
-    inquiry = bool(AUDIENCE.search(f))
-    # A professional asking how the clinic works: a term in a sentence without the writer in it.
-    professional = professional_inquiry(f)
-    # ... or someone introducing themself in a role and asking how the clinic assesses risk.
-    role = bool(PROFESSIONAL.search(f)) and not veto
-    losses = [(m.start(), m.end()) for m in BEREAVEMENT.finditer(f)]
-    if ctx.bereavement is not None:
-        losses += [(m.start(), m.end()) for m in ctx.bereavement.finditer(f)]
-    losses = Coverage(losses)
-    # "I lost three friends to suicide": the writer is the one who lost them, not at risk.
-    lost_by_writer = Coverage(m.span() for m in _LOST_BY_WRITER.finditer(f))
+    whole = _WholeMessage(f, ctx)  # what the whole message says, read when first asked
     spans: list[EvidenceSpan] = []
     seen: set[tuple[int, int]] = set()
     for fs, fe, category, level, negatable in raw:
@@ -165,16 +158,17 @@ def find_crisis_spans(folded: Folded, language: str, reads: tuple[str, ...] = ()
                 out_cat, out_level = "historical", "review"
             elif category in INFO_TERMS and (
                     mentioned(f, fs, fe, s)
-                    or (inquiry and not OWN_NOW.search(f, s, e))
-                    or (professional and not HIST_RECENT.search(f, s, e) and not WRITER.search(
-                        INFO_ALLOWED.sub(" ", PROFESSIONAL_ASKER.sub(" ", f[s:e]))))
-                    or (role and asked_by_a_professional(f, fs, fe, s, e))
-                    or (not veto and procedure(f, fs, fe, s, e))
-                    or (not veto and topic_of_a_publication(f, fs, fe, s, e))
-                    or informational(f, fs, fe, s, e, veto)):
+                    or (whole.inquiry and not OWN_NOW.search(f, s, e))
+                    or (whole.professional and not HIST_RECENT.search(f, s, e)
+                        and not WRITER.search(
+                            INFO_ALLOWED.sub(" ", PROFESSIONAL_ASKER.sub(" ", f[s:e]))))
+                    or (whole.role and asked_by_a_professional(f, fs, fe, s, e))
+                    or (not whole.veto and procedure(f, fs, fe, s, e))
+                    or (not whole.veto and topic_of_a_publication(f, fs, fe, s, e))
+                    or informational(f, fs, fe, s, e, whole.veto)):
                 out_cat, out_level = "informational", "review"
-            elif losses.overlaps(fs, fe) and (
-                    lost_by_writer.overlaps(fs, fe)
+            elif whole.losses.overlaps(fs, fe) and (
+                    whole.lost_by_writer.overlaps(fs, fe)
                     or not FIRST_PERSON.search(f, max(s, fs - 40), fs)):
                 out_cat, out_level = "bereavement", "review"
             elif is_third_party(f, fs, fe, s, e):
@@ -200,6 +194,48 @@ def find_crisis_spans(folded: Folded, language: str, reads: tuple[str, ...] = ()
         ]
     return spans
 
+
+
+class _WholeMessage:
+    """What the whole (folded) message says that the context checks read: each found on first
+    use (most messages never ask), then kept for the message's other matches."""
+
+    def __init__(self, f: str, ctx) -> None:
+        self._f = f
+        self._ctx = ctx
+
+    @cached_property
+    def veto(self) -> bool:
+        return bool(INFO_VETO.search(self._f))
+
+    @cached_property
+    def inquiry(self) -> bool:
+        return bool(AUDIENCE.search(self._f))
+
+    @cached_property
+    def professional(self) -> bool:
+        """A professional asking how the clinic works: a term in a sentence without the writer
+        in it."""
+        return professional_inquiry(self._f)
+
+    @cached_property
+    def role(self) -> bool:
+        """... or someone introducing themself in a role and asking how the clinic assesses
+        risk."""
+        return bool(PROFESSIONAL.search(self._f)) and not self.veto
+
+    @cached_property
+    def losses(self) -> Coverage:
+        f = self._f
+        losses = [(m.start(), m.end()) for m in BEREAVEMENT.finditer(f)]
+        if self._ctx.bereavement is not None:
+            losses += [(m.start(), m.end()) for m in self._ctx.bereavement.finditer(f)]
+        return Coverage(losses)
+
+    @cached_property
+    def lost_by_writer(self) -> Coverage:
+        """"I lost three friends to suicide": the writer is the one who lost them, not at risk."""
+        return Coverage(m.span() for m in _LOST_BY_WRITER.finditer(self._f))
 
 
 _DOWNGRADES = frozenset({"negated", "historical", "informational"})

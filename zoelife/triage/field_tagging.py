@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from typing import NamedTuple
 
-from ._text import TOKEN_BY_CHARACTER, Coverage, Folded, compile_phrases, load_toml
+from ._text import TOKEN_BY_CHARACTER, Coverage, Folded, PhraseGroups, load_toml
 from .field_words import (
     GAP,
     MAX_GAP,
@@ -22,7 +22,8 @@ from .field_words import (
     word_read,
 )
 
-IDIOMS = compile_phrases(load_toml("idioms.toml")["patterns"])
+# Tried at a word start only against the idioms that can begin with its first character.
+IDIOMS = PhraseGroups({"idiom": load_toml("idioms.toml")["patterns"]})
 
 _TOKEN = re.compile(r"[a-z0-9]+")
 # Words of a language written in another script (Russian): any run of letters and digits.
@@ -108,11 +109,12 @@ def tag(folded: Folded, language: str = "", reads: tuple[str, ...] = (), main: s
                 got = cache[word] = describe_word(word, word, language)
             infos.append(got)
     else:
+        omap = folded._map  # ``Folded.span`` inlined: a word is never empty
         for m in _TOKEN.finditer(f):
-            s, e = m.span()
-            spans.append((s, e))
-            os_, oe = folded.span(s, e)
-            infos.append(describe_word_cached(m.group(), text[os_:oe].lower(), language))
+            s, e = span = m.span()
+            spans.append(span)
+            original = text[s:e] if omap is None else text[omap[s]:omap[e - 1] + 1]
+            infos.append(describe_word_cached(m.group(), original.lower(), language))
     blocked = None
     idiom = [(m.start(), m.end()) for m in IDIOMS.finditer(f)]
     for code in reads:
@@ -129,7 +131,8 @@ def tag(folded: Folded, language: str = "", reads: tuple[str, ...] = (), main: s
     forms = [w.forms for w in infos]
     hits: list[Hit] = []
     append = hits.append
-    for i, (_fs, singles, unknown, multi) in enumerate(infos):
+    n = len(forms)
+    for i, (_fs, singles, unknown, multi, by_second) in enumerate(infos):
         if blocked is not None and blocked[i]:
             continue
         for field in singles:
@@ -138,11 +141,21 @@ def tag(folded: Folded, language: str = "", reads: tuple[str, ...] = (), main: s
             append(Hit("unknown_word", i, i))  # a brand or drug name the lists lack
         if not multi:
             continue
+        # Most phrases stop at their second word ("i" + "want"): only those with a gap or
+        # with a form of the next word second are followed, in their order in ``multi``.
+        items = by_second.get(GAP, ())
+        merged = False
+        for form in forms[i + 1] if i + 1 < n else ():
+            more = by_second.get(form)
+            if more and form != GAP:
+                merged = bool(items)
+                items = items + more if items else more
+        if not items:
+            continue
+        if merged:
+            items = sorted(items)
         seen: set[tuple[str, int]] = set()
-        nxt = forms[i + 1] if i + 1 < len(forms) else ()
-        for field, words in multi:
-            if words[1] != GAP and words[1] not in nxt:
-                continue  # most phrases stop at their second word ("i" + "want")
+        for _k, field, words in items:
             last = _matches_at(forms, i, words)
             if last is None or (field, last) in seen:
                 continue

@@ -135,13 +135,25 @@ class Word(NamedTuple):
     singles: frozenset[str]  # fields its forms name as single words
     unknown: bool  # a word of five letters or more no list knows (and no field names)
     multi: tuple[tuple[str, tuple[str, ...]], ...]  # phrases its forms begin, in forms order
+    # The same phrases by their second word (GAP for a gap): (position in ``multi``, field,
+    # words), so a tagger only follows those the next word can continue.
+    by_second: dict[str, tuple[tuple[int, str, tuple[str, ...]], ...]] = {}
+
+
+def phrases_by_second(multi: tuple[tuple[str, tuple[str, ...]], ...],
+                      ) -> dict[str, tuple[tuple[int, str, tuple[str, ...]], ...]]:
+    out: dict[str, list[tuple[int, str, tuple[str, ...]]]] = {}
+    for k, (field, words) in enumerate(multi):
+        out.setdefault(words[1], []).append((k, field, words))
+    return {second: tuple(items) for second, items in out.items()}
 
 
 def describe_word(folded_word: str, original: str, language: str) -> Word:
     fs = _forms(folded_word, original, language)
     singles = _singles(fs)
-    return Word(fs, singles, not singles and _unknown(folded_word),
-                 tuple(item for form in fs for item in _MULTI.get(form, ())))
+    multi = tuple(item for form in fs for item in _MULTI.get(form, ()))
+    return Word(fs, singles, not singles and _unknown(folded_word), multi,
+                phrases_by_second(multi) if multi else {})
 
 
 describe_word_cached = lru_cache(maxsize=65536)(describe_word)
@@ -269,7 +281,9 @@ def word_read(folded_word: str, original: str, language: str, reads: tuple[str, 
                 multi.extend(many)
                 own = True
     unknown = base.unknown and use_base and not knows and not own
-    return Word(tuple(forms), singles, unknown, tuple(multi)), own
+    multi_ = tuple(multi)
+    return Word(tuple(forms), singles, unknown, multi_,
+                phrases_by_second(multi_) if multi_ else {}), own
 
 
 def split_elision(original: str, reads: tuple[str, ...]) -> tuple[str, str] | None:
