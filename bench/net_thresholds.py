@@ -16,6 +16,11 @@ the lowest urgent threshold listed at its flag threshold, REVIEW_AT (docs/triage
     bench/net_thresholds.py --rounds 1 2 3 4 5 6 7 8 9 10 11 12 --per-round 0.68 0.78
                                                  each held-out round at those urgent
                                                  thresholds (flag threshold REVIEW_AT)
+    bench/net_thresholds.py --ordinary           the ordinary-urgency sets (tests/triage/data:
+                                                 scheduling hurry, 100 + 250 none and 20 + 50
+                                                 urgent messages) read by the product's net
+    ... --second-opinion-at 0                    any of these without the second opinion
+                                                 (learned.SECOND_OPINION_AT): as before it
     bench/net_thresholds.py --trials 0.68 0.78   the medication-trial rounds' messages
                                                  (ordinary medication histories the net
                                                  never read, no crisis label) at those
@@ -48,6 +53,12 @@ class Reading:
     flagged: float
     urgent: float
     unread: bool = False  # labelled review only because nobody read its language
+    # The second opinion's urgent probability: the same net on the text without its scheduling
+    # hurry (learned.without_hurry).
+    second: float = 1.0
+
+
+SECOND_OPINION_AT = learned.SECOND_OPINION_AT  # --second-opinion-at
 
 
 def held_out_readings(rounds: list[int]) -> list[Reading]:
@@ -57,17 +68,20 @@ def held_out_readings(rounds: list[int]) -> list[Reading]:
         rows = load(name)
         net = learned.LearnedNet(learned.examples(exclude=(name,)))
         chances = net.chances([r["text"] for r in rows])
-        for row, (flagged, urgent) in zip(rows, chances, strict=True):
+        seconds = net.chances([learned.without_hurry(r["text"]) for r in rows])
+        for row, (flagged, urgent), (_, second) in zip(rows, chances, seconds, strict=True):
             by_rules = assess_by_rules(row["text"])
             readings.append(Reading(row["crisis"], by_rules.crisis, by_rules.language,
-                                    flagged, urgent, labelled_for_an_unread_language(row)))
+                                    flagged, urgent, labelled_for_an_unread_language(row),
+                                    second))
     return readings
 
 
 def level(r: Reading, review_at: float, urgent_at: float) -> str:
-    """The same decision as zoelife.triage._second_reading."""
+    """The same decision as zoelife.triage.learned.level_after, at any thresholds."""
     if r.rules != "urgent":
-        if r.urgent >= urgent_at and r.language != "other":
+        if r.urgent >= urgent_at and r.language != "other" and (
+                r.rules != "none" or r.second >= SECOND_OPINION_AT):
             return "urgent"
         if r.flagged >= review_at and r.rules == "none":
             return "review"
@@ -79,7 +93,14 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, nargs="+", default=[5, 6])
     parser.add_argument("--per-round", type=float, nargs="+", metavar="URGENT_AT")
     parser.add_argument("--trials", type=float, nargs="+", metavar="URGENT_AT")
+    parser.add_argument("--ordinary", action="store_true")
+    parser.add_argument("--second-opinion-at", type=float, default=learned.SECOND_OPINION_AT)
     args = parser.parse_args()
+    global SECOND_OPINION_AT
+    SECOND_OPINION_AT = args.second_opinion_at
+    if args.ordinary:
+        ordinary()
+        return
     if args.trials:
         trials(args.trials)
         return
@@ -116,11 +137,7 @@ def trials(thresholds: list[float]) -> None:
     from tests.triage.evaluation import TRIAL_ROUNDS
 
     rows = [row for name in TRIAL_ROUNDS for row in load(name)]
-    chances = learned.net().chances([row["text"] for row in rows])
-    readings = []
-    for row, (flagged, urgent) in zip(rows, chances, strict=True):
-        by_rules = assess_by_rules(row["text"])
-        readings.append(Reading("?", by_rules.crisis, by_rules.language, flagged, urgent))
+    readings = product_readings(rows)
     print(f"{len(readings)} trial messages; the rules alone: "
           + ", ".join(f"{lv} {sum(r.rules == lv for r in readings)}"
                       for lv in ("none", "review", "urgent")))
@@ -131,6 +148,40 @@ def trials(thresholds: list[float]) -> None:
                           for lv in ("none", "review", "urgent"))
               + f"; rules none -> review {sum(r.rules == 'none' and g == 'review' for r, g in got)}"
               + f", -> urgent {sum(r.rules == 'none' and g == 'urgent' for r, g in got)}")
+
+
+def product_readings(rows) -> list[Reading]:
+    """`rows` read by the rules alone and by the product's net (trained on every label)."""
+    net = learned.net()
+    chances = net.chances([row["text"] for row in rows])
+    seconds = net.chances([learned.without_hurry(row["text"]) for row in rows])
+    readings = []
+    for row, (flagged, urgent), (_, second) in zip(rows, chances, seconds, strict=True):
+        by_rules = assess_by_rules(row["text"])
+        readings.append(Reading(row.get("crisis", "?"), by_rules.crisis, by_rules.language,
+                                flagged, urgent, second=second))
+    return readings
+
+
+def ordinary() -> None:
+    """The ordinary-urgency sets (never trained on): ordinary messages in a hurry ("as soon as
+    possible", "please call me today", "third time I write") and urgent ones with the same
+    hurry beside a risk. What the net makes of the `none` ones, and whether it keeps every
+    urgent one."""
+    import json
+
+    for name in ("ordinary_urgency_train.jsonl", "ordinary_urgency_test.jsonl"):
+        path = ROOT / "tests" / "triage" / "data" / name
+        rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()
+                if line.strip()]
+        got = [(r, level(r, learned.REVIEW_AT, learned.URGENT_AT))
+               for r in product_readings(rows)]
+        none = [lv for r, lv in got if r.label == "none"]
+        urgent = [lv for r, lv in got if r.label == "urgent"]
+        print(f"{name}: none -> urgent {none.count('urgent')}/{len(none)}, "
+              f"none -> review {none.count('review')}/{len(none)}, "
+              f"urgent caught {urgent.count('urgent')}/{len(urgent)}, "
+              f"urgent -> none {urgent.count('none')}")
 
 
 def raised(got: list[tuple[Reading, str]]) -> int:

@@ -124,3 +124,79 @@ def test_every_trial_round_message_has_a_crisis_level_a_person_gave():
     assert sorted(levels) == sorted(ids)
     assert set(levels.values()) <= {"none", "review", "urgent"}
 
+
+
+# The ordinary-urgency sets (tests/triage/data, never trained on; docs/triage.md, "Ordinary
+# medication histories and hurry"): measured with the second opinion (learned.SECOND_OPINION_AT);
+# without it the net made 14/100 and 32/250 of their `none` messages urgent.
+ORDINARY_FLOORS = {
+    "ordinary_urgency_test.jsonl": {"none_urgent_max": 9, "none_flagged_max": 22, "urgent": 20},
+    "ordinary_urgency_train.jsonl": {"none_urgent_max": 22, "none_flagged_max": 49,
+                                     "urgent": 50},
+}
+
+
+def _ordinary(name: str) -> list[dict]:
+    import json
+    from pathlib import Path
+
+    path = Path(__file__).parent / "data" / name
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()
+            if line.strip()]
+
+
+@pytest.mark.parametrize("name", sorted(ORDINARY_FLOORS))
+def test_scheduling_hurry_alone_is_rarely_urgent_and_every_urgent_one_stays(name):
+    rows = _ordinary(name)
+    got = triage.assess_all([(r["text"], ()) for r in rows])
+    none = [a.crisis for r, a in zip(rows, got, strict=True) if r["crisis"] == "none"]
+    urgent = [a.crisis for r, a in zip(rows, got, strict=True) if r["crisis"] == "urgent"]
+    floor = ORDINARY_FLOORS[name]
+    assert none.count("urgent") <= floor["none_urgent_max"]
+    assert len(none) - none.count("none") <= floor["none_flagged_max"]
+    assert urgent.count("urgent") >= floor["urgent"] == len(urgent)
+
+
+def test_the_second_opinion_only_lowers_what_the_net_alone_made_urgent(monkeypatch):
+    """With the second opinion switched off (0: always agrees) the net makes more of the
+    ordinary-urgency messages urgent; no level the rules gave, and no labelled urgent message of
+    the blind rounds, moves."""
+    rows = _ordinary("ordinary_urgency_train.jsonl")
+    texts = [r["text"] for r in rows]
+    rounds = [r for name in ALL_FILES if name.startswith("blind_") for r in load(name)
+              if r["crisis"] == "urgent"]
+    with_it = triage.assess_all([(t, ()) for t in texts + [r["text"] for r in rounds]])
+    monkeypatch.setattr(learned, "SECOND_OPINION_AT", 0.0)
+    without = triage.assess_all([(t, ()) for t in texts + [r["text"] for r in rounds]])
+    changed = [(a, b) for a, b in zip(with_it, without, strict=True) if a.crisis != b.crisis]
+    assert changed  # it does something
+    for a, b in changed:
+        assert b.crisis == "urgent" and b.raised_by_learned_net
+        assert a.crisis in ("review", "none")
+        assert not [e for e in a.crisis_evidence
+                    if e.category not in (learned.REVIEW_CATEGORY, learned.URGENT_CATEGORY)]
+    assert [a.crisis for a in with_it[len(texts):]] == [b.crisis for b in without[len(texts):]]
+
+
+def test_the_hurry_words_go_and_the_words_of_risk_and_its_time_stay():
+    text = ("Sending this again, third time writing: please call me back today or tomorrow, "
+            "as soon as possible. Llámenme hoy, es urgente, lo antes posible.")
+    left = learned.without_hurry(text).lower()
+    for gone in ("again", "third time", "call me back", "today", "tomorrow", "as soon as",
+                 "llámenme", "hoy", "urgente", "lo antes posible"):
+        assert gone not in left, gone
+    kept = "I'm cutting again, I don't feel safe tonight, right now, I need to see someone soon"
+    assert learned.without_hurry(kept) == kept
+
+
+def test_a_rule_s_evidence_keeps_the_net_s_urgent_without_a_second_opinion():
+    # The safety net's plea ("need help ... please") is rule evidence: the hurry beside it counts.
+    a = triage.assess("I need help today, please.")
+    assert a.crisis == "urgent"
+    assert not learned.wants_second_opinion("review", "en", 0.99)
+    assert learned.wants_second_opinion("none", "en", learned.URGENT_AT)
+    assert not learned.wants_second_opinion("none", "other", 0.99)
+    assert learned.level_after("none", "en", 0.9, 0.9, learned.SECOND_OPINION_AT - 0.01) == "review"
+    assert learned.level_after("none", "en", 0.5, 0.9, learned.SECOND_OPINION_AT - 0.01) == "none"
+    assert learned.level_after("none", "en", 0.5, 0.9, learned.SECOND_OPINION_AT) == "urgent"
+    assert learned.level_after("review", "en", 0.1, 0.9) == "urgent"

@@ -139,15 +139,19 @@ def _second_reading(out: list[Assessment | None], texts: list[tuple[int, str, fr
     if not below:
         return
     model = learned.net()
-    for (i, text), (flagged, urgent) in zip(below, model.chances([t for _, t in below]),
-                                            strict=True):
+    chances = model.chances([t for _, t in below])
+    # The second opinion (learned.wants_second_opinion): the net alone would make the message
+    # urgent; it reads it again without its scheduling hurry ("please call me today").
+    asked = [k for k, ((i, _), (_, urgent)) in enumerate(zip(below, chances, strict=True))
+             if learned.wants_second_opinion(out[i].crisis, out[i].language, urgent)]
+    second = dict(zip(asked, (u for _, u in model.chances(
+        [learned.without_hurry(below[k][1]) for k in asked])), strict=True)) if asked else {}
+    for k, ((i, text), (flagged, urgent)) in enumerate(zip(below, chances, strict=True)):
         found = out[i]
-        if urgent >= learned.URGENT_AT and found.language != "other":
-            level, category = "urgent", learned.URGENT_CATEGORY
-        elif flagged >= learned.REVIEW_AT and found.crisis == "none":
-            level, category = "review", learned.REVIEW_CATEGORY
-        else:
+        level = learned.level_after(found.crisis, found.language, flagged, urgent, second.get(k))
+        if level == found.crisis:
             continue
+        category = learned.URGENT_CATEGORY if level == "urgent" else learned.REVIEW_CATEGORY
         spans = learned.spans_of(text, model.weightiest_words(text, level))
         out[i] = Assessment(
             level,

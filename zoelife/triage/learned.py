@@ -23,6 +23,12 @@ twelve rounds held out, 0.72 or 0.68 would catch more urgent messages, but the n
 ordinary medication histories it never read to urgent far more often (docs/triage.md, "None
 flagged, by kind"), so it stays. The evidence it shows staff is the words that weighed most.
 
+Scheduling hurry ("as soon as possible", "please call me today") is not urgency of risk, but
+the urgent messages people wrote often ask for a call today, so the net learned it as such. When
+the net ALONE would make a message urgent, it reads the message again without those words
+(data/hurry.toml, `without_hurry`) and it is urgent only if that reading still reaches
+SECOND_OPINION_AT (`level_after`: the one decision, reused by bench/net_thresholds.py).
+
 Trained once per process on first use (a few seconds of CPU), deterministically: the same examples
 give the same model in every process. No download, no file written.
 """
@@ -35,6 +41,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from ._text import Folded, compile_phrases, load_toml
 from .net_arithmetic import NetArithmetic, Unsupported
 
 EXAMPLES = Path(__file__).parent / "data" / "examples"
@@ -45,6 +52,13 @@ CRISIS_EXAMPLES = ("crisis_messages.jsonl", "crisis_probes.jsonl",
                    *(f"blind_round{n}.jsonl" for n in range(1, 14)))
 REVIEW_AT = 0.72
 URGENT_AT = 0.78
+# The second opinion: a message the net alone would make urgent (the rules found nothing in it)
+# is read again without its scheduling hurry (data/hurry.toml); it is urgent only when that
+# reading's urgent probability is still at least SECOND_OPINION_AT, else the flag threshold
+# decides (`review` or `none`). Chosen on the blind rounds held out and the ordinary-urgency
+# training set only (docs/triage.md, "Ordinary medication histories and hurry"): the highest
+# value at which no held-out urgent message of rounds 1-13 changes level.
+SECOND_OPINION_AT = 0.64
 REVIEW_CATEGORY = "resembles_flagged"
 URGENT_CATEGORY = "resembles_urgent"
 # Words shown as the net's evidence: the few that weighed most.
@@ -172,6 +186,45 @@ class LearnedNet:
                          for j, value in zip(indices, data, strict=True)),
                         reverse=True)
         return [name for score, name in scored[:EVIDENCE_WORDS] if score > 0]
+
+
+_HURRY = compile_phrases(load_toml("hurry.toml")["patterns"])
+
+
+def without_hurry(text: str) -> str:
+    """`text` with its words of scheduling hurry (data/hurry.toml) blanked out: what the second
+    opinion reads."""
+    folded = Folded(text)
+    parts: list[str] = []
+    last = 0
+    for m in _HURRY.finditer(folded.folded):
+        start, end = folded.span(*m.span())
+        parts.append(text[last:start])
+        parts.append(" ")
+        last = end
+    parts.append(text[last:])
+    return "".join(parts)
+
+
+def wants_second_opinion(rules: str, language: str, urgent: float) -> bool:
+    """The net alone would make this message urgent: the rules gave it nothing (`none`)."""
+    return rules == "none" and language != "other" and urgent >= URGENT_AT
+
+
+def level_after(rules: str, language: str, flagged: float, urgent: float,
+                urgent_without_hurry: float | None = None) -> str:
+    """The level once the net has read a message the rules left at `rules`: it only raises.
+    `urgent_without_hurry` is the second opinion's urgent probability, read only when
+    `wants_second_opinion` (None otherwise)."""
+    if rules == "urgent":
+        return rules
+    if urgent >= URGENT_AT and language != "other" and (
+            not wants_second_opinion(rules, language, urgent)
+            or (urgent_without_hurry is not None and urgent_without_hurry >= SECOND_OPINION_AT)):
+        return "urgent"
+    if flagged >= REVIEW_AT and rules == "none":
+        return "review"
+    return rules
 
 
 _NET: LearnedNet | None = None
