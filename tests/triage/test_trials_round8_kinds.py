@@ -256,3 +256,34 @@ def test_a_start_said_as_a_time_ago(text: str, weeks: int | None) -> None:
 ])
 def test_response_words(text: str, response: str | None) -> None:
     assert extract_trials(text)[0].response == response
+
+
+def test_an_augmentations_length_and_response_said_after_the_drug_it_was_added_to() -> None:
+    text = "Effexor 150 for 10 weeks, helped some. Then Rexulti 1 mg added to Effexor, 6 weeks: nothing."
+    assert [t.as_json() for t in extract_trials(text)] == [
+        {"drug": "venlafaxine", "dose_mg": 150, "weeks": 10, "response": "partial"},
+        {"drug": "brexpiprazole", "dose_mg": 1, "weeks": 6, "response": "no_response"}]
+    text = "Sertralina 100 por 3 meses, parcial. Aripiprazol 2 agregado a la sertralina, 5 semanas, sin cambio."
+    assert [(t.drug, t.weeks, t.response) for t in extract_trials(text)] == [
+        ("sertraline", 13, "partial"), ("aripiprazole", 5, "no_response")]
+    # Near miss: a second drug named after "with" that was never named before is its own trial.
+    text = "Abilify 5 with Lamictal 100, 8 weeks, no change."
+    assert [(t.drug, t.weeks) for t in extract_trials(text)] == [("aripiprazole", None),
+                                                                 ("lamotrigine", 8)]
+
+
+@pytest.mark.parametrize(("text", "dose"), [
+    # The dose it went to, said with an arrow, "upped it to", "max".
+    ("Zoloft 50 → 100 → 150 over a year.", 150),
+    ("Paxil 10->20 for 6 weeks.", 20),
+    ("She was on Celexa 10 and the doctor upped it to 20.", 20),
+    ("Prozac (max 60) for two years.", 60),
+    # A voicemail's fillers or an article between the name and its number.
+    ("I take the sertraline the fifty every day.", 50),
+    ("tomaba la venlafaxina la de ciento cincuenta", 150),
+    ("I tried Lexapro uh twenty for a month.", 20),
+    # Near miss: a number of something else after the filler.
+    ("Lexapro uh 3 weeks now.", None),
+])
+def test_doses_said_as_they_went_up_or_with_fillers(text: str, dose: float | None) -> None:
+    assert extract_trials(text)[0].dose_mg == dose

@@ -76,7 +76,10 @@ _DOSE_ANY = re.compile(r"(?<![\w.])" + _NUMBER + r" ?" + _MG + r"(?![a-z])")
 # A number right after the name is its dose ("sertraline 200", "Effexor XR 150").
 # "sertralina de 100": Spanish names a tablet's strength with "de"; "upped my Zoloft to 100",
 # "me subió la venlafaxina a 225" say the dose it went to.
-_DOSE_BARE_AFTER = re.compile(r"^\s*(?:xr|xl|er|sr|cr|odt|ir|,)?\s*(?:(?:de|a|to|hasta)\s+)?" + _NUMBER + r"(?!\.?\d)\b(?! ?(?:days?|"
+# A voicemail's fillers and an article may stand between ("Zoloft uh one fifty", "the sertraline
+# the fifty", "la sertralina la de cien").
+_DOSE_BARE_AFTER = re.compile(r"^\s*(?:xr|xl|er|sr|cr|odt|ir|,)?\s*(?:(?:uh|um|er|the|la|el)\s+){0,2}"
+                              r"(?:(?:de|a|to|hasta)\s+)?" + _NUMBER + r"(?!\.?\d)\b(?! ?(?:days?|"
                               r"weeks?|wks?|months?|mos?|years?|yrs?|dias?|semanas?|sem|mes(?:es)?|"
                               r"anos?|%|am|pm|yo|times|veces|sessions?|sesiones|infusions?|/))")
 
@@ -99,8 +102,10 @@ _DOSE_TIMES = re.compile(_NUMBER + r" ?(?:" + _MG + r")?(?: (?:po|orally|by mout
 _DOSE_WORDS = re.compile(r"\b(one|two|three|four|five|six|seven|eight|nine|ten|dos|tres|cuatro|cinco|"
                          r"seis|siete|ocho|nueve|diez|dois|duas|quatro) " + _MG + r"(?![a-z])")
 
-_RAISED_TO = re.compile(r"\b(?:up to|went up to|increased to|raised to|titrated to|then|luego|subi a|"
-                        r"subieron a|aumentaron a|hasta) (\d+(?:\.\d+)?)\b")
+# "10 → 20", "75 -> 150 -> 225", "upped it to 20", "(max 200)": the dose it went to.
+_RAISED_TO = re.compile(r"(?:\b(?:up to|went up to|(?:increased|raised|upped|bumped) (?:it |him |her |me )?(?:up )?to|"
+                        r"titrated to|then|luego|subi a|subieron a|aumentaron a|hasta|max|maximum)|→|->|=>) ?"
+                        r"(\d+(?:\.\d+)?)\b")
 
 _DURATION = re.compile(
     # "hace un año" is a time ago, "desde hace un año" how long ("since a year ago").
@@ -232,6 +237,13 @@ _FOR_BODY = re.compile(r"\b(?:pain|nerve|neuropath\w*|seizures?|epilep\w*|migrai
 _EACH_FOR = re.compile(r"\b(?:each|each one|all|both|cada uno|cada una|todos|todas|ambos|ambas)\b(?: of them)?"
                        r"[\s,]*(?:(?:tried|taken|given|trialed|probad[oa]s?|tomad[oa]s?) )?(?:for|por|x|durante)\s+"
                        r"(?:at least |more than |over |about |around |mas de |al menos |por lo menos |unos |unas )?")
+
+
+# An augmentation named with the drug it was added to, its length and response said after
+# that: "Abilify 2mg added to Cymbalta, 4 weeks: no change", "Wellbutrin 150 agregado al
+# Lexapro, 4 semanas, nada", "abilify 5 with the cymbalta (4 wks, nothing)".
+_ADDED_TO = re.compile(r"[\s\d.,]*(?:mg|mgs)?\s*(?:was |were )?(?:added to|agregad[oa] al?|anadid[oa] al?|"
+                       r"with|con|on top of|plus|alongside)\s*(?:(?:the|my|el|la|mi|her|his)\s+)?")
 
 
 def _number(word: str) -> float:
@@ -410,6 +422,11 @@ def extract_trials(text: str | None) -> list[Trial]:
                                      folded[m.clause[0]:m.start] + " . " + scope)) \
             or _started_ago(_digits(scope if not alone else folded[m.clause[0]:m.end] + scope))
         response = _response(scope)
+        if i + 1 < len(mentions) and any(o.drug == mentions[i + 1].drug for o in mentions[:i]) \
+                and _ADDED_TO.fullmatch(folded[m.end:mentions[i + 1].start]):
+            added_to = _scope(folded, mentions, i + 1)
+            duration = duration or _duration(_digits(added_to))
+            response = response or _response(added_to)
         clause_text = folded[m.clause[0]:m.clause[1]]
         if response is None and len(in_clause) > 1:
             response = _said_of_all(folded, mentions, i, in_clause, clause_text)
