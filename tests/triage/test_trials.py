@@ -144,6 +144,7 @@ TRIAL_FLOORS = {
     "trials_round5.jsonl": {"exact_sets": 166, "dose": 269, "weeks": 260, "response": 237},
     "trials_round6.jsonl": {"exact_sets": 176, "dose": 390, "weeks": 374, "response": 313},
     "trials_round7.jsonl": {"exact_sets": 176, "dose": 339, "weeks": 351, "response": 279},
+    "trials_round8.jsonl": {"exact_sets": 170, "dose": 316, "weeks": 302, "response": 275},
 }
 
 

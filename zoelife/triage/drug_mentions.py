@@ -79,8 +79,11 @@ _NUMBER_NEXT = re.compile(r"^\W{0,3}" + _RELEASE + r"(?:\d|(?:one|two|three|four
                           r"forty|fifty|sixty|seventy|eighty|ninety|hundred|point|half|uno|dos|tres|cuatro|"
                           r"cinco|seis|siete|ocho|nueve|diez|veinte|treinta|cuarenta|cincuenta|sesenta|cien)\b)")
 
+# A telephone number is no dose: "fax eval to 555-201-8890" is no Auvelity.
+_PHONE = r"(?![-.]\d{3}[-.]\d{4}\b|-\d{4}\b)"
+
 # "Sera quell 300 at bedtime": a dose's number without its unit.
-_BARE_DOSE_NEXT = re.compile(r"^ (?!(?:19|20)\d\d\b)(?:\d+(?:\.\d+)?|\.\d+)(?! ?(?:years?|yrs?|days?|weeks?|months?|hours?|times|am|pm|"
+_BARE_DOSE_NEXT = re.compile(r"^ (?!(?:19|20)\d\d\b)(?:\d+(?:\.\d+)?|\.\d+)" + _PHONE + r"(?! ?(?:years?|yrs?|days?|weeks?|months?|hours?|times|am|pm|"
                              r"anos?|dias?|meses|horas|%|/))\b")
 
 _NUMBER_WORDS = frozenset(
@@ -100,12 +103,12 @@ _WORDS_DOSE_NEXT = re.compile(
 # A dose with its number right after the name: "pristine, fifty milligrams", "clo na se pan,
 # medio miligramo", "lamb it tall 200".
 _NUMBER_DOSE_NEXT = re.compile(
-    r"^\W{0,3}" + _RELEASE + r"(?:(?!(?:19|20)\d\d\b)\d+(?:\.\d+)?(?! ?(?:years?|yrs?|days?|weeks?|months?|hours?|times|am|pm|anos?|"
+    r"^\W{0,3}" + _RELEASE + r"(?:(?!(?:19|20)\d\d\b)\d+(?:\.\d+)?" + _PHONE + r"(?! ?(?:years?|yrs?|days?|weeks?|months?|hours?|times|am|pm|anos?|"
     r"dias?|meses|horas|%|/))\b|(?:a |one )?(?:one|two|three|four|five|six|seven|eight|nine|ten|fifteen|twenty|"
     r"thirty|forty|fifty|sixty|hundred|medio|half|uno|dos|tres|cuatro|cinco|diez|veinte|treinta|cuarenta|"
     r"cincuenta|cien|ciento)(?:[ -][a-z]+)? ?(?:mg|mgs|milligrams?|miligramos?)\b)")
 
-_TWO_DIGITS_NEXT = re.compile(r"^\W{0,3}" + _RELEASE + r"(?!(?:19|20)\d\d\b)\d{2,4}(?:\.\d+)?\b(?! ?(?:years?|yrs?|"
+_TWO_DIGITS_NEXT = re.compile(r"^\W{0,3}" + _RELEASE + r"(?!(?:19|20)\d\d\b)\d{2,4}(?:\.\d+)?\b" + _PHONE + r"(?! ?(?:years?|yrs?|"
                               r"days?|weeks?|months?|hours?|times|am|pm|anos?|dias?|meses|horas|%|/))")
 
 # Words that never begin a name heard: a possessive ("flexible on my days off" is no Mydayis;

@@ -81,7 +81,7 @@ class Example:
 # read almost no plain medication histories and raised about 4% of them to urgent.
 TRIAL_ROUNDS_CRISIS = EXAMPLES.parent / "trial_rounds_crisis.jsonl"
 # The trial extractor's labelled rounds (tests/triage/evaluation.py scores them).
-TRIAL_ROUNDS = tuple(f"trials_round{n}.jsonl" for n in range(1, 8))
+TRIAL_ROUNDS = tuple(f"trials_round{n}.jsonl" for n in range(1, 9))
 
 
 def _rows(name: str) -> list[dict]:

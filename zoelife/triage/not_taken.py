@@ -23,14 +23,17 @@ _PLANNED = re.compile(
     r"on monday|soon)|"
     r"(?:wants?|wanted|would like|plans?|planning|going|thinking of|talked about|talking about|"
     r"(?:says|said|thinks|mentioned) (?:maybe|we could|we might|we should|i could|i might|i should)|"
-    r"maybe|might|may|could|should) (?:to )?(?:add|adding|augment with|switch(?:ing)? (?:me )?to|"
+    r"maybe|might|may|could|should) (?:to )?(?:add(?! (?:that|i|im|ive|id|one|this|also|something|my|"
+    r"to (?:my|this|that) (?:message|email|call|voicemail))\b)|adding|augment with|switch(?:ing)? (?:me )?to|"
     r"put(?:ting)? me on)|"
     r"(?:me )?quiere(?:n)? (?:dar|recetar|poner|agregar|anadir|cambiar a|probar(?: con)?|intentar(?: con)?)|"
     r"(?:wants?|wanted) to try(?: me on)?|"
     r"(?:quiere|quieren|va|van) a (?:agregar|anadir|poner|recetar|cambiar)|"
     r"(?:start|starting|try|trying) (?:\w+ ){0,2}(?:on )?(?:next|tomorrow|soon|monday|tuesday|"
     r"wednesday|thursday|friday|saturday|sunday|this week|el lunes|manana|la proxima)|"
-    r"never (?:\w+ )?(?:filled|picked (?:it |them )?up|started|took|taken|opened|used|tried)|"
+    # "took one pill and never took it again" is a stop, not a drug never taken.
+    r"never (?:\w+ )?(?:filled|picked (?:it |them )?up|started|took|taken|opened|used|tried)"
+    r"(?! (?:it |them |that |one |any )?(?:again|anymore|any more|after)\b)|"
     r"never (?:been|was|were) (?:on|prescribed|given|tried on)|nunca (?:he estado|estuve) (?:con|en)|"
     # A clinician's note: "Avoid lithium given renal fn", "Lamotrigine discussed, not started".
     r"avoid(?:ing)?|not (?:yet )?(?:started|initiated|begun|filled)|no (?:iniciad[oa]|empezad[oa])|"
@@ -43,10 +46,19 @@ _PLANNED = re.compile(
     r"comprado|recogido|"
     r"probado)|"
     r"todavia no (?:empezo|empece|empieza)|aun no (?:la |lo )?(?:ha empezado|empezo|empece)|"
-    r"want(?:s|ed)? (?:me|him|her|them|us) to (?:start|try|take)|(?:offered|suggested|recommended|mentioned|discussed)\b(?: me)?(?!.*"
+    r"want(?:s|ed)? (?:me|him|her|them|us) to (?:start|try|take)|"
+    r"(?:wants?|wanted|would like|plans?|planning|going|is going|thinking of) to (?:start|put|try|switch) "
+    r"(?:me|him|her|them|us) (?:on|to|with)|"
+    # Booked, not received: "my first Spravato session is scheduled for", "had it scheduled but
+    # cancelled", "tenía agendada la primera sesión ... pero la cancelé".
+    r"first (?:\w+ ){1,3}(?:is |was )?(?:scheduled|booked)|primera (?:\w+ ){1,3}(?:esta |estaba )?"
+    r"(?:programada|agendada|reservada)|(?:scheduled|booked|programad[oa]|agendad[oa])\b[^.;!?]{0,40}"
+    r"\b(?:but|pero) (?:i |we |she |he |they |(?:la |lo )?)?(?:cancel\w*|called (?:it )?off|postponed|pospuse|"
+    r"no (?:fui|asisti))|(?:offered|suggested|recommended|mentioned|discussed)\b(?: me)?(?!.*"
     r"(?:took|tried|was on|been on|taking))|supposed to start|"
     r"(?:just |was )?prescribed .{0,40}(?:havent|have not|not yet)|"
-    r"(?:havent|have not|hasnt|has not) (?:yet )?(?:started|taken|tried|filled|picked up|opened)|never (?:took|taken|tried)|"
+    r"(?:havent|have not|hasnt|has not) (?:yet )?(?:started|taken|tried|filled|picked up|opened)|"
+    r"never (?:took|taken|tried)(?! (?:it |them |that |one |any )?(?:again|anymore|any more|after)\b)|"
     r"voy a (?:empezar|comenzar|tomar)|(?:me |le )?(?:ofrecio|ofrecieron|sugirio|sugirieron|recomendo|propuso|"
     r"propusieron)"
     r" (?!.*(?:tome|probe|estuve))|empiezo|va a empezar|no he (?:empezado|tomado|probado)|"
@@ -66,7 +78,9 @@ _PLANNED = re.compile(
     r"(?:me |him |her )?to|nunca (?:me )?(?:lo |la )?(?:dieron|recibi))\b")
 
 _REFUSED = re.compile(
-    r"\b(?:declined|refused|turned (?:it |that )?down|said no|did not want|didnt want|dont want|"
+    r"\b(?:declined|refused|refuses|refusing|refuse to|turned (?:it |that )?down|"
+    # Third person in Spanish and Portuguese: "Rechazó la potenciación con aripiprazol".
+    r"rechazo|rechazaron|rechaza|se nego|se niega|se negaron|recusou|recusa|said no|did not want|didnt want|dont want|"
     r"do not want|wont take|would not take|wouldnt take|rechace|no (?:lo |la |los |las )?quise|"
     r"no quiero tomar(?:lo|la)?|no (?:lo |la )?acepte|(?:le |les )?dije que no|(?:ella|el) no quiere|"
     r"(?:he|she) (?:doesnt|does not|didnt) want|no quiso|no (?:se )?(?:lo |la )?ha querido)\b"

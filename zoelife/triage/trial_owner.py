@@ -56,9 +56,9 @@ _ABOUT = re.compile(
 
 # Said of a treatment after it, it was received: "I had three infusions", "did six sessions".
 _RECEIVED_AFTER = re.compile(
-    r"\b(?:had|did|done|received|got|went through|completed|finished|tuve|recibi|hice|me (?:hicieron|"
+    r"\b(?:had|did|done|received|got|went through|completed|finished|tuve|recibi|hice|fiz|fez|recebi|me (?:hicieron|"
     r"pusieron|dieron)) (?:\w+ ){0,3}(?:infusions?|sessions?|treatments?|rounds?|doses?|courses?|"
-    r"sprays?|infusiones|sesiones|tratamientos|dosis)\b(?! (?:of|de) (?:tms|ect|therapy|terapia|"
+    r"sprays?|infusiones|sesiones|tratamientos|dosis|sessoes|infusoes|aplicacoes)\b(?! (?:of|de) (?:tms|ect|therapy|terapia|"
     r"psychotherapy|counseling|talk|dbt|cbt))")
 
 # How a drug went, said right after it in a question: "¿Funciona si el Prozac no me funcionó?",
@@ -88,9 +88,13 @@ _RECEIVED = re.compile(
     r"infusions?|treatments?|rounds?|courses?|doses?|was on|been on|am on|im on|currently|"
     r"program|was in|did the|mg|weeks?|months?|took|used|"
     r"recibi|hice|tuve|sesiones|infusiones|tratamientos|probe|me pusieron|estuve|tome|tomaba|use|"
+    # Portuguese: "já fiz 8 sessões de Spravato", "recebi", "tomei".
+    r"fiz|fez|recebi|recebeu|tomei|tomou|sessoes|sessao|infusoes|aplicacoes|tratamentos|"
     r"semanas|meses)\b")
 
 
+
+_LEADS_TO_NEXT = re.compile(r"\s*(?:(?:of|with|de|con|do|da|del)\s+)?(?:(?:the|el|la|o|a)\s+)?")
 
 _NEXT_SUBJECT = re.compile(r"\b(?:i|im|ive|he|hes|she|shes|they|theyre|pt|patient|yo|ella|el)\b[^.;:]{0,30}$")
 
@@ -103,7 +107,12 @@ def _received_after(folded: str, mention: Mention, mentions: list[Mention]) -> b
     next_end = SENTENCE_END.search(folded, mention.sentence[1])
     if next_end:
         end = min(end, next_end.end())
-    return bool(_RECEIVED_AFTER.search(folded, mention.end, end))
+    received = _RECEIVED_AFTER.search(folded, mention.end, end)
+    # "ask about your ketamine program. I did 4 sessions of Spravato": words that lead to the
+    # next drug named are that drug's.
+    if received and later and later[0] == end and _LEADS_TO_NEXT.fullmatch(folded[received.end():end]):
+        return False
+    return bool(received)
 
 
 def is_own_trial(folded: str, mention: Mention, patient: Patient,

@@ -31,9 +31,10 @@ _PRESCRIBER_DID = (r"(?:added|prescribed|increased|upped|raised|lowered|switched
 # "as a teenager", "when I was a kid" is a time of life, not a person; "Pt's mother" is.
 _PERSON = re.compile(
     r"\b(?<!as )(?<!was )(?<!de )(?P<relative>(?:my|mi|his|her|their|our|su|sus|nuestr[oa]|a|an|the|"
-    r"un|una|el|la|pts|patients|clients|mia|mio|mon|ma|mein|meine|meinem|meiner|minha|meu) (?:\w+ )?"
+    r"un|una|el|la|pts|patients|clients|mia|mio|mon|ma|mein|meine|meinem|meiner|minha|meu) (?:\w+[ -])?"
     # "my wife's on the Zoloft": the possessive's apostrophe is folded away.
-    + RELATIVES + r"s?)\b"
+    # "my ex", "my ex-wife": someone else's medicine, though never whom a message is for.
+    + r"(?:" + RELATIVES + r"|ex)s?)\b"
     r"|^\W*(?P<bare>" + RELATIVES + r")\b"
     # "they tried Seroquel", "they put me on": the prescribers, not someone else.
     # "She added Rexulti", "he upped it": the prescriber, as "they" is.
@@ -46,7 +47,8 @@ _PERSON = re.compile(
     r"dont (?:know|remember)|m not sure|am not sure))|im(?! not sure)|ive|id|me|myself|(?<!\d )(?<!\d)yo(?! creo)|"
     r"tome|estoy|estuve|probe|io|je|jai|ich|eu)\b")
 
-_REFERRAL = re.compile(r"\b(?:pt|pte|(?<!new )patient|paciente|referral|referencia|referring|remito|"
+# "Do I need a referral from my PCP?": the writer asking about one is no referral.
+_REFERRAL = re.compile(r"\b(?:pt|pte|(?<!new )patient|paciente|(?<!need a )(?<!get a )(?<!have a )(?<!got a )(?<!my )referral|referencia|referring|remito|"
                        r"refiero|dear (?:colleague|dr)|estimad[oa]s? (?:colega|dr)|"
                        r"\d{1,2} ?(?:yo|y/o|m|f)|\d{1,2} ?year ?old (?:male|female|man|woman))\b")
 
@@ -84,7 +86,7 @@ _RELATIVE_TAKING = re.compile(
     r"^(?:[^.?!:]{0,30}:\s*)?(?:\W*(?:hi|hello|hola|buenas|buenos dias|buenas tardes|buenas noches|bonjour|"
     r"buongiorno|guten tag|ola)\W+)?(?:o |a |il |la )?" + _MY + r" "
     r"(?:\d+[ -]?(?:year[ -]old|yo|y/o|anos?) )?(?P<who>" + RELATIVES + r")\b[^.?!]{0,40}?\b(?:takes|"
-    r"took|has been through|went through|has tried|is on|was on|has been on|has taken|had|received|tried|toma|tomo|tomaba|ha tomado|"
+    r"took|has been through|went through|has tried|has done|has used|has had|is on|was on|has been on|has taken|had|received|tried|toma|tomo|tomaba|ha tomado|"
     r"recibio|probo|esta con|estuvo con|(?:was|has been|got) started on|(?:was|has been|is) prescribed|"
     r"le (?:recetaron|dieron|dio|receto)|"
     r"a essaye|a pris|prend|prenait|ha preso|prende|prendeva|nimmt|nahm|hat \w+ genommen|tomou|tomava)\b")
@@ -126,7 +128,7 @@ _FOR_ME = re.compile(
     r"(?:i|yo) (?:\w+ ){0,2}?(?:havent|no he|no|dont|do not) (?:taken|take|"
     r"tomado|tomo) (?:anything|nada|any|ningun\w*)|(?<!shes )(?<!hes )(?<!she has )(?<!he has )(?<!they have )"
     r"(?<!she )(?<!he )never been on|no he tomado (?:nada|ningun\w*)|"
-    r"(?:im|i am) a \d+ ?(?:year|yo\b)|(?:my|mi) (?:own )?(?:depression|anxiety|ocd|ptsd|panic|bipolar|adhd|mood|"
+    r"(?:im|i am) a \d+ ?(?:year|yo\b|y/o\b|yr)|(?:my|mi) (?:own )?(?:depression|anxiety|ocd|ptsd|panic|bipolar|adhd|mood|"
     r"depresion|ansiedad|panico)|i (?:have |had )?never (?:taken|tried|been on)|"
     r"(?:yo )?nunca (?:(?:lo|la) )?(?:he tomado|tome|he probado)|creo que (?:tengo|estoy|yo)|tengo " + _ILLNESS +
     r"|estoy " + _ILLNESS + r"|me interesa|i might (?:be|have)|i worry i)")

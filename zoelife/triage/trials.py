@@ -76,7 +76,10 @@ _DOSE_ANY = re.compile(r"(?<![\w.])" + _NUMBER + r" ?" + _MG + r"(?![a-z])")
 # A number right after the name is its dose ("sertraline 200", "Effexor XR 150").
 # "sertralina de 100": Spanish names a tablet's strength with "de"; "upped my Zoloft to 100",
 # "me subió la venlafaxina a 225" say the dose it went to.
-_DOSE_BARE_AFTER = re.compile(r"^\s*(?:xr|xl|er|sr|cr|odt|ir|,)?\s*(?:(?:de|a|to|hasta)\s+)?" + _NUMBER + r"(?!\.?\d)\b(?! ?(?:days?|"
+# A voicemail's fillers and an article may stand between ("Zoloft uh one fifty", "the sertraline
+# the fifty", "la sertralina la de cien").
+_DOSE_BARE_AFTER = re.compile(r"^\s*(?:xr|xl|er|sr|cr|odt|ir|,)?\s*(?:(?:uh|um|er|the|la|el)\s+){0,2}"
+                              r"(?:(?:de|a|to|hasta)\s+)?" + _NUMBER + r"(?!\.?\d)\b(?! ?(?:days?|"
                               r"weeks?|wks?|months?|mos?|years?|yrs?|dias?|semanas?|sem|mes(?:es)?|"
                               r"anos?|%|am|pm|yo|times|veces|sessions?|sesiones|infusions?|/))")
 
@@ -99,15 +102,20 @@ _DOSE_TIMES = re.compile(_NUMBER + r" ?(?:" + _MG + r")?(?: (?:po|orally|by mout
 _DOSE_WORDS = re.compile(r"\b(one|two|three|four|five|six|seven|eight|nine|ten|dos|tres|cuatro|cinco|"
                          r"seis|siete|ocho|nueve|diez|dois|duas|quatro) " + _MG + r"(?![a-z])")
 
-_RAISED_TO = re.compile(r"\b(?:up to|went up to|increased to|raised to|titrated to|then|luego|subi a|"
-                        r"subieron a|aumentaron a|hasta) (\d+(?:\.\d+)?)\b")
+# "10 → 20", "75 -> 150 -> 225", "upped it to 20", "(max 200)": the dose it went to.
+_RAISED_TO = re.compile(r"(?:\b(?:up to|went up to|(?:increased|raised|upped|bumped) (?:it |him |her |me )?(?:up )?to|"
+                        r"titrated to|then|luego|subi a|subieron a|aumentaron a|hasta|max|maximum)|→|->|=>) ?"
+                        r"(\d+(?:\.\d+)?)\b")
 
 _DURATION = re.compile(
     # "hace un año" is a time ago, "desde hace un año" how long ("since a year ago").
+    # An age is no duration: "tiene 70 años", "tengo 24 años", "ha 45 anni".
+    r"(?<!tiene )(?<!tengo )(?<!tenia )(?<!cumple )(?<!cumplio )(?<!edad de )"
     r"(?<!(?<!desde )hace )(?<!(?<!desde )hace unos )(?<!(?<!desde )hace como )(?:(?<=x)|\b)(\d+(?:\.\d+)?|a|an|one|two|three|four|five|six|"
     r"seven|eight|nine|ten|eleven|twelve|un|una|dos|tres|cuatro|cinco|seis|siete|ocho|nueve|diez|"
     r"once|doce|couple of|few|dois|duas|quatro)(?: and a half)? ?(?:-| )?(days?|weeks?|wks?|wk|months?|mos?|mths?|"
-    r"years?|yrs?|y|w(?!/)|dias?|semanas?|sems?|mes(?:es)?|anos?|jours?|semaines?|mois|ans|annees)\b(?P<half> and a half| y medio)?"
+    r"years?|yrs?|(?<=\d)y|w(?!/)|dias?|semanas?|sems?|mes(?:es)?|anos?|jours?|semaines?|mois|ans|annees|"
+    r"(?<=\bun )an|wochen?|monate?n?|jahre?n?|tage?n?|settimane?|mes[ei]|anni|anno|giorni|giorno)\b(?P<half> and a half| y medio)?"
     r"(?![ -](?:ago|old)\b|-old)")
 
 # "a day", "once a week", "900 a day", "three times a day": how often, not how long.
@@ -119,8 +127,8 @@ _SMALL = {"dois": 2, "duas": 2, "quatro": 4, "a": 1, "an": 1, "one": 1, "two": 2
           "una": 1, "dos": 2, "tres": 3, "cuatro": 4, "cinco": 5, "seis": 6, "siete": 7,
           "ocho": 8, "nueve": 9, "diez": 10, "once": 11, "doce": 12, "couple of": 2, "few": 3}
 
-_UNIT_WEEKS = (("d", 1 / 7), ("j", 1 / 7), ("w", 1.0), ("mo", 4.33), ("mt", 4.33), ("me", 4.33), ("y", 52.0),
-               ("a", 52.0), ("s", 1.0))
+_UNIT_WEEKS = (("d", 1 / 7), ("ja", 52.0), ("j", 1 / 7), ("w", 1.0), ("mo", 4.33), ("mt", 4.33), ("me", 4.33), ("y", 52.0),
+               ("a", 52.0), ("s", 1.0), ("t", 1 / 7), ("g", 1 / 7))
 
 # Several drugs answered at once: "none of them helped", "ninguna me sirvió", "both made me numb".
 _ALL_OF_THEM = re.compile(r"\b(?:none of (?:them|these|those)|none (?:with|helped|worked|did|made)|neither|"
@@ -157,7 +165,10 @@ _RESPONSE_WORDS = (
         r"(?:raised|increased|high|spiked|elevated) (?:my )?blood pressure|blood pressure (?:went up|spiked|rose)|"
         r"heart (?:racing|raced|was racing|palpitations)|palpitations?|corazon|maread[oa]|mareaba|"
         r"sedacion|sarpullido|erupcion|acatisia|insonia|liver|higado|transaminasas|seizures?|"
-        r"hypothyroid\w*|boca seca|estrenimiento|efeitos colaterais|effetti collaterali|tontura|enjoo)\b")),
+        r"hypothyroid\w*|boca seca|estrenimiento|efeitos colaterais|effetti collaterali|tontura|enjoo|"
+        r"(?:too |so |very )?sleepy|intolerable|anticholinergic|skin irritation|"
+        r"(?:had|gave me|caused|got|triggered) (?:a |an )?panic attacks?|n/v|"
+        r"inquietud|aumento de peso|dolor(?:es)? de cabeza|zugenommen|gewichtszunahme|nebenwirkungen)\b")),
     ("no_response", re.compile(
         r"\b(?:didnt (?:help|work|do)|did not (?:help|work|do)|doesnt (?:help|work|do)|does not "
         r"(?:help|work|do)|hasnt (?:really )?(?:done|helped|worked)|has not (?:really )?(?:done|"
@@ -174,18 +185,31 @@ _RESPONSE_WORDS = (
         r"nothing (?:has |have |ever )?(?:worked|helped)|nada (?:ha |me ha )?(?:funcionado|servido|ayudado)|"
         r"stopped working|quit working|no me (?:sirvio|funciono|ayudo|hizo)|"
         r"sin (?:\w+ )?(?:efecto|respuesta|mejoria|resultado|cambio)|no funciono|no sirvio|nada|"
-        r"no (?:siento|senti|note|vi) (?:ninguna |ningun )?(?:mejoria|diferencia|cambio))\b")),
+        r"no (?:siento|senti|note|vi) (?:ninguna |ningun )?(?:mejoria|diferencia|cambio)|"
+        r"no (?:ve|veo|vio) (?:ninguna |ningun )?(?:mejoria|cambio)|"
+        r"no (?:me |le )?hace (?:nada|efecto)|no (?:me |le )?sirve|no le (?:ayudo|sirvio|funciono)|"
+        r"not (?:really )?(?:helping|doing it)|never touched|no (?:added|addl|add l|additional) benefit|"
+        r"minimal (?:response|resp)|(?:not|none) adequately effective|didnt really (?:help|work)|"
+        r"none of (?:it|them) (?:helped|worked)|(?:neither|none) (?:has|have|had) (?:made|done) (?:a|any)|"
+        r"w/?o (?:sig\w*|significant|meaningful|any) (?:improvement|benefit|response)|failing|"
+        r"(?:has |have |had )?not responded|hasnt responded|did not respond|didnt respond|no respondio|"
+        r"no (?:me |le )?funciona|ohne (?:\w+ )?wirkung)\b")),
     ("partial", re.compile(
         r"\b(?:partial\w*|helped (?:a little|a bit|some|somewhat|slightly|for a while|maybe)|"
         r"helps? (?:a little|a bit|some|somewhat)|a little|a bit|somewhat|some improvement|"
         r"some help|took the edge off|takes the edge off|okay ?ish|ok ?ish|kind of helped|sort of "
         r"helped|only helped|barely|\d+ ?%|me ayudo (?:un poco|algo)|me ha ayudado (?:algo|un "
         r"poco)|un poco|algo de mejoria|parcial\w*|a medias|mas o menos|moderate (?:benefit|response|"
-        r"improvement)|some (?:benefit|response)|(?:a )?(?:lil|little|bit|tad) better|somewhat better)\b")),
+        r"improvement)|some (?:benefit|response)|(?:a )?(?:lil|little|bit|tad) better|somewhat better|"
+        # "kind of works but not all the way", "helped my energy but not my mood".
+        r"(?:kind of|sort of) works?|(?:works?|working) kind of|not all the way|but not enough|"
+        r"slight(?:ly)? (?:improvement|better)|un poquito|ayudo algo|"
+        r"helped (?:my|with|me with) (?:\w+ ){1,2}but not|me ayudo con (?:\w+ ){1,2}pero no)\b")),
     ("worked", re.compile(
         r"\b(?:worked|works|helped|helps|good response|responded|improved|remission|great|"
         r"funciono|funciona|me ayudo|me sirvio|mejore|me fue bien|le fue bien|stable|estable|"
-        r"(?<!not )(?<!not very )helpful|life ?chang\w*|lets me sleep|(?:been|was|is) working|responder|(?:significant|robust|great) "
+        r"(?<!not )(?<!not very )helpful|life ?chang\w*|lets me sleep|sleeps? better|amazing|"
+        r"(?<!not )working (?:well|great)|me ayuda|me ayudaron|le ayuda|si me ayuda|(?:boa|grande|otima|muita) melhora|melhorei|(?:been|was|is) working|responder|(?:significant|robust|great) "
         r"(?:relief|response)|relief|(?<!in)effective|funcionou|ajudou|melhorou)\b")),
 )
 
@@ -206,6 +230,20 @@ _FOR_BODY = re.compile(r"\b(?:pain|nerve|neuropath\w*|seizures?|epilep\w*|migrai
                        r"parkinson\w*|piernas inquietas|hot flash\w*|"
                        r"back|surgery|sciatica|diabet\w*|dolor|convulsion\w*|presion|neuropatia|"
                        r"cirugia|espalda)\b")
+
+
+# One length said for a list: "failed Lexapro, Zoloft and Cymbalta, each for at least eight
+# weeks", "cada uno por más de ocho semanas", "both for about a year".
+_EACH_FOR = re.compile(r"\b(?:each|each one|all|both|cada uno|cada una|todos|todas|ambos|ambas)\b(?: of them)?"
+                       r"[\s,]*(?:(?:tried|taken|given|trialed|probad[oa]s?|tomad[oa]s?) )?(?:for|por|x|durante)\s+"
+                       r"(?:at least |more than |over |about |around |mas de |al menos |por lo menos |unos |unas )?")
+
+
+# An augmentation named with the drug it was added to, its length and response said after
+# that: "Abilify 2mg added to Cymbalta, 4 weeks: no change", "Wellbutrin 150 agregado al
+# Lexapro, 4 semanas, nada", "abilify 5 with the cymbalta (4 wks, nothing)".
+_ADDED_TO = re.compile(r"[\s\d.,]*(?:mg|mgs)?\s*(?:was |were )?(?:added to|agregad[oa] al?|anadid[oa] al?|"
+                       r"with|con|on top of|plus|alongside)\s*(?:(?:the|my|el|la|mi|her|his)\s+)?")
 
 
 def _number(word: str) -> float:
@@ -273,6 +311,25 @@ def _duration(text: str) -> re.Match[str] | None:
     return None
 
 
+# A start said as a time ago, the drug taken since: "Remeron 15 added 6 weeks ago", "(started
+# 5 weeks ago)", "tomo Zoloft hace un mes", "hace 6 meses empecé con escitalopram". Not "I took
+# it a year ago", "lo dejé hace un año": a time ago with no start is when, not how long.
+_STARTED_AGO = re.compile(
+    r"\b(?:started|added|began|begun|put (?:me|him|her|them) on|switched (?:me |him |her )?(?:to|over))\b"
+    r"(?P<en>[^.;:()]{0,50}?) ago\b|"
+    r"\bhace (?P<es>[^.;:]{1,20}?) (?:que )?(?:empece|empezo|comence|comenzo|inicie|inicio|"
+    r"(?:me|le) (?:recetaron|dieron|pusieron|agregaron|empezaron))\b|"
+    r"\b(?:tomo|toma|estoy tomando|esta tomando|llevo tomando)\b[^.;:]{0,40}?\bhace (?P<now>[^.;:]{1,20})")
+
+
+def _started_ago(text: str) -> re.Match[str] | None:
+    for m in _STARTED_AGO.finditer(text):
+        said = _duration(m.group("en") or m.group("es") or m.group("now") or "")
+        if said is not None:
+            return said
+    return None
+
+
 def _plausible(number: float) -> bool:
     """A bare number that can be a daily dose in mg (Depakote 1500, gabapentin 3600), not a year."""
     return 0 < number <= 4000 and not (1950 <= number <= 2039 and number == int(number))
@@ -299,11 +356,20 @@ def _dose(scope: str, before: str) -> float | None:
     return max(found)
 
 
+# Still ill, said with no other word for how it went: "still very depressed", "sigue
+# deprimido", "ancora molto triste" (after "helped a little" it is partial, as said).
+_STILL_ILL = re.compile(
+    r"\b(?:(?:still|remains?) (?:very |really |so |just as |as )?(?:depressed|down|sad|hopeless)|"
+    r"(?:depression|mood) (?:is|got|has gotten|has been getting) worse|"
+    r"(?:sigue|sigo|sigues) (?:igual|muy |tan )?(?:deprimid[oa]|triste|igual|mal)|"
+    r"(?:depresion|animo) sigue igual|ancora (?:molto )?(?:triste|depress[oa]))\b")
+
+
 def _response(text: str) -> str | None:
     for name, pattern in _RESPONSE_WORDS:
         if pattern.search(text):
             return name
-    return None
+    return "no_response" if _STILL_ILL.search(text) else None
 
 
 def _said_of_all(folded: str, mentions: list[Mention], i: int, in_clause: list[Mention],
@@ -353,8 +419,14 @@ def extract_trials(text: str | None) -> list[Trial]:
         # with one drug in the clause, anywhere in the clause ("3 months of sertraline").
         alone = len(in_clause) == 1
         duration = _duration(_digits(scope if not alone else
-                                     folded[m.clause[0]:m.start] + " . " + scope))
+                                     folded[m.clause[0]:m.start] + " . " + scope)) \
+            or _started_ago(_digits(scope if not alone else folded[m.clause[0]:m.end] + scope))
         response = _response(scope)
+        if i + 1 < len(mentions) and any(o.drug == mentions[i + 1].drug for o in mentions[:i]) \
+                and _ADDED_TO.fullmatch(folded[m.end:mentions[i + 1].start]):
+            added_to = _scope(folded, mentions, i + 1)
+            duration = duration or _duration(_digits(added_to))
+            response = response or _response(added_to)
         clause_text = folded[m.clause[0]:m.clause[1]]
         if response is None and len(in_clause) > 1:
             response = _said_of_all(folded, mentions, i, in_clause, clause_text)
@@ -371,6 +443,15 @@ def extract_trials(text: str | None) -> list[Trial]:
             entry["weeks"] = _weeks(duration)
         if response and entry["response"] is None:
             entry["response"] = response
+    for cue in _EACH_FOR.finditer(folded):
+        said = _duration(_digits(folded[cue.end():cue.end() + 30]))
+        if said is None or said.start() > 0:
+            continue
+        for m in mentions:
+            entry = merged.get(m.drug.generic)
+            if entry and entry["weeks"] is None and m.sentence[0] <= cue.start() < m.sentence[1] \
+                    and m.end <= cue.start():
+                entry["weeks"] = _weeks(said)
     only = _ONLY_ONE.search(folded)
     named_before = [m for m in mentions if only and m.end <= only.start()]
     if named_before and named_before[-1].sentence[0] <= only.start() < named_before[-1].sentence[1]:
