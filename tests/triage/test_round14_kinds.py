@@ -41,9 +41,12 @@ def _cases(*groups: tuple[str, list[str]]) -> list:
         "Mi esposo se quiso hacer daño anoche con un cuchillo.",
         "A veces me quiero lastimar cuando me siento así.",
         "Me voy a matar si esto sigue igual.",
+        "Me voy a matar, ya no aguanto trabajar así.",
     ]),
     ("none", [
         "Se va a mudar a Texas el próximo mes con su novia.",
+        "Mi esposo se va a matar trabajando tanto, necesita terapia de pareja.",  # an idiom
+        "Me estoy matando estudiando para los exámenes, ¿tienen citas en la noche?",
     ]),
     ("not urgent", [
         "Se quería cortar el pelo antes de la boda.",  # an act on hair, not a harm verb
@@ -137,6 +140,10 @@ def test_a_post_of_means_captioned_with_a_time_word(text: str, expected: str) ->
         "I bought a bottle of tylenol for my headache, is that ok before TMS?",
         "I have access to my medication list in the portal, how easy is it to transfer?",
         "Picked up two boxes of tissues and a bottle of water for the session.",
+        "I bought two boxes of allergy medicine for the family trip.",
+        "Compré dos cajas de medicamentos para mi mamá en la farmacia.",
+        "I have access to my meds on the app and I keep thinking about how easy it would be to "
+        "switch pharmacies.",
     ]),
 ))
 def test_means_bought_or_at_hand(text: str, expected: str) -> None:
