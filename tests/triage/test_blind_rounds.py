@@ -43,7 +43,7 @@ def test_every_message_in_another_language_is_read_by_a_person(name: str) -> Non
 # r10-151) are review by content and stay counted as raised.
 FLOORS = {
     "blind_round1.jsonl": {"urgent": 79, "none_flag_max": 0.05, "treatments": 175, "raised_max": 1},
-    "blind_round2.jsonl": {"urgent": 66, "none_flag_max": 0.05, "treatments": 168, "raised_max": 2},
+    "blind_round2.jsonl": {"urgent": 66, "none_flag_max": 0.05, "treatments": 168, "raised_max": 1},
     "blind_round3.jsonl": {"urgent": 64, "none_flag_max": 0.04, "treatments": 164, "raised_max": 2},
     "blind_round4.jsonl": {"urgent": 61, "none_flag_max": 0.06, "treatments": 157, "raised_max": 4},
     "blind_round5.jsonl": {"urgent": 65, "none_flag_max": 0.02, "treatments": 162, "raised_max": 2},
@@ -67,6 +67,10 @@ FLOORS = {
     # the informational context (crisis_context.toml) is English and Spanish only.
     "blind_round13.jsonl": {"urgent": 64, "none_flag_max": 0.17, "treatments": 177,
                             "raised_max": 3},
+    # Round 14 after its fixes by kind: its one urgent miss is in Hindi (unread, `review`); its 6
+    # flagged `none` are harmless messages in other languages (`review`: a person reads them).
+    "blind_round14.jsonl": {"urgent": 59, "none_flag_max": 0.10, "treatments": 146,
+                            "raised_max": 0},
 }
 
 

@@ -29,6 +29,8 @@ _NEG_FILLER = frozenset(_CTX["negation"]["filler"])
 _NEG_AFTER = re.compile(_CTX["negation"]["after"])
 # "so I don't have to think about killing myself": a purpose, not a denial.
 _NOT_DENIAL = re.compile(f'(?:{_CTX["negation"]["purpose"]})$')
+# A screen's answer given before the words it denies: "marked 0 on the question about ...".
+_NEG_BEFORE = re.compile(_CTX["negation"]["before"])
 _TOKEN = re.compile(r"[a-z0-9]+|[,/:+]")
 
 _HIST_OLD = compile_phrases(_CTX["history"]["old"])
@@ -99,6 +101,8 @@ _SINCE_NOT = re.compile(_CTX["history"]["since_denial_not"])
 _RECENT_KEEPS = re.compile(_CTX["history"]["recent_denial_keeps"])
 _RECENT_WELL = re.compile(_CTX["history"]["recent_well"])
 _RECENT_TREATMENT = re.compile(_CTX["history"]["recent_treatment"])
+_RECENT_MOOD = re.compile(_CTX["history"]["recent_mood"])
+_RECENT_MOOD_NOT = re.compile(_CTX["history"]["recent_mood_not"])
 _POINTER = re.compile(_CTX["history"]["pointer"])
 _POINTER_NOT = re.compile(_CTX["history"]["pointer_not"])
 _POINTER_BACK = re.compile(_CTX["history"]["pointer_back"])
@@ -214,6 +218,8 @@ def negated(f: str, start: int, end: int, sent_start: int, ctx: Context = BASE_C
         return False
     if _NOT_DENIAL.search(f, max(sent_start, start - 60), start):
         return False
+    if _NEG_BEFORE.search(f, max(sent_start, start - 100), start):
+        return True
     tokens = ctx.token.findall(f, max(sent_start, start - 80), start)
     for tok in reversed(tokens[-10:]):
         if tok in ctx.neg_cues:
@@ -304,11 +310,14 @@ def _clause(f: str, at: int, s: int, e: int) -> tuple[int, int]:
 def _dates_a_denial(f: str, rs: int, re_: int, s: int, e: int, start: int, end: int,
                     ctx: Context = BASE_CONTEXT) -> bool:
     """A recent word in a clause of its own that denies ("C-SSRS neg today"), says the person is
-    well ("currently stable") or speaks of a treatment ("an IOP that wrapped up last month")
-    dates that, not the match."""
+    well ("currently stable"), speaks of a treatment ("an IOP that wrapped up last month") or
+    says a mood came back ("just depressed again") dates that, not the match."""
     cs, ce = _clause(f, rs, s, e)
-    if cs <= start < ce or _RECENT_KEEPS.search(f, cs, ce):
+    if cs <= start < ce:
         return False
+    if _RECENT_KEEPS.search(f, cs, ce):
+        # "just depressed again": the mood came back, not the match (round 14)
+        return bool(_RECENT_MOOD.search(f, cs, ce)) and not _RECENT_MOOD_NOT.search(f, cs, ce)
     return bool(set(ctx.token.findall(f, cs, ce)) & ctx.neg_cues or _RECENT_WELL.search(f, cs, ce)
                 or _RECENT_TREATMENT.search(f, cs, ce))
 
