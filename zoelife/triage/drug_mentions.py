@@ -19,6 +19,7 @@ from zoelife.triage.drug_names import (
     VOWEL_BLIND_PLAIN_AT,
     Drug,
     abbreviations,
+    by_any_prefix,
     by_prefix,
     close_name,
     drug_names,
@@ -312,6 +313,8 @@ def find_mentions(f: Folded) -> list[Mention]:
         if written.isupper() or (m.group(2) and len(m.group(1)) >= 4
                                  and not is_ordinary_word(m.group(1))):
             drug = by_prefix(m.group(1))
+            if drug is None and m.group(2) and not written.isupper():
+                drug = by_any_prefix(m.group(1))
             if drug:
                 found.append((m.start(), m.end(), drug))
                 taken[m.start():m.end()] = [True] * (m.end() - m.start())

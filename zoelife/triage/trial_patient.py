@@ -116,7 +116,9 @@ _FOR_ME = re.compile(
     # The writer's own taking, age and care: "I took it for two years",
     # "I was first put on Paxil", "I'm 27 and", "I have never been treated".
     # Not "I'm on": a parent's "I'm on Zoloft myself" in a message about a son.
-    r"i (?:was )?(?:first |also |originally )?put on|i took\b|"
+    r"i (?:was )?(?:first |also |originally )?put on|i (?:only |just |also |even )?took\b|"
+    # "I'm not on any meds yet", "can my husband come to my appt": the writer's own care.
+    r"(?:im|i am) not on (?:any|anything)\b|(?:to|at|for) my (?:appt|appointment|visit|consult|first session)\b|"
     r"(?:im|i am) \d{1,2}\b(?! ?(?:mg|%|lbs?|pounds|kg|weeks?|months?|days?|hours?|minutes?|min|years? (?:ago|on)))|"
     r"(?:i|ive|i have) never been (?:treated|diagnosed|medicated|on (?:any|anything|meds|medication))|"
     # The same in the other languages letters come in: "ho preso", "j'ai pris", "ich nehme".
@@ -126,7 +128,7 @@ _FOR_ME = re.compile(
     r"(?:i|yo) (?:\w+ ){0,2}?(?:havent|no he|no|dont|do not) (?:taken|take|"
     r"tomado|tomo) (?:anything|nada|any|ningun\w*)|(?<!shes )(?<!hes )(?<!she has )(?<!he has )(?<!they have )"
     r"(?<!she )(?<!he )never been on|no he tomado (?:nada|ningun\w*)|"
-    r"(?:im|i am) a \d+ ?(?:year|yo\b)|(?:my|mi) (?:own )?(?:depression|anxiety|ocd|ptsd|panic|bipolar|adhd|mood|"
+    r"(?:im|i am) a \d+ ?(?:year|yo\b|y ?/? ?o\b)|(?:my|mi) (?:own )?(?:depression|anxiety|ocd|ptsd|panic|bipolar|adhd|mood|"
     r"depresion|ansiedad|panico)|i (?:have |had )?never (?:taken|tried|been on)|"
     r"(?:yo )?nunca (?:(?:lo|la) )?(?:he tomado|tome|he probado)|creo que (?:tengo|estoy|yo)|tengo " + _ILLNESS +
     r"|estoy " + _ILLNESS + r"|me interesa|i might (?:be|have)|i worry i)")
@@ -145,7 +147,7 @@ _I_TAKE_NOW = re.compile(
 # ... and that it is for someone else: "Es para él la cita", "the appointment is for my son".
 _PLAINLY_THEM = re.compile(
     r"\b(?:(?:es|is|its|it is|la cita es|the appointment is|this is) (?:para|for) (?:el|ella|him|her|"
-    r"(?:my|mi) " + RELATIVES + r")\b)")
+    r"(?:my|mi) " + RELATIVES + r")\b|(?:una |la )?(?:cita|consulta|turno) para (?:el|ella)\b)")
 
 _PLAINLY_ME = re.compile(
     r"\b(?:(?:im|i am) the (?:only )?one (?:who|that) (?:needs|wants|is looking|is asking|needs)|"

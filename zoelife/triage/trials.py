@@ -208,6 +208,21 @@ _FOR_BODY = re.compile(r"\b(?:pain|nerve|neuropath\w*|seizures?|epilep\w*|migrai
                        r"cirugia|espalda)\b")
 
 
+# Hydroxyzine's reason said in its own words, from the name to the next drug, "and" or the
+# sentence's end: "25 prn for anxiety", "as needed for anxiety", "PRN anxiety", "para la
+# ansiedad", "prescribed it for anxiety"; not "when I'm anxious", nor "hydroxyzine prn and
+# propranolol for performance anxiety" (the reason is the propranolol's).
+_SAID_FOR_MIND = re.compile(r"\b(?:for|para|pra|pour|per|prn|as needed|when needed|si es necesario)\W+"
+                            r"(?:\w+\W+){0,2}?(?:anxiety|panic|ptsd|insomnia|sleep|agitation|nerves|"
+                            r"ansiedad|ansiedade|angustia|panico|insomnio|insonia|dormir|nervios|anxiete|ansia)\b")
+_OWN_WORDS_END = re.compile(r"\s(?:and|y|e|plus|\+)\s|[.;!?\n]")
+
+
+def _indication_said(scope: str) -> bool:
+    end = _OWN_WORDS_END.search(scope)
+    return bool(_SAID_FOR_MIND.search(scope[:end.start() if end else len(scope)]))
+
+
 def _number(word: str) -> float:
     return float(_SMALL[word]) if word in _SMALL else float(word)
 
@@ -348,6 +363,8 @@ def extract_trials(text: str | None) -> list[Trial]:
             mind, body = _FOR_MIND.search(reason), _FOR_BODY.search(reason, len(before))
             if not mind or (body and body.start() < mind.start()):
                 continue
+        if m.drug.indication_said and not _indication_said(scope[:m.sentence[1] - m.end]):
+            continue
         dose = _dose(scope[:80], before[-40:])
         # A duration belongs to the drug when it follows it ("sertraline for 3 months") or,
         # with one drug in the clause, anywhere in the clause ("3 months of sertraline").
