@@ -162,9 +162,10 @@ def sounds_like_name(joined: str, dose_next: bool = False) -> str | None:
     return None
 
 
-SENTENCE_END = re.compile(r"[.;!?\n]+(?=\s|$)|\n")
+# Chinese writes "。" and full-width "？！；" (folded to "?!;") with no space after.
+SENTENCE_END = re.compile(r"[.;!?\n]+(?=\s|$)|\n|。|(?<=[\u3400-\u9fff])[;!?]")
 
-CLAUSE_END = re.compile(r"[.;!?\n]+(?=\s|$)|\n|\s(?:but|pero|however|although|aunque|sin embargo)\s")
+CLAUSE_END = re.compile(r"[.;!?\n]+(?=\s|$)|\n|。|(?<=[\u3400-\u9fff])[;!?]|\s(?:but|pero|however|although|aunque|sin embargo)\s")
 
 
 def clause_bounds(folded: str, ends: re.Pattern[str] = CLAUSE_END) -> list[tuple[int, int]]:
@@ -281,6 +282,28 @@ class Mention:
     sentence: tuple[int, int]
 
 
+@cache
+def other_script_names() -> dict[str, Drug]:
+    """Names in Russian and Chinese script (data/drug_scripts.toml) and their drugs."""
+    from ._text import load_toml
+    from .drug_names import _drug, drug_list
+
+    table = drug_list()
+    return {name: _drug(generic, table[generic])
+            for names in load_toml("drug_scripts.toml").values() for name, generic in names.items()}
+
+
+@cache
+def other_script_pattern() -> re.Pattern[str]:
+    """Russian names with up to three letters of case ending, whole words; Chinese names
+    wherever they stand (no spaces between words); the longest first."""
+    names = sorted(other_script_names(), key=len, reverse=True)
+    cyrillic = [re.escape(n) for n in names if re.search("[а-яё]", n)]
+    han = [re.escape(n) for n in names if not re.search("[а-яё]", n)]
+    return re.compile(r"(?<![а-яё])(?P<name>" + "|".join(cyrillic) + r")(?=[а-яё]{0,3}(?![а-яё]))"
+                      r"|(?P<han>" + "|".join(han) + r")")
+
+
 def find_mentions(f: Folded) -> list[Mention]:
     folded = f.folded
     clauses = clause_bounds(folded)
@@ -298,6 +321,12 @@ def find_mentions(f: Folded) -> list[Mention]:
             drug, start = drug_names()[split.group("prefix") + m.group("name")], split.start("prefix")
         found.append((start, m.end(), drug))
         taken[start:m.end()] = [True] * (m.end() - start)
+    # Names in other scripts (Russian, Chinese), from data/drug_scripts.toml.
+    if not folded.isascii():
+        for m in other_script_pattern().finditer(folded):
+            if not any(taken[m.start():m.end()]):
+                found.append((m.start(), m.end(), other_script_names()[m.group("name") or m.group("han")]))
+                taken[m.start():m.end()] = [True] * (m.end() - m.start())
     for m in re.finditer(r"(?<![\w-])([a-z]{3,8})(?![a-z-])(?=( ?(?:xr|xl|er|sr|carb )?\d)?)", folded):
         # Clinicians' abbreviations: a generic's first letters in capitals ("SERT 200 x12wk",
         # "Failed: ESC, DULOX") or before a dose ("nortrip 100", "mirt 45").

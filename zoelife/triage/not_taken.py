@@ -172,6 +172,12 @@ _FROM_A_LATER_DAY = re.compile(
     r"el (?:lunes|martes|miercoles|jueves|viernes|sabado|domingo) que viene|manana)\b")
 
 
+# Chinese, written without spaces (so without word boundaries): "还没开始吃" (not started yet),
+# "没有吃过" (never taken), "想试试" (wants to try), "打算用" (plans to use).
+_PLANNED_CJK = re.compile(r"还没有?(?:开始|吃|用|服)|没有?(?:开始|吃过|服用过|用过)|从未(?:服用|吃过|用过)|"
+                          r"想(?:试试|试一下|让\w?试)|打算(?:试|用|开|换)")
+
+
 _AGAIN_OR_ELSE = re.compile(r"(?: (?:it|them|that|those|one|him|her))?(?: \w+)? (?:again|anymore|any more|after that|"
                             r"otra vez|de nuevo|something else|another|a different|other|otro|otra|algo (?:mas|"
                             r"diferente|distinto))\b")
@@ -189,7 +195,7 @@ def _not_taken(folded: str, mention: Mention, mentions: list[Mention]) -> bool:
         return True
     if _next_sentence_of_it(folded, mention, mentions, _TAKEN_IT):
         return False
-    for pattern in (_PLANNED, _REFUSED):
+    for pattern in (_PLANNED, _REFUSED, _PLANNED_CJK):
         for cue in pattern.finditer(folded, s0, s1):
             group = _attached(cue, groups, folded)
             if mention not in group:

@@ -67,7 +67,7 @@ class Trial:
 
 _CURRENT = re.compile(r"\b(?:currently|now|still|actualmente|ahora|todavia|sigo)\b")
 
-_MG = r"(?:mg|mgs|milligrams?|miligramos?|miligramas?)"
+_MG = r"(?:mg|mgs|milligrams?|miligramos?|miligramas?|мг|毫克)"
 
 _NUMBER = r"(\d+(?:\.\d+)?|\.\d+)"  # ".5" too: "klonopin .5 at night"
 
