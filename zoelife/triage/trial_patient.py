@@ -46,7 +46,8 @@ _PERSON = re.compile(
     r"dont (?:know|remember)|m not sure|am not sure))|im(?! not sure)|ive|id|me|myself|(?<!\d )(?<!\d)yo(?! creo)|"
     r"tome|estoy|estuve|probe|io|je|jai|ich|eu)\b")
 
-_REFERRAL = re.compile(r"\b(?:pt|pte|(?<!new )patient|paciente|referral|referencia|referring|remito|"
+# A form's "Referral source: Instagram" is how the writer heard of the clinic, no referral.
+_REFERRAL = re.compile(r"\b(?:pt|pte|(?<!new )patient|paciente|referral(?! (?:source|type|from|code|method)\b)|referencia|referring|remito|"
                        r"refiero|dear (?:colleague|dr)|estimad[oa]s? (?:colega|dr)|"
                        r"\d{1,2} ?(?:yo|y/o|m|f)|\d{1,2} ?year ?old (?:male|female|man|woman))\b")
 
@@ -110,7 +111,8 @@ _FOR_ME = re.compile(
     r"\b(?:i (?:think i |feel like i )?(?:have|am|m) (?:\w+ )?" + _ILLNESS + r"|im (?:so |really )?"
     r"(?:depressed|struggling|anxious|worried i)|i myself|me myself|me:|i (?:need|want) (?:help|"
     r"tms|treatment|to try)|(?:i|yo) (?:have |he )?(?:only )?(?:tried|taken|tome|probado|tomado) |"
-    r"(?:ive|i have|i ve) (?:(?:only|also|just|ever|really) ){0,2}(?:tried|taken|been on|done|had|used)|"
+    r"(?:ive|i have|i ve) (?:(?:only|also|just|ever|really) ){0,2}(?:tried|taken|been on|done|had|used|been using|"
+    r"been taking)|"
     r"(?:i|ive|i have) never (?:taken|tried|been on) (?:anything|any\b)|(?:im|i am) (?:a |an )?(?:\w+ ){0,2}?"
     r"patient|(?:im|i am) the (?:only )?one (?:who|that|in)|"
     # The writer's own taking, age and care: "I took it for two years",
