@@ -141,3 +141,35 @@ def test_the_writer_and_the_relative_weighed() -> None:
     assert drugs("can my sister come with me to my appt? she takes zoloft. im not on any meds") == []
     assert drugs("Mi papá tomó Paxil 20 por un año sin mejoría. Queremos una cita para él.") == ["paroxetine"]
     assert drugs("mi tía toma clonazepam hace años y está deprimida, ¿la pueden atender?") == ["clonazepam"]
+
+
+# Fields in Russian and Chinese: lengths of time and how it went.
+@pytest.mark.parametrize(("text", "weeks", "response"), [
+    ("Пила сертралин 50 мг три недели, потом 3 месяца, без эффекта.", 13, "no_response"),
+    ("Принимал пароксетин полгода, была сильная тошнота.", 26, "side_effects"),
+    ("我吃了两个月氟西汀，没有效果。", 9, "no_response"),
+    ("我吃舍曲林半年了，有点帮助。", 26, "partial"),
+])
+def test_fields_in_other_scripts(text: str, weeks: int, response: str) -> None:
+    (trial,) = extract_trials(text)
+    assert (trial.weeks, trial.response) == (weeks, response)
+
+
+def test_other_script_near_misses() -> None:
+    # An age is no length of time; "не помогло" is no "помогло".
+    (trial,) = extract_trials("我今年65岁，吃舍曲林。")
+    assert trial.weeks is None
+    (trial,) = extract_trials("Флуоксетин не помог.")
+    assert trial.response == "no_response"
+
+
+# Texting shorthand in how it went: "never rly did nothin"; Spanish "sigo igual".
+@pytest.mark.parametrize(("text", "response"), [
+    ("was on zoloft 100 n it never rly did nothin", "no_response"),
+    ("the celexa didnt really do anything for me", "no_response"),
+    ("llevo 3 meses con sertralina 50 y sigo igual", "no_response"),
+    ("the celexa really helped me", "worked"),
+])
+def test_texting_responses(text: str, response: str) -> None:
+    (trial,) = extract_trials(text)
+    assert trial.response == response

@@ -159,7 +159,10 @@ _RESPONSE_WORDS = (
         r"sedacion|sarpullido|erupcion|acatisia|insonia|liver|higado|transaminasas|seizures?|"
         r"hypothyroid\w*|boca seca|estrenimiento|efeitos colaterais|effetti collaterali|tontura|enjoo)\b")),
     ("no_response", re.compile(
-        r"\b(?:didnt (?:help|work|do)|did not (?:help|work|do)|doesnt (?:help|work|do)|does not "
+        # Texting: "never rly did nothin", "didnt rly do anything"; Spanish "sigo igual".
+        r"\b(?:(?:didnt|did not|never) (?:really |rly |realy )?(?:did|do) (?:anything|nothing|nothin|much)|"
+        r"never (?:rly|realy) (?:did|helped|worked)|did nothin|(?:sigo|sigue|estoy|esta) igual|"
+        r"didnt (?:help|work|do)|did not (?:help|work|do)|doesnt (?:help|work|do)|does not "
         r"(?:help|work|do)|hasnt (?:really )?(?:done|helped|worked)|has not (?:really )?(?:done|"
         r"helped|worked)|never (?:really )?(?:did|helped|worked)|not (?:made )?(?:one bit of |any )?"
         r"difference|no (?:real |meaningful |significant |noticeable |much )?(?:effect|response|resp|"
@@ -238,11 +241,36 @@ def _weeks(match: re.Match[str]) -> int:
     return round(amount)
 
 
+# Lengths of time in Russian and Chinese, said the English way before the duration is read:
+# "полгода" (half a year), "2 недели", "3 месяца", "一年", "三个月", "两周", "半年".
+_HAN_DIGITS = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
+_OTHER_SCRIPT_UNITS = (
+    (re.compile(r"(?<![а-яё])полгода(?![а-яё])"), lambda m: "6 months"),
+    (re.compile(r"(\d+) ?(?:недел[а-яё]*)"), lambda m: m.group(1) + " weeks"),
+    (re.compile(r"(\d+) ?(?:месяц[а-яё]*)"), lambda m: m.group(1) + " months"),
+    (re.compile(r"(\d+) ?(?:год|года|лет)(?![а-яё])"), lambda m: m.group(1) + " years"),
+    (re.compile(r"(\d+) ?(?:день|дня|дней)(?![а-яё])"), lambda m: m.group(1) + " days"),
+    (re.compile(r"半年"), lambda m: " 6 months "),
+    (re.compile(r"([一二两三四五六七八九十]|\d+)(?:个)?(月|年|周|星期|天)"),
+     lambda m: " " + str(_HAN_DIGITS.get(m.group(1)) or m.group(1)) + " "
+     + {"月": "months", "年": "years", "周": "weeks", "星期": "weeks", "天": "days"}[m.group(2)] + " "),
+)
+
+
+def _other_script_units(text: str) -> str:
+    if text.isascii():
+        return text
+    for pattern, said in _OTHER_SCRIPT_UNITS:
+        text = pattern.sub(said, text)
+    return text
+
+
 def _digits(text: str) -> str:
     """Numbers written in words as digits, in both languages, lengths unchanged where possible
     (only the dose and duration windows are read from this copy)."""
     from text_to_num import alpha2digit
 
+    text = _other_script_units(text)
     # "three hundred three times a day" must not read as 303.
     text = re.sub(r"\b(two|three|four)(?= times\b)", lambda m: str(_SMALL[m.group(1)]), text)
     text = hundreds_said_short(text)
@@ -314,10 +342,25 @@ def _dose(scope: str, before: str) -> float | None:
     return max(found)
 
 
+# How it went, in Russian and Chinese (Chinese has no spaces, so no word boundaries).
+_RESPONSE_OTHER_SCRIPTS = (
+    ("side_effects", re.compile(r"побочн[а-яё]*|сонливост[а-яё]*|сухость во рту|тошнот[а-яё]*|головокружени[а-яё]*|"
+                                r"набрал[аи]? вес|副作用|嗜睡|恶心|头晕|口干|体重增加")),
+    ("no_response", re.compile(r"без (?:эффекта|улучшени[а-яё]*|результата)|не помог[а-яё]*|никакого эффекта|"
+                               r"没有效果|没效果|无效|没有用|没用|没有改善|没有帮助")),
+    ("partial", re.compile(r"немного помог[а-яё]*|частичн[а-яё]*|有点(?:帮助|效果|用)|好一点|部分")),
+    ("worked", re.compile(r"(?<!не )помог(?:ает|ло|ал|ла|ли)(?![а-яё])|有效|有帮助|好多了")),
+)
+
+
 def _response(text: str) -> str | None:
     for name, pattern in _RESPONSE_WORDS:
         if pattern.search(text):
             return name
+    if not text.isascii():
+        for name, pattern in _RESPONSE_OTHER_SCRIPTS:
+            if pattern.search(text):
+                return name
     return None
 
 
