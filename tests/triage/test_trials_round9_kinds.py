@@ -173,3 +173,14 @@ def test_other_script_near_misses() -> None:
 def test_texting_responses(text: str, response: str) -> None:
     (trial,) = extract_trials(text)
     assert trial.response == response
+
+
+# A lone ordinary word a transcriber heard for a name, in a history told in order shortly after
+# a drug, with a number after it.
+def test_a_lone_word_heard_in_a_history_told_in_order() -> None:
+    assert drugs("I'm on Zoloft a hundred now and before that pristine fifty for a while") == \
+        ["sertraline", "desvenlafaxine"]
+    # Near misses: no number after it, no drug before it, or a length of time after the number.
+    assert drugs("I'm on Zoloft a hundred now and before that pristine rooms at a hotel") == ["sertraline"]
+    assert drugs("before that pristine fifty was my score") == []
+    assert drugs("I'm on Zoloft now and before that hospital twenty days") == ["sertraline"]

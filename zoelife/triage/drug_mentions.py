@@ -210,6 +210,14 @@ def _abbreviation(f: Folded, run: list[re.Match[str]]) -> bool:
     return any(len(w.group(0)) > 1 and f.text[slice(*f.span(w.start(), w.end()))].isupper() for w in run)
 
 
+def _told_in_order(folded: str, start: int, end: int, word: str, found: list[tuple[int, int, Drug]]) -> bool:
+    """A lone ordinary word heard for a name in a history told in order, shortly after a drug,
+    with a number after it: "effects or ... and before that pristine fifty" (since round 9)."""
+    return (len(word) >= 6 and bool(_WORDS_DOSE_NEXT.match(folded[end:]) or _TWO_DIGITS_NEXT.match(folded[end:]))
+            and any(e <= start < e + 120 for _, e, _ in found)
+            and bool(_SEQUENCE_BEFORE.search(folded[max(0, start - 40):start])))
+
+
 def _sounded_names(f: Folded, words: list[re.Match[str]], taken: list[bool],
                    found: list[tuple[int, int, Drug]]) -> None:
     """Names heard as ordinary words, read by sound, where a medicine is talked of."""
@@ -228,7 +236,8 @@ def _sounded_names(f: Folded, words: list[re.Match[str]], taken: list[bool],
                     or any(folded[a.end():b.start()] != " " for a, b in pairwise(run))
                     or any(w.group(0) in _NUMBER_WORDS for w in run)
                     or (n == 1 and is_ordinary_word(run[0].group(0))
-                        and not (_NUMBER_DOSE_NEXT.match(folded[end:]) and len(run[0].group(0)) >= 6))
+                        and not (_NUMBER_DOSE_NEXT.match(folded[end:]) and len(run[0].group(0)) >= 6)
+                        and not _told_in_order(folded, start, end, run[0].group(0), found))
                     or run[0].group(0) in _POSSESSIVES or _abbreviation(f, run)
                     or all(w.group(0) in _FUNCTION_WORDS for w in run)):
                 continue
