@@ -184,3 +184,12 @@ def test_a_lone_word_heard_in_a_history_told_in_order() -> None:
     assert drugs("I'm on Zoloft a hundred now and before that pristine rooms at a hotel") == ["sertraline"]
     assert drugs("before that pristine fifty was my score") == []
     assert drugs("I'm on Zoloft now and before that hospital twenty days") == ["sertraline"]
+
+
+def test_a_relatives_pill_with_the_i_dropped_and_my_own_meds() -> None:
+    assert drugs("Took my uncle's Valium once, but my own meds are Zoloft 50") == ["diazepam", "sertraline"]
+    assert drugs("My uncle takes Valium. My own meds are Zoloft 50") == ["sertraline"]
+    assert drugs("Mi tío toma Valium. Mis propios medicamentos son sertralina 50.") == ["sertraline"]
+    # Near miss: "took" of something else, the relative's medicine only named.
+    assert drugs("I took my uncle to the pharmacy for his Valium. I'm not on anything myself.") == []
+    assert drugs("Took my uncle to the pharmacy to pick up Valium for him. I'm not on anything.") == []

@@ -163,7 +163,8 @@ def is_own_trial(folded: str, mention: Mention, patient: Patient,
     subject = subject_of(masked[s:mention.start]) or subject_of(masked[mention.sentence[0]:mention.start])
     # A relative's pills the writer took: "I've taken a few of my mom's Ativan", "i tried my
     # brothers adderall", "el doctor me dio lo mismo que a mi hermana, el escitalopram".
-    if patient.kind == "self" and (_TOOK_THEIRS.search(before[-70:]) or _SAME_AS_THEIRS.search(before[-70:])):
+    if patient.kind == "self" and (_TOOK_THEIRS.search(before[-70:]) or _SAME_AS_THEIRS.search(before[-70:])
+                                   or _MY_OWN.search(before)):
         subject = ("first", "i")
     # "she upped my Lexapro": the writer's own medicine, whoever changed it.
     if patient.kind == "self" and re.search(r"\b(?:my|mi|mis) (?:(?!" + RELATIVES + r"\b)[a-z]+(?<!s) )?$",
@@ -175,9 +176,13 @@ def is_own_trial(folded: str, mention: Mention, patient: Patient,
 
 
 _TOOK_THEIRS = re.compile(
-    r"\b(?:i|ive|id|yo)\b(?: \w+){0,2}? (?:took|take|taken|tried|used|stole|borrowed|swallowed|tome|probe|use)"
+    # With the "I" dropped too, as texts do: "Took my grandma's Ativan once".
+    r"(?:\b(?:i|ive|id|yo)\b(?: \w+){0,2}? |^\W*)(?:took|take|taken|tried|used|stole|borrowed|swallowed|tome|probe|use)"
     r"(?: (?:a|one|two|three|a few|a couple|some|half|several|\d+)(?: (?:of|pills? of|tablets? of|de))?)?"
     r" (?:my|mi|mis) (?:\w+ )?" + RELATIVES + r"s?(?: \w+)? $")
+# "... but my own meds are Lexapro 10", "mis propios medicamentos son": the writer's.
+_MY_OWN = re.compile(r"\b(?:my|mi|mis) (?:own|propi[oa]s?) (?:\w+ ){0,2}?(?:meds|medications?|medicines?|"
+                     r"prescriptions?|pills|medicamentos?|pastillas|is|are|son|es)\b")
 _SAME_AS_THEIRS = re.compile(r"\b(?:me|i)\b(?: \w+){0,3}? (?:lo mismo que|the same (?:\w+ )?(?:as|that)|igual que)"
                              r"(?: a| le)? (?:my|mi) (?:\w+ )?" + RELATIVES + r"s?\b[^.;]{0,25}$")
 

@@ -120,7 +120,8 @@ _FOR_ME = re.compile(
     # Not "I'm on": a parent's "I'm on Zoloft myself" in a message about a son.
     r"i (?:was )?(?:first |also |originally )?put on|i (?:only |just |also |even )?took\b|"
     # "I'm not on any meds yet", "can my husband come to my appt": the writer's own care.
-    r"(?:im|i am) not on (?:any|anything)\b|(?:to|at|for) my (?:appt|appointment|visit|consult|first session)\b|"
+    r"(?:im|i am) not on (?:any|anything)\b|(?:my|mi|mis) (?:own|propi[oa]s?) (?:meds|medications?|medicines?|"
+    r"prescriptions?|pills|medicamentos|pastillas)\b|(?:to|at|for) my (?:appt|appointment|visit|consult|first session)\b|"
     r"(?:im|i am) \d{1,2}\b(?! ?(?:mg|%|lbs?|pounds|kg|weeks?|months?|days?|hours?|minutes?|min|years? (?:ago|on)))|"
     r"(?:i|ive|i have) never been (?:treated|diagnosed|medicated|on (?:any|anything|meds|medication))|"
     # The same in the other languages letters come in: "ho preso", "j'ai pris", "ich nehme".
