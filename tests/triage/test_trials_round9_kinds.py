@@ -193,3 +193,10 @@ def test_a_relatives_pill_with_the_i_dropped_and_my_own_meds() -> None:
     # Near miss: "took" of something else, the relative's medicine only named.
     assert drugs("I took my uncle to the pharmacy for his Valium. I'm not on anything myself.") == []
     assert drugs("Took my uncle to the pharmacy to pick up Valium for him. I'm not on anything.") == []
+
+
+def test_hydroxyzines_reason_said_once_holds_for_its_later_mentions() -> None:
+    (trial,) = extract_trials("Me dieron hidroxizina 25 para la ansiedad. La hidroxizina me ayuda un poco.")
+    assert (trial.drug, trial.response) == ("hydroxyzine", "partial")
+    # Near miss: no psychiatric reason at any mention.
+    assert drugs("Vistaril 25 for the itching. The Vistaril helps a lot.") == []

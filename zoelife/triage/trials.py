@@ -394,6 +394,9 @@ def extract_trials(text: str | None) -> list[Trial]:
     patient = who_is_patient(folded, mentions[0].start, tuple(m.start for m in mentions))
     merged: dict[str, dict] = {}
     taken_back = disowned(folded, mentions)
+    said = {m.drug.generic for i, m in enumerate(mentions)
+            if m.drug.indication_said and _indication_said(_scope(folded, mentions, i)[:m.sentence[1] - m.end])}
+    unsaid = {m.drug.generic for m in mentions if m.drug.indication_said} - said
     for i, m in enumerate(mentions):
         if m.drug.generic in taken_back or not is_own_trial(folded, m, patient, mentions):
             continue
@@ -406,7 +409,9 @@ def extract_trials(text: str | None) -> list[Trial]:
             mind, body = _FOR_MIND.search(reason), _FOR_BODY.search(reason, len(before))
             if not mind or (body and body.start() < mind.start()):
                 continue
-        if m.drug.indication_said and not _indication_said(scope[:m.sentence[1] - m.end]):
+        # Its reason said at any of its mentions counts for all ("Tomo hidroxicina 25 para la
+        # ansiedad ... La hidroxicina me calma un poco": how it went is said at the second).
+        if m.drug.generic in unsaid:
             continue
         dose = _dose(scope[:80], before[-40:])
         # A duration belongs to the drug when it follows it ("sertraline for 3 months") or,
