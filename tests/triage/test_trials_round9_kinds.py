@@ -200,3 +200,19 @@ def test_hydroxyzines_reason_said_once_holds_for_its_later_mentions() -> None:
     assert (trial.drug, trial.response) == ("hydroxyzine", "partial")
     # Near miss: no psychiatric reason at any mention.
     assert drugs("Vistaril 25 for the itching. The Vistaril helps a lot.") == []
+
+
+# A referral's "(PR)" / "- PR" beside "(NR)", and a benefit said to be small, are partial.
+@pytest.mark.parametrize(("text", "response"), [
+    ("Hx: paroxetine 40 x 12 wk (PR), citalopram 40 x 8 wk (NR)", "partial"),
+    ("mirtazapine 30 mg x 10 wk - PR", "partial"),
+    ("I was on Lexapro 20 for 6 months with modest benefit", "partial"),
+    ("Zoloft 50 improved briefly and then I relapsed", "partial"),
+])
+def test_partial_shorthand_and_small_benefit(text: str, response: str) -> None:
+    assert extract_trials(text)[0].response == response
+
+
+def test_pr_that_is_no_response_word() -> None:
+    # "PR" not after "(" or "- " (a press release, a pull request) says nothing of the drug.
+    assert extract_trials("Sertraline 100 mg daily. Our PR team asked me to write this.")[0].response is None

@@ -180,6 +180,9 @@ _RESPONSE_WORDS = (
         r"no (?:siento|senti|note|vi) (?:ninguna |ningun )?(?:mejoria|diferencia|cambio))\b")),
     ("partial", re.compile(
         r"\b(?:partial\w*|helped (?:a little|a bit|some|somewhat|slightly|for a while|maybe)|"
+        # A referral's "(PR)", "- PR" beside "(NR)"; a benefit said to be small.
+        r"(?:(?<=\()|(?<=- )|(?<=-))pr\b|(?:slight|minimal|limited|modest|mild|small) (?:benefit|improvement|"
+        r"response|relief|effect)|improved (?:briefly|slightly|a little|somewhat)|some lift|"
         r"helps? (?:a little|a bit|some|somewhat)|a little|a bit|somewhat|some improvement|"
         r"some help|took the edge off|takes the edge off|okay ?ish|ok ?ish|kind of helped|sort of "
         r"helped|only helped|barely|\d+ ?%|me ayudo (?:un poco|algo)|me ha ayudado (?:algo|un "
