@@ -216,3 +216,11 @@ def test_partial_shorthand_and_small_benefit(text: str, response: str) -> None:
 def test_pr_that_is_no_response_word() -> None:
     # "PR" not after "(" or "- " (a press release, a pull request) says nothing of the drug.
     assert extract_trials("Sertraline 100 mg daily. Our PR team asked me to write this.")[0].response is None
+
+
+# Spanish "y" (and) after a dose is no "y" for years: "sertralina 100 y clonazepam".
+def test_spanish_y_after_a_dose_is_no_year() -> None:
+    assert [t.weeks for t in extract_trials("tomo paroxetina 20 y lorazepam 1 en la noche")] == [None, None]
+    # Near misses: "2y" and "x 2 y," are years.
+    assert extract_trials("Lexapro 10 for 2y, no change")[0].weeks == 104
+    assert extract_trials("citalopram 20 x 1 y, NR")[0].weeks == 52

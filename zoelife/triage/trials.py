@@ -107,7 +107,7 @@ _DURATION = re.compile(
     r"(?<!(?<!desde )hace )(?<!(?<!desde )hace unos )(?<!(?<!desde )hace como )(?:(?<=x)|\b)(\d+(?:\.\d+)?|a|an|one|two|three|four|five|six|"
     r"seven|eight|nine|ten|eleven|twelve|un|una|dos|tres|cuatro|cinco|seis|siete|ocho|nueve|diez|"
     r"once|doce|couple of|few|dois|duas|quatro)(?: and a half)? ?(?:-| )?(days?|weeks?|wks?|wk|months?|mos?|mths?|"
-    r"years?|yrs?|y|w(?!/)|dias?|semanas?|sems?|mes(?:es)?|anos?|jours?|semaines?|mois|ans|annees)\b(?P<half> and a half| y medio)?"
+    r"years?|yrs?|(?<=\d)y|(?<=\d )y(?=\s*[,.;)/-])|w(?!/)|dias?|semanas?|sems?|mes(?:es)?|anos?|jours?|semaines?|mois|ans|annees)\b(?P<half> and a half| y medio)?"
     r"(?![ -](?:ago|old)\b|-old)")
 
 # "a day", "once a week", "900 a day", "three times a day": how often, not how long.
