@@ -224,3 +224,17 @@ def test_spanish_y_after_a_dose_is_no_year() -> None:
     # Near misses: "2y" and "x 2 y," are years.
     assert extract_trials("Lexapro 10 for 2y, no change")[0].weeks == 104
     assert extract_trials("citalopram 20 x 1 y, NR")[0].weeks == 52
+
+
+# A dose said as tablets: half of one, or two of them.
+@pytest.mark.parametrize(("text", "dose"), [
+    ("quetiapine, half of a 50 mg tablet at bedtime", 25),
+    ("tomo medio comprimido de 100 mg de sertralina", 50),
+    ("Lexapro 10 mg (half of a 20 mg tab)", 10),
+    ("I take 2 25 mg tablets of Zoloft", 50),
+    # Near misses: a count of sessions, a strength alone.
+    ("Zoloft 50 mg, two 30 minute sessions of therapy", 50),
+    ("Zoloft 50 mg tablets", 50),
+])
+def test_a_dose_said_as_tablets(text: str, dose: float) -> None:
+    assert extract_trials(text)[0].dose_mg == dose

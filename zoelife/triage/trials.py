@@ -288,7 +288,31 @@ def _digits(text: str) -> str:
     # "point five" (.5) and a decimal comma before mg ("0,5 mg").
     text = re.sub(r"\bpoint (?:(\d)|(one|two|three|four|five|six|seven|eight|nine)\b)",
                   lambda m: "." + (m.group(1) or str(_SMALL[m.group(2)])), text)
-    return re.sub(r"(\d),(\d+ ?" + _MG + r")", r"\1.\2", text)
+    text = re.sub(r"(\d),(\d+ ?" + _MG + r")", r"\1.\2", text)
+    return _tablets(text)
+
+
+def _mg(amount: float) -> str:
+    return f"{amount:g} mg"
+
+
+# A dose said as tablets: "half of a 100 mg tablet" (50), "two 150s" (300), "2 50 mg tablets"
+# (100), "medio comprimido de 50 mg" (25).
+_TABLETS = (
+    (re.compile(r"\b(?:half|medio|media|meio|meia)(?: (?:of|de))?(?: (?:a|an|one|the|un|una|um|uma))? "
+                r"(?:(?:tablet|tab|pill|comprimido|pastilla|tableta|capsula)s? (?:of |de )?)?(\d+(?:\.\d+)?) ?mg"
+                r"(?: (?:tablet|tab|pill|comprimido|pastilla|tableta)s?\b)?"),
+     lambda m: _mg(float(m.group(1)) / 2)),
+    (re.compile(r"\b([2-4]) (\d{2,4})s\b"), lambda m: _mg(int(m.group(1)) * int(m.group(2)))),
+    (re.compile(r"\b([2-4]) (\d+(?:\.\d+)?) ?mg (?:tablets|tabs|pills|capsules|caps|comprimidos|pastillas|tabletas)\b"),
+     lambda m: _mg(int(m.group(1)) * float(m.group(2)))),
+)
+
+
+def _tablets(text: str) -> str:
+    for pattern, said in _TABLETS:
+        text = pattern.sub(said, text)
+    return text
 
 
 def _scope(folded: str, mentions: list[Mention], i: int) -> str:
