@@ -274,6 +274,9 @@ def _digits(text: str) -> str:
     from text_to_num import alpha2digit
 
     text = _other_script_units(text)
+    # "2 25 mg tablets" (50), counted in digits as written; "two twenty mg tablets" is read below
+    # as words, the strength alone.
+    text = _TABLETS[2][0].sub(_TABLETS[2][1], text)
     # "three hundred three times a day" must not read as 303.
     text = re.sub(r"\b(two|three|four)(?= times\b)", lambda m: str(_SMALL[m.group(1)]), text)
     text = hundreds_said_short(text)
@@ -310,7 +313,7 @@ _TABLETS = (
 
 
 def _tablets(text: str) -> str:
-    for pattern, said in _TABLETS:
+    for pattern, said in _TABLETS[:2]:
         text = pattern.sub(said, text)
     return text
 
