@@ -19,6 +19,7 @@ from zoelife.triage.drug_names import (
     VOWEL_BLIND_PLAIN_AT,
     Drug,
     abbreviations,
+    by_any_prefix,
     by_prefix,
     close_name,
     drug_names,
@@ -164,9 +165,10 @@ def sounds_like_name(joined: str, dose_next: bool = False) -> str | None:
     return None
 
 
-SENTENCE_END = re.compile(r"[.;!?\n]+(?=\s|$)|\n")
+# Chinese writes "。" and full-width "？！；" (folded to "?!;") with no space after.
+SENTENCE_END = re.compile(r"[.;!?\n]+(?=\s|$)|\n|。|(?<=[\u3400-\u9fff])[;!?]")
 
-CLAUSE_END = re.compile(r"[.;!?\n]+(?=\s|$)|\n|\s(?:but|pero|however|although|aunque|sin embargo)\s")
+CLAUSE_END = re.compile(r"[.;!?\n]+(?=\s|$)|\n|。|(?<=[\u3400-\u9fff])[;!?]|\s(?:but|pero|however|although|aunque|sin embargo)\s")
 
 
 def clause_bounds(folded: str, ends: re.Pattern[str] = CLAUSE_END) -> list[tuple[int, int]]:
@@ -211,6 +213,14 @@ def _abbreviation(f: Folded, run: list[re.Match[str]]) -> bool:
     return any(len(w.group(0)) > 1 and f.text[slice(*f.span(w.start(), w.end()))].isupper() for w in run)
 
 
+def _told_in_order(folded: str, start: int, end: int, word: str, found: list[tuple[int, int, Drug]]) -> bool:
+    """A lone ordinary word heard for a name in a history told in order, shortly after a drug,
+    with a number after it: "effects or ... and before that pristine fifty" (since round 9)."""
+    return (len(word) >= 6 and bool(_WORDS_DOSE_NEXT.match(folded[end:]) or _TWO_DIGITS_NEXT.match(folded[end:]))
+            and any(e <= start < e + 120 for _, e, _ in found)
+            and bool(_SEQUENCE_BEFORE.search(folded[max(0, start - 40):start])))
+
+
 def _sounded_names(f: Folded, words: list[re.Match[str]], taken: list[bool],
                    found: list[tuple[int, int, Drug]]) -> None:
     """Names heard as ordinary words, read by sound, where a medicine is talked of."""
@@ -229,7 +239,8 @@ def _sounded_names(f: Folded, words: list[re.Match[str]], taken: list[bool],
                     or any(folded[a.end():b.start()] != " " for a, b in pairwise(run))
                     or any(w.group(0) in _NUMBER_WORDS for w in run)
                     or (n == 1 and is_ordinary_word(run[0].group(0))
-                        and not (_NUMBER_DOSE_NEXT.match(folded[end:]) and len(run[0].group(0)) >= 6))
+                        and not (_NUMBER_DOSE_NEXT.match(folded[end:]) and len(run[0].group(0)) >= 6)
+                        and not _told_in_order(folded, start, end, run[0].group(0), found))
                     or run[0].group(0) in _POSSESSIVES or _abbreviation(f, run)
                     or all(w.group(0) in _FUNCTION_WORDS for w in run)):
                 continue
@@ -283,6 +294,28 @@ class Mention:
     sentence: tuple[int, int]
 
 
+@cache
+def other_script_names() -> dict[str, Drug]:
+    """Names in Russian and Chinese script (data/drug_scripts.toml) and their drugs."""
+    from ._text import load_toml
+    from .drug_names import _drug, drug_list
+
+    table = drug_list()
+    return {name: _drug(generic, table[generic])
+            for names in load_toml("drug_scripts.toml").values() for name, generic in names.items()}
+
+
+@cache
+def other_script_pattern() -> re.Pattern[str]:
+    """Russian names with up to three letters of case ending, whole words; Chinese names
+    wherever they stand (no spaces between words); the longest first."""
+    names = sorted(other_script_names(), key=len, reverse=True)
+    cyrillic = [re.escape(n) for n in names if re.search("[а-яё]", n)]
+    han = [re.escape(n) for n in names if not re.search("[а-яё]", n)]
+    return re.compile(r"(?<![а-яё])(?P<name>" + "|".join(cyrillic) + r")(?=[а-яё]{0,3}(?![а-яё]))"
+                      r"|(?P<han>" + "|".join(han) + r")")
+
+
 def find_mentions(f: Folded) -> list[Mention]:
     folded = f.folded
     clauses = clause_bounds(folded)
@@ -300,6 +333,12 @@ def find_mentions(f: Folded) -> list[Mention]:
             drug, start = drug_names()[split.group("prefix") + m.group("name")], split.start("prefix")
         found.append((start, m.end(), drug))
         taken[start:m.end()] = [True] * (m.end() - start)
+    # Names in other scripts (Russian, Chinese), from data/drug_scripts.toml.
+    if not folded.isascii():
+        for m in other_script_pattern().finditer(folded):
+            if not any(taken[m.start():m.end()]):
+                found.append((m.start(), m.end(), other_script_names()[m.group("name") or m.group("han")]))
+                taken[m.start():m.end()] = [True] * (m.end() - m.start())
     for m in re.finditer(r"(?<![\w-])([a-z]{3,8})(?![a-z-])(?=( ?(?:xr|xl|er|sr|carb )?\d)?)", folded):
         # Clinicians' abbreviations: a generic's first letters in capitals ("SERT 200 x12wk",
         # "Failed: ESC, DULOX") or before a dose ("nortrip 100", "mirt 45").
@@ -315,6 +354,8 @@ def find_mentions(f: Folded) -> list[Mention]:
         if written.isupper() or (m.group(2) and len(m.group(1)) >= 4
                                  and not is_ordinary_word(m.group(1))):
             drug = by_prefix(m.group(1))
+            if drug is None and m.group(2) and not written.isupper():
+                drug = by_any_prefix(m.group(1))
             if drug:
                 found.append((m.start(), m.end(), drug))
                 taken[m.start():m.end()] = [True] * (m.end() - m.start())

@@ -22,10 +22,14 @@ class Drug:
     generic: str
     drug_class: str
     only_for_mind: bool = False  # a trial only when taken for a psychiatric reason
+    # A trial only when its own words say it is for a psychiatric reason ("hydroxyzine 25 prn
+    # for anxiety"), not for itching nor with no reason.
+    indication_said: bool = False
 
 
 def _drug(generic: str, entry: dict) -> Drug:
-    return Drug(generic, entry["class"], entry.get("only_for_mind", False))
+    return Drug(generic, entry["class"], entry.get("only_for_mind", False),
+                entry.get("indication_said", False))
 
 
 @cache
@@ -91,6 +95,19 @@ def by_prefix(word: str) -> Drug | None:
     found = {generic for generic, entry in table.items()
              for name in (generic, *entry.get("names", ()))
              if name.startswith(word) and looks_generic(name, generic)}
+    if len(found) != 1:
+        return None
+    (generic,) = found
+    return _drug(generic, table[generic])
+
+
+@cache
+def by_any_prefix(word: str) -> Drug | None:
+    """Texting shorthand before a dose ("zolo 100", "wellb 300"): the one drug any of whose
+    names, brands too, begins with `word`, or None when none or several do."""
+    table = drug_list()
+    found = {generic for generic, entry in table.items()
+             for name in (generic, *entry.get("names", ())) if name.startswith(word)}
     if len(found) != 1:
         return None
     (generic,) = found

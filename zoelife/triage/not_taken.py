@@ -8,9 +8,9 @@ import re
 
 from zoelife.triage.drug_mentions import SENTENCE_END, Mention
 
-PAST = re.compile(r"\b(?:took|tried|was on|been on|failed|had|done|received|stopped|quit|discontinued|"
+PAST = re.compile(r"\b(?:took|taken|tried|was on|been on|failed|had|done|received|stopped|quit|discontinued|"
                    r"put me on|gave me|started me on|tome|tomo|tomaba|dejo|deje|"
-                   r"probe|probo|estuve|estuvo|recibi|recibio)\b")
+                   r"probe|probo|estuve|estuvo|recibi|recibio|using|used|usaba|use)\b")
 
 # A plan's imperative at the start of a clause: "Start bupropion XL 150", "Iniciar sertralina".
 # A clinician's sentence opening with a weighing: "Considered lithium augmentation and
@@ -26,7 +26,7 @@ _PLANNED = re.compile(
     r"maybe|might|may|could|should) (?:to )?(?:add(?! (?:that|i|im|ive|id|one|this|also|something|my|"
     r"to (?:my|this|that) (?:message|email|call|voicemail))\b)|adding|augment with|switch(?:ing)? (?:me )?to|"
     r"put(?:ting)? me on)|"
-    r"(?:me )?quiere(?:n)? (?:dar|recetar|poner|agregar|anadir|cambiar a|probar(?: con)?|intentar(?: con)?)|"
+    r"(?:me )?(?:quiere|queria)(?:n)? (?:dar|recetar|poner|agregar|anadir|cambiar a|probar(?: con)?|intentar(?: con)?)|"
     r"(?:wants?|wanted) to try(?: me on)?|"
     r"(?:quiere|quieren|va|van) a (?:agregar|anadir|poner|recetar|cambiar)|"
     r"(?:start|starting|try|trying) (?:\w+ ){0,2}(?:on )?(?:next|tomorrow|soon|monday|tuesday|"
@@ -36,7 +36,7 @@ _PLANNED = re.compile(
     r"(?! (?:it |them |that |one |any )?(?:again|anymore|any more|after)\b)|"
     r"never (?:been|was|were) (?:on|prescribed|given|tried on)|nunca (?:he estado|estuve) (?:con|en)|"
     # A clinician's note: "Avoid lithium given renal fn", "Lamotrigine discussed, not started".
-    r"avoid(?:ing)?|not (?:yet )?(?:started|initiated|begun|filled)|no (?:iniciad[oa]|empezad[oa])|"
+    r"avoid(?:ing)?|not (?:yet )?(?:started|initiated|begun|filled|tried|given|received)|no (?:iniciad[oa]|empezad[oa])|"
     r"(?:estoy|estaba|esta) por (?:empezar|comenzar|iniciar|tomar)|"
     r"quiere(?:n)? que (?:empiece|comience|inicie|tome|pruebe)|"
     r"(?:didnt|did not) (?:fill|start|pick (?:it |them )?up|open)|nunca (?:lo |la )?(?:compre|empece|tome|probe|use|abri|"
@@ -75,7 +75,7 @@ _PLANNED = re.compile(
     r"(?:me |le |nos )?iban a (?:dar|recetar|poner|agregar|cambiar)|(?:was|were) going to (?:give|put|start|add|"
     r"switch)|never (?:actually |really )?(?:got|received|had) (?:it|the (?:drug|"
     r"medication|medicine|real \w+|actual \w+)|one|any)|(?:is |are |she is |he is |shes |hes )switching "
-    r"(?:me |him |her )?to|nunca (?:me )?(?:lo |la )?(?:dieron|recibi))\b")
+    r"(?:me |him |her )?to|nunca (?:me )?(?:lo |la )?(?:dieron|dio|recibi))\b")
 
 _REFUSED = re.compile(
     r"\b(?:declined|refused|refuses|refusing|refuse to|turned (?:it |that )?down|"
@@ -186,6 +186,17 @@ _FROM_A_LATER_DAY = re.compile(
     r"el (?:lunes|martes|miercoles|jueves|viernes|sabado|domingo) que viene|manana)\b")
 
 
+# Chinese, written without spaces (so without word boundaries): "还没开始吃" (not started yet),
+# "没有吃过" (never taken), "想试试" (wants to try), "打算用" (plans to use).
+_PLANNED_CJK = re.compile(r"还没有?(?:开始|吃|用|服)|没有?(?:开始|吃过|服用过|用过)|从未(?:服用|吃过|用过)|"
+                          r"想(?:试试|试一下|让\w?试)|打算(?:试|用|开|换)")
+
+
+_AGAIN_OR_ELSE = re.compile(r"(?: (?:it|them|that|those|one|him|her))?(?: \w+)? (?:again|anymore|any more|after that|"
+                            r"otra vez|de nuevo|something else|another|a different|other|otro|otra|algo (?:mas|"
+                            r"diferente|distinto))\b")
+
+
 def _not_taken(folded: str, mention: Mention, mentions: list[Mention]) -> bool:
     """Planned, never taken or refused: a cue in the sentence that is about this drug's group
     ("was offered Abilify but declined", "the doctor wants to add Rexulti, I haven't started
@@ -198,10 +209,14 @@ def _not_taken(folded: str, mention: Mention, mentions: list[Mention]) -> bool:
         return True
     if _next_sentence_of_it(folded, mention, mentions, _TAKEN_IT):
         return False
-    for pattern in (_PLANNED, _REFUSED):
+    for pattern in (_PLANNED, _REFUSED, _PLANNED_CJK):
         for cue in pattern.finditer(folded, s0, s1):
             group = _attached(cue, groups, folded)
             if mention not in group:
+                continue
+            # "I never took it again" took it; "now she wants me to try something else" is
+            # about another drug.
+            if _AGAIN_OR_ELSE.match(folded, cue.end()):
                 continue
             # "his doctor mentioned the TMS": a cue leading to a treatment that is no drug.
             if not (cue.start() < group[-1].end and group[0].start < cue.end()) \
@@ -238,10 +253,24 @@ def _taken_later(folded: str, mention: Mention, mentions: list[Mention]) -> bool
                for t in _TAKEN_LATER.finditer(folded, mention.sentence[1], end))
 
 
+# "Trial of fluoxetine 10->20 mg x 10 wks w/o improvement": a trial said with how long it
+# went or how it ended is one had, not one planned.
+_HAD_ITS_COURSE = re.compile(r"\bx ?\d|\b\d+ ?(?:wks?|weeks?|mos?|months?|days?|semanas|meses)\b|\bw/?o\b|"
+                             r"\b(?:failed|no (?:response|improvement|benefit)|without|stopped|d/c|helped|worked)\b")
+
+
+def _plan_start(folded: str, mention: Mention) -> bool:
+    start = _PLAN_START.search(folded[mention.clause[0]:mention.start])
+    if start is None:
+        return False
+    return not (start.group(0).strip().endswith("trial of")
+                and _HAD_ITS_COURSE.search(folded, mention.end, mention.clause[1]))
+
+
 def planned_or_refused(folded: str, mention: Mention, mentions: list[Mention]) -> bool:
     """Whether `mention` is a drug only planned, refused or never taken: said so in its sentence,
     of "it" in the next one, or by a plan's imperative opening its clause ("Start bupropion"),
     and not said taken after all in a later sentence."""
     return (_not_taken(folded, mention, mentions) or _not_taken_next(folded, mention, mentions)
-            or bool(_PLAN_START.search(folded[mention.clause[0]:mention.start]))) \
+            or _plan_start(folded, mention)) \
         and not _taken_later(folded, mention, mentions)

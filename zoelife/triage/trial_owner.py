@@ -80,7 +80,7 @@ _TAKEN = re.compile(
     r"\b(?:gave me|prescribed me|put me on|had me on|me recetaron|me dio|me dieron|took|taken|take|takes|taking|tried|trying|been on|was on|were on|am on|im on|is on|"
     r"currently on|on it|had|have had|did|done|received|failed|failure|trial|trials|course|"
     r"sessions?|infusions?|treatments?|doses?|dosed|stopped|quit|weaned|tapered|switched|"
-    r"tome|tomo|tomaba|tomado|probe|probado|estuve|estoy con|recibi|sesiones|infusiones|"
+    r"tome|tomo|toma|toman|tomaba|tomado|probe|probado|estuve|estoy con|recibi|sesiones|infusiones|"
     r"dejo|deje|me recetaron|me dieron|s/p|hx|history|adequate|x\d|mg|augment\w*)\b")
 
 _RECEIVED = re.compile(
@@ -170,6 +170,11 @@ def is_own_trial(folded: str, mention: Mention, patient: Patient,
     # A drug's own words are no person: the "I" of "a bill if I" (Abilify heard as words).
     masked = _without_drug_names(folded, mentions)
     subject = subject_of(masked[s:mention.start]) or subject_of(masked[mention.sentence[0]:mention.start])
+    # A relative's pills the writer took: "I've taken a few of my mom's Ativan", "i tried my
+    # brothers adderall", "el doctor me dio lo mismo que a mi hermana, el escitalopram".
+    if patient.kind == "self" and (_TOOK_THEIRS.search(before[-70:]) or _SAME_AS_THEIRS.search(before[-70:])
+                                   or _MY_OWN.search(before)):
+        subject = ("first", "i")
     # "she upped my Lexapro": the writer's own medicine, whoever changed it.
     if patient.kind == "self" and re.search(r"\b(?:my|mi|mis) (?:(?!" + RELATIVES + r"\b)[a-z]+(?<!s) )?$",
                                             before[-30:]):
@@ -177,6 +182,18 @@ def is_own_trial(folded: str, mention: Mention, patient: Patient,
     if subject and subject[0] == "third" and _prescriber(folded, mention.sentence[0], mention.start):
         return True
     return belongs_to_patient(subject, patient)
+
+
+_TOOK_THEIRS = re.compile(
+    # With the "I" dropped too, as texts do: "Took my grandma's Ativan once".
+    r"(?:\b(?:i|ive|id|yo)\b(?: \w+){0,2}? |^\W*)(?:took|take|taken|tried|used|stole|borrowed|swallowed|tome|probe|use)"
+    r"(?: (?:a|one|two|three|a few|a couple|some|half|several|\d+)(?: (?:of|pills? of|tablets? of|de))?)?"
+    r" (?:my|mi|mis) (?:\w+ )?" + RELATIVES + r"s?(?: \w+)? $")
+# "... but my own meds are Lexapro 10", "mis propios medicamentos son": the writer's.
+_MY_OWN = re.compile(r"\b(?:my|mi|mis) (?:own|propi[oa]s?) (?:\w+ ){0,2}?(?:meds|medications?|medicines?|"
+                     r"prescriptions?|pills|medicamentos?|pastillas|is|are|son|es)\b")
+_SAME_AS_THEIRS = re.compile(r"\b(?:me|i)\b(?: \w+){0,3}? (?:lo mismo que|the same (?:\w+ )?(?:as|that)|igual que)"
+                             r"(?: a| le)? (?:my|mi) (?:\w+ )?" + RELATIVES + r"s?\b[^.;]{0,25}$")
 
 
 _PRONOUN_PRESCRIBING = re.compile(r"\b(?:he|she)\s+(?:then\s+|also\s+)?(?:tried|switched|started|added|gave|put|"

@@ -47,8 +47,9 @@ _PERSON = re.compile(
     r"dont (?:know|remember)|m not sure|am not sure))|im(?! not sure)|ive|id|me|myself|(?<!\d )(?<!\d)yo(?! creo)|"
     r"tome|estoy|estuve|probe|io|je|jai|ich|eu)\b")
 
-# "Do I need a referral from my PCP?": the writer asking about one is no referral.
-_REFERRAL = re.compile(r"\b(?:pt|pte|(?<!new )patient|paciente|(?<!need a )(?<!get a )(?<!have a )(?<!got a )(?<!my )referral|referencia|referring|remito|"
+# "Do I need a referral from my PCP?": the writer asking about one is no referral; a form's
+# "Referral source: Instagram" is how the writer heard of the clinic.
+_REFERRAL = re.compile(r"\b(?:pt|pte|(?<!new )patient|paciente|(?<!need a )(?<!get a )(?<!have a )(?<!got a )(?<!my )referral(?! (?:source|type|from|code|method)\b)|referencia|referring|remito|"
                        r"refiero|dear (?:colleague|dr)|estimad[oa]s? (?:colega|dr)|"
                        r"\d{1,2} ?(?:yo|y/o|m|f)|\d{1,2} ?year ?old (?:male|female|man|woman))\b")
 
@@ -91,7 +92,8 @@ _RELATIVE_TAKING = re.compile(
     r"le (?:recetaron|dieron|dio|receto)|"
     r"a essaye|a pris|prend|prenait|ha preso|prende|prendeva|nimmt|nahm|hat \w+ genommen|tomou|tomava)\b")
 
-# Words for the person written about ("¿le sirve?", "can he", "she is depressed")...
+# Words for the person written about ("¿le sirve?", "can he", "she is depressed", "¿la pueden
+# ver?"; not "¿me lo pueden recetar?", where "lo" is the medicine)...
 _FOR_THEM = re.compile(
     r"\b(?:(?:can|could|would|does|is|will) (?:he|she|they)\b|(?:hes|shes) (?:been )?(?:taking|on|struggling|depressed)\b|"
     r"(?:he|she|they) (?:could|is|has been|has(?! (?:mentioned|suggested|prescribed|recommended|"
@@ -102,7 +104,7 @@ _FOR_THEM = re.compile(
     r"(?:psychiatrist|doctor|someone|evaluation|care|psiquiatra|medico|consulta|cita) for (?:him|her|them)\b|"
     r"(?:open to|options for|try it for|good for) (?:it for )?(?:him|her|them)\b|"
     r"le (?:sirve|serviria|puede|podria|ayudaria|funcionaria)|(?:ella|el) (?:esta|tiene|necesita|"
-    r"quiere)\b|lo pueden|la pueden|pueden (?:verlo|verla|atenderlo|atenderla)|"
+    r"quiere)\b|(?<!me )(?<!nos )(?:lo|la) pueden|pueden (?:verlo|verla|atenderlo|atenderla)|"
     r"(?:esta|anda|sigue) (?:muy )?" + _ILLNESS + r"|(?:do you|can you) (?:see|treat|take) "
     r"(?:adolescents|teens|kids|children|minors|seniors|elderly)|atienden (?:adolescentes|"
     r"menores|ninos))")
@@ -112,13 +114,17 @@ _FOR_ME = re.compile(
     r"\b(?:i (?:think i |feel like i )?(?:have|am|m) (?:\w+ )?" + _ILLNESS + r"|im (?:so |really )?"
     r"(?:depressed|struggling|anxious|worried i)|i myself|me myself|me:|i (?:need|want) (?:help|"
     r"tms|treatment|to try)|(?:i|yo) (?:have |he )?(?:only )?(?:tried|taken|tome|probado|tomado) |"
-    r"(?:ive|i have|i ve) (?:(?:only|also|just|ever|really) ){0,2}(?:tried|taken|been on|done|had|used)|"
+    r"(?:ive|i have|i ve) (?:(?:only|also|just|ever|really) ){0,2}(?:tried|taken|been on|done|had|used|been using|"
+    r"been taking)|"
     r"(?:i|ive|i have) never (?:taken|tried|been on) (?:anything|any\b)|(?:im|i am) (?:a |an )?(?:\w+ ){0,2}?"
     r"patient|(?:im|i am) the (?:only )?one (?:who|that|in)|"
     # The writer's own taking, age and care: "I took it for two years",
     # "I was first put on Paxil", "I'm 27 and", "I have never been treated".
     # Not "I'm on": a parent's "I'm on Zoloft myself" in a message about a son.
-    r"i (?:was )?(?:first |also |originally )?put on|i took\b|"
+    r"i (?:was )?(?:first |also |originally )?put on|i (?:only |just |also |even )?took\b|"
+    # "I'm not on any meds yet", "can my husband come to my appt": the writer's own care.
+    r"(?:im|i am) not on (?:any|anything)\b|(?:my|mi|mis) (?:own|propi[oa]s?) (?:meds|medications?|medicines?|"
+    r"prescriptions?|pills|medicamentos|pastillas)\b|(?:to|at|for) my (?:appt|appointment|visit|consult|first session)\b|"
     r"(?:im|i am) \d{1,2}\b(?! ?(?:mg|%|lbs?|pounds|kg|weeks?|months?|days?|hours?|minutes?|min|years? (?:ago|on)))|"
     r"(?:i|ive|i have) never been (?:treated|diagnosed|medicated|on (?:any|anything|meds|medication))|"
     # The same in the other languages letters come in: "ho preso", "j'ai pris", "ich nehme".
@@ -128,7 +134,7 @@ _FOR_ME = re.compile(
     r"(?:i|yo) (?:\w+ ){0,2}?(?:havent|no he|no|dont|do not) (?:taken|take|"
     r"tomado|tomo) (?:anything|nada|any|ningun\w*)|(?<!shes )(?<!hes )(?<!she has )(?<!he has )(?<!they have )"
     r"(?<!she )(?<!he )never been on|no he tomado (?:nada|ningun\w*)|"
-    r"(?:im|i am) a \d+ ?(?:year|yo\b|y/o\b|yr)|(?:my|mi) (?:own )?(?:depression|anxiety|ocd|ptsd|panic|bipolar|adhd|mood|"
+    r"(?:im|i am) a \d+ ?(?:year|yo\b|y ?/? ?o\b|yr)|(?:my|mi) (?:own )?(?:depression|anxiety|ocd|ptsd|panic|bipolar|adhd|mood|"
     r"depresion|ansiedad|panico)|i (?:have |had )?never (?:taken|tried|been on)|"
     r"(?:yo )?nunca (?:(?:lo|la) )?(?:he tomado|tome|he probado)|creo que (?:tengo|estoy|yo)|tengo " + _ILLNESS +
     r"|estoy " + _ILLNESS + r"|me interesa|i might (?:be|have)|i worry i)")
@@ -154,7 +160,7 @@ _I_TAKE_NOW = re.compile(
 # ... and that it is for someone else: "Es para él la cita", "the appointment is for my son".
 _PLAINLY_THEM = re.compile(
     r"\b(?:(?:es|is|its|it is|la cita es|the appointment is|this is) (?:para|for) (?:el|ella|him|her|"
-    r"(?:my|mi) " + RELATIVES + r")\b)")
+    r"(?:my|mi) " + RELATIVES + r")\b|(?:una |la )?(?:cita|consulta|turno) para (?:el|ella)\b)")
 
 _PLAINLY_ME = re.compile(
     r"\b(?:(?:im|i am) the (?:only )?one (?:who|that) (?:needs|wants|is looking|is asking|needs)|"

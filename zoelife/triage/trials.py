@@ -67,7 +67,7 @@ class Trial:
 
 _CURRENT = re.compile(r"\b(?:currently|now|still|actualmente|ahora|todavia|sigo)\b")
 
-_MG = r"(?:mg|mgs|milligrams?|miligramos?|miligramas?)"
+_MG = r"(?:mg|mgs|milligrams?|miligramos?|miligramas?|мг|毫克)"
 
 _NUMBER = r"(\d+(?:\.\d+)?|\.\d+)"  # ".5" too: "klonopin .5 at night"
 
@@ -114,7 +114,7 @@ _DURATION = re.compile(
     r"(?<!(?<!desde )hace )(?<!(?<!desde )hace unos )(?<!(?<!desde )hace como )(?:(?<=x)|\b)(\d+(?:\.\d+)?|a|an|one|two|three|four|five|six|"
     r"seven|eight|nine|ten|eleven|twelve|un|una|dos|tres|cuatro|cinco|seis|siete|ocho|nueve|diez|"
     r"once|doce|couple of|few|dois|duas|quatro)(?: and a half)? ?(?:-| )?(days?|weeks?|wks?|wk|months?|mos?|mths?|"
-    r"years?|yrs?|(?<=\d)y|w(?!/)|dias?|semanas?|sems?|mes(?:es)?|anos?|jours?|semaines?|mois|ans|annees|"
+    r"years?|yrs?|(?<=\d)y|(?<=\d )y(?=\s*[,.;)/-])|w(?!/)|dias?|semanas?|sems?|mes(?:es)?|anos?|jours?|semaines?|mois|ans|annees|"
     r"(?<=\bun )an|wochen?|monate?n?|jahre?n?|tage?n?|settimane?|mes[ei]|anni|anno|giorni|giorno)\b(?P<half> and a half| y medio)?"
     r"(?![ -](?:ago|old)\b|-old)")
 
@@ -170,7 +170,10 @@ _RESPONSE_WORDS = (
         r"(?:had|gave me|caused|got|triggered) (?:a |an )?panic attacks?|n/v|"
         r"inquietud|aumento de peso|dolor(?:es)? de cabeza|zugenommen|gewichtszunahme|nebenwirkungen)\b")),
     ("no_response", re.compile(
-        r"\b(?:didnt (?:help|work|do)|did not (?:help|work|do)|doesnt (?:help|work|do)|does not "
+        # Texting: "never rly did nothin", "didnt rly do anything"; Spanish "sigo igual".
+        r"\b(?:(?:didnt|did not|never) (?:really |rly |realy )?(?:did|do) (?:anything|nothing|nothin|much)|"
+        r"never (?:rly|realy) (?:did|helped|worked)|did nothin|(?:sigo|sigue|estoy|esta) igual|"
+        r"didnt (?:help|work|do)|did not (?:help|work|do)|doesnt (?:help|work|do)|does not "
         r"(?:help|work|do)|hasnt (?:really )?(?:done|helped|worked)|has not (?:really )?(?:done|"
         r"helped|worked)|never (?:really )?(?:did|helped|worked)|not (?:made )?(?:one bit of |any )?"
         r"difference|no (?:real |meaningful |significant |noticeable |much )?(?:effect|response|resp|"
@@ -196,6 +199,9 @@ _RESPONSE_WORDS = (
         r"no (?:me |le )?funciona|ohne (?:\w+ )?wirkung)\b")),
     ("partial", re.compile(
         r"\b(?:partial\w*|helped (?:a little|a bit|some|somewhat|slightly|for a while|maybe)|"
+        # A referral's "(PR)", "- PR" beside "(NR)"; a benefit said to be small.
+        r"(?:(?<=\()|(?<=- )|(?<=-))pr\b|(?:slight|minimal|limited|modest|mild|small) (?:benefit|improvement|"
+        r"response|relief|effect)|improved (?:briefly|slightly|a little|somewhat)|some lift|"
         r"helps? (?:a little|a bit|some|somewhat)|a little|a bit|somewhat|some improvement|"
         r"some help|took the edge off|takes the edge off|okay ?ish|ok ?ish|kind of helped|sort of "
         r"helped|only helped|barely|\d+ ?%|me ayudo (?:un poco|algo)|me ha ayudado (?:algo|un "
@@ -246,6 +252,21 @@ _ADDED_TO = re.compile(r"[\s\d.,]*(?:mg|mgs)?\s*(?:was |were )?(?:added to|agreg
                        r"with|con|on top of|plus|alongside)\s*(?:(?:the|my|el|la|mi|her|his)\s+)?")
 
 
+# Hydroxyzine's reason said in its own words, from the name to the next drug, "and" or the
+# sentence's end: "25 prn for anxiety", "as needed for anxiety", "PRN anxiety", "para la
+# ansiedad", "prescribed it for anxiety"; not "when I'm anxious", nor "hydroxyzine prn and
+# propranolol for performance anxiety" (the reason is the propranolol's).
+_SAID_FOR_MIND = re.compile(r"\b(?:for|para|pra|pour|per|prn|as needed|when needed|si es necesario)\W+"
+                            r"(?:\w+\W+){0,2}?(?:anxiety|panic|ptsd|insomnia|sleep|agitation|nerves|"
+                            r"ansiedad|ansiedade|angustia|panico|insomnio|insonia|dormir|nervios|anxiete|ansia)\b")
+_OWN_WORDS_END = re.compile(r"\s(?:and|y|e|plus|\+)\s|[.;!?\n]")
+
+
+def _indication_said(scope: str) -> bool:
+    end = _OWN_WORDS_END.search(scope)
+    return bool(_SAID_FOR_MIND.search(scope[:end.start() if end else len(scope)]))
+
+
 def _number(word: str) -> float:
     return float(_SMALL[word]) if word in _SMALL else float(word)
 
@@ -261,11 +282,39 @@ def _weeks(match: re.Match[str]) -> int:
     return round(amount)
 
 
+# Lengths of time in Russian and Chinese, said the English way before the duration is read:
+# "полгода" (half a year), "2 недели", "3 месяца", "一年", "三个月", "两周", "半年".
+_HAN_DIGITS = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
+_OTHER_SCRIPT_UNITS = (
+    (re.compile(r"(?<![а-яё])полгода(?![а-яё])"), lambda m: "6 months"),
+    (re.compile(r"(\d+) ?(?:недел[а-яё]*)"), lambda m: m.group(1) + " weeks"),
+    (re.compile(r"(\d+) ?(?:месяц[а-яё]*)"), lambda m: m.group(1) + " months"),
+    (re.compile(r"(\d+) ?(?:год|года|лет)(?![а-яё])"), lambda m: m.group(1) + " years"),
+    (re.compile(r"(\d+) ?(?:день|дня|дней)(?![а-яё])"), lambda m: m.group(1) + " days"),
+    (re.compile(r"半年"), lambda m: " 6 months "),
+    (re.compile(r"([一二两三四五六七八九十]|\d+)(?:个)?(月|年|周|星期|天)"),
+     lambda m: " " + str(_HAN_DIGITS.get(m.group(1)) or m.group(1)) + " "
+     + {"月": "months", "年": "years", "周": "weeks", "星期": "weeks", "天": "days"}[m.group(2)] + " "),
+)
+
+
+def _other_script_units(text: str) -> str:
+    if text.isascii():
+        return text
+    for pattern, said in _OTHER_SCRIPT_UNITS:
+        text = pattern.sub(said, text)
+    return text
+
+
 def _digits(text: str) -> str:
     """Numbers written in words as digits, in both languages, lengths unchanged where possible
     (only the dose and duration windows are read from this copy)."""
     from text_to_num import alpha2digit
 
+    text = _other_script_units(text)
+    # "2 25 mg tablets" (50), counted in digits as written; "two twenty mg tablets" is read below
+    # as words, the strength alone.
+    text = _TABLETS[2][0].sub(_TABLETS[2][1], text)
     # "three hundred three times a day" must not read as 303.
     text = re.sub(r"\b(two|three|four)(?= times\b)", lambda m: str(_SMALL[m.group(1)]), text)
     text = hundreds_said_short(text)
@@ -280,7 +329,31 @@ def _digits(text: str) -> str:
     # "point five" (.5) and a decimal comma before mg ("0,5 mg").
     text = re.sub(r"\bpoint (?:(\d)|(one|two|three|four|five|six|seven|eight|nine)\b)",
                   lambda m: "." + (m.group(1) or str(_SMALL[m.group(2)])), text)
-    return re.sub(r"(\d),(\d+ ?" + _MG + r")", r"\1.\2", text)
+    text = re.sub(r"(\d),(\d+ ?" + _MG + r")", r"\1.\2", text)
+    return _tablets(text)
+
+
+def _mg(amount: float) -> str:
+    return f"{amount:g} mg"
+
+
+# A dose said as tablets: "half of a 100 mg tablet" (50), "two 150s" (300), "2 50 mg tablets"
+# (100), "medio comprimido de 50 mg" (25).
+_TABLETS = (
+    (re.compile(r"\b(?:half|medio|media|meio|meia)(?: (?:of|de))?(?: (?:a|an|one|the|un|una|um|uma))? "
+                r"(?:(?:tablet|tab|pill|comprimido|pastilla|tableta|capsula)s? (?:of |de )?)?(\d+(?:\.\d+)?) ?mg"
+                r"(?: (?:tablet|tab|pill|comprimido|pastilla|tableta)s?\b)?"),
+     lambda m: _mg(float(m.group(1)) / 2)),
+    (re.compile(r"\b([2-4]) (\d{2,4})s\b"), lambda m: _mg(int(m.group(1)) * int(m.group(2)))),
+    (re.compile(r"\b([2-4]) (\d+(?:\.\d+)?) ?mg (?:tablets|tabs|pills|capsules|caps|comprimidos|pastillas|tabletas)\b"),
+     lambda m: _mg(int(m.group(1)) * float(m.group(2)))),
+)
+
+
+def _tablets(text: str) -> str:
+    for pattern, said in _TABLETS[:2]:
+        text = pattern.sub(said, text)
+    return text
 
 
 def _scope(folded: str, mentions: list[Mention], i: int) -> str:
@@ -365,10 +438,25 @@ _STILL_ILL = re.compile(
     r"(?:depresion|animo) sigue igual|ancora (?:molto )?(?:triste|depress[oa]))\b")
 
 
+# How it went, in Russian and Chinese (Chinese has no spaces, so no word boundaries).
+_RESPONSE_OTHER_SCRIPTS = (
+    ("side_effects", re.compile(r"побочн[а-яё]*|сонливост[а-яё]*|сухость во рту|тошнот[а-яё]*|головокружени[а-яё]*|"
+                                r"набрал[аи]? вес|副作用|嗜睡|恶心|头晕|口干|体重增加")),
+    ("no_response", re.compile(r"без (?:эффекта|улучшени[а-яё]*|результата)|не помог[а-яё]*|никакого эффекта|"
+                               r"没有效果|没效果|无效|没有用|没用|没有改善|没有帮助")),
+    ("partial", re.compile(r"немного помог[а-яё]*|частичн[а-яё]*|有点(?:帮助|效果|用)|好一点|部分")),
+    ("worked", re.compile(r"(?<!не )помог(?:ает|ло|ал|ла|ли)(?![а-яё])|有效|有帮助|好多了")),
+)
+
+
 def _response(text: str) -> str | None:
     for name, pattern in _RESPONSE_WORDS:
         if pattern.search(text):
             return name
+    if not text.isascii():
+        for name, pattern in _RESPONSE_OTHER_SCRIPTS:
+            if pattern.search(text):
+                return name
     return "no_response" if _STILL_ILL.search(text) else None
 
 
@@ -402,6 +490,9 @@ def extract_trials(text: str | None) -> list[Trial]:
     patient = who_is_patient(folded, mentions[0].start, tuple(m.start for m in mentions))
     merged: dict[str, dict] = {}
     taken_back = disowned(folded, mentions)
+    said = {m.drug.generic for i, m in enumerate(mentions)
+            if m.drug.indication_said and _indication_said(_scope(folded, mentions, i)[:m.sentence[1] - m.end])}
+    unsaid = {m.drug.generic for m in mentions if m.drug.indication_said} - said
     for i, m in enumerate(mentions):
         if m.drug.generic in taken_back or not is_own_trial(folded, m, patient, mentions):
             continue
@@ -414,6 +505,10 @@ def extract_trials(text: str | None) -> list[Trial]:
             mind, body = _FOR_MIND.search(reason), _FOR_BODY.search(reason, len(before))
             if not mind or (body and body.start() < mind.start()):
                 continue
+        # Its reason said at any of its mentions counts for all ("Tomo hidroxicina 25 para la
+        # ansiedad ... La hidroxicina me calma un poco": how it went is said at the second).
+        if m.drug.generic in unsaid:
+            continue
         dose = _dose(scope[:80], before[-40:])
         # A duration belongs to the drug when it follows it ("sertraline for 3 months") or,
         # with one drug in the clause, anywhere in the clause ("3 months of sertraline").
