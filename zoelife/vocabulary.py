@@ -138,6 +138,7 @@ LABELS: dict[str, str] = {
     "coverage_start": "Coverage: booked first treatment not ready",
     "booking_not_ready": "Booked first treatment not ready",
     "booking_settled": "Booked first treatment settled",
+    "first_treatment_not_had": "First treatment moved back",
     "chased": "Chased",
     "tms_override": "First TMS session override",
     "not_needed": "Not needed",

@@ -18,6 +18,7 @@ from zoelife.coverage import machine, records
 from zoelife.db.engine import read_session, write_session
 from zoelife.db.models import AuditEvent, Request
 from zoelife.ingest.importer import import_requests
+from zoelife.intake import lifecycle
 from zoelife.vocabulary import label
 
 pytestmark = [pytest.mark.db, pytest.mark.usefixtures("clock")]
@@ -129,7 +130,8 @@ def test_a_canceled_booking_takes_its_flag_and_a_new_booking_meets_the_gate_agai
     book(engine, "Spravato first dose", canceled=True)
     r, flags, courses, kinds = state(engine, rid)
     assert r.status == "in_progress" and flags == [] and r.coverage_step is None
-    assert kinds == ["booking_not_ready", "booking_settled"]
+    # The move back settles the flag: the first dose it was counted as did not happen.
+    assert kinds == ["booking_not_ready", "first_treatment_not_had"]
     assert courses["spravato"] is None  # a first dose still to come, canceled: not begun
     # Rebooked (a new invitee): the course has not begun, so the gate reads it again.
     body = body_of("calendly_invitee_created.json")
@@ -172,3 +174,27 @@ def test_a_booking_that_does_not_say_which_treatment_is_flagged_for_staff(engine
     r, (flag,), courses, _ = state(engine, rid)
     assert r.status == "scheduled" and courses == {}
     assert "does not say which treatment" in flag
+
+
+def test_staff_moving_a_flagged_booking_back_take_its_flag_and_first_treatment(engine):
+    """A no-show or reschedule recorded by staff (not a cancellation in the tool): nothing is
+    booked any more, so the booked first treatment is not kept and its flag goes; a new
+    booking is read and flagged anew."""
+    payers = seed_payers(engine)
+    rid = spravato_request(engine, payers)
+    book(engine, "Spravato first dose")
+    with write_session(engine) as s:
+        lifecycle.change_status(s, rid, actor=DESK, seen_version=s.get(Request, rid).version,
+                                to_status="in_progress", reason="asked to reschedule")
+    r, flags, courses, kinds = state(engine, rid)
+    assert (r.status, flags, courses) == ("in_progress", [], {"spravato": None})
+    assert r.coverage_step is None and kinds == ["booking_not_ready", "first_treatment_not_had"]
+    body = body_of("calendly_invitee_created.json")
+    body["payload"]["uri"] = body["payload"]["uri"] + "-rebooked"
+    body["payload"]["scheduled_event"]["name"] = "Spravato first dose"
+    body["payload"]["scheduled_event"]["start_time"] = "2026-03-12T15:00:00.000000Z"
+    import_requests(engine, json.dumps(body).encode(), fmt="json", source="calendly",
+                    name="booking.json")
+    r, flags, courses, _ = state(engine, rid)
+    assert r.status == "scheduled" and len(flags) == 1 and courses["spravato"] is not None
+    assert r.coverage_step == "coverage_start"

@@ -351,6 +351,46 @@ def test_a_first_tms_session_needs_the_approval_the_payer_requires_or_an_audited
     assert rows == [("coverage.tms_override", {"reason": {"changed": True}, "count": 1})]
 
 
+def test_an_override_keeps_the_first_session_without_judging_that_no_pa_is_needed(engine):
+    """docs/coverage.md, "First TMS session gate": a first TMS session scheduled with an
+    override, with no authorization tracked yet, is kept on a `not_needed` course opened only
+    for its time; the payer still requires PA, so the Coverage tab keeps saying so and the
+    benefits stay as verified. Staff marking a course not needed is their judgement."""
+    payers = seed_payers(engine)  # Aetna has TMS criteria: it requires prior authorization
+    rid = seed_insured_request(engine, payers["Aetna"], cards=False)
+    _schedule_tms(engine, rid, reason="payer approved by phone, number to follow")
+    with read_session(engine) as s:
+        (course,) = records.authorizations_of(s, rid)
+        assert (course.status, course.first_treatment_at is not None) == ("not_needed", True)
+        assert records.pa_required(s, rid, "tms") == (
+            "the payer has prior-authorization criteria for it")
+        assert records.history_of(s, course.id)[0].reason == records.KEPT_ONLY
+        assert not records.judged_not_needed(s, course)
+    # With verified benefits saying PA is required, the override rewrites nothing.
+    verified = seed_insured_request(engine, payers["Aetna"], cards=False)
+    with write_session(engine) as s:
+        records.record_benefits(s, verified, "tms", actor=DESK, pa_required=True,
+                                method="portal", now=NOW)
+    _schedule_tms(engine, verified, reason="approved by phone")
+    with read_session(engine) as s:
+        assert records.latest_benefits(s, verified)["tms"].pa_required is True
+        assert records.pa_required(s, verified, "tms") == (
+            "the verified benefits say prior authorization is required")
+    # Staff marking the course not needed (an exempt plan) is a judgement: no gate, unless
+    # verified benefits say otherwise.
+    exempt = seed_insured_request(engine, payers["Aetna"], cards=False)
+    with write_session(engine) as s:
+        a = records.open_authorization(s, exempt, "tms", actor=DESK, payer_id=payers["Aetna"],
+                                       now=NOW)
+        records.move_authorization(s, a.id, "not_needed", actor=DESK, seen_version=1,
+                                   reason="plan exempt from PA for TMS", now=NOW)
+        assert records.judged_not_needed(s, a) and records.pa_required(s, exempt, "tms") is None
+    _schedule_tms(engine, exempt)
+    with read_session(engine) as s:
+        assert s.get(Request, exempt).status == "scheduled"
+        assert records.pa_required(s, exempt, "tms") is None  # still the staff's judgement
+
+
 def test_an_approval_covering_the_day_or_no_pa_required_schedules_without_override(engine):
     payers = seed_payers(engine)
     covered = seed_insured_request(engine, payers["Aetna"], cards=False)

@@ -9,7 +9,10 @@ found" shows as no evidence besides `other_language`.
 
 from __future__ import annotations
 
+import gc
 import re
+import sys
+import uuid
 
 import pytest
 
@@ -18,6 +21,7 @@ from zoelife.triage._text import _FOLD
 from zoelife.triage.denials_and_dates import BASE_CONTEXT, language_context
 from zoelife.triage.language import language_guess
 from zoelife.triage.languages import LANGUAGES, load_languages
+from zoelife.triage.trials import extract_trials
 
 
 def _found(text: str) -> list[tuple[str, str]]:
@@ -441,3 +445,17 @@ def test_a_language_file_with_a_placeholder_nothing_fills_in_fails_loudly(
         '[language]\ncode = "xx"\nname = "Test"\n[context]\n' + context, encoding="utf-8")
     with pytest.raises(ValueError, match=re.escape(named)):
         load_languages(tmp_path)
+
+
+def test_an_assessed_message_is_not_kept_in_process_memory() -> None:
+    """Patient text never lingers in a process-wide cache (DESIGN.md): once `assess` and the
+    trials extractor have read a message, nothing of theirs still holds it (the language guess
+    used to keep up to 2,048 messages, keyed by their text)."""
+    assess("Warm up every model once.")
+    text = f"Hi, this is Wendolyn {uuid.uuid4().hex[:8]}, born 03/14/1988, asking about TMS."
+    held = sys.getrefcount(text)
+    assess(text)
+    extract_trials(text)
+    language_guess(text)
+    gc.collect()
+    assert sys.getrefcount(text) == held

@@ -49,8 +49,10 @@ ACTIONS = {
                       "or accept it with a reason",
 }
 # A first treatment booked through a scheduling tool while its gate was not open
-# (`records.booked`): flagged by `booking_not_ready`, until `booking_settled`.
-BOOKING_FLAGS = ("booking_not_ready", "booking_settled")
+# (`records.booked`): flagged by `booking_not_ready`, until `booking_settled`, or until the
+# appointment is moved back before it happened (`first_treatment_not_had`, written by the
+# status move: nothing is booked any more).
+BOOKING_FLAGS = ("booking_not_ready", "booking_settled", "first_treatment_not_had")
 
 
 @dataclass(frozen=True)

@@ -114,12 +114,11 @@ def _cancel(session: Session, source: str, external_id: str, inp: RequestInput,
     if request is None:
         request = _person_open_request(session, inp)
     if request is not None and request.status == "scheduled":
-        was_at = request.appointment_at
         lifecycle.change_status(session, request.id, actor=actor, seen_version=request.version,
                                 to_status="in_progress",
                                 reason=f"the booking was canceled in {sub.tool}", now=now)
         booked_gates.booking_canceled(session, request.id, actor=actor, tool=sub.tool,
-                                      was_at=was_at, now=now)
+                                      now=now)
     session.add(IntakeKey(source=source, external_id=key, kind="submission",
                           request_id=request.id if request is not None else None,
                           first_seen_at=now, content_digest=content_digest(inp)))

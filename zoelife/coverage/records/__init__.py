@@ -38,9 +38,11 @@ from zoelife.coverage.records.common import (
 )
 from zoelife.coverage.records.first_treatment import (
     FIRST_TREATMENTS,
+    KEPT_ONLY,
     Gate,
     approved_for,
     first_treatment_of_appointment,
+    judged_not_needed,
     pa_required,
     record_first_treatment,
     save_spravato_start,
@@ -76,6 +78,7 @@ __all__ = [
     "CoverageError",
     "FIRST_TREATMENTS",
     "Gate",
+    "KEPT_ONLY",
     "RequestCoverage",
     "add_payer",
     "approved_for",
@@ -94,6 +97,7 @@ __all__ = [
     "criteria_for",
     "event",
     "history_of",
+    "judged_not_needed",
     "latest_benefits",
     "latest_cards",
     "move_authorization",

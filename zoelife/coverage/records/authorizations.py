@@ -29,8 +29,9 @@ from zoelife.vocabulary import label
 def open_authorization(session: Session, request_id: int, treatment: str, *,
                        actor: audit.Actor, payer_id: int | None,
                        status: str = "gathering", extension_of_id: int | None = None,
-                       now: dt.datetime | None = None) -> Authorization:
-    """Start tracking one treatment course's authorization (`gathering`, or `not_needed`)."""
+                       reason: str = "", now: dt.datetime | None = None) -> Authorization:
+    """Start tracking one treatment course's authorization (`gathering`, or `not_needed`);
+    `reason` is kept on its first history row."""
     now = now_or_utc(now)
     request_or_refuse(session, request_id)
     checked_treatment(treatment)
@@ -48,7 +49,8 @@ def open_authorization(session: Session, request_id: int, treatment: str, *,
     session.add(row)
     session.flush()
     session.add(AuthorizationChange(authorization_id=row.id, from_status=None, to_status=status,
-                                    changed_at=now, changed_by=actor.user_id))
+                                    reason=reason.strip() or None, changed_at=now,
+                                    changed_by=actor.user_id))
     audit.record(session, actor, "coverage.authorization", "request", request_id,
                  {"treatments": treatment, "status": [None, status], "kind":
                   "extension" if extension_of_id else "new"})

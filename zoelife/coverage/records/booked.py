@@ -22,7 +22,6 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from zoelife import audit, settings
-from zoelife.coverage.records.authorizations import authorizations_of
 from zoelife.coverage.records.common import GATE_FACTS_CHANGED, CoverageError, clean, event
 from zoelife.coverage.records.first_treatment import (
     Gate,
@@ -33,8 +32,8 @@ from zoelife.coverage.records.first_treatment import (
     tms_gate,
 )
 from zoelife.coverage.records.insurance import latest_benefits
+from zoelife.coverage.reminders import BOOKING_FLAGS
 from zoelife.db.models import Authorization, CoverageEvent
-from zoelife.intake.lifecycle.common import now_or_utc
 from zoelife.intake.next_steps import refresh_coverage
 from zoelife.vocabulary import label
 
@@ -102,7 +101,7 @@ def open_flags(session: Session, request_id: int) -> list[CoverageEvent]:
     latest: dict[int | None, CoverageEvent] = {}
     for e in session.execute(select(CoverageEvent).where(
             CoverageEvent.request_id == request_id,
-            CoverageEvent.kind.in_((NOT_READY, SETTLED)))
+            CoverageEvent.kind.in_(BOOKING_FLAGS))
             .order_by(CoverageEvent.occurred_at, CoverageEvent.id)).scalars():
         if e.kind == SETTLED and e.authorization_id is None:
             latest.clear()  # settled for the whole request (canceled, or accepted by staff)
@@ -150,28 +149,15 @@ def settle_booking(session: Session, request_id: int, *, actor: audit.Actor, rea
 
 
 def booking_canceled(session: Session, request_id: int, *, actor: audit.Actor, tool: str,
-                     was_at: dt.datetime | None = None, now: dt.datetime | None = None) -> None:
-    """A canceled booking takes its flag with it, and a first treatment it was counted as,
-    still to come: the course has not begun, so the next booking (a reschedule is a
-    cancellation and a new booking) meets the gate again."""
-    moment = now_or_utc(now)
-    for auth in authorizations_of(session, request_id):
-        at = auth.first_treatment_at
-        if at is not None and was_at is not None and _same(at, was_at) and _same(moment, at, later=True):
-            auth.first_treatment_at = None
-            auth.days_to_first_treatment = None
-    session.flush()
+                     now: dt.datetime | None = None) -> None:
+    """A canceled booking takes its flag with it. The first treatment it was counted as is
+    cleared by the status move back to in progress (`lifecycle.change_status`: the course has
+    not begun), so the next booking (a reschedule is a cancellation and a new booking) meets
+    the gate again."""
     if open_flags(session, request_id):
         event(session, request_id, SETTLED, actor=actor, now=now,
               detail=f"The booking was canceled in {tool}.")
         refresh_coverage(session, request_id, now)
-
-
-
-def _same(a: dt.datetime, b: dt.datetime, *, later: bool = False) -> bool:
-    """a == b, or with `later` a < b (stored times may come back without their zone)."""
-    a, b = (x if x.tzinfo else x.replace(tzinfo=dt.UTC) for x in (a, b))
-    return a < b if later else a == b
 
 
 GATE_FACTS_CHANGED.append(settle_ready)

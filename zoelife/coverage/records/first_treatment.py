@@ -13,7 +13,11 @@ from sqlalchemy.orm import Session
 
 from zoelife import audit, settings
 from zoelife.coverage import appointment_kinds, machine
-from zoelife.coverage.records.authorizations import authorizations_of, open_authorization
+from zoelife.coverage.records.authorizations import (
+    authorizations_of,
+    history_of,
+    open_authorization,
+)
 from zoelife.coverage.records.common import (
     CoverageError,
     clean,
@@ -27,6 +31,11 @@ from zoelife.intake import lifecycle
 from zoelife.intake.lifecycle.common import now_or_utc
 from zoelife.vocabulary import label
 
+# The reason on the first history row of a `not_needed` course opened only to keep a first
+# treatment's time (no authorization was tracked): it says nothing of whether the payer needs
+# one, unlike a course staff mark not needed (`pa_required`).
+KEPT_ONLY = "opened to keep the first treatment's time; no prior authorization judged"
+
 
 def record_first_treatment(session: Session, request_id: int, treatment: str,
                            at: dt.datetime, *, actor: audit.Actor) -> Authorization | None:
@@ -37,7 +46,7 @@ def record_first_treatment(session: Session, request_id: int, treatment: str,
         Authorization.extension_of_id.is_(None)).order_by(Authorization.id.desc())).scalar()
     if row is None:
         row = open_authorization(session, request_id, treatment, actor=actor, payer_id=None,
-                                 status="not_needed")
+                                 status="not_needed", reason=KEPT_ONLY)
     if row.first_treatment_at is None:
         row.first_treatment_at = at
         start = request.first_contact_at or request.received_at
@@ -136,11 +145,22 @@ def schedule_first_spravato(session: Session, request_id: int, *, actor: audit.A
 FIRST_TREATMENTS = ("tms", "spravato", "ketamine")
 
 
+def judged_not_needed(session: Session, course: Authorization) -> bool:
+    """Whether staff marked the course not needed (opened so, or moved there with a reason),
+    rather than it being opened only to keep a first treatment's time (`KEPT_ONLY`)."""
+    if course.status != "not_needed":
+        return False
+    marks = [c for c in history_of(session, course.id) if c.to_status == "not_needed"]
+    return not marks or marks[-1].reason != KEPT_ONLY
+
+
 def pa_required(session: Session, request_id: int, treatment: str) -> str | None:
     """Why the payer requires a prior authorization for this course, or None when it does not
     (as far as the records say). The latest verified benefits decide when they answered; then
-    an authorization being tracked (not marked not needed); then the primary payer having
-    criteria on file for the treatment."""
+    an authorization being tracked (not marked not needed); then staff's judgement that this
+    course needs none (a course marked not needed: it never rewrites what the benefits said);
+    then the primary payer having criteria on file for the treatment. A `not_needed` course
+    opened only to keep a first treatment (an override, a booking) is no such judgement."""
     benefits = latest_benefits(session, request_id).get(treatment)
     courses = [a for a in authorizations_of(session, request_id) if a.treatment == treatment]
     tracked = bool(courses) and courses[-1].status != "not_needed"
@@ -150,7 +170,7 @@ def pa_required(session: Session, request_id: int, treatment: str) -> str | None
         return "a prior authorization is being tracked for it"
     if benefits is not None and benefits.pa_required is False:
         return None
-    if courses:  # marked not needed by staff
+    if courses and judged_not_needed(session, courses[-1]):
         return None
     primary = coverage_of(session, request_id, "primary")
     if primary is not None and primary.payer_id is not None and session.execute(

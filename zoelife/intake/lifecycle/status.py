@@ -11,7 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from zoelife import audit
-from zoelife.db.models import Request, StatusChange
+from zoelife.db.models import Authorization, CoverageEvent, Request, StatusChange
 from zoelife.intake.lifecycle.common import (
     MoveNotAllowed,
     NotFound,
@@ -141,6 +141,8 @@ def change_status(session: Session, request_id: int, *, actor: audit.Actor, seen
         else:
             values |= {"next_step": "follow_up",
                        "follow_up_at": follow_up_at or schedule.follow_up_due(now)}
+    not_had = _first_treatments_not_had(session, request, to_status, close_reason, now,
+                                        actor=actor)
     version = versioned_update(session, request_id, seen_version, now, values)
     if to_status != "closed":
         refresh_next_step(session, request_id, schedule, now)
@@ -160,8 +162,44 @@ def change_status(session: Session, request_id: int, *, actor: audit.Actor, seen
         changes["appointment_at"] = True
     if reason:
         changes["reason"] = True
+    if not_had:
+        changes["first_treatment_cleared"] = not_had
     audit.record(session, actor, "request.status", "request", request_id, changes)
     return version
+
+
+def _first_treatments_not_had(session: Session, request: Request, to_status: str,
+                              close_reason: str | None, now: dt.datetime, *,
+                              actor: audit.Actor) -> list[str]:
+    """A course's first treatment kept from the appointment the request leaves, when that
+    appointment has not happened (docs/coverage.md, "First treatments moved back"): moved back
+    to in progress (a no-show or a reschedule, whenever it is recorded), or closed before its
+    time other than as became patient. Its time and days are cleared, so the managers' days to
+    first treatment count only treatments had and the next booking meets the gate again; the
+    coverage timeline says so. Returns the courses cleared."""
+    at = request.appointment_at
+    if request.status != "scheduled" or at is None or to_status not in ("in_progress", "closed"):
+        return []
+    if to_status == "closed" and (close_reason == "became_patient" or now >= at):
+        return []
+    move = "moved back to in progress" if to_status == "in_progress" else "closed before it"
+    cleared = []
+    for auth in session.execute(select(Authorization).where(
+            Authorization.request_id == request.id,
+            Authorization.first_treatment_at.is_not(None))).scalars():
+        if auth.first_treatment_at != at:
+            continue  # a course begun at an earlier appointment
+        auth.first_treatment_at = None
+        auth.days_to_first_treatment = None
+        session.add(CoverageEvent(
+            request_id=request.id, authorization_id=auth.id, kind="first_treatment_not_had",
+            occurred_at=now, staff_user_id=actor.user_id,
+            detail=f"The first {label(auth.treatment)} treatment booked for this appointment "
+                   f"did not take place (the request was {move}): no longer counted, and the "
+                   "next booking of it meets the gate again."))
+        cleared.append(auth.treatment)
+    session.flush()
+    return sorted(cleared)
 
 
 def mark_duplicate(session: Session, request_id: int, *, actor: audit.Actor, seen_version: int,
