@@ -118,7 +118,9 @@ def _identifier():
             visits = _visits(self, text)
             if visits is None:  # not bytes, or a walk the shortcut does not reproduce
                 return super()._raw_score(text)
-            return self._sparse_score(visits, self.nb_ptc)
+            # py3langid's _sparse_score on the arrays its dict would give (same dtypes, order).
+            features, counts = visits
+            return np.log1p(counts) @ self.nb_ptc[features] + self.nb_pc
 
     return Identifier.from_model_file(MODEL_FILE, norm_probs=True)
 
@@ -139,9 +141,10 @@ def _states(identifier, data: bytes):
     return states
 
 
-def _visits(identifier, data) -> dict[int, int] | None:
-    """py3langid's ``visit_counts``: feature -> count, in the order first met; None when there
-    is none or the shortcut does not apply (py3langid's own walk then decides)."""
+def _visits(identifier, data) -> tuple[np.ndarray, np.ndarray] | None:
+    """py3langid's ``visit_counts`` as two arrays: the features, in the order first met, and
+    their counts (float32, as py3langid scores them); None when there is none or the shortcut
+    does not apply (py3langid's own walk then decides)."""
     if not isinstance(data, bytes) or not data:
         return None
     states = _states(identifier, data)
@@ -153,7 +156,7 @@ def _visits(identifier, data) -> dict[int, int] | None:
         return None
     found, first, counts = np.unique(features, return_index=True, return_counts=True)
     order = np.argsort(first, kind="stable")
-    return dict(zip(found[order].tolist(), counts[order].tolist(), strict=True))
+    return found[order].astype(np.intp), counts[order].astype(np.float32)
 
 
 def load_identifier() -> None:
