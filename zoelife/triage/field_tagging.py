@@ -110,11 +110,21 @@ def tag(folded: Folded, language: str = "", reads: tuple[str, ...] = (), main: s
             infos.append(got)
     else:
         omap = folded._map  # ``Folded.span`` inlined: a word is never empty
+        cache = WORDS_BY_LANGUAGE.setdefault(language, {})
         for m in _TOKEN.finditer(f):
             s, e = span = m.span()
             spans.append(span)
-            original = text[s:e] if omap is None else text[omap[s]:omap[e - 1] + 1]
-            infos.append(describe_word_cached(m.group(), original.lower(), language))
+            word = m.group()
+            original = (text[s:e] if omap is None else text[omap[s]:omap[e - 1] + 1]).lower()
+            if original != word:  # "Días", "don't"
+                infos.append(describe_word_cached(word, original, language))
+                continue
+            got = cache.get(word)  # as written: the plain messages' look-up
+            if got is None:
+                if len(cache) > 200_000:  # an import of odd words: bounded memory
+                    cache.clear()
+                got = cache[word] = describe_word(word, word, language)
+            infos.append(got)
     blocked = None
     idiom = [(m.start(), m.end()) for m in IDIOMS.finditer(f)]
     for code in reads:

@@ -54,9 +54,9 @@ def _clause_bounds(f: str, start: int, end: int) -> tuple[int, int]:
     return s, (m.start() if m else min(len(f), end + 120))
 
 
-def _accept(name: str, f: str, m: re.Match[str]) -> bool:
+def _accept(name: str, f: str, m: re.Match[str], s: int, e: int) -> bool:
+    """Whether the match asks for the treatment; ``s, e``: its ``_clause_bounds``."""
     start, end = m.start(), m.end()
-    s, e = _clause_bounds(f, start, end)
     before = f[max(s, start - 60) : start]
     if _NEG.search(before) or _NEG_AFTER.match(f[end:min(e, end + 40)]):
         return False
@@ -308,12 +308,14 @@ def read_treatments(folded: Folded) -> TreatmentReading:
     strong_mm = False  # medication management asked by more than where care goes
     for m in matches:
         name = m.lastgroup or ""
-        if name in interest or not _accept(name, f, m):
+        if name in interest:
+            continue
+        s, e = _clause_bounds(f, m.start(), m.end())
+        if not _accept(name, f, m, s, e):
             continue
         if name in ("therapy", "medication_management") and _names_an_organisation(
                 folded, m.start(), m.end()):
             continue
-        s, e = _clause_bounds(f, m.start(), m.end())
         before = f[max(s, m.start() - 60) : m.start()]
         if name == "therapy" and (
                 _current_care(f, m.start(), m.end(), s, e)
