@@ -71,10 +71,11 @@ FLOORS = {
     # flagged `none` are harmless messages in other languages (`review`: a person reads them).
     "blind_round14.jsonl": {"urgent": 59, "none_flag_max": 0.10, "treatments": 146,
                             "raised_max": 0},
-    # Round 15 frozen (the net trained with it; no rule added): its 10 flagged `none` are 5 in
-    # other languages (`review`: a person reads them) and 5 English/Spanish; 11 raised reviews.
-    "blind_round15.jsonl": {"urgent": 54, "none_flag_max": 0.19, "treatments": 118,
-                            "raised_max": 11},
+    # Round 15 after its raised reviews by kind: its one urgent miss is in Vietnamese (unread,
+    # `review`); its 10 flagged `none` are 5 harmless messages in other languages (`review`: a
+    # person reads them) and 5 English/Spanish the net or the rules raise.
+    "blind_round15.jsonl": {"urgent": 54, "none_flag_max": 0.19, "treatments": 120,
+                            "raised_max": 0},
 }
 
 
