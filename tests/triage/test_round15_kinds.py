@@ -133,3 +133,24 @@ def test_a_drugs_warning_about_the_term(text: str, expected: str) -> None:
 ))
 def test_denials_on_forms_and_calls(text: str, expected: str) -> None:
     _check(text, expected)
+
+
+# ---------------------------------------------------------------- treatments by kind
+def _treatments(text: str) -> set[str]:
+    return set(assess_by_rules(text).treatments)
+
+
+@pytest.mark.parametrize("text, expected", [
+    # an animal the person already has is no letter asked for
+    ("Is it ok if my emotional support cat comes along to my TMS sessions?", {"tms"}),
+    ("I need a letter for my emotional support dog, my landlord is asking.", {"other"}),
+    ("Do you write emotional support animal letters?", {"other"}),
+    # a peer support specialist asking how to refer people asks nothing for herself
+    ("I'm a peer support specialist at a recovery center. How do clients get referred to your "
+     "Spravato program, and what are the criteria?", set()),
+    # a professional who asks care for herself ("if I do ... with you") wants it
+    ("I'm an NP and my hospital needs documentation for any treatment I do. If I start TMS with "
+     "you, can you send a letter?", {"tms"}),
+])
+def test_treatment_kinds_of_round_15(text: str, expected: set[str]) -> None:
+    assert _treatments(text) == expected, text
