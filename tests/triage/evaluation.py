@@ -149,7 +149,7 @@ BLIND_ROUNDS = ("blind_round1.jsonl", "blind_round2.jsonl", "blind_round3.jsonl"
                 "blind_round4.jsonl", "blind_round5.jsonl", "blind_round6.jsonl",
                 "blind_round7.jsonl", "blind_round8.jsonl", "blind_round9.jsonl",
                 "blind_round10.jsonl", "blind_round11.jsonl", "blind_round12.jsonl",
-                "blind_round13.jsonl", "blind_round14.jsonl")
+                "blind_round13.jsonl", "blind_round14.jsonl", "blind_round15.jsonl")
 
 
 @dataclass(frozen=True)

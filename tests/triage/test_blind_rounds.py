@@ -69,7 +69,12 @@ FLOORS = {
                             "raised_max": 3},
     # Round 14 after its fixes by kind: its one urgent miss is in Hindi (unread, `review`); its 6
     # flagged `none` are harmless messages in other languages (`review`: a person reads them).
-    "blind_round14.jsonl": {"urgent": 59, "none_flag_max": 0.10, "treatments": 146,
+    "blind_round14.jsonl": {"urgent": 59, "none_flag_max": 0.10, "treatments": 147,
+                            "raised_max": 0},
+    # Round 15 after its raised reviews and treatments by kind: its one urgent miss is in
+    # Vietnamese (unread, `review`); its 10 flagged `none` are 5 harmless messages in other
+    # languages (`review`: a person reads them) and 5 English/Spanish the net or the rules raise.
+    "blind_round15.jsonl": {"urgent": 54, "none_flag_max": 0.19, "treatments": 123,
                             "raised_max": 0},
 }
 
@@ -106,7 +111,7 @@ def test_a_review_in_english_or_spanish_is_never_labelled_for_an_unread_language
 def test_the_blind_rounds_are_complete_and_labelled() -> None:
     for name in BLIND_ROUNDS:
         rows = load(name)
-        assert len(rows) >= 170
+        assert len(rows) >= 160
         assert len({r["id"] for r in rows}) == len(rows)
         assert {r["crisis"] for r in rows} == {"urgent", "review", "none"}
 

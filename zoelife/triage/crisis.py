@@ -158,7 +158,9 @@ def find_crisis_spans(folded: Folded, language: str, reads: tuple[str, ...] = ()
                 out_cat, out_level = "historical", "review"
             elif category in INFO_TERMS and (
                     mentioned(f, fs, fe, s)
-                    or (whole.inquiry and not OWN_NOW.search(f, s, e))
+                    # (the writer's role said in the sentence is not the writer's state: "ich
+                    # bin Journalistin und recherchiere uber ...", round 15)
+                    or (whole.inquiry and not OWN_NOW.search(PROFESSIONAL.sub(" ", f[s:e])))
                     or (whole.professional and not HIST_RECENT.search(f, s, e)
                         and not WRITER.search(
                             INFO_ALLOWED.sub(" ", PROFESSIONAL_ASKER.sub(" ", f[s:e]))))

@@ -31,6 +31,12 @@ _NEG_AFTER = re.compile(_CTX["negation"]["after"])
 _NOT_DENIAL = re.compile(f'(?:{_CTX["negation"]["purpose"]})$')
 # A screen's answer given before the words it denies: "marked 0 on the question about ...".
 _NEG_BEFORE = re.compile(_CTX["negation"]["before"])
+# Asked about it, then a bare no (round 15): "they asked about self harm and no, no, nothing".
+_ASKED_BEFORE = re.compile(_CTX["negation"]["asked_before"])
+_ASKED_DENIED = re.compile(_CTX["negation"]["asked_denied"])
+# A form's question named by its words, its answer corrected to a denial (round 15).
+_FORM_ITEM = re.compile(_CTX["negation"]["form_item"])
+_ANSWER_DENIED = re.compile(_CTX["negation"]["answer_denied"])
 _TOKEN = re.compile(r"[a-z0-9]+|[,/:+]")
 
 _HIST_OLD = compile_phrases(_CTX["history"]["old"])
@@ -209,10 +215,24 @@ def sentence_around(f: str, start: int, end: int) -> tuple[int, int]:
     return s, e
 
 
+def _answer_denied(f: str, end: int) -> bool:
+    """The rest of the sentence holding a form item's words, or the next sentence, corrects the
+    answer to a denial ("I meant to answer 'not at all'")."""
+    _, e = sentence_around(f, end, end)
+    if e < len(f):
+        e = sentence_around(f, e + 1, e + 1)[1]
+    return bool(_ANSWER_DENIED.search(f, end, e))
+
+
 def negated(f: str, start: int, end: int, sent_start: int, ctx: Context = BASE_CONTEXT) -> bool:
     if _NEG_AFTER.match(f, end, min(len(f), end + 60)):
         return True
     if ctx.neg_after is not None and ctx.neg_after.match(f, end, min(len(f), end + 60)):
+        return True
+    if (_ASKED_DENIED.match(f, end, min(len(f), end + 60))
+            and _ASKED_BEFORE.search(f, max(sent_start, start - 60), start)):
+        return True
+    if _FORM_ITEM.search(f, max(sent_start, start - 60), start) and _answer_denied(f, end):
         return True
     if _CESSATION.match(f, start):
         return False

@@ -50,7 +50,9 @@ _HYPOTHETICAL = re.compile(
 OWN_NOW = re.compile(
     r"\b(?:i|im|ive|i am|my) (?:have|having|has|feel|feeling|get|getting|been|am)\b(?! (?:a|my|no) )"
     # "would I have to go somewhere else": an obligation, not something one has
-    r"(?! to (?:go|wait|pay|call|be|do|get|see|find|fill|say|tell)\b)"
+    # (round 15: "do i have to answer the suicide question")
+    r"(?! to (?:go|wait|pay|call|be|do|get|see|find|fill|say|tell|answer|complete|sign|redo|"
+    r"disclose|list|mark|check|put)\b)"
     r"|\btengo\b|\bsiento\b"
     r"|\b(?:ho|sto|mi sento|ich habe|ich hab|ich hatte|ich bin|ich fuhle|mir geht)\b")
 
@@ -78,8 +80,13 @@ _GROUP_WHO = re.compile(
 _TOPIC_OF = re.compile(
     r"\b(?:blog|post|article|study|studies|research|paper|podcast|video|episode|piece|"
     r"presentation|webinar|book|findings|articulo|estudio|estudios|investigacion|publicacion|"
-    r"tesis|ensayo|presentacion)\s+(?:\w+\s+){0,3}?"
-    r"(?:on|about|regarding|into|sobre|acerca de)\s+(?:[\w-]+\s+){0,5}?$")
+    r"tesis|ensayo|presentacion|"
+    # a workshop, a talk or a training on it (round 15): "un taller sobre prevencion del
+    # suicidio", "a workshop on suicide prevention"; German research: "recherchiere uber"
+    r"workshop|workshops|talk|talks|training|trainings|seminar|taller|talleres|charla|charlas|"
+    r"platica|platicas|capacitacion|recherchiere|recherchieren|recherche|artikel|bericht|studie)"
+    r"\s+(?:\w+\s+){0,3}?"
+    r"(?:on|about|regarding|into|sobre|acerca de|uber|zu|zur|zum)\s+(?:[\w-]+\s+){0,5}?$")
 
 # A question goes on after a dash or a colon: "what's your protocol if a patient endorses
 # suicidal ideation - do you pause treatment?"
@@ -112,8 +119,10 @@ def informational(f: str, start: int, end: int, s: int, e: int, veto: bool) -> b
     if veto:
         return False
     sent = f[s:e]
+    # (not when the match itself is the writer's: "can you explain why I keep wanting to kill
+    # myself?" asks about the writer's own wish, round 15's near miss)
     if (_asks(f, end, e) and _HYPOTHETICAL.search(sent)
-            and not OWN_NOW.search(sent)):
+            and not OWN_NOW.search(sent) and not _WRITERS_OWN.search(f, start, end)):
         return True
     if (_ASKS_INDIRECTLY.search(sent) and _GROUP_WHO.search(sent) and not OWN_NOW.search(sent)
             and not FIRST_PERSON.search(f, start, end) and not HIST_RECENT.search(f, s, e)):
@@ -158,6 +167,8 @@ def mentioned(f: str, start: int, end: int, s: int) -> bool:
 
 
 
+# The match itself is the writer's act: "kill myself", "hurt myself" (not a quoted "I").
+_WRITERS_OWN = re.compile(r"\b(?:myself|my self|my life|matarme|suicidarme|quitarme la vida)\b")
 FIRST_PERSON = re.compile(r"\b(?:i|im|ive|id|me|myself|my self)\b")
 # The writer in a sentence, in either language (a professional asking generally is not in it).
 WRITER = re.compile(r"\b(?:i|im|ive|id|me|my|mine|myself|yo|mi|mis|tengo|estoy|siento)\b")
