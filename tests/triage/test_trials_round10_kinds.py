@@ -71,3 +71,39 @@ def test_hydroxyzine_for_attacks(text: str, wanted: list[str]) -> None:
 ])
 def test_hydroxyzine_without_a_psychiatric_reason(text: str) -> None:
     assert drugs(text) == []
+
+
+# Texting shorthand before a dose that is an ordinary word only in another language: in an
+# English message "trazo 50" is trazodone; in a Spanish one "trazo" (a stroke) stays a word.
+@pytest.mark.parametrize(("text", "wanted"), [
+    ("lexapro 10 daily + trazo 50 at night for sleep", ["escitalopram", "trazodone"]),
+    ("was on trazo 100 last yr, made me groggy", ["trazodone"]),
+])
+def test_shorthand_ordinary_only_in_another_language(text: str, wanted: list[str]) -> None:
+    assert drugs(text) == wanted
+
+
+def test_shorthand_that_is_a_word_of_the_message_stays_a_word() -> None:
+    assert drugs("Hice un trazo 100 veces en la libreta y tomo sertralina 50.") == ["sertraline"]
+
+
+# A referral's shorthand with words between it and its dose: "Li augmentation 600 mg",
+# "Li carb 900"; and MTZ, also metronidazole's, read as mirtazapine only in capitals before a
+# dose beside another drug's shorthand in capitals.
+@pytest.mark.parametrize(("text", "drug", "dose"), [
+    ("Hx: Li augmentation 900 mg x 8 wk, NR.", "lithium", 900),
+    ("Tried Li carb 600 for a year", "lithium", 600),
+    ("Failed: ESC 20 x 8 wk; MTZ 15 x 6 wk (sedation)", "mirtazapine", 15),
+    ("Prior: SRT 150 x 10 wk, MTZ 45 augment x 4 wk", "mirtazapine", 45),
+])
+def test_referral_shorthand(text: str, drug: str, dose: int) -> None:
+    assert {t.drug: t.dose_mg for t in extract_trials(text)}[drug] == dose
+
+
+@pytest.mark.parametrize(("text", "wanted"), [
+    ("MTZ 500 mg for BV last month, now on sertraline 50", ["sertraline"]),  # metronidazole
+    ("MTZ 30 nightly", []),  # alone, no other shorthand beside it
+    ("Li and I went to the clinic together", []),  # a name, no dose
+])
+def test_referral_shorthand_near_misses(text: str, wanted: list[str]) -> None:
+    assert drugs(text) == wanted
