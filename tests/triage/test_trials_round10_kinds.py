@@ -107,3 +107,33 @@ def test_referral_shorthand(text: str, drug: str, dose: int) -> None:
 ])
 def test_referral_shorthand_near_misses(text: str, wanted: list[str]) -> None:
     assert drugs(text) == wanted
+
+
+# Esketamine received when its dose and schedule are said of it as a course ("56mg twice
+# weekly"); not when only asked about, or planned.
+@pytest.mark.parametrize(("text", "wanted"), [
+    ("Hx: esketamine 84mg weekly for 6 wks, NR. Now on bupropion.", ["esketamine", "bupropion"]),
+    ("Spravato 56 mg twice weekly at my last clinic, helped some.", ["esketamine"]),
+])
+def test_esketamine_course_said_with_its_schedule(text: str, wanted: list[str]) -> None:
+    assert drugs(text) == wanted
+
+
+@pytest.mark.parametrize("text", [
+    "Is Spravato given weekly?",
+    "My doctor wants me to start Spravato 56mg twice weekly next month.",
+])
+def test_esketamine_only_asked_or_planned(text: str) -> None:
+    assert drugs(text) == []
+
+
+# A question whether a drug works is about it; what follows "if" is the condition, not a trial.
+@pytest.mark.parametrize(("text", "wanted"), [
+    ("Does ketamine work if you've tried everything already? Just wondering about the cost.", []),
+    ("Will Auvelity help if Zoloft failed?", ["sertraline"]),
+    # Near misses: the person says it was received or taken.
+    ("Does Spravato work if you tried a lot first? I did 8 sessions of it last year.", ["esketamine"]),
+    ("Does Lexapro work better at night? I take 10mg.", ["escitalopram"]),
+])
+def test_a_question_whether_it_works(text: str, wanted: list[str]) -> None:
+    assert drugs(text) == wanted

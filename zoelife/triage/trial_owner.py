@@ -90,7 +90,10 @@ _RECEIVED = re.compile(
     r"recibi|hice|tuve|sesiones|infusiones|tratamientos|probe|me pusieron|estuve|tome|tomaba|use|"
     # Portuguese: "já fiz 8 sessões de Spravato", "recebi", "tomei".
     r"fiz|fez|recebi|recebeu|tomei|tomou|sessoes|sessao|infusoes|aplicacoes|tratamentos|"
-    r"semanas|meses)\b")
+    r"semanas|meses|"
+    # A dose and schedule said of it, as a referral writes a course: "Spravato 56mg twice
+    # weekly x 4 wks".
+    r"wks?|weekly|biweekly|semanal)\b|\b\d+ ?mg\b")
 
 
 
@@ -163,6 +166,11 @@ def is_own_trial(folded: str, mention: Mention, patient: Patient,
     if (asking and not owned and not received_after and not had_it and not PAST.search(before[asking.end():])
             and not _TAKING_NOW.search(before[asking.end():]) and not taken_after):
         return False
+    # "Does Spravato work if you already tried a lot?", "will Auvelity help with...": a question
+    # whether it works, its own subject; what is said after "if" is the condition, not a trial.
+    if (_DOES_IT_BEFORE.search(before) and _DOES_IT_AFTER.match(folded, mention.end)
+            and not owned and not received_after and not taken_after):
+        return False
     if clause.rstrip().endswith("?") and not owned and not had_it and not _TAKEN.search(clause) and not taken_after:
         return False
     if _FAMILY_HISTORY.search(sentence):
@@ -182,6 +190,11 @@ def is_own_trial(folded: str, mention: Mention, patient: Patient,
     if subject and subject[0] == "third" and _prescriber(folded, mention.sentence[0], mention.start):
         return True
     return belongs_to_patient(subject, patient)
+
+
+_DOES_IT_BEFORE = re.compile(r"(?:^|[.?!;]\s*|\b(?:and|but|so|also|y|pero)\s+)(?:does|do|will|would|can|could|is)\s+"
+                             r"(?:the\s+)?$")
+_DOES_IT_AFTER = re.compile(r"\W*(?:\w+\s+)?(?:work|help|hurt|cost|interact|treat|last)\b")
 
 
 _TOOK_THEIRS = re.compile(
