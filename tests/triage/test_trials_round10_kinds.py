@@ -137,3 +137,22 @@ def test_esketamine_only_asked_or_planned(text: str) -> None:
 ])
 def test_a_question_whether_it_works(text: str, wanted: list[str]) -> None:
     assert drugs(text) == wanted
+
+
+# A relative's or friend's own pills given to the writer are the writer's trial (the writer's
+# convention: a relative's pills the patient took count); the relative's own stay theirs.
+@pytest.mark.parametrize(("text", "wanted"), [
+    ("I'm not on any meds but my roommate gave me one of his Klonopin before a flight.", ["clonazepam"]),
+    ("My cousin handed me a couple of her Ativan last week, they helped.", ["lorazepam"]),
+    ("Mi amiga me dio una de sus pastillas de Xanax para dormir.", ["alprazolam"]),
+])
+def test_pills_given_from_their_own(text: str, wanted: list[str]) -> None:
+    assert drugs(text) == wanted
+
+
+@pytest.mark.parametrize(("text", "wanted"), [
+    ("My brother takes Klonopin. I've never taken anything.", []),
+    ("My mom gave me her Zoloft bottle to throw away, I never took any.", []),
+])
+def test_their_pills_not_taken_by_the_writer(text: str, wanted: list[str]) -> None:
+    assert drugs(text) == wanted

@@ -181,6 +181,7 @@ def is_own_trial(folded: str, mention: Mention, patient: Patient,
     # A relative's pills the writer took: "I've taken a few of my mom's Ativan", "i tried my
     # brothers adderall", "el doctor me dio lo mismo que a mi hermana, el escitalopram".
     if patient.kind == "self" and (_TOOK_THEIRS.search(before[-70:]) or _SAME_AS_THEIRS.search(before[-70:])
+                                   or _GAVE_ME_THEIRS.search(before[-70:])
                                    or _MY_OWN.search(before)):
         subject = ("first", "i")
     # "she upped my Lexapro": the writer's own medicine, whoever changed it.
@@ -202,6 +203,12 @@ _TOOK_THEIRS = re.compile(
     r"(?:\b(?:i|ive|id|yo)\b(?: \w+){0,2}? |^\W*)(?:took|take|taken|tried|used|stole|borrowed|swallowed|tome|probe|use)"
     r"(?: (?:a|one|two|three|a few|a couple|some|half|several|\d+)(?: (?:of|pills? of|tablets? of|de))?)?"
     r" (?:my|mi|mis) (?:\w+ )?" + RELATIVES + r"s?(?: \w+)? $")
+# Given by a relative or friend from their own pills: "my friend gave me one of her Seroquel",
+# "mi hermana me dio una de sus pastillas de Xanax".
+_GAVE_ME_THEIRS = re.compile(
+    r"\b(?:my|mi) (?:\w+ )?" + RELATIVES + r" (?:gave|handed|slipped|shared|let me (?:try|have|take)|me (?:dio|paso|"
+    r"regalo))(?: me)?(?: (?:a|one|two|a few|a couple|some|half|una|uno|unas|unos|\d+)(?: (?:of|pills? of|tablets? of|de|"
+    r"pastillas? de))?)? (?:her|his|their|sus?) (?:\w+ )?(?:de )?$")
 # "... but my own meds are Lexapro 10", "mis propios medicamentos son": the writer's.
 _MY_OWN = re.compile(r"\b(?:my|mi|mis) (?:own|propi[oa]s?) (?:\w+ ){0,2}?(?:meds|medications?|medicines?|"
                      r"prescriptions?|pills|medicamentos?|pastillas|is|are|son|es)\b")
