@@ -36,6 +36,8 @@ def test_russian_brands_near_misses() -> None:
     "Her therapist brought up Zoloft, we haven't decided anything.",
     "La doctora me quiere empezar con Lamictal el mes que viene.",
     "Nos quieren poner Risperdal a mi hijo y a mí, pero no sé.",
+    "Antes de empezar el Latuda quería saber si ustedes hacen TMS.",
+    "Before starting Vraylar I'd like to ask about TMS.",
 ])
 def test_not_yet_taken(text: str) -> None:
     assert drugs(text) == []
@@ -47,6 +49,8 @@ def test_not_yet_taken(text: str) -> None:
     ("I brought up Lexapro with my GP and took it for 6 months.", ["escitalopram"]),
     # The plan is for one drug, the other is taken.
     ("Me quiere empezar con Abilify, ya tomo Prozac 20 desde hace un año.", ["fluoxetine"]),
+    # Taken before starting something else.
+    ("Tomé Lexapro un año antes de empezar la terapia.", ["escitalopram"]),
 ])
 def test_not_yet_taken_near_misses(text: str, wanted: list[str]) -> None:
     assert drugs(text) == wanted

@@ -70,7 +70,7 @@ _PLANNED = re.compile(
     r"(?:was |were |been )?considered(?=\s*(?:but|and|,|;|\.|$))|deferred|ruled out|held off|on hold|(?:se )?descart\w+|"
     r"(?:not|isnt|wasnt|no esta|no estaba|no fue) (?:\w+ )?(?:covered|cubiert[oa])|no (?:lo |la )?cubre|"
     r"pick(?:ing)? (?:it|them) up (?:tomorrow|today|later|this|next|on)|before i (?:start|take|begin) (?:it|them|"
-    r"taking)\b|"
+    r"taking)\b|before (?:starting|taking|i start|i take)\b|antes de (?:empezar|comenzar|iniciar|tomar)\b|"
     r"la recojo|lo recojo|placebo|"
     # Waiting on the payer: "Awaiting insurance approval for Auvelity", "pending PA for".
     r"(?:awaiting|waiting (?:on|for)|pending|esperando|pendiente)(?: \w+){0,2} (?:approval|authorization|auth|pa|"
