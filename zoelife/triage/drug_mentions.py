@@ -19,6 +19,7 @@ from zoelife.triage.drug_names import (
     VOWEL_BLIND_PLAIN_AT,
     Drug,
     abbreviations,
+    abbreviations_in_a_list,
     by_any_prefix,
     by_prefix,
     close_name,
@@ -316,6 +317,25 @@ def other_script_pattern() -> re.Pattern[str]:
                       r"|(?P<han>" + "|".join(han) + r")")
 
 
+def _another_abbreviation(f: Folded, word: str) -> bool:
+    """Another drug's shorthand in capitals in the message (an abbreviation, "DLX", or a
+    generic's first letters, "ESC")."""
+    return any(w.lower() != word and (w.lower() in abbreviations() or by_prefix(w.lower()))
+               for w in re.findall(r"\b[A-Z]{3,5}\b", f.text))
+
+
+def _ordinary_here(word: str, f: Folded) -> bool:
+    """An ordinary word of the message's language. Shorthand before a dose ("trazo 100") in
+    a message written in English is read though it is a Spanish word: only an English word
+    is ordinary there."""
+    if not is_ordinary_word(word):
+        return False
+    from . import lexicon as simplemma  # read in place (lexicon.py)
+    from .language import detect_language
+
+    return simplemma.is_known(word, lang=("en",)) or detect_language(f.text) != "en"
+
+
 def find_mentions(f: Folded) -> list[Mention]:
     folded = f.folded
     clauses = clause_bounds(folded)
@@ -351,8 +371,13 @@ def find_mentions(f: Folded) -> list[Mention]:
             found.append((m.start(), m.end(), drug))
             taken[m.start():m.end()] = [True] * (m.end() - m.start())
             continue
+        if (written.isupper() and m.group(2) and m.group(1) in abbreviations_in_a_list()
+                and _another_abbreviation(f, m.group(1))):
+            found.append((m.start(), m.end(), abbreviations_in_a_list()[m.group(1)]))
+            taken[m.start():m.end()] = [True] * (m.end() - m.start())
+            continue
         if written.isupper() or (m.group(2) and len(m.group(1)) >= 4
-                                 and not is_ordinary_word(m.group(1))):
+                                 and not _ordinary_here(m.group(1), f)):
             drug = by_prefix(m.group(1))
             if drug is None and m.group(2) and not written.isupper():
                 drug = by_any_prefix(m.group(1))

@@ -66,6 +66,15 @@ def short_drug_names() -> dict[str, Drug]:
 
 
 @cache
+def abbreviations_in_a_list() -> dict[str, Drug]:
+    """`abbrev_in_list`: shorthand also used for other things ("MTZ", metronidazole too), read as
+    the drug only in capitals before a dose, with another of the literature's abbreviations in
+    capitals in the same message ("ESC 20 ...; DLX 90 ...; MTZ 30")."""
+    return {name: _drug(generic, entry) for generic, entry in drug_list().items()
+            for name in entry.get("abbrev_in_list", ())}
+
+
+@cache
 def abbreviations() -> dict[str, Drug]:
     """The literature's abbreviations ("LTG", "VPA"), read as the drug when written in capitals."""
     return {name: _drug(generic, entry) for generic, entry in drug_list().items()
@@ -79,7 +88,11 @@ def name_pattern() -> re.Pattern[str]:
     short = sorted(short_drug_names(), key=len, reverse=True)
     return re.compile(
         r"(?<![\w-])(?:(?P<name>" + "|".join(re.escape(n) for n in names) + r")(?![a-z-])"
-        r"|(?P<short>" + "|".join(re.escape(n) for n in short) + r")(?= ?\d))")
+        r"|(?P<short>" + "|".join(re.escape(n) for n in short) + r")(?= ?\d| (?:" + _BEFORE_DOSE + r") ?\d))")
+
+
+# Words a referral puts between a shorthand and its dose: "Li augmentation 600 mg", "Li carb 900".
+_BEFORE_DOSE = r"augmentation|augment|aug|carbonate|carb|er|xr|sr"
 
 
 @cache

@@ -38,7 +38,7 @@ _PLANNED = re.compile(
     # A clinician's note: "Avoid lithium given renal fn", "Lamotrigine discussed, not started".
     r"avoid(?:ing)?|not (?:yet )?(?:started|initiated|begun|filled|tried|given|received)|no (?:iniciad[oa]|empezad[oa])|"
     r"(?:estoy|estaba|esta) por (?:empezar|comenzar|iniciar|tomar)|"
-    r"quiere(?:n)? que (?:empiece|comience|inicie|tome|pruebe)|"
+    r"quiere(?:n)? que (?:empiece|comience|inicie|tome|pruebe)|(?:me|le|nos) quiere(?:n)? (?:empezar|comenzar|iniciar|poner)|"
     r"(?:didnt|did not) (?:fill|start|pick (?:it |them )?up|open)|nunca (?:lo |la )?(?:compre|empece|tome|probe|use|abri|"
     r"compro|empezo|probo|uso|abrio)|"
     r"no (?:me )?(?:lo|la|los|las) (?:tome|tomo|compre|empece|probe|surti)|"
@@ -57,7 +57,10 @@ _PLANNED = re.compile(
     r"no (?:fui|asisti))|(?:offered|suggested|recommended|mentioned|discussed)\b(?: me)?(?!.*"
     r"(?:took|tried|was on|been on|taking))|supposed to start|"
     r"(?:just |was )?prescribed .{0,40}(?:havent|have not|not yet)|"
-    r"(?:havent|have not|hasnt|has not) (?:yet )?(?:started|taken|tried|filled|picked up|opened)|"
+    r"(?:havent|have not|hasnt|has not) (?:yet )?(?:started|taken|tried|filled|picked up|opened|picked (?:it|them) up)|"
+    # Only raised, not decided: "brought up X but we haven't decided".
+    r"brought up\b(?!.*(?:took|tried|was on|been on|taking))|"
+    r"(?:havent|have not|hasnt|has not) (?:yet )?decided|"
     r"never (?:took|taken|tried)(?! (?:it |them |that |one |any )?(?:again|anymore|any more|after)\b)|"
     r"voy a (?:empezar|comenzar|tomar)|(?:me |le )?(?:ofrecio|ofrecieron|sugirio|sugirieron|recomendo|propuso|"
     r"propusieron)"
@@ -67,7 +70,7 @@ _PLANNED = re.compile(
     r"(?:was |were |been )?considered(?=\s*(?:but|and|,|;|\.|$))|deferred|ruled out|held off|on hold|(?:se )?descart\w+|"
     r"(?:not|isnt|wasnt|no esta|no estaba|no fue) (?:\w+ )?(?:covered|cubiert[oa])|no (?:lo |la )?cubre|"
     r"pick(?:ing)? (?:it|them) up (?:tomorrow|today|later|this|next|on)|before i (?:start|take|begin) (?:it|them|"
-    r"taking)\b|"
+    r"taking)\b|before (?:starting|taking|i start|i take)\b|antes de (?:empezar|comenzar|iniciar|tomar)\b|"
     r"la recojo|lo recojo|placebo|"
     # Waiting on the payer: "Awaiting insurance approval for Auvelity", "pending PA for".
     r"(?:awaiting|waiting (?:on|for)|pending|esperando|pendiente)(?: \w+){0,2} (?:approval|authorization|auth|pa|"
@@ -147,6 +150,7 @@ _OTHER_TREATMENT_NEXT = re.compile(r"\W*(?:(?:the|a|an|el|la|los|las|some|more) 
 _NOT_YET_OF_IT = re.compile(
     r"\b(?:(?:havent|have not|hasnt|has not|never|didnt|did not|not yet) (?:yet |even |actually )?(?:filled|picked up|"
     r"started|taken|tried|opened|used|gotten|got)|pick(?:ing)? (?:it|them) up)(?: (?:it|them|that one))\b"
+    r"|\b(?:havent|have not|hasnt|has not|never|didnt|did not) (?:yet |even )?picked (?:it|them) up\b"
     r"|\b(?:(?:todavia|aun|nunca) )?no (?:la|lo|las|los) (?:he |ha )?(?:surtido|comprado|recogido|empezado|"
     r"tomado|probado)\b|\bnunca (?:la|lo|las|los) (?:surti|compre|empece|tome|probe)\b")
 

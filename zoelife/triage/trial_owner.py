@@ -90,7 +90,10 @@ _RECEIVED = re.compile(
     r"recibi|hice|tuve|sesiones|infusiones|tratamientos|probe|me pusieron|estuve|tome|tomaba|use|"
     # Portuguese: "já fiz 8 sessões de Spravato", "recebi", "tomei".
     r"fiz|fez|recebi|recebeu|tomei|tomou|sessoes|sessao|infusoes|aplicacoes|tratamentos|"
-    r"semanas|meses)\b")
+    r"semanas|meses|"
+    # A dose and schedule said of it, as a referral writes a course: "Spravato 56mg twice
+    # weekly x 4 wks".
+    r"wks?|weekly|biweekly|semanal)\b|\b\d+ ?mg\b")
 
 
 
@@ -163,6 +166,11 @@ def is_own_trial(folded: str, mention: Mention, patient: Patient,
     if (asking and not owned and not received_after and not had_it and not PAST.search(before[asking.end():])
             and not _TAKING_NOW.search(before[asking.end():]) and not taken_after):
         return False
+    # "Does Spravato work if you already tried a lot?", "will Auvelity help with...": a question
+    # whether it works, its own subject; what is said after "if" is the condition, not a trial.
+    if (_DOES_IT_BEFORE.search(before) and _DOES_IT_AFTER.match(folded, mention.end)
+            and not owned and not received_after and not taken_after):
+        return False
     if clause.rstrip().endswith("?") and not owned and not had_it and not _TAKEN.search(clause) and not taken_after:
         return False
     if _FAMILY_HISTORY.search(sentence):
@@ -173,6 +181,7 @@ def is_own_trial(folded: str, mention: Mention, patient: Patient,
     # A relative's pills the writer took: "I've taken a few of my mom's Ativan", "i tried my
     # brothers adderall", "el doctor me dio lo mismo que a mi hermana, el escitalopram".
     if patient.kind == "self" and (_TOOK_THEIRS.search(before[-70:]) or _SAME_AS_THEIRS.search(before[-70:])
+                                   or _GAVE_ME_THEIRS.search(before[-70:])
                                    or _MY_OWN.search(before)):
         subject = ("first", "i")
     # "she upped my Lexapro": the writer's own medicine, whoever changed it.
@@ -184,11 +193,22 @@ def is_own_trial(folded: str, mention: Mention, patient: Patient,
     return belongs_to_patient(subject, patient)
 
 
+_DOES_IT_BEFORE = re.compile(r"(?:^|[.?!;]\s*|\b(?:and|but|so|also|y|pero)\s+)(?:does|do|will|would|can|could|is)\s+"
+                             r"(?:the\s+)?$")
+_DOES_IT_AFTER = re.compile(r"\W*(?:\w+\s+)?(?:work|help|hurt|cost|interact|treat|last)\b")
+
+
 _TOOK_THEIRS = re.compile(
     # With the "I" dropped too, as texts do: "Took my grandma's Ativan once".
     r"(?:\b(?:i|ive|id|yo)\b(?: \w+){0,2}? |^\W*)(?:took|take|taken|tried|used|stole|borrowed|swallowed|tome|probe|use)"
     r"(?: (?:a|one|two|three|a few|a couple|some|half|several|\d+)(?: (?:of|pills? of|tablets? of|de))?)?"
     r" (?:my|mi|mis) (?:\w+ )?" + RELATIVES + r"s?(?: \w+)? $")
+# Given by a relative or friend from their own pills: "my friend gave me one of her Seroquel",
+# "mi hermana me dio una de sus pastillas de Xanax".
+_GAVE_ME_THEIRS = re.compile(
+    r"\b(?:my|mi) (?:\w+ )?" + RELATIVES + r" (?:gave|handed|slipped|shared|let me (?:try|have|take)|me (?:dio|paso|"
+    r"regalo))(?: me)?(?: (?:a|one|two|a few|a couple|some|half|una|uno|unas|unos|\d+)(?: (?:of|pills? of|tablets? of|de|"
+    r"pastillas? de))?)? (?:her|his|their|sus?) (?:\w+ )?(?:de )?$")
 # "... but my own meds are Lexapro 10", "mis propios medicamentos son": the writer's.
 _MY_OWN = re.compile(r"\b(?:my|mi|mis) (?:own|propi[oa]s?) (?:\w+ ){0,2}?(?:meds|medications?|medicines?|"
                      r"prescriptions?|pills|medicamentos?|pastillas|is|are|son|es)\b")

@@ -258,7 +258,16 @@ _ADDED_TO = re.compile(r"[\s\d.,]*(?:mg|mgs)?\s*(?:was |were )?(?:added to|agreg
 # propranolol for performance anxiety" (the reason is the propranolol's).
 _SAID_FOR_MIND = re.compile(r"\b(?:for|para|pra|pour|per|prn|as needed|when needed|si es necesario)\W+"
                             r"(?:\w+\W+){0,2}?(?:anxiety|panic|ptsd|insomnia|sleep|agitation|nerves|"
-                            r"ansiedad|ansiedade|angustia|panico|insomnio|insonia|dormir|nervios|anxiete|ansia)\b")
+                            r"ansiedad|ansiedade|angustia|panico|insomnio|insonia|dormir|nervios|anxiete|ansia|"
+                            r"[ld]?angoisse)\b"
+                            # When an attack of it comes, said as a noun: "when she has panic
+                            # attacks", "quand elle a des crises d'angoisse", "cuando le dan
+                            # ataques de pánico"; not "when I'm anxious" (a mood, not a reason). French elisions
+                            # are folded into the word ("d'angoisse": "dangoisse").
+                            r"|\b(?:when|whenever|quand|lorsque|cuando|quando|en cas de)\W+(?:\w+\W+){0,4}?"
+                            r"(?:panic|anxiety|ansiedad|angustia|[ld]?angoisse|panique|panico|ansiedade)\W+"
+                            r"(?:attacks?|episodes?)?|\b(?:crises?|ataques?|crisis|attaques?) (?:de )?"
+                            r"(?:dangoisse|dpanique|depanique|angoisse|panique|panico|ansiedad|angustia)\b")
 _OWN_WORDS_END = re.compile(r"\s(?:and|y|e|plus|\+)\s|[.;!?\n]")
 
 
