@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tests.triage.evaluation import TRIAL_ROUNDS, trial_figures
+from tests.triage.evaluation import TRIAL_ROUNDS, TRIAL_ROUNDS_HELD_OUT, trial_figures
 from zoelife.triage._text import load_toml
 from zoelife.triage.trials import RESPONSES, extract_trials
 
@@ -146,12 +146,15 @@ TRIAL_FLOORS = {
     "trials_round7.jsonl": {"exact_sets": 178, "dose": 367, "weeks": 361, "response": 295},
     "trials_round8.jsonl": {"exact_sets": 170, "dose": 316, "weeks": 302, "response": 277},
     "trials_round9.jsonl": {"exact_sets": 158, "dose": 270, "weeks": 247, "response": 223},
+    # Held out of the net (tests/triage/data): 128/150 before its fixes, on main 4411aa6.
+    "trials_round10.jsonl": {"exact_sets": 139, "dose": 260, "weeks": 236, "response": 200},
 }
 
 
-@pytest.mark.parametrize("name", TRIAL_ROUNDS)
+@pytest.mark.parametrize("name", [*TRIAL_ROUNDS, *(p.name for p in TRIAL_ROUNDS_HELD_OUT)])
 def test_trial_rounds_hold_their_ground(name: str) -> None:
-    fig = trial_figures(name)
+    held_out = {p.name: str(p) for p in TRIAL_ROUNDS_HELD_OUT}
+    fig = trial_figures(held_out.get(name, name))
     floor = TRIAL_FLOORS[name]
     assert fig.exact_sets >= floor["exact_sets"]
     assert fig.exact_sets / fig.n >= 0.90  # the target in docs/coverage.md
