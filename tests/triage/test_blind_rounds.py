@@ -71,10 +71,10 @@ FLOORS = {
     # flagged `none` are harmless messages in other languages (`review`: a person reads them).
     "blind_round14.jsonl": {"urgent": 59, "none_flag_max": 0.10, "treatments": 147,
                             "raised_max": 0},
-    # Round 15 after its raised reviews and treatments by kind: its one urgent miss is in
-    # Vietnamese (unread, `review`); its 10 flagged `none` are 5 harmless messages in other
-    # languages (`review`: a person reads them) and 5 English/Spanish the net or the rules raise.
-    "blind_round15.jsonl": {"urgent": 54, "none_flag_max": 0.19, "treatments": 123,
+    # Round 15 after its raised reviews, treatments and false flags by kind: its one urgent miss
+    # is in Vietnamese (unread, `review`); its 5 flagged `none` are harmless messages in other
+    # languages (`review`: a person reads them); English/Spanish 0/50.
+    "blind_round15.jsonl": {"urgent": 54, "none_flag_max": 0.10, "treatments": 123,
                             "raised_max": 0},
 }
 
