@@ -142,3 +142,21 @@ def test_not_really_safe(text: str, expected: str) -> None:
 ))
 def test_a_goodbye_posted(text: str, expected: str) -> None:
     _check(text, expected)
+
+
+# ---------------------------------------------------------------- a car let into a structure
+# How easy it would be to let the car go into a bridge, a pillar, traffic (rules alone). Not a
+# tired driver's other lane, nor how easy it would be to drive somewhere.
+@pytest.mark.parametrize("text, expected", _cases(
+    ("urgent", [
+        "on my commute I keep thinking how easy it would be to let the car drift into the median",
+        "lately on the way home I think about how easy it would be to steer into a bridge pillar",
+    ]),
+    ("none", [
+        "it is scary how easy it would be to drift into the other lane when I am this tired, so "
+        "I stopped driving at night",
+        "I was thinking how easy it would be to drive to your clinic after work",
+    ]),
+))
+def test_a_car_let_into_a_structure(text: str, expected: str) -> None:
+    _check(text, expected)
