@@ -160,3 +160,20 @@ def test_a_goodbye_posted(text: str, expected: str) -> None:
 ))
 def test_a_car_let_into_a_structure(text: str, expected: str) -> None:
     _check(text, expected)
+
+
+# ---------------------------------------------------------------- afraid of doing something (es)
+# Afraid of doing something to oneself, not safe with oneself, the Spanish way (rules alone).
+# Not making oneself something to eat, nor something new in one's hair.
+@pytest.mark.parametrize("text, expected", _cases(
+    ("urgent", [
+        "tengo miedo de hacerme algo cuando estoy sola de noche",
+        "mi empleado dice que no se siente seguro consigo mismo y tiene miedo de hacerse algo",
+    ]),
+    ("none", [
+        "tengo miedo de hacerme algo de comer y que me caiga mal con la medicina",
+        "me da miedo hacerme algo nuevo en el pelo antes de la boda",
+    ]),
+))
+def test_afraid_of_doing_something_to_oneself_spanish(text: str, expected: str) -> None:
+    _check(text, expected)
