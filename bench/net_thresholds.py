@@ -78,14 +78,10 @@ def held_out_readings(rounds: list[int]) -> list[Reading]:
 
 
 def level(r: Reading, review_at: float, urgent_at: float) -> str:
-    """The same decision as zoelife.triage.learned.level_after, at any thresholds."""
-    if r.rules != "urgent":
-        if r.urgent >= urgent_at and r.language != "other" and (
-                r.rules != "none" or r.second >= SECOND_OPINION_AT):
-            return "urgent"
-        if r.flagged >= review_at and r.rules == "none":
-            return "review"
-    return r.rules
+    """zoelife.triage.learned.level_after, at any thresholds."""
+    return learned.level_after(r.rules, r.language, r.flagged, r.urgent, r.second,
+                               review_at=review_at, urgent_at=urgent_at,
+                               second_at=SECOND_OPINION_AT)
 
 
 def main() -> None:

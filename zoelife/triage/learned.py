@@ -206,23 +206,31 @@ def without_hurry(text: str) -> str:
     return "".join(parts)
 
 
-def wants_second_opinion(rules: str, language: str, urgent: float) -> bool:
+def wants_second_opinion(rules: str, language: str, urgent: float,
+                         urgent_at: float | None = None) -> bool:
     """The net alone would make this message urgent: the rules gave it nothing (`none`)."""
-    return rules == "none" and language != "other" and urgent >= URGENT_AT
+    return rules == "none" and language != "other" and urgent >= (
+        URGENT_AT if urgent_at is None else urgent_at)
 
 
 def level_after(rules: str, language: str, flagged: float, urgent: float,
-                urgent_without_hurry: float | None = None) -> str:
+                urgent_without_hurry: float | None = None, *, review_at: float | None = None,
+                urgent_at: float | None = None, second_at: float | None = None) -> str:
     """The level once the net has read a message the rules left at `rules`: it only raises.
     `urgent_without_hurry` is the second opinion's urgent probability, read only when
-    `wants_second_opinion` (None otherwise)."""
+    `wants_second_opinion`; without one the net's urgent stands. The thresholds default to
+    the module's (read at each call: `assess_by_rules` switches the net off by raising them);
+    bench/net_thresholds.py passes others to try them."""
+    review_at = REVIEW_AT if review_at is None else review_at
+    urgent_at = URGENT_AT if urgent_at is None else urgent_at
+    second_at = SECOND_OPINION_AT if second_at is None else second_at
     if rules == "urgent":
         return rules
-    if urgent >= URGENT_AT and language != "other" and (
-            not wants_second_opinion(rules, language, urgent)
-            or (urgent_without_hurry is not None and urgent_without_hurry >= SECOND_OPINION_AT)):
+    if urgent >= urgent_at and language != "other" and (
+            not wants_second_opinion(rules, language, urgent, urgent_at)
+            or urgent_without_hurry is None or urgent_without_hurry >= second_at):
         return "urgent"
-    if flagged >= REVIEW_AT and rules == "none":
+    if flagged >= review_at and rules == "none":
         return "review"
     return rules
 
