@@ -204,8 +204,9 @@ def test_manager_sees_trends_and_impact_downloads_numbers_and_is_refused_the_que
     treatment.click()
     treatment.fill("Ketamine")
     tab.get_by_role("option", name="Ketamine", exact=True).click()
-    treatment.press("Escape")
-    # (While the page reruns, Streamlit may show the old box beside the new one for a moment.)
+    # (While the page reruns, Streamlit may show the old box beside the new one for a moment:
+    # the key goes to the focused box, not to a locator that may match both.)
+    tab.keyboard.press("Escape")
     expect(tab.get_by_test_id("stMultiSelect").filter(has_text="Treatment interest")
            .filter(has_text="Ketamine")).not_to_have_count(0)
     expect(chart.locator("canvas, svg").first).to_be_visible()
