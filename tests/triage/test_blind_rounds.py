@@ -76,6 +76,9 @@ FLOORS = {
     # languages (`review`: a person reads them); English/Spanish 0/50.
     "blind_round15.jsonl": {"urgent": 54, "none_flag_max": 0.10, "treatments": 123,
                             "raised_max": 0},
+    # Round 16 as measured blind on main 7f0d7de, before any fix it prompted (docs/triage.md).
+    "blind_round16.jsonl": {"urgent": 53, "none_flag_max": 0.24, "treatments": 136,
+                            "raised_max": 8},
 }
 
 

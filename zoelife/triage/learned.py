@@ -49,7 +49,7 @@ EXAMPLES = Path(__file__).parent / "data" / "examples"
 # name: a new blind round is scored before the net may learn it, so a file copied into the
 # folder is not read until it is frozen here (docs/triage.md, "how a blind round is measured").
 CRISIS_EXAMPLES = ("crisis_messages.jsonl", "crisis_probes.jsonl",
-                   *(f"blind_round{n}.jsonl" for n in range(1, 16)))
+                   *(f"blind_round{n}.jsonl" for n in range(1, 17)))
 REVIEW_AT = 0.72
 URGENT_AT = 0.78
 # The second opinion: a message the net alone would make urgent (the rules found nothing in it)
