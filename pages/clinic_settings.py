@@ -7,15 +7,14 @@ import streamlit as st
 from zoelife import settings
 from zoelife.intake.schedule import change_setting
 from zoelife.settings import WEEKDAYS, SettingError
+from zoelife.ui import request_widgets as w
 from zoelife.ui.components import page_header
 from zoelife.ui.db import reading, writing
 from zoelife.ui.gate import actor, require
 
 user = require("admin")
 page_header("Settings", "Clinic settings. Every change is audited with its old and new value.")
-flash = st.session_state.pop("_settings_flash", None)
-if flash:
-    st.success(flash)
+w.show_flash()
 
 with reading() as session:
     values = settings.load(session)
@@ -80,7 +79,7 @@ for group, specs in groups.items():
             st.error(f"Nothing saved. {exc}")
         else:
             if changed:
-                st.session_state["_settings_flash"] = "Saved: " + ", ".join(changed)
+                w.flash("success", "Saved: " + ", ".join(changed))
                 st.rerun()
             else:
                 st.info("Nothing changed.")

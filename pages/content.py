@@ -8,6 +8,7 @@ import streamlit as st
 from zoelife import settings
 from zoelife.ingest import content, content_feeds, export
 from zoelife.ingest.readers import ReadError
+from zoelife.ui import request_widgets as w
 from zoelife.ui.components import escape_markdown, page_header, upload_within_limit
 from zoelife.ui.db import get_engine, reading, writing
 from zoelife.ui.gate import actor, require
@@ -19,9 +20,7 @@ user = require("manager", "admin", "front_desk")
 page_header("Content", "Articles, videos, posts and ads the clinic published, with the "
             "treatments each is about. Requests whose landing page or campaign points at an "
             "item are credited to it.")
-flash = st.session_state.pop("_content_flash", None)
-if flash:
-    st.success(flash)
+w.show_flash()
 
 with reading() as session:
     total = content.count_items(session)
@@ -59,7 +58,7 @@ else:
             if st.button("Save topics"):
                 with writing() as session:
                     content.set_topics(session, chosen, topics, actor=actor(user))
-                st.session_state["_content_flash"] = "Topics saved; imports will not change them."
+                w.flash("success", "Topics saved; imports will not change them.")
                 st.rerun()
 
 st.subheader("Import", anchor=False)
@@ -120,7 +119,7 @@ with st.expander("Add an item by hand", icon=":material/add:"):
         except ValueError as exc:
             st.error(escape_markdown(exc))
         else:
-            st.session_state["_content_flash"] = f"Item saved (topics: {saved})."
+            w.flash("success", f"Item saved (topics: {saved}).")
             st.rerun()
 
 st.subheader("Export", anchor=False)

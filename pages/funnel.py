@@ -12,10 +12,7 @@ user = require("manager")
 page_header("Funnel", "How far the inquiries of a period got, by treatment, channel or source. "
             "Aggregates only.")
 
-span = iw.data_range()
-if span is None:
-    st.info("No requests have been received yet, so there is no funnel to show.")
-    st.stop()
+span = iw.data_range("No requests have been received yet, so there is no funnel to show.")
 today = iw.clinic_today()
 left, right = st.columns([2, 3])
 with left:

@@ -19,11 +19,9 @@ with reading() as session:
     baseline = settings.get(session, "impact_baseline_days")
 today = iw.clinic_today()
 
-span = iw.published_range(today)
-if span is None:
-    st.info("No content items have been published yet. Add content on the Content page; "
-            "impact appears once requests arrive in the weeks around its publication.")
-    st.stop()
+span = iw.published_range(today, "No content items have been published yet. Add content on "
+                          "the Content page; impact appears once requests arrive in the weeks "
+                          "around its publication.")
 left, right = st.columns([2, 3])
 with left:
     published = iw.period_picker(span, today, key="published", title="Published between",

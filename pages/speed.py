@@ -14,10 +14,8 @@ page_header("Speed to lead", "How fast the desk makes the first contact attempt,
             "arrive, and what waits. Replies within the hour turn far more inquiries into "
             "patients.")
 
-span = iw.data_range()
-if span is None:
-    st.info("No requests have been received yet, so there is no response time to show.")
-    st.stop()
+span = iw.data_range("No requests have been received yet, so there is no response time to "
+                     "show.")
 today = iw.clinic_today()
 with reading() as session:
     target = settings.get(session, "first_response_minutes")

@@ -12,11 +12,8 @@ user = require("manager")
 page_header("Inquiry trends", "How many people asked for care, and when, against what the "
             "clinic published. Aggregates only.")
 
-span = iw.data_range()
-if span is None:
-    st.info("No requests have been received yet, so there is nothing to chart. Trends appear "
-            "once requests arrive (or load the demo clinic with `zoelife demo`).")
-    st.stop()
+span = iw.data_range("No requests have been received yet, so there is nothing to chart. Trends "
+                     "appear once requests arrive (or load the demo clinic with `zoelife demo`).")
 today = iw.clinic_today()
 
 st.subheader("How fast we answer, how many we reach, how many start")

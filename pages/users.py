@@ -6,6 +6,7 @@ import streamlit as st
 from zoelife import audit
 from zoelife.security import accounts, sessions
 from zoelife.security.passwords import MIN_LENGTH, PasswordRejected
+from zoelife.ui import request_widgets as w
 from zoelife.ui.components import page_header
 from zoelife.ui.db import reading, writing
 from zoelife.ui.gate import actor, require
@@ -14,9 +15,7 @@ from zoelife.vocabulary import ROLES, label
 
 user = require("admin")
 page_header("Staff accounts", "Who may sign in, with which roles. Every change is audited.")
-flash = st.session_state.pop("_users_flash", None)
-if flash:
-    st.success(flash)
+w.show_flash()
 
 with reading() as session:
     staff = accounts.list_users(session)
@@ -48,7 +47,7 @@ def _run(action, success: str) -> None:
     if changed is False:
         st.info("Nothing to change.")
     else:
-        st.session_state["_users_flash"] = success
+        w.flash("success", success)
         st.rerun()
 
 

@@ -9,32 +9,14 @@ from __future__ import annotations
 import pytest
 
 from tests.triage.evaluation import assess_by_rules
+from tests.triage.kinds import cases, check
 from zoelife.triage import assess
-
-
-def _rules(text: str) -> str:
-    return assess_by_rules(text).crisis
-
-
-def _check(text: str, expected: str) -> None:
-    got = _rules(text)
-    if expected == "flagged":
-        assert got != "none", text
-    elif expected == "not urgent":
-        assert got != "urgent", text
-    else:
-        assert got == expected, text
-
-
-def _cases(*groups: tuple[str, list[str]]) -> list:
-    return [pytest.param(text, expected, id=f"{expected}: {text[:48]}")
-            for expected, texts in groups for text in texts]
 
 
 # ---------------------------------------------------------------- Spanish: the pronoun climbs
 # "se quería matar": the pronoun before a verb of wanting or going, then the act (a parent
 # reporting a child's written wish to die; a denial by "nadie" stays a denial).
-@pytest.mark.parametrize("text, expected", _cases(
+@pytest.mark.parametrize("text, expected", cases(
     ("urgent", [
         "Mi hijo le dijo a su amigo que se quería matar, estoy muy preocupada.",
         "La maestra encontró una carta donde mi hija dice que se va a matar.",
@@ -57,11 +39,11 @@ def _cases(*groups: tuple[str, list[str]]) -> list:
     ]),
 ))
 def test_the_pronoun_before_a_wish_then_the_act(text: str, expected: str) -> None:
-    _check(text, expected)
+    check(text, expected)
 
 
 # ---------------------------------------------------------------- Spanish: cuts made on oneself
-@pytest.mark.parametrize("text, expected", _cases(
+@pytest.mark.parametrize("text, expected", cases(
     ("urgent", [
         "Mi hija se hace cortes en las piernas y lo esconde con pantalones largos.",
         "Desde diciembre me hago cortes cuando tengo ansiedad.",
@@ -76,12 +58,12 @@ def test_the_pronoun_before_a_wish_then_the_act(text: str, expected: str) -> Non
     ]),
 ))
 def test_cuts_made_on_oneself_in_spanish(text: str, expected: str) -> None:
-    _check(text, expected)
+    check(text, expected)
 
 
 # ---------------------------------------------------------------- a recent attempt, a denial now
 # The three-month rule outranks a denial of current thoughts in another sentence.
-@pytest.mark.parametrize("text, expected", _cases(
+@pytest.mark.parametrize("text, expected", cases(
     ("urgent", [
         "Paciente de 40 años, s/p intento por ahorcamiento hace 5 semanas. Niega IS actual.",
         "Intento de ahorcamiento el mes pasado, hoy niega ideación.",
@@ -92,11 +74,11 @@ def test_cuts_made_on_oneself_in_spanish(text: str, expected: str) -> None:
     ]),
 ))
 def test_a_recent_attempt_with_a_current_denial(text: str, expected: str) -> None:
-    _check(text, expected)
+    check(text, expected)
 
 
 # ---------------------------------------------------------------- joining someone who died
-@pytest.mark.parametrize("text, expected", _cases(
+@pytest.mark.parametrize("text, expected", cases(
     ("urgent", [
         "My husband passed away in March. Some nights I just want to join him sooner.",
         "Since my wife died I keep thinking I would like to be with her in heaven.",
@@ -109,11 +91,11 @@ def test_a_recent_attempt_with_a_current_denial(text: str, expected: str) -> Non
     ]),
 ))
 def test_wanting_to_join_someone_who_died(text: str, expected: str) -> None:
-    _check(text, expected)
+    check(text, expected)
 
 
 # ---------------------------------------------------------------- a post captioned with a time
-@pytest.mark.parametrize("text, expected", _cases(
+@pytest.mark.parametrize("text, expected", cases(
     ("urgent", [
         "My roommate put up a picture of her pill bottles lined up, caption 'almost time'.",
         "Mi hermano subió una foto del puente con el texto 'pronto'.",
@@ -125,11 +107,11 @@ def test_wanting_to_join_someone_who_died(text: str, expected: str) -> None:
     ]),
 ))
 def test_a_post_of_means_captioned_with_a_time_word(text: str, expected: str) -> None:
-    _check(text, expected)
+    check(text, expected)
 
 
 # ---------------------------------------------------------------- means bought, means at hand
-@pytest.mark.parametrize("text, expected", _cases(
+@pytest.mark.parametrize("text, expected", cases(
     ("urgent", [
         "I bought four bottles of Advil last week and they are in my nightstand.",
         "Compré tres cajas de pastillas para dormir y las tengo guardadas.",
@@ -147,11 +129,11 @@ def test_a_post_of_means_captioned_with_a_time_word(text: str, expected: str) ->
     ]),
 ))
 def test_means_bought_or_at_hand(text: str, expected: str) -> None:
-    _check(text, expected)
+    check(text, expected)
 
 
 # ---------------------------------------------------------------- time left, not lasting
-@pytest.mark.parametrize("text, expected", _cases(
+@pytest.mark.parametrize("text, expected", cases(
     ("urgent", [
         "honestly I have like three days left in me",
         "I don't think I have many weeks left in me",
@@ -166,11 +148,11 @@ def test_means_bought_or_at_hand(text: str, expected: str) -> None:
     ]),
 ))
 def test_time_left_in_oneself_and_not_lasting(text: str, expected: str) -> None:
-    _check(text, expected)
+    check(text, expected)
 
 
 # ---------------------------------------------------------------- a plan for a height, a car
-@pytest.mark.parametrize("text, expected", _cases(
+@pytest.mark.parametrize("text, expected", cases(
     ("urgent", [
         "My son told his coach he has a plan for the overpass if it gets bad enough.",
         "Every morning I imagine jerking the wheel into a pillar on the freeway.",
@@ -181,11 +163,11 @@ def test_time_left_in_oneself_and_not_lasting(text: str, expected: str) -> None:
     ]),
 ))
 def test_a_plan_for_a_height_and_the_wheel_jerked(text: str, expected: str) -> None:
-    _check(text, expected)
+    check(text, expected)
 
 
 # ---------------------------------------------------------------- already gone, a going unsaid
-@pytest.mark.parametrize("text, expected", _cases(
+@pytest.mark.parametrize("text, expected", cases(
     ("urgent", [
         "I feel like a ghost already, just waiting for my body to get the message.",
         "Mi papá regaló sus herramientas y su camioneta y dice que se va, pero no dice a dónde.",
@@ -199,11 +181,11 @@ def test_a_plan_for_a_height_and_the_wheel_jerked(text: str, expected: str) -> N
     ]),
 ))
 def test_already_gone_and_a_going_unsaid(text: str, expected: str) -> None:
-    _check(text, expected)
+    check(text, expected)
 
 
 # ---------------------------------------------------------------- dating: ages, moods, phones
-@pytest.mark.parametrize("text, expected", _cases(
+@pytest.mark.parametrize("text, expected", cases(
     ("review", [
         "I cut myself from ages 13-16, I'm 34 now and it's been a long time.",
         "Self-harm between the ages of 14 and 17. None since.",
@@ -217,11 +199,11 @@ def test_already_gone_and_a_going_unsaid(text: str, expected: str) -> None:
     ]),
 ))
 def test_dating_by_an_age_range_a_mood_and_a_phone_number(text: str, expected: str) -> None:
-    _check(text, expected)
+    check(text, expected)
 
 
 # ---------------------------------------------------------------- a screen's zero before the words
-@pytest.mark.parametrize("text, expected", _cases(
+@pytest.mark.parametrize("text, expected", cases(
     ("review", [
         "On the PHQ-9 I marked 0 on the question about thoughts of hurting myself.",
         "I answered zero to the item about being better off dead.",
@@ -232,11 +214,11 @@ def test_dating_by_an_age_range_a_mood_and_a_phone_number(text: str, expected: s
     ]),
 ))
 def test_a_screen_answered_zero_before_the_words(text: str, expected: str) -> None:
-    _check(text, expected)
+    check(text, expected)
 
 
 # ---------------------------------------------------------------- informational: a researcher
-@pytest.mark.parametrize("text, expected", _cases(
+@pytest.mark.parametrize("text, expected", cases(
     ("review", [
         "I'm a nursing student researching esketamine for suicidal depression; would a "
         "prescriber be available for a short interview?",
@@ -248,11 +230,11 @@ def test_a_screen_answered_zero_before_the_words(text: str, expected: str) -> No
     ]),
 ))
 def test_a_researcher_asking_for_an_interview(text: str, expected: str) -> None:
-    _check(text, expected)
+    check(text, expected)
 
 
 # ---------------------------------------------------------------- idioms: a "kill" joke, Tagalog
-@pytest.mark.parametrize("text, expected", _cases(
+@pytest.mark.parametrize("text, expected", cases(
     ("none", [
         "I'm gonna kill my brother if he eats my leftovers again lol. Do you take Aetna?",
         "My roommate keeps stealing my charger, I'm going to kill her if she does it one more "
@@ -264,7 +246,7 @@ def test_a_researcher_asking_for_an_interview(text: str, expected: str) -> None:
     ]),
 ))
 def test_a_kill_joke_about_a_repeated_annoyance(text: str, expected: str) -> None:
-    _check(text, expected)
+    check(text, expected)
 
 
 @pytest.mark.parametrize("text", [
@@ -285,7 +267,7 @@ def test_tagalog_wish_to_die_beside_tiredness_stays_urgent(text: str) -> None:
 
 
 # ---------------------------------------------------------------- Chinese: many pills swallowed
-@pytest.mark.parametrize("text, expected", _cases(
+@pytest.mark.parametrize("text, expected", cases(
     ("urgent", [
         "我妈妈昨天吞了很多药，现在在医院。",
         "上周我吃了很多安眠药，醒来以后很害怕。",
@@ -295,4 +277,4 @@ def test_tagalog_wish_to_die_beside_tiredness_stays_urgent(text: str) -> None:
     ]),
 ))
 def test_many_pills_swallowed_in_chinese(text: str, expected: str) -> None:
-    _check(text, expected)
+    check(text, expected)

@@ -9,25 +9,13 @@ from __future__ import annotations
 import pytest
 
 from tests.triage.evaluation import assess_by_rules
-
-
-def _check(text: str, expected: str) -> None:
-    got = assess_by_rules(text).crisis
-    if expected == "flagged":
-        assert got != "none", text
-    else:
-        assert got == expected, text
-
-
-def _cases(*groups: tuple[str, list[str]]) -> list:
-    return [pytest.param(text, expected, id=f"{expected}: {text[:48]}")
-            for expected, texts in groups for text in texts]
+from tests.triage.kinds import cases, check
 
 
 # ---------------------------------------------------------------- a workshop, a talk, a training
 # The term is the topic of a workshop or a talk someone organises: informational. Not when the
 # writer says their own state in the same sentence.
-@pytest.mark.parametrize("text, expected", _cases(
+@pytest.mark.parametrize("text, expected", cases(
     ("review", [
         "Somos un grupo de madres y queremos hacer una charla sobre prevención del suicidio en "
         "la escuela. ¿Alguien de ustedes podría venir?",
@@ -41,13 +29,13 @@ def _cases(*groups: tuple[str, list[str]]) -> list:
     ]),
 ))
 def test_the_term_as_the_topic_of_a_workshop(text: str, expected: str) -> None:
-    _check(text, expected)
+    check(text, expected)
 
 
 # ---------------------------------------------------------------- a professional asks to explain
 # Someone in a role asks for an explanation of the terms or materials for a training:
 # informational. Not when the sentence says the writer's own state.
-@pytest.mark.parametrize("text, expected", _cases(
+@pytest.mark.parametrize("text, expected", cases(
     ("review", [
         "I'm a youth pastor. Could someone explain the warning signs of suicidal thinking so our "
         "volunteers know what to look for?",
@@ -61,14 +49,14 @@ def test_the_term_as_the_topic_of_a_workshop(text: str, expected: str) -> None:
     ]),
 ))
 def test_a_professional_asking_for_an_explanation(text: str, expected: str) -> None:
-    _check(text, expected)
+    check(text, expected)
 
 
 # ---------------------------------------------------------------- a student's research
 # A student of psychology, social work or medicine researching a treatment and the term, in
 # English, Spanish and German (a journalist): informational. A student who writes of her own
 # thoughts stays urgent.
-@pytest.mark.parametrize("text, expected", _cases(
+@pytest.mark.parametrize("text, expected", cases(
     ("review", [
         "Soy estudiante de enfermería y estoy realizando una tesis sobre ketamina y pensamientos "
         "suicidas en adultos mayores. ¿Podría hablar con alguno de sus médicos?",
@@ -85,13 +73,13 @@ def test_a_professional_asking_for_an_explanation(text: str, expected: str) -> N
     ]),
 ))
 def test_a_students_or_journalists_research(text: str, expected: str) -> None:
-    _check(text, expected)
+    check(text, expected)
 
 
 # ---------------------------------------------------------------- a drug's warning, a label
 # A warning about the term, a label that says it, or whether a drug can cause it: the term is
 # named as a possible effect, not a state. A result or the writer's own experience keeps it.
-@pytest.mark.parametrize("text, expected", _cases(
+@pytest.mark.parametrize("text, expected", cases(
     ("review", [
         "My doctor mentioned Effexor has a warning about suicide risk in people under 25. Does "
         "ketamine carry anything like that?",
@@ -107,14 +95,14 @@ def test_a_students_or_journalists_research(text: str, expected: str) -> None:
     ]),
 ))
 def test_a_drugs_warning_about_the_term(text: str, expected: str) -> None:
-    _check(text, expected)
+    check(text, expected)
 
 
 # ---------------------------------------------------------------- denials on forms and calls
 # The intake's question objected to ("do I have to answer..."), a questionnaire's answer
 # confirmed no, asked about it then a bare no, a form's item corrected to "not at all". A denial
 # followed by "but lately..." or a correction to a positive answer stays urgent.
-@pytest.mark.parametrize("text, expected", _cases(
+@pytest.mark.parametrize("text, expected", cases(
     ("review", [
         "do i have to answer the self-harm question on the new patient form? it feels intrusive",
         "Sobre el formulario: marqué que no a lo de hacerme daño, así está bien.",
@@ -132,7 +120,7 @@ def test_a_drugs_warning_about_the_term(text: str, expected: str) -> None:
     ]),
 ))
 def test_denials_on_forms_and_calls(text: str, expected: str) -> None:
-    _check(text, expected)
+    check(text, expected)
 
 
 # ---------------------------------------------------------------- treatments by kind

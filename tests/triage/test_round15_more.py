@@ -9,25 +9,12 @@ from __future__ import annotations
 
 import pytest
 
-from tests.triage.evaluation import assess_by_rules
-
-
-def _check(text: str, expected: str) -> None:
-    got = assess_by_rules(text).crisis
-    if expected == "not urgent":
-        assert got != "urgent", text
-    else:
-        assert got == expected, text
-
-
-def _cases(*groups: tuple[str, list[str]]) -> list:
-    return [pytest.param(text, expected, id=f"{expected}: {text[:48]}")
-            for expected, texts in groups for text in texts]
+from tests.triage.kinds import cases, check
 
 
 # ---------------------------------------------------------------- jumping ship
 # Leaving a job, an insurer or a provider, in any tense. Jumping off a ship stays urgent.
-@pytest.mark.parametrize("text, expected", _cases(
+@pytest.mark.parametrize("text, expected", cases(
     ("none", [
         "We jumped ship to a new insurer in January, do you take Cigna?",
         "half my team is jumping ship this month so work is chaos, need a med check",
@@ -39,12 +26,12 @@ def _cases(*groups: tuple[str, list[str]]) -> list:
     ]),
 ))
 def test_jumping_ship(text: str, expected: str) -> None:
-    _check(text, expected)
+    check(text, expected)
 
 
 # ---------------------------------------------------------------- a game character dying
 # A character or avatar dying, a kill streak: the game. The writer's own wish to die stays urgent.
-@pytest.mark.parametrize("text, expected", _cases(
+@pytest.mark.parametrize("text, expected", cases(
     ("none", [
         "my avatar keeps getting killed in the raid and I lose my temper, do you do anger management?",
         "My son's character died again in Minecraft and he threw the controller. Do you see kids for ADHD?",
@@ -56,12 +43,12 @@ def test_jumping_ship(text: str, expected: str) -> None:
     ]),
 ))
 def test_a_game_character_dying(text: str, expected: str) -> None:
-    _check(text, expected)
+    check(text, expected)
 
 
 # ---------------------------------------------------------------- pest control
 # Killing insects, rodents or a colony. Pest poison bought to drink stays urgent.
-@pytest.mark.parametrize("text, expected", _cases(
+@pytest.mark.parametrize("text, expected", cases(
     ("none", [
         "this is the exterminator, we'll be there Monday to kill the roaches in the basement units",
         "The landlord finally killed off the mice so I can do telehealth from home again.",
@@ -73,12 +60,12 @@ def test_a_game_character_dying(text: str, expected: str) -> None:
     ]),
 ))
 def test_pest_control(text: str, expected: str) -> None:
-    _check(text, expected)
+    check(text, expected)
 
 
 # ---------------------------------------------------------------- Spanish "de muerte"
 # After a noun, "de muerte" is an intensifier. A wish to die stays urgent.
-@pytest.mark.parametrize("text, expected", _cases(
+@pytest.mark.parametrize("text, expected", cases(
     ("none", [
         "Hace un frío de muerte, ¿puedo hacer la consulta por video?",
         "Había un tráfico de muerte en la autopista, perdón por llegar tarde.",
@@ -90,12 +77,12 @@ def test_pest_control(text: str, expected: str) -> None:
     ]),
 ))
 def test_spanish_de_muerte(text: str, expected: str) -> None:
-    _check(text, expected)
+    check(text, expected)
 
 
 # ---------------------------------------------------------------- deaths seen at work
 # A paramedic, an EMT or a nurse who sees death at work. Her own means on herself stays urgent.
-@pytest.mark.parametrize("text, expected", _cases(
+@pytest.mark.parametrize("text, expected", cases(
     ("none", [
         "As an EMT I see people die every shift, I need help with sleep after nights.",
         "I'm an ICU nurse, I deal with death at work all the time, looking for a therapist for stress.",
@@ -106,12 +93,12 @@ def test_spanish_de_muerte(text: str, expected: str) -> None:
     ]),
 ))
 def test_deaths_seen_at_work(text: str, expected: str) -> None:
-    _check(text, expected)
+    check(text, expected)
 
 
 # ---------------------------------------------------------------- not really safe (rules alone)
 # A softened "not safe" with where or when, texting forms too. Not "not safe to drive".
-@pytest.mark.parametrize("text, expected", _cases(
+@pytest.mark.parametrize("text, expected", cases(
     ("urgent", [
         "also im not really safe at home tonight tbh",
         "not very safe here rn, can someone call me back",
@@ -123,13 +110,13 @@ def test_deaths_seen_at_work(text: str, expected: str) -> None:
     ]),
 ))
 def test_not_really_safe(text: str, expected: str) -> None:
-    _check(text, expected)
+    check(text, expected)
 
 
 # ---------------------------------------------------------------- a goodbye posted (rules alone)
 # A friend's goodbye posted on social media, recent by minutes or hours even when the message
 # dates something else. Not a goodbye said to people or a place.
-@pytest.mark.parametrize("text, expected", _cases(
+@pytest.mark.parametrize("text, expected", cases(
     ("urgent", [
         "my cousin posted what looked like a goodbye on facebook two hours ago and won't pick up",
         "mi hermana publicó una despedida en instagram hace una hora y no contesta, fue paciente "
@@ -141,13 +128,13 @@ def test_not_really_safe(text: str, expected: str) -> None:
     ]),
 ))
 def test_a_goodbye_posted(text: str, expected: str) -> None:
-    _check(text, expected)
+    check(text, expected)
 
 
 # ---------------------------------------------------------------- a car let into a structure
 # How easy it would be to let the car go into a bridge, a pillar, traffic (rules alone). Not a
 # tired driver's other lane, nor how easy it would be to drive somewhere.
-@pytest.mark.parametrize("text, expected", _cases(
+@pytest.mark.parametrize("text, expected", cases(
     ("urgent", [
         "on my commute I keep thinking how easy it would be to let the car drift into the median",
         "lately on the way home I think about how easy it would be to steer into a bridge pillar",
@@ -159,13 +146,13 @@ def test_a_goodbye_posted(text: str, expected: str) -> None:
     ]),
 ))
 def test_a_car_let_into_a_structure(text: str, expected: str) -> None:
-    _check(text, expected)
+    check(text, expected)
 
 
 # ---------------------------------------------------------------- afraid of doing something (es)
 # Afraid of doing something to oneself, not safe with oneself, the Spanish way (rules alone).
 # Not making oneself something to eat, nor something new in one's hair.
-@pytest.mark.parametrize("text, expected", _cases(
+@pytest.mark.parametrize("text, expected", cases(
     ("urgent", [
         "tengo miedo de hacerme algo cuando estoy sola de noche",
         "mi empleado dice que no se siente seguro consigo mismo y tiene miedo de hacerse algo",
@@ -176,4 +163,4 @@ def test_a_car_let_into_a_structure(text: str, expected: str) -> None:
     ]),
 ))
 def test_afraid_of_doing_something_to_oneself_spanish(text: str, expected: str) -> None:
-    _check(text, expected)
+    check(text, expected)

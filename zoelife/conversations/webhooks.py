@@ -17,6 +17,7 @@ the status only, never a number or a word of a message.
 from __future__ import annotations
 
 import logging
+from functools import wraps
 from urllib.parse import parse_qsl
 
 from starlette.background import BackgroundTask
@@ -43,21 +44,43 @@ def _text(status: int, message: str) -> PlainTextResponse:
     return PlainTextResponse(message, status_code=status, headers={"Cache-Control": "no-store"})
 
 
-async def _checked(request: Request, route: str) -> tuple[dict[str, str] | None, Response | None]:
-    """The POST parameters of a call Twilio signed, else the refusal to answer with."""
+class _Answered(Exception):
+    """A call answered before its route's own answer: refused (`_checked`) or failed (`_run`)."""
+
+    def __init__(self, response: Response) -> None:
+        super().__init__(response.status_code)
+        self.response = response
+
+
+def _signed(route: str):
+    """A route's handler, called as `handler(request, params)` with the POST parameters of a
+    call Twilio signed; a refused call or a failed step answers with its own response."""
+    def wrap(handler):
+        @wraps(handler)
+        async def endpoint(request: Request) -> Response:
+            try:
+                return await handler(request, await _checked(request, route))
+            except _Answered as answered:
+                return answered.response
+        return endpoint
+    return wrap
+
+
+async def _checked(request: Request, route: str) -> dict[str, str]:
+    """The POST parameters of a call Twilio signed; else raises the refusal to answer with."""
     from zoelife.ingest.webhook.bodies import BodyTimeout, BodyTooLarge, read_limited
 
     cfg = twilio_api.config()
     if not cfg.receiving:
         log.info("twilio %s: 503", route)
-        return None, _text(503, "Texting is not configured on this server "
-                                "(ZOELIFE_TWILIO_AUTH_TOKEN is not set).")
+        raise _Answered(_text(503, "Texting is not configured on this server "
+                                   "(ZOELIFE_TWILIO_AUTH_TOKEN is not set)."))
     try:
         body = await read_limited(request, MAX_BYTES)
     except BodyTooLarge:
-        return None, _text(413, "body too large")
+        raise _Answered(_text(413, "body too large")) from None
     except BodyTimeout:
-        return None, _text(408, "the body did not arrive in time")
+        raise _Answered(_text(408, "the body did not arrive in time")) from None
     try:
         pairs = parse_qsl(body.decode("utf-8"), keep_blank_values=True,
                           max_num_fields=MAX_FIELDS)
@@ -69,25 +92,25 @@ async def _checked(request: Request, route: str) -> tuple[dict[str, str] | None,
             cfg, url, params, request.headers.get(twilio_api.SIGNATURE_HEADER),
             request.headers.get(twilio_api.SETTINGS_HEADER)):
         log.info("twilio %s: 403", route)
-        return None, _text(403, "The Twilio signature is missing or does not match.")
-    return params, None
+        raise _Answered(_text(403, "The Twilio signature is missing or does not match."))
+    return params
 
 
 async def _run(route: str, fn, params: dict[str, str]):
-    """`fn(engine, params)` off the event loop: (engine, result, None) or (engine, None,
-    the error response)."""
+    """`fn(engine, params)` off the event loop: (engine, result); else raises the error
+    response (400, 503, 500) to answer with."""
     engine = _engine()
     try:
-        return engine, await run_in_threadpool(fn, engine, params), None
+        return engine, await run_in_threadpool(fn, engine, params)
     except ValueError:
         log.info("twilio %s: 400", route)
-        return engine, None, _text(400, "required Twilio parameters are missing")
+        raise _Answered(_text(400, "required Twilio parameters are missing")) from None
     except Exception as exc:  # noqa: BLE001 - answer without echoing any patient data
         if as_unavailable(exc) is not None:
             log.info("twilio %s: 503", route)
-            return engine, None, _text(503, str(as_unavailable(exc)))
+            raise _Answered(_text(503, str(as_unavailable(exc)))) from None
         log.error("twilio %s: failed (%s)", route, type(exc).__name__)
-        return engine, None, _text(500, "internal error")
+        raise _Answered(_text(500, "internal error")) from None
 
 
 def _xml(twiml: str, engine=None, result: inbound.Received | None = None) -> Response:
@@ -98,25 +121,17 @@ def _xml(twiml: str, engine=None, result: inbound.Received | None = None) -> Res
     return Response(twiml, media_type=XML, background=task)
 
 
-async def sms(request: Request) -> Response:
-    params, refused = await _checked(request, "sms")
-    if refused is not None:
-        return refused
-    engine, result, failed = await _run("sms", inbound.receive_sms, params)
-    if failed is not None:
-        return failed
+@_signed("sms")
+async def sms(request: Request, params: dict[str, str]) -> Response:
+    engine, result = await _run("sms", inbound.receive_sms, params)
     log.info("twilio sms: 200 (%s)", "stored" if result.stored else "repeated")
     # Replies go out through the REST API (stored, with status callbacks), not in the TwiML.
     return _xml(twilio_api.messaging_twiml(), engine, result)
 
 
-async def status(request: Request) -> Response:
-    params, refused = await _checked(request, "status")
-    if refused is not None:
-        return refused
-    _engine_used, _result, failed = await _run("status", outbound.record_status, params)
-    if failed is not None:
-        return failed
+@_signed("status")
+async def status(request: Request, params: dict[str, str]) -> Response:
+    await _run("status", outbound.record_status, params)
     return Response(status_code=204)
 
 
@@ -127,10 +142,8 @@ def _base(request: Request) -> str:
     return str(request.base_url).rstrip("/")
 
 
-async def voice(request: Request) -> Response:
-    params, refused = await _checked(request, "voice")
-    if refused is not None:
-        return refused
+@_signed("voice")
+async def voice(request: Request, params: dict[str, str]) -> Response:
     event = request.query_params.get("event", "")
     here = _base(request) + "/api/twilio/voice"
     cfg = twilio_api.config()
@@ -141,22 +154,16 @@ async def voice(request: Request) -> Response:
                                                                             "answered"):
         return _xml(twilio_api.hangup_twiml())
     if event in ("", "dial"):
-        engine, result, failed = await _run("voice", calls.record_missed_call, params)
-        if failed is not None:
-            return failed
+        engine, result = await _run("voice", calls.record_missed_call, params)
         greeting = await run_in_threadpool(_greeting, engine)
         return _xml(twilio_api.voicemail_twiml(greeting, here + "?event=recorded",
                                                here + "?event=transcript"),
                     engine, result)
     if event == "recorded":
-        engine, _result, failed = await _run("voice", calls.record_voicemail, params)
-        if failed is not None:
-            return failed
+        await _run("voice", calls.record_voicemail, params)
         return _xml(twilio_api.hangup_twiml())
     if event == "transcript":
-        engine, result, failed = await _run("voice", calls.record_transcript, params)
-        if failed is not None:
-            return failed
+        engine, result = await _run("voice", calls.record_transcript, params)
         return _xml(twilio_api.messaging_twiml(), engine, result)
     return _text(404, "unknown voice event")
 

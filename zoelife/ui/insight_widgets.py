@@ -33,11 +33,21 @@ def clinic_today() -> dt.date:
         return settings.clinic_today(session)
 
 
-def data_range() -> tuple[dt.date, dt.date] | None:
+def _or_stop(span: tuple[dt.date, dt.date] | None, empty: str) -> tuple[dt.date, dt.date]:
+    """The span a manager page charts; with nothing to chart, `empty` is shown and the page
+    stops there."""
+    if span is None:
+        st.info(empty)
+        st.stop()
+    return span
+
+
+def data_range(empty: str) -> tuple[dt.date, dt.date]:
+    """The days requests were received in; none yet: `empty`, and the page stops."""
     # Not cached: two index look-ups, and a database that just received its first requests
     # (or the demo) must not keep saying it is empty.
     with reading() as session:
-        return queries.data_range(session)
+        return _or_stop(queries.data_range(session), empty)
 
 
 @st.cache_data(ttl=CACHE_TTL, show_spinner=False)
@@ -93,10 +103,11 @@ def impact_table(window: int, baseline: int, today: dt.date, content_channels, t
                    published.end if published else None)
 
 
-def published_range(today: dt.date) -> tuple[dt.date, dt.date] | None:
+def published_range(today: dt.date, empty: str) -> tuple[dt.date, dt.date]:
+    """The days content was published in; none yet: `empty`, and the page stops."""
     # Not cached: one small aggregate, and content added a moment ago must count.
     with reading() as session:
-        return impact.published_range(session, today)
+        return _or_stop(impact.published_range(session, today), empty)
 
 
 @st.cache_data(ttl=CACHE_TTL, show_spinner=False)

@@ -1,4 +1,5 @@
-"""Widgets shared by the queue, request and new-request pages.
+"""Widgets shared by the queue, request and new-request pages; `flash` and `show_flash` serve
+every page that writes.
 
 `perform` is how every page writes: it runs one action in a write transaction, turns refusals into
 messages and reruns only after the transaction has committed (a rerun raised inside the

@@ -64,6 +64,23 @@ class Gate:
     def open(self) -> bool:
         return not self.missing
 
+    def override(self, override_reason: str, not_ready: str, remedy: str) -> str:
+        """The reason staff gave to schedule with something missing (stripped); refused
+        (`not_ready`: missing ...) when something is missing and no reason was given."""
+        reason = override_reason.strip()
+        if not self.open and not reason:
+            raise CoverageError(not_ready + ": missing " + "; ".join(self.missing)
+                                + ". Give a reason to override, or " + remedy + ".")
+        return reason
+
+    def record_override(self, session: Session, request_id: int, kind: str, reason: str, *,
+                        actor: audit.Actor, now: dt.datetime | None) -> None:
+        """The override on the timeline (`<kind>_override`) and in the audit log."""
+        event(session, request_id, f"{kind}_override", actor=actor, now=now,
+              detail="Missing: " + "; ".join(self.missing) + ". Reason: " + reason)
+        audit.record(session, actor, f"coverage.{kind}_override", "request", request_id,
+                     {"reason": True, "count": len(self.missing)})
+
 
 def spravato_start(session: Session, request_id: int) -> SpravatoStart | None:
     return session.get(SpravatoStart, request_id)
@@ -121,11 +138,8 @@ def schedule_first_spravato(session: Session, request_id: int, *, actor: audit.A
     `read_as` says, in a refusal, why an appointment of another kind was taken for it."""
 
     gate = spravato_gate(session, request_id)
-    reason = override_reason.strip()
-    if not gate.open and not reason:
-        raise CoverageError(read_as + "Not ready for a first Spravato dose: missing "
-                            + "; ".join(gate.missing)
-                            + ". Give a reason to override, or complete them first.")
+    reason = gate.override(override_reason, read_as + "Not ready for a first Spravato dose",
+                           "complete them first")
     version = lifecycle.change_status(
         session, request_id, actor=actor, seen_version=seen_version, to_status="scheduled",
         appointment_at=appointment_at, appointment_kind=appointment_kind, now=now)
@@ -134,10 +148,7 @@ def schedule_first_spravato(session: Session, request_id: int, *, actor: audit.A
             request_id=request_id, updated_at=now_or_utc(now), updated_by=actor.user_id)
         start.override_reason = reason
         session.add(start)
-        event(session, request_id, "spravato_override", actor=actor, now=now,
-              detail="Missing: " + "; ".join(gate.missing) + ". Reason: " + reason)
-        audit.record(session, actor, "coverage.spravato_override", "request", request_id,
-                     {"reason": True, "count": len(gate.missing)})
+        gate.record_override(session, request_id, "spravato", reason, actor=actor, now=now)
     record_first_treatment(session, request_id, "spravato", appointment_at, actor=actor)
     return version
 
@@ -229,20 +240,14 @@ def schedule_first_treatment(session: Session, request_id: int, treatment: str, 
     if treatment == "tms":
         day = appointment_at.astimezone(settings.clinic_zone(session)).date()
         gate = tms_gate(session, request_id, day)
-    reason = override_reason.strip()
-    if not gate.open and not reason:
-        raise CoverageError(read_as + "Not ready for a first TMS session: missing "
-                            + "; ".join(gate.missing)
-                            + ". Give a reason to override, or get the approval first.")
+    reason = gate.override(override_reason, read_as + "Not ready for a first TMS session",
+                           "get the approval first")
     version = lifecycle.change_status(
         session, request_id, actor=actor, seen_version=seen_version, to_status="scheduled",
         appointment_at=appointment_at,
         appointment_kind=appointment_kind or f"{label(treatment)} first session", now=now)
     if not gate.open:
-        event(session, request_id, "tms_override", actor=actor, now=now,
-              detail="Missing: " + "; ".join(gate.missing) + ". Reason: " + reason)
-        audit.record(session, actor, "coverage.tms_override", "request", request_id,
-                     {"reason": True, "count": len(gate.missing)})
+        gate.record_override(session, request_id, "tms", reason, actor=actor, now=now)
     record_first_treatment(session, request_id, treatment, appointment_at, actor=actor)
     return version
 
