@@ -260,7 +260,7 @@ def summary_lines() -> list[str]:
         "medication trials (zoelife/triage/data/examples/trials_round*.jsonl; before-fix figures "
         "in docs/coverage.md):",
         *(f"  {trial_figures(name).line(name.removesuffix('.jsonl'))}" for name in TRIAL_ROUNDS),
-        "  held out of the net's training (tests/triage/data; docs/coverage.md, rounds 10, 11):",
+        "  held out of the net's training (tests/triage/data; docs/coverage.md, rounds 10-12):",
         *(f"  {trial_figures(str(path)).line(path.stem)}" for path in TRIAL_ROUNDS_HELD_OUT),
         "psychotherapy (tests/triage/data/psychotherapy_set.jsonl, written with the extractor, "
         "not blind; docs/coverage.md):",
@@ -306,10 +306,11 @@ def psychotherapy_figures() -> PsychotherapyFigures:
 #: Trial rounds scored like the others but kept out of the net's training: round 10's blind
 #: crisis levels (trials_round10_crisis.jsonl beside it) would make the net raise two more
 #: ordinary hurries to urgent (docs/coverage.md, "Round 10"), so it waits there until the net can
-#: learn it without that. Round 11 has no crisis levels yet (a person reads each message for one
+#: learn it without that. Rounds 11 and 12 have no crisis levels yet (a person reads each message for one
 #: before the net may learn it).
 TRIAL_ROUNDS_HELD_OUT = (Path(__file__).parent / "data" / "trials_round10.jsonl",
-                         Path(__file__).parent / "data" / "trials_round11.jsonl")
+                         Path(__file__).parent / "data" / "trials_round11.jsonl",
+                         Path(__file__).parent / "data" / "trials_round12.jsonl")
 
 
 #: Medication-trial rounds (zoelife/triage/data/examples/trials_round*.jsonl), written by

@@ -150,6 +150,8 @@ TRIAL_FLOORS = {
     "trials_round10.jsonl": {"exact_sets": 139, "dose": 260, "weeks": 236, "response": 200},
     # Held out of the net too: 141/150 blind, on main 7f0d7de, before any fix it prompted.
     "trials_round11.jsonl": {"exact_sets": 141, "dose": 237, "weeks": 238, "response": 195},
+    # Held out too: 147/150 blind, on main 45fb320 (the triage of 7f0d7de), before any fix.
+    "trials_round12.jsonl": {"exact_sets": 147, "dose": 256, "weeks": 262, "response": 218},
 }
 
 
