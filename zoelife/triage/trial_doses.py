@@ -14,12 +14,32 @@ _DOSE_ANY = re.compile(r"(?<![\w.])" + NUMBER + r" ?" + MG + r"(?![a-z])")
 # "me subió la venlafaxina a 225" say the dose it went to.
 # A voicemail's fillers and an article may stand between ("Zoloft uh one fifty", "the sertraline
 # the fifty", "la sertralina la de cien").
-_DOSE_BARE_AFTER = re.compile(r"^\s*(?:xr|xl|er|sr|cr|odt|ir|,)?\s*(?:(?:uh|um|er|the|la|el)\s+){0,2}"
-                              r"(?:(?:de|a|to|hasta)\s+)?" + NUMBER + r"(?!\.?\d)\b(?! ?(?:days?|"
+# Its dose said as what it is: "the Wellbutrin dose is 300", "my trazodone is 150 not 100", "el
+# Zoloft es de 100".
+_DOSE_IS = r"(?:(?:dose\s+)?(?:is|was|es|era)\s+(?:(?:now|only|just|still|like|about|around|ahora|solo)\s+)?)?"
+_DOSE_BARE_AFTER = re.compile(r"^\s*(?:xr|xl|er|sr|cr|odt|ir|,)?\s*(?:(?:uh|um|er|the|la|el)\s+){0,2}" + _DOSE_IS +
+                              r"(?:(?:de|a|to|hasta)\s+)?" + NUMBER + r"(?!\.?\d)\b(?! ?(?:of\b|dollars|bucks|(?:a|to|or|o|-) ?\d+ ?(?:days?|weeks?|months?|"
+                              r"years?|dias?|semanas?|mes(?:es)?|anos?)|days?|"
                               r"weeks?|wks?|months?|mos?|years?|yrs?|dias?|semanas?|sem|mes(?:es)?|"
                               r"anos?|%|am|pm|yo|times|veces|sessions?|sesiones|infusions?|/))")
 
-_DOSE_BEFORE = re.compile(r"(\d+(?:\.\d+)?) ?" + MG + r" (?:of |de )?(?:la |el )?$")
+# A dose said before the drug: "20 mg Lexapro", "150 mg of my Wellbutrin", "I was on 20 of the
+# Lexapro", "37.5 of Effexor", "the 150 dose of Wellbutrin", "two 150s of the bupropion" (300),
+# "tomaba 50 de sertralina", "100 mg de la sertralina". A number without mg needs "of", "de"
+# after it and no possessive ("took 30 of my Xanax" counts pills); one said as a word ("one of
+# the Zoloft", "una de sertralina") is a pill, not a dose.
+_ARTICLE = r"(?:(?:the|la|el|las|los|a|o)\s+)?"
+_POSSESSIVE = r"(?:(?:my|his|her|their|mi|mis|su|sus|meu|minha)\s+)?"
+_DOSE_BEFORE = re.compile(r"(\d+(?:\.\d+)?) ?(?:" + MG + r" (?:(?:of|de|del|do|da)\s+)?" + _ARTICLE + _POSSESSIVE +
+                          r"|(?:(?:dose|tablets?|tabs?|pills?|capsules?|dosis|pastillas?|comprimidos?|tabletas?)\s+)?"
+                          r"(?:of|de|del|do|da)\s+" + _ARTICLE + r")$")
+_PILL_COUNT_BEFORE = re.compile(r"\b(?:one|uno|una|um|uma) (?:of|de|del|do|da) " + _ARTICLE + r"$")
+
+# "upped my Trintellix from 10 to 20", "me subió la sertralina de 50 a 100": the dose it went to;
+# not "de 2 a 3 meses", "from 9 to 5" o'clock.
+_FROM_TO = re.compile(r"\b(?:from|de) \d+(?:\.\d+)? ?(?:" + MG + r" )?(?:to|a|hasta) (\d+(?:\.\d+)?)\b"
+                      r"(?! ?(?:" + MG + r"\b)?\s?(?:days?|weeks?|months?|years?|dias?|semanas?|mes(?:es)?|anos?|"
+                      r"hours?|horas?|times|veces|am|pm|oclock|de la|in the|%))")
 
 # How many times a day a dose is taken: the daily dose is what a payer asks for ("pregabalin
 # 150 bid" is 300 mg a day, "buspirona 10 mg dos veces al día" 20).
@@ -62,9 +82,12 @@ def dose_said(scope: str, before: str) -> float | None:
         times = next(int(k[1:]) for k, v in m.groupdict().items() if k.startswith("x") and v)
         found.append(float(m.group(1)) * times)
     found += [float(x) for x in _RAISED_TO.findall(digits) if _plausible(float(x))]
+    found += [float(x) for x in _FROM_TO.findall(digits, 0, 40) if _plausible(float(x))]
     if bare and _plausible(float(bare.group(1))):
         found.append(float(bare.group(1)))
     if not found:
         m = _DOSE_BEFORE.search(in_digits(before))
-        return float(m.group(1)) if m else None
+        if m is None or not _plausible(float(m.group(1))) or _PILL_COUNT_BEFORE.search(before):
+            return None
+        return float(m.group(1))
     return max(found)

@@ -5,6 +5,7 @@ said the English way. Used by `trial_doses`, `trial_durations` and `psychotherap
 from __future__ import annotations
 
 import re
+from functools import cache
 
 from zoelife.triage.dose_words import hundreds_said_short
 
@@ -46,12 +47,56 @@ def _other_script_units(text: str) -> str:
     return text
 
 
+# Lengths of time in the other languages read by meaning, from each file's own number and unit
+# words (data/languages/<code>.toml, [context.numbers], and [context.units] in months), said the
+# English way: Tagalog "tatlong buwan" is "3 months", Vietnamese "3 tháng" (folded "3 thang")
+# "3 months", Haitian Creole "6 semèn" "6 weeks" and "de mwa" "2 months". A language's numbers
+# only with its own units; languages whose units are written in Latin letters (Russian and
+# Chinese are read above). Not two ordinary English words ("set an" is no Haitian "seven years").
+_UNIT_NAMES = ((0.1, "days"), (0.5, "weeks"), (6.0, "months"), (float("inf"), "years"))
+
+
+@cache
+def _language_lengths() -> tuple[tuple[re.Pattern[str], dict[str, float], dict[str, str]], ...]:
+    from zoelife.triage.languages import LANGUAGES
+
+    found = []
+    for language in LANGUAGES.values():
+        numbers = {k: float(v) for k, v in language.context.get("numbers", {}).items()}
+        units = {k: next(name for upto, name in _UNIT_NAMES if float(v) < upto)
+                 for k, v in language.context.get("units", {}).items()}
+        if language.by_character or not units or not all(u.isascii() for u in units):
+            continue
+        number = "|".join([r"\d+(?:\.\d+)?", *(re.escape(n) for n in sorted(numbers, key=len, reverse=True))])
+        unit = "|".join(re.escape(u) for u in sorted(units, key=len, reverse=True))
+        found.append((re.compile(r"(?<![\w.])(" + number + r") (" + unit + r")\b"), numbers, units))
+    return tuple(found)
+
+
+def _english(word: str) -> bool:
+    from . import lexicon as simplemma  # read in place (lexicon.py)
+
+    return simplemma.is_known(word, lang=("en",))
+
+
+def _language_units(text: str) -> str:
+    for pattern, numbers, units in _language_lengths():
+        def said(m: re.Match[str], numbers=numbers, units=units) -> str:
+            amount, unit = m.group(1), m.group(2)
+            if amount in numbers and _english(amount) and _english(unit):
+                return m.group(0)
+            return (f"{numbers[amount]:g}" if amount in numbers else amount) + " " + units[unit]
+
+        text = pattern.sub(said, text)
+    return text
+
+
 def in_digits(text: str) -> str:
     """Numbers written in words as digits, in both languages, lengths unchanged where possible
     (only the dose and duration windows are read from this copy)."""
     from text_to_num import alpha2digit
 
-    text = _other_script_units(text)
+    text = _language_units(_other_script_units(text))
     # "2 25 mg tablets" (50), counted in digits as written; "two twenty mg tablets" is read below
     # as words, the strength alone.
     text = TABLETS[2][0].sub(TABLETS[2][1], text)
@@ -84,7 +129,9 @@ TABLETS = (
                 r"(?:(?:tablet|tab|pill|comprimido|pastilla|tableta|capsula)s? (?:of |de )?)?(\d+(?:\.\d+)?) ?mg"
                 r"(?: (?:tablet|tab|pill|comprimido|pastilla|tableta)s?\b)?"),
      lambda m: _mg(float(m.group(1)) / 2)),
-    (re.compile(r"\b([2-4]) (\d{2,4})s\b"), lambda m: _mg(int(m.group(1)) * int(m.group(2)))),
+    # The count in words too: "two 150s of the bupropion".
+    (re.compile(r"\b([2-4]|two|three|four) (\d{2,4})s\b"),
+     lambda m: _mg(int(SMALL.get(m.group(1), m.group(1))) * int(m.group(2)))),
     (re.compile(r"\b([2-4]) (\d+(?:\.\d+)?) ?mg (?:tablets|tabs|pills|capsules|caps|comprimidos|pastillas|tabletas)\b"),
      lambda m: _mg(int(m.group(1)) * float(m.group(2)))),
 )

@@ -1,0 +1,88 @@
+"""Medication trials said in other ways, each kind met by method and tried on sentences written
+for these tests (never a labelled round's own), with near misses that must stay as they are:
+a dose said before the drug, lengths of time in the other languages' own words (from their
+language files), names a voicemail transcript heard as ordinary words."""
+
+from __future__ import annotations
+
+import pytest
+
+from zoelife.triage.trials import extract_trials
+
+
+def trials(text: str) -> dict[str, dict]:
+    return {t.drug: t.as_json() for t in extract_trials(text)}
+
+
+def doses(text: str) -> dict[str, float | None]:
+    return {drug: t["dose_mg"] for drug, t in trials(text).items()}
+
+
+def weeks(text: str) -> dict[str, int | None]:
+    return {drug: t["weeks"] for drug, t in trials(text).items()}
+
+
+# A dose said before the drug: a number and "of"/"de" with or without mg, tablets counted.
+@pytest.mark.parametrize(("text", "wanted"), [
+    ("I was on 40 of the Celexa for about a year and it did nothing.", {"citalopram": 40}),
+    ("Currently taking 12.5 of Zoloft, just started.", {"sertraline": 12.5}),
+    ("They had me on three 100s of the Seroquel at night, way too sedating.", {"quetiapine": 300}),
+    ("She takes two 150s of the Effexor every morning.", {"venlafaxine": 300}),
+    ("I take 15 of remeron and 0.5 of klonopin at bedtime.", {"mirtazapine": 15, "clonazepam": 0.5}),
+    ("the 300 dose of lithium made my hands shake", {"lithium": 300}),
+    ("Tomaba 75 de venlafaxina y me daba náuseas.", {"venlafaxine": 75}),
+    ("Estoy con 20 mg de la paroxetina desde hace un año.", {"paroxetine": 20}),
+    ("Tomei 50 mg da sertralina por dois meses.", {"sertraline": 50}),
+])
+def test_dose_said_before_the_drug(text: str, wanted: dict) -> None:
+    assert doses(text) == wanted
+
+
+@pytest.mark.parametrize(("text", "wanted"), [
+    # The dose it went to, from one to the other; what it is now.
+    ("My psychiatrist moved my Lexapro from 10 to 15 last month.", {"escitalopram": 15}),
+    ("El médico me subió el Zoloft de 50 a 150 en enero.", {"sertraline": 150}),
+    ("Honestly my Abilify dose is 5, nothing more.", {"aripiprazole": 5}),
+    ("The bupropion is 450 now and I still feel flat.", {"bupropion": 450}),
+])
+def test_dose_said_as_it_is_or_moved_to(text: str, wanted: dict) -> None:
+    assert doses(text) == wanted
+
+
+@pytest.mark.parametrize(("text", "wanted"), [
+    # Pills counted, not a dose: a count said as a word, a possessive ("took 20 of my Ativan").
+    ("I only ever took one of the Xanax my friend gave me.", {"alprazolam": None}),
+    ("Last week I took 20 of my Ativan at once.", {"lorazepam": None}),
+    # A length of time, an hour, a price and an order are no dose.
+    ("Tomé sertralina de 2 a 4 meses, no recuerdo bien.", {"sertraline": None}),
+    ("I took Paxil from 9 to 5 pm shifts, no idea why I said that.", {"paroxetine": None}),
+    ("The Zoloft was 2 years ago.", {"sertraline": None}),
+    ("Trintellix is 400 dollars a month without insurance.", {"vortioxetine": None}),
+    ("Wellbutrin was 1 of the first things they tried.", {"bupropion": None}),
+])
+def test_numbers_before_or_after_that_are_no_dose(text: str, wanted: dict) -> None:
+    assert doses(text) == wanted
+
+
+# Lengths of time in Tagalog, Vietnamese and Haitian Creole (and German, French), read from the
+# number and unit words of their language files.
+@pytest.mark.parametrize(("text", "wanted"), [
+    ("Uminom ako ng Zoloft 100 mg nang dalawang buwan pero walang nagbago.", {"sertraline": 9}),
+    ("Nag-Lexapro ako ng isang taon, tapos tumigil ako.", {"escitalopram": 52}),
+    ("Tatlong linggo lang akong uminom ng Prozac kasi nahilo ako.", {"fluoxetine": 3}),
+    ("Tôi uống Zoloft 50 mg được 4 tháng nhưng không đỡ.", {"sertraline": 17}),
+    ("Mẹ tôi... à không, tôi uống Lexapro hai năm rồi.", {"escitalopram": 104}),
+    ("Mwen te pran Lexapro 10 mg pandan twa mwa, li pa t ede m.", {"escitalopram": 13}),
+    ("Mwen sou Wellbutrin depi 8 semèn.", {"bupropion": 8}),
+    ("Ich nehme Sertralin 100 mg seit vier Monaten.", {"sertraline": 17}),
+    ("J'ai pris de la fluoxétine pendant trois semaines.", {"fluoxetine": 3}),
+])
+def test_lengths_of_time_in_other_languages(text: str, wanted: dict) -> None:
+    assert weeks(text) == wanted
+
+
+def test_english_words_that_are_another_languages_length_stay_words() -> None:
+    # Haitian "set" (seven) and "an" (year) are English words together: no seven years.
+    assert weeks("I set an alarm for my Zoloft 50 mg every morning.") == {"sertraline": None}
+    # An age is still no length ("taong gulang" is years old; "30 ans" after "de" an age).
+    assert weeks("Ako ay 40 taong gulang at umiinom ng Zoloft 50 mg.") == {"sertraline": None}
