@@ -86,3 +86,36 @@ def test_english_words_that_are_another_languages_length_stay_words() -> None:
     assert weeks("I set an alarm for my Zoloft 50 mg every morning.") == {"sertraline": None}
     # An age is still no length ("taong gulang" is years old; "30 ans" after "de" an age).
     assert weeks("Ako ay 40 taong gulang at umiinom ng Zoloft 50 mg.") == {"sertraline": None}
+
+
+def drugs(text: str) -> list[str]:
+    return [t.drug for t in extract_trials(text)]
+
+
+# Names a voicemail transcript heard as ordinary words or a person's name, read by sound (Metaphone
+# with "th" within as "t", a last "-ing" as "-ine", a name's last sound left unheard in a list).
+@pytest.mark.parametrize(("text", "wanted"), [
+    ("Tried Paxil and Remmer, none helped.", ["paroxetine", "mirtazapine"]),
+    ("Tomé Lexapro y Ramiro, ninguno me sirvió.", ["escitalopram", "mirtazapine"]),
+    ("my mom takes the mertha zapping thirty at bedtime", ["mirtazapine"]),
+    ("I'm on Prozac and the mirta zapping 15 at night.", ["fluoxetine", "mirtazapine"]),
+    ("Lexapro, Buspa and Wellbutrin, nothing worked.", ["escitalopram", "buspirone", "bupropion"]),
+])
+def test_names_heard_by_sound(text: str, wanted: list[str]) -> None:
+    assert drugs(text) == wanted
+
+
+@pytest.mark.parametrize(("text", "wanted"), [
+    # A person's name beside a drug that the list does not go on after, or not in a list at all.
+    ("I tried Zoloft and Ramiro said to ask you about TMS.", ["sertraline"]),
+    ("My son Ramiro tried Zoloft last year.", ["sertraline"]),
+    ("Lexapro and Sandra and none of us liked it.", ["escitalopram"]),
+    ("Zoloft, Mariah, and me are all on the same plan.", ["sertraline"]),
+    # An ordinary word clipped like a name (Spanish "remero", rower) stays a word.
+    ("Lexapro, remero, Zoloft, none of them did anything.", ["escitalopram", "sertraline"]),
+    # "the" is no "t": "the earliest" sounds like no name; "prn" is no Parnate.
+    ("I'm on Zoloft. I can do any day next week, I'd like the earliest one available.", ["sertraline"]),
+    ("Currently on hydroxyzine prn and propranolol for performance anxiety.", []),
+])
+def test_names_and_words_that_stay_words(text: str, wanted: list[str]) -> None:
+    assert drugs(text) == wanted

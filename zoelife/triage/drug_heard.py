@@ -48,6 +48,13 @@ SOUNDS_SAME_BLIND_AT = 85
 # a dose and this close as written: "trial for" is no Trilafon, "loratadine 10 mg" no Latuda.
 SOUNDS_SWAPPED_PLAIN_AT = 75
 SOUNDS_MIN_CODE = 4
+# A name's last sound left unheard ("Ramiro" RMR for Remeron RMRN) only for one word that is no
+# ordinary word, standing in a list of drugs: right after one, and the list going on or ending
+# after it ("Wellbutrin and Ramiro and none of them worked"); never "Zoloft and Ramiro said".
+SOUNDS_CLIPPED_MIN_CODE = 3
+# ... and a word of five letters or more: "hydroxyzine prn and" is no Parnate.
+SOUNDS_CLIPPED_MIN_LETTERS = 5
+_LIST_GOES_ON = re.compile(r"^\s*(?:[,;.)/]|(?:and|or|y|o|e|plus|none|neither|ninguno|nada)\b|$)")
 
 _FILLERS = r"(?:(?:the|a|an|some|el|la|uh|um|er|ah|like|lets see|i think|and|or|y|o)\W+){0,3}"
 
@@ -111,13 +118,18 @@ _VOICED = str.maketrans("BDGVZ", "PTKFS")
 
 
 def sound_code(word: str) -> str:
-    """Metaphone code with a first vowel as "A" and voiced consonants as voiceless."""
+    """Metaphone code with a first vowel as "A", voiced consonants as voiceless, "th" within as "t"
+    and a last "-ing" as "-in(e)" ("zapping" for "-zapine", "trailing" for "-traline")."""
     import jellyfish
 
     code = jellyfish.metaphone(word)
     if code[:1] in ("E", "I", "O", "U"):
         code = "A" + code[1:]
-    return code.translate(_VOICED)
+    if word.endswith("ing") and code.endswith("NK"):
+        code = code[:-1]
+    # "th" (Metaphone "0") after the first sound as a transcript hears "t" ("mirtha" for "mirta");
+    # first, it is "the", "that" ("the earliest" is no name).
+    return (code[:1] + code[1:].replace("0", "T")).translate(_VOICED)
 
 
 @cache
@@ -126,13 +138,19 @@ def _name_codes() -> dict[str, str]:
 
 
 @cache
-def sounds_like_name(joined: str, dose_next: bool = False) -> str | None:
+def sounds_like_name(joined: str, dose_next: bool = False, in_list: bool = False) -> str | None:
     """The name whose Metaphone code `joined` (words run together) has, or None; with
-    `dose_next`, one sound swapped for another too."""
+    `dose_next`, one sound swapped for another too; with `in_list`, a name's last sound left
+    unheard too."""
     from jellyfish import levenshtein_distance
     from rapidfuzz import fuzz
 
     code = sound_code(joined)
+    if in_list and len(code) >= SOUNDS_CLIPPED_MIN_CODE:
+        clipped = sorted((-fuzz.ratio(joined, name), name) for name, other in _name_codes().items()
+                         if len(other) == len(code) + 1 and other.startswith(code))
+        if clipped and -clipped[0][0] >= SOUNDS_PLAIN_AT:
+            return clipped[0][1]
     if len(code) < SOUNDS_MIN_CODE:
         return None
     # Exact codes first, then one sound off, only after the first and in a code of five or more
@@ -232,7 +250,10 @@ def _sounded_names(f: Folded, words: list[re.Match[str]], taken: list[bool],
                     or (any(e <= start < e + 120 for s, e, _ in found)
                         and bool(_SEQUENCE_BEFORE.search(folded[max(0, start - 40):start])))):
                 continue
-            name = sounds_like_name("".join(w.group(0) for w in run), dose_next or number_next)
+            in_list = (n == 1 and len(run[0].group(0)) >= SOUNDS_CLIPPED_MIN_LETTERS
+                       and not is_ordinary_word(run[0].group(0)) and bool(_LIST_GOES_ON.match(folded[end:]))
+                       and any(_LIST_AFTER_DRUG.match(folded[e:start]) for s, e, _ in found if e <= start))
+            name = sounds_like_name("".join(w.group(0) for w in run), dose_next or number_next, in_list)
             if name:
                 found.append((start, end, drug_names()[name]))
                 taken[start:end] = [True] * (end - start)
