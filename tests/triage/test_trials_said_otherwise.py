@@ -119,3 +119,30 @@ def test_names_heard_by_sound(text: str, wanted: list[str]) -> None:
 ])
 def test_names_and_words_that_stay_words(text: str, wanted: list[str]) -> None:
     assert drugs(text) == wanted
+
+
+def responses(text: str) -> dict[str, str | None]:
+    return {drug: t["response"] for drug, t in trials(text).items()}
+
+
+# How a trial went in the other languages' words (their files' [trial_responses]).
+@pytest.mark.parametrize(("text", "wanted"), [
+    ("J'ai pris du Zoloft 100 mg pendant quatre mois, sans aucun résultat.", {"sertraline": "no_response"}),
+    ("Le Seroplex m'a un peu aidée, mais pas assez.", {"escitalopram": "partial"}),
+    ("Échecs : Deroxat 20 mg, Effexor 150 mg.", {"paroxetine": "no_response", "venlafaxine": "no_response"}),
+    ("Ich habe Sertralin 100 mg genommen, leider ohne Wirkung.", {"sertraline": "no_response"}),
+    ("Escitalopram hilft mir ein bisschen, aber nicht genug.", {"escitalopram": "partial"}),
+    ("Tomei sertralina 50 mg por três meses, sem nenhuma melhora.", {"sertraline": "no_response"}),
+    ("O escitalopram melhorou um pouco o meu humor.", {"escitalopram": "partial"}),
+    ("Ho preso sertralina per sei mesi, nessun miglioramento.", {"sertraline": "no_response"}),
+    ("Uminom ako ng Zoloft pero hindi tumalab.", {"sertraline": "no_response"}),
+    ("Mwen te pran Prozac 20 mg, li pa t fe anyen pou mwen.", {"fluoxetine": "no_response"}),
+    ("Tôi uống Lexapro 10 mg nhưng không cải thiện.", {"escitalopram": "no_response"}),
+])
+def test_responses_in_other_languages(text: str, wanted: dict) -> None:
+    assert responses(text) == wanted
+
+
+def test_english_words_are_no_other_languages_response() -> None:
+    # Vietnamese "đỡ ít" (a little better) unaccented is English "do it".
+    assert responses("I'm on Abilify 5 mg and I want to know if I can still do it.") == {"aripiprazole": None}

@@ -4,6 +4,9 @@ said of one drug or once for a list ("none of them helped"). Used by `trials`.""
 from __future__ import annotations
 
 import re
+from functools import cache
+
+from ._text import compile_phrases
 
 # Several drugs answered at once: "none of them helped", "ninguna me sirvió", "both made me numb".
 ALL_OF_THEM = re.compile(r"\b(?:none of (?:them|these|those)|none (?:with|helped|worked|did|made)|neither|"
@@ -115,9 +118,23 @@ _RESPONSE_OTHER_SCRIPTS = (
 )
 
 
+@cache
+def _language_responses() -> dict[str, re.Pattern[str]]:
+    """The other languages' words for how a trial went (data/languages/<code>.toml,
+    [trial_responses]), one pattern for each response."""
+    from zoelife.triage.languages import LANGUAGES
+
+    words: dict[str, list[str]] = {}
+    for language in LANGUAGES.values():
+        for name, phrases in language.trial_responses.items():
+            words.setdefault(name, []).extend(phrases)
+    return {name: compile_phrases(phrases) for name, phrases in words.items()}
+
+
 def response_said(text: str) -> str | None:
+    others = _language_responses()
     for name, pattern in _RESPONSE_WORDS:
-        if pattern.search(text):
+        if pattern.search(text) or (name in others and others[name].search(text)):
             return name
     if not text.isascii():
         for name, pattern in _RESPONSE_OTHER_SCRIPTS:
