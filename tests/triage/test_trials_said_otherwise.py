@@ -146,3 +146,13 @@ def test_responses_in_other_languages(text: str, wanted: dict) -> None:
 def test_english_words_are_no_other_languages_response() -> None:
     # Vietnamese "đỡ ít" (a little better) unaccented is English "do it".
     assert responses("I'm on Abilify 5 mg and I want to know if I can still do it.") == {"aripiprazole": None}
+
+
+# A decimal comma after a naught with no mg after it ("Rivotril 0,5"): a dose; a list is not.
+@pytest.mark.parametrize(("text", "wanted"), [
+    ("Tomo Valium 0,5 antes de dormir desde hace un mes.", {"diazepam": 0.5}),
+    ("Uso alprazolam 0,25 quando tenho crise.", {"alprazolam": 0.25}),
+    ("Zoloft 50, Klonopin 0,5 at night.", {"sertraline": 50, "clonazepam": 0.5}),
+])
+def test_a_decimal_comma_without_mg(text: str, wanted: dict) -> None:
+    assert doses(text) == wanted

@@ -115,6 +115,9 @@ def in_digits(text: str) -> str:
     text = re.sub(r"\bpoint (?:(\d)|(one|two|three|four|five|six|seven|eight|nine)\b)",
                   lambda m: "." + (m.group(1) or str(SMALL[m.group(2)])), text)
     text = re.sub(r"(\d),(\d+ ?" + MG + r")", r"\1.\2", text)
+    # A decimal comma after a naught needs no mg ("Rivotril 0,5 por la noche"): "0,5" is no list
+    # nor thousands.
+    text = re.sub(r"(?<![\d.,])0,(\d{1,3})(?![\d,])", r"0.\1", text)
     return _tablets(text)
 
 
