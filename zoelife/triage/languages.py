@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib import resources
 
 from ._text import load_toml
@@ -42,6 +42,13 @@ class Language:
     # Written without spaces between words (Chinese): every Han character is a word of its own,
     # and an entry is the run of its characters ("想死" is "想" + "死").
     by_character: bool = False
+    # How a medication trial went in its words ([trial_responses]: side_effects, no_response,
+    # partial, worked), read by `trial_responses` beside the English and Spanish words.
+    trial_responses: dict[str, tuple[str, ...]] = field(default_factory=dict)
+
+
+# A trial's responses, in the order they are tried (trial_responses.py): side effects first.
+TRIAL_RESPONSES = ("side_effects", "no_response", "partial", "worked")
 
 
 def load_languages(folder=None) -> dict[str, Language]:
@@ -72,6 +79,10 @@ def load_languages(folder=None) -> dict[str, Language]:
                 if missing:
                     raise ValueError(f"{where}: a rule needs undeclared fields {sorted(missing)}")
         _check_placeholders(where, spec)
+        responses = spec.get("trial_responses", {})
+        if set(responses) - set(TRIAL_RESPONSES):
+            raise ValueError(f"{where}: [trial_responses] names {sorted(set(responses) - set(TRIAL_RESPONSES))}; "
+                             f"a trial's response is one of {list(TRIAL_RESPONSES)}")
         lemmatise = head.get("lemmatiser", "none") == "simplemma"
         if lemmatise and _SIMPLEMMA is not None and code not in _SIMPLEMMA:
             raise ValueError(f"{where}: simplemma has no dictionary for {code!r}")
@@ -84,7 +95,8 @@ def load_languages(folder=None) -> dict[str, Language]:
             {name: tuple(entries) for name, entries in fields.items()},
             tuple(spec.get("rule", ())), elision, spec.get("context", {}),
             tuple(spec.get("idioms", {}).get("patterns", ())), tuple(head.get("variants", ())),
-            head.get("script", "latin") == "any", head.get("words", "spaced") == "characters")
+            head.get("script", "latin") == "any", head.get("words", "spaced") == "characters",
+            {name: tuple(words) for name, words in responses.items()})
     return found
 
 

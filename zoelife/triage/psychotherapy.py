@@ -77,7 +77,7 @@ def _config():
 
 
 def _digits(text: str) -> str:
-    from zoelife.triage.trials import _digits as digits  # numbers in words, both languages
+    from zoelife.triage.trial_numbers import in_digits as digits  # numbers in words, both languages
 
     return digits(text)
 
