@@ -116,6 +116,11 @@ def test_names_heard_by_sound(text: str, wanted: list[str]) -> None:
     # "the" is no "t": "the earliest" sounds like no name; "prn" is no Parnate.
     ("I'm on Zoloft. I can do any day next week, I'd like the earliest one available.", ["sertraline"]),
     ("Currently on hydroxyzine prn and propranolol for performance anxiety.", []),
+    # A negation said of the drug just named is its response, never a name heard by sound
+    # ("isnt doing" sounds like Asendin once "-ing" is read as "-ine").
+    ("on celexa 20 and the celexa isnt doing anything", ["citalopram"]),
+    ("the zoloft wasnt doing much so they upped it", ["sertraline"]),
+    ("prozac 20, it isnt doing a thing, also trazodone 50", ["fluoxetine", "trazodone"]),
 ])
 def test_names_and_words_that_stay_words(text: str, wanted: list[str]) -> None:
     assert drugs(text) == wanted

@@ -113,6 +113,11 @@ _TWO_DIGITS_NEXT = re.compile(r"^\W{0,3}" + _RELEASE + r"(?!(?:19|20)\d\d\b)\d{2
 # Words that never begin a name heard: a possessive ("flexible on my days off" is no Mydayis;
 # "on my Zoloft" names the drug after it) and "on", which says a drug follows ("on a bill if I").
 _POSSESSIVES = frozenset("on my your his her our their mi tu su mis tus sus".split())
+# A negation said of the drug just named ("the lexapro isnt doing anything", "wasnt helping"): the
+# response, never syllables of a name, whatever the words joined sound like ("isnt doing" and
+# Asendin once "-ing" is read as "-ine").
+_NEGATIONS = frozenset("not no isnt wasnt doesnt didnt dont hasnt havent hadnt aint cant wont "
+                       "wouldnt couldnt arent werent never nunca".split())
 
 _VOICED = str.maketrans("BDGVZ", "PTKFS")
 
@@ -236,6 +241,7 @@ def _sounded_names(f: Folded, words: list[re.Match[str]], taken: list[bool],
                         and not (_NUMBER_DOSE_NEXT.match(folded[end:]) and len(run[0].group(0)) >= 6)
                         and not _told_in_order(folded, start, end, run[0].group(0), found))
                     or run[0].group(0) in _POSSESSIVES or _abbreviation(f, run)
+                    or any(w.group(0) in _NEGATIONS for w in run)
                     or all(w.group(0) in _FUNCTION_WORDS for w in run)):
                 continue
             # A one-letter first word ("a bill if I") only before a dose or, after a word for
