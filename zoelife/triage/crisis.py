@@ -38,6 +38,7 @@ from .informational import (
     mentioned,
     procedure,
     topic_of_a_publication,
+    workplace,
 )
 from .language import reads_as_english_or_spanish, short_words_of
 from .languages import LANGUAGES
@@ -167,6 +168,7 @@ def find_crisis_spans(folded: Folded, language: str, reads: tuple[str, ...] = ()
                     or (whole.role and asked_by_a_professional(f, fs, fe, s, e))
                     or (not whole.veto and procedure(f, fs, fe, s, e))
                     or (not whole.veto and topic_of_a_publication(f, fs, fe, s, e))
+                    or workplace(f, fs, fe, s, e)
                     or informational(f, fs, fe, s, e, whole.veto)):
                 out_cat, out_level = "informational", "review"
             elif whole.losses.overlaps(fs, fe) and (

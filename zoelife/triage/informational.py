@@ -159,6 +159,48 @@ def topic_of_a_publication(f: str, start: int, end: int, s: int, e: int) -> bool
         or OWN_NOW.search(f, s, e) or _OWN_RISK.search(f, s, e) or HIST_RECENT.search(f, s, e))
 
 
+# A term that names a service, a line or a workplace (round 16): "I work on a suicide crisis
+# line", "volunteer at a suicide prevention center", "trabajo en una línea de prevención del
+# suicidio". The term is a modifier of the service noun right after it (or, in Spanish, the
+# service noun comes before it).
+_SERVICE_AFTER = re.compile(
+    r"\W{0,3}(?:prevention\s+|awareness\s+|support\s+)?(?:crisis\s+)?(?:hot\s?line|help\s?line|"
+    r"life\s?line|text\s?line|chat\s?line|crisis line|line|center|centre|team|services?|"
+    r"organi[sz]ation|nonprofit|non profit|charity|foundation|coalition|network|program|programme)"
+    r"s?\b")
+_SERVICE_BEFORE = re.compile(
+    r"\b(?:linea|lineas|centro|centros|servicio|servicios|organizacion|fundacion|programa|equipo)"
+    r"\s+(?:\w+\s+){0,3}?(?:del?|contra el|sobre el)\s+$")
+# The writer works or volunteers there.
+_WORKS_THERE = re.compile(
+    r"\b(?:i|ive|im|i am|i have|we|weve)\s+(?:\w+\s+){0,2}?(?:work|worked|working|works|volunteer|"
+    r"volunteered|volunteering|staff|staffed|intern|interned|interning|answer|answered|answering|"
+    r"take calls|took calls|taking calls|employed)\b|\bmy (?:job|shift|shifts|work|coworkers|"
+    r"colleagues|employer)\b|\b(?:trabajo|trabajaba|trabaje|colaboro|colaboraba|"
+    r"soy voluntari[oa]|era voluntari[oa])\b")
+# The writer denies it of themself, in so many words: "I'm not suicidal myself".
+_DENIES_SELF = re.compile(
+    r"\b(?:i|im|i am)\s+(?:\w+\s+)?(?:not|never|am not)\s+(?:\w+\s+)?suicidal\b"
+    r"|\bno (?:soy|estoy) suicida\b|\bno tengo (?:ideas|pensamientos) suicidas\b")
+# ... and then reaching a line is what a person in crisis does: kept urgent.
+_REACHED_A_LINE = re.compile(
+    r"\b(?:called|call|calling|texted|text|texting|reached out|contacted|llame|llamo|llamar)\b")
+
+
+def workplace(f: str, start: int, end: int, s: int, e: int) -> bool:
+    """The term names a service or a line the writer works or volunteers for ("I work on a
+    suicide crisis line"), or a service named in a message where the writer denies being
+    suicidal, without reaching out to it or a recent word ("... I'm not suicidal myself")."""
+    if not (_SERVICE_AFTER.match(f, end) or _SERVICE_BEFORE.search(f, max(s, start - 60), start)):
+        return False
+    if FIRST_PERSON.search(f, start, end):
+        return False
+    if _WORKS_THERE.search(f, s, e):
+        return True
+    return bool(_DENIES_SELF.search(f)) and not (_REACHED_A_LINE.search(f, s, e)
+                                                 or HIST_RECENT.search(f, s, e))
+
+
 def mentioned(f: str, start: int, end: int, s: int) -> bool:
     """The term is named, not used: "what 'unaliving' means", "the word suicidal"."""
     before = f[max(s, start - 40):start]
