@@ -221,3 +221,14 @@ def is_third_party(f: str, fs: int, fe: int, s: int, e: int) -> bool:
     if _REFLEXIVE_3.search(f, fs, fe):
         return True
     return bool(_THIRD.search(f, s, e)) and not FIRST_PERSON.search(f, s, e)
+
+
+def asked_in_language(f: str, start: int, end: int, s: int, e: int, ctx) -> bool:
+    """``asked_by_a_professional`` in a read language's own words (round 16: "sou enfermeira ...
+    qual é o protocolo de vocês quando um paciente relata ideação suicida"): the sentence asks
+    how the clinic handles risk, and says neither the writer's own experience nor anything
+    recent."""
+    return bool(ctx.info_process.search(f, s, e)) and not (
+        FIRST_PERSON.search(f, start, end) or OWN_NOW.search(f, s, e)
+        or _OWN_RISK.search(f, s, e) or ctx.hist_recent.search(f, s, e)
+        or (ctx.info_own is not None and ctx.info_own.search(f, s, e)))
