@@ -41,7 +41,6 @@ from .informational import (
     topic_of_a_publication,
     workplace,
 )
-
 from .language import reads_as_english_or_spanish, short_words_of
 from .languages import LANGUAGES
 from .treatments import PROFESSIONAL_ASKER, professional_inquiry
