@@ -85,6 +85,8 @@ def test_shorthand_denials_and_dates(text: str, expected: str) -> None:
         "I texted the suicide crisis line yesterday. I'm not suicidal now, but I was scared.",
         "I work at a suicide hotline and honestly I've been thinking about killing myself too.",
         "I work on a suicide crisis line and I'm suicidal myself lately.",
+        "I can't work anymore, all I think about is suicide, hotline numbers don't help.",
+        "I work nights and I keep thinking about the suicide hotline number.",
     ]),
 ))
 def test_a_service_named_by_the_term(text: str, expected: str) -> None:
