@@ -33,11 +33,13 @@ from .informational import (
     PROFESSIONAL,
     WRITER,
     asked_by_a_professional,
+    asked_in_language,
     informational,
     is_third_party,
     mentioned,
     procedure,
     topic_of_a_publication,
+    workplace,
 )
 from .language import reads_as_english_or_spanish, short_words_of
 from .languages import LANGUAGES
@@ -167,6 +169,9 @@ def find_crisis_spans(folded: Folded, language: str, reads: tuple[str, ...] = ()
                     or (whole.role and asked_by_a_professional(f, fs, fe, s, e))
                     or (not whole.veto and procedure(f, fs, fe, s, e))
                     or (not whole.veto and topic_of_a_publication(f, fs, fe, s, e))
+                    or workplace(f, fs, fe, s, e)
+                    or (ctx.info_process is not None and whole.role_in_language
+                        and asked_in_language(f, fs, fe, s, e, ctx))
                     or informational(f, fs, fe, s, e, whole.veto)):
                 out_cat, out_level = "informational", "review"
             elif whole.losses.overlaps(fs, fe) and (
@@ -225,6 +230,12 @@ class _WholeMessage:
         """... or someone introducing themself in a role and asking how the clinic assesses
         risk."""
         return bool(PROFESSIONAL.search(self._f)) and not self.veto
+
+    @cached_property
+    def role_in_language(self) -> bool:
+        """... the same, in the words of a read language's `informational_role`."""
+        return bool(self._ctx.info_role is not None and self._ctx.info_role.search(self._f)
+                    and not self.veto)
 
     @cached_property
     def losses(self) -> Coverage:

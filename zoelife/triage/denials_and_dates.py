@@ -102,6 +102,22 @@ _DENIED_FOR = tuple(
     for p in _CTX["history"]["denied_for"])
 # "2015", and a range "2015-16" or "2015–2016" (not a date such as "2015-06-12").
 _YEAR = re.compile(r"(?<![\d/\-.])(19[5-9]\d|20[0-9]\d)(?:\s?[-–]\s?(?:19|20)?\d\d)?(?![\d/\-])")
+# A year dates a match only when it ended more than three months before any message read now:
+# the detector has no date for a message, so "in 2026", said in December 2026, may be last week
+# (round 16; crisis_context.toml `years_old_before`). In doubt, such a year says nothing.
+_YEARS_OLD_BEFORE = int(_CTX["history"]["years_old_before"])
+
+
+def _last_year_of(span: str) -> int:
+    """The last year a year or a range names: "2015" 2015, "2015-16" 2016, "2019–2026" 2026."""
+    first, *rest = re.split(r"\s?[-–]\s?", span)
+    start = int(first)
+    if not rest:
+        return start
+    end = rest[0]
+    return int(end) if len(end) == 4 else start // 100 * 100 + int(end)
+
+
 _SINCE = re.compile(r"(?:since|desde|from)\s*$")
 _SINCE_NOT = re.compile(_CTX["history"]["since_denial_not"])
 _RECENT_KEEPS = re.compile(_CTX["history"]["recent_denial_keeps"])
@@ -149,6 +165,12 @@ class Context(NamedTuple):
     bereavement: re.Pattern[str] | None = None
     token: re.Pattern[str] = _TOKEN  # words in another script too (Russian)
     neg_after: re.Pattern[str] | None = None  # a denial right after the words, in the language
+    # The informational context in the language (round 16; `[context]` `informational_*`):
+    # someone introducing themself in a role, a question about how the clinic handles risk, and
+    # the writer's own experience, which keeps the match urgent.
+    info_role: re.Pattern[str] | None = None
+    info_process: re.Pattern[str] | None = None
+    info_own: re.Pattern[str] | None = None
 
 
 BASE_CONTEXT = Context(_NEG_CUES, _NEG_FILLER, _HIST_OLD, HIST_RECENT,
@@ -195,7 +217,10 @@ def language_context(code: str) -> Context:
                     ((compile_unbounded if by_character else compile_phrases)(
                         list(ctx["bereavement"])) if ctx.get("bereavement") else None),
                     token,
-                    re.compile(ctx["negation_after"]) if ctx.get("negation_after") else None)
+                    re.compile(ctx["negation_after"]) if ctx.get("negation_after") else None,
+                    *(compile_phrases(list(ctx[key])) if ctx.get(key) else None
+                      for key in ("informational_role", "informational_process",
+                                  "informational_own")))
 
 
 # Worked out on first use: the language's dictionary loads then (about half a second).
@@ -299,6 +324,8 @@ def _dates_old(f: str, start: int, end: int, s: int, e: int, limit: float,
                 old = True
     if not old:
         for m in _YEAR.finditer(f, s, e):
+            if _last_year_of(m.group(0)) >= _YEARS_OLD_BEFORE:
+                continue  # this year or a later one: not clearly past the limits
             if not _SINCE.search(f, max(s, m.start() - 8), m.start()):
                 return True
             cs, _ = _clause(f, m.start(), s, e)

@@ -159,6 +159,60 @@ def topic_of_a_publication(f: str, start: int, end: int, s: int, e: int) -> bool
         or OWN_NOW.search(f, s, e) or _OWN_RISK.search(f, s, e) or HIST_RECENT.search(f, s, e))
 
 
+# A term that names a service, a line or a workplace (round 16): "I work on a suicide crisis
+# line", "volunteer at a suicide prevention center", "trabajo en una línea de prevención del
+# suicidio". The term is a modifier of the service noun right after it, in one compound (no
+# comma between: "thinking about suicide, hotline numbers don't help" is not one), or, in
+# Spanish, the service noun comes before it.
+_SERVICE_AFTER = re.compile(
+    r"[\s\-]{1,3}(?:(?:prevention|awareness|support|crisis|risk)[\s\-]+){0,2}(?:hot\s?line|"
+    r"help\s?line|life\s?line|text\s?line|chat\s?line|line|center|centre|team|services?|"
+    r"organi[sz]ation|nonprofit|non profit|charity|foundation|coalition|network|program|programme)"
+    r"s?\b")
+_SERVICE_BEFORE = re.compile(
+    r"\b(?:linea|lineas|centro|centros|servicio|servicios|organizacion|fundacion|programa|equipo)"
+    r"\s+(?:\w+\s+){0,3}?(?:del?|contra el|sobre el)\s+$")
+# The writer works or volunteers for it: the work verb governs the compound ("I work on a",
+# "volunteering at the", "my job is at a", "trabajo en una"); not "I can't work, ...".
+_WORKS_FOR = re.compile(
+    r"\b(?:i|ive|im|i am|i have|we|weve|i used to|i still|i also)\s+(?:(?:also|still|currently|now|"
+    r"been|used to|have|started|just|recently|actually|part time|full time)\s+){0,2}"
+    r"(?:work|worked|working|volunteer|volunteered|volunteering|intern|interned|interning|staff|"
+    r"staffed|answer phones|answered phones|take calls|took calls)\s+(?:as an? \w+\s+)?"
+    r"(?:on|at|for|in|with)\s+(?:(?:a|an|the|our|my|this|that|one|local|national|county|state|"
+    r"regional|24/7|24 hour|text)\s+){0,3}$"
+    r"|\bmy (?:job|shift|shifts|work|internship|placement) (?:is|was|are|were) (?:on|at|for|in|with)"
+    r"\s+(?:(?:a|an|the|our|this|that|one|local)\s+){0,2}$"
+    r"|\b(?:trabajo|trabajaba|trabaje|colaboro|colaboraba|soy voluntari[oa]|era voluntari[oa])"
+    r"\s+(?:como \w+\s+)?(?:en|para|con)\s+(?:(?:una|un|la|el|nuestra|nuestro|esta|esa)\s+)?$")
+# The writer denies it of themself, in so many words: "I'm not suicidal myself".
+_DENIES_SELF = re.compile(
+    r"\b(?:i|im|i am)\s+(?:\w+\s+)?(?:not|never|am not)\s+(?:\w+\s+)?suicidal\b"
+    r"|\bno (?:soy|estoy) suicida\b|\bno tengo (?:ideas|pensamientos) suicidas\b")
+# ... and then reaching a line is what a person in crisis does: kept urgent.
+_REACHED_A_LINE = re.compile(
+    r"\b(?:called|call|calling|texted|text|texting|reached out|contacted|llame|llamo|llamar)\b")
+
+
+def workplace(f: str, start: int, end: int, s: int, e: int) -> bool:
+    """The term names a service or a line the writer works or volunteers for ("I work on a
+    suicide crisis line"), or a service named in a message where the writer denies being
+    suicidal, without reaching out to it or a recent word ("... I'm not suicidal myself")."""
+    if FIRST_PERSON.search(f, start, end):
+        return False
+    if _SERVICE_AFTER.match(f, end):
+        head = start
+    else:
+        m = _SERVICE_BEFORE.search(f, max(s, start - 60), start)
+        if not m:
+            return False
+        head = m.start()
+    if _WORKS_FOR.search(f, max(s, head - 80), head):
+        return True
+    return bool(_DENIES_SELF.search(f)) and not (_REACHED_A_LINE.search(f, s, e)
+                                                 or HIST_RECENT.search(f, s, e))
+
+
 def mentioned(f: str, start: int, end: int, s: int) -> bool:
     """The term is named, not used: "what 'unaliving' means", "the word suicidal"."""
     before = f[max(s, start - 40):start]
@@ -179,3 +233,14 @@ def is_third_party(f: str, fs: int, fe: int, s: int, e: int) -> bool:
     if _REFLEXIVE_3.search(f, fs, fe):
         return True
     return bool(_THIRD.search(f, s, e)) and not FIRST_PERSON.search(f, s, e)
+
+
+def asked_in_language(f: str, start: int, end: int, s: int, e: int, ctx) -> bool:
+    """``asked_by_a_professional`` in a read language's own words (round 16: "sou enfermeira ...
+    qual é o protocolo de vocês quando um paciente relata ideação suicida"): the sentence asks
+    how the clinic handles risk, and says neither the writer's own experience nor anything
+    recent."""
+    return bool(ctx.info_process.search(f, s, e)) and not (
+        FIRST_PERSON.search(f, start, end) or OWN_NOW.search(f, s, e)
+        or _OWN_RISK.search(f, s, e) or ctx.hist_recent.search(f, s, e)
+        or (ctx.info_own is not None and ctx.info_own.search(f, s, e)))
