@@ -77,3 +77,54 @@ def test_the_pronoun_of_the_verbs_own_person_stays_urgent(text: str) -> None:
 ])
 def test_abuse_with_suicidal_content_stays_urgent(text: str) -> None:
     assert assess_by_rules(text).crisis == "urgent", text
+
+
+# ------------------------------------------------------------ 2. a time dates its own clause
+@pytest.mark.parametrize("text", [
+    "I tried to kill myself in 2015 and I called your office an hour ago about TMS.",
+    "I overdosed when I was 19, and I left a voicemail yesterday asking about Spravato.",
+    "My suicide attempt was back in 2012 but I emailed you this morning about ketamine.",
+    "I cut myself in high school, and today I finally booked an appointment with my doctor.",
+    "Intenté suicidarme en 2016 y les llamé hace una hora para pedir una cita.",
+    "Me corté en la adolescencia y ayer llené el formulario de su página.",
+])
+def test_a_recent_time_of_another_event_leaves_an_old_act_old(text: str) -> None:
+    assert assess_by_rules(text).crisis == "review", text
+
+
+@pytest.mark.parametrize("text", [
+    "I tried to kill myself in 2015 and again yesterday.",
+    "I attempted in 2015 and today I feel the same way.",
+    "I overdosed years ago and I took a bunch of pills an hour ago.",
+    "I tried to kill myself in 2015, I called an hour ago because it is happening again.",
+    "Intenté suicidarme en 2016 y ayer lo volví a intentar.",
+    "I tried to kill myself an hour ago, I called you in 2015 about it.",
+    "I cut myself yesterday and the first time was in 2010.",
+    "Me corté en 2019 y hoy también.",
+])
+def test_a_recent_time_that_may_be_the_acts_keeps_it_urgent(text: str) -> None:
+    assert assess_by_rules(text).crisis == "urgent", text
+
+
+# ------------------------------------------------------------ 3. a present wish is now
+@pytest.mark.parametrize("text", [
+    "Mi mamá murió hace tres meses y quiero irme con ella.",
+    "Mi esposo falleció el año pasado y ahora solo quiero morirme.",
+    "My husband passed away last year and I want to die.",
+    "My dad died two years ago and I just want to join him now.",
+    "My son died in 2019 and I wish I could go to sleep and not wake up.",
+    "Perdí a mi hijo hace dos años y deseo estar muerta.",
+])
+def test_a_present_wish_is_current_whatever_another_clauses_date(text: str) -> None:
+    assert assess_by_rules(text).crisis == "urgent", text
+
+
+@pytest.mark.parametrize(("text", "level"), [
+    ("My husband passed away last year and I wanted to die back then.", "review"),
+    ("Mi mamá murió hace tres meses y en ese momento quería morirme.", "review"),
+    ("In 2015 I wanted to die.", "review"),
+    ("My husband passed away last year and I want to start therapy.", "none"),
+    ("My mom died last year and I want to be with my kids now.", "none"),
+])
+def test_a_past_wish_or_another_want_is_not(text: str, level: str) -> None:
+    assert assess_by_rules(text).crisis == level, text
