@@ -128,3 +128,69 @@ def test_a_present_wish_is_current_whatever_another_clauses_date(text: str) -> N
 ])
 def test_a_past_wish_or_another_want_is_not(text: str, level: str) -> None:
     assert assess_by_rules(text).crisis == level, text
+
+
+# ------------------------------------------------------------ 4. kinds the rules alone missed
+@pytest.mark.parametrize("text", [
+    # a lethal amount asked or known, often after a work introduction
+    "I'm a nurse. I know how much morphine would stop my breathing and I think about it a lot.",
+    "I work as a pharmacist. Lately I keep working out what amount of insulin would be enough "
+    "for me.",
+    "Soy enfermera. Sé exactamente cuánta insulina haría falta para no despertar y lo pienso "
+    "todos los días.",
+    "Trabajo en una farmacia. Ya calculé cuántas pastillas de las que vendo serían suficientes "
+    "para mí.",
+    "i've already looked up how many of my percs it would take.",
+    # counting or putting by one's supply
+    "I've counted what I have and it's more than enough.",
+    "My doctor keeps refilling my Xanax. I have 60 of them saved in a drawer.",
+    "He contado las pastillas que tengo y son suficientes.",
+    "Tengo 50 guardadas en el cajón.",
+    # envy of the dying or the dead
+    "I envy the hospice patients I care for.",
+    "I'm jealous of people who get to die.",
+    "I work in palliative care and lately I find myself envying my patients, honestly wishing "
+    "it was me who gets to rest.",
+    "Sometimes I'm jealous of the residents at the nursing home who are dying, they get to be "
+    "done.",
+    "Envidio a los que se mueren.",
+    "Me da envidia la gente que se muere, ya no tiene que sufrir.",
+    "Ojalá fuera yo la que se está muriendo y no mi tía.",
+    # a question, then the writer's own
+    "¿El TMS sirve para las ideas suicidas? Pregunto porque yo las tengo.",
+    "does spravato help with suicidal thoughts fast? asking bc i've had them nearly every day "
+    "since new year.",
+    "¿La ketamina ayuda con los pensamientos suicidas? Yo también los tengo desde hace semanas.",
+    # a will written young
+    "I'm 22 and I just finished writing my will.",
+    "Tengo 23 años y ya hice mi testamento.",
+    "At 25 I've already made a will, just in case.",
+])
+def test_kinds_the_rules_alone_missed_are_urgent(text: str) -> None:
+    assert assess_by_rules(text).crisis == "urgent", text
+
+
+@pytest.mark.parametrize(("text", "level"), [
+    ("How much would a course of Spravato cost with my insurance?", "none"),
+    ("How many sessions of TMS would be enough for me to feel better?", "none"),
+    ("What dose of sertraline would be best for my anxiety?", "none"),
+    ("¿Cuántas sesiones de TMS serían suficientes?", "none"),
+    ("I counted what I have in savings and it's enough for the copay.", "none"),
+    ("Conté lo que tengo en ahorros y alcanza para el copago.", "none"),
+    ("I have 20 of them left on my punch card.", "none"),
+    ("I envy people who can sleep eight hours.", "none"),
+    ("My grandma is in hospice and I'm envious of how calm she is.", "none"),
+    ("Le tengo envidia a mi hermana porque tiene un buen trabajo.", "none"),
+    ("I wish it was me who got the job instead of him.", "none"),
+    ("Ojalá fuera yo la que viaja a España este verano.", "none"),
+    ("I was hospitalized against my will at 19.", "none"),
+    ("I'm 28 and my mom asked me to help her write her will.", "none"),
+    ("Tengo 30 años y quiero saber si mi seguro cubre TMS.", "none"),
+    ("Is it normal to feel tired after TMS? I do.", "none"),
+    ("Is esketamine approved for suicidal ideation? I do not have any, just curious.", "review"),
+    ("¿La ketamina puede provocar pensamientos suicidas? Yo no los tengo, pero me da miedo.",
+     "review"),
+    ("¿El TMS sirve para las ideas suicidas? Los tengo que anotar para mi tesis.", "review"),
+])
+def test_their_harmless_neighbours_stay(text: str, level: str) -> None:
+    assert assess_by_rules(text).crisis == level, text

@@ -179,10 +179,16 @@ def _forms(folded_word: str, original: str, language: str = "") -> tuple[str, ..
         forms.update(verb_forms(folded_word, original, AGREEING_VERBS))
     if folded_word.isdigit() and 5 <= int(folded_word) <= 500:
         forms.add("#many")  # a count: "took 10 of my ..." (fields.toml, count_of)
+        if 12 <= int(folded_word) <= 39:
+            forms.add("#young")  # an age: "at 24 I wrote a will" (fields.toml, young_age)
     if language != "en":
         ending = _AR_FORM.search(folded_word)
         if ending and folded_word[:ending.start()] + "ar" in _ACT_INFINITIVES:
             forms.add(folded_word[:ending.start()] + "ar")
+    if (len(folded_word) >= 4 and folded_word.endswith("s") and folded_word[:-1] in _SINGLE
+            and not simplemma.is_known(folded_word, lang="en")
+            and not simplemma.is_known(folded_word, lang="es")):
+        forms.add(folded_word[:-1])  # a plural no dictionary knows: "oxys", "percs"
     clitic = _ENCLITIC.search(folded_word)
     if clitic:  # "cortandome" is "cortar" done to oneself: also the form "cortarme"
         forms.update(f + clitic.group(1) for f in tuple(forms) if f.endswith(("ar", "er", "ir")))
