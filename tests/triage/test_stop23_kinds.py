@@ -194,3 +194,23 @@ def test_kinds_the_rules_alone_missed_are_urgent(text: str) -> None:
 ])
 def test_their_harmless_neighbours_stay(text: str, level: str) -> None:
     assert assess_by_rules(text).crisis == level, text
+
+
+# ------------------------------------------------------------ found on the way
+@pytest.mark.parametrize("text", [
+    # the Spanish pronoun and its verb inside an English message
+    "Thanks for the info about TMS. Anoche me volví a quemar con un cigarro en la pierna.",
+    "Quick question about Spravato, also mi hija se quiere matar, please call.",
+    # others better off with one's insurance money, whatever another clause's date
+    "My kids would be better off with my life insurance.",
+    "Honestly they'd all be better off with the insurance payout.",
+    "Mi familia estaría mejor con el dinero del seguro.",
+    "I had an attempt fifteen years ago, my kids would be better off with my life insurance now.",
+])
+def test_found_on_the_way(text: str) -> None:
+    assert assess_by_rules(text).crisis == "urgent", text
+
+
+def test_a_policy_bought_is_not_a_payout() -> None:
+    text = "We'd be better off with a life insurance policy, what do you think?"
+    assert assess_by_rules(text).crisis != "urgent"

@@ -175,7 +175,8 @@ def _forms(folded_word: str, original: str, language: str = "") -> tuple[str, ..
         forms.add(fold_word(simplemma.lemmatize(original, lang=lang).lower()))
         if original != folded_word:
             forms.add(fold_word(simplemma.lemmatize(folded_word, lang=lang).lower()))
-    if language != "en" and folded_word.isalpha():  # "volví": "volver#1s" (spanish_verbs.py)
+    if folded_word.isalpha() and (language != "en" or not simplemma.is_known(original, "en")):
+        # "volví": "volver#1s" (spanish_verbs.py); in an English message, Spanish words only
         forms.update(verb_forms(folded_word, original, AGREEING_VERBS))
     if folded_word.isdigit() and 5 <= int(folded_word) <= 500:
         forms.add("#many")  # a count: "took 10 of my ..." (fields.toml, count_of)
