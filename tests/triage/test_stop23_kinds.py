@@ -44,6 +44,10 @@ def test_a_leading_verb_knows_its_person(folded: str, original: str, expected: s
     "Mi esposo quiere matarme, ya no sé qué hacer.",
     "Mi ex intentó lastimarme anoche.",
     "Mi mamá me va a matar cuando vea mis calificaciones, jaja.",
+    # a form that could be either, with someone else named as its subject
+    "Mi hermano me volvía a pegar cada vez que tomaba.",
+    "Mi ex ya me quería lastimar desde antes.",
+    "Cuando era niña mi padrastro me intentaba ahorcar.",
 ])
 def test_someone_else_hurting_the_writer_is_not_self_harm(text: str) -> None:
     a = assess_by_rules(text)
@@ -66,6 +70,9 @@ def test_someone_else_hurting_the_writer_is_not_self_harm(text: str) -> None:
     "Quiero matarme.",
     "Mi hija quiere matarse.",
     "Ella trató de cortarse las venas ayer.",
+    "A veces me quería matar.",
+    "Mi hija me dijo que se volvía a cortar.",
+    "Nadie me quería lastimar, yo solita me cortaba.",
 ])
 def test_the_pronoun_of_the_verbs_own_person_stays_urgent(text: str) -> None:
     assert assess_by_rules(text).crisis == "urgent", text

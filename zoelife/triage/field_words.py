@@ -58,13 +58,28 @@ _PERSONAL = {p: frozenset(ps) for p, ps in (_AGREEMENT or {}).get("pronouns", {}
              if p != "se"}
 
 
+_THIRD = frozenset({"3s", "3p"})
+_SUBJECTS = frozenset((_AGREEMENT or {}).get("subjects", ()))
+_BETWEEN = frozenset((_AGREEMENT or {}).get("between", ()))
+
+
+def _named_subject(words: list[str], pronoun: int) -> bool:
+    """Someone else named right before the pronoun, as the subject of a form that could be the
+    writer's or theirs: "mi hermano me volvía a pegar", "ella ya me quería lastimar"."""
+    k = pronoun - 1
+    while k >= 0 and words[k] in _BETWEEN:
+        k -= 1
+    return k >= 0 and words[k] in _SUBJECTS
+
+
 def done_by_another(words: list[str], forms: list[tuple[str, ...]]) -> list[tuple[int, int]]:
     """Token ranges (first, last) of a leading verb of another person after "me", "te" or
     "nos", with the word that follows it: "mi hermano me [volvió a pegar]", "mi ex me
     [intentó lastimar]", "me [ha vuelto a pegar]"; or before an act with the pronoun attached
     ("mi esposo [quiere matarme]"). The act is someone else's, done to the writer
     (or to "you"): field_tagging takes those words out of every layer, as it does an idiom's. A
-    form that could be the pronoun's own person ("volvía": I or he) is left alone."""
+    form that could be the pronoun's own person ("volvía": I or he) is left alone, unless
+    someone else is named right before the pronoun ("mi hermano me volvía a pegar")."""
     out = []
     n = len(words)
     for i in range(n - 2):
@@ -83,8 +98,10 @@ def done_by_another(words: list[str], forms: list[tuple[str, ...]]) -> list[tupl
             got = {p for verb, p in marks if p != "pp"}
             k = j
             leads = [verb for verb, p in marks if p != "pp"]
-        if not got or got & own or not leads or leads[0] not in _LEAD_REST:
+        if not got or not leads or leads[0] not in _LEAD_REST:
             continue
+        if got & own and not (got & _THIRD and _named_subject(words, i)):
+            continue  # "me volví", or "me volvía" with no one else named as its subject
         rest = _LEAD_REST[leads[0]]
         last = k + len(rest) + 1
         if last < n and tuple(words[k + 1:k + 1 + len(rest)]) == rest:
