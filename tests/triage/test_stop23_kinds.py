@@ -208,6 +208,7 @@ def test_their_harmless_neighbours_stay(text: str, level: str) -> None:
     # the Spanish pronoun and its verb inside an English message
     "Thanks for the info about TMS. Anoche me volví a quemar con un cigarro en la pierna.",
     "Quick question about Spravato, also mi hija se quiere matar, please call.",
+    "Thanks for the info about TMS. Me he vuelto a cortar.",
     # others better off with one's insurance money, whatever another clause's date
     "My kids would be better off with my life insurance.",
     "Honestly they'd all be better off with the insurance payout.",

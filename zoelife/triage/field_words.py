@@ -23,7 +23,7 @@ from ._text import (
     load_toml,
 )
 from .languages import LANGUAGES
-from .spanish_verbs import verb_forms
+from .spanish_verbs import HABER, verb_forms
 
 _CFG = load_toml("fields.toml")
 FIELDS: dict[str, tuple[tuple[str, ...], ...]] = {}
@@ -192,8 +192,10 @@ def _forms(folded_word: str, original: str, language: str = "") -> tuple[str, ..
         forms.add(fold_word(simplemma.lemmatize(original, lang=lang).lower()))
         if original != folded_word:
             forms.add(fold_word(simplemma.lemmatize(folded_word, lang=lang).lower()))
-    if folded_word.isalpha() and (language != "en" or not simplemma.is_known(original, "en")):
-        # "volví": "volver#1s" (spanish_verbs.py); in an English message, Spanish words only
+    if folded_word.isalpha() and (language != "en" or folded_word in HABER
+                                  or not simplemma.is_known(original, "en")):
+        # "volví": "volver#1s" (spanish_verbs.py); in an English message, Spanish words only,
+        # and "he", "ha" (English words too) for a Spanish perfect: "me he vuelto a cortar"
         forms.update(verb_forms(folded_word, original, AGREEING_VERBS))
     if folded_word.isdigit() and 5 <= int(folded_word) <= 500:
         forms.add("#many")  # a count: "took 10 of my ..." (fields.toml, count_of)

@@ -40,6 +40,9 @@ _add("poder", "pude:1s pudiste:2s pudo:3s pudimos:1p pudieron:3p pudiera:1s+3s p
      "podra:3s")
 _add("poner", "puse:1s pusiste:2s puso:3s pusimos:1p pusieron:3p pongo:1s pondre:1s pondra:3s")
 
+#: The forms of "haber" (a perfect's auxiliary), English words too ("he", "has").
+HABER = frozenset(form for form, (verb, _) in _IRREGULAR.items() if verb == "haber")
+
 # Participles that do not follow -ado/-ido.
 _PARTICIPLE = {"vuelto": "volver", "puesto": "poner"}
 
