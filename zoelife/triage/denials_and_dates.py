@@ -125,6 +125,11 @@ _RECENT_WELL = re.compile(_CTX["history"]["recent_well"])
 _RECENT_TREATMENT = re.compile(_CTX["history"]["recent_treatment"])
 _RECENT_MOOD = re.compile(_CTX["history"]["recent_mood"])
 _RECENT_MOOD_NOT = re.compile(_CTX["history"]["recent_mood_not"])
+_RECENT_POINT = re.compile(_CTX["history"]["recent_point"])
+_POINT_BREAK = re.compile(_CTX["history"]["point_clause_break"])
+_POINTS_BACK = re.compile(_CTX["history"]["points_back"])
+_POINT_FILLER = re.compile(_CTX["history"]["point_filler"])
+_PRESENT_WISH = re.compile(_CTX["history"]["present_wish"])
 _POINTER = re.compile(_CTX["history"]["pointer"])
 _POINTER_NOT = re.compile(_CTX["history"]["pointer_not"])
 _POINTER_BACK = re.compile(_CTX["history"]["pointer_back"])
@@ -305,8 +310,9 @@ def _dates_old(f: str, start: int, end: int, s: int, e: int, limit: float,
     dates it outside ``limit`` months, False when it says recent, None when it says nothing."""
     for m in ctx.hist_recent.finditer(f, s, e):
         # A recent word inside the match counts too: "cutting again" after "attempt in 2012".
-        if not _dates_a_denial(f, m.start(), m.end(), s, e, start, end, ctx) and not _ends_a_stretch(
-                f, m.start(), s, start, end):
+        if (not _dates_a_denial(f, m.start(), m.end(), s, e, start, end, ctx)
+                and not _ends_a_stretch(f, m.start(), s, start, end)
+                and not _dates_its_own_event(f, m.start(), m.end(), s, e, start, end, limit, ctx)):
             return False
     old = False
     for m in ctx.hist_old.finditer(f, s, e):
@@ -327,12 +333,72 @@ def _dates_old(f: str, start: int, end: int, s: int, e: int, limit: float,
             if _last_year_of(m.group(0)) >= _YEARS_OLD_BEFORE:
                 continue  # this year or a later one: not clearly past the limits
             if not _SINCE.search(f, max(s, m.start() - 8), m.start()):
-                return True
+                old = True
+                break
             cs, _ = _clause(f, m.start(), s, e)
             if (set(ctx.token.findall(f, max(cs, m.start() - 60), m.start())) & ctx.neg_cues
                     and not _SINCE_NOT.search(f, cs, m.start())):
                 return True  # "havent had those thoughts since 2019"
+    if old and _wish_of_its_own(f, start, end, s, e, limit, ctx):
+        return None
     return True if old else None
+
+
+def _point_clause(f: str, at: int, s: int, e: int) -> tuple[int, int]:
+    cs = s
+    for m in _POINT_BREAK.finditer(f, s, at):
+        if m.end() <= at:
+            cs = m.end()
+    m = _POINT_BREAK.search(f, at, e)
+    return cs, (m.start() if m else e)
+
+
+def _old_dates(f: str, s: int, e: int, start: int, end: int, limit: float,
+               ctx: Context) -> list[tuple[int, int]]:
+    """The spans of the sentence ``f[s:e]`` that date something outside ``limit`` months (old
+    words, "N years ago", a year not after "since"), the match's own words aside."""
+    out = [(m.start(), m.end()) for m in ctx.hist_old.finditer(f, s, e)
+           if m.end() <= start or m.start() >= end]
+    for rx, numbers, units in ctx.ago:
+        out += [(m.start(), m.end()) for m in rx.finditer(f, s, e)
+                if _months(m.group(1), m.group(2), numbers, units) > limit]
+    out += [(m.start(), m.end()) for m in _YEAR.finditer(f, s, e)
+            if not _SINCE.search(f, max(s, m.start() - 8), m.start())]
+    return out
+
+
+def _dates_its_own_event(f: str, rs: int, re_: int, s: int, e: int, start: int, end: int,
+                         limit: float, ctx: Context = BASE_CONTEXT) -> bool:
+    """A point in time ("an hour ago", "yesterday", "hoy") in a clause of its own, with a verb
+    of its own and nothing pointing back at the act, dates that clause's event, when an old date
+    sits in the match's own clause: "I tried to kill myself in 2015 and I called you an hour
+    ago". In doubt (the clause points back: "and again yesterday", "and I did today"; no old
+    date beside the act) it dates the act (stop 23)."""
+    if not _RECENT_POINT.fullmatch(f, rs, re_):
+        return False
+    ms, me = _point_clause(f, start, s, e)
+    if ms <= rs < me or ms < re_ <= me:
+        return False
+    cs, ce = _point_clause(f, rs, s, e)
+    clause = f[cs:rs] + " " + f[re_:ce]  # the clause without its time words ("this morning")
+    if _POINTS_BACK.search(clause) or _RECENT_KEEPS.search(clause):
+        return False
+    rest = _POINT_FILLER.sub(" ", clause)
+    if not re.search(r"[a-z]{3,}", rest):  # "..., and yesterday": no event of its own
+        return False
+    return any(ms <= a < me or ms < b <= me for a, b in _old_dates(f, s, e, start, end, limit, ctx))
+
+
+def _wish_of_its_own(f: str, start: int, end: int, s: int, e: int, limit: float,
+                     ctx: Context = BASE_CONTEXT) -> bool:
+    """A wish in the present tense ("I want", "quiero") in the match's clause, while every old
+    date of the sentence sits in another clause: "my husband passed away last year and I want
+    to die" is a wish now (stop 23)."""
+    ms, me = _point_clause(f, start, s, e)
+    if not _PRESENT_WISH.search(f, ms, max(me, end)):
+        return False
+    return not any(ms <= a < me or ms < b <= me or (a <= start and b >= end)
+                   for a, b in _old_dates(f, s, e, start, end, limit, ctx))
 
 
 _AS_OF = re.compile(r"\b(?:as of|up to|hasta)\s*$")

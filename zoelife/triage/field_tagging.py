@@ -17,6 +17,7 @@ from .field_words import (
     Word,
     describe_word,
     describe_word_cached,
+    done_by_another,
     fold_word,
     split_elision,
     word_read,
@@ -127,6 +128,12 @@ def tag(folded: Folded, language: str = "", reads: tuple[str, ...] = (), main: s
             infos.append(got)
     blocked = None
     idiom = [(m.start(), m.end()) for m in IDIOMS.finditer(f)]
+    forms = [w.forms for w in infos]
+    # Another's act on the writer ("mi hermano me volvió a pegar"): out of every layer.
+    by_another = done_by_another([f[s:e] for s, e in spans], forms) if any(
+        "#" in x for fs in forms for x in fs) else ()
+    if by_another:
+        idiom = sorted(idiom + [(spans[a][0], spans[b][1]) for a, b in by_another])
     for code in reads:
         rx = READERS[code].idioms
         if rx is not None:
@@ -138,7 +145,6 @@ def tag(folded: Folded, language: str = "", reads: tuple[str, ...] = (), main: s
             while k < len(idiom) and idiom[k][1] <= s:
                 k += 1
             blocked.append(k < len(idiom) and idiom[k][0] <= s)
-    forms = [w.forms for w in infos]
     hits: list[Hit] = []
     append = hits.append
     n = len(forms)

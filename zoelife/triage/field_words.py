@@ -23,11 +23,105 @@ from ._text import (
     load_toml,
 )
 from .languages import LANGUAGES
+from .spanish_verbs import HABER, verb_forms
 
 _CFG = load_toml("fields.toml")
 FIELDS: dict[str, tuple[tuple[str, ...], ...]] = {}
 for _name, _entries in _CFG["field"].items():
     FIELDS[_name] = tuple(tuple(e.split()) for e in _entries)
+
+
+def _agreement_entries(spec: dict) -> tuple[tuple[str, ...], ...]:
+    """fields.toml's ``[agreement]``: a pronoun, then a leading verb of the pronoun's own person
+    ("me volver#1s a", "se volver#3s a"), or a perfect ("me haber#1s volver#pp a")."""
+    out = []
+    for pronoun, persons in spec["pronouns"].items():
+        for lead in spec["lead"]:
+            verb, *rest = lead.split()
+            for person in persons:
+                out.append((pronoun, f"{verb}#{person}", *rest))
+                out.append((pronoun, f"haber#{person}", f"{verb}#pp", *rest))
+    return tuple(out)
+
+
+_AGREEMENT = _CFG.get("agreement")
+#: The verbs whose person a word's forms carry ("volver#1s"): spanish_verbs.py.
+AGREEING_VERBS: frozenset[str] = frozenset()
+if _AGREEMENT:
+    FIELDS[_AGREEMENT["field"]] = _agreement_entries(_AGREEMENT)
+    AGREEING_VERBS = frozenset({"haber", *(lead.split()[0] for lead in _AGREEMENT["lead"])})
+_LEAD_REST = {lead.split()[0]: tuple(lead.split()[1:]) for lead in (_AGREEMENT or {}).get("lead", ())}
+# An infinitive or gerund with the writer's (or the one addressed's) pronoun attached.
+_ENCLITIC_PERSON = re.compile(r"(?:ar|er|ir|ando|iendo)(me|te|nos)$")
+# The pronouns that name the writer or the one addressed; "se" is left alone.
+_PERSONAL = {p: frozenset(ps) for p, ps in (_AGREEMENT or {}).get("pronouns", {}).items()
+             if p != "se"}
+
+
+_THIRD = frozenset({"3s", "3p"})
+_SUBJECTS = frozenset((_AGREEMENT or {}).get("subjects", ()))
+_BETWEEN = frozenset((_AGREEMENT or {}).get("between", ()))
+
+
+def _named_subject(words: list[str], pronoun: int) -> bool:
+    """Someone else named right before the pronoun, as the subject of a form that could be the
+    writer's or theirs: "mi hermano me volvía a pegar", "ella ya me quería lastimar"."""
+    k = pronoun - 1
+    while k >= 0 and words[k] in _BETWEEN:
+        k -= 1
+    return k >= 0 and words[k] in _SUBJECTS
+
+
+def done_by_another(words: list[str], forms: list[tuple[str, ...]]) -> list[tuple[int, int]]:
+    """Token ranges (first, last) of a leading verb of another person after "me", "te" or
+    "nos", with the word that follows it: "mi hermano me [volvió a pegar]", "mi ex me
+    [intentó lastimar]", "me [ha vuelto a pegar]"; or before an act with the pronoun attached
+    ("mi esposo [quiere matarme]"). The act is someone else's, done to the writer
+    (or to "you"): field_tagging takes those words out of every layer, as it does an idiom's. A
+    form that could be the pronoun's own person ("volvía": I or he) is left alone, unless
+    someone else is named right before the pronoun ("mi hermano me volvía a pegar")."""
+    out = []
+    n = len(words)
+    for i in range(n - 2):
+        own = _PERSONAL.get(words[i])
+        if own is None:
+            continue
+        j = i + 1
+        marks = [f.split("#") for f in forms[j] if "#" in f]
+        if not marks:
+            continue
+        if any(verb == "haber" for verb, _ in marks):  # a perfect: "me ha vuelto a pegar"
+            got = {p for verb, p in marks if verb == "haber"}
+            k = j + 1
+            leads = [f.split("#")[0] for f in forms[k] if f.endswith("#pp")]
+        else:
+            got = {p for verb, p in marks if p != "pp"}
+            k = j
+            leads = [verb for verb, p in marks if p != "pp"]
+        if not got or not leads or leads[0] not in _LEAD_REST:
+            continue
+        if got & own and not (got & _THIRD and _named_subject(words, i)):
+            continue  # "me volví", or "me volvía" with no one else named as its subject
+        rest = _LEAD_REST[leads[0]]
+        last = k + len(rest) + 1
+        if last < n and tuple(words[k + 1:k + 1 + len(rest)]) == rest:
+            out.append((j, last))
+    for k in range(n - 1):  # the pronoun after the act: "mi esposo [quiere matarme]"
+        if k > 0 and words[k - 1] in _PERSONAL:
+            continue  # read above
+        marks = [f.split("#") for f in forms[k] if "#" in f]
+        got = {p for verb, p in marks if p != "pp" and verb != "haber"}
+        leads = [verb for verb, p in marks if p != "pp" and verb != "haber"]
+        if not got or not leads or leads[0] not in _LEAD_REST:
+            continue
+        rest = _LEAD_REST[leads[0]]
+        last = k + len(rest) + 1
+        if last >= n or tuple(words[k + 1:k + 1 + len(rest)]) != rest:
+            continue
+        clitic = _ENCLITIC_PERSON.search(words[last])
+        if clitic and not got & _PERSONAL[clitic.group(1)]:
+            out.append((k, last))
+    return out
 NET = frozenset(_CFG["net"])
 
 GAP = "..."
@@ -98,12 +192,23 @@ def _forms(folded_word: str, original: str, language: str = "") -> tuple[str, ..
         forms.add(fold_word(simplemma.lemmatize(original, lang=lang).lower()))
         if original != folded_word:
             forms.add(fold_word(simplemma.lemmatize(folded_word, lang=lang).lower()))
+    if folded_word.isalpha() and (language != "en" or folded_word in HABER
+                                  or not simplemma.is_known(original, "en")):
+        # "volví": "volver#1s" (spanish_verbs.py); in an English message, Spanish words only,
+        # and "he", "ha" (English words too) for a Spanish perfect: "me he vuelto a cortar"
+        forms.update(verb_forms(folded_word, original, AGREEING_VERBS))
     if folded_word.isdigit() and 5 <= int(folded_word) <= 500:
         forms.add("#many")  # a count: "took 10 of my ..." (fields.toml, count_of)
+        if 12 <= int(folded_word) <= 39:
+            forms.add("#young")  # an age: "at 24 I wrote a will" (fields.toml, young_age)
     if language != "en":
         ending = _AR_FORM.search(folded_word)
         if ending and folded_word[:ending.start()] + "ar" in _ACT_INFINITIVES:
             forms.add(folded_word[:ending.start()] + "ar")
+    if (len(folded_word) >= 4 and folded_word.endswith("s") and folded_word[:-1] in _SINGLE
+            and not simplemma.is_known(folded_word, lang="en")
+            and not simplemma.is_known(folded_word, lang="es")):
+        forms.add(folded_word[:-1])  # a plural no dictionary knows: "oxys", "percs"
     clitic = _ENCLITIC.search(folded_word)
     if clitic:  # "cortandome" is "cortar" done to oneself: also the form "cortarme"
         forms.update(f + clitic.group(1) for f in tuple(forms) if f.endswith(("ar", "er", "ir")))
