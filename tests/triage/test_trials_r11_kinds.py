@@ -99,3 +99,36 @@ def test_words_of_apology_between_two_drugs_taken_keep_both(text: str, wanted: l
 def test_a_clause_after_a_taking_word_is_no_name_heard() -> None:
     # "porque tiene" after "no la ha tomado" once sounded like paroxetine and took the cue.
     assert drugs("Le recetaron venlafaxina pero no la ha tomado porque tiene dudas.") == []
+
+
+# Kind 1: a parent or spouse writing for the patient: the patient's drugs are trials.
+@pytest.mark.parametrize(("text", "wanted"), [
+    ("Boa tarde, estou escrevendo pela minha filha, ela toma sertralina 50 há um ano e melhorou.", ["sertraline"]),
+    ("Olá, ligo pelo meu pai, ele toma lítio 600 e quetiapina 50 desde 2020.", ["lithium", "quetiapine"]),
+    ("Hola. Mi hijo de 12 años lleva 3 meses tomando atomoxetina 25 mg y no ve cambios. Buscamos psiquiatra.",
+     ["atomoxetine"]),
+    ("¿Atienden adolescentes? Mi hija toma escitalopram 10 y está muy triste todavía.", ["escitalopram"]),
+    ("Do you have appointments for teens? My son takes Concerta 36 and it helps with school.",
+     ["methylphenidate"]),
+    ("My husband takes Lexapro 20 and it isn't enough anymore; we're looking for a psychiatrist for him.",
+     ["escitalopram"]),
+])
+def test_a_relative_written_for_is_the_patient(text: str, wanted: list[str]) -> None:
+    assert drugs(text) == wanted
+
+
+@pytest.mark.parametrize(("text", "wanted"), [
+    # The writer asks for themself: a relative's drugs stay out.
+    ("My husband takes Lexapro. I've tried Zoloft and Prozac and I need help for my depression.",
+     ["sertraline", "fluoxetine"]),
+    ("Mi hija toma escitalopram, pero la cita es para mí: yo he tomado sertralina un año.", ["sertraline"]),
+    ("Meu marido toma lítio. Eu tomei fluoxetina por dois anos e quero tratamento para mim.", ["fluoxetine"]),
+    ("I'm 34 and I have depression. My mom is on Zoloft and it helps her. I have never taken anything.", []),
+])
+def test_a_relative_named_beside_the_writers_own_care_stays_out(text: str, wanted: list[str]) -> None:
+    assert drugs(text) == wanted
+
+
+def test_a_relatives_age_is_no_duration() -> None:
+    [trial] = extract_trials("Mi hijo de 14 años lleva 8 semanas tomando fluoxetina 20 mg.")
+    assert trial.weeks == 8
