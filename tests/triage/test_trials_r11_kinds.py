@@ -132,3 +132,27 @@ def test_a_relative_named_beside_the_writers_own_care_stays_out(text: str, wante
 def test_a_relatives_age_is_no_duration() -> None:
     [trial] = extract_trials("Mi hijo de 14 años lleva 8 semanas tomando fluoxetina 20 mg.")
     assert trial.weeks == 8
+
+
+# Kind 6: a transcript's names heard by sound, within drug_heard's guards.
+@pytest.mark.parametrize(("text", "wanted"), [
+    ("Hi, this is Sam. I've been on symbolta sixty milligrams for a year, it helps a bit.", ["duloxetine"]),
+    ("Um, I was on Lexapro for a year and then the, uh, well beaten, the XL one, three hundred, for two months.",
+     ["escitalopram", "bupropion"]),
+    ("I take sim bolta thirty milligrams and my doctor mentioned the nasal spray.", ["duloxetine"]),
+])
+def test_names_a_transcript_heard_are_read_by_sound(text: str, wanted: list[str]) -> None:
+    assert drugs(text) == wanted
+
+
+@pytest.mark.parametrize("text", [
+    "I feel well beaten down by all of this, the XL one was the only size left.",
+    "We got the XL one for my son, well beaten up after school, and nothing else.",
+    "Me siento triste porque tiene que ver con el trabajo, nada más.",
+])
+def test_ordinary_words_stay_words(text: str) -> None:
+    assert drugs(text) == []
+
+
+def test_a_cue_about_a_treatment_named_by_its_form_leaves_the_drug_before() -> None:
+    assert drugs("I've been on Paxil 20 for a year, and my doctor mentioned the infusions.") == ["paroxetine"]

@@ -24,8 +24,9 @@ from zoelife.triage.drug_names import (
 
 from ._text import Folded
 
-# A release form heard apart after a name: "a fixer x r two twenty five", "well butrin x l".
-_RELEASE = r"(?:(?:x ?r|x ?l|e ?r|s ?r|c ?r)\W{1,3})?"
+# A release form heard apart after a name: "a fixer x r two twenty five", "well butrin x l",
+# or said as a kind of it: "well beaten, the XL one, one fifty".
+_RELEASE = r"(?:(?:the\W+)?(?:x ?r|x ?l|e ?r|s ?r|c ?r)(?:\W+one(?=\W+(?:a |one )?[a-z0-9]))?\W{1,3})?"
 
 # A dose right after words heard as a name ("Able if I, two milligrams") says they are one.
 _DOSE_NEXT = re.compile(r"^\W{0,3}" + _RELEASE + r"(?:\d+(?:\.\d+)?|[a-z]+(?: [a-z]+)?) ?(?:mg|mgs|milligrams?|"

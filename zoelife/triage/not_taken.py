@@ -163,7 +163,10 @@ _OTHER_TREATMENT = re.compile(r"\b(?:ect|electroconvulsive(?: therapy)?|tms|rtms
 
 _OTHER_TREATMENT_NEXT = re.compile(r"\W*(?:(?:the|a|an|el|la|los|las|some|more) )?(?:ect|electroconvulsive|tms|rtms|"
                                    r"dtms|therapy|psychotherapy|cbt|dbt|counseling|terapia|psicoterapia|"
-                                   r"magnetic|estimulacion|emt|emtr)\b")
+                                   r"magnetic|estimulacion|emt|emtr|"
+                                   # A treatment named by its form, not its name: "mentioned the nasal
+                                   # spray thing", "sugirió las infusiones".
+                                   r"nasal spray|spray|infusions?|infusiones|injections?|inyecciones|shots?)\b")
 
 
 # A not-taken cue said of "it" in the next sentence, which names no drug: "Dr. Lee prescribed
