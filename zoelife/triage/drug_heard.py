@@ -24,8 +24,9 @@ from zoelife.triage.drug_names import (
 
 from ._text import Folded
 
-# A release form heard apart after a name: "a fixer x r two twenty five", "well butrin x l".
-_RELEASE = r"(?:(?:x ?r|x ?l|e ?r|s ?r|c ?r)\W{1,3})?"
+# A release form heard apart after a name: "a fixer x r two twenty five", "well butrin x l",
+# or said as a kind of it: "well beaten, the XL one, one fifty".
+_RELEASE = r"(?:(?:the\W+)?(?:x ?r|x ?l|e ?r|s ?r|c ?r)(?:\W+one(?=\W+(?:a |one )?[a-z0-9]))?\W{1,3})?"
 
 # A dose right after words heard as a name ("Able if I, two milligrams") says they are one.
 _DOSE_NEXT = re.compile(r"^\W{0,3}" + _RELEASE + r"(?:\d+(?:\.\d+)?|[a-z]+(?: [a-z]+)?) ?(?:mg|mgs|milligrams?|"
@@ -206,6 +207,11 @@ _FUNCTION_WORDS = frozenset(
     "como mas ya ni mi tu su nos es".split())
 
 
+# Words that open a clause ("no la ha tomado porque tiene miedo"): never the first syllable of
+# a name heard, though a word for taking comes before them ("que" may be: "la que tia pina").
+_CLAUSE_OPENERS = frozenset("because porque aunque although cuando mientras pues".split())
+
+
 def _abbreviation(f: Folded, run: list[re.Match[str]]) -> bool:
     """A word of the run written in capitals ("GERD on omeprazole"): an abbreviation, not a
     syllable a transcriber heard."""
@@ -240,7 +246,8 @@ def _sounded_names(f: Folded, words: list[re.Match[str]], taken: list[bool],
                     or (n == 1 and is_ordinary_word(run[0].group(0))
                         and not (_NUMBER_DOSE_NEXT.match(folded[end:]) and len(run[0].group(0)) >= 6)
                         and not _told_in_order(folded, start, end, run[0].group(0), found))
-                    or run[0].group(0) in _POSSESSIVES or _abbreviation(f, run)
+                    or run[0].group(0) in _POSSESSIVES or run[0].group(0) in _CLAUSE_OPENERS
+                    or _abbreviation(f, run)
                     or any(w.group(0) in _NEGATIONS for w in run)
                     or all(w.group(0) in _FUNCTION_WORDS for w in run)):
                 continue
@@ -284,7 +291,8 @@ def heard_as_words(f: Folded, taken: list[bool], found: list[tuple[int, int, Dru
             run = words[i:i + n]
             if (len(run) < n or len(run[0].group(0)) < 2 or any(any(taken[w.start():w.end()]) for w in run)
                     or any(folded[a.end():b.start()] != " " for a, b in pairwise(run))
-                    or run[0].group(0) in _POSSESSIVES or _abbreviation(f, run)):
+                    or run[0].group(0) in _POSSESSIVES or run[0].group(0) in _CLAUSE_OPENERS
+                    or _abbreviation(f, run)):
                 continue
             # Ordinary words only ("to fail", "my dad is") must come closer still.
             ordinary = all(is_ordinary_word(w.group(0)) for w in run)

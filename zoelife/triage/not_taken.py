@@ -31,6 +31,19 @@ _PLANNED = re.compile(
     r"(?:quiere|quieren|va|van) a (?:agregar|anadir|poner|recetar|cambiar)|"
     r"(?:start|starting|try|trying) (?:\w+ ){0,2}(?:on )?(?:next|tomorrow|soon|monday|tuesday|"
     r"wednesday|thursday|friday|saturday|sunday|this week|el lunes|manana|la proxima)|"
+    # A start to come said further on in the clause: "I'm starting Spravato at another clinic
+    # next month", "empiezo Trintellix con otro médico el mes que viene".
+    r"(?:(?:im|i am|were|we are|hes|he is|shes|she is|theyre|they are) (?:starting|beginning|going to start)|"
+    r"(?:empiezo|empieza|comienzo|comienza|comeco|comeca|vou comecar|vai comecar))\b(?=[^.,;!?]{0,50}?\b(?:next "
+    r"(?:week|month|year)|tomorrow|in (?:a|two|three|\d+) (?:days|weeks|months)|el (?:mes|ano) que viene|"
+    r"la (?:semana|mes) que viene|(?:el|la) proxim[oa] (?:semana|mes)|(?:semana|mes) que vem|proxim[oa] (?:semana|mes))\b)|"
+    # Sent to someone else about starting it: "wants me to see someone about starting Caplyta".
+    r"(?:see|talk(?: to| with)?|ask|consult|speak(?: to| with)?|habl(?:ar|e|emos)(?: con)?|consult(?:ar|e)(?: con)?|ver a|fal(?:ar|e)(?: com)?)"
+    r" (?:\w+ ){0,3}?(?:about|regarding|re|sobre|acerca de) (?:starting|trying|adding|switching to|getting on|empezar|"
+    r"comenzar|iniciar|probar|comecar|experimentar)|"
+    # Portuguese: "quer que eu comece sertralina", "ainda não tomou", "nunca tomei".
+    r"quer(?:em)? que (?:eu |ele |ela )?(?:comece|tome|experimente|inicie)|(?:ainda )?nao (?:a |o )?"
+    r"(?:comecou|comecei|tomou|tomei|iniciou|experimentou)(?! (?:mais|de novo|outra vez))|"
     # "took one pill and never took it again" is a stop, not a drug never taken.
     r"never (?:\w+ )?(?:filled|picked (?:it |them )?up|started|took|taken|opened|used|tried)"
     r"(?! (?:it |them |that |one |any )?(?:again|anymore|any more|after)\b)|"
@@ -63,8 +76,8 @@ _PLANNED = re.compile(
     r"(?:havent|have not|hasnt|has not) (?:yet )?decided|"
     r"never (?:took|taken|tried)(?! (?:it |them |that |one |any )?(?:again|anymore|any more|after)\b)|"
     r"voy a (?:empezar|comenzar|tomar)|(?:me |le )?(?:ofrecio|ofrecieron|sugirio|sugirieron|recomendo|propuso|"
-    r"propusieron)"
-    r" (?!.*(?:tome|probe|estuve))|empiezo|va a empezar|no he (?:empezado|tomado|probado)|"
+    r"propusieron|ofereceu|ofereceram|sugeriu|sugeriram|recomendou|propos)"
+    r" (?!.*(?:tome|probe|estuve|tomei|tomou))|empiezo|va a empezar|no he (?:empezado|tomado|probado)|"
     r"nunca (?:he tomado|tome|probe)|no (?:llegue|llego|alcance|alcanzo) a (?:tomar|empezar|probar|usar)\w*|"
     # Weighed and set aside, not covered, still at the pharmacy, or a trial's placebo arm.
     r"(?:was |were |been )?considered(?=\s*(?:but|and|,|;|\.|$))|deferred|ruled out|held off|on hold|(?:se )?descart\w+|"
@@ -83,12 +96,22 @@ _PLANNED = re.compile(
 _REFUSED = re.compile(
     r"\b(?:declined|refused|refuses|refusing|refuse to|turned (?:it |that )?down|"
     # Third person in Spanish and Portuguese: "Rechazó la potenciación con aripiprazol".
-    r"rechazo|rechazaron|rechaza|se nego|se niega|se negaron|recusou|recusa|said no|did not want|didnt want|dont want|"
+    r"rechazo|rechazaron|rechaza|se nego|se niega|se negaron|recusou|recusa|recusei|said no|did not want|didnt want|dont want|"
     r"do not want|wont take|would not take|wouldnt take|rechace|no (?:lo |la |los |las )?quise|"
     r"no quiero tomar(?:lo|la)?|no (?:lo |la )?acepte|(?:le |les )?dije que no|(?:ella|el) no quiere|"
     r"(?:he|she) (?:doesnt|does not|didnt) want|no quiso|no (?:se )?(?:lo |la )?ha querido)\b"
     # "has declined medication since": a refusal of medicine in general, not of the drug before.
     r"(?! (?:all |any |further |more |other )?(?:medications?|meds|medicines?|medicamentos?|medicacion|pills))")
+
+
+# An offer or suggestion, whose drug a refusal later in the sentence is about.
+_OFFERED = re.compile(r"\b(?:offered|suggested|recommended|proposed|(?:wanted|wants) to (?:add|start|try|give)|"
+                      r"ofrecio|ofrecieron|sugirio|sugirieron|recomendo|recomendaron|propuso|propusieron|"
+                      r"ofereceu|ofereceram|sugeriu|recomendou|propos)\b")
+
+
+# ... when the drug after it is held already: "my Zoloft", "mi Lexapro", "the Prozac I take".
+_HELD = re.compile(r"\b(?:my|mi|mis|his|her|su|sus|meu|minha|o meu|a minha)\W+(?:\w+\W+)?$")
 
 
 # Drugs named as one list ("Abilify, Rexulti or Vraylar"): what is said of one is said of all.
@@ -140,7 +163,10 @@ _OTHER_TREATMENT = re.compile(r"\b(?:ect|electroconvulsive(?: therapy)?|tms|rtms
 
 _OTHER_TREATMENT_NEXT = re.compile(r"\W*(?:(?:the|a|an|el|la|los|las|some|more) )?(?:ect|electroconvulsive|tms|rtms|"
                                    r"dtms|therapy|psychotherapy|cbt|dbt|counseling|terapia|psicoterapia|"
-                                   r"magnetic|estimulacion|emt|emtr)\b")
+                                   r"magnetic|estimulacion|emt|emtr|"
+                                   # A treatment named by its form, not its name: "mentioned the nasal
+                                   # spray thing", "sugirió las infusiones".
+                                   r"nasal spray|spray|infusions?|infusiones|injections?|inyecciones|shots?)\b")
 
 
 # A not-taken cue said of "it" in the next sentence, which names no drug: "Dr. Lee prescribed
@@ -186,7 +212,8 @@ def _not_taken_next(folded: str, mention: Mention, mentions: list[Mention]) -> b
 _FROM_A_LATER_DAY = re.compile(
     r"^[\s,]*(?:xr|xl|er|sr)?\s*(?:\d+(?:\.\d+)? ?(?:mg)?\s*)?(?:starting |beginning |from |a partir de(?:l)? |desde )?"
     r"(?:next (?:week|month|monday|tuesday|wednesday|thursday|friday|saturday|sunday)|tomorrow|"
-    r"in (?:a|two|2|few) (?:days|weeks)|(?:la )?(?:proxima semana|semana que viene)|"
+    r"in (?:a|two|2|few) (?:days|weeks)|(?:la )?(?:proxima semana|semana que viene)|(?:a )?(?:semana|mes) que vem|"
+    r"(?:o |a )?proxim[oa] (?:semana|mes)|(?:el )?mes que viene|"
     r"el (?:lunes|martes|miercoles|jueves|viernes|sabado|domingo) que viene|manana)\b")
 
 
@@ -235,6 +262,12 @@ def _not_taken(folded: str, mention: Mention, mentions: list[Mention]) -> bool:
                 start = max(s0, before_group[-1][-1].end if before_group else s0,
                             sentence.rfind(":", 0, group[0].start - s0) + 1 + s0)
                 if PAST.search(folded, start, cue.start()):
+                    continue
+                # "offered Abilify as an add-on to my Zoloft (...) but I refused it": the
+                # refusal is of the drug offered, not of the one named after it, taken.
+                if any(offered and mention not in offered and offered[-1].end <= group[0].start
+                       and _HELD.search(folded, offered[-1].end, group[0].start)
+                       for offered in (_attached(o, groups, folded) for o in _OFFERED.finditer(folded, s0, cue.start()))):
                     continue
             return True
     return False

@@ -9,6 +9,8 @@ import re
 from zoelife.triage.drug_mentions import Mention
 from zoelife.triage.trial_patient import RELATIVES
 
+_SORRY = r"(?:sorry|wait|oops|perdon|perdona|espera|desculpa|desculpe|perai|no|nao|actually)"
+
 # A name taken back for the next one: "I wrote Paxil but I meant Prozac", "Zoloft, sorry, I mean
 # Lexapro", "puse Paxil, quise decir Prozac", "Celexa, no, mejor dicho Lexapro".
 _CORRECTED = re.compile(
@@ -21,7 +23,11 @@ _CORRECTED = re.compile(
     r"it was actually|era|fue|es)\W+(?:the |el |la )?"
     # "la fluoxetina... no, perdón, la sertralina", "Zoloft, sorry, no, Lexapro".
     r"|\W*(?:no\W+(?:perdon|perdona|sorry|wait|espera|digo)|(?:perdon|perdona|sorry|wait|espera)\W+no)\W+"
-    r"(?:the |el |la |los |las )?")
+    r"(?:the |el |la |los |las )?"
+    # A run of such words: "Effexor - no wait, sorry, Pristiq", "Paxil, no, espera, perdón, Prozac",
+    # Portuguese "Zoloft, não, desculpa, Lexapro".
+    r"|\W*(?:(?:" + _SORRY + r")\W+)*(?:(?:no|nao)\W+(?:" + _SORRY + r")|(?:" + _SORRY + r")\W+(?:no|nao))\W+"
+    r"(?:(?:" + _SORRY + r"|i mean|quise decir|quer dizer|digo)\W+)*(?:the |el |la |los |las |o |a )?")
 
 # The same said after the drug's own words: "celexa for 3 months—actually no it was lexapro".
 _CORRECTED_AFTER_WORDS = re.compile(

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 from zoelife.triage.trial_numbers import number_value
+from zoelife.triage.trial_patient import RELATIVES
 
 _DURATION = re.compile(
     # "hace un año" is a time ago, "desde hace un año" how long ("since a year ago").
@@ -37,6 +38,11 @@ def weeks_of(match: re.Match[str]) -> int:
     return round(amount)
 
 
+# A person's age said after them: "mi hija de 15 años", "meu filho de 12 anos".
+_AGE_OF = re.compile(r"\b(?:" + RELATIVES + r"|nin[oa]|chic[oa]|adolescente|paciente|menina|menino|crianca|"
+                     r"joven|jovem)s? de $")
+
+
 def duration_said(text: str) -> re.Match[str] | None:
     """The first length of time in `text` that is not how often ("a day", "once a week")."""
     for m in _DURATION.finditer(text):
@@ -44,6 +50,8 @@ def duration_said(text: str) -> re.Match[str] | None:
                 and _HOW_OFTEN.search(text[:m.start()])):
             continue
         if m.group(1) == "once" and re.match(r" ?(?:a|per|an) ", text[m.end(1):]):
+            continue
+        if _AGE_OF.search(text[max(0, m.start() - 30):m.start()]) and m.group(2)[:1] in ("y", "a"):
             continue
         return m
     return None

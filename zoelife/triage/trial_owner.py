@@ -93,7 +93,13 @@ _RECEIVED = re.compile(
     r"semanas|meses|"
     # A dose and schedule said of it, as a referral writes a course: "Spravato 56mg twice
     # weekly x 4 wks".
-    r"wks?|weekly|biweekly|semanal)\b|\b\d+ ?mg\b")
+    r"wks?|weekly|biweekly|semanal|"
+    # A referral's shorthand for a course had: "Hx of IV ketamine x6", "s/p ketamine".
+    r"hx of|history of|s/p)\b|\b\d+ ?mg\b|\bx ?\d+\b")
+
+# Ketamine given by a route said before it ("IV ketamine x6", "oral ketamine") is racemic
+# ketamine, not the esketamine named beside it; "Spravato and ketamine infusions?" compares them.
+_ROUTE = re.compile(r"\b(?:iv|intravenous|im|intramuscular|oral|sublingual|racemic)\W+$")
 
 
 
@@ -143,7 +149,8 @@ def is_own_trial(folded: str, mention: Mention, patient: Patient,
         received_after = _received_after(folded, mention, mentions)
         if not received_after and not _RECEIVED.search(own_words):
             return False
-    if mention.drug.generic == "ketamine" and re.search(r"\b(?:spravato|esketamin[ea])\b", sentence):
+    if mention.drug.generic == "ketamine" and re.search(r"\b(?:spravato|esketamin[ea])\b", sentence) \
+            and not _ROUTE.search(folded[max(s, mention.start - 25):mention.start]):
         return False  # "the nasal spray ketamine thing (Spravato)": one drug, esketamine
     if _CANDIDATE_AFTER.match(folded[mention.end:]):
         return False

@@ -54,11 +54,11 @@ _REFERRAL = re.compile(r"\b(?:pt|pte|(?<!new )patient|paciente|(?<!need a )(?<!g
                        r"\d{1,2} ?(?:yo|y/o|m|f)|\d{1,2} ?year ?old (?:male|female|man|woman))\b")
 
 _FOR_A_RELATIVE = re.compile(
-    r"\b(?:for|about|para|de parte de|on behalf of|regarding|sobre|por|"
+    r"\b(?:for|about|para|de parte de|on behalf of|regarding|sobre|por|pelo|pela|em nome d[oa]|"
     # "les escribo porque mi hermana...", "calling because my son..."
-    r"(?:escribo|escribiendo|writing|calling|llamo|llamando|reaching out) (?:\w+ ){0,2}?(?:because|porque|ya que|"
-    r"since|as))\s+(?:getting |helping |bringing |"
-    r"ayudar a |(?:una cita|turno) para )?(?:my|mi|our|nuestr[oa])"
+    r"(?:escribo|escribiendo|writing|calling|llamo|llamando|reaching out|ligando|escrevendo|ligo|escrevo) "
+    r"(?:\w+ ){0,2}?(?:because|porque|ya que|since|as))\s+(?:getting |helping |bringing |"
+    r"ayudar a |(?:una cita|turno) para )?(?:my|mi|our|nuestr[oa]|meu|minha|nosso|nossa|o meu|a minha)"
     r"\s+(?:\d+[ -]?(?:year[ -]old|yo|y/o|anos?)[ -])?(?P<who>" + RELATIVES + r")\b"
     # "My wife and I both struggle" is no message about the wife alone; "my mom has been on
     # lithium" says whose medicine it is (`_RELATIVE_TAKING`), not whom the message is for.
@@ -70,7 +70,7 @@ _FOR_A_RELATIVE = re.compile(
     r"tiene (?:depresion|ansiedad|toc|trastorno)|ha estado (?:deprimid\w+|en tratamiento|con)|"
     r"sufre|esta (?:deprimid\w+|en tratamiento)|fue diagnosticad\w+)")
 
-_ILLNESS = (r"(?:depression|depresion|deprimid[oa]|depressed|anxiety|ansiedad|ocd|toc|ptsd|tept|"
+_ILLNESS = (r"(?:depression|depresion|deprimid[oa]|depressed|anxiety|ansiedad|ocd|toc|ptsd|tept|triste|"
             r"bipolar|adhd|tdah|mdd|trd|panic|panico|struggling|suffering)")
 
 _PARENTS = (r"(?:padre|madre|mama|papa|father|mother|mom|dad|esposo|esposa|husband|wife|hermano|hermana|"
@@ -84,10 +84,13 @@ _PARENT_OF = re.compile(r"\b(?:soy|i am|im) (?:(?:el|la|the) " + _PARENTS + r" (
 
 _RELATIVE_TAKING = re.compile(
     # After a heading-like opening too: "Che, una consulta: mi novio toma ...".
-    r"^(?:[^.?!:]{0,30}:\s*)?(?:\W*(?:hi|hello|hola|buenas|buenos dias|buenas tardes|buenas noches|bonjour|"
+    # After a question to the clinic too: "Do you see teens? My son takes ...".
+    r"^(?:[^.?!:]{0,30}:\s*|[^.?!:]{0,60}\?\s*)?(?:\W*(?:hi|hello|hola|buenas|buenos dias|buenas tardes|buenas noches|bonjour|"
     r"buongiorno|guten tag|ola)\W+)?(?:o |a |il |la )?" + _MY + r" "
     r"(?:\d+[ -]?(?:year[ -]old|yo|y/o|anos?) )?(?P<who>" + RELATIVES + r")\b[^.?!]{0,40}?\b(?:takes|"
     r"took|has been through|went through|has tried|has done|has used|has had|is on|was on|has been on|has taken|had|received|tried|toma|tomo|tomaba|ha tomado|"
+    # "mi hija lleva 6 semanas tomando", "is taking", "está tomando", "vem tomando".
+    r"is taking|has been taking|tomando|"
     r"recibio|probo|esta con|estuvo con|(?:was|has been|got) started on|(?:was|has been|is) prescribed|"
     r"le (?:recetaron|dieron|dio|receto)|"
     r"a essaye|a pris|prend|prenait|ha preso|prende|prendeva|nimmt|nahm|hat \w+ genommen|tomou|tomava)\b")
@@ -107,7 +110,10 @@ _FOR_THEM = re.compile(
     r"quiere)\b|(?<!me )(?<!nos )(?:lo|la) pueden|pueden (?:verlo|verla|atenderlo|atenderla)|"
     r"(?:esta|anda|sigue) (?:muy )?" + _ILLNESS + r"|(?:do you|can you) (?:see|treat|take) "
     r"(?:adolescents|teens|kids|children|minors|seniors|elderly)|atienden (?:adolescentes|"
-    r"menores|ninos))")
+    r"menores|ninos)|"
+    # A visit asked for a child: "¿tiene citas para adolescentes?", "appointments for teens".
+    r"(?:citas?|turnos?|consultas?|appointments?|openings?|horarios?) (?:para|for) (?:adole?s?centes|menores|ninos|"
+    r"criancas|teens|teenagers|kids|children|minors|adolescents))")
 
 # ... against words for the writer ("I myself have only tried", "creo que tengo depresión").
 _FOR_ME = re.compile(
