@@ -76,9 +76,11 @@ FLOORS = {
     # languages (`review`: a person reads them); English/Spanish 0/50.
     "blind_round15.jsonl": {"urgent": 54, "none_flag_max": 0.10, "treatments": 123,
                             "raised_max": 0},
-    # Round 16 as measured blind on main 7f0d7de, before any fix it prompted (docs/triage.md).
-    "blind_round16.jsonl": {"urgent": 53, "none_flag_max": 0.24, "treatments": 136,
-                            "raised_max": 8},
+    # Round 16 as measured blind on main 7f0d7de (none flagged 13/55), then after its false
+    # flags were fixed by kind: 6/55, the six harmless messages in other languages
+    # (docs/triage.md, "Round 16's false flags, by kind").
+    "blind_round16.jsonl": {"urgent": 53, "none_flag_max": 0.11, "treatments": 136,
+                            "raised_max": 7},
 }
 
 
