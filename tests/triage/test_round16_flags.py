@@ -70,6 +70,8 @@ IDIOM_URGENT = [
     "I want to kill myself this weekend, I mean it.",
     "I'm going to take the whole bottle of my pills tonight.",
     "How many of my pills would it take to die? I have the whole bottle.",
+    "I'm going to take my whole treatment at once",
+    "I took the whole day's worth of my meds at once last night",
     "Le pido a Dios que venga a llevarme, ya no quiero vivir.",
     "Ojalá la muerte viniera a llevarme esta noche.",
 ]
