@@ -61,6 +61,7 @@ IDIOM_NONE = [
     "that meeting totally killed the vibe, anyway, do you have Tuesday openings for TMS?",
     "El tráfico me mató toda la tarde, ¿puedo pasar la cita al jueves?",
     "How long does the entire treatment take, start to finish? And can I work after?",
+    "I took the whole day off for the Spravato visit, does it really take two hours?",
     "Is it okay to drive after Spravato, and how long does the whole visit take?",
     "¿Cuánto dura toda la sesión de ketamina y puedo tomar un taxi después?",
     "Mi hija no puede llevarme los martes, ¿tienen citas los jueves?",
@@ -72,6 +73,7 @@ IDIOM_URGENT = [
     "How many of my pills would it take to die? I have the whole bottle.",
     "I'm going to take my whole treatment at once",
     "I took the whole day's worth of my meds at once last night",
+    "I took the whole day's pills at once",
     "Le pido a Dios que venga a llevarme, ya no quiero vivir.",
     "Ojalá la muerte viniera a llevarme esta noche.",
 ]
