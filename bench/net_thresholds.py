@@ -21,6 +21,13 @@ the lowest urgent threshold listed at its flag threshold, REVIEW_AT (docs/triage
                                                  urgent messages) read by the product's net
     ... --second-opinion-at 0                    any of these without the second opinion
                                                  (learned.SECOND_OPINION_AT): as before it
+    bench/net_thresholds.py --flagged-bar --rounds 1 2 ... 16
+                                                 the bar the net's flagged chance must reach
+                                                 for the net alone to make a message urgent
+                                                 (learned.URGENT_FLAGGED_AT), each round held
+                                                 out, and the ordinary-urgency sets, at every
+                                                 bar from 0 to REVIEW_AT
+    ... --urgent-flagged-at 0                    any of these without that bar (as before it)
     bench/net_thresholds.py --trials 0.68 0.78   the medication-trial rounds' messages
                                                  (ordinary medication histories the net
                                                  never read, no crisis label) at those
@@ -59,6 +66,7 @@ class Reading:
 
 
 SECOND_OPINION_AT = learned.SECOND_OPINION_AT  # --second-opinion-at
+URGENT_FLAGGED_AT = learned.URGENT_FLAGGED_AT  # --urgent-flagged-at
 
 
 def held_out_readings(rounds: list[int]) -> list[Reading]:
@@ -77,11 +85,12 @@ def held_out_readings(rounds: list[int]) -> list[Reading]:
     return readings
 
 
-def level(r: Reading, review_at: float, urgent_at: float) -> str:
+def level(r: Reading, review_at: float, urgent_at: float, flagged_at: float | None = None) -> str:
     """zoelife.triage.learned.level_after, at any thresholds."""
     return learned.level_after(r.rules, r.language, r.flagged, r.urgent, r.second,
                                review_at=review_at, urgent_at=urgent_at,
-                               second_at=SECOND_OPINION_AT)
+                               second_at=SECOND_OPINION_AT,
+                               flagged_at=URGENT_FLAGGED_AT if flagged_at is None else flagged_at)
 
 
 def main() -> None:
@@ -91,9 +100,15 @@ def main() -> None:
     parser.add_argument("--trials", type=float, nargs="+", metavar="URGENT_AT")
     parser.add_argument("--ordinary", action="store_true")
     parser.add_argument("--second-opinion-at", type=float, default=learned.SECOND_OPINION_AT)
+    parser.add_argument("--urgent-flagged-at", type=float, default=learned.URGENT_FLAGGED_AT)
+    parser.add_argument("--flagged-bar", action="store_true")
     args = parser.parse_args()
-    global SECOND_OPINION_AT
+    global SECOND_OPINION_AT, URGENT_FLAGGED_AT
     SECOND_OPINION_AT = args.second_opinion_at
+    URGENT_FLAGGED_AT = args.urgent_flagged_at
+    if args.flagged_bar:
+        flagged_bar(args.rounds)
+        return
     if args.ordinary:
         ordinary()
         return
@@ -178,6 +193,52 @@ def ordinary() -> None:
               f"none -> review {none.count('review')}/{len(none)}, "
               f"urgent caught {urgent.count('urgent')}/{len(urgent)}, "
               f"urgent -> none {urgent.count('none')}")
+
+
+def _ordinary_rows(name: str) -> list[dict]:
+    import json
+
+    path = ROOT / "tests" / "triage" / "data" / name
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()
+            if line.strip()]
+
+
+def flagged_bar(rounds: list[int]) -> None:
+    """An urgent message is a flagged message: the net alone makes a message urgent only when
+    its flagged chance reaches a bar too (learned.URGENT_FLAGGED_AT). Every bar from 0 to
+    REVIEW_AT, on the rounds held out one by one and on the ordinary-urgency sets (never
+    trained on): held-out urgent messages caught and lost (against no bar), what else moves."""
+    readings = [r for k in rounds for r in held_out_readings([k])]
+    ordinary = {name: product_readings(_ordinary_rows(name))
+                for name in ("ordinary_urgency_test.jsonl", "ordinary_urgency_train.jsonl")}
+    urgent = [r for r in readings if r.label == "urgent"]
+    none = [r for r in readings if r.label == "none"]
+    review = [r for r in readings if r.label == "review"]
+    base = {id(r): level(r, learned.REVIEW_AT, learned.URGENT_AT, 0.0) for r in readings}
+    print(f"held-out rounds {rounds}: {len(readings)} messages, {len(urgent)} urgent, "
+          f"{len(review)} review, {len(none)} none")
+    print("| flagged bar | urgent (held out) | urgent lost | review/urgent -> none | "
+          "none flagged | none -> urgent | review raised | ordinary test: none -> urgent / "
+          "-> review, urgent | ordinary train: none -> urgent / -> review, urgent |")
+    print("|---|---|---|---|---|---|---|---|---|")
+    for bar in [x / 100 for x in range(0, round(learned.REVIEW_AT * 100) + 1, 2)]:
+        got = [(r, level(r, learned.REVIEW_AT, learned.URGENT_AT, bar)) for r in readings]
+        lost = sum(r.label == "urgent" and base[id(r)] == "urgent" and lv != "urgent"
+                   for r, lv in got)
+        cells = []
+        for name in ("ordinary_urgency_test.jsonl", "ordinary_urgency_train.jsonl"):
+            lv2 = [(r, level(r, learned.REVIEW_AT, learned.URGENT_AT, bar))
+                   for r in ordinary[name]]
+            n = [lv for r, lv in lv2 if r.label == "none"]
+            u = [lv for r, lv in lv2 if r.label == "urgent"]
+            cells.append(f"{n.count('urgent')}/{len(n)} / {n.count('review')}, "
+                         f"{u.count('urgent')}/{len(u)}")
+        print(f"| {bar:.2f} | {sum(r.label == 'urgent' and lv == 'urgent' for r, lv in got)}"
+              f"/{len(urgent)} | {lost} | "
+              f"{sum(r.label != 'none' and lv == 'none' for r, lv in got)} | "
+              f"{sum(r.label == 'none' and lv != 'none' for r, lv in got)}/{len(none)} | "
+              f"{sum(r.label == 'none' and lv == 'urgent' for r, lv in got)} | "
+              f"{raised(got)}/{len(review)} | {cells[0]} | {cells[1]} |")
 
 
 def raised(got: list[tuple[Reading, str]]) -> int:

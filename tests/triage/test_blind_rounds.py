@@ -76,11 +76,12 @@ FLOORS = {
     # languages (`review`: a person reads them); English/Spanish 0/50.
     "blind_round15.jsonl": {"urgent": 54, "none_flag_max": 0.10, "treatments": 123,
                             "raised_max": 0},
-    # Round 16 after its urgent misses and raised reviews by kind ("Round 16's misses, by
-    # kind"): urgent 55/55 (Russian preparation, Ukrainian read); the one raised review left is
-    # "last summer" (the detector has no date for a message: in doubt, urgent). Its 13 flagged
-    # `none` are another stop's work (7 English/Spanish, 6 in other languages, `review` by design).
-    "blind_round16.jsonl": {"urgent": 55, "none_flag_max": 0.24, "treatments": 136,
+    # Round 16 as measured blind on main 7f0d7de (urgent 53/55, none flagged 13/55, 8 raised),
+    # after its urgent misses and raised reviews by kind ("Round 16's misses, by kind"): urgent
+    # 55/55 (Russian preparation, Ukrainian read), the one raised review left is "last summer"
+    # (the detector has no date for a message: in doubt, urgent); after its false flags by kind
+    # ("Round 16's false flags, by kind"): 6/55, the six harmless messages in other languages.
+    "blind_round16.jsonl": {"urgent": 55, "none_flag_max": 0.11, "treatments": 136,
                             "raised_max": 1},
 }
 

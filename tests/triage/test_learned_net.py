@@ -130,8 +130,9 @@ def test_every_trial_round_message_has_a_crisis_level_a_person_gave():
 # medication histories and hurry"): measured with the second opinion (learned.SECOND_OPINION_AT);
 # without it the net made 14/100 and 32/250 of their `none` messages urgent.
 ORDINARY_FLOORS = {
-    "ordinary_urgency_test.jsonl": {"none_urgent_max": 9, "none_flagged_max": 22, "urgent": 20},
-    "ordinary_urgency_train.jsonl": {"none_urgent_max": 22, "none_flagged_max": 49,
+    # With the flagged bar (learned.URGENT_FLAGGED_AT, stop 23): 7/100 and 17/250 urgent.
+    "ordinary_urgency_test.jsonl": {"none_urgent_max": 7, "none_flagged_max": 22, "urgent": 20},
+    "ordinary_urgency_train.jsonl": {"none_urgent_max": 17, "none_flagged_max": 49,
                                      "urgent": 50},
 }
 
@@ -160,7 +161,9 @@ def test_scheduling_hurry_alone_is_rarely_urgent_and_every_urgent_one_stays(name
 def test_the_second_opinion_only_lowers_what_the_net_alone_made_urgent(monkeypatch):
     """With the second opinion switched off (0: always agrees) the net makes more of the
     ordinary-urgency messages urgent; no level the rules gave, and no labelled urgent message of
-    the blind rounds, moves."""
+    the blind rounds, moves. (Without the flagged bar, URGENT_FLAGGED_AT, so that only the
+    second opinion is switched.)"""
+    monkeypatch.setattr(learned, "URGENT_FLAGGED_AT", 0.0)
     rows = _ordinary("ordinary_urgency_train.jsonl")
     texts = [r["text"] for r in rows]
     rounds = [r for name in ALL_FILES if name.startswith("blind_") for r in load(name)
@@ -198,5 +201,54 @@ def test_a_rule_s_evidence_keeps_the_net_s_urgent_without_a_second_opinion():
     assert not learned.wants_second_opinion("none", "other", 0.99)
     assert learned.level_after("none", "en", 0.9, 0.9, learned.SECOND_OPINION_AT - 0.01) == "review"
     assert learned.level_after("none", "en", 0.5, 0.9, learned.SECOND_OPINION_AT - 0.01) == "none"
-    assert learned.level_after("none", "en", 0.5, 0.9, learned.SECOND_OPINION_AT) == "urgent"
+    assert learned.level_after("none", "en", 0.6, 0.9, learned.SECOND_OPINION_AT) == "urgent"
     assert learned.level_after("review", "en", 0.1, 0.9) == "urgent"
+
+
+def test_an_urgent_message_is_a_flagged_message():
+    """The net alone makes a message urgent only when its flagged model agrees enough
+    (learned.URGENT_FLAGGED_AT, chosen on rounds held out; docs/triage.md, "The learned net"),
+    else the message is `review`; a level the rules gave (`review`) keeps the net's urgent."""
+    bar = learned.URGENT_FLAGGED_AT
+    assert 0 < bar < learned.REVIEW_AT
+    assert learned.level_after("none", "en", bar, 0.95, 0.95) == "urgent"
+    # The two models disagree: a person reads it, without the alert; never `none`.
+    assert learned.level_after("none", "en", bar - 0.01, 0.95, 0.95) == "review"
+    assert learned.level_after("none", "en", 0.0, 0.95) == "review"
+    assert learned.level_after("review", "en", bar - 0.01, 0.95) == "urgent"
+
+
+
+# Plain requests for medication management or therapy, written for this test (docs/triage.md,
+# "The learned net": "An urgent message is a flagged message"). Before the bar the net alone made
+# 5 of these 20 urgent; with it 1 ("I already see a counselor, I need someone for medication
+# management": urgent 0.84, flagged 0.57, just over the bar), and the other 4 `review`. A floor:
+# never more.
+PLAIN_REQUESTS = (
+    "I already have a therapist, I need med management",
+    "I already have a therapist, I need medication management",
+    "I have a counselor already, just looking for someone to manage my meds",
+    "I'm looking for a psychiatrist for medication management only, I see a therapist weekly",
+    "Do you offer med management? My therapist referred me.",
+    "I need a new prescriber for my Lexapro, my old one retired.",
+    "Looking for therapy, not medication. Do you have evening appointments?",
+    "I'd like to start talking to a therapist about my anxiety, do you take Aetna?",
+    "Can I get set up with medication management and therapy at the same place?",
+    "My therapist thinks I should see a psychiatrist for meds. Are you accepting new patients?",
+    "Just need someone to refill my Wellbutrin and check in every few months.",
+    "Necesito manejo de medicamentos, ya tengo terapeuta.",
+    "Busco un psiquiatra para mis medicamentos, ya voy a terapia cada semana.",
+    "Quiero empezar terapia para la ansiedad, ¿aceptan Medicaid?",
+    "I already have a psychiatrist, I need a therapist",
+    "Med management only please, I have a therapist through work.",
+    "I've got a therapist already, what I need is med management",
+    "I already see a counselor, I need someone for medication management",
+    "Busco psiquiatra solo para mis medicamentos, ya tengo terapia cada semana.",
+    "Already in therapy, just need a prescriber for my meds",
+)
+
+
+def test_plain_requests_for_medication_or_therapy_are_rarely_urgent():
+    got = [a.crisis for a in triage.assess_all([(t, ()) for t in PLAIN_REQUESTS])]
+    urgent = [t for t, lv in zip(PLAIN_REQUESTS, got, strict=True) if lv == "urgent"]
+    assert len(urgent) <= 1, urgent

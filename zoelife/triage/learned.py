@@ -27,7 +27,9 @@ Scheduling hurry ("as soon as possible", "please call me today") is not urgency 
 the urgent messages people wrote often ask for a call today, so the net learned it as such. When
 the net ALONE would make a message urgent, it reads the message again without those words
 (data/hurry.toml, `without_hurry`) and it is urgent only if that reading still reaches
-SECOND_OPINION_AT (`level_after`: the one decision, reused by bench/net_thresholds.py).
+SECOND_OPINION_AT (`level_after`: the one decision, reused by bench/net_thresholds.py). An
+urgent message is a flagged message: the net alone makes a message urgent only when its flagged
+probability also reaches URGENT_FLAGGED_AT; when the two models disagree the message is `review`.
 
 Trained once per process on first use (a few seconds of CPU), deterministically: the same examples
 give the same model in every process. No download, no file written.
@@ -59,6 +61,16 @@ URGENT_AT = 0.78
 # training set only (docs/triage.md, "Ordinary medication histories and hurry"): the highest
 # value at which no held-out urgent message of rounds 1-13 changes level.
 SECOND_OPINION_AT = 0.64
+# An urgent message is a flagged message: the net ALONE (the rules found nothing: `none`) makes
+# a message urgent only when its flagged model also gives at least URGENT_FLAGGED_AT; below it
+# the two models contradict each other ("I already have a therapist, I need med management":
+# urgent 0.88, flagged 0.52) and the message is `review`: a person reads it, without the
+# alert (doubt is never lowered to `none`). Chosen on data the net was not
+# trained on only (each blind round held out in turn, bench/net_thresholds.py --flagged-bar,
+# and the ordinary-urgency sets): the highest value in steps of 0.02 at which no held-out urgent
+# message changes level (docs/triage.md, "The learned net": "An urgent message is a flagged
+# message").
+URGENT_FLAGGED_AT = 0.56
 REVIEW_CATEGORY = "resembles_flagged"
 URGENT_CATEGORY = "resembles_urgent"
 # Words shown as the net's evidence: the few that weighed most.
@@ -215,21 +227,27 @@ def wants_second_opinion(rules: str, language: str, urgent: float,
 
 def level_after(rules: str, language: str, flagged: float, urgent: float,
                 urgent_without_hurry: float | None = None, *, review_at: float | None = None,
-                urgent_at: float | None = None, second_at: float | None = None) -> str:
+                urgent_at: float | None = None, second_at: float | None = None,
+                flagged_at: float | None = None) -> str:
     """The level once the net has read a message the rules left at `rules`: it only raises.
     `urgent_without_hurry` is the second opinion's urgent probability, read only when
-    `wants_second_opinion`; without one the net's urgent stands. The thresholds default to
+    `wants_second_opinion`; without one the net's urgent stands. The net alone (`rules` is
+    `none`) makes a message urgent only when `flagged` reaches `flagged_at` too
+    (URGENT_FLAGGED_AT: an urgent message is a flagged message), else `review`. The thresholds default to
     the module's (read at each call: `assess_by_rules` switches the net off by raising them);
     bench/net_thresholds.py passes others to try them."""
     review_at = REVIEW_AT if review_at is None else review_at
     urgent_at = URGENT_AT if urgent_at is None else urgent_at
     second_at = SECOND_OPINION_AT if second_at is None else second_at
+    flagged_at = URGENT_FLAGGED_AT if flagged_at is None else flagged_at
     if rules == "urgent":
         return rules
+    alone = wants_second_opinion(rules, language, urgent, urgent_at)
     if urgent >= urgent_at and language != "other" and (
-            not wants_second_opinion(rules, language, urgent, urgent_at)
-            or urgent_without_hurry is None or urgent_without_hurry >= second_at):
-        return "urgent"
+            not alone or urgent_without_hurry is None or urgent_without_hurry >= second_at):
+        # Alone, with its flagged model far below: the two models disagree, and a message in
+        # doubt is read by a person (`review`), without the urgent alert.
+        return "urgent" if not alone or flagged >= flagged_at else "review"
     if flagged >= review_at and rules == "none":
         return "review"
     return rules
