@@ -14,6 +14,7 @@ import pytest
 
 from tests.triage.evaluation import (
     BLIND_ROUNDS,
+    BLIND_ROUNDS_HELD_OUT,
     LABELLED_REVIEW_FOR_AN_UNREAD_LANGUAGE,
     blind_figures,
     labelled_for_an_unread_language,
@@ -84,6 +85,28 @@ FLOORS = {
     "blind_round16.jsonl": {"urgent": 55, "none_flag_max": 0.11, "treatments": 136,
                             "raised_max": 1},
 }
+
+
+# Held-out rounds (evaluation.BLIND_ROUNDS_HELD_OUT), by file name. Round 17 as measured blind
+# on main (this stop's design, every branch merged) before any fix it prompted: 4 labelled
+# urgent or review came out `none` (docs/triage.md, "Round 17"), so the `none` property is a
+# floor here, not a promise, until its kinds are fixed.
+HELD_OUT_FLOORS = {
+    "blind_round17.jsonl": {"urgent": 44, "none_flag_max": 0.28, "treatments": 143,
+                            "raised_max": 10, "to_none_max": 4},
+}
+
+
+@pytest.mark.parametrize("path", BLIND_ROUNDS_HELD_OUT, ids=lambda p: p.rsplit("/", 1)[-1])
+def test_held_out_blind_rounds_hold_their_ground(path: str) -> None:
+    fig = blind_figures(path)
+    floor = HELD_OUT_FLOORS[path.rsplit("/", 1)[-1]]
+    assert fig.urgent_hit >= floor["urgent"]
+    assert len(fig.to_none_ids) <= floor["to_none_max"], fig.to_none_ids
+    assert fig.none_flagged / fig.none <= floor["none_flag_max"]
+    assert fig.treatment_exact >= floor["treatments"]
+    assert len(fig.raised_ids) <= floor["raised_max"], fig.raised_ids
+    assert fig.other_language_read == fig.other_language
 
 
 @pytest.mark.parametrize("name", BLIND_ROUNDS)
