@@ -92,7 +92,7 @@ FLOORS = {
 # urgent or review came out `none` (docs/triage.md, "Round 17"), so the `none` property is a
 # floor here, not a promise, until its kinds are fixed.
 HELD_OUT_FLOORS = {
-    "blind_round17.jsonl": {"urgent": 47, "none_flag_max": 0.28, "treatments": 143,
+    "blind_round17.jsonl": {"urgent": 50, "none_flag_max": 0.28, "treatments": 143,
                             "raised_max": 10, "to_none_max": 0},
 }
 

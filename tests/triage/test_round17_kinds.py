@@ -31,6 +31,15 @@ URGENT = [
     # a stretch of cutting going on now
     "My son is going through a phase of cutting and won't talk to us.",
     "She is in 9th grade and is going through a period of cutting.",
+    # goodbyes said "just in case" (round 17's urgent misses)
+    "I already told my sister goodbye, just in case.",
+    "Ya me despedí de mi mamá por si las dudas, no creo que me quede mucho.",
+    # a high place gone to night after night, and stayed at (a rehearsal)
+    "Most nights I take the elevator to the top of the parking garage and just stand at the edge.",
+    "Cada noche manejo hasta el puente y me quedo ahí sentado un rato.",
+    # a death passed off as an accident, near a height or a means
+    "My brother keeps standing on the bridge railing and told me a fall would look like an accident.",
+    "Mi papá dijo que con sus pastillas nadie sabría, que parecería un accidente.",
 ]
 
 REVIEW = [
@@ -49,6 +58,8 @@ HARMLESS = [
     "Everyone in my family got the flu and I'm next, I can feel it.",
     "She went through a period of picky eating in 3rd grade.",
     "My son is in 8th grade and wants to try therapy for anxiety.",
+    "Every evening we drive to the lake and sit there watching the ducks.",
+    "The dent in my car doesn't look like an accident, the insurance adjuster said.",
 ]
 
 
