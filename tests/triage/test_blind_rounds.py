@@ -89,11 +89,11 @@ FLOORS = {
 
 # Held-out rounds (evaluation.BLIND_ROUNDS_HELD_OUT), by file name. Round 17 as measured blind
 # on main (this stop's design, every branch merged) before any fix it prompted: 4 labelled
-# urgent or review came out `none` (docs/triage.md, "Round 17"), so the `none` property is a
-# floor here, not a promise, until its kinds are fixed.
+# urgent or review came out `none` (docs/triage.md, "Round 17"). After its kinds were fixed
+# ("Round 17's misses, by kind"): urgent 44 -> 50/55, to none 4 -> 0; floors at those figures.
 HELD_OUT_FLOORS = {
-    "blind_round17.jsonl": {"urgent": 44, "none_flag_max": 0.28, "treatments": 143,
-                            "raised_max": 10, "to_none_max": 4},
+    "blind_round17.jsonl": {"urgent": 50, "none_flag_max": 0.28, "treatments": 143,
+                            "raised_max": 10, "to_none_max": 0},
 }
 
 
