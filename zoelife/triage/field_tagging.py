@@ -61,6 +61,14 @@ def _matches_at(tokens: list[tuple[str, ...]], i: int, words: tuple[str, ...]) -
     return j - 1
 
 
+def _described_anew(cache: dict[str, Word], word: str, language: str) -> Word:
+    """A word written as it folds, not yet in its language's look-up: described and kept."""
+    if len(cache) > 200_000:  # an import of odd words: bounded memory
+        cache.clear()
+    got = cache[word] = describe_word(word, word, language)
+    return got
+
+
 def tag(folded: Folded, language: str = "", reads: tuple[str, ...] = (), main: str = "",
         ) -> tuple[list[tuple[int, int]], list[Hit], Coverage | None, list[bool] | None]:
     """Token offsets (folded), every field hit in the message, the idioms' spans, and which
@@ -103,12 +111,7 @@ def tag(folded: Folded, language: str = "", reads: tuple[str, ...] = (), main: s
         for m in _TOKEN.finditer(f):
             spans.append(m.span())
             word = m.group()
-            got = get(word)
-            if got is None:
-                if len(cache) > 200_000:  # an import of odd words: bounded memory
-                    cache.clear()
-                got = cache[word] = describe_word(word, word, language)
-            infos.append(got)
+            infos.append(get(word) or _described_anew(cache, word, language))
     else:
         omap = folded._map  # ``Folded.span`` inlined: a word is never empty
         cache = WORDS_BY_LANGUAGE.setdefault(language, {})
@@ -120,12 +123,8 @@ def tag(folded: Folded, language: str = "", reads: tuple[str, ...] = (), main: s
             if original != word:  # "Días", "don't"
                 infos.append(describe_word_cached(word, original, language))
                 continue
-            got = cache.get(word)  # as written: the plain messages' look-up
-            if got is None:
-                if len(cache) > 200_000:  # an import of odd words: bounded memory
-                    cache.clear()
-                got = cache[word] = describe_word(word, word, language)
-            infos.append(got)
+            # As written: the plain messages' look-up.
+            infos.append(cache.get(word) or _described_anew(cache, word, language))
     blocked = None
     idiom = [(m.start(), m.end()) for m in IDIOMS.finditer(f)]
     forms = [w.forms for w in infos]
